@@ -1,0 +1,47 @@
+import Foundation
+import GantryCore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the whole agent, store, local API and sync service, without starting it.
+/// `onListening` receives the bound port (useful with port 0).
+public func buildAgent(
+    configuration: AgentConfiguration, logger: Logger,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let store = try SQLitePlantStore(
+        path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability)
+    let board = SyncStatusBoard()
+    let sync = SyncService(
+        store: store,
+        client: try HubSyncClient(
+            hubURL: configuration.hubURL, token: configuration.hubToken, timeout: configuration.requestTimeout),
+        configuration: SyncStateMachine.Configuration(
+            batchEvents: configuration.batchEvents, heartbeat: configuration.heartbeat,
+            backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
+        batchBytes: configuration.batchBytes, board: board, logger: logger)
+    let api = AgentAPI(store: store, board: board, configuration: configuration, logger: logger)
+    return Application(
+        router: api.router(),
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gantry-agent"),
+        services: [sync],
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.httpPort) },
+        logger: logger)
+}
+
+/// Runs the agent until SIGTERM or SIGINT, announcing the listening address on standard output.
+public func runAgent(configuration: AgentConfiguration) async throws {
+    var logger = Logger(label: "gantry-agent")
+    logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    let app = try buildAgent(configuration: configuration, logger: logger) { port in
+        announce("gantry-agent \(configuration.plantID) listening on http://\(configuration.httpHost):\(port)")
+    }
+    try await app.runService()
+}
+
+/// Writes one line to standard output at once, so supervisors and tests can wait for it.
+func announce(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

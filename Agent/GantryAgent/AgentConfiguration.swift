@@ -1,0 +1,113 @@
+import Foundation
+import GantryCore
+
+/// Everything `gantry-agent run` needs, read from one file plus `GANTRY_AGENT_*` environment overrides.
+/// docs/operations.md lists every key with its type and default.
+public struct AgentConfiguration: Sendable {
+    /// The plant this agent records for (`COMPANY-PLANT`, as printed by `gantry-hub plants add`).
+    public var plantID: String
+    /// The SQLite store file.
+    public var storePath: String = "gantry-agent.sqlite"
+    /// What an acknowledged fact survives: `.powerLoss` (fsync on every commit) or `.processCrash`.
+    public var durability: Durability = .powerLoss
+    /// The local API's listening address.
+    public var httpHost: String = "127.0.0.1"
+    /// The local API's port; 0 picks a free one (printed at start).
+    public var httpPort: Int = 8080
+    /// The hub's base URL, e.g. `http://hub.example:8480`.
+    public var hubURL: String
+    /// The plant's secret token, as printed at enrolment.
+    public var hubToken: String
+    /// Events per sync batch, at most.
+    public var batchEvents: Int = 500
+    /// Payload bytes per sync batch, at most (a single larger event still goes alone).
+    public var batchBytes: Int = 1 << 20
+    /// How long one sync request may take.
+    public var requestTimeout: Duration = .seconds(30)
+    /// First retry wait after a failure.
+    public var backoffInitial: Duration = .milliseconds(500)
+    /// Longest retry wait.
+    public var backoffMaximum: Duration = .seconds(60)
+    /// How often an idle agent checks in with the hub.
+    public var heartbeat: Duration = .seconds(15)
+    /// Backlog size that raises the `backlog-bytes` alarm in `/v1/status`.
+    public var backlogAlarmBytes: Int = 256 << 20
+    /// Age of the oldest unsynced event that raises the `backlog-age` alarm.
+    public var backlogAlarmAge: Duration = .seconds(24 * 3600)
+    /// Largest accepted request body of the local API.
+    public var maxRequestBytes: Int = 64 << 10
+    /// Log level: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String = "info"
+
+    /// What an acknowledged fact survives.
+    public enum Durability: String, Sendable {
+        /// Every commit is fsynced (SQLite `synchronous=FULL`): survives power loss.
+        case powerLoss = "power-loss"
+        /// Commits reach the OS but are not fsynced (`synchronous=NORMAL`): survives a process crash.
+        case processCrash = "process-crash"
+    }
+
+    public init(plantID: String, hubURL: String, hubToken: String) {
+        self.plantID = plantID
+        self.hubURL = hubURL
+        self.hubToken = hubToken
+    }
+
+    /// Every key a configuration file may hold.
+    public static let keys: Set<String> = [
+        "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
+        "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
+        "sync.backoff_max", "sync.heartbeat", "backlog.alarm_bytes", "backlog.alarm_age",
+        "http.max_request_bytes", "log.level",
+    ]
+
+    /// The prefix of environment overrides.
+    public static let environmentPrefix = "GANTRY_AGENT_"
+
+    /// Reads `path` (which may be `nil` for environment-only configuration) and applies overrides.
+    public static func load(path: String?, environment: [String: String]) throws -> AgentConfiguration {
+        var text = ""
+        if let path {
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigurationError(key: nil, origin: path, reason: "cannot read the file (\(error.localizedDescription))")
+            }
+        }
+        let settings = try ConfigurationText(
+            text: text, source: path ?? "environment", environment: environment,
+            prefix: environmentPrefix, knownKeys: keys)
+        return try AgentConfiguration(settings)
+    }
+
+    init(_ settings: ConfigurationText) throws(ConfigurationError) {
+        let plantID = try settings.required("plant.id")
+        let hubURL = try settings.required("hub.url")
+        guard hubURL.hasPrefix("http://") || hubURL.hasPrefix("https://") else {
+            throw ConfigurationError(key: "hub.url", origin: settings.origins["hub.url"],
+                                     reason: "expected an http:// or https:// URL, got \"\(hubURL)\"")
+        }
+        self.init(plantID: plantID, hubURL: hubURL, hubToken: try settings.required("hub.token"))
+        storePath = settings.string("store.path", default: storePath)
+        durability = Durability(rawValue: try settings.choice(
+            "store.durability", default: durability.rawValue, among: ["power-loss", "process-crash"]))!
+        httpHost = settings.string("http.host", default: httpHost)
+        httpPort = try settings.integer("http.port", default: httpPort, in: 0...65535)
+        batchEvents = try settings.integer("sync.batch_events", default: batchEvents, in: 1...100_000)
+        batchBytes = try settings.bytes("sync.batch_bytes", default: batchBytes)
+        requestTimeout = try settings.duration("sync.request_timeout", default: requestTimeout)
+        backoffInitial = try settings.duration("sync.backoff_initial", default: backoffInitial)
+        backoffMaximum = try settings.duration("sync.backoff_max", default: backoffMaximum)
+        guard backoffMaximum >= backoffInitial else {
+            throw ConfigurationError(key: "sync.backoff_max", origin: settings.origins["sync.backoff_max"],
+                                     reason: "must not be shorter than sync.backoff_initial")
+        }
+        heartbeat = try settings.duration("sync.heartbeat", default: heartbeat)
+        backlogAlarmBytes = try settings.bytes("backlog.alarm_bytes", default: backlogAlarmBytes)
+        backlogAlarmAge = try settings.duration("backlog.alarm_age", default: backlogAlarmAge)
+        maxRequestBytes = try settings.bytes("http.max_request_bytes", default: maxRequestBytes)
+        logLevel = try settings.choice(
+            "log.level", default: logLevel,
+            among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+    }
+}

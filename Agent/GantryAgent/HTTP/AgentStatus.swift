@@ -1,0 +1,34 @@
+import Foundation
+import GantryCore
+
+/// The body of `GET /v1/status`: where the plant's log stands and how its way to the hub looks.
+struct AgentStatus: Encodable, Sendable {
+    struct Backlog: Encodable, Sendable {
+        /// Events recorded but not yet acknowledged by the hub.
+        var events: Int64
+        /// Their payload bytes.
+        var bytes: Int64
+        /// Age in seconds of the oldest of them; 0 when there are none.
+        var oldestAgeSeconds: Double
+    }
+
+    var plantId: String
+    var lastSequence: Int64
+    var acknowledgedSequence: Int64
+    var hub: HubLinkStatus
+    var backlog: Backlog
+    /// Raised alarms: `backlog-bytes`, `backlog-age`.
+    var alarms: [String]
+
+    init(plantID: String, position: LogPosition, hub: HubLinkStatus, now: Date, alarmBytes: Int, alarmAge: Duration) {
+        plantId = plantID
+        lastSequence = position.head
+        acknowledgedSequence = position.acknowledged
+        self.hub = hub
+        let age = position.oldestUnsyncedAt.map { max(now.timeIntervalSince($0), 0) }
+        backlog = Backlog(events: position.backlogEvents, bytes: position.backlogBytes, oldestAgeSeconds: age ?? 0)
+        alarms = []
+        if position.backlogBytes >= alarmBytes { alarms.append("backlog-bytes") }
+        if let age, age >= alarmAge.seconds { alarms.append("backlog-age") }
+    }
+}

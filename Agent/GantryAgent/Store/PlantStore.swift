@@ -1,0 +1,60 @@
+import Foundation
+import GantryCore
+
+/// The plant's durable state and its event log. Every intent is one transaction that changes state and
+/// appends the events describing the change, so the log (the outbox) and the state never disagree.
+public protocol PlantStore: Sendable {
+    /// The plant this store belongs to.
+    var plantID: String { get }
+
+    /// Records a scan and its `ScanRecorded` event; returns once both are durable. The same `scanID`
+    /// with the same device and data returns the first receipt again, marked as a duplicate.
+    func recordScan(_ scan: ScanRecorded, occurredAt: Date) async throws -> ScanReceipt
+
+    /// Up to `maxEvents` consecutive events from `sequence`, stopping before `maxBytes` of payload
+    /// (at least one event when there is one).
+    func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope]
+
+    /// Remembers that the hub has applied everything through `sequence` (it may move backwards when the
+    /// hub restored an older database and asks for a resend).
+    func recordAcknowledgement(through sequence: Int64) async throws
+
+    /// Where the log stands: newest sequence, acknowledged sequence and the unsynced backlog.
+    func position() async throws -> LogPosition
+
+    /// Waits until the log's head passes `sequence`, or `timeout` elapses; returns the head then.
+    func waitForEvents(after sequence: Int64, timeout: Duration) async -> Int64
+}
+
+/// The answer to a recorded scan.
+public struct ScanReceipt: Sendable, Equatable, Codable {
+    /// The scan's idempotency key.
+    public var scanID: UUID
+    /// The `ScanRecorded` event's position in the log.
+    public var sequence: Int64
+    /// The `ScanRecorded` event's id.
+    public var eventID: UUID
+    /// When the agent recorded it.
+    public var recordedAt: Date
+    /// True when the scan had been recorded before under the same key.
+    public var duplicate: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case scanID = "scanId", sequence, eventID = "eventId", recordedAt, duplicate
+    }
+}
+
+/// The log's state as the sync and status views need it.
+public struct LogPosition: Sendable, Equatable {
+    /// Newest sequence written (0 for an empty log).
+    public var head: Int64
+    /// Newest sequence the hub has acknowledged.
+    public var acknowledged: Int64
+    /// Payload bytes of the events not yet acknowledged.
+    public var backlogBytes: Int64
+    /// When the oldest unacknowledged event was recorded, if there is one.
+    public var oldestUnsyncedAt: Date?
+
+    /// Events not yet acknowledged.
+    public var backlogEvents: Int64 { head - acknowledged }
+}

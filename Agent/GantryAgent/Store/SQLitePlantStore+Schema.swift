@@ -1,0 +1,50 @@
+import GRDB
+
+extension SQLitePlantStore {
+    /// Versioned migrations, applied in order at open. Never edit a shipped migration: add the next one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-event-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE store_identity (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    plant_id TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY,
+                    event_id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    schema_version INTEGER NOT NULL,
+                    occurred_at TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    -- running total of payload bytes through this event: backlog bytes in O(1)
+                    log_bytes INTEGER NOT NULL
+                );
+                CREATE TRIGGER events_gap_free BEFORE INSERT ON events
+                WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM events)
+                BEGIN SELECT RAISE(ABORT, 'event sequences are gap-free'); END;
+                CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+                CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+                CREATE TABLE scans (
+                    scan_id TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL UNIQUE REFERENCES events(seq),
+                    device TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    occurred_at TEXT NOT NULL
+                );
+                CREATE TABLE sync_progress (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    acknowledged_through INTEGER NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                INSERT INTO sync_progress (id, acknowledged_through, updated_at)
+                VALUES (1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                """)
+        }
+        return migrator
+    }
+}

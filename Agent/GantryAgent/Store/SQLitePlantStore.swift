@@ -1,0 +1,165 @@
+import Foundation
+import GantryCore
+import GRDB
+
+/// The plant store on a SQLite file in WAL mode: one writer (group commit), concurrent readers.
+public final class SQLitePlantStore: PlantStore {
+    public let plantID: String
+    private let pool: DatabasePool
+    private let writer: GroupCommitWriter
+    private let head: HeadSignal
+    private let lock: StoreLock
+    private let now: @Sendable () -> Date
+
+    /// Opens (creating if needed) the store at `path` for `plantID`. Fails with a `StoreError` when the
+    /// file belongs to another plant, was written by a newer Gantry, or is in use by another process.
+    public init(
+        path: String, plantID: String, durability: AgentConfiguration.Durability = .powerLoss,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            throw StoreError(.unusable, "the store's folder \(directory) does not exist")
+        }
+        lock = try StoreLock(path: path + ".lock")
+        var configuration = Configuration()
+        let synchronous = durability == .powerLoss ? "FULL" : "NORMAL"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.unusable, "cannot open the store \(path): \(error)")
+        }
+        self.plantID = plantID
+        self.now = now
+        let initialHead = try Self.prepare(pool, path: path, plantID: plantID, now: now())
+        let head = HeadSignal(head: initialHead)
+        self.head = head
+        writer = GroupCommitWriter(pool: pool) { db in
+            if let newest = try? Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") {
+                head.advance(to: newest)
+            }
+        }
+    }
+
+    private static func prepare(_ pool: DatabasePool, path: String, plantID: String, now: Date) throws -> Int64 {
+        let migrator = migrator
+        if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+            throw StoreError(.newerSchema, "the store \(path) was written by a newer gantry-agent; upgrade this one")
+        }
+        try migrator.migrate(pool)
+        return try pool.write { db in
+            let owner = try String.fetchOne(db, sql: "SELECT plant_id FROM store_identity")
+            if let owner, owner != plantID {
+                throw StoreError(.plantMismatch, "the store \(path) belongs to plant \(owner), not \(plantID)")
+            }
+            if owner == nil {
+                try db.execute(
+                    sql: "INSERT INTO store_identity (id, plant_id, created_at) VALUES (1, ?, ?)",
+                    arguments: [plantID, Timestamp.format(now)])
+            }
+            return try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM events") ?? 0
+        }
+    }
+
+    public func recordScan(_ scan: ScanRecorded, occurredAt: Date) async throws -> ScanReceipt {
+        let recordedAt = now()
+        return try await writer.write { db in
+            if let earlier = try Row.fetchOne(db, sql: """
+                SELECT s.seq, s.device, s.data, e.event_id, e.recorded_at
+                FROM scans s JOIN events e ON e.seq = s.seq WHERE s.scan_id = ?
+                """, arguments: [scan.scanID.uuidString]) {
+                guard earlier["device"] == scan.device, earlier["data"] == scan.data else {
+                    throw StoreError(
+                        .idempotencyConflict,
+                        "scan \(scan.scanID) was already recorded with other data or device")
+                }
+                return ScanReceipt(
+                    scanID: scan.scanID, sequence: earlier["seq"], eventID: UUID(uuidString: earlier["event_id"])!,
+                    recordedAt: Timestamp.parse(earlier["recorded_at"]) ?? recordedAt, duplicate: true)
+            }
+            let event = try Self.append(scan, occurredAt: occurredAt, recordedAt: recordedAt, in: db)
+            try db.execute(
+                sql: "INSERT INTO scans (scan_id, seq, device, data, occurred_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [scan.scanID.uuidString, event.sequence, scan.device, scan.data, Timestamp.format(occurredAt)])
+            return ScanReceipt(
+                scanID: scan.scanID, sequence: event.sequence, eventID: event.id, recordedAt: recordedAt, duplicate: false)
+        }
+    }
+
+    /// Appends `event` at the next sequence. Call only inside a write intent, with the state it describes.
+    static func append<E: PlantEvent>(
+        _ event: E, occurredAt: Date, recordedAt: Date, in db: Database
+    ) throws -> (sequence: Int64, id: UUID) {
+        let payload = try event.payloadJSON()
+        let last = try Row.fetchOne(db, sql: "SELECT seq, log_bytes FROM events ORDER BY seq DESC LIMIT 1")
+        let sequence = (last?["seq"] as Int64? ?? 0) + 1
+        let logBytes = (last?["log_bytes"] as Int64? ?? 0) + Int64(payload.utf8.count)
+        let id = UUID()
+        try db.execute(sql: """
+            INSERT INTO events (seq, event_id, type, schema_version, occurred_at, recorded_at, payload, log_bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                sequence, id.uuidString, E.eventType, E.schemaVersion,
+                Timestamp.format(occurredAt), Timestamp.format(recordedAt), payload, logBytes,
+            ])
+        return (sequence, id)
+    }
+
+    public func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope] {
+        try await pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT seq, event_id, type, schema_version, occurred_at, recorded_at, payload
+                FROM events WHERE seq >= ? ORDER BY seq LIMIT ?
+                """, arguments: [sequence, maxEvents])
+            var events: [EventEnvelope] = []
+            var bytes = 0
+            let decoder = WireFormat.decoder()
+            while let row = try rows.next() {
+                let payload: String = row["payload"]
+                bytes += payload.utf8.count
+                if !events.isEmpty, bytes > maxBytes { break }
+                events.append(EventEnvelope(
+                    sequence: row["seq"], id: UUID(uuidString: row["event_id"])!, type: row["type"],
+                    schemaVersion: row["schema_version"],
+                    occurredAt: Timestamp.parse(row["occurred_at"])!, recordedAt: Timestamp.parse(row["recorded_at"])!,
+                    payload: try decoder.decode(JSONValue.self, from: Data(payload.utf8))))
+            }
+            return events
+        }
+    }
+
+    public func recordAcknowledgement(through sequence: Int64) async throws {
+        let at = Timestamp.format(now())
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE sync_progress SET acknowledged_through = ?, updated_at = ? WHERE id = 1",
+                arguments: [sequence, at])
+        }
+    }
+
+    public func position() async throws -> LogPosition {
+        try await pool.read { db in
+            let acknowledged = try Int64.fetchOne(db, sql: "SELECT acknowledged_through FROM sync_progress") ?? 0
+            let row = try Row.fetchOne(db, sql: """
+                SELECT
+                    (SELECT coalesce(max(seq), 0) FROM events) AS head,
+                    (SELECT coalesce(max(log_bytes), 0) FROM events) AS total_bytes,
+                    (SELECT log_bytes FROM events WHERE seq = ?) AS acknowledged_bytes,
+                    (SELECT recorded_at FROM events WHERE seq = ? + 1) AS oldest
+                """, arguments: [acknowledged, acknowledged])!
+            let total: Int64 = row["total_bytes"]
+            return LogPosition(
+                head: row["head"], acknowledged: acknowledged,
+                backlogBytes: total - (row["acknowledged_bytes"] as Int64? ?? 0),
+                oldestUnsyncedAt: (row["oldest"] as String?).flatMap(Timestamp.parse))
+        }
+    }
+
+    public func waitForEvents(after sequence: Int64, timeout: Duration) async -> Int64 {
+        await head.wait(after: sequence, timeout: timeout)
+    }
+}

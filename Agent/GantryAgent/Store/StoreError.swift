@@ -1,0 +1,26 @@
+/// A store that cannot be opened or an intent it refuses, with a message an operator can act on.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Stable codes for callers that branch on the kind of failure.
+    public enum Code: String, Sendable {
+        /// The file was written by a newer Gantry: upgrade this one.
+        case newerSchema = "newer-schema"
+        /// The file belongs to another plant.
+        case plantMismatch = "plant-mismatch"
+        /// Another process holds the store.
+        case locked
+        /// The file or its folder cannot be used.
+        case unusable
+        /// The same idempotency key came with different content.
+        case idempotencyConflict = "idempotency-conflict"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,115 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// One libcurl easy handle, driven on its own serial queue so the blocking `curl_easy_perform` never
+/// occupies a cooperative thread. Reusing the handle keeps the connection to the hub alive between batches.
+///
+/// `@unchecked Sendable`: the raw handle is touched only on `queue`, and freed in `deinit` when no
+/// request can be running (every request holds a strong reference until it finishes).
+final class CurlHTTPClient: @unchecked Sendable {
+    struct Response: Sendable {
+        var status: Int
+        var body: Data
+    }
+
+    /// A request that produced no HTTP response: refused connection, timeout, TLS failure, …
+    struct TransportError: Error, Sendable, CustomStringConvertible {
+        var code: UInt32
+        var message: String
+        var description: String { message }
+    }
+
+    private let handle: UnsafeMutableRawPointer
+    private let queue = DispatchQueue(label: "gantry.sync.curl")
+
+    private static let globalInit: CURLcode = gantry_curl_global_init()
+
+    init() throws {
+        // curl_global_init is not thread-safe; a static let runs it exactly once.
+        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
+            throw TransportError(code: 0, message: "libcurl could not be initialised")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+    }
+
+    /// POSTs `body` and returns the response; throws `TransportError` when no response came, and
+    /// `CancellationError` when the calling task was cancelled mid-transfer.
+    func post(url: String, headers: [String], body: Data, timeout: Duration) async throws -> Response {
+        let transfer = Transfer()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(with: Result {
+                        try self.perform(url: url, headers: headers, body: body, timeout: timeout, transfer: transfer)
+                    })
+                }
+            }
+        } onCancel: {
+            transfer.cancelled.store(true, ordering: .relaxed)
+        }
+    }
+
+    private func perform(url: String, headers: [String], body: Data, timeout: Duration, transfer: Transfer) throws -> Response {
+        if transfer.cancelled.load(ordering: .relaxed) { throw CancellationError() }
+        curl_easy_reset(handle)
+        var list: UnsafeMutablePointer<curl_slist>?
+        for header in headers { list = curl_slist_append(list, header) }
+        defer { curl_slist_free_all(list) }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let code: CURLcode = body.withUnsafeBytes { bytes in
+            errorBuffer.withUnsafeMutableBufferPointer { errors in
+                let context = Unmanaged.passUnretained(transfer).toOpaque()
+                gantry_curl_setopt_string(handle, CURLOPT_URL, url)
+                gantry_curl_setopt_long(handle, CURLOPT_POST, 1)
+                gantry_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
+                gantry_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                gantry_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+                // Without NOSIGNAL libcurl may use SIGALRM for DNS timeouts, which is unsafe with threads.
+                gantry_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+                gantry_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+                gantry_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
+                gantry_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+                gantry_curl_setopt_string(handle, CURLOPT_USERAGENT, "gantry-agent")
+                gantry_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
+                gantry_curl_setopt_write_callback(handle) { data, size, count, userdata in
+                    let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
+                    let length = size * count
+                    if let data, length > 0 { transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+                    return length
+                }
+                gantry_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+                // The progress callback is the documented way to abort a transfer: a non-zero return ends it.
+                gantry_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+                gantry_curl_setopt_progress_callback(handle) { userdata, _, _, _, _ in
+                    Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue().cancelled.load(ordering: .relaxed) ? 1 : 0
+                }
+                gantry_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
+                return curl_easy_perform(handle)
+            }
+        }
+        if transfer.cancelled.load(ordering: .relaxed) { throw CancellationError() }
+        guard code == CURLE_OK else {
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw TransportError(
+                code: code.rawValue,
+                message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        }
+        var status = 0
+        gantry_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return Response(status: status, body: transfer.body)
+    }
+}
+
+/// State shared with libcurl's callbacks for one request.
+/// `@unchecked Sendable`: `body` is written only by the write callback on the curl queue and read after
+/// `curl_easy_perform` returns on that queue; `cancelled` is atomic.
+private final class Transfer: @unchecked Sendable {
+    var body = Data()
+    let cancelled = Atomic<Bool>(false)
+}

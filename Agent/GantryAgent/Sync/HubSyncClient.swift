@@ -1,0 +1,72 @@
+import Foundation
+import GantryCore
+
+/// What came of sending one batch, in the terms of the sync state machine.
+enum SyncOutcome: Sendable, Equatable {
+    /// The hub applied everything through the given sequence.
+    case acknowledged(through: Int64)
+    /// The hub expects another sequence next (the batch started past it, or the hub went back).
+    case refused(expected: Int64)
+    /// The hub refused the batch for a reason a retry will not fix.
+    case rejected(ProblemDetails)
+    /// No usable answer: connection failure, timeout, 5xx, or a response that is not the protocol.
+    case unavailable(String)
+}
+
+/// Sends sync batches to the hub's `POST /v1/sync/batches` over libcurl and classifies the answers.
+struct HubSyncClient: Sendable {
+    let endpoint: String
+    let token: String
+    let timeout: Duration
+    private let http: CurlHTTPClient
+
+    init(hubURL: String, token: String, timeout: Duration) throws {
+        endpoint = hubURL.trimmingSuffix("/") + "/v1/sync/batches"
+        self.token = token
+        self.timeout = timeout
+        http = try CurlHTTPClient()
+    }
+
+    func send(_ batch: SyncBatch) async throws -> SyncOutcome {
+        let body = try WireFormat.encoder().encode(batch)
+        let response: CurlHTTPClient.Response
+        do {
+            response = try await http.post(
+                url: endpoint,
+                headers: ["Content-Type: application/json", "Accept: application/json", "Authorization: Bearer \(token)"],
+                body: body, timeout: timeout)
+        } catch let error as CurlHTTPClient.TransportError {
+            return .unavailable(error.message)
+        }
+        return Self.classify(status: response.status, body: response.body)
+    }
+
+    static func classify(status: Int, body: Data) -> SyncOutcome {
+        let decoder = WireFormat.decoder()
+        switch status {
+        case 200:
+            guard let ack = try? decoder.decode(SyncAcknowledgement.self, from: body) else {
+                return .unavailable("the hub answered 200 without an acknowledgement")
+            }
+            return .acknowledged(through: ack.acknowledgedThrough)
+        case 408, 429, 500...599:
+            return .unavailable("the hub answered \(status)")
+        default:
+            let problem = (try? decoder.decode(ProblemDetails.self, from: body)) ?? ProblemDetails(
+                code: "http-\(status)", title: "Unexpected response", status: status,
+                detail: String(decoding: body.prefix(300), as: UTF8.self))
+            if status == 409, problem.code == "sequence-gap", let expected = problem.expectedSequence {
+                return .refused(expected: expected)
+            }
+            return status >= 400 && status < 500 ? .rejected(problem) : .unavailable("the hub answered \(status)")
+        }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        var text = self
+        while text.hasSuffix(suffix) { text.removeLast(suffix.count) }
+        return text
+    }
+}

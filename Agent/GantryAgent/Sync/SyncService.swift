@@ -1,0 +1,120 @@
+import Foundation
+import GantryCore
+import Logging
+import ServiceLifecycle
+
+/// Pushes the plant's event log to the hub in order, for as long as the agent runs. The protocol decisions
+/// are `SyncStateMachine`'s; this service only carries its actions out and feeds back what happened.
+final class SyncService: Service {
+    private let store: any PlantStore
+    private let client: HubSyncClient
+    private let configuration: SyncStateMachine.Configuration
+    private let batchBytes: Int
+    private let board: SyncStatusBoard
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+
+    init(
+        store: any PlantStore, client: HubSyncClient, configuration: SyncStateMachine.Configuration,
+        batchBytes: Int, board: SyncStatusBoard, clock: any Clock<Duration> = ContinuousClock(), logger: Logger
+    ) {
+        self.store = store
+        self.client = client
+        self.configuration = configuration
+        self.batchBytes = batchBytes
+        self.board = board
+        self.clock = clock
+        self.logger = logger
+    }
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            do {
+                try await self.loop()
+            } catch is CancellationError {
+                self.logger.info("sync stopped")
+            }
+        }
+    }
+
+    private func loop() async throws {
+        var machine = SyncStateMachine(configuration: configuration, seed: UInt64.random(in: .min ... .max))
+        let start = try await store.position()
+        var action = machine.started(acknowledged: start.acknowledged, head: start.head)
+        logger.info("sync started", metadata: ["acknowledged": "\(start.acknowledged)", "head": "\(start.head)"])
+        while true {
+            try Task.checkCancellation()
+            switch action {
+            case .sendBatch(let from, let maxEvents):
+                action = try await send(from: from, maxEvents: maxEvents, machine: &machine)
+            case .waitForEvents(let heartbeat):
+                let head = await store.waitForEvents(after: machine.head, timeout: heartbeat)
+                try Task.checkCancellation()
+                action = machine.eventsAppended(head: head) ?? machine.heartbeatDue()
+            case .waitAndRetry(let delay):
+                board.update { $0.nextAttemptAt = Date().addingTimeInterval(delay.seconds) }
+                try await clock.sleep(for: delay)
+                action = machine.retryDue()
+            }
+        }
+    }
+
+    private func send(from: Int64, maxEvents: Int, machine: inout SyncStateMachine) async throws -> SyncStateMachine.Action {
+        let position = try await store.position()
+        _ = machine.eventsAppended(head: position.head)
+        let events = try await store.events(from: from, maxEvents: maxEvents, maxBytes: batchBytes)
+        let batch = SyncBatch(plant: store.plantID, agentHead: position.head, events: events)
+        let outcome = try await client.send(batch)
+        switch outcome {
+        case .acknowledged(let through):
+            let next = machine.batchAcknowledged(upTo: through)
+            if machine.trouble == nil {
+                if through != position.acknowledged { try await store.recordAcknowledgement(through: through) }
+                markReachable(error: nil)
+            } else {
+                markReachable(error: "the hub has applied up to \(through) but this log ends at \(machine.head): "
+                              + "the store is not the one the hub knows (see docs/sync-protocol.md, diverged logs)")
+            }
+            if !events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)"]) }
+            return next
+        case .refused(let expected):
+            logger.notice("hub asked to resume from an earlier or later sequence", metadata: ["expected": "\(expected)"])
+            let next = machine.hubRefused(expected: expected)
+            if machine.trouble == nil { try await store.recordAcknowledgement(through: expected - 1) }
+            markReachable(error: machine.trouble.map { "hub expects sequence \(expected): \($0)" })
+            return next
+        case .rejected(let problem):
+            logger.error("hub rejected a batch", metadata: ["problem": "\(problem.code)", "detail": "\(problem.detail)"])
+            markReachable(error: "hub rejected the batch from \(from): \(problem.detail)")
+            return machine.batchRejected(code: problem.code)
+        case .unavailable(let reason):
+            let next = machine.transportFailed()
+            if machine.failures == 1 || machine.failures % 10 == 0 {
+                logger.warning("hub unavailable", metadata: ["reason": "\(reason)", "failures": "\(machine.failures)"])
+            }
+            board.update {
+                $0.reachable = false
+                $0.lastError = reason
+                $0.consecutiveFailures = machine.failures
+            }
+            return next
+        }
+    }
+
+    private func markReachable(error: String?) {
+        board.update {
+            $0.reachable = true
+            $0.lastContactAt = Date()
+            $0.lastError = error
+            $0.consecutiveFailures = error == nil ? 0 : $0.consecutiveFailures + 1
+            $0.nextAttemptAt = nil
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number for display and `Date` arithmetic.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

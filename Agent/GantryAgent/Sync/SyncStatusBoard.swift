@@ -1,0 +1,27 @@
+import Foundation
+import Synchronization
+
+/// What the sync service last learnt about the hub, for `/v1/status`.
+public struct HubLinkStatus: Sendable, Equatable, Codable {
+    /// Whether the last attempt got a protocol answer from the hub (a refusal counts: the hub is there).
+    public var reachable: Bool = false
+    /// When the hub last answered.
+    public var lastContactAt: Date?
+    /// The last failure, if the last attempt failed.
+    public var lastError: String?
+    /// Consecutive failed attempts.
+    public var consecutiveFailures: Int = 0
+    /// When the next attempt is due, while backing off.
+    public var nextAttemptAt: Date?
+}
+
+/// The sync service writes here; the HTTP API reads.
+final class SyncStatusBoard: Sendable {
+    private let state = Mutex(HubLinkStatus())
+
+    var current: HubLinkStatus { state.withLock { $0 } }
+
+    func update(_ change: (inout HubLinkStatus) -> Void) {
+        state.withLock { change(&$0) }
+    }
+}

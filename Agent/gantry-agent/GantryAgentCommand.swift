@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import GantryAgent
+
+@main
+struct GantryAgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gantry-agent",
+        abstract: "Gantry's plant agent: records plant facts locally and syncs them to the hub.",
+        subcommands: [Run.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the agent until SIGTERM or SIGINT.")
+
+        @Option(help: "Configuration file (key = value lines). GANTRY_AGENT_* variables override it.")
+        var config: String?
+
+        func run() async throws {
+            let configuration = try AgentConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
+            try await runAgent(configuration: configuration)
+        }
+    }
+}

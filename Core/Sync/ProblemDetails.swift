@@ -1,0 +1,35 @@
+/// An RFC 9457 problem document: every 4xx and 5xx answer of the agent and the hub has this shape.
+public struct ProblemDetails: Codable, Sendable, Equatable, Error {
+    /// A URI naming the kind of problem, `urn:gantry:problem:<code>`.
+    public var type: String
+    /// A short summary of the kind of problem.
+    public var title: String
+    /// The HTTP status code.
+    public var status: Int
+    /// What exactly was wrong this time, for a person.
+    public var detail: String
+    /// The request field at fault, when there is one (`data`, `events[3].sequence`, …).
+    public var field: String?
+    /// For a refused sync batch: the sequence the hub expects next.
+    public var expectedSequence: Int64?
+
+    public init(
+        code: String, title: String, status: Int, detail: String,
+        field: String? = nil, expectedSequence: Int64? = nil
+    ) {
+        self.type = "urn:gantry:problem:\(code)"
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.field = field
+        self.expectedSequence = expectedSequence
+    }
+
+    /// The code part of `type`.
+    public var code: String {
+        type.hasPrefix("urn:gantry:problem:") ? String(type.dropFirst("urn:gantry:problem:".count)) : type
+    }
+
+    /// The media type problem documents are served with.
+    public static let mediaType = "application/problem+json"
+}

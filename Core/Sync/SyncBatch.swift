@@ -1,0 +1,96 @@
+import Foundation
+
+/// What an agent sends to `POST /v1/sync/batches`: consecutive events of its log, oldest first.
+/// An empty batch is a handshake: the hub answers with what it has acknowledged.
+public struct SyncBatch: Codable, Sendable, Equatable {
+    /// The plant whose log this is; must match the plant the token belongs to.
+    public var plant: String
+    /// The agent's newest sequence when it sent the batch, so the hub can show what is still on its way.
+    public var agentHead: Int64
+    /// Consecutive events, ascending by sequence.
+    public var events: [EventEnvelope]
+
+    public init(plant: String, agentHead: Int64, events: [EventEnvelope]) {
+        self.plant = plant
+        self.agentHead = agentHead
+        self.events = events
+    }
+
+    /// Checks what the batch says about itself: sequences positive and consecutive, head not behind them.
+    public func validate() throws(SyncBatchError) {
+        guard let first = events.first else { return }
+        guard first.sequence >= 1 else {
+            throw SyncBatchError(code: .invalidSequence, detail: "sequences start at 1, got \(first.sequence)")
+        }
+        for (offset, event) in events.enumerated() where event.sequence != first.sequence + Int64(offset) {
+            throw SyncBatchError(
+                code: .invalidSequence,
+                detail: "events[\(offset)] has sequence \(event.sequence), expected \(first.sequence + Int64(offset))")
+        }
+        if let last = events.last, agentHead < last.sequence {
+            throw SyncBatchError(
+                code: .invalidSequence, detail: "agentHead \(agentHead) is behind the batch's last sequence \(last.sequence)")
+        }
+    }
+
+    /// What the hub must do with this batch given the last sequence it has applied for the plant.
+    public func plan(lastApplied: Int64) -> SyncBatchPlan {
+        guard let first = events.first else { return .nothingNew }
+        if first.sequence > lastApplied + 1 { return .refuse(expected: lastApplied + 1) }
+        let skip = Int(lastApplied - first.sequence + 1)
+        if skip >= events.count { return .nothingNew }
+        return .apply(alreadyApplied: skip)
+    }
+}
+
+/// The hub's decision for a batch against its own log position.
+public enum SyncBatchPlan: Sendable, Equatable {
+    /// Every event is already applied (or the batch is empty): acknowledge without effect.
+    case nothingNew
+    /// Apply `events[alreadyApplied...]`; the first `alreadyApplied` were applied before (a resend).
+    case apply(alreadyApplied: Int)
+    /// The batch starts past the next expected sequence: the agent must rewind to `expected`.
+    case refuse(expected: Int64)
+}
+
+/// A batch the hub cannot take, with a stable code for the agent and a detail for the operator.
+public struct SyncBatchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Stable error codes; each maps to a problem type.
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// Sequences are not positive and consecutive.
+        public static let invalidSequence = Code(rawValue: "invalid-sequence")
+        /// The hub holds a different event at a sequence the batch repeats: the two logs have diverged.
+        public static let sequenceConflict = Code(rawValue: "sequence-conflict")
+        /// The batch or an event names another plant than the token's.
+        public static let wrongPlant = Code(rawValue: "wrong-plant")
+    }
+
+    public var code: Code
+    public var detail: String
+
+    public init(code: Code, detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(code.rawValue): \(detail)" }
+}
+
+/// The hub's answer to a batch it took (or had already taken).
+public struct SyncAcknowledgement: Codable, Sendable, Equatable {
+    /// The plant the acknowledgement is for.
+    public var plant: String
+    /// Every event up to and including this sequence is applied at the hub, exactly once.
+    public var acknowledgedThrough: Int64
+    /// How many events of this batch were applied now (0 for a resend or a handshake).
+    public var applied: Int
+
+    public init(plant: String, acknowledgedThrough: Int64, applied: Int) {
+        self.plant = plant
+        self.acknowledgedThrough = acknowledgedThrough
+        self.applied = applied
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GantryCore
+
+/// Everything `gantry-hub` needs, read from one file plus `GANTRY_HUB_*` environment overrides.
+/// docs/operations.md lists every key with its type and default.
+public struct HubConfiguration: Sendable {
+    /// The SQLite database file.
+    public var storePath: String = "gantry-hub.sqlite"
+    /// What an acknowledged batch survives: `power-loss` (fsync on commit) or `process-crash`.
+    public var durability: String = "power-loss"
+    /// Listening address.
+    public var httpHost: String = "127.0.0.1"
+    /// Listening port; 0 picks a free one (printed at start).
+    public var httpPort: Int = 8480
+    /// The URL agents use to reach this hub, printed at enrolment. Defaults to `http://host:port`.
+    public var publicURL: String?
+    /// Largest accepted sync batch body.
+    public var maxBatchBytes: Int = 16 << 20
+    /// Largest accepted number of events in one batch.
+    public var maxBatchEvents: Int = 10_000
+    /// Log level: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    /// The URL to give agents.
+    public var agentFacingURL: String { publicURL ?? "http://\(httpHost):\(httpPort)" }
+
+    /// Every key a configuration file may hold.
+    public static let keys: Set<String> = [
+        "store.path", "store.durability", "http.host", "http.port", "http.public_url",
+        "sync.max_batch_bytes", "sync.max_batch_events", "log.level",
+    ]
+
+    /// The prefix of environment overrides.
+    public static let environmentPrefix = "GANTRY_HUB_"
+
+    /// Reads `path` (or only the environment when `nil`) and applies overrides.
+    public static func load(path: String?, environment: [String: String]) throws -> HubConfiguration {
+        var text = ""
+        if let path {
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigurationError(key: nil, origin: path, reason: "cannot read the file (\(error.localizedDescription))")
+            }
+        }
+        let settings = try ConfigurationText(
+            text: text, source: path ?? "environment", environment: environment,
+            prefix: environmentPrefix, knownKeys: keys)
+        var configuration = HubConfiguration()
+        configuration.storePath = settings.string("store.path", default: configuration.storePath)
+        configuration.durability = try settings.choice(
+            "store.durability", default: configuration.durability, among: ["power-loss", "process-crash"])
+        configuration.httpHost = settings.string("http.host", default: configuration.httpHost)
+        configuration.httpPort = try settings.integer("http.port", default: configuration.httpPort, in: 0...65535)
+        configuration.publicURL = settings.values["http.public_url"]
+        configuration.maxBatchBytes = try settings.bytes("sync.max_batch_bytes", default: configuration.maxBatchBytes)
+        configuration.maxBatchEvents = try settings.integer(
+            "sync.max_batch_events", default: configuration.maxBatchEvents, in: 1...1_000_000)
+        configuration.logLevel = try settings.choice(
+            "log.level", default: configuration.logLevel,
+            among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        return configuration
+    }
+}

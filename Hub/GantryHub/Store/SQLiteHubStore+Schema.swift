@@ -1,0 +1,66 @@
+import GRDB
+
+extension SQLiteHubStore {
+    /// Versioned migrations, applied in order at open. Never edit a shipped migration: add the next one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-plants-and-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE companies (
+                    code TEXT PRIMARY KEY,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE plants (
+                    plant_id TEXT PRIMARY KEY,
+                    company TEXT NOT NULL REFERENCES companies(code),
+                    code TEXT NOT NULL,
+                    time_zone TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    enrolled_at TEXT NOT NULL,
+                    last_sequence INTEGER NOT NULL DEFAULT 0,
+                    events_received INTEGER NOT NULL DEFAULT 0,
+                    agent_head INTEGER NOT NULL DEFAULT 0,
+                    last_seen_at TEXT,
+                    last_event_recorded_at TEXT,
+                    UNIQUE (company, code)
+                );
+                -- status: applied | unprojected (type or version unknown to this hub) | quarantined (unreadable)
+                CREATE TABLE events (
+                    plant_id TEXT NOT NULL REFERENCES plants(plant_id),
+                    seq INTEGER NOT NULL,
+                    event_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    schema_version INTEGER NOT NULL,
+                    occurred_at TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('applied', 'unprojected', 'quarantined')),
+                    status_reason TEXT,
+                    PRIMARY KEY (plant_id, seq)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER events_no_update BEFORE UPDATE OF plant_id, seq, event_id, type, payload ON events
+                BEGIN SELECT RAISE(ABORT, 'applied events are immutable'); END;
+                CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                BEGIN SELECT RAISE(ABORT, 'applied events are immutable'); END;
+                CREATE TABLE scans (
+                    plant_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    scan_id TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    occurred_at TEXT NOT NULL,
+                    PRIMARY KEY (plant_id, seq),
+                    FOREIGN KEY (plant_id, seq) REFERENCES events(plant_id, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE admin_tokens (
+                    name TEXT PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Gantry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gantry-agent", targets: ["gantry-agent"]),
+        .executable(name: "gantry-hub", targets: ["gantry-hub"]),
+        .library(name: "GantryCore", targets: ["GantryCore"]),
+        .library(name: "GantryAgent", targets: ["GantryAgent"]),
+        .library(name: "GantryHub", targets: ["GantryHub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: events, sync protocol, configuration parsing. No I/O.
+        .target(name: "GantryCore", path: "Core", swiftSettings: strict),
+
+        // C libraries, one small target each.
+        .systemLibrary(
+            name: "CCurl", path: "Agent/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CMosquitto", path: "Agent/CMosquitto", pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]),
+
+        .target(
+            name: "GantryAgent",
+            dependencies: [
+                "GantryCore", "CCurl", "CMosquitto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Agent/GantryAgent", swiftSettings: strict),
+        .executableTarget(
+            name: "gantry-agent",
+            dependencies: ["GantryAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Agent/gantry-agent", swiftSettings: strict),
+
+        .target(
+            name: "GantryHub",
+            dependencies: [
+                "GantryCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Hub/GantryHub", swiftSettings: strict),
+        .executableTarget(
+            name: "gantry-hub",
+            dependencies: ["GantryHub", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Hub/gantry-hub", swiftSettings: strict),
+
+        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], path: "Tests/GantryCoreTests"),
+        .testTarget(name: "GantryAgentTests", dependencies: ["GantryAgent"], path: "Tests/GantryAgentTests"),
+        .testTarget(name: "GantryHubTests", dependencies: ["GantryHub"], path: "Tests/GantryHubTests"),
+        // Whole processes: hub and agents started from the built executables on free ports.
+        .testTarget(
+            name: "GantrySystemTests",
+            dependencies: ["GantryCore", "gantry-agent", "gantry-hub"],
+            path: "Tests/GantrySystemTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)
