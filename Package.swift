@@ -68,8 +68,14 @@ let package = Package(
             path: "Hub/gantry-hub", swiftSettings: strict),
 
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], path: "Tests/GantryCoreTests"),
-        .testTarget(name: "GantryAgentTests", dependencies: ["GantryAgent"], path: "Tests/GantryAgentTests"),
-        .testTarget(name: "GantryHubTests", dependencies: ["GantryHub"], path: "Tests/GantryHubTests"),
+        .testTarget(
+            name: "GantryAgentTests",
+            dependencies: ["GantryAgent", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/GantryAgentTests"),
+        .testTarget(
+            name: "GantryHubTests",
+            dependencies: ["GantryHub", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/GantryHubTests"),
         // Whole processes: hub and agents started from the built executables on free ports.
         .testTarget(
             name: "GantrySystemTests",

@@ -1,0 +1,72 @@
+import Foundation
+@testable import GantryAgent
+import GantryCore
+import Testing
+
+@Suite struct AgentConfigurationTests {
+    @Test func defaultsApplyAndTheEnvironmentOverrides() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/agent.conf"
+            try "plant.id = ACME-BER\nhub.url = http://hub:8480\nsync.batch_events = 50\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let configuration = try AgentConfiguration.load(path: path, environment: ["GANTRY_AGENT_HUB_TOKEN": "gpt_x"])
+            #expect(configuration.plantID == "ACME-BER" && configuration.hubToken == "gpt_x")
+            #expect(configuration.batchEvents == 50)
+            #expect(configuration.durability == .powerLoss)
+            #expect(configuration.httpPort == 8080)
+        }
+    }
+
+    @Test func missingRequiredKeysAreNamed() {
+        #expect {
+            try AgentConfiguration.load(path: nil, environment: ["GANTRY_AGENT_PLANT_ID": "ACME-BER"])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "hub.url"
+        }
+    }
+
+    @Test func aNonHTTPHubURLIsRefused() {
+        #expect {
+            try AgentConfiguration.load(path: nil, environment: [
+                "GANTRY_AGENT_PLANT_ID": "P", "GANTRY_AGENT_HUB_URL": "hub:8480", "GANTRY_AGENT_HUB_TOKEN": "t",
+            ])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "hub.url"
+        }
+    }
+
+    @Test func anUnreadableFileIsAClearError() {
+        #expect(throws: ConfigurationError.self) { try AgentConfiguration.load(path: "/nonexistent/agent.conf", environment: [:]) }
+    }
+}
+
+@Suite struct HubSyncClientTests {
+    func body(_ text: String) -> Data { Data(text.utf8) }
+
+    @Test func classifiesEveryKindOfAnswer() {
+        #expect(HubSyncClient.classify(status: 200, body: body(#"{"plant":"P","acknowledgedThrough":7,"applied":2}"#))
+                == .acknowledged(through: 7))
+        #expect(HubSyncClient.classify(status: 409, body: body(
+            #"{"type":"urn:gantry:problem:sequence-gap","title":"t","status":409,"detail":"d","expectedSequence":4}"#))
+                == .refused(expected: 4))
+        guard case .rejected(let problem) = HubSyncClient.classify(status: 409, body: body(
+            #"{"type":"urn:gantry:problem:sequence-conflict","title":"t","status":409,"detail":"d"}"#)) else {
+            Issue.record("a conflict is not a rewind")
+            return
+        }
+        #expect(problem.code == "sequence-conflict")
+        guard case .rejected = HubSyncClient.classify(status: 401, body: body("nope")) else {
+            Issue.record("401 is a rejection")
+            return
+        }
+        for status in [500, 502, 503, 408, 429] {
+            guard case .unavailable = HubSyncClient.classify(status: status, body: Data()) else {
+                Issue.record("\(status) is worth retrying")
+                return
+            }
+        }
+        guard case .unavailable = HubSyncClient.classify(status: 200, body: body("<html>proxy</html>")) else {
+            Issue.record("a 200 that is not an acknowledgement must not count as one")
+            return
+        }
+    }
+}

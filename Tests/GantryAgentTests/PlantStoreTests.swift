@@ -1,0 +1,207 @@
+import Foundation
+@testable import GantryAgent
+import GantryCore
+import GRDB
+import Testing
+
+@Suite struct PlantStoreTests {
+    func scan(_ data: String, id: UUID = UUID(), device: String = "dock-1") -> ScanRecorded {
+        ScanRecorded(scanID: id, device: device, data: data)
+    }
+
+    @Test func scansAppendGapFreeEventsUnderConcurrency() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            let receipts = try await withThrowingTaskGroup(of: ScanReceipt.self) { group in
+                for index in 0..<200 {
+                    group.addTask { try await store.recordScan(scan("S\(index)"), occurredAt: Date()) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(receipts.map(\.sequence)) == Set(1...200))
+            let events = try await store.events(from: 1, maxEvents: 1000, maxBytes: 1 << 30)
+            #expect(events.map(\.sequence) == Array(1...200))
+            #expect(Set(events.map(\.id)).count == 200)
+            #expect(events.allSatisfy { $0.type == "ScanRecorded" && $0.schemaVersion == 1 })
+            // Each scan's event carries that scan.
+            for receipt in receipts {
+                let event = events[Int(receipt.sequence) - 1]
+                let recorded = try ScanRecorded.decode(type: event.type, schemaVersion: 1, payload: event.payload)
+                #expect(recorded.scanID == receipt.scanID)
+                #expect(event.id == receipt.eventID)
+            }
+        }
+    }
+
+    @Test func theSameScanIdIsOneScan() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            let id = UUID()
+            let first = try await store.recordScan(scan("0109506000134352", id: id), occurredAt: Date())
+            let again = try await store.recordScan(scan("0109506000134352", id: id), occurredAt: Date())
+            #expect(!first.duplicate && again.duplicate)
+            #expect(again.sequence == first.sequence && again.eventID == first.eventID)
+            #expect(try await store.position().head == 1)
+            await #expect(throws: StoreError.self) {
+                try await store.recordScan(scan("something else", id: id), occurredAt: Date())
+            }
+            #expect(try await store.position().head == 1, "a refused intent appends nothing")
+        }
+    }
+
+    @Test func aRefusedIntentLeavesItsGroupIntact() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            let id = UUID()
+            _ = try await store.recordScan(scan("A", id: id), occurredAt: Date())
+            // Many writers at once end up in shared group commits; the conflicting ones must fail alone.
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<100 {
+                    group.addTask {
+                        let body = index % 10 == 0 ? scan("conflict", id: id) : scan("B\(index)")
+                        return (try? await store.recordScan(body, occurredAt: Date())) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 90)
+            let position = try await store.position()
+            #expect(position.head == 91)
+            let events = try await store.events(from: 1, maxEvents: 1000, maxBytes: 1 << 30)
+            #expect(events.map(\.sequence) == Array(1...91))
+        }
+    }
+
+    @Test func batchesStopAtTheByteBudgetButNeverComeBackEmpty() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            for index in 0..<10 {
+                _ = try await store.recordScan(scan(String(repeating: "X", count: 1000) + "\(index)"), occurredAt: Date())
+            }
+            #expect(try await store.events(from: 1, maxEvents: 100, maxBytes: 3500).count == 3)
+            #expect(try await store.events(from: 4, maxEvents: 2, maxBytes: 1 << 20).map(\.sequence) == [4, 5])
+            #expect(try await store.events(from: 1, maxEvents: 100, maxBytes: 10).count == 1)
+            #expect(try await store.events(from: 11, maxEvents: 100, maxBytes: 1 << 20).isEmpty)
+        }
+    }
+
+    @Test func positionTracksBacklogEventsBytesAndAge() async throws {
+        try await withTemporaryDirectory { dir in
+            let clock = TestNow(Date(timeIntervalSince1970: 1_000_000))
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER", now: { clock.now })
+            #expect(try await store.position() == LogPosition(head: 0, acknowledged: 0, backlogBytes: 0, oldestUnsyncedAt: nil))
+            for index in 0..<5 {
+                clock.now = Date(timeIntervalSince1970: 1_000_000 + Double(index))
+                _ = try await store.recordScan(scan("S\(index)"), occurredAt: clock.now)
+            }
+            let events = try await store.events(from: 1, maxEvents: 10, maxBytes: 1 << 20)
+            let bytes = try events.map { try WireFormat.encoder().encode($0.payload).count }
+            var position = try await store.position()
+            #expect(position.head == 5 && position.backlogEvents == 5)
+            #expect(position.backlogBytes == Int64(bytes.reduce(0, +)))
+            #expect(position.oldestUnsyncedAt == Date(timeIntervalSince1970: 1_000_000))
+            try await store.recordAcknowledgement(through: 3)
+            position = try await store.position()
+            #expect(position.backlogEvents == 2)
+            #expect(position.backlogBytes == Int64(bytes[3] + bytes[4]))
+            #expect(position.oldestUnsyncedAt == Date(timeIntervalSince1970: 1_000_003))
+            try await store.recordAcknowledgement(through: 5)
+            #expect(try await store.position().oldestUnsyncedAt == nil)
+        }
+    }
+
+    @Test func everythingSurvivesReopening() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/agent.sqlite"
+            do {
+                let store = try SQLitePlantStore(path: path, plantID: "ACME-BER")
+                _ = try await store.recordScan(scan("A"), occurredAt: Date())
+                _ = try await store.recordScan(scan("B"), occurredAt: Date())
+                try await store.recordAcknowledgement(through: 1)
+            }
+            let reopened = try SQLitePlantStore(path: path, plantID: "ACME-BER")
+            let position = try await reopened.position()
+            #expect(position.head == 2 && position.acknowledged == 1)
+            #expect(try await reopened.recordScan(scan("C"), occurredAt: Date()).sequence == 3)
+        }
+    }
+
+    @Test func aStoreBelongsToOnePlant() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/agent.sqlite"
+            _ = try SQLitePlantStore(path: path, plantID: "ACME-BER")
+            #expect { try SQLitePlantStore(path: path, plantID: "ACME-HAM") } throws: { error in
+                (error as? StoreError)?.code == .plantMismatch
+            }
+        }
+    }
+
+    @Test func aSecondProcessCannotOpenAStoreInUse() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/agent.sqlite"
+            let first = try SQLitePlantStore(path: path, plantID: "ACME-BER")
+            // flock is per open file description, so a second open in this process conflicts like another process would.
+            #expect { try SQLitePlantStore(path: path, plantID: "ACME-BER") } throws: { error in
+                (error as? StoreError)?.code == .locked
+            }
+            _ = first
+        }
+    }
+
+    @Test func aStoreFromANewerAgentIsRefused() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/agent.sqlite"
+            do { _ = try SQLitePlantStore(path: path, plantID: "ACME-BER") }
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('99-from-the-future')") }
+            #expect { try SQLitePlantStore(path: path, plantID: "ACME-BER") } throws: { error in
+                (error as? StoreError)?.code == .newerSchema
+            }
+        }
+    }
+
+    @Test func theEventLogIsAppendOnly() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/agent.sqlite"
+            do {
+                let store = try SQLitePlantStore(path: path, plantID: "ACME-BER")
+                _ = try await store.recordScan(scan("A"), occurredAt: Date())
+            }
+            let queue = try DatabaseQueue(path: path)
+            await #expect(throws: DatabaseError.self) { try await queue.write { try $0.execute(sql: "DELETE FROM events") } }
+            await #expect(throws: DatabaseError.self) {
+                try await queue.write { try $0.execute(sql: "UPDATE events SET payload = '{}'") }
+            }
+            await #expect(throws: DatabaseError.self) {
+                try await queue.write { try $0.execute(sql: """
+                    INSERT INTO events (seq, event_id, type, schema_version, occurred_at, recorded_at, payload, log_bytes)
+                    VALUES (5, 'x', 'T', 1, '', '', '{}', 0)
+                    """) }
+            }
+        }
+    }
+
+    @Test func aMissingFolderIsAClearError() {
+        #expect { try SQLitePlantStore(path: "/nonexistent-gantry/agent.sqlite", plantID: "ACME-BER") } throws: { error in
+            (error as? StoreError)?.code == .unusable && "\(error)".contains("/nonexistent-gantry")
+        }
+    }
+
+    @Test func waitingForEventsWakesOnAppendAndTimesOut() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            #expect(await store.waitForEvents(after: 0, timeout: .milliseconds(20)) == 0)
+            async let woken = store.waitForEvents(after: 0, timeout: .seconds(30))
+            try await Task.sleep(for: .milliseconds(20))
+            _ = try await store.recordScan(scan("A"), occurredAt: Date())
+            #expect(await woken == 1)
+        }
+    }
+}
+
+/// A settable clock for `recordedAt`.
+/// `@unchecked Sendable`: tests set it only between awaited store calls, never concurrently with them.
+final class TestNow: @unchecked Sendable {
+    var now: Date
+    init(_ now: Date) { self.now = now }
+}
