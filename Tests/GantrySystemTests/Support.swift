@@ -1,1 +1,77 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GantryCore
 import Testing
+
+/// A fresh folder for one test, removed afterwards whatever happens.
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async rethrows -> T {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-test-\(UUID().uuidString)").path
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try await body(path)
+}
+
+/// An HTTP answer as a test sees it.
+struct HTTPAnswer {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    var contentType: String? { headers.first { $0.key.lowercased() == "content-type" }?.value }
+
+    func json() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any], "not a JSON object: \(text)")
+    }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try WireFormat.decoder().decode(T.self, from: body)
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Real HTTP over loopback, through URLSession (which is libcurl underneath on Linux, a separate client
+/// from the agent's own).
+enum HTTP {
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 10
+        return URLSession(configuration: configuration)
+    }()
+
+    static func request(
+        _ method: String, _ url: String, token: String? = nil, json: String? = nil, body: Data? = nil
+    ) async throws -> HTTPAnswer {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields { headers["\(key)"] = "\(value)" }
+        return HTTPAnswer(status: http.statusCode, headers: headers, body: data)
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; fails the test with `message` on timeout.
+func eventually(
+    _ message: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(100),
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: interval)
+    }
+    Issue.record("timed out after \(timeout): \(message)")
+    throw CancellationError()
+}

@@ -2,6 +2,7 @@ import Foundation
 import GantryCore
 import Hummingbird
 import Logging
+import NIOCore
 
 extension ProblemDetails {
     /// The problem as an `application/problem+json` response with its status.
@@ -52,7 +53,7 @@ extension Request {
         let buffer: ByteBuffer
         do {
             buffer = try await collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw ProblemDetails(
                 code: "body-too-large", title: "Request body too large", status: 413,
                 detail: "the body exceeds \(limit) bytes")

@@ -2,6 +2,7 @@ import Foundation
 import GantryCore
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The hub's HTTP API: the sync endpoint for plants, reports and the event feed for administrators.
 struct HubAPI: Sendable {
@@ -128,7 +129,7 @@ struct HubAPI: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: configuration.maxBatchBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw ProblemDetails(
                 code: "batch-too-large", title: "Batch too large", status: 413,
                 detail: "the body exceeds \(configuration.maxBatchBytes) bytes; send smaller batches")

@@ -1,0 +1,76 @@
+import Foundation
+import GantryAgent
+import GantryHub
+import Logging
+import ServiceLifecycle
+
+/// A hub built in-process over a real SQLite file, listening on a free loopback port.
+struct HubFixture {
+    var url: String
+    var administration: HubAdministration
+    var store: any HubStore
+    var adminToken: String
+
+    /// Enrols a plant and returns its token.
+    func enrol(_ code: String) async throws -> String {
+        let configuration = try await administration.enrolPlant(company: "ACME", code: code, timeZone: "Europe/Berlin")
+        return configuration.split(separator: "\n").first { $0.hasPrefix("hub.token = ") }!.dropFirst(12).description
+    }
+}
+
+let quietLogger = Logger(label: "gantry-test") { _ in SwiftLogNoOpLogHandler() }
+
+/// Runs `service` until `body` finishes, then shuts it down gracefully and waits for it.
+func withService<T: Sendable>(_ service: some Service, _ body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: quietLogger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
+    }
+}
+
+func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -> T {
+    try await withTemporaryDirectory { dir in
+        var configuration = HubConfiguration()
+        configuration.storePath = "\(dir)/hub.sqlite"
+        configuration.httpPort = 0
+        configuration.maxBatchBytes = 256 << 10
+        let store = try openHubStore(configuration)
+        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
+        let app = buildHub(configuration: configuration, store: store, logger: quietLogger) { announce.yield($0) }
+        return try await withService(app) {
+            var iterator = ports.makeAsyncIterator()
+            let port = await iterator.next()!
+            configuration.publicURL = "http://127.0.0.1:\(port)"
+            let administration = HubAdministration(store: store, configuration: configuration)
+            let fixture = HubFixture(
+                url: "http://127.0.0.1:\(port)", administration: administration, store: store,
+                adminToken: try await administration.addAdminToken(name: "tests"))
+            return try await body(fixture)
+        }
+    }
+}
+
+/// An agent built in-process over a real SQLite file in `dir`, syncing to `hubURL`.
+func withAgent<T: Sendable>(
+    plantID: String, hubURL: String, token: String, dir: String, _ body: (String) async throws -> T
+) async throws -> T {
+    var configuration = AgentConfiguration(plantID: plantID, hubURL: hubURL, hubToken: token)
+    configuration.storePath = "\(dir)/\(plantID).sqlite"
+    configuration.httpPort = 0
+    configuration.durability = .processCrash
+    configuration.backoffInitial = .milliseconds(50)
+    configuration.backoffMaximum = .milliseconds(400)
+    configuration.heartbeat = .milliseconds(300)
+    configuration.batchEvents = 20
+    let (ports, announce) = AsyncStream.makeStream(of: Int.self)
+    let app = try buildAgent(configuration: configuration, logger: quietLogger) { announce.yield($0) }
+    return try await withService(app) {
+        var iterator = ports.makeAsyncIterator()
+        return try await body("http://127.0.0.1:\(await iterator.next()!)")
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Where `gantry-agent` and `gantry-hub` were built: beside this test bundle, unless GANTRY_BIN_DIR says.
+let binDirectory: String = {
+    if let dir = ProcessInfo.processInfo.environment["GANTRY_BIN_DIR"] { return dir }
+    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var dir = (exe as NSString).deletingLastPathComponent
+    // The test bundle may be a folder (…/GantryPackageTests.xctest/…) on some toolchains.
+    while !dir.isEmpty, dir != "/", !FileManager.default.fileExists(atPath: "\(dir)/gantry-hub") {
+        dir = (dir as NSString).deletingLastPathComponent
+    }
+    return dir
+}()
+
+/// A child process whose standard output is watched line by line; killed at the end of its scope.
+/// `@unchecked Sendable`: `Process` is used only through its thread-safe members (pid, isRunning,
+/// terminationStatus); the output buffer is behind a mutex.
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    private let output = TextBuffer()
+    private let errors = TextBuffer()
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: "\(binDirectory)/\(executable)")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        stdout.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            output.append(data)
+        }
+        stderr.fileHandleForReading.readabilityHandler = { [errors] handle in
+            let data = handle.availableData
+            errors.append(data)
+        }
+        try process.run()
+    }
+
+    var standardOutput: String { output.text }
+    var standardError: String { errors.text }
+
+    /// Waits for a line of standard output containing `text` and returns it.
+    func line(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = standardOutput.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("no line with \"\(text)\" from \(process.executableURL!.lastPathComponent); stderr: \(standardError)")
+        throw CancellationError()
+    }
+
+    /// The port from a `listening on http://host:port` line.
+    func listeningPort() async throws -> Int {
+        let line = try await line(containing: "listening on http://")
+        return Int(line.split(separator: ":").last!)!
+    }
+
+    /// Sends `signal` and waits for the process to end; returns its exit status.
+    @discardableResult
+    func stop(_ signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async throws -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        return try await exit(timeout: timeout)
+    }
+
+    /// Waits for the process to end by itself.
+    func exit(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                Issue.record("\(process.executableURL!.lastPathComponent) did not end in time")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Runs a command to completion and returns its status and output.
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let child = try ChildProcess(executable, arguments, environment: environment)
+    let status = try await child.exit()
+    try await Task.sleep(for: .milliseconds(50))  // let the pipes drain
+    return (status, child.standardOutput, child.standardError)
+}
+
+/// A hub process with its own database and configuration in `dir`.
+final class HubProcess: @unchecked Sendable {
+    let dir: String
+    let configPath: String
+    private(set) var port = 0
+    private(set) var child: ChildProcess?
+    let adminToken: String
+
+    init(dir: String) async throws {
+        self.dir = dir
+        configPath = "\(dir)/hub.conf"
+        try "store.path = \(dir)/hub.sqlite\nhttp.port = 0\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        let token = try await run("gantry-hub", ["tokens", "add", "--config", configPath, "--name", "tests"])
+        try #require(token.status == 0, "\(token.stderr)")
+        adminToken = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Enrols a plant through the CLI and returns its token.
+    func enrol(_ code: String) async throws -> String {
+        let result = try await run("gantry-hub", [
+            "plants", "add", "--config", configPath, "--company", "ACME", "--code", code, "--time-zone", "Europe/Berlin",
+        ])
+        try #require(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("hub.token = ") })
+        return String(line.dropFirst("hub.token = ".count))
+    }
+
+    /// Starts serving; after the first start the same port is used again.
+    func start() async throws {
+        let child = try ChildProcess("gantry-hub", ["serve", "--config", configPath], environment: [
+            "GANTRY_HUB_HTTP_PORT": "\(port)", "GANTRY_HUB_LOG_LEVEL": "warning",
+        ])
+        port = try await child.listeningPort()
+        self.child = child
+    }
+
+    func report(plant: String) async throws -> [String: Any]? {
+        let answer = try await HTTP.request("GET", "\(url)/v1/reports/sync", token: adminToken)
+        let plants = try answer.json()["plants"] as? [[String: Any]] ?? []
+        return plants.first { $0["plant"] as? String == plant }
+    }
+
+    /// Every scan the hub has from `plant`, in log order, as (sequence, scan id, data).
+    func scans(plant: String) async throws -> [(sequence: Int, scanID: String, data: String)] {
+        var scans: [(Int, String, String)] = []
+        var after = 0
+        while true {
+            let answer = try await HTTP.request("GET", "\(url)/v1/events?plant=\(plant)&after=\(after)&limit=1000", token: adminToken)
+            let events = try answer.json()["events"] as? [[String: Any]] ?? []
+            if events.isEmpty { return scans }
+            for event in events {
+                let payload = event["payload"] as! [String: Any]
+                scans.append((event["sequence"] as! Int, payload["scanId"] as! String, payload["data"] as! String))
+            }
+            after = scans.last!.0
+        }
+    }
+}
+
+/// An agent process with its own store and configuration in `dir`.
+final class AgentProcess: @unchecked Sendable {
+    let configPath: String
+    private(set) var child: ChildProcess?
+    private(set) var url = ""
+
+    init(dir: String, plantID: String, hubURL: String, token: String, durability: String = "power-loss") throws {
+        configPath = "\(dir)/\(plantID).conf"
+        try """
+            plant.id = \(plantID)
+            hub.url = \(hubURL)
+            hub.token = \(token)
+            store.path = \(dir)/\(plantID).sqlite
+            store.durability = \(durability)
+            http.port = 0
+            sync.batch_events = 25
+            sync.backoff_initial = 50ms
+            sync.backoff_max = 500ms
+            sync.heartbeat = 300ms
+            log.level = warning
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func start() async throws {
+        let child = try ChildProcess("gantry-agent", ["run", "--config", configPath])
+        url = "http://127.0.0.1:\(try await child.listeningPort())"
+        self.child = child
+    }
+
+    func status() async throws -> [String: Any] {
+        try await HTTP.request("GET", "\(url)/v1/status").json()
+    }
+}
+
+/// Text collected from a pipe's reader thread.
+final class TextBuffer: Sendable {
+    private let state = Mutex("")
+
+    func append(_ data: Data) { state.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+    var text: String { state.withLock { $0 } }
+}
