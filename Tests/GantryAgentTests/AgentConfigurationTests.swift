@@ -70,3 +70,28 @@ import Testing
         }
     }
 }
+
+@Suite struct AgentStatusTests {
+    let now = Date(timeIntervalSince1970: 1_000_000)
+
+    func status(bytes: Int64, oldest: Date?) -> AgentStatus {
+        AgentStatus(
+            plantID: "ACME-BER",
+            position: LogPosition(head: 10, acknowledged: 4, backlogBytes: bytes, oldestUnsyncedAt: oldest),
+            hub: HubLinkStatus(), now: now, alarmBytes: 1000, alarmAge: .seconds(3600))
+    }
+
+    @Test func backlogAlarmsRaiseBySizeAndAge() {
+        #expect(status(bytes: 999, oldest: now.addingTimeInterval(-3599)).alarms.isEmpty)
+        #expect(status(bytes: 1000, oldest: now.addingTimeInterval(-10)).alarms == ["backlog-bytes"])
+        #expect(status(bytes: 10, oldest: now.addingTimeInterval(-3600)).alarms == ["backlog-age"])
+        #expect(status(bytes: 5000, oldest: now.addingTimeInterval(-86_400)).alarms == ["backlog-bytes", "backlog-age"])
+    }
+
+    @Test func backlogFiguresComeFromThePosition() {
+        let status = status(bytes: 600, oldest: now.addingTimeInterval(-90))
+        #expect(status.backlog.events == 6 && status.backlog.bytes == 600 && status.backlog.oldestAgeSeconds == 90)
+        #expect(status.lastSequence == 10 && status.acknowledgedSequence == 4)
+        #expect(self.status(bytes: 0, oldest: nil).backlog.oldestAgeSeconds == 0)
+    }
+}

@@ -57,7 +57,8 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
 
 /// An agent built in-process over a real SQLite file in `dir`, syncing to `hubURL`.
 func withAgent<T: Sendable>(
-    plantID: String, hubURL: String, token: String, dir: String, _ body: (String) async throws -> T
+    plantID: String, hubURL: String, token: String, dir: String, batchEvents: Int = 20,
+    _ body: (String) async throws -> T
 ) async throws -> T {
     var configuration = AgentConfiguration(plantID: plantID, hubURL: hubURL, hubToken: token)
     configuration.storePath = "\(dir)/\(plantID).sqlite"
@@ -66,7 +67,7 @@ func withAgent<T: Sendable>(
     configuration.backoffInitial = .milliseconds(50)
     configuration.backoffMaximum = .milliseconds(400)
     configuration.heartbeat = .milliseconds(300)
-    configuration.batchEvents = 20
+    configuration.batchEvents = batchEvents
     let (ports, announce) = AsyncStream.makeStream(of: Int.self)
     let app = try buildAgent(configuration: configuration, logger: quietLogger) { announce.yield($0) }
     return try await withService(app) {

@@ -68,10 +68,11 @@ public final class SQLitePlantStore: PlantStore {
     public func recordScan(_ scan: ScanRecorded, occurredAt: Date) async throws -> ScanReceipt {
         let recordedAt = now()
         return try await writer.write { db in
-            if let earlier = try Row.fetchOne(db, sql: """
+            let lookup = try db.cachedStatement(sql: """
                 SELECT s.seq, s.device, s.data, e.event_id, e.recorded_at
                 FROM scans s JOIN events e ON e.seq = s.seq WHERE s.scan_id = ?
-                """, arguments: [scan.scanID.uuidString]) {
+                """)
+            if let earlier = try Row.fetchOne(lookup, arguments: [scan.scanID.uuidString]) {
                 guard earlier["device"] == scan.device, earlier["data"] == scan.data else {
                     throw StoreError(
                         .idempotencyConflict,
@@ -82,9 +83,8 @@ public final class SQLitePlantStore: PlantStore {
                     recordedAt: Timestamp.parse(earlier["recorded_at"]) ?? recordedAt, duplicate: true)
             }
             let event = try Self.append(scan, occurredAt: occurredAt, recordedAt: recordedAt, in: db)
-            try db.execute(
-                sql: "INSERT INTO scans (scan_id, seq, device, data, occurred_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [scan.scanID.uuidString, event.sequence, scan.device, scan.data, Timestamp.format(occurredAt)])
+            try db.cachedStatement(sql: "INSERT INTO scans (scan_id, seq, device, data, occurred_at) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [scan.scanID.uuidString, event.sequence, scan.device, scan.data, Timestamp.format(occurredAt)])
             return ScanReceipt(
                 scanID: scan.scanID, sequence: event.sequence, eventID: event.id, recordedAt: recordedAt, duplicate: false)
         }
@@ -95,14 +95,14 @@ public final class SQLitePlantStore: PlantStore {
         _ event: E, occurredAt: Date, recordedAt: Date, in db: Database
     ) throws -> (sequence: Int64, id: UUID) {
         let payload = try event.payloadJSON()
-        let last = try Row.fetchOne(db, sql: "SELECT seq, log_bytes FROM events ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, log_bytes FROM events ORDER BY seq DESC LIMIT 1"))
         let sequence = (last?["seq"] as Int64? ?? 0) + 1
         let logBytes = (last?["log_bytes"] as Int64? ?? 0) + Int64(payload.utf8.count)
         let id = UUID()
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO events (seq, event_id, type, schema_version, occurred_at, recorded_at, payload, log_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 sequence, id.uuidString, E.eventType, E.schemaVersion,
                 Timestamp.format(occurredAt), Timestamp.format(recordedAt), payload, logBytes,
             ])

@@ -39,9 +39,9 @@ struct EventApplier {
         switch event.type {
         case ScanRecorded.eventType:
             return typed(ScanRecorded.self, event) { scan, db in
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO scans (plant_id, seq, scan_id, device, data, occurred_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [
+                    """).execute(arguments: [
                         plant, event.sequence, scan.scanID.uuidString, scan.device, scan.data,
                         Timestamp.format(event.occurredAt),
                     ])
