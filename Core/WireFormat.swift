@@ -30,24 +30,65 @@ public enum WireFormat {
     }
 }
 
-/// RFC 3339 timestamps in UTC, fixed width with microseconds, so that text order is time order.
+/// RFC 3339 timestamps in UTC, fixed width with microseconds, so that text order is time order. Parsing
+/// and formatting use the same proleptic Gregorian arithmetic, so every formatted value reads back exactly.
 public enum Timestamp {
-    /// Formats a date as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    /// The instants Gantry stores: years 1970 to 9999. Inputs outside are refused at the edge.
+    public static let representable = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799)
+
+    /// Formats a date as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; dates outside `representable` are clamped to it.
     public static func format(_ date: Date) -> String {
-        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        let seconds = Int64((micros / 1_000_000).rounded(.down))
-        let fraction = Int64(micros) - seconds * 1_000_000
+        let clamped = min(max(date, representable.lowerBound), representable.upperBound)
+        let micros = Int64((clamped.timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = micros / 1_000_000
         let civil = CivilTime(unixSeconds: seconds)
         return String(
             format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-            civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, Int(fraction))
+            civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, Int(micros - seconds * 1_000_000))
     }
 
-    /// Parses an RFC 3339 timestamp (`Z` or a numeric offset, optional fraction); `nil` when malformed.
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, refusing impossible dates and times and instants
+    /// outside `representable`; `nil` when malformed.
     public static func parse(_ text: String) -> Date? {
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        if let date = try? style.parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count, bytes[range].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            return bytes[range].reduce(0) { $0 * 10 + Int($1 - 48) }
+        }
+        guard bytes.count >= 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 116,
+              bytes[13] == 58, bytes[16] == 58,
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), day >= 1, day <= CivilTime.daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 59
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if bytes[index] == 46 {
+            var scale = 0.1
+            index += 1
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        var offset = 0
+        if index == bytes.count - 1, bytes[index] == 90 || bytes[index] == 122 {
+            offset = 0
+        } else if index == bytes.count - 6, bytes[index] == 43 || bytes[index] == 45, bytes[index + 3] == 58,
+                  let hours = number((index + 1)..<(index + 3)), let minutes = number((index + 4)..<(index + 6)),
+                  hours <= 23, minutes <= 59 {
+            offset = (bytes[index] == 43 ? 1 : -1) * (hours * 3600 + minutes * 60)
+        } else {
+            return nil
+        }
+        let seconds = CivilTime.daysFromCivil(year: year, month: month, day: day) * 86_400
+            + hour * 3600 + minute * 60 + second - offset
+        let date = Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return representable.contains(date) ? date : nil
     }
 }
 
@@ -70,6 +111,24 @@ struct CivilTime {
         hour = secondOfDay / 3600
         minute = secondOfDay % 3600 / 60
         second = secondOfDay % 60
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 }
 

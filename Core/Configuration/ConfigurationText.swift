@@ -102,7 +102,9 @@ public struct ConfigurationText: Sendable {
     static func parseDuration(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         for (suffix, seconds) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)), number.isFinite, number >= 0 else { return nil }
+            guard let number = Double(text.dropLast(suffix.count)), number.isFinite, number >= 0,
+                  number * seconds <= 3_153_600_000  // a century: anything longer is a typo
+            else { return nil }
             return .milliseconds(Int64((number * seconds * 1000).rounded()))
         }
         return nil

@@ -30,3 +30,22 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         self.payload = payload
     }
 }
+
+extension EventEnvelope {
+    /// Rebuilds an envelope from the text columns a store keeps it in; throws, naming the sequence, when a
+    /// column cannot be read back, so a damaged row is an error and never a crash.
+    public init(
+        sequence: Int64, storedID: String, type: String, schemaVersion: Int,
+        occurredAt: String, recordedAt: String, payload: String
+    ) throws(EventDecodingError) {
+        guard let id = UUID(uuidString: storedID), let occurred = Timestamp.parse(occurredAt),
+              let recorded = Timestamp.parse(recordedAt),
+              let json = try? WireFormat.decoder().decode(JSONValue.self, from: Data(payload.utf8))
+        else {
+            throw EventDecodingError(eventType: type, reason: "stored event \(sequence) cannot be read back")
+        }
+        self.init(
+            sequence: sequence, id: id, type: type, schemaVersion: schemaVersion,
+            occurredAt: occurred, recordedAt: recorded, payload: json)
+    }
+}

@@ -104,7 +104,7 @@ public struct GS1Date: Sendable, Equatable {
         let yy = Int(text.prefix(2))!, month = Int(text.dropFirst(2).prefix(2))!, day = Int(text.suffix(2))!
         guard (1...12).contains(month) else { return (nil, "month \(String(format: "%02d", month)) is not 01–12") }
         let year = resolveYear(yy, referenceYear: referenceYear)
-        let lastDay = daysIn(month: month, year: year)
+        let lastDay = CivilTime.daysIn(month: month, year: year)
         if day == 0 {
             guard allowZeroDay else { return (nil, "day 00 is not allowed here") }
             return (GS1Date(year: year, month: month, day: lastDay), nil)
@@ -123,13 +123,5 @@ public struct GS1Date: Sendable, Equatable {
         if difference >= 51 { return century - 100 + yy }
         if difference <= -50 { return century + 100 + yy }
         return century + yy
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 }

@@ -16,16 +16,28 @@ public struct SyncBatch: Codable, Sendable, Equatable {
         self.events = events
     }
 
-    /// Checks what the batch says about itself: sequences positive and consecutive, head not behind them.
+    /// The largest sequence a log may reach; far beyond any plant's lifetime, and safe from overflow.
+    public static let maximumSequence: Int64 = 1 << 53
+
+    /// Checks what the batch says about itself: sequences positive and consecutive, head not behind them,
+    /// timestamps within what Gantry stores.
     public func validate() throws(SyncBatchError) {
+        guard (0...Self.maximumSequence).contains(agentHead) else {
+            throw SyncBatchError(code: .invalidSequence, detail: "agentHead \(agentHead) is out of range")
+        }
         guard let first = events.first else { return }
-        guard first.sequence >= 1 else {
+        guard (1...Self.maximumSequence).contains(first.sequence) else {
             throw SyncBatchError(code: .invalidSequence, detail: "sequences start at 1, got \(first.sequence)")
         }
         for (offset, event) in events.enumerated() where event.sequence != first.sequence + Int64(offset) {
             throw SyncBatchError(
                 code: .invalidSequence,
                 detail: "events[\(offset)] has sequence \(event.sequence), expected \(first.sequence + Int64(offset))")
+        }
+        for (offset, event) in events.enumerated()
+        where !Timestamp.representable.contains(event.occurredAt) || !Timestamp.representable.contains(event.recordedAt) {
+            throw SyncBatchError(
+                code: .invalidEvent, detail: "events[\(offset)] has a timestamp outside the years 1970 to 9999")
         }
         if let last = events.last, agentHead < last.sequence {
             throw SyncBatchError(
@@ -66,6 +78,8 @@ public struct SyncBatchError: Error, Sendable, Equatable, CustomStringConvertibl
         public static let sequenceConflict = Code(rawValue: "sequence-conflict")
         /// The batch or an event names another plant than the token's.
         public static let wrongPlant = Code(rawValue: "wrong-plant")
+        /// An event's envelope cannot be stored as it is (a timestamp out of range).
+        public static let invalidEvent = Code(rawValue: "invalid-event")
     }
 
     public var code: Code

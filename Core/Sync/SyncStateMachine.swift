@@ -23,6 +23,8 @@ public struct SyncStateMachine: Sendable {
         case batchRejected(code: String)
         /// The hub acknowledged sequences this agent never wrote: its log and the hub's are not the same.
         case diverged(hubSequence: Int64)
+        /// The agent's own store could not be read or written.
+        case localStore
     }
 
     /// Tunables of the protocol.
@@ -107,7 +109,7 @@ public struct SyncStateMachine: Sendable {
     public mutating func hubRefused(expected: Int64) -> Action {
         guard case .sending = state else { preconditionFailure("refusal while \(state)") }
         guard expected >= 1, expected - 1 <= head else {
-            return fail(.diverged(hubSequence: expected - 1))
+            return fail(.diverged(hubSequence: max(expected, 1) - 1))
         }
         acknowledged = expected - 1
         failures = 0
@@ -127,6 +129,12 @@ public struct SyncStateMachine: Sendable {
         guard case .sending = state else { preconditionFailure("rejection while \(state)") }
         failures = max(failures, 64)
         return fail(.batchRejected(code: code))
+    }
+
+    /// Reading the batch or recording the acknowledgement failed locally: retry after a backoff.
+    public mutating func storeFailed() -> Action {
+        guard case .sending = state else { preconditionFailure("store failure while \(state)") }
+        return fail(.localStore)
     }
 
     /// A backoff elapsed: try again from the acknowledged position.

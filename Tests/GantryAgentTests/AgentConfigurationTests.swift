@@ -64,6 +64,15 @@ import Testing
                 return
             }
         }
+        guard case .unavailable = HubSyncClient.classify(status: 200, body: body(#"{"plant":"P","acknowledgedThrough":-4,"applied":0}"#)) else {
+            Issue.record("a negative acknowledgement is not the protocol")
+            return
+        }
+        guard case .rejected = HubSyncClient.classify(status: 409, body: body(
+            #"{"type":"urn:gantry:problem:sequence-gap","title":"t","status":409,"detail":"d","expectedSequence":0}"#)) else {
+            Issue.record("an impossible rewind target is not followed")
+            return
+        }
         guard case .unavailable = HubSyncClient.classify(status: 200, body: body("<html>proxy</html>")) else {
             Issue.record("a 200 that is not an acknowledgement must not count as one")
             return

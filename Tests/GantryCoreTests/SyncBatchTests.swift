@@ -35,6 +35,17 @@ import Testing
         #expect(throws: SyncBatchError.self) { try batch(sequences).validate() }
     }
 
+    @Test func sequencesNearTheIntegerLimitAreInvalidNotATrap() {
+        #expect(throws: SyncBatchError.self) { try batch([Int64.max - 1, Int64.max]).validate() }
+        #expect(throws: SyncBatchError.self) { try batch([], head: -5).validate() }
+    }
+
+    @Test func timestampsOutsideTheStoredRangeAreInvalid() {
+        var early = batch([1])
+        early.events[0].occurredAt = Date(timeIntervalSince1970: -62_135_596_800)
+        #expect { try early.validate() } throws: { ($0 as? SyncBatchError)?.code == .invalidEvent }
+    }
+
     @Test func headBehindTheBatchIsInvalid() {
         #expect(throws: SyncBatchError.self) { try batch([1, 2, 3], head: 2).validate() }
     }

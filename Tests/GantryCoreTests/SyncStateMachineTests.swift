@@ -120,6 +120,27 @@ import Testing
         #expect(machine.retryDue() == .sendBatch(from: 6, maxEvents: 100))
     }
 
+    @Test func aLocalStoreFailureRetriesFromTheSamePlace() {
+        var machine = machine()
+        _ = machine.started(acknowledged: 3, head: 9)
+        guard case .waitAndRetry = machine.storeFailed() else {
+            Issue.record("a store failure must back off")
+            return
+        }
+        #expect(machine.trouble == .localStore)
+        #expect(machine.retryDue() == .sendBatch(from: 4, maxEvents: 100))
+    }
+
+    @Test func absurdAnswersFromTheHubDoNotTrap() {
+        var machine = machine()
+        _ = machine.started(acknowledged: 3, head: 9)
+        guard case .waitAndRetry = machine.hubRefused(expected: .min) else {
+            Issue.record("an impossible expected sequence is divergence")
+            return
+        }
+        #expect(machine.acknowledged == 3)
+    }
+
     @Test func jitterDiffersBetweenAgentsWithDifferentSeeds() {
         var first = SyncStateMachine(configuration: configuration, seed: 1)
         var second = SyncStateMachine(configuration: configuration, seed: 2)

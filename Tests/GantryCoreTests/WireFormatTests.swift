@@ -7,7 +7,7 @@ import Testing
         (0.0, "1970-01-01T00:00:00.000000Z"),
         (951_782_400.5, "2000-02-29T00:00:00.500000Z"),
         (1_798_761_599.000001, "2026-12-31T23:59:59.000001Z"),
-        (-1.0, "1969-12-31T23:59:59.000000Z"),
+        (-1.0, "1970-01-01T00:00:00.000000Z"),
     ])
     func timestampsAreFixedWidthUTC(seconds: Double, expected: String) {
         #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == expected)
@@ -17,6 +17,19 @@ import Testing
         let date = Date(timeIntervalSince1970: 1_764_230_400.123456)
         let parsed = try #require(Timestamp.parse(Timestamp.format(date)))
         #expect(abs(parsed.timeIntervalSince(date)) < 0.000_001)
+    }
+
+    @Test(arguments: ["2026-02-30T00:00:00Z", "2026-11-27T25:00:00Z", "2026-11-27T10:61:00Z", "0000-01-01T00:00:00Z",
+                      "1969-12-31T23:59:59Z", "300000-01-01T00:00:00Z", "2026-11-27T10:00:00", "2026-11-27T10:00:00.Z",
+                      "2026-11-27 10:00:00Z", "2026-11-27T10:00:00+0100"])
+    func impossibleOrUnstorableTimestampsAreRefused(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func formattingNeverTrapsAndClampsToTheStoredRange() {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1e15)) == "9999-12-31T23:59:59.000000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1e15)) == "1970-01-01T00:00:00.000000Z")
+        #expect(Timestamp.parse("2000-02-29T12:00:00.5+02:00") == Date(timeIntervalSince1970: 951_818_400.5))
     }
 
     @Test func parsingAcceptsOffsetsAndNoFraction() {

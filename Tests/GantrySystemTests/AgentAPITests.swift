@@ -51,6 +51,9 @@ import Testing
                         (#"{"data":"x","device":"  "}"#, 422, "invalid-scan", "device"),
                         (#"{"data":"x","device":"d","id":"not-a-uuid"}"#, 400, "malformed-body", "id"),
                         (#"{"data":"x","device":"d","occurredAt":"2999-01-01T00:00:00Z"}"#, 422, "invalid-scan", "occurredAt"),
+                        (#"{"data":"x","device":"d","occurredAt":"1999-12-31T23:59:59Z"}"#, 422, "invalid-scan", "occurredAt"),
+                        (#"{"data":"x","device":"d","occurredAt":"0000-01-01T00:00:00Z"}"#, 400, "malformed-body", "occurredAt"),
+                        (#"{"data":"x","device":"d","occurredAt":"300000-01-01T00:00:00Z"}"#, 400, "malformed-body", "occurredAt"),
                         ("{\"data\":\"\(String(repeating: "9", count: 5000))\",\"device\":\"d\"}", 422, "invalid-scan", "data"),
                         ("{\"data\":\"\(String(repeating: "9", count: 70_000))\",\"device\":\"d\"}", 413, "body-too-large", nil),
                     ]

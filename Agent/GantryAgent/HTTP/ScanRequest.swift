@@ -16,6 +16,8 @@ struct ScanRequest: Decodable, Sendable {
     static let maxDeviceLength = 128
     /// How far ahead of the agent's clock a scan may claim to have happened.
     static let clockSkewAllowance: TimeInterval = 300
+    /// The earliest time a scan may claim: nothing Gantry records happened before 2000.
+    static let earliest = Date(timeIntervalSince1970: 946_684_800)
 
     /// Checks the fields and returns the event to record, or a 422 problem naming the field.
     func validated(now: Date) throws -> (scan: ScanRecorded, occurredAt: Date) {
@@ -37,7 +39,10 @@ struct ScanRequest: Decodable, Sendable {
         }
         let occurredAt = occurredAt ?? now
         guard occurredAt.timeIntervalSince(now) <= Self.clockSkewAllowance else {
-            throw invalid("occurredAt", "occurredAt \(Timestamp.format(occurredAt)) is in the future")
+            throw invalid("occurredAt", "occurredAt is more than \(Int(Self.clockSkewAllowance)) s ahead of the agent's clock")
+        }
+        guard occurredAt >= Self.earliest else {
+            throw invalid("occurredAt", "occurredAt is before 2000-01-01")
         }
         return (ScanRecorded(scanID: id ?? UUID(), device: trimmedDevice, data: data), occurredAt)
     }

@@ -117,16 +117,13 @@ public final class SQLitePlantStore: PlantStore {
                 """, arguments: [sequence, maxEvents])
             var events: [EventEnvelope] = []
             var bytes = 0
-            let decoder = WireFormat.decoder()
             while let row = try rows.next() {
                 let payload: String = row["payload"]
                 bytes += payload.utf8.count
                 if !events.isEmpty, bytes > maxBytes { break }
-                events.append(EventEnvelope(
-                    sequence: row["seq"], id: UUID(uuidString: row["event_id"])!, type: row["type"],
-                    schemaVersion: row["schema_version"],
-                    occurredAt: Timestamp.parse(row["occurred_at"])!, recordedAt: Timestamp.parse(row["recorded_at"])!,
-                    payload: try decoder.decode(JSONValue.self, from: Data(payload.utf8))))
+                events.append(try EventEnvelope(
+                    sequence: row["seq"], storedID: row["event_id"], type: row["type"], schemaVersion: row["schema_version"],
+                    occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], payload: payload))
             }
             return events
         }

@@ -80,6 +80,8 @@ final class CurlHTTPClient: @unchecked Sendable {
                 gantry_curl_setopt_write_callback(handle) { data, size, count, userdata in
                     let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
                     let length = size * count
+                    // Returning less than `length` makes libcurl abort with CURLE_WRITE_ERROR: a runaway body is refused.
+                    guard transfer.body.count + length <= Transfer.maximumBody else { return 0 }
                     if let data, length > 0 { transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
                     return length
                 }
@@ -110,6 +112,8 @@ final class CurlHTTPClient: @unchecked Sendable {
 /// `@unchecked Sendable`: `body` is written only by the write callback on the curl queue and read after
 /// `curl_easy_perform` returns on that queue; `cancelled` is atomic.
 private final class Transfer: @unchecked Sendable {
+    /// Hub answers are small JSON documents; anything larger is not the protocol.
+    static let maximumBody = 1 << 20
     var body = Data()
     let cancelled = Atomic<Bool>(false)
 }

@@ -45,8 +45,10 @@ struct HubSyncClient: Sendable {
         let decoder = WireFormat.decoder()
         switch status {
         case 200:
-            guard let ack = try? decoder.decode(SyncAcknowledgement.self, from: body) else {
-                return .unavailable("the hub answered 200 without an acknowledgement")
+            guard let ack = try? decoder.decode(SyncAcknowledgement.self, from: body),
+                  (0...SyncBatch.maximumSequence).contains(ack.acknowledgedThrough)
+            else {
+                return .unavailable("the hub answered 200 without a valid acknowledgement")
             }
             return .acknowledged(through: ack.acknowledgedThrough)
         case 408, 429, 500...599:
@@ -55,7 +57,8 @@ struct HubSyncClient: Sendable {
             let problem = (try? decoder.decode(ProblemDetails.self, from: body)) ?? ProblemDetails(
                 code: "http-\(status)", title: "Unexpected response", status: status,
                 detail: String(decoding: body.prefix(300), as: UTF8.self))
-            if status == 409, problem.code == "sequence-gap", let expected = problem.expectedSequence {
+            if status == 409, problem.code == "sequence-gap", let expected = problem.expectedSequence,
+               (1...SyncBatch.maximumSequence).contains(expected) {
                 return .refused(expected: expected)
             }
             return status >= 400 && status < 500 ? .rejected(problem) : .unavailable("the hub answered \(status)")

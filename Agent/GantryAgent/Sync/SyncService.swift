@@ -60,35 +60,42 @@ final class SyncService: Service {
     }
 
     private func send(from: Int64, maxEvents: Int, machine: inout SyncStateMachine) async throws -> SyncStateMachine.Action {
-        let position = try await store.position()
-        _ = machine.eventsAppended(head: position.head)
-        let events = try await store.events(from: from, maxEvents: maxEvents, maxBytes: batchBytes)
-        let batch = SyncBatch(plant: store.plantID, agentHead: position.head, events: events)
+        let batch: SyncBatch
+        do {
+            let position = try await store.position()
+            let events = try await store.events(from: from, maxEvents: maxEvents, maxBytes: batchBytes)
+            // Scans may commit between the two reads: the head sent is never behind the batch.
+            let head = max(position.head, events.last?.sequence ?? 0)
+            _ = machine.eventsAppended(head: head)
+            batch = SyncBatch(plant: store.plantID, agentHead: head, events: events)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            return localFailure(error, machine: &machine)
+        }
         let outcome = try await client.send(batch)
+        let before = machine.acknowledged
+        let next: SyncStateMachine.Action
         switch outcome {
         case .acknowledged(let through):
-            let next = machine.batchAcknowledged(upTo: through)
-            if machine.trouble == nil {
-                if through != position.acknowledged { try await store.recordAcknowledgement(through: through) }
-                markReachable(error: nil)
-            } else {
+            next = machine.batchAcknowledged(upTo: through)
+            if case .diverged = machine.trouble {
                 markReachable(error: "the hub has applied up to \(through) but this log ends at \(machine.head): "
                               + "the store is not the one the hub knows (see docs/sync-protocol.md, diverged logs)")
+            } else {
+                markReachable(error: nil)
             }
-            if !events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)"]) }
-            return next
+            if !batch.events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)"]) }
         case .refused(let expected):
-            logger.notice("hub asked to resume from an earlier or later sequence", metadata: ["expected": "\(expected)"])
-            let next = machine.hubRefused(expected: expected)
-            if machine.trouble == nil { try await store.recordAcknowledgement(through: expected - 1) }
+            logger.notice("hub asked to resume from another sequence", metadata: ["expected": "\(expected)"])
+            next = machine.hubRefused(expected: expected)
             markReachable(error: machine.trouble.map { "hub expects sequence \(expected): \($0)" })
-            return next
         case .rejected(let problem):
             logger.error("hub rejected a batch", metadata: ["problem": "\(problem.code)", "detail": "\(problem.detail)"])
             markReachable(error: "hub rejected the batch from \(from): \(problem.detail)")
             return machine.batchRejected(code: problem.code)
         case .unavailable(let reason):
-            let next = machine.transportFailed()
+            next = machine.transportFailed()
             if machine.failures == 1 || machine.failures % 10 == 0 {
                 logger.warning("hub unavailable", metadata: ["reason": "\(reason)", "failures": "\(machine.failures)"])
             }
@@ -99,6 +106,24 @@ final class SyncService: Service {
             }
             return next
         }
+        // Only what the state machine accepted is recorded, so a wrong answer from the hub never lands in the store.
+        if machine.acknowledged != before {
+            do {
+                try await store.recordAcknowledgement(through: machine.acknowledged)
+            } catch {
+                logger.warning("could not record the acknowledgement; the next handshake restores it", metadata: ["error": "\(error)"])
+            }
+        }
+        return next
+    }
+
+    private func localFailure(_ error: any Error, machine: inout SyncStateMachine) -> SyncStateMachine.Action {
+        logger.error("the plant store could not be read for sync", metadata: ["error": "\(error)"])
+        board.update {
+            $0.lastError = "local store: \(error)"
+            $0.consecutiveFailures += 1
+        }
+        return machine.storeFailed()
     }
 
     private func markReachable(error: String?) {

@@ -199,16 +199,13 @@ public final class SQLiteHubStore: HubStore {
 
     public func events(plantID: String, after sequence: Int64, limit: Int) async throws -> [EventEnvelope] {
         try await pool.read { db in
-            let decoder = WireFormat.decoder()
-            return try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db, sql: """
                 SELECT seq, event_id, type, schema_version, occurred_at, recorded_at, payload
                 FROM events WHERE plant_id = ? AND seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [plantID, sequence, limit]).map { row in
-                EventEnvelope(
-                    sequence: row["seq"], id: UUID(uuidString: row["event_id"])!, type: row["type"],
-                    schemaVersion: row["schema_version"], occurredAt: Timestamp.parse(row["occurred_at"])!,
-                    recordedAt: Timestamp.parse(row["recorded_at"])!,
-                    payload: try decoder.decode(JSONValue.self, from: Data((row["payload"] as String).utf8)))
+                try EventEnvelope(
+                    sequence: row["seq"], storedID: row["event_id"], type: row["type"], schemaVersion: row["schema_version"],
+                    occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], payload: row["payload"])
             }
         }
     }
