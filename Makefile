@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: setup build test demo clean
+.PHONY: setup build test fuzz demo clean
 
 setup:
 	@provisioning/setup.sh
@@ -12,9 +12,15 @@ setup:
 build: setup
 	$(SWIFT) build
 
+# The fuzz run comes first so that the test runner's summary closes the output.
 test: setup
 	$(SWIFT) build --build-tests
+	provisioning/fuzz.sh 30
 	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build
+
+# The GS1 parser's fuzz target alone; FUZZ_SECONDS sets how long.
+fuzz: setup
+	provisioning/fuzz.sh $(or $(FUZZ_SECONDS),300)
 
 demo: build
 	python3 provisioning/demo.py --bin "$(BIN_DIR)"

@@ -53,3 +53,26 @@ import Testing
         }
     }
 }
+
+@Suite struct GS1CommandTests {
+    @Test func decodesToJSONAndExitsZero() async throws {
+        let result = try await run("gantry-agent", ["gs1", "decode", "]C10109506000134352\u{1D}3103001250\u{1D}17261231\u{1D}10LOT"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["gtin"] as? String == "09506000134352" && object["expiry"] as? String == "2026-12-31")
+        #expect((object["measures"] as? [[String: String]])?.first?["value"] == "1.250")
+    }
+
+    @Test func acceptsSubstituteSeparators() async throws {
+        let piped = try await run("gantry-agent", ["gs1", "decode", "--separator", "|", "0109506000134352|10A|21B"])
+        #expect(piped.status == 0 && piped.stdout.contains(#""serial":"B""#))
+    }
+
+    @Test func invalidDataPrintsAnErrorAndExitsOne() async throws {
+        let result = try await run("gantry-agent", ["gs1", "decode", "0109506000134353"])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect((object["error"] as? String)?.contains("check digit is 3, expected 2") == true)
+        #expect(object["position"] as? Int == 16)
+    }
+}
