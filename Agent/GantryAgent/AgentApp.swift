@@ -21,12 +21,22 @@ public func buildAgent(
             batchEvents: configuration.batchEvents, heartbeat: configuration.heartbeat,
             backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
         batchBytes: configuration.batchBytes, board: board, logger: logger)
-    let api = AgentAPI(store: store, board: board, configuration: configuration, logger: logger)
+    let machines = MQTTStatusBoard()
+    var services: [any Service] = [sync]
+    if configuration.mqtt.enabled {
+        machines.update {
+            $0.enabled = true
+            $0.broker = "\(configuration.mqtt.host):\(configuration.mqtt.port)"
+        }
+        services.append(MachineSignalIngest(
+            store: store, settings: configuration.mqtt, plantID: configuration.plantID, board: machines, logger: logger))
+    }
+    let api = AgentAPI(store: store, board: board, machines: machines, configuration: configuration, logger: logger)
     return Application(
         router: api.router(),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gantry-agent"),
-        services: [sync],
+        services: services,
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.httpPort) },
         logger: logger)
 }

@@ -38,6 +38,8 @@ public struct AgentConfiguration: Sendable {
     public var maxRequestBytes: Int = 64 << 10
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
+    /// Machine signals over MQTT; off until `mqtt.host` is set.
+    public var mqtt = MQTTSettings()
 
     /// What an acknowledged fact survives.
     public enum Durability: String, Sendable {
@@ -54,12 +56,12 @@ public struct AgentConfiguration: Sendable {
     }
 
     /// Every key a configuration file may hold.
-    public static let keys: Set<String> = [
+    public static let keys: Set<String> = Set<String>([
         "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
         "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
         "sync.backoff_max", "sync.heartbeat", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level",
-    ]
+    ]).union(MQTTSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_AGENT_"
@@ -109,5 +111,6 @@ public struct AgentConfiguration: Sendable {
         logLevel = try settings.choice(
             "log.level", default: logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        mqtt = try MQTTSettings(settings)
     }
 }

@@ -7,6 +7,7 @@ import Logging
 struct AgentAPI: Sendable {
     let store: any PlantStore
     let board: SyncStatusBoard
+    let machines: MQTTStatusBoard
     let configuration: AgentConfiguration
     let logger: Logger
 
@@ -15,6 +16,17 @@ struct AgentAPI: Sendable {
         router.add(middleware: ProblemMiddleware(logger: logger))
         router.get("/healthz") { _, _ in try await health() }
         router.get("/v1/status") { _, _ in try await status() }
+        router.get("/v1/reports/machine-time") { request, _ in
+            let (from, to) = try timeWindow(request.uri.queryParameters)
+            return try jsonResponse(MachineTimeReportBody(from: from, to: to, machines: try await store.machineTime(from: from, to: to)))
+        }
+        router.get("/v1/dead-letters") { request, _ in
+            let limit = try request.uri.queryParameters["limit"].map { text -> Int in
+                guard let value = Int(text), (1...1000).contains(value) else { throw invalidQuery("limit", "limit must be from 1 to 1000") }
+                return value
+            } ?? 100
+            return try jsonResponse(["deadLetters": try await store.deadLetters(limit: limit)])
+        }
         router.post("/v1/scans") { request, _ in
             var request = request
             return try await recordScan(request.decodeJSON(ScanRequest.self, limit: configuration.maxRequestBytes))
@@ -36,9 +48,30 @@ struct AgentAPI: Sendable {
 
     func status() async throws -> Response {
         let position = try await store.position()
-        return try jsonResponse(AgentStatus(
+        var status = AgentStatus(
             plantID: store.plantID, position: position, hub: board.current, now: Date(),
-            alarmBytes: configuration.backlogAlarmBytes, alarmAge: configuration.backlogAlarmAge))
+            alarmBytes: configuration.backlogAlarmBytes, alarmAge: configuration.backlogAlarmAge)
+        status.mqtt = machines.current
+        status.deadLettersKept = try await store.deadLetterCount()
+        return try jsonResponse(status)
+    }
+
+    /// `from` and `to` as RFC 3339, `from` before `to`, at most a year apart.
+    func timeWindow(_ query: Parameters) throws -> (Date, Date) {
+        guard let fromText = query["from"], let from = Timestamp.parse(String(fromText)) else {
+            throw invalidQuery("from", "from must be an RFC 3339 timestamp")
+        }
+        guard let toText = query["to"], let to = Timestamp.parse(String(toText)) else {
+            throw invalidQuery("to", "to must be an RFC 3339 timestamp")
+        }
+        guard from < to, to.timeIntervalSince(from) <= 366 * 86_400 else {
+            throw invalidQuery("to", "the window must be positive and at most a year long")
+        }
+        return (from, to)
+    }
+
+    private func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {
+        ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400, detail: detail, field: field)
     }
 
     func health() async throws -> Response {

@@ -19,6 +19,10 @@ struct AgentStatus: Encodable, Sendable {
     var backlog: Backlog
     /// Raised alarms: `backlog-bytes`, `backlog-age`.
     var alarms: [String]
+    /// The machine-signal ingest, when MQTT is configured.
+    var mqtt: MQTTStatus?
+    /// Dead letters kept in the store (`GET /v1/dead-letters`).
+    var deadLettersKept = 0
 
     init(plantID: String, position: LogPosition, hub: HubLinkStatus, now: Date, alarmBytes: Int, alarmAge: Duration) {
         plantId = plantID

@@ -18,6 +18,9 @@ final class GroupCommitWriter: Sendable {
     private let queue = DispatchQueue(label: "gantry.store.group-commit")
     private let pending = Mutex<(jobs: [Job], scheduled: Bool)>(([], false))
     private let afterCommit: @Sendable (Database) -> Void
+    /// Bounds the intents queued without a waiting caller (QoS 0 messages).
+    private let detachedSlots = DispatchSemaphore(value: GroupCommitWriter.maximumPending)
+    static let maximumPending = 10_000
 
     /// `afterCommit` runs on the writer connection after each group commits, to publish what changed.
     init(pool: DatabasePool, afterCommit: @escaping @Sendable (Database) -> Void) {
@@ -38,13 +41,46 @@ final class GroupCommitWriter: Sendable {
                         continuation.resume(returning: result.value!)
                     }
                 })
-            let schedule = pending.withLock { state -> Bool in
-                state.jobs.append(job)
-                defer { state.scheduled = true }
-                return !state.scheduled
-            }
-            if schedule { queue.async { self.drain() } }
+            enqueue(job)
         }
+    }
+
+    /// Runs `intent` in the next group transaction and blocks the calling thread until it committed.
+    /// For threads outside Swift concurrency (libmosquitto's); never call it from the writer's own queue.
+    func writeAndWait<T: Sendable>(_ intent: @escaping @Sendable (Database) throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let result = ResultSlot<Result<T, any Error>>()
+        writeSoon(intent) { outcome in
+            result.value = outcome
+            done.signal()
+        }
+        done.wait()
+        return try result.value!.get()
+    }
+
+    /// Queues `intent` for the next group transaction and returns at once; `done` runs on the writer queue
+    /// after the commit. Blocks while `maximumPending` detached intents are waiting, to bound memory.
+    func writeSoon<T: Sendable>(
+        _ intent: @escaping @Sendable (Database) throws -> T, done: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        detachedSlots.wait()
+        let result = ResultSlot<T>()
+        let job = Job(
+            apply: { db in result.value = try intent(db) },
+            finish: { [detachedSlots] error in
+                detachedSlots.signal()
+                done(error.map { .failure($0) } ?? .success(result.value!))
+            })
+        enqueue(job)
+    }
+
+    private func enqueue(_ job: Job) {
+        let schedule = pending.withLock { state -> Bool in
+            state.jobs.append(job)
+            defer { state.scheduled = true }
+            return !state.scheduled
+        }
+        if schedule { queue.async { self.drain() } }
     }
 
     private func drain() {

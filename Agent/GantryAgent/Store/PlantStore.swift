@@ -24,6 +24,25 @@ public protocol PlantStore: Sendable {
 
     /// Waits until the log's head passes `sequence`, or `timeout` elapses; returns the head then.
     func waitForEvents(after sequence: Int64, timeout: Duration) async -> Int64
+
+    // MARK: Machine signals (docs/mqtt.md)
+
+    /// Records a machine message and its event, blocking until durable; a repeat changes nothing.
+    func recordMachineSignalNow(_ signal: MachineSignal, receivedAt: Date) throws -> MachineSignalOutcome
+    /// Queues a machine message for the next group commit (QoS 0); `done` runs after the commit.
+    func recordMachineSignalSoon(
+        _ signal: MachineSignal, receivedAt: Date, done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void)
+    /// Keeps a message that is not the contract, with its reason, blocking until durable.
+    func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws
+    /// Marks that machines went unheard from `at`, blocking until durable.
+    func recordSignalLostNow(cause: String, at: Date) throws
+    /// Notes the ingest alive at `at` (or stopped cleanly, with `nil`); returns the previous note.
+    @discardableResult func recordAlive(at: Date?) async throws -> Date?
+    /// How many dead letters are kept, and the newest of them.
+    func deadLetterCount() async throws -> Int
+    func deadLetters(limit: Int) async throws -> [DeadLetter]
+    /// Seconds per state, downtime by reason and counts per machine within `[from, to)`.
+    func machineTime(from: Date, to: Date) async throws -> [MachineTimeReport]
 }
 
 /// The answer to a recorded scan.

@@ -45,6 +45,48 @@ extension SQLitePlantStore {
                 VALUES (1, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
                 """)
         }
+        migrator.registerMigration("2-machine-signals") { db in
+            try db.execute(sql: """
+                CREATE TABLE machine_states (
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    seq INTEGER NOT NULL REFERENCES events(seq),
+                    PRIMARY KEY (line, machine, at)
+                ) WITHOUT ROWID;
+                CREATE TABLE machine_counts (
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    good INTEGER NOT NULL,
+                    scrap INTEGER NOT NULL,
+                    seq INTEGER NOT NULL REFERENCES events(seq),
+                    PRIMARY KEY (line, machine, at)
+                ) WITHOUT ROWID;
+                -- moments the agent stopped hearing machines: every state is unknown from then to its next message
+                CREATE TABLE machine_signal_gaps (
+                    at TEXT NOT NULL,
+                    cause TEXT NOT NULL,
+                    seq INTEGER NOT NULL REFERENCES events(seq)
+                );
+                CREATE INDEX machine_signal_gaps_at ON machine_signal_gaps (at);
+                CREATE TABLE mqtt_dead_letters (
+                    id INTEGER PRIMARY KEY,
+                    received_at TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    payload_bytes INTEGER NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                -- when the MQTT ingest was last known alive, to mark the gap after a crash
+                CREATE TABLE mqtt_liveness (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    alive_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

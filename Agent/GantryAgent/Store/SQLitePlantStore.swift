@@ -5,11 +5,11 @@ import GRDB
 /// The plant store on a SQLite file in WAL mode: one writer (group commit), concurrent readers.
 public final class SQLitePlantStore: PlantStore {
     public let plantID: String
-    private let pool: DatabasePool
-    private let writer: GroupCommitWriter
+    let pool: DatabasePool
+    let writer: GroupCommitWriter
     private let head: HeadSignal
     private let lock: StoreLock
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
 
     /// Opens (creating if needed) the store at `path` for `plantID`. Fails with a `StoreError` when the
     /// file belongs to another plant, was written by a newer Gantry, or is in use by another process.

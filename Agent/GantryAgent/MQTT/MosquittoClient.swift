@@ -1,0 +1,131 @@
+import CMosquitto
+import Foundation
+
+/// One libmosquitto client, running libmosquitto's own network thread (`mosquitto_loop_start`), which
+/// reconnects by itself. Nothing of the C API leaks out: messages arrive as `MQTTMessage` values and
+/// return codes become `MQTTError`s here, once.
+///
+/// `@unchecked Sendable`: the handle is used only through libmosquitto calls documented as thread-safe
+/// with the threaded loop (connect, subscribe, disconnect, loop_stop), and destroyed in `deinit` after the
+/// network thread has been stopped, so no callback outlives the object.
+final class MosquittoClient: @unchecked Sendable {
+    struct Options: Sendable {
+        var host: String
+        var port: Int
+        var clientID: String
+        /// false: a persistent session, so the broker keeps QoS 1 messages for us while we are away.
+        var cleanSession: Bool
+        var keepalive: Int = 30
+        var username: String?
+        var password: String?
+        var tlsCAFile: String?
+        var tlsCertFile: String?
+        var tlsKeyFile: String?
+        var subscriptions: [(filter: String, qos: Int32)]
+    }
+
+    private let handle: OpaquePointer
+    private let options: Options
+    /// Runs on libmosquitto's thread; the next packet waits until it returns.
+    private let onMessage: @Sendable (MQTTMessage) -> Void
+    private let onConnection: @Sendable (MQTTConnectionEvent) -> Void
+
+    private static let libraryReady: Int32 = mosquitto_lib_init()
+
+    init(
+        options: Options, onMessage: @escaping @Sendable (MQTTMessage) -> Void,
+        onConnection: @escaping @Sendable (MQTTConnectionEvent) -> Void
+    ) throws(MQTTError) {
+        guard Self.libraryReady == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("libmosquitto could not be initialised") }
+        guard let handle = mosquitto_new(options.clientID, options.cleanSession, nil) else {
+            throw MQTTError("libmosquitto could not create a client for \(options.clientID)")
+        }
+        self.handle = handle
+        self.options = options
+        self.onMessage = onMessage
+        self.onConnection = onConnection
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+        try check(mosquitto_reconnect_delay_set(handle, 1, 30, true), "reconnect delay")
+        if options.username != nil || options.password != nil {
+            try check(mosquitto_username_pw_set(handle, options.username, options.password), "credentials")
+        }
+        if options.tlsCAFile != nil {
+            try check(mosquitto_tls_set(handle, options.tlsCAFile, nil, options.tlsCertFile, options.tlsKeyFile, nil), "TLS")
+        }
+        mosquitto_connect_callback_set(handle) { _, userdata, code in
+            Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue().connected(code: code)
+        }
+        mosquitto_disconnect_callback_set(handle) { _, userdata, code in
+            let client = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
+            client.onConnection(.disconnected(expected: code == 0, reason: String(cString: mosquitto_strerror(code))))
+        }
+        mosquitto_message_callback_set(handle) { _, userdata, message in
+            guard let message = message?.pointee else { return }
+            let client = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
+            let topic = String(cString: message.topic)
+            let payload = message.payloadlen > 0
+                ? Array(UnsafeRawBufferPointer(start: message.payload, count: Int(message.payloadlen))) : []
+            client.onMessage(MQTTMessage(topic: topic, payload: payload, qos: message.qos, retained: message.retain))
+        }
+    }
+
+    /// Starts connecting in the background; libmosquitto keeps retrying with backoff until it succeeds.
+    func start() throws(MQTTError) {
+        try check(mosquitto_loop_start(handle), "network thread")
+        let code = mosquitto_connect_async(handle, options.host, Int32(options.port), Int32(options.keepalive))
+        if code != MOSQ_ERR_SUCCESS.rawValue {
+            // Not fatal: the network thread retries. Say why the first attempt failed.
+            onConnection(.disconnected(expected: false, reason: String(cString: mosquitto_strerror(code))))
+        }
+    }
+
+    /// Disconnects cleanly and stops the network thread; no callback runs after this returns.
+    func stop() {
+        mosquitto_disconnect(handle)
+        mosquitto_loop_stop(handle, false)
+    }
+
+    deinit {
+        mosquitto_loop_stop(handle, true)
+        mosquitto_destroy(handle)
+    }
+
+    private func connected(code: Int32) {
+        guard code == 0 else {
+            onConnection(.refused(reason: String(cString: mosquitto_connack_string(code))))
+            return
+        }
+        // Subscribing on every connect makes reconnects resubscribe (the broker may have lost the session).
+        for subscription in options.subscriptions {
+            mosquitto_subscribe(handle, nil, subscription.filter, subscription.qos)
+        }
+        onConnection(.connected)
+    }
+
+    private func check(_ code: Int32, _ what: String) throws(MQTTError) {
+        guard code == MOSQ_ERR_SUCCESS.rawValue else {
+            throw MQTTError("\(what): \(String(cString: mosquitto_strerror(code)))")
+        }
+    }
+}
+
+/// A message as delivered by the broker.
+struct MQTTMessage: Sendable {
+    var topic: String
+    var payload: [UInt8]
+    var qos: Int32
+    var retained: Bool
+}
+
+/// What happened to the broker connection.
+enum MQTTConnectionEvent: Sendable, Equatable {
+    case connected
+    case refused(reason: String)
+    case disconnected(expected: Bool, reason: String)
+}
+
+/// A libmosquitto call that failed, with libmosquitto's explanation.
+struct MQTTError: Error, Sendable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GantryCore
+import GRDB
+
+/// What became of one machine message.
+public enum MachineSignalOutcome: Sendable, Equatable {
+    /// Stored with its event at this sequence.
+    case recorded(sequence: Int64)
+    /// The same message was stored before (an MQTT redelivery): nothing changed.
+    case duplicate
+    /// Another message for the same machine and timestamp says something else: kept as a dead letter.
+    case conflict(String)
+}
+
+/// A message that was not the contract, kept with its reason.
+public struct DeadLetter: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var receivedAt: Date
+    public var topic: String
+    /// The payload as text (invalid UTF-8 replaced), at most the first 1 KiB.
+    public var payload: String
+    public var payloadBytes: Int
+    public var reason: String
+}
+
+extension SQLitePlantStore {
+    /// Payload bytes kept per dead letter: enough to see what was wrong, bounded against floods of large junk.
+    static let deadLetterPayloadLimit = 1024
+
+    /// Records a machine message and its event, unless it repeats one already stored.
+    func machineSignalIntent(_ signal: MachineSignal, receivedAt: Date) -> @Sendable (Database) throws -> MachineSignalOutcome {
+        { db in
+            switch signal {
+            case .state(let change):
+                let at = Timestamp.format(change.at)
+                if let earlier = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT state, reason FROM machine_states WHERE line = ? AND machine = ? AND at = ?"),
+                    arguments: [change.line, change.machine, at]) {
+                    if earlier["state"] == change.state.rawValue && earlier["reason"] as String? == change.reason { return .duplicate }
+                    return .conflict("another state (\(earlier["state"] as String)) was reported for \(change.machineID) at \(at)")
+                }
+                let event = try Self.append(change, occurredAt: change.at, recordedAt: receivedAt, in: db)
+                try db.cachedStatement(sql: """
+                    INSERT INTO machine_states (line, machine, at, state, reason, seq) VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [change.line, change.machine, at, change.state.rawValue, change.reason, event.sequence])
+                return .recorded(sequence: event.sequence)
+            case .count(let count):
+                let at = Timestamp.format(count.at)
+                if let earlier = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT good, scrap FROM machine_counts WHERE line = ? AND machine = ? AND at = ?"),
+                    arguments: [count.line, count.machine, at]) {
+                    if earlier["good"] == count.good && earlier["scrap"] == count.scrap { return .duplicate }
+                    return .conflict("another count was reported for \(count.machineID) at \(at)")
+                }
+                let event = try Self.append(count, occurredAt: count.at, recordedAt: receivedAt, in: db)
+                try db.cachedStatement(sql: """
+                    INSERT INTO machine_counts (line, machine, at, good, scrap, seq) VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [count.line, count.machine, at, count.good, count.scrap, event.sequence])
+                return .recorded(sequence: event.sequence)
+            }
+        }
+    }
+
+    func deadLetterIntent(topic: String, payload: [UInt8], reason: String, receivedAt: Date) -> @Sendable (Database) throws -> Void {
+        { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO mqtt_dead_letters (received_at, topic, payload, payload_bytes, reason) VALUES (?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    Timestamp.format(receivedAt), String(topic.prefix(512)), Data(payload.prefix(Self.deadLetterPayloadLimit)),
+                    payload.count, reason,
+                ])
+        }
+    }
+
+    /// Records a machine message, blocking the calling thread until it is durable (for libmosquitto's
+    /// callback thread: PUBACK has gone out already, so the message must be on disk before the next one).
+    public func recordMachineSignalNow(_ signal: MachineSignal, receivedAt: Date) throws -> MachineSignalOutcome {
+        try writer.writeAndWait(machineSignalIntent(signal, receivedAt: receivedAt))
+    }
+
+    /// Records a machine message in the next group commit without waiting (QoS 0); blocks only while too
+    /// many are pending, which slows the broker connection instead of growing memory.
+    public func recordMachineSignalSoon(_ signal: MachineSignal, receivedAt: Date, done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void) {
+        writer.writeSoon(machineSignalIntent(signal, receivedAt: receivedAt), done: done)
+    }
+
+    /// Keeps a message that is not the contract, with its reason; blocks until durable.
+    public func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws {
+        try writer.writeAndWait(deadLetterIntent(topic: topic, payload: payload, reason: reason, receivedAt: receivedAt))
+    }
+
+    /// Marks that machines went unheard from `at` (broker lost, agent stopped).
+    public func recordSignalLostNow(cause: String, at: Date) throws {
+        let recordedAt = now()
+        try writer.writeAndWait { db in
+            let event = try Self.append(MachineSignalLost(cause: cause, at: at), occurredAt: at, recordedAt: recordedAt, in: db)
+            try db.execute(
+                sql: "INSERT INTO machine_signal_gaps (at, cause, seq) VALUES (?, ?, ?)",
+                arguments: [Timestamp.format(at), cause, event.sequence])
+        }
+    }
+
+    /// Notes that the MQTT ingest is alive at `at`, or stopped cleanly (`nil`); returns the previous note.
+    @discardableResult
+    public func recordAlive(at: Date?) async throws -> Date? {
+        try await writer.write { db in
+            let previous = try String.fetchOne(db, sql: "SELECT alive_at FROM mqtt_liveness WHERE id = 1")
+            if let at {
+                try db.execute(sql: """
+                    INSERT INTO mqtt_liveness (id, alive_at) VALUES (1, ?)
+                    ON CONFLICT (id) DO UPDATE SET alive_at = excluded.alive_at
+                    """, arguments: [Timestamp.format(at)])
+            } else {
+                try db.execute(sql: "DELETE FROM mqtt_liveness")
+            }
+            return previous.flatMap(Timestamp.parse)
+        }
+    }
+
+    /// How many dead letters are kept.
+    public func deadLetterCount() async throws -> Int {
+        try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM mqtt_dead_letters") ?? 0 }
+    }
+
+    /// The newest dead letters first.
+    public func deadLetters(limit: Int) async throws -> [DeadLetter] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM mqtt_dead_letters ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                DeadLetter(
+                    id: row["id"], receivedAt: Timestamp.parse(row["received_at"]) ?? .distantPast, topic: row["topic"],
+                    payload: String(decoding: row["payload"] as Data, as: UTF8.self), payloadBytes: row["payload_bytes"],
+                    reason: row["reason"])
+            }
+        }
+    }
+
+    /// Seconds per state, downtime by reason and counts per machine within `[from, to)`.
+    public func machineTime(from: Date, to: Date) async throws -> [MachineTimeReport] {
+        let plant = plantID
+        return try await pool.read { db in
+            let end = Timestamp.format(to), start = Timestamp.format(from)
+            let gaps = try String.fetchAll(db, sql: "SELECT at FROM machine_signal_gaps WHERE at < ?", arguments: [end])
+                .compactMap(Timestamp.parse).map { MachineTimeline.Change(at: $0, state: .unknown) }
+            var changes: [MachineID: [MachineTimeline.Change]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT line, machine, at, state, reason FROM machine_states WHERE at < ?", arguments: [end]) {
+                guard let at = Timestamp.parse(row["at"]), let state = MachineState(rawValue: row["state"]) else { continue }
+                changes[MachineID(line: row["line"], machine: row["machine"]), default: []]
+                    .append(MachineTimeline.Change(at: at, state: state, reason: row["reason"]))
+            }
+            var counts: [MachineID: (good: Int64, scrap: Int64)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT line, machine, sum(good) AS good, sum(scrap) AS scrap FROM machine_counts
+                WHERE at >= ? AND at < ? GROUP BY line, machine
+                """, arguments: [start, end]) {
+                counts[MachineID(line: row["line"], machine: row["machine"])] = (row["good"], row["scrap"])
+            }
+            return Set(changes.keys).union(counts.keys).sorted().map { machine in
+                let summary = MachineTimeline(changes: (changes[machine] ?? []) + gaps).summary(from: from, to: to)
+                let count = counts[machine] ?? (0, 0)
+                return MachineTimeReport(plant: plant, machine: machine, summary: summary, good: count.good, scrap: count.scrap)
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// One machine's line in a machine-time report (agent `GET /v1/reports/machine-time`, and the hub's).
+public struct MachineTimeReport: Codable, Sendable, Equatable {
+    public var plant: String
+    public var line: String
+    public var machine: String
+    /// Seconds in each state within the window: running, setup, idle, down, planned_stop, unknown.
+    public var seconds: [String: Double]
+    /// Seconds down per reason code (`unspecified` when none was sent).
+    public var downtimeByReason: [String: Double]
+    public var good: Int64
+    public var scrap: Int64
+    /// running / (window − planned_stop − unknown); absent when that is zero.
+    public var availability: Double?
+
+    public init(plant: String, machine: MachineID, summary: MachineTimeSummary, good: Int64, scrap: Int64) {
+        self.plant = plant
+        line = machine.line
+        self.machine = machine.machine
+        seconds = Dictionary(uniqueKeysWithValues: summary.seconds.map { ($0.key.rawValue, $0.value) })
+        downtimeByReason = summary.downtimeByReason
+        self.good = good
+        self.scrap = scrap
+        availability = summary.availability
+    }
+}
+
+/// The body of a machine-time report.
+public struct MachineTimeReportBody: Codable, Sendable, Equatable {
+    public var from: Date
+    public var to: Date
+    public var machines: [MachineTimeReport]
+
+    public init(from: Date, to: Date, machines: [MachineTimeReport]) {
+        self.from = from
+        self.to = to
+        self.machines = machines
+    }
+}
