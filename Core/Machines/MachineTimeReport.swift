@@ -38,3 +38,29 @@ public struct MachineTimeReportBody: Codable, Sendable, Equatable {
         self.machines = machines
     }
 }
+
+/// A report's time window from query text: both RFC 3339, `from` before `to`, at most a year apart.
+public struct ReportWindow: Sendable, Equatable {
+    public var from: Date
+    public var to: Date
+
+    /// A window that cannot be used, naming the parameter at fault.
+    public struct Invalid: Error, Sendable, Equatable {
+        public var field: String
+        public var detail: String
+    }
+
+    public init(from fromText: String?, to toText: String?) throws {
+        guard let fromText, let from = Timestamp.parse(fromText) else {
+            throw Invalid(field: "from", detail: "from must be an RFC 3339 timestamp")
+        }
+        guard let toText, let to = Timestamp.parse(toText) else {
+            throw Invalid(field: "to", detail: "to must be an RFC 3339 timestamp")
+        }
+        guard from < to, to.timeIntervalSince(from) <= 366 * 86_400 else {
+            throw Invalid(field: "to", detail: "the window must be positive and at most a year long")
+        }
+        self.from = from
+        self.to = to
+    }
+}

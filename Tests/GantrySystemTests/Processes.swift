@@ -22,11 +22,15 @@ final class ChildProcess: @unchecked Sendable {
     private let output = TextBuffer()
     private let errors = TextBuffer()
 
+    /// Lines written here reach the child's standard input.
+    let input = Pipe()
+
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: "\(binDirectory)/\(executable)")
+        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "\(binDirectory)/\(executable)")
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdout = Pipe(), stderr = Pipe()
+        process.standardInput = input
         process.standardOutput = stdout
         process.standardError = stderr
         stdout.fileHandleForReading.readabilityHandler = { [output] handle in
@@ -38,6 +42,16 @@ final class ChildProcess: @unchecked Sendable {
             errors.append(data)
         }
         try process.run()
+    }
+
+    /// Writes `text` to the child's standard input.
+    func send(_ text: String) {
+        input.fileHandleForWriting.write(Data(text.utf8))
+    }
+
+    /// Closes the child's standard input (end of file).
+    func closeInput() {
+        try? input.fileHandleForWriting.close()
     }
 
     var standardOutput: String { output.text }
@@ -162,7 +176,7 @@ final class AgentProcess: @unchecked Sendable {
     private(set) var child: ChildProcess?
     private(set) var url = ""
 
-    init(dir: String, plantID: String, hubURL: String, token: String, durability: String = "power-loss") throws {
+    init(dir: String, plantID: String, hubURL: String, token: String, durability: String = "power-loss", extra: String = "") throws {
         configPath = "\(dir)/\(plantID).conf"
         try """
             plant.id = \(plantID)
@@ -176,6 +190,7 @@ final class AgentProcess: @unchecked Sendable {
             sync.backoff_max = 500ms
             sync.heartbeat = 300ms
             log.level = warning
+            \(extra)
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 

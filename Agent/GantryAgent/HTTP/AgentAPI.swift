@@ -17,8 +17,15 @@ struct AgentAPI: Sendable {
         router.get("/healthz") { _, _ in try await health() }
         router.get("/v1/status") { _, _ in try await status() }
         router.get("/v1/reports/machine-time") { request, _ in
-            let (from, to) = try timeWindow(request.uri.queryParameters)
-            return try jsonResponse(MachineTimeReportBody(from: from, to: to, machines: try await store.machineTime(from: from, to: to)))
+            let query = request.uri.queryParameters
+            let window: ReportWindow
+            do {
+                window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+            } catch let error as ReportWindow.Invalid {
+                throw invalidQuery(error.field, error.detail)
+            }
+            let machines = try await store.machineTime(from: window.from, to: window.to)
+            return try jsonResponse(MachineTimeReportBody(from: window.from, to: window.to, machines: machines))
         }
         router.get("/v1/dead-letters") { request, _ in
             let limit = try request.uri.queryParameters["limit"].map { text -> Int in
@@ -54,20 +61,6 @@ struct AgentAPI: Sendable {
         status.mqtt = machines.current
         status.deadLettersKept = try await store.deadLetterCount()
         return try jsonResponse(status)
-    }
-
-    /// `from` and `to` as RFC 3339, `from` before `to`, at most a year apart.
-    func timeWindow(_ query: Parameters) throws -> (Date, Date) {
-        guard let fromText = query["from"], let from = Timestamp.parse(String(fromText)) else {
-            throw invalidQuery("from", "from must be an RFC 3339 timestamp")
-        }
-        guard let toText = query["to"], let to = Timestamp.parse(String(toText)) else {
-            throw invalidQuery("to", "to must be an RFC 3339 timestamp")
-        }
-        guard from < to, to.timeIntervalSince(from) <= 366 * 86_400 else {
-            throw invalidQuery("to", "the window must be positive and at most a year long")
-        }
-        return (from, to)
     }
 
     private func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {

@@ -53,21 +53,21 @@ final class MachineSignalIngest: Service {
     private func take(_ message: MQTTMessage) {
         let now = Date()
         board.update { $0.received += 1 }
+        let signal: MachineSignal
         do {
-            let signal = try MachineSignal.parse(
+            signal = try MachineSignal.parse(
                 topic: message.topic, payload: message.payload, prefix: settings.prefix, plant: plantID, now: now,
                 limits: settings.limits)
-            if message.qos == 0 {
-                store.recordMachineSignalSoon(signal, receivedAt: now) { [self] result in
-                    settle(result, message: message, receivedAt: now)
-                }
-            } else {
-                settle(Result { try store.recordMachineSignalNow(signal, receivedAt: now) }, message: message, receivedAt: now)
-            }
-        } catch let error as MachineSignalError {
-            deadLetter(message, reason: error.reason, receivedAt: now)
         } catch {
-            storeFailed(error, message: message)
+            deadLetter(message, reason: error.reason, receivedAt: now)
+            return
+        }
+        if message.qos == 0 {
+            store.recordMachineSignalSoon(signal, receivedAt: now) { [self] result in
+                settle(result, message: message, receivedAt: now)
+            }
+        } else {
+            settle(Result { try store.recordMachineSignalNow(signal, receivedAt: now) }, message: message, receivedAt: now)
         }
     }
 

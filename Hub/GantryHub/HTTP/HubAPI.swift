@@ -24,6 +24,10 @@ struct HubAPI: Sendable {
             try await authenticateAdmin(request)
             return try jsonResponse(SyncReportBody(plants: try await store.syncReport(now: Date())))
         }
+        router.get("/v1/reports/machine-time") { request, _ in
+            try await authenticateAdmin(request)
+            return try await machineTime(request.uri.queryParameters)
+        }
         router.get("/v1/events") { request, _ in
             try await authenticateAdmin(request)
             return try await eventFeed(request.uri.queryParameters)
@@ -79,6 +83,17 @@ struct HubAPI: Sendable {
         } ?? 1000
         let events = try await store.events(plantID: plant, after: after, limit: limit)
         return try jsonResponse(EventFeedBody(plant: plant, events: events, next: events.last?.sequence ?? after))
+    }
+
+    func machineTime(_ query: Parameters) async throws -> Response {
+        let window: ReportWindow
+        do {
+            window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+        } catch let error as ReportWindow.Invalid {
+            throw invalidQuery(error.field, error.detail)
+        }
+        let machines = try await store.machineTime(plantID: query["plant"].map(String.init), from: window.from, to: window.to)
+        return try jsonResponse(MachineTimeReportBody(from: window.from, to: window.to, machines: machines))
     }
 
     func health() async throws -> Response {

@@ -46,6 +46,24 @@ struct EventApplier {
                         Timestamp.format(event.occurredAt),
                     ])
             }
+        case MachineStateChanged.eventType:
+            return typed(MachineStateChanged.self, event) { change, db in
+                // The agent already dropped repeats; OR IGNORE keeps a replayed log harmless too.
+                try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO machine_states (plant_id, line, machine, at, state, reason) VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [plant, change.line, change.machine, Timestamp.format(change.at), change.state.rawValue, change.reason])
+            }
+        case MachineCountReported.eventType:
+            return typed(MachineCountReported.self, event) { count, db in
+                try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO machine_counts (plant_id, line, machine, at, good, scrap) VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [plant, count.line, count.machine, Timestamp.format(count.at), count.good, count.scrap])
+            }
+        case MachineSignalLost.eventType:
+            return typed(MachineSignalLost.self, event) { lost, db in
+                try db.cachedStatement(sql: "INSERT INTO machine_signal_gaps (plant_id, at, cause) VALUES (?, ?, ?)")
+                    .execute(arguments: [plant, Timestamp.format(lost.at), lost.cause])
+            }
         default:
             return Projection(status: "unprojected", reason: "event type \(event.type) is not known to this hub version")
         }

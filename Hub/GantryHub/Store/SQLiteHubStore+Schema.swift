@@ -61,6 +61,34 @@ extension SQLiteHubStore {
                 );
                 """)
         }
+        migrator.registerMigration("2-machine-signals") { db in
+            try db.execute(sql: """
+                CREATE TABLE machine_states (
+                    plant_id TEXT NOT NULL,
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    PRIMARY KEY (plant_id, line, machine, at)
+                ) WITHOUT ROWID;
+                CREATE TABLE machine_counts (
+                    plant_id TEXT NOT NULL,
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    good INTEGER NOT NULL,
+                    scrap INTEGER NOT NULL,
+                    PRIMARY KEY (plant_id, line, machine, at)
+                ) WITHOUT ROWID;
+                CREATE TABLE machine_signal_gaps (
+                    plant_id TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    cause TEXT NOT NULL
+                );
+                CREATE INDEX machine_signal_gaps_plant_at ON machine_signal_gaps (plant_id, at);
+                """)
+        }
         return migrator
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 
 /// The hub's store on an embedded SQLite file (WAL, one writer). The default backend.
 public final class SQLiteHubStore: HubStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, durability: String = "power-loss") throws {

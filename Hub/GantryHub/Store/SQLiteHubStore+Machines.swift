@@ -1,0 +1,54 @@
+import Foundation
+import GantryCore
+import GRDB
+
+extension SQLiteHubStore {
+    public func machineTime(plantID: String?, from: Date, to: Date) async throws -> [MachineTimeReport] {
+        try await pool.read { db in
+            let end = Timestamp.format(to), start = Timestamp.format(from)
+            let plantFilter = plantID == nil ? "" : " AND plant_id = ?"
+            func arguments(_ values: [any DatabaseValueConvertible]) -> StatementArguments {
+                StatementArguments(values + (plantID.map { [$0] } ?? []))!
+            }
+            var gaps: [String: [MachineTimeline.Change]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT plant_id, at FROM machine_signal_gaps WHERE at < ?" + plantFilter,
+                                        arguments: arguments([end])) {
+                guard let at = Timestamp.parse(row["at"]) else { continue }
+                gaps[row["plant_id"], default: []].append(MachineTimeline.Change(at: at, state: .unknown))
+            }
+            var changes: [PlantMachine: [MachineTimeline.Change]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT plant_id, line, machine, at, state, reason FROM machine_states WHERE at < ?
+                """ + plantFilter, arguments: arguments([end])) {
+                guard let at = Timestamp.parse(row["at"]), let state = MachineState(rawValue: row["state"]) else { continue }
+                changes[PlantMachine(plant: row["plant_id"], machine: MachineID(line: row["line"], machine: row["machine"])), default: []]
+                    .append(MachineTimeline.Change(at: at, state: state, reason: row["reason"]))
+            }
+            var counts: [PlantMachine: (good: Int64, scrap: Int64)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT plant_id, line, machine, sum(good) AS good, sum(scrap) AS scrap FROM machine_counts
+                WHERE at >= ? AND at < ?
+                """ + plantFilter + " GROUP BY plant_id, line, machine", arguments: arguments([start, end])) {
+                counts[PlantMachine(plant: row["plant_id"], machine: MachineID(line: row["line"], machine: row["machine"]))] =
+                    (row["good"], row["scrap"])
+            }
+            return Set(changes.keys).union(counts.keys).sorted().map { key in
+                let timeline = MachineTimeline(changes: (changes[key] ?? []) + (gaps[key.plant] ?? []))
+                let count = counts[key] ?? (0, 0)
+                return MachineTimeReport(
+                    plant: key.plant, machine: key.machine, summary: timeline.summary(from: from, to: to),
+                    good: count.good, scrap: count.scrap)
+            }
+        }
+    }
+}
+
+/// A machine of a plant, as the hub keys it.
+struct PlantMachine: Hashable, Comparable {
+    var plant: String
+    var machine: MachineID
+
+    static func < (lhs: PlantMachine, rhs: PlantMachine) -> Bool {
+        (lhs.plant, lhs.machine.line, lhs.machine.machine) < (rhs.plant, rhs.machine.line, rhs.machine.machine)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GantryAgent
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real mosquitto broker on a free loopback port, with its configuration in a temp folder.
+final class Broker: @unchecked Sendable {
+    let port: Int
+    private let dir: String
+    private(set) var child: ChildProcess?
+
+    init(dir: String) throws {
+        self.dir = dir
+        port = try freePort()
+        // The broker keeps queued QoS 1 messages for offline persistent sessions; the default cap of 1000
+        // would drop messages published while an agent restarts.
+        try """
+            listener \(port) 127.0.0.1
+            allow_anonymous true
+            persistence false
+            max_queued_messages 1000000
+            max_inflight_messages 100
+            """.write(toFile: "\(dir)/mosquitto.conf", atomically: true, encoding: .utf8)
+    }
+
+    func start() async throws {
+        let child = try ChildProcess("/usr/sbin/mosquitto", ["-c", "\(dir)/mosquitto.conf"])
+        self.child = child
+        try await eventually("mosquitto listens on \(port)", timeout: .seconds(10), interval: .milliseconds(20)) {
+            canConnect(port: port)
+        }
+    }
+
+    func stop() async throws {
+        try await child?.stop(SIGKILL)
+        child = nil
+    }
+
+    /// Publishes each payload to `topic` with a real third-party client (`mosquitto_pub`).
+    func publish(_ topic: String, _ payloads: [String], qos: Int = 1) async throws {
+        let publisher = try ChildProcess("/usr/bin/mosquitto_pub", ["-p", "\(port)", "-q", "\(qos)", "-t", topic, "-l"])
+        publisher.send(payloads.map { $0 + "\n" }.joined())
+        publisher.closeInput()
+        let status = try await publisher.exit(timeout: .seconds(60))
+        #expect(status == 0, "mosquitto_pub: \(publisher.standardError)")
+    }
+
+    /// The agent's MQTT settings for this broker.
+    var settings: MQTTSettings {
+        var settings = MQTTSettings()
+        settings.host = "127.0.0.1"
+        settings.port = port
+        return settings
+    }
+}
+
+/// A port nothing listens on right now: bind to port 0, read the port, close.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw CancellationError() }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+func canConnect(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
