@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: setup build test fuzz demo clean
+.PHONY: setup build test fuzz bench demo clean
 
 setup:
 	@provisioning/setup.sh
@@ -21,6 +21,12 @@ test: setup
 # The GS1 parser's fuzz target alone; FUZZ_SECONDS sets how long.
 fuzz: setup
 	provisioning/fuzz.sh $(or $(FUZZ_SECONDS),300)
+
+# Benchmarks, in release: each figure next to a reference measured in the same run.
+# BENCH_ARGS="--soak 600" adds the 10-minute memory soak.
+bench: setup
+	$(SWIFT) build -c release --product gantry-agent
+	python3 provisioning/bench.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(BENCH_ARGS)
 
 demo: build
 	python3 provisioning/demo.py --bin "$(BIN_DIR)"

@@ -3,6 +3,11 @@ import Foundation
 /// The one JSON dialect Gantry speaks on the wire and in storage: RFC 3339 UTC timestamps with
 /// microseconds, sorted keys so the same fact always serialises to the same bytes.
 public enum WireFormat {
+    /// One encoder for hot paths; encoding with it from several threads at once is safe, as its options never change.
+    public static let sharedEncoder = encoder()
+    /// One decoder for hot paths, likewise never reconfigured.
+    public static let sharedDecoder = decoder()
+
     /// An encoder for payloads, envelopes and API bodies.
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
@@ -37,14 +42,35 @@ public enum Timestamp {
     public static let representable = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799)
 
     /// Formats a date as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; dates outside `representable` are clamped to it.
+    /// Written digit by digit: this runs several times for every stored fact, and `String(format:)` is slow.
     public static func format(_ date: Date) -> String {
         let clamped = min(max(date, representable.lowerBound), representable.upperBound)
         let micros = Int64((clamped.timeIntervalSince1970 * 1_000_000).rounded())
         let seconds = micros / 1_000_000
         let civil = CivilTime(unixSeconds: seconds)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-            civil.year, civil.month, civil.day, civil.hour, civil.minute, civil.second, Int(micros - seconds * 1_000_000))
+        var bytes = [UInt8](repeating: 0, count: 27)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(civil.year, at: 0, width: 4)
+        bytes[4] = 45
+        put(civil.month, at: 5, width: 2)
+        bytes[7] = 45
+        put(civil.day, at: 8, width: 2)
+        bytes[10] = 84
+        put(civil.hour, at: 11, width: 2)
+        bytes[13] = 58
+        put(civil.minute, at: 14, width: 2)
+        bytes[16] = 58
+        put(civil.second, at: 17, width: 2)
+        bytes[19] = 46
+        put(Int(micros - seconds * 1_000_000), at: 20, width: 6)
+        bytes[26] = 90
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, refusing impossible dates and times and instants

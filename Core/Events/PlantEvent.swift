@@ -7,6 +7,9 @@ public protocol PlantEvent: Codable, Sendable, Equatable {
     static var eventType: String { get }
     /// The payload's schema version, raised on every incompatible change.
     static var schemaVersion: Int { get }
+    /// The payload as JSON text in the wire format. The default encodes with `JSONEncoder`; events written
+    /// at machine rates write it directly, byte for byte the same.
+    func payloadJSON() throws -> String
 }
 
 /// Why a stored payload could not be read back as a typed event.
@@ -25,9 +28,8 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
 }
 
 extension PlantEvent {
-    /// The payload as JSON text in the wire format.
     public func payloadJSON() throws -> String {
-        String(decoding: try WireFormat.encoder().encode(self), as: UTF8.self)
+        String(decoding: try WireFormat.sharedEncoder.encode(self), as: UTF8.self)
     }
 
     /// Reads a payload of this type, refusing another type or a schema version this build does not know.

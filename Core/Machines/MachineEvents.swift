@@ -60,3 +60,27 @@ public struct MachineSignalLost: PlantEvent {
         self.at = at
     }
 }
+
+extension MachineStateChanged {
+    public func payloadJSON() throws -> String {
+        var json = JSONText()
+        json.field("at", Timestamp.format(at))
+        json.field("line", line)
+        json.field("machine", machine)
+        json.field("reason", reason)
+        json.field("state", state.rawValue)
+        return json.close()
+    }
+}
+
+extension MachineCountReported {
+    public func payloadJSON() throws -> String {
+        var json = JSONText()
+        json.field("at", Timestamp.format(at))
+        json.field("good", good)
+        json.field("line", line)
+        json.field("machine", machine)
+        json.field("scrap", scrap)
+        return json.close()
+    }
+}

@@ -41,25 +41,33 @@ public enum MachineSignal: Sendable, Equatable {
         guard payload.count <= limits.maxPayloadBytes else {
             throw MachineSignalError("payload of \(payload.count) bytes exceeds \(limits.maxPayloadBytes)")
         }
-        guard let object = (try? WireFormat.decoder().decode(JSONValue.self, from: Data(payload)))?.objectValue else {
+        let body: Payload
+        do {
+            body = try WireFormat.sharedDecoder.decode(Payload.self, from: Data(payload))
+        } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                throw MachineSignalError("payload is not a JSON object")
+            }
+            if case .typeMismatch(_, let context) = error, context.codingPath.isEmpty {
+                throw MachineSignalError("payload is not a JSON object")
+            }
+            throw MachineSignalError(error.fieldDescription)
+        } catch {
             throw MachineSignalError("payload is not a JSON object")
         }
-        let at = try timestamp(object["ts"], now: now, limits: limits)
+        let at = try timestamp(body.ts, now: now, limits: limits)
         switch kind {
         case "state":
-            guard case .string(let name)? = object["state"] else { throw MachineSignalError("missing \"state\"") }
+            guard let name = body.state else { throw MachineSignalError("missing \"state\"") }
             guard let state = MachineState(rawValue: name), state != .unknown else {
                 throw MachineSignalError("unknown state \"\(name)\" (expected running, setup, idle, down or planned_stop)")
             }
-            var reason: String?
-            switch object["reason"] {
-            case nil, .null?: reason = nil
-            case .string(let code)? where !code.isEmpty && code.count <= 64: reason = code
-            default: throw MachineSignalError("\"reason\" must be a code of 1 to 64 characters")
+            if let reason = body.reason, reason.isEmpty || reason.count > 64 {
+                throw MachineSignalError("\"reason\" must be a code of 1 to 64 characters")
             }
-            return .state(MachineStateChanged(line: line, machine: machine, state: state, reason: reason, at: at))
+            return .state(MachineStateChanged(line: line, machine: machine, state: state, reason: body.reason, at: at))
         case "count":
-            let good = try quantity(object["good"], "good"), scrap = try quantity(object["scrap"], "scrap")
+            let good = try quantity(body.good, "good"), scrap = try quantity(body.scrap, "scrap")
             guard good + scrap > 0 else { throw MachineSignalError("a count of 0 good and 0 scrap says nothing") }
             return .count(MachineCountReported(line: line, machine: machine, good: good, scrap: scrap, at: at))
         default:
@@ -67,21 +75,29 @@ public enum MachineSignal: Sendable, Equatable {
         }
     }
 
-    private static func timestamp(_ value: JSONValue?, now: Date, limits: Limits) throws(MachineSignalError) -> Date {
-        guard case .string(let text)? = value else { throw MachineSignalError("missing \"ts\" (RFC 3339 UTC)") }
+    /// The fields of the contract; others are ignored. Decoded directly, without an intermediate JSON tree.
+    private struct Payload: Decodable {
+        var state: String?
+        var reason: String?
+        var ts: String?
+        var good: Double?
+        var scrap: Double?
+    }
+
+    private static func timestamp(_ text: String?, now: Date, limits: Limits) throws(MachineSignalError) -> Date {
+        guard let text else { throw MachineSignalError("missing \"ts\" (RFC 3339 UTC)") }
         guard let at = Timestamp.parse(text) else { throw MachineSignalError("\"ts\" is not an RFC 3339 timestamp: \(text)") }
         guard at.timeIntervalSince(now) <= limits.maxFuture else { throw MachineSignalError("\"ts\" \(text) is in the future") }
         guard now.timeIntervalSince(at) <= limits.maxAge else { throw MachineSignalError("\"ts\" \(text) is too old") }
         return at
     }
 
-    private static func quantity(_ value: JSONValue?, _ field: String) throws(MachineSignalError) -> Int64 {
-        switch value {
-        case nil: return 0
-        case .number(let number)? where number >= 0 && number <= 1_000_000_000 && number.rounded() == number:
-            return Int64(number)
-        default: throw MachineSignalError("\"\(field)\" must be a whole number from 0 to 1000000000")
+    private static func quantity(_ value: Double?, _ field: String) throws(MachineSignalError) -> Int64 {
+        guard let value else { return 0 }
+        guard value >= 0, value <= 1_000_000_000, value.rounded() == value else {
+            throw MachineSignalError("\"\(field)\" must be a whole number from 0 to 1000000000")
         }
+        return Int64(value)
     }
 
     private static func isName(_ text: String) -> Bool {

@@ -70,3 +70,20 @@ import Testing
         #expect(backoff.ceiling(afterFailures: 10_000) == .seconds(5), "no overflow for long outages")
     }
 }
+
+@Suite struct HandWrittenPayloadTests {
+    /// The machine events write their payloads by hand for speed; the bytes must be the encoder's.
+    @Test(arguments: 0..<200)
+    func machinePayloadsMatchTheEncoder(seed: Int) throws {
+        var random = SplitMix64(seed: UInt64(seed))
+        let characters = Array("AZaz09-_.\"\\/\n\t\u{1}é€ ")
+        func text() -> String { String((0..<(1 + Int(random.next() % 12))).map { _ in characters[Int(random.next() % UInt64(characters.count))] }) }
+        let at = Date(timeIntervalSince1970: Double(random.next() % 4_000_000_000) + Double(random.next() % 1_000_000) / 1e6)
+        let state = MachineStateChanged(
+            line: text(), machine: text(), state: MachineState.reportable[Int(random.next() % 5)],
+            reason: random.next() % 2 == 0 ? nil : text(), at: at)
+        let count = MachineCountReported(line: text(), machine: text(), good: Int64(random.next() % 1000), scrap: Int64(random.next() % 9), at: at)
+        #expect(try state.payloadJSON() == String(decoding: try WireFormat.encoder().encode(state), as: UTF8.self))
+        #expect(try count.payloadJSON() == String(decoding: try WireFormat.encoder().encode(count), as: UTF8.self))
+    }
+}

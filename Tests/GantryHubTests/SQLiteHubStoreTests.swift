@@ -77,7 +77,7 @@ import Testing
             let events = [
                 Self.envelope(1),
                 Self.envelope(2, payload: .object(["data": .number(3)])),
-                Self.envelope(3, type: "MachineStateChanged", payload: .object(["state": .string("running")])),
+                Self.envelope(3, type: "ValveOpened", payload: .object(["valve": .string("V1")])),
                 Self.envelope(4, version: 9),
                 Self.envelope(5),
             ]

@@ -7,7 +7,10 @@ import Synchronization
 /// commits/s with synchronous=FULL against ~400k rows/s at 1,000 rows a commit), and every caller still
 /// resumes only after its own intent is durable.
 ///
-/// Each intent runs in its own savepoint, so one that fails leaves the others of its group untouched.
+/// Groups are committed by whoever finds the writer idle: a blocking caller (libmosquitto's thread) commits
+/// inline, with no thread hop, and async callers hand the work to a private queue so that SQLite never
+/// blocks the cooperative pool. Each intent of a group of several runs in its own savepoint, so one that
+/// fails leaves the others untouched.
 final class GroupCommitWriter: Sendable {
     private struct Job: Sendable {
         let apply: @Sendable (Database) throws -> Void
@@ -16,7 +19,8 @@ final class GroupCommitWriter: Sendable {
 
     private let pool: DatabasePool
     private let queue = DispatchQueue(label: "gantry.store.group-commit")
-    private let pending = Mutex<(jobs: [Job], scheduled: Bool)>(([], false))
+    /// Pending jobs, and whether some thread is committing groups right now.
+    private let pending = Mutex<(jobs: [Job], committing: Bool)>(([], false))
     private let afterCommit: @Sendable (Database) -> Void
     /// Bounds the intents queued without a waiting caller (QoS 0 messages).
     private let detachedSlots = DispatchSemaphore(value: GroupCommitWriter.maximumPending)
@@ -41,25 +45,29 @@ final class GroupCommitWriter: Sendable {
                         continuation.resume(returning: result.value!)
                     }
                 })
-            enqueue(job)
+            if submit(job) { queue.async { self.commitPending() } }
         }
     }
 
-    /// Runs `intent` in the next group transaction and blocks the calling thread until it committed.
-    /// For threads outside Swift concurrency (libmosquitto's); never call it from the writer's own queue.
+    /// Runs `intent` in the next group transaction and blocks the calling thread until it committed; when the
+    /// writer is idle the calling thread commits the group itself. For threads outside Swift concurrency
+    /// (libmosquitto's).
     func writeAndWait<T: Sendable>(_ intent: @escaping @Sendable (Database) throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
         let result = ResultSlot<Result<T, any Error>>()
-        writeSoon(intent) { outcome in
-            result.value = outcome
-            done.signal()
-        }
+        let job = Job(
+            apply: { db in result.value = .success(try intent(db)) },
+            finish: { error in
+                if let error { result.value = .failure(error) }
+                done.signal()
+            })
+        if submit(job) { commitPending() }
         done.wait()
         return try result.value!.get()
     }
 
-    /// Queues `intent` for the next group transaction and returns at once; `done` runs on the writer queue
-    /// after the commit. Blocks while `maximumPending` detached intents are waiting, to bound memory.
+    /// Queues `intent` for the next group transaction and returns at once; `done` runs after the commit.
+    /// Blocks while `maximumPending` such intents are waiting, to bound memory.
     func writeSoon<T: Sendable>(
         _ intent: @escaping @Sendable (Database) throws -> T, done: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
@@ -71,30 +79,46 @@ final class GroupCommitWriter: Sendable {
                 detachedSlots.signal()
                 done(error.map { .failure($0) } ?? .success(result.value!))
             })
-        enqueue(job)
+        if submit(job) { queue.async { self.commitPending() } }
     }
 
-    private func enqueue(_ job: Job) {
-        let schedule = pending.withLock { state -> Bool in
+    /// Adds a job; true when the caller must start committing (nobody else is).
+    private func submit(_ job: Job) -> Bool {
+        pending.withLock { state -> Bool in
             state.jobs.append(job)
-            defer { state.scheduled = true }
-            return !state.scheduled
+            defer { state.committing = true }
+            return !state.committing
         }
-        if schedule { queue.async { self.drain() } }
     }
 
-    private func drain() {
-        let jobs = pending.withLock { state -> [Job] in
-            defer { state = ([], false) }
-            return state.jobs
+    /// Commits groups until nothing is pending; only one thread at a time runs this.
+    private func commitPending() {
+        while true {
+            let jobs = pending.withLock { state -> [Job] in
+                defer { state.jobs = [] }
+                if state.jobs.isEmpty { state.committing = false }
+                return state.jobs
+            }
+            guard !jobs.isEmpty else { return }
+            commit(jobs)
         }
-        guard !jobs.isEmpty else { return }
+    }
+
+    private func commit(_ jobs: [Job]) {
         let outcomes: [(any Error)?]
         do {
             outcomes = try pool.writeWithoutTransaction { db in
                 var outcomes: [(any Error)?] = []
                 outcomes.reserveCapacity(jobs.count)
                 try db.inTransaction(.immediate) {
+                    if jobs.count == 1 {
+                        // Alone in its group, an intent needs no savepoint: its failure rolls back only itself.
+                        do { try jobs[0].apply(db); outcomes.append(nil) } catch {
+                            outcomes.append(error)
+                            return .rollback
+                        }
+                        return .commit
+                    }
                     for job in jobs {
                         do {
                             try db.inSavepoint {
@@ -120,9 +144,9 @@ final class GroupCommitWriter: Sendable {
     }
 }
 
-/// Carries an intent's result from the writer queue to the caller's continuation.
-/// `@unchecked Sendable`: written once on the writer queue before `finish` runs on that same queue, and
-/// read only in `finish`; there is no concurrent access.
+/// Carries an intent's result from the committing thread to the caller.
+/// `@unchecked Sendable`: written once while committing, before `finish` runs on that same thread; read only
+/// in `finish` or after the caller was signalled by it. There is no concurrent access.
 private final class ResultSlot<T>: @unchecked Sendable {
     var value: T?
 }
