@@ -31,7 +31,9 @@ public func buildAgent(
         services.append(MachineSignalIngest(
             store: store, settings: configuration.mqtt, plantID: configuration.plantID, board: machines, logger: logger))
     }
-    let api = AgentAPI(store: store, board: board, machines: machines, configuration: configuration, logger: logger)
+    let api = AgentAPI(
+        store: store, board: board, machines: machines, reasons: try configuration.downtimeReasons(),
+        configuration: configuration, logger: logger)
     return Application(
         router: api.router(),
         configuration: ApplicationConfiguration(

@@ -40,6 +40,8 @@ public struct AgentConfiguration: Sendable {
     public var logLevel: String = "info"
     /// Machine signals over MQTT; off until `mqtt.host` is set.
     public var mqtt = MQTTSettings()
+    /// The downtime reason taxonomy (`code,class,failure,description` lines); codes not in it are flagged.
+    public var reasonsFile: String?
 
     /// What an acknowledged fact survives.
     public enum Durability: String, Sendable {
@@ -60,7 +62,7 @@ public struct AgentConfiguration: Sendable {
         "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
         "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
         "sync.backoff_max", "sync.heartbeat", "backlog.alarm_bytes", "backlog.alarm_age",
-        "http.max_request_bytes", "log.level",
+        "http.max_request_bytes", "log.level", "machines.reasons_file",
     ]).union(MQTTSettings.keys)
 
     /// The prefix of environment overrides.
@@ -112,5 +114,18 @@ public struct AgentConfiguration: Sendable {
             "log.level", default: logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         mqtt = try MQTTSettings(settings)
+        reasonsFile = settings.values["machines.reasons_file"]
+    }
+
+    /// Reads the reason taxonomy file, if one is configured.
+    func downtimeReasons() throws -> DowntimeReasons {
+        guard let path = reasonsFile else { return DowntimeReasons() }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(key: "machines.reasons_file", origin: path, reason: "cannot read the file")
+        }
+        return try DowntimeReasons(csv: text, source: path)
     }
 }

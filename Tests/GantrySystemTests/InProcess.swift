@@ -58,6 +58,7 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
 /// An agent built in-process over a real SQLite file in `dir`, syncing to `hubURL`.
 func withAgent<T: Sendable>(
     plantID: String, hubURL: String, token: String, dir: String, batchEvents: Int = 20, mqtt: MQTTSettings? = nil,
+    reasons: String? = nil,
     _ body: (String) async throws -> T
 ) async throws -> T {
     var configuration = AgentConfiguration(plantID: plantID, hubURL: hubURL, hubToken: token)
@@ -69,6 +70,10 @@ func withAgent<T: Sendable>(
     configuration.heartbeat = .milliseconds(300)
     configuration.batchEvents = batchEvents
     if let mqtt { configuration.mqtt = mqtt }
+    if let reasons {
+        configuration.reasonsFile = "\(dir)/reasons.csv"
+        try reasons.write(toFile: "\(dir)/reasons.csv", atomically: true, encoding: .utf8)
+    }
     let (ports, announce) = AsyncStream.makeStream(of: Int.self)
     let app = try buildAgent(configuration: configuration, logger: quietLogger) { announce.yield($0) }
     return try await withService(app) {

@@ -13,7 +13,8 @@ import Testing
             try await withTemporaryDirectory { dir in
                 let broker = try Broker(dir: dir)
                 try await broker.start()
-                try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir, mqtt: broker.settings) { agent in
+                try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir, mqtt: broker.settings,
+                                    reasons: "JAM,availability,yes,Material jam\n") { agent in
                     try await eventually("the agent connects to the broker") { try await mqttStatus(agent)["connected"] as? Bool == true }
                     let base = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 3 * 3600).rounded(.down))
                     let timeline: [(Double, String, String?)] = [
@@ -51,6 +52,18 @@ import Testing
                     #expect(atAgent.first?.good == 12 && atAgent.first?.scrap == 2, "counts in the window, a repeat counted once")
                     let availability = try #require(atAgent.first?.availability)
                     #expect(abs(availability - 1740.0 / 2700.0) < 1e-9)
+
+                    let downtime = try await HTTP.request("GET", "\(agent)/v1/downtime?\(query)").json()
+                    let intervals = try #require(downtime["intervals"] as? [[String: Any]])
+                    #expect(intervals.count == 2)
+                    #expect(intervals.first?["reason"] as? String == "JAM" && intervals.first?["knownReason"] as? Bool == true)
+                    #expect(intervals.first?["lossClass"] as? String == "availability" && intervals.first?["seconds"] as? Double == 300)
+                    #expect(intervals.last?["reason"] == nil && intervals.last?["knownReason"] as? Bool == false)
+                    let reliability = try await HTTP.request("GET", "\(agent)/v1/reports/reliability?\(query)").json()
+                    let machine = try #require((reliability["machines"] as? [[String: Any]])?.first)
+                    #expect(machine["failures"] as? Int == 2)
+                    #expect(abs((machine["mtbfHours"] as? Double ?? 0) - 1740.0 / 2 / 3600) < 1e-9)
+                    #expect(abs((machine["mttrHours"] as? Double ?? 0) - 360.0 / 2 / 3600) < 1e-9)
 
                     try await eventually("the hub has the plant's machine events") {
                         let status = try await HTTP.request("GET", "\(agent)/v1/status").json()

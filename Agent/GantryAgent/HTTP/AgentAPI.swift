@@ -8,6 +8,7 @@ struct AgentAPI: Sendable {
     let store: any PlantStore
     let board: SyncStatusBoard
     let machines: MQTTStatusBoard
+    let reasons: DowntimeReasons
     let configuration: AgentConfiguration
     let logger: Logger
 
@@ -17,15 +18,21 @@ struct AgentAPI: Sendable {
         router.get("/healthz") { _, _ in try await health() }
         router.get("/v1/status") { _, _ in try await status() }
         router.get("/v1/reports/machine-time") { request, _ in
-            let query = request.uri.queryParameters
-            let window: ReportWindow
-            do {
-                window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
-            } catch let error as ReportWindow.Invalid {
-                throw invalidQuery(error.field, error.detail)
-            }
-            let machines = try await store.machineTime(from: window.from, to: window.to)
+            let (window, history) = try await machineHistory(request)
+            let machines = history.timeReports(plant: store.plantID, from: window.from, to: window.to)
             return try jsonResponse(MachineTimeReportBody(from: window.from, to: window.to, machines: machines))
+        }
+        router.get("/v1/downtime") { request, _ in
+            let (window, history) = try await machineHistory(request)
+            return try jsonResponse(DowntimeBody(
+                from: window.from, to: window.to,
+                intervals: history.downtime(from: window.from, to: window.to, now: Date(), reasons: reasons)))
+        }
+        router.get("/v1/reports/reliability") { request, _ in
+            let (window, history) = try await machineHistory(request)
+            return try jsonResponse(ReliabilityBody(
+                from: window.from, to: window.to,
+                machines: history.reliability(from: window.from, to: window.to, now: Date(), reasons: reasons)))
         }
         router.get("/v1/dead-letters") { request, _ in
             let limit = try request.uri.queryParameters["limit"].map { text -> Int in
@@ -53,6 +60,18 @@ struct AgentAPI: Sendable {
         }
     }
 
+    /// The window of a report request and the machine history it needs.
+    private func machineHistory(_ request: Request) async throws -> (ReportWindow, MachineHistory) {
+        let query = request.uri.queryParameters
+        let window: ReportWindow
+        do {
+            window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+        } catch let error as ReportWindow.Invalid {
+            throw invalidQuery(error.field, error.detail)
+        }
+        return (window, try await store.machineHistory(from: window.from, to: window.to))
+    }
+
     func status() async throws -> Response {
         let position = try await store.position()
         var status = AgentStatus(
@@ -77,4 +96,16 @@ struct AgentAPI: Sendable {
                                  detail: "the plant store cannot be read")
         }
     }
+}
+
+struct DowntimeBody: Encodable, Sendable {
+    var from: Date
+    var to: Date
+    var intervals: [DowntimeInterval]
+}
+
+struct ReliabilityBody: Encodable, Sendable {
+    var from: Date
+    var to: Date
+    var machines: [ReliabilityReport]
 }

@@ -41,8 +41,8 @@ public protocol PlantStore: Sendable {
     /// How many dead letters are kept, and the newest of them.
     func deadLetterCount() async throws -> Int
     func deadLetters(limit: Int) async throws -> [DeadLetter]
-    /// Seconds per state, downtime by reason and counts per machine within `[from, to)`.
-    func machineTime(from: Date, to: Date) async throws -> [MachineTimeReport]
+    /// The machines' timelines up to `to` and their counts within `[from, to)`.
+    func machineHistory(from: Date, to: Date) async throws -> MachineHistory
 }
 
 /// The answer to a recorded scan.

@@ -134,10 +134,9 @@ extension SQLitePlantStore {
         }
     }
 
-    /// Seconds per state, downtime by reason and counts per machine within `[from, to)`.
-    public func machineTime(from: Date, to: Date) async throws -> [MachineTimeReport] {
-        let plant = plantID
-        return try await pool.read { db in
+    /// The machines' timelines up to `to` (lost signals included) and their counts within `[from, to)`.
+    public func machineHistory(from: Date, to: Date) async throws -> MachineHistory {
+        try await pool.read { db in
             let end = Timestamp.format(to), start = Timestamp.format(from)
             let gaps = try String.fetchAll(db, sql: "SELECT at FROM machine_signal_gaps WHERE at < ?", arguments: [end])
                 .compactMap(Timestamp.parse).map { MachineTimeline.Change(at: $0, state: .unknown) }
@@ -154,11 +153,7 @@ extension SQLitePlantStore {
                 """, arguments: [start, end]) {
                 counts[MachineID(line: row["line"], machine: row["machine"])] = (row["good"], row["scrap"])
             }
-            return Set(changes.keys).union(counts.keys).sorted().map { machine in
-                let summary = MachineTimeline(changes: (changes[machine] ?? []) + gaps).summary(from: from, to: to)
-                let count = counts[machine] ?? (0, 0)
-                return MachineTimeReport(plant: plant, machine: machine, summary: summary, good: count.good, scrap: count.scrap)
-            }
+            return MachineHistory(timelines: changes.mapValues { MachineTimeline(changes: $0 + gaps) }, counts: counts)
         }
     }
 }
