@@ -31,9 +31,13 @@ public func buildAgent(
         services.append(MachineSignalIngest(
             store: store, settings: configuration.mqtt, plantID: configuration.plantID, board: machines, logger: logger))
     }
+    let reasons = try configuration.downtimeReasons()
+    services.append(MaintenanceWatch(
+        store: store,
+        policy: MaintenancePolicy(downThreshold: configuration.maintenanceDownThreshold.seconds, reasons: reasons),
+        interval: configuration.maintenanceCheckInterval, logger: logger))
     let api = AgentAPI(
-        store: store, board: board, machines: machines, reasons: try configuration.downtimeReasons(),
-        configuration: configuration, logger: logger)
+        store: store, board: board, machines: machines, reasons: reasons, configuration: configuration, logger: logger)
     return Application(
         router: api.router(),
         configuration: ApplicationConfiguration(

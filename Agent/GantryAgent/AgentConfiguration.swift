@@ -42,6 +42,10 @@ public struct AgentConfiguration: Sendable {
     public var mqtt = MQTTSettings()
     /// The downtime reason taxonomy (`code,class,failure,description` lines); codes not in it are flagged.
     public var reasonsFile: String?
+    /// How long a machine may stay down before a corrective maintenance request opens.
+    public var maintenanceDownThreshold: Duration = .seconds(15 * 60)
+    /// How often the maintenance watch looks for due requests.
+    public var maintenanceCheckInterval: Duration = .seconds(10)
 
     /// What an acknowledged fact survives.
     public enum Durability: String, Sendable {
@@ -62,7 +66,8 @@ public struct AgentConfiguration: Sendable {
         "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
         "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
         "sync.backoff_max", "sync.heartbeat", "backlog.alarm_bytes", "backlog.alarm_age",
-        "http.max_request_bytes", "log.level", "machines.reasons_file",
+        "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
+        "maintenance.check_interval",
     ]).union(MQTTSettings.keys)
 
     /// The prefix of environment overrides.
@@ -115,6 +120,8 @@ public struct AgentConfiguration: Sendable {
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         mqtt = try MQTTSettings(settings)
         reasonsFile = settings.values["machines.reasons_file"]
+        maintenanceDownThreshold = try settings.duration("maintenance.down_threshold", default: maintenanceDownThreshold)
+        maintenanceCheckInterval = try settings.duration("maintenance.check_interval", default: maintenanceCheckInterval)
     }
 
     /// Reads the reason taxonomy file, if one is configured.

@@ -11,6 +11,13 @@ public struct DowntimeReasons: Sendable, Equatable {
         public var lossClass: LossClass
         public var failure: Bool
         public var description: String
+
+        public init(code: String, lossClass: LossClass, failure: Bool, description: String) {
+            self.code = code
+            self.lossClass = lossClass
+            self.failure = failure
+            self.description = description
+        }
     }
 
     public private(set) var reasons: [String: Reason]

@@ -35,7 +35,7 @@ public enum MachineSignal: Sendable, Equatable {
               parts[prefixParts] == plant
         else { throw MachineSignalError("topic is not \(prefix)/\(plant)/{line}/{machine}/state|count") }
         let line = parts[prefixParts + 1], machine = parts[prefixParts + 2], kind = parts[prefixParts + 3]
-        guard Self.isName(line), Self.isName(machine) else {
+        guard MachineID.isValidName(line), MachineID.isValidName(machine) else {
             throw MachineSignalError("line and machine must be 1 to 64 letters, digits, '-', '_' or '.'")
         }
         guard payload.count <= limits.maxPayloadBytes else {
@@ -98,10 +98,6 @@ public enum MachineSignal: Sendable, Equatable {
             throw MachineSignalError("\"\(field)\" must be a whole number from 0 to 1000000000")
         }
         return Int64(value)
-    }
-
-    private static func isName(_ text: String) -> Bool {
-        (1...64).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 }
 

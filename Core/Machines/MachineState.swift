@@ -30,6 +30,11 @@ public struct MachineID: Hashable, Sendable, Codable, Comparable, CustomStringCo
 
     public var description: String { "\(line)/\(machine)" }
 
+    /// Line and machine names: 1 to 64 ASCII letters, digits, `-`, `_` or `.` (safe in topics and paths).
+    public static func isValidName(_ text: String) -> Bool {
+        (1...64).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+
     public static func < (lhs: MachineID, rhs: MachineID) -> Bool {
         (lhs.line, lhs.machine) < (rhs.line, rhs.machine)
     }

@@ -58,7 +58,7 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
 /// An agent built in-process over a real SQLite file in `dir`, syncing to `hubURL`.
 func withAgent<T: Sendable>(
     plantID: String, hubURL: String, token: String, dir: String, batchEvents: Int = 20, mqtt: MQTTSettings? = nil,
-    reasons: String? = nil,
+    reasons: String? = nil, configure: (inout AgentConfiguration) -> Void = { _ in },
     _ body: (String) async throws -> T
 ) async throws -> T {
     var configuration = AgentConfiguration(plantID: plantID, hubURL: hubURL, hubToken: token)
@@ -74,6 +74,7 @@ func withAgent<T: Sendable>(
         configuration.reasonsFile = "\(dir)/reasons.csv"
         try reasons.write(toFile: "\(dir)/reasons.csv", atomically: true, encoding: .utf8)
     }
+    configure(&configuration)
     let (ports, announce) = AsyncStream.makeStream(of: Int.self)
     let app = try buildAgent(configuration: configuration, logger: quietLogger) { announce.yield($0) }
     return try await withService(app) {

@@ -34,6 +34,7 @@ struct AgentAPI: Sendable {
                 from: window.from, to: window.to,
                 machines: history.reliability(from: window.from, to: window.to, now: Date(), reasons: reasons)))
         }
+        MaintenanceRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
         router.get("/v1/dead-letters") { request, _ in
             let limit = try request.uri.queryParameters["limit"].map { text -> Int in
                 guard let value = Int(text), (1...1000).contains(value) else { throw invalidQuery("limit", "limit must be from 1 to 1000") }

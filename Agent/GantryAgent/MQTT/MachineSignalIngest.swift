@@ -38,12 +38,15 @@ final class MachineSignalIngest: Service {
             onConnection: { [self] event in connectionChanged(event) })
         try client.start()
         logger.info("machine signals: connecting", metadata: ["broker": "\(settings.host):\(settings.port)"])
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully {
-                try? await clock.sleep(for: .seconds(5))
-                _ = try? await store.recordAlive(at: Date())
+        // Until shutdown (graceful, or cancellation when another service failed), note liveness every 5 s.
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await self.clock.sleep(for: .seconds(5))
+                    _ = try? await self.store.recordAlive(at: Date())
+                }
             }
-        } onGracefulShutdown: {}
+        } catch {}
         client.stop()
         try store.recordSignalLostNow(cause: "agent-stopped", at: Date())
         try await store.recordAlive(at: nil)

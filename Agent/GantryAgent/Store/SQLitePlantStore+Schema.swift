@@ -87,6 +87,37 @@ extension SQLitePlantStore {
                 );
                 """)
         }
+        migrator.registerMigration("3-maintenance") { db in
+            try db.execute(sql: """
+                CREATE TABLE maintenance_plans (
+                    plan_id TEXT PRIMARY KEY,
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    every_days INTEGER,
+                    every_good_parts INTEGER,
+                    description TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE maintenance_requests (
+                    request_id TEXT PRIMARY KEY,
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('corrective', 'preventive')),
+                    trigger TEXT NOT NULL,
+                    reason TEXT,
+                    plan_id TEXT REFERENCES maintenance_plans(plan_id),
+                    opened_at TEXT NOT NULL,
+                    completed_at TEXT,
+                    note TEXT,
+                    parts TEXT NOT NULL DEFAULT '[]'
+                );
+                -- at most one open corrective request per machine, and one open request per plan
+                CREATE UNIQUE INDEX maintenance_one_open_corrective ON maintenance_requests (line, machine)
+                    WHERE kind = 'corrective' AND completed_at IS NULL;
+                CREATE UNIQUE INDEX maintenance_one_open_per_plan ON maintenance_requests (plan_id)
+                    WHERE plan_id IS NOT NULL AND completed_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

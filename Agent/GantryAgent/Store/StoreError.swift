@@ -12,6 +12,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case unusable
         /// The same idempotency key came with different content.
         case idempotencyConflict = "idempotency-conflict"
+        /// The thing asked for does not exist.
+        case notFound = "not-found"
+        /// The thing is not in a state that allows this (completing a completed request).
+        case invalidTransition = "invalid-transition"
     }
 
     public var code: Code

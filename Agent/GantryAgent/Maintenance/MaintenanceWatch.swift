@@ -1,0 +1,68 @@
+import Foundation
+import GantryCore
+import Logging
+import ServiceLifecycle
+
+/// Opens maintenance requests when they are due: corrective when a machine has been down past the threshold
+/// or went down for a failure-class reason, preventive when a plan's days or good parts come round.
+final class MaintenanceWatch: Service {
+    private let store: any PlantStore
+    private let policy: MaintenancePolicy
+    private let interval: Duration
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+
+    init(store: any PlantStore, policy: MaintenancePolicy, interval: Duration,
+         clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.interval = interval
+        self.clock = clock
+        self.logger = logger
+    }
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    do {
+                        try await self.check(now: Date())
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        self.logger.error("maintenance check failed; retrying", metadata: ["error": "\(error)"])
+                    }
+                    try await self.clock.sleep(for: self.interval)
+                }
+            }
+        } catch is CancellationError {
+            // Shutdown: the loop ends here, not as a failure of the service group.
+        }
+    }
+
+    func check(now: Date) async throws {
+        let situation = try await store.maintenanceSituation()
+        for (machine, latest) in situation.latest.sorted(by: { $0.key < $1.key }) {
+            guard let trigger = policy.corrective(
+                latest: latest, hasOpenRequest: situation.openCorrective.contains(machine),
+                lastRequestAt: situation.lastCorrective[machine], now: now) else { continue }
+            if let request = try await store.openMaintenanceRequest(
+                machine: machine, kind: "corrective", trigger: trigger, reason: latest.reason, planID: nil, at: now) {
+                logger.notice("corrective maintenance requested", metadata: [
+                    "machine": "\(machine)", "trigger": "\(trigger.rawValue)", "request": "\(request.requestId)"])
+            }
+        }
+        for plan in try await store.maintenancePlans() {
+            let state = situation.plans[plan.planId]
+            guard let trigger = policy.preventive(
+                plan: plan, lastOpenedAt: state?.lastOpenedAt, goodPartsSince: state?.goodSince ?? 0,
+                hasOpenRequest: state?.open ?? false, now: now) else { continue }
+            if let request = try await store.openMaintenanceRequest(
+                machine: MachineID(line: plan.line, machine: plan.machine), kind: "preventive", trigger: trigger,
+                reason: plan.description, planID: plan.planId, at: now) {
+                logger.notice("preventive maintenance requested", metadata: [
+                    "plan": "\(plan.planId)", "trigger": "\(trigger.rawValue)", "request": "\(request.requestId)"])
+            }
+        }
+    }
+}
