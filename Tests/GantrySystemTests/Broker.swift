@@ -83,3 +83,26 @@ func canConnect(port: Int) -> Bool {
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
 }
+
+/// A hub and an agent in-process, the agent enrolled as ACME-BER and connected to a real broker of its own.
+func withMachineAgent<T: Sendable>(
+    reasons: String? = nil, configure: (inout AgentConfiguration) -> Void = { _ in },
+    _ body: (HubFixture, Broker, String) async throws -> T
+) async throws -> T {
+    try await withHub { hub in
+        let token = try await hub.enrol("BER")
+        return try await withTemporaryDirectory { dir in
+            let broker = try Broker(dir: dir)
+            try await broker.start()
+            let result = try await withAgent(
+                plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir, mqtt: broker.settings, reasons: reasons,
+                configure: configure
+            ) { agent in
+                try await eventually("the agent connects to the broker") { try await mqttStatus(agent)["connected"] as? Bool == true }
+                return try await body(hub, broker, agent)
+            }
+            try await broker.stop()
+            return result
+        }
+    }
+}
