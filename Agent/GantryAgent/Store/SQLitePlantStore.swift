@@ -39,7 +39,7 @@ public final class SQLitePlantStore: PlantStore {
         let head = HeadSignal(head: initialHead)
         self.head = head
         writer = GroupCommitWriter(pool: pool) { db in
-            if let newest = try? Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") {
+            if let newest = try? Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM events")) {
                 head.advance(to: newest)
             }
         }
