@@ -116,14 +116,14 @@ public struct MaintenancePolicy: Sendable {
         self.reasons = reasons
     }
 
-    /// A corrective request is due when the machine's latest state is `down` and either its reason is a
-    /// failure in the taxonomy, or it has been down for the threshold; never while one is open, and once per
-    /// stop: a request opened since the stop began (even if completed) covers it.
+    /// A corrective request is due when the machine is `down` (`latest.at` is when the stop began) and either
+    /// its reason is a failure in the taxonomy, or it has been down for the threshold; never while one is open,
+    /// and once per stop: a request for this stop (`requestedStop`, even if completed) covers it.
     public func corrective(
-        latest: MachineTimeline.Change?, hasOpenRequest: Bool, lastRequestAt: Date? = nil, now: Date
+        latest: MachineTimeline.Change?, hasOpenRequest: Bool, requestedStop: Date? = nil, now: Date
     ) -> MaintenanceTrigger? {
         guard !hasOpenRequest, let latest, latest.state == .down else { return nil }
-        if let lastRequestAt, lastRequestAt >= latest.at { return nil }
+        if let requestedStop, requestedStop >= latest.at { return nil }
         if reasons[latest.reason]?.failure == true { return .failureReason }
         return now.timeIntervalSince(latest.at) >= downThreshold ? .downThreshold : nil
     }

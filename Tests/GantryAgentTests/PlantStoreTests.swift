@@ -205,3 +205,24 @@ final class TestNow: @unchecked Sendable {
     var now: Date
     init(_ now: Date) { self.now = now }
 }
+
+@Suite struct SignalGapTests {
+    /// The agent notices a loss on its own clock; a state already heard with a later machine timestamp
+    /// proves the signal was alive until then, so the unknown time starts there and never eats a stop.
+    @Test func aGapNeverStartsBeforeAStateAlreadyHeard() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            let t = Date(timeIntervalSince1970: 1_800_000_000)
+            let down = MachineSignal.state(MachineStateChanged(line: "L1", machine: "M1", state: .down, reason: nil, at: t + 100))
+            _ = try store.recordMachineSignalNow(down, topic: "t", payload: [], receivedAt: t)
+            try store.recordSignalLostNow(cause: "broker-disconnected", at: t + 50)
+            let history = try await store.machineHistory(from: t, to: t + 200)
+            let summary = try #require(history.timelines[MachineID(line: "L1", machine: "M1")]).summary(from: t, to: t + 200)
+            #expect(abs((summary.seconds[.unknown] ?? 0) - 200) < 0.001, "before the first state and from the loss on, nothing is known")
+            #expect((summary.seconds[.down] ?? 1) < 0.001)
+            let events = try await store.events(from: 1, maxEvents: 10, maxBytes: 1 << 20)
+            #expect(events.last?.type == "MachineSignalLost")
+            #expect(abs((events.last?.occurredAt ?? t).timeIntervalSince(t + 100)) < 0.001)
+        }
+    }
+}

@@ -27,9 +27,9 @@ import Testing
                 "a lost signal is not a breakdown")
         #expect(policy.corrective(latest: MachineTimeline.Change(at: now - 9999, state: .idle), hasOpenRequest: false, now: now) == nil)
         #expect(policy.corrective(latest: nil, hasOpenRequest: false, now: now) == nil)
-        #expect(policy.corrective(latest: down(9999), hasOpenRequest: false, lastRequestAt: now - 100, now: now) == nil,
-                "a completed request covers the rest of the same stop")
-        #expect(policy.corrective(latest: down(700), hasOpenRequest: false, lastRequestAt: now - 800, now: now) == .downThreshold,
+        #expect(policy.corrective(latest: down(9999), hasOpenRequest: false, requestedStop: now - 9999, now: now) == nil,
+                "a request for this stop, even completed, covers it")
+        #expect(policy.corrective(latest: down(700), hasOpenRequest: false, requestedStop: now - 800, now: now) == .downThreshold,
                 "a new stop after the last request opens a new one")
     }
 

@@ -127,6 +127,32 @@ import Testing
         }
     }
 
+    @Test func qos0ContradictionsAndRedeliveredJunkAreKeptOnceWithoutStallingTheStore() async throws {
+        try await withMachineAgent(configure: { $0.mqtt.qos = 0 }) { _, broker, agent in
+            let ts = Self.ts(Date() - 60)
+            try await broker.publish("gantry/ACME-BER/L1/M5/state", [
+                #"{"state":"down","ts":"\#(ts)"}"#, #"{"state":"running","ts":"\#(ts)"}"#, "junk", "junk",
+            ], qos: 0)
+            try await eventually("the messages were handled") {
+                let status = try await mqttStatus(agent)
+                return status["recorded"] as? Int == 1 && status["deadLetters"] as? Int == 2 && status["duplicates"] as? Int == 1
+            }
+            let scan = try await HTTP.request("POST", "\(agent)/v1/scans", json: #"{"data":"after","device":"d"}"#)
+            #expect(scan.status == 201, "the store still takes writes after a contradiction was dead-lettered")
+            #expect(try await HTTP.request("GET", "\(agent)/v1/status").json()["deadLettersKept"] as? Int == 2)
+        }
+    }
+
+    @Test func shutdownIsPromptWhileTheBrokerIsUnreachable() async throws {
+        let start = try await withMachineAgent { _, broker, agent in
+            try await broker.stop()
+            try await eventually("the agent notices the broker is gone") { try await mqttStatus(agent)["connected"] as? Bool == false }
+            try await Task.sleep(for: .seconds(2))  // into libmosquitto's reconnect wait
+            return ContinuousClock.now
+        }
+        #expect(ContinuousClock.now - start < .seconds(10), "the reconnect wait does not hold up shutdown")
+    }
+
     /// libmosquitto acknowledges a QoS 1 message before the agent sees it; the agent makes each durable before
     /// taking the next, so a SIGKILL loses at most the one in hand and the broker redelivers the rest.
     @Test func anAgentKilledWhileMessagesArriveLosesAtMostOnePerKill() async throws {

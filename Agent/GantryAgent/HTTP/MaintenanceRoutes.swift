@@ -20,7 +20,7 @@ struct MaintenanceRoutes: Sendable {
             let body = try await request.decodeJSON(ManualRequest.self, limit: limit)
             let machine = try body.machineID()
             guard let opened = try await store.openMaintenanceRequest(
-                machine: machine, kind: "corrective", trigger: .manual, reason: body.reason, planID: nil, at: Date())
+                machine: machine, kind: "corrective", trigger: .manual, reason: body.reason, planID: nil, stopAt: nil, at: Date())
             else {
                 throw problem(409, "request-open", "\(machine) already has an open corrective maintenance request")
             }

@@ -30,7 +30,7 @@ final class MachineSignalIngest: Service {
     func run() async throws {
         // A crash leaves the last liveness note behind: machines went unheard from then.
         if let lastAlive = try await store.recordAlive(at: Date()) {
-            try store.recordSignalLostNow(cause: "agent-stopped", at: lastAlive)
+            try await store.recordSignalLost(cause: "agent-stopped", at: lastAlive)
         }
         let client = try MosquittoClient(
             options: settings.clientOptions(plantID: plantID),
@@ -48,7 +48,7 @@ final class MachineSignalIngest: Service {
             }
         } catch {}
         client.stop()
-        try store.recordSignalLostNow(cause: "agent-stopped", at: Date())
+        try await store.recordSignalLost(cause: "agent-stopped", at: Date())
         try await store.recordAlive(at: nil)
     }
 
@@ -66,27 +66,29 @@ final class MachineSignalIngest: Service {
             return
         }
         if message.qos == 0 {
-            store.recordMachineSignalSoon(signal, receivedAt: now) { [self] result in
-                settle(result, message: message, receivedAt: now)
+            store.recordMachineSignalSoon(signal, topic: message.topic, payload: message.payload, receivedAt: now) { [self] result in
+                settle(result, message: message)
             }
         } else {
-            settle(Result { try store.recordMachineSignalNow(signal, receivedAt: now) }, message: message, receivedAt: now)
+            settle(Result { try store.recordMachineSignalNow(signal, topic: message.topic, payload: message.payload, receivedAt: now) },
+                   message: message)
         }
     }
 
-    private func settle(_ result: Result<MachineSignalOutcome, any Error>, message: MQTTMessage, receivedAt: Date) {
+    /// Counts what became of a message; for QoS 0 this runs inside the writer's commit, so it must not write.
+    private func settle(_ result: Result<MachineSignalOutcome, any Error>, message: MQTTMessage) {
         switch result {
         case .success(.recorded): board.update { $0.recorded += 1 }
         case .success(.duplicate): board.update { $0.duplicates += 1 }
-        case .success(.conflict(let reason)): deadLetter(message, reason: reason, receivedAt: receivedAt)
+        case .success(.conflict): board.update { $0.deadLetters += 1 }
         case .failure(let error): storeFailed(error, message: message)
         }
     }
 
     private func deadLetter(_ message: MQTTMessage, reason: String, receivedAt: Date) {
         do {
-            try store.recordDeadLetterNow(topic: message.topic, payload: message.payload, reason: reason, receivedAt: receivedAt)
-            board.update { $0.deadLetters += 1 }
+            let added = try store.recordDeadLetterNow(topic: message.topic, payload: message.payload, reason: reason, receivedAt: receivedAt)
+            board.update { added ? ($0.deadLetters += 1) : ($0.duplicates += 1) }
         } catch {
             storeFailed(error, message: message)
         }

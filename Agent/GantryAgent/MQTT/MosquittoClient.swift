@@ -1,5 +1,6 @@
 import CMosquitto
 import Foundation
+import Synchronization
 
 /// One libmosquitto client, running libmosquitto's own network thread (`mosquitto_loop_start`), which
 /// reconnects by itself. Nothing of the C API leaks out: messages arrive as `MQTTMessage` values and
@@ -29,6 +30,7 @@ final class MosquittoClient: @unchecked Sendable {
     /// Runs on libmosquitto's thread; the next packet waits until it returns.
     private let onMessage: @Sendable (MQTTMessage) -> Void
     private let onConnection: @Sendable (MQTTConnectionEvent) -> Void
+    private let isConnected = Atomic<Bool>(false)
 
     private static let libraryReady: Int32 = mosquitto_lib_init()
 
@@ -57,6 +59,7 @@ final class MosquittoClient: @unchecked Sendable {
         }
         mosquitto_disconnect_callback_set(handle) { _, userdata, code in
             let client = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
+            client.isConnected.store(false, ordering: .relaxed)
             client.onConnection(.disconnected(expected: code == 0, reason: String(cString: mosquitto_strerror(code))))
         }
         mosquitto_message_callback_set(handle) { _, userdata, message in
@@ -79,10 +82,16 @@ final class MosquittoClient: @unchecked Sendable {
         }
     }
 
-    /// Disconnects cleanly and stops the network thread; no callback runs after this returns.
+    /// Disconnects cleanly and stops the network thread; no callback runs after this returns. While not
+    /// connected no message callback can be running, and the thread may sit in a reconnect wait of up to 30 s
+    /// that a disconnect does not interrupt: then the thread is cancelled instead of awaited.
     func stop() {
-        mosquitto_disconnect(handle)
-        mosquitto_loop_stop(handle, false)
+        if isConnected.load(ordering: .relaxed) {
+            mosquitto_disconnect(handle)
+            mosquitto_loop_stop(handle, false)
+        } else {
+            mosquitto_loop_stop(handle, true)
+        }
     }
 
     deinit {
@@ -95,6 +104,7 @@ final class MosquittoClient: @unchecked Sendable {
             onConnection(.refused(reason: String(cString: mosquitto_connack_string(code))))
             return
         }
+        isConnected.store(true, ordering: .relaxed)
         // Subscribing on every connect makes reconnects resubscribe (the broker may have lost the session).
         for subscription in options.subscriptions {
             mosquitto_subscribe(handle, nil, subscription.filter, subscription.qos)

@@ -45,9 +45,9 @@ final class MaintenanceWatch: Service {
         for (machine, latest) in situation.latest.sorted(by: { $0.key < $1.key }) {
             guard let trigger = policy.corrective(
                 latest: latest, hasOpenRequest: situation.openCorrective.contains(machine),
-                lastRequestAt: situation.lastCorrective[machine], now: now) else { continue }
+                requestedStop: situation.lastCorrective[machine], now: now) else { continue }
             if let request = try await store.openMaintenanceRequest(
-                machine: machine, kind: "corrective", trigger: trigger, reason: latest.reason, planID: nil, at: now) {
+                machine: machine, kind: "corrective", trigger: trigger, reason: latest.reason, planID: nil, stopAt: latest.at, at: now) {
                 logger.notice("corrective maintenance requested", metadata: [
                     "machine": "\(machine)", "trigger": "\(trigger.rawValue)", "request": "\(request.requestId)"])
             }
@@ -59,7 +59,7 @@ final class MaintenanceWatch: Service {
                 hasOpenRequest: state?.open ?? false, now: now) else { continue }
             if let request = try await store.openMaintenanceRequest(
                 machine: MachineID(line: plan.line, machine: plan.machine), kind: "preventive", trigger: trigger,
-                reason: plan.description, planID: plan.planId, at: now) {
+                reason: plan.description, planID: plan.planId, stopAt: nil, at: now) {
                 logger.notice("preventive maintenance requested", metadata: [
                     "plan": "\(plan.planId)", "trigger": "\(trigger.rawValue)", "request": "\(request.requestId)"])
             }

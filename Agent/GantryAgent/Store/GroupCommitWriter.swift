@@ -53,6 +53,10 @@ final class GroupCommitWriter: Sendable {
     /// writer is idle the calling thread commits the group itself. For threads outside Swift concurrency
     /// (libmosquitto's).
     func writeAndWait<T: Sendable>(_ intent: @escaping @Sendable (Database) throws -> T) throws -> T {
+        // Waiting for a commit from inside one (a `done` callback writing) would wait for itself forever.
+        guard Thread.current.threadDictionary[Self.committingKey] == nil else {
+            throw StoreError(.unusable, "a write was started from inside a commit; it would never finish")
+        }
         let done = DispatchSemaphore(value: 0)
         let result = ResultSlot<Result<T, any Error>>()
         let job = Job(
@@ -61,7 +65,7 @@ final class GroupCommitWriter: Sendable {
                 if let error { result.value = .failure(error) }
                 done.signal()
             })
-        if submit(job) { commitPending() }
+        if submit(job) { commitPending(handOffRest: true) }
         done.wait()
         return try result.value!.get()
     }
@@ -91,8 +95,10 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    /// Commits groups until nothing is pending; only one thread at a time runs this.
-    private func commitPending() {
+    /// Commits groups until nothing is pending; only one thread at a time runs this. A blocking caller
+    /// (`handOffRest`) commits the group holding its own intent and hands whatever arrived meanwhile to the
+    /// writer's queue, so libmosquitto's thread is never kept busy with other callers' work.
+    private func commitPending(handOffRest: Bool = false) {
         while true {
             let jobs = pending.withLock { state -> [Job] in
                 defer { state.jobs = [] }
@@ -101,10 +107,22 @@ final class GroupCommitWriter: Sendable {
             }
             guard !jobs.isEmpty else { return }
             commit(jobs)
+            if handOffRest {
+                let more = pending.withLock { state -> Bool in
+                    if state.jobs.isEmpty { state.committing = false }
+                    return !state.jobs.isEmpty
+                }
+                if more { queue.async { self.commitPending() } }
+                return
+            }
         }
     }
 
+    private static let committingKey = "gantry.store.committing"
+
     private func commit(_ jobs: [Job]) {
+        Thread.current.threadDictionary[Self.committingKey] = true
+        defer { Thread.current.threadDictionary[Self.committingKey] = nil }
         let outcomes: [(any Error)?]
         do {
             outcomes = try pool.writeWithoutTransaction { db in

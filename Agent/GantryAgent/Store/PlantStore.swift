@@ -28,14 +28,19 @@ public protocol PlantStore: Sendable {
     // MARK: Machine signals (docs/mqtt.md)
 
     /// Records a machine message and its event, blocking until durable; a repeat changes nothing.
-    func recordMachineSignalNow(_ signal: MachineSignal, receivedAt: Date) throws -> MachineSignalOutcome
-    /// Queues a machine message for the next group commit (QoS 0); `done` runs after the commit.
+    /// A message that contradicts a stored one is kept as a dead letter in the same transaction.
+    func recordMachineSignalNow(_ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date) throws -> MachineSignalOutcome
+    /// Queues a machine message for the next group commit (QoS 0); `done` runs after the commit and must not
+    /// write to the store itself.
     func recordMachineSignalSoon(
-        _ signal: MachineSignal, receivedAt: Date, done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void)
-    /// Keeps a message that is not the contract, with its reason, blocking until durable.
-    func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws
-    /// Marks that machines went unheard from `at`, blocking until durable.
+        _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date,
+        done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void)
+    /// Keeps a message that is not the contract, with its reason, blocking until durable; false for a redelivery.
+    @discardableResult func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws -> Bool
+    /// Marks that machines went unheard from `at` (never before a state already stored), blocking until durable.
     func recordSignalLostNow(cause: String, at: Date) throws
+    /// The same, for callers in Swift concurrency.
+    func recordSignalLost(cause: String, at: Date) async throws
     /// Notes the ingest alive at `at` (or stopped cleanly, with `nil`); returns the previous note.
     @discardableResult func recordAlive(at: Date?) async throws -> Date?
     /// How many dead letters are kept, and the newest of them.
@@ -48,7 +53,7 @@ public protocol PlantStore: Sendable {
 
     /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.
     func openMaintenanceRequest(
-        machine: MachineID, kind: String, trigger: MaintenanceTrigger, reason: String?, planID: UUID?, at: Date
+        machine: MachineID, kind: String, trigger: MaintenanceTrigger, reason: String?, planID: UUID?, stopAt: Date?, at: Date
     ) async throws -> MaintenanceRequestRecord?
     /// Completes an open request with the spare parts it used.
     func completeMaintenanceRequest(_ id: UUID, note: String?, parts: [SparePart], at: Date) async throws -> MaintenanceRequestRecord

@@ -27,9 +27,20 @@ extension SQLitePlantStore {
     /// Payload bytes kept per dead letter: enough to see what was wrong, bounded against floods of large junk.
     static let deadLetterPayloadLimit = 1024
 
-    /// Records a machine message and its event, unless it repeats one already stored.
-    func machineSignalIntent(_ signal: MachineSignal, receivedAt: Date) -> @Sendable (Database) throws -> MachineSignalOutcome {
-        { db in
+    /// Records a machine message and its event, unless it repeats one already stored; a message that
+    /// contradicts a stored one is kept as a dead letter in the same transaction.
+    func machineSignalIntent(
+        _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date
+    ) -> @Sendable (Database) throws -> MachineSignalOutcome {
+        let deadLetter = deadLetterIntent(topic: topic, payload: payload, receivedAt: receivedAt)
+        return { db in
+            let outcome = try Self.storeSignal(signal, receivedAt: receivedAt, in: db)
+            if case .conflict(let reason) = outcome { _ = try deadLetter(reason, db) }
+            return outcome
+        }
+    }
+
+    private static func storeSignal(_ signal: MachineSignal, receivedAt: Date, in db: Database) throws -> MachineSignalOutcome {
             switch signal {
             case .state(let change):
                 let at = Timestamp.format(change.at)
@@ -58,45 +69,68 @@ extension SQLitePlantStore {
                     """).execute(arguments: [count.line, count.machine, at, count.good, count.scrap, event.sequence])
                 return .recorded(sequence: event.sequence)
             }
-        }
     }
 
-    func deadLetterIntent(topic: String, payload: [UInt8], reason: String, receivedAt: Date) -> @Sendable (Database) throws -> Void {
-        { db in
+    /// Keeps a message with its reason; a redelivery of the same message for the same reason is kept once.
+    /// Returns whether a row was added.
+    func deadLetterIntent(topic: String, payload: [UInt8], receivedAt: Date) -> @Sendable (String, Database) throws -> Bool {
+        { reason, db in
             try db.cachedStatement(sql: """
-                INSERT INTO mqtt_dead_letters (received_at, topic, payload, payload_bytes, reason) VALUES (?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO mqtt_dead_letters (received_at, topic, payload, payload_bytes, reason) VALUES (?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     Timestamp.format(receivedAt), String(topic.prefix(512)), Data(payload.prefix(Self.deadLetterPayloadLimit)),
                     payload.count, reason,
                 ])
+            return db.changesCount > 0
         }
     }
 
     /// Records a machine message, blocking the calling thread until it is durable (for libmosquitto's
     /// callback thread: PUBACK has gone out already, so the message must be on disk before the next one).
-    public func recordMachineSignalNow(_ signal: MachineSignal, receivedAt: Date) throws -> MachineSignalOutcome {
-        try writer.writeAndWait(machineSignalIntent(signal, receivedAt: receivedAt))
+    public func recordMachineSignalNow(_ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date) throws -> MachineSignalOutcome {
+        try writer.writeAndWait(machineSignalIntent(signal, topic: topic, payload: payload, receivedAt: receivedAt))
     }
 
     /// Records a machine message in the next group commit without waiting (QoS 0); blocks only while too
     /// many are pending, which slows the broker connection instead of growing memory.
-    public func recordMachineSignalSoon(_ signal: MachineSignal, receivedAt: Date, done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void) {
-        writer.writeSoon(machineSignalIntent(signal, receivedAt: receivedAt), done: done)
+    public func recordMachineSignalSoon(
+        _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date,
+        done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void
+    ) {
+        writer.writeSoon(machineSignalIntent(signal, topic: topic, payload: payload, receivedAt: receivedAt), done: done)
     }
 
-    /// Keeps a message that is not the contract, with its reason; blocks until durable.
-    public func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws {
-        try writer.writeAndWait(deadLetterIntent(topic: topic, payload: payload, reason: reason, receivedAt: receivedAt))
+    /// Keeps a message that is not the contract, with its reason; blocks until durable. False for a redelivery.
+    @discardableResult
+    public func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws -> Bool {
+        let intent = deadLetterIntent(topic: topic, payload: payload, receivedAt: receivedAt)
+        return try writer.writeAndWait { db in try intent(reason, db) }
     }
 
     /// Marks that machines went unheard from `at` (broker lost, agent stopped).
     public func recordSignalLostNow(cause: String, at: Date) throws {
+        try writer.writeAndWait(signalLostIntent(cause: cause, at: at))
+    }
+
+    /// The same, for callers in Swift concurrency.
+    public func recordSignalLost(cause: String, at: Date) async throws {
+        try await writer.write(signalLostIntent(cause: cause, at: at))
+    }
+
+    /// The agent's clock (when the loss was noticed) and the machines' clocks (their `ts`) differ: the
+    /// signal was certainly alive up to the newest state already stored, so the gap never starts before it.
+    /// Otherwise a crash just after a `down` arrived, or a machine clock running ahead, would turn the whole
+    /// outage into downtime.
+    private func signalLostIntent(cause: String, at: Date) -> @Sendable (Database) throws -> Void {
         let recordedAt = now()
-        try writer.writeAndWait { db in
-            let event = try Self.append(MachineSignalLost(cause: cause, at: at), occurredAt: at, recordedAt: recordedAt, in: db)
+        return { db in
+            let newestState = try String.fetchOne(db, sql: "SELECT max(at) FROM machine_states").flatMap(Timestamp.parse)
+            // One microsecond after it: a lost signal sorts before a state at the same instant.
+            let start = max(at, (newestState ?? at).addingTimeInterval(0.000_001))
+            let event = try Self.append(MachineSignalLost(cause: cause, at: start), occurredAt: start, recordedAt: recordedAt, in: db)
             try db.execute(
                 sql: "INSERT INTO machine_signal_gaps (at, cause, seq) VALUES (?, ?, ?)",
-                arguments: [Timestamp.format(at), cause, event.sequence])
+                arguments: [Timestamp.format(start), cause, event.sequence])
         }
     }
 

@@ -21,7 +21,7 @@ extension SQLitePlantStore {
     /// Opens a request unless one is open already for the machine (corrective) or the plan (preventive);
     /// returns the new request, or `nil` when one was open.
     public func openMaintenanceRequest(
-        machine: MachineID, kind: String, trigger: MaintenanceTrigger, reason: String?, planID: UUID?, at: Date
+        machine: MachineID, kind: String, trigger: MaintenanceTrigger, reason: String?, planID: UUID?, stopAt: Date?, at: Date
     ) async throws -> MaintenanceRequestRecord? {
         let recordedAt = now()
         return try await writer.write { db in
@@ -38,11 +38,11 @@ extension SQLitePlantStore {
                 reason: reason, planId: planID, at: at)
             _ = try Self.append(event, occurredAt: at, recordedAt: recordedAt, in: db)
             try db.execute(sql: """
-                INSERT INTO maintenance_requests (request_id, line, machine, kind, trigger, reason, plan_id, opened_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO maintenance_requests (request_id, line, machine, kind, trigger, reason, plan_id, stop_at, opened_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     event.requestId.uuidString, machine.line, machine.machine, kind, trigger.rawValue, reason,
-                    planID?.uuidString, Timestamp.format(at),
+                    planID?.uuidString, stopAt.map(Timestamp.format), Timestamp.format(at),
                 ])
             return MaintenanceRequestRecord(
                 requestId: event.requestId, line: machine.line, machine: machine.machine, kind: kind, trigger: trigger,
@@ -118,20 +118,36 @@ extension SQLitePlantStore {
                 WHERE at = (SELECT max(at) FROM machine_states WHERE line = s.line AND machine = s.machine)
                 """) {
                 guard let at = Timestamp.parse(row["at"]), let state = MachineState(rawValue: row["state"]) else { continue }
+                let machine = MachineID(line: row["line"], machine: row["machine"])
                 // A lost signal after the latest state means the state is not known now.
-                let change = lastGap.map { $0 >= at } == true
-                    ? MachineTimeline.Change(at: lastGap!, state: .unknown)
-                    : MachineTimeline.Change(at: at, state: state, reason: row["reason"])
-                latest[MachineID(line: row["line"], machine: row["machine"])] = change
+                if let lastGap, lastGap > at {
+                    latest[machine] = MachineTimeline.Change(at: lastGap, state: .unknown)
+                    continue
+                }
+                guard state == .down else {
+                    latest[machine] = MachineTimeline.Change(at: at, state: state, reason: row["reason"])
+                    continue
+                }
+                // A stop lasts from its first `down` (repeats and reason changes included) since the machine
+                // last reported another state or the signal was last lost.
+                let stopStart = try String.fetchOne(db, sql: """
+                    SELECT min(at) FROM machine_states
+                    WHERE line = ? AND machine = ? AND state = 'down'
+                      AND at > coalesce((SELECT max(at) FROM machine_states WHERE line = ? AND machine = ? AND state <> 'down'), '')
+                      AND at >= coalesce((SELECT max(at) FROM machine_signal_gaps WHERE at <= ?), '')
+                    """, arguments: [machine.line, machine.machine, machine.line, machine.machine, row["at"] as String])
+                    .flatMap(Timestamp.parse) ?? at
+                latest[machine] = MachineTimeline.Change(at: stopStart, state: .down, reason: row["reason"])
             }
             let openCorrective = Set(try Row.fetchAll(db, sql: """
                 SELECT line, machine FROM maintenance_requests WHERE kind = 'corrective' AND completed_at IS NULL
                 """).map { MachineID(line: $0["line"], machine: $0["machine"]) })
             var lastCorrective: [MachineID: Date] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT line, machine, max(opened_at) AS opened FROM maintenance_requests WHERE kind = 'corrective' GROUP BY line, machine
+                SELECT line, machine, max(stop_at) AS stop FROM maintenance_requests
+                WHERE kind = 'corrective' AND stop_at IS NOT NULL GROUP BY line, machine
                 """) {
-                lastCorrective[MachineID(line: row["line"], machine: row["machine"])] = (row["opened"] as String?).flatMap(Timestamp.parse)
+                lastCorrective[MachineID(line: row["line"], machine: row["machine"])] = (row["stop"] as String?).flatMap(Timestamp.parse)
             }
             var plans: [UUID: (lastOpenedAt: Date?, open: Bool, goodSince: Int64)] = [:]
             for row in try Row.fetchAll(db, sql: """
@@ -171,7 +187,7 @@ extension SQLitePlantStore {
 public struct MaintenanceSituation: Sendable {
     public var latest: [MachineID: MachineTimeline.Change]
     public var openCorrective: Set<MachineID>
-    /// When each machine's latest corrective request was opened.
+    /// The start of the latest stop each machine had a corrective request for.
     public var lastCorrective: [MachineID: Date]
     public var plans: [UUID: (lastOpenedAt: Date?, open: Bool, goodSince: Int64)]
 }

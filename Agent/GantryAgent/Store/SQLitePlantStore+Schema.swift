@@ -78,7 +78,9 @@ extension SQLitePlantStore {
                     topic TEXT NOT NULL,
                     payload BLOB NOT NULL,
                     payload_bytes INTEGER NOT NULL,
-                    reason TEXT NOT NULL
+                    reason TEXT NOT NULL,
+                    -- a redelivery of the same bad message is kept once
+                    UNIQUE (topic, payload, payload_bytes, reason)
                 );
                 -- when the MQTT ingest was last known alive, to mark the gap after a crash
                 CREATE TABLE mqtt_liveness (
@@ -106,6 +108,8 @@ extension SQLitePlantStore {
                     trigger TEXT NOT NULL,
                     reason TEXT,
                     plan_id TEXT REFERENCES maintenance_plans(plan_id),
+                    -- for corrective requests from the watch: when the stop began (machine clock)
+                    stop_at TEXT,
                     opened_at TEXT NOT NULL,
                     completed_at TEXT,
                     note TEXT,
