@@ -3,7 +3,7 @@ import GantryCore
 import Hummingbird
 import Logging
 
-/// The plant's local HTTP API: scans in, health and sync status out.
+/// The plant's local HTTP API: scans in; health, sync status, machine reports, dead letters and maintenance.
 struct AgentAPI: Sendable {
     let store: any PlantStore
     let board: SyncStatusBoard
