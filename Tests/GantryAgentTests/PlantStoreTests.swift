@@ -226,3 +226,28 @@ final class TestNow: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct MachineHistoryTests {
+    /// The window reads only the last state and lost signal before it, plus what lies inside it.
+    @Test func theStateAtTheWindowsStartComesFromBeforeIt() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            let t = Date(timeIntervalSince1970: 1_800_000_000)
+            func state(_ machine: String, _ state: MachineState, _ offset: Double) throws {
+                let signal = MachineSignal.state(MachineStateChanged(line: "L1", machine: machine, state: state, reason: nil, at: t + offset))
+                _ = try store.recordMachineSignalNow(signal, topic: "t", payload: [], receivedAt: t)
+            }
+            try state("A", .setup, -500)
+            try state("B", .running, -300)
+            try store.recordSignalLostNow(cause: "broker-disconnected", at: t - 200)
+            try state("A", .running, -100)  // A is heard again; B is not
+            try state("A", .down, 50)
+            try state("B", .down, 50)
+            let history = try await store.machineHistory(from: t, to: t + 100)
+            let a = try #require(history.timelines[MachineID(line: "L1", machine: "A")]).summary(from: t, to: t + 100)
+            let b = try #require(history.timelines[MachineID(line: "L1", machine: "B")]).summary(from: t, to: t + 100)
+            #expect(a.seconds[.running] == 50 && a.seconds[.down] == 50 && a.seconds[.setup] == 0)
+            #expect(b.seconds[.unknown] == 50 && b.seconds[.down] == 50 && b.seconds[.running] == 0)
+        }
+    }
+}

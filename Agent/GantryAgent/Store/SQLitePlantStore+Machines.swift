@@ -168,14 +168,24 @@ extension SQLitePlantStore {
         }
     }
 
-    /// The machines' timelines up to `to` (lost signals included) and their counts within `[from, to)`.
+    /// The machines' timelines up to `to` (lost signals included) and their counts within `[from, to)`. Only
+    /// what the window needs is read: each machine's last state before it, the last lost signal before it, and
+    /// everything inside it.
     public func machineHistory(from: Date, to: Date) async throws -> MachineHistory {
         try await pool.read { db in
             let end = Timestamp.format(to), start = Timestamp.format(from)
-            let gaps = try String.fetchAll(db, sql: "SELECT at FROM machine_signal_gaps WHERE at < ?", arguments: [end])
-                .compactMap(Timestamp.parse).map { MachineTimeline.Change(at: $0, state: .unknown) }
+            let gaps = try Optional<String>.fetchAll(db, sql: """
+                SELECT at FROM machine_signal_gaps WHERE at >= ? AND at < ?
+                UNION ALL SELECT max(at) FROM machine_signal_gaps WHERE at < ?
+                """, arguments: [start, end, start])
+                .compactMap { $0.flatMap(Timestamp.parse) }.map { MachineTimeline.Change(at: $0, state: .unknown) }
             var changes: [MachineID: [MachineTimeline.Change]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT line, machine, at, state, reason FROM machine_states WHERE at < ?", arguments: [end]) {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT line, machine, at, state, reason FROM machine_states WHERE at >= ? AND at < ?
+                UNION ALL
+                -- SQLite takes a bare column's value from the row that holds the max()
+                SELECT line, machine, max(at) AS at, state, reason FROM machine_states WHERE at < ? GROUP BY line, machine
+                """, arguments: [start, end, start]) {
                 guard let at = Timestamp.parse(row["at"]), let state = MachineState(rawValue: row["state"]) else { continue }
                 changes[MachineID(line: row["line"], machine: row["machine"]), default: []]
                     .append(MachineTimeline.Change(at: at, state: state, reason: row["reason"]))
