@@ -41,11 +41,3 @@ extension JSONValue: Codable {
         }
     }
 }
-
-extension JSONValue {
-    /// The object's members, or `nil` when this value is not an object.
-    public var objectValue: [String: JSONValue]? {
-        if case .object(let members) = self { return members }
-        return nil
-    }
-}

@@ -22,6 +22,8 @@ final class GroupCommitWriter: Sendable {
     /// Pending jobs, and whether some thread is committing groups right now.
     private let pending = Mutex<(jobs: [Job], committing: Bool)>(([], false))
     private let afterCommit: @Sendable (Database) -> Void
+    /// The thread committing right now (0: none), so that a write started from inside a commit is refused.
+    private let committer = Atomic<UInt>(0)
     /// Bounds the intents queued without a waiting caller (QoS 0 messages).
     private let detachedSlots = DispatchSemaphore(value: GroupCommitWriter.maximumPending)
     static let maximumPending = 10_000
@@ -54,7 +56,7 @@ final class GroupCommitWriter: Sendable {
     /// (libmosquitto's).
     func writeAndWait<T: Sendable>(_ intent: @escaping @Sendable (Database) throws -> T) throws -> T {
         // Waiting for a commit from inside one (a `done` callback writing) would wait for itself forever.
-        guard Thread.current.threadDictionary[Self.committingKey] == nil else {
+        guard committer.load(ordering: .relaxed) != UInt(pthread_self()) else {
             throw StoreError(.unusable, "a write was started from inside a commit; it would never finish")
         }
         let done = DispatchSemaphore(value: 0)
@@ -118,11 +120,9 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    private static let committingKey = "gantry.store.committing"
-
     private func commit(_ jobs: [Job]) {
-        Thread.current.threadDictionary[Self.committingKey] = true
-        defer { Thread.current.threadDictionary[Self.committingKey] = nil }
+        committer.store(UInt(pthread_self()), ordering: .relaxed)
+        defer { committer.store(0, ordering: .relaxed) }
         let outcomes: [(any Error)?]
         do {
             outcomes = try pool.writeWithoutTransaction { db in

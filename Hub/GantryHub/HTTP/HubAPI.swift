@@ -98,7 +98,7 @@ struct HubAPI: Sendable {
 
     func health() async throws -> Response {
         do {
-            _ = try await store.adminTokenName(tokenHash: "")
+            try await store.checkReadable()
             return try jsonResponse(["status": "ok"])
         } catch {
             logger.error("health check failed", metadata: ["error": "\(error)"])

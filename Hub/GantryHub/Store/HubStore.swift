@@ -28,6 +28,8 @@ public protocol HubStore: Sendable {
     func syncReport(now: Date) async throws -> [PlantSyncReport]
     /// A plant's applied events after `sequence`, oldest first.
     func events(plantID: String, after sequence: Int64, limit: Int) async throws -> [EventEnvelope]
+    /// Fails when the database cannot be read (for health checks).
+    func checkReadable() async throws
     /// Per machine of `plantID` (or of every plant): seconds per state, downtime by reason and counts in `[from, to)`.
     func machineTime(plantID: String?, from: Date, to: Date) async throws -> [MachineTimeReport]
 }

@@ -23,7 +23,7 @@ extension SQLiteHubStore {
                 guard let at = Timestamp.parse(row["at"]) else { continue }
                 gaps[row["plant_id"], default: []].append(MachineTimeline.Change(at: at, state: .unknown))
             }
-            var changes: [PlantMachine: [MachineTimeline.Change]] = [:]
+            var changes: [String: [MachineID: [MachineTimeline.Change]]] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT plant_id, line, machine, at, state, reason FROM machine_states WHERE at >= ? AND at < ?\(plantFilter)
                 UNION ALL
@@ -32,34 +32,23 @@ extension SQLiteHubStore {
                 WHERE at < ?\(plantFilter) GROUP BY plant_id, line, machine
                 """, arguments: arguments([start, end], then: [start])) {
                 guard let at = Timestamp.parse(row["at"]), let state = MachineState(rawValue: row["state"]) else { continue }
-                changes[PlantMachine(plant: row["plant_id"], machine: MachineID(line: row["line"], machine: row["machine"])), default: []]
+                changes[row["plant_id"], default: [:]][MachineID(line: row["line"], machine: row["machine"]), default: []]
                     .append(MachineTimeline.Change(at: at, state: state, reason: row["reason"]))
             }
-            var counts: [PlantMachine: (good: Int64, scrap: Int64)] = [:]
+            var counts: [String: [MachineID: (good: Int64, scrap: Int64)]] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT plant_id, line, machine, sum(good) AS good, sum(scrap) AS scrap FROM machine_counts
                 WHERE at >= ? AND at < ?
                 """ + plantFilter + " GROUP BY plant_id, line, machine", arguments: arguments([start, end])) {
-                counts[PlantMachine(plant: row["plant_id"], machine: MachineID(line: row["line"], machine: row["machine"]))] =
-                    (row["good"], row["scrap"])
+                counts[row["plant_id"], default: [:]][MachineID(line: row["line"], machine: row["machine"])] = (row["good"], row["scrap"])
             }
-            return Set(changes.keys).union(counts.keys).sorted().map { key in
-                let timeline = MachineTimeline(changes: (changes[key] ?? []) + (gaps[key.plant] ?? []))
-                let count = counts[key] ?? (0, 0)
-                return MachineTimeReport(
-                    plant: key.plant, machine: key.machine, summary: timeline.summary(from: from, to: to),
-                    good: count.good, scrap: count.scrap)
+            // Each plant's history, reported the same way as at the agent.
+            return Set(changes.keys).union(counts.keys).sorted().flatMap { plant in
+                MachineHistory(
+                    timelines: (changes[plant] ?? [:]).mapValues { MachineTimeline(changes: $0 + (gaps[plant] ?? [])) },
+                    counts: counts[plant] ?? [:]
+                ).timeReports(plant: plant, from: from, to: to)
             }
         }
-    }
-}
-
-/// A machine of a plant, as the hub keys it.
-struct PlantMachine: Hashable, Comparable {
-    var plant: String
-    var machine: MachineID
-
-    static func < (lhs: PlantMachine, rhs: PlantMachine) -> Bool {
-        (lhs.plant, lhs.machine.line, lhs.machine.machine) < (rhs.plant, rhs.machine.line, rhs.machine.machine)
     }
 }

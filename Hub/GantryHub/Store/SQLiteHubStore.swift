@@ -168,6 +168,10 @@ public final class SQLiteHubStore: HubStore {
 
     // MARK: Reports
 
+    public func checkReadable() async throws {
+        _ = try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") }
+    }
+
     public func syncReport(now: Date) async throws -> [PlantSyncReport] {
         try await pool.read { db in
             let counts = try Row.fetchAll(db, sql: """
