@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -62,28 +64,37 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Only for ConnectionPoolError, which the pool throws as is (no connection can be made).
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Hub/GantryHub", swiftSettings: strict),
         .executableTarget(
             name: "gantry-hub",
-            dependencies: ["GantryHub", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "GantryHub", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Hub/gantry-hub", swiftSettings: strict),
 
+        // What several test targets share: temp dirs, free ports, a throwaway PostgreSQL cluster.
+        .target(name: "GantryTestSupport", dependencies: ["GantryCore"], path: "Tests/Support"),
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], path: "Tests/GantryCoreTests"),
         .testTarget(
             name: "GantryAgentTests",
-            dependencies: ["GantryAgent", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GantryAgent", "GantryTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/GantryAgentTests"),
         .testTarget(
             name: "GantryHubTests",
-            dependencies: ["GantryHub", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GantryHub", "GantryTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/GantryHubTests"),
         // Whole processes: hub and agents started from the built executables on free ports.
         .testTarget(
             name: "GantrySystemTests",
             dependencies: [
-                "GantryAgent", "GantryHub", "gantry-agent", "gantry-hub",
+                "GantryAgent", "GantryHub", "GantryTestSupport", "gantry-agent", "gantry-hub",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/GantrySystemTests"),

@@ -4,9 +4,13 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Opens the configured store.
-public func openHubStore(_ configuration: HubConfiguration) throws -> any HubStore {
-    try SQLiteHubStore(path: configuration.storePath, durability: configuration.durability)
+/// Opens the configured store: PostgreSQL when `store.url` is set, else the SQLite file.
+public func openHubStore(_ configuration: HubConfiguration, logger: Logger = Logger(label: "gantry-hub")) async throws -> any HubStore {
+    if let url = configuration.storeURL {
+        return try await PostgresHubStore.open(
+            url, poolSize: configuration.storePoolSize, timeout: configuration.storeTimeout, logger: logger)
+    }
+    return try SQLiteHubStore(path: configuration.storePath, durability: configuration.durability)
 }
 
 /// Builds the hub's HTTP application over `store` without starting it.
@@ -27,9 +31,15 @@ public func buildHub(
 public func runHub(configuration: HubConfiguration) async throws {
     var logger = Logger(label: "gantry-hub")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-    let store = try openHubStore(configuration)
+    let store = try await openHubStore(configuration, logger: logger)
     let app = buildHub(configuration: configuration, store: store, logger: logger) { port in
         FileHandle.standardOutput.write(Data("gantry-hub listening on http://\(configuration.httpHost):\(port)\n".utf8))
     }
-    try await app.runService()
+    do {
+        try await app.runService()
+    } catch {
+        await store.close()
+        throw error
+    }
+    await store.close()
 }

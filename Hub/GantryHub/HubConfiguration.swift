@@ -4,8 +4,14 @@ import GantryCore
 /// Everything `gantry-hub` needs, read from one file plus `GANTRY_HUB_*` environment overrides.
 /// docs/operations.md lists every key with its type and default.
 public struct HubConfiguration: Sendable {
-    /// The SQLite database file.
+    /// The SQLite database file (the embedded default, used when no `store.url` is set).
     public var storePath: String = "gantry-hub.sqlite"
+    /// A PostgreSQL server to keep the hub's state in instead of SQLite.
+    public var storeURL: DatabaseURL?
+    /// Most connections one hub process opens to PostgreSQL.
+    public var storePoolSize: Int = 10
+    /// How long a request waits for the database before the hub answers 503.
+    public var storeTimeout: Duration = .seconds(10)
     /// What an acknowledged batch survives: `power-loss` (fsync on commit) or `process-crash`.
     public var durability: String = "power-loss"
     /// Listening address.
@@ -28,7 +34,7 @@ public struct HubConfiguration: Sendable {
 
     /// Every key a configuration file may hold.
     public static let keys: Set<String> = [
-        "store.path", "store.durability", "http.host", "http.port", "http.public_url",
+        "store.path", "store.durability", "store.url", "store.pool_size", "store.timeout", "http.host", "http.port", "http.public_url",
         "sync.max_batch_bytes", "sync.max_batch_events", "log.level",
     ]
 
@@ -52,6 +58,15 @@ public struct HubConfiguration: Sendable {
         configuration.storePath = settings.string("store.path", default: configuration.storePath)
         configuration.durability = try settings.choice(
             "store.durability", default: configuration.durability, among: ["power-loss", "process-crash"])
+        if let url = settings.values["store.url"], !url.isEmpty {
+            do {
+                configuration.storeURL = try DatabaseURL(parsing: url)
+            } catch {
+                throw ConfigurationError(key: "store.url", origin: settings.origins["store.url"], reason: error.reason)
+            }
+        }
+        configuration.storePoolSize = try settings.integer("store.pool_size", default: configuration.storePoolSize, in: 1...500)
+        configuration.storeTimeout = try settings.duration("store.timeout", default: configuration.storeTimeout)
         configuration.httpHost = settings.string("http.host", default: configuration.httpHost)
         configuration.httpPort = try settings.integer("http.port", default: configuration.httpPort, in: 0...65535)
         configuration.publicURL = settings.values["http.public_url"]

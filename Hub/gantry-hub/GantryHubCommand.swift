@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GantryHub
+import Logging
 
 @main
 struct GantryHubCommand: AsyncParsableCommand {
@@ -19,9 +20,11 @@ struct ConfigOption: ParsableArguments {
         try HubConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
     }
 
-    func administration() throws -> HubAdministration {
+    func administration() async throws -> HubAdministration {
         let configuration = try load()
-        return HubAdministration(store: try openHubStore(configuration), configuration: configuration)
+        var logger = Logger(label: "gantry-hub")
+        logger.logLevel = .error
+        return HubAdministration(store: try await openHubStore(configuration, logger: logger), configuration: configuration)
     }
 }
 

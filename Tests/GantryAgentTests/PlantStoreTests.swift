@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 @testable import GantryAgent
 import GantryCore
 import GRDB

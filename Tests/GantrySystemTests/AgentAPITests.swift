@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import GantryCore
 import GantryHub
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import Testing
 
 /// Operator mistakes at the command line end with a message and a non-zero exit, never a crash.

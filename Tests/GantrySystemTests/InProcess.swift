@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import GantryAgent
 import GantryHub
 import Logging
@@ -39,7 +40,7 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
         configuration.storePath = "\(dir)/hub.sqlite"
         configuration.httpPort = 0
         configuration.maxBatchBytes = 256 << 10
-        let store = try openHubStore(configuration)
+        let store = try await openHubStore(configuration)
         let (ports, announce) = AsyncStream.makeStream(of: Int.self)
         let app = buildHub(configuration: configuration, store: store, logger: quietLogger) { announce.yield($0) }
         return try await withService(app) {

@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import GantryAgent
 import GantryCore
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import GantryCore
 import Synchronization
 import Testing
 
@@ -117,13 +118,21 @@ final class HubProcess: @unchecked Sendable {
     private(set) var child: ChildProcess?
     let adminToken: String
 
-    init(dir: String) async throws {
+    /// A hub on the SQLite file in `dir`, or on PostgreSQL at `database`; `adminToken` is made with the CLI
+    /// unless given (a second hub over the same database shares the first one's).
+    init(dir: String, name: String = "hub", database: DatabaseURL? = nil, adminToken: String? = nil) async throws {
         self.dir = dir
-        configPath = "\(dir)/hub.conf"
-        try "store.path = \(dir)/hub.sqlite\nhttp.port = 0\n".write(toFile: configPath, atomically: true, encoding: .utf8)
-        let token = try await run("gantry-hub", ["tokens", "add", "--config", configPath, "--name", "tests"])
-        try #require(token.status == 0, "\(token.stderr)")
-        adminToken = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        configPath = "\(dir)/\(name).conf"
+        let store = database.map { "store.url = postgres://\($0.user):\($0.password ?? "")@\($0.host):\($0.port)/\($0.database)?sslmode=disable\nstore.timeout = 3s" }
+            ?? "store.path = \(dir)/\(name).sqlite"
+        try "\(store)\nhttp.port = 0\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        if let adminToken {
+            self.adminToken = adminToken
+        } else {
+            let token = try await run("gantry-hub", ["tokens", "add", "--config", configPath, "--name", "tests"])
+            try #require(token.status == 0, "\(token.stderr)")
+            self.adminToken = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 
     var url: String { "http://127.0.0.1:\(port)" }

@@ -5,14 +5,6 @@ import FoundationNetworking
 import GantryCore
 import Testing
 
-/// A fresh folder for one test, removed afterwards whatever happens.
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async rethrows -> T {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-test-\(UUID().uuidString)").path
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
-}
-
 /// An HTTP answer as a test sees it.
 struct HTTPAnswer {
     var status: Int

@@ -38,6 +38,12 @@ struct HubProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let problem as ProblemDetails {
             let challenge: HTTPFields = problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"gantry-hub\""] : [:]
             return try problem.response(headers: challenge)
+        } catch let error as HubStoreError where error.code == .unavailable {
+            logger.warning("store unavailable", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return try ProblemDetails(
+                code: "store-unavailable", title: "Store unavailable", status: 503,
+                detail: "the hub's database is unavailable; retry later (nothing of this request was acknowledged)"
+            ).response(headers: [.retryAfter: "5"])
         } catch let error as HTTPError {
             let status = Int(error.status.code)
             return try ProblemDetails(

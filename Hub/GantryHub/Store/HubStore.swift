@@ -32,6 +32,12 @@ public protocol HubStore: Sendable {
     func checkReadable() async throws
     /// Per machine of `plantID` (or of every plant): seconds per state, downtime by reason and counts in `[from, to)`.
     func machineTime(plantID: String?, from: Date, to: Date) async throws -> [MachineTimeReport]
+    /// Releases the store's connections; the store is unusable afterwards.
+    func close() async
+}
+
+extension HubStore {
+    public func close() async {}
 }
 
 /// What became of a batch.
@@ -92,6 +98,12 @@ public struct PlantSyncReport: Sendable, Equatable, Codable {
 public struct HubStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case duplicate, notFound = "not-found", newerSchema = "newer-schema", unusable
+        /// The database server cannot be reached (at start).
+        case unreachable
+        /// The database refused the hub's credentials (at start).
+        case credentials
+        /// The database went away or did not answer in time; the request may be retried.
+        case unavailable
     }
 
     public var code: Code

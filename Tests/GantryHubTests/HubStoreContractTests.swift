@@ -1,10 +1,12 @@
 import Foundation
+import GantryTestSupport
 import GantryCore
 @testable import GantryHub
 import GRDB
 import Testing
 
-@Suite struct SQLiteHubStoreTests {
+/// The storage contract: every test runs against the embedded SQLite store and against PostgreSQL.
+@Suite struct HubStoreContractTests {
     static func envelope(_ sequence: Int64, data: String? = nil, type: String = ScanRecorded.eventType,
                          version: Int = 1, payload: JSONValue? = nil) -> EventEnvelope {
         let scan = ScanRecorded(scanID: UUID(), device: "dock-1", data: data ?? "S\(sequence)")
@@ -15,22 +17,21 @@ import Testing
             payload: payload ?? encoded)
     }
 
-    func withEnrolledStore(_ body: (SQLiteHubStore) async throws -> Void) async throws {
-        try await withTemporaryDirectory { dir in
-            let store = try SQLiteHubStore(path: "\(dir)/hub.sqlite")
+    func withEnrolledStore(_ backend: HubBackend, _ body: (any HubStore) async throws -> Void) async throws {
+        try await backend.withStore { store in
             _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "Europe/Berlin", tokenHash: "h1")
             _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "HAM"), timeZone: "Europe/Berlin", tokenHash: "h2")
             try await body(store)
         }
     }
 
-    func apply(_ store: SQLiteHubStore, _ events: [EventEnvelope], plant: String = "ACME-BER", head: Int64? = nil) async throws -> BatchOutcome {
+    func apply(_ store: any HubStore, _ events: [EventEnvelope], plant: String = "ACME-BER", head: Int64? = nil) async throws -> BatchOutcome {
         try await store.applyBatch(
             SyncBatch(plant: plant, agentHead: head ?? events.last?.sequence ?? 0, events: events), receivedAt: Date())
     }
 
-    @Test func appliesNewEventsAndAcknowledgesResendsWithoutEffect() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func appliesNewEventsAndAcknowledgesResendsWithoutEffect(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             let events = (1...5).map { Self.envelope($0) }
             #expect(try await apply(store, events) == .acknowledged(.init(plant: "ACME-BER", acknowledgedThrough: 5, applied: 5)))
             #expect(try await apply(store, events) == .acknowledged(.init(plant: "ACME-BER", acknowledgedThrough: 5, applied: 0)))
@@ -44,16 +45,16 @@ import Testing
         }
     }
 
-    @Test func aBatchPastTheNextSequenceIsRefusedWithTheExpectedOne() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func aBatchPastTheNextSequenceIsRefusedWithTheExpectedOne(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             _ = try await apply(store, [Self.envelope(1)])
             #expect(try await apply(store, [Self.envelope(3), Self.envelope(4)]) == .refused(expected: 2))
             #expect(try await store.events(plantID: "ACME-BER", after: 0, limit: 10).count == 1, "nothing of it applied")
         }
     }
 
-    @Test func aResendThatIsNotTheSameEventIsAConflict() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func aResendThatIsNotTheSameEventIsAConflict(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             _ = try await apply(store, [Self.envelope(1), Self.envelope(2)])
             await #expect { _ = try await apply(store, [Self.envelope(2), Self.envelope(3)]) } throws: { error in
                 (error as? SyncBatchError)?.code == .sequenceConflict
@@ -62,8 +63,8 @@ import Testing
         }
     }
 
-    @Test func plantsHaveSeparateLogs() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func plantsHaveSeparateLogs(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             _ = try await apply(store, (1...3).map { Self.envelope($0) })
             #expect(try await apply(store, [Self.envelope(1)], plant: "ACME-HAM")
                     == .acknowledged(.init(plant: "ACME-HAM", acknowledgedThrough: 1, applied: 1)))
@@ -72,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func unreadableEventsAreQuarantinedAndUnknownOnesKeptWithoutBlockingTheLog() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func unreadableEventsAreQuarantinedAndUnknownOnesKeptWithoutBlockingTheLog(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             let events = [
                 Self.envelope(1),
                 Self.envelope(2, payload: .object(["data": .number(3)])),
@@ -88,8 +89,8 @@ import Testing
         }
     }
 
-    @Test func theReportShowsPendingEventsAndLag() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func theReportShowsPendingEventsAndLag(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             _ = try await apply(store, (1...3).map { Self.envelope($0) }, head: 10)
             let now = Date(timeIntervalSince1970: 2_000)
             let report = try #require(try await store.syncReport(now: now).first)
@@ -102,8 +103,8 @@ import Testing
         }
     }
 
-    @Test func enrolmentIsUniquePerCompanyAndCode() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func enrolmentIsUniquePerCompanyAndCode(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             await #expect { _ = try await store.enrolPlant(try PlantIdentity(company: "acme", code: "ber"), timeZone: "UTC", tokenHash: "h3") }
                 throws: { ($0 as? HubStoreError)?.code == .duplicate }
             #expect(try await store.plant(tokenHash: "h2")?.plantID == "ACME-HAM")
@@ -113,8 +114,8 @@ import Testing
         }
     }
 
-    @Test func adminTokensCanBeRevoked() async throws {
-        try await withEnrolledStore { store in
+    @Test(arguments: HubBackend.allCases) func adminTokensCanBeRevoked(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
             try await store.addAdminToken(name: "ops", tokenHash: "a1")
             #expect(try await store.adminTokenName(tokenHash: "a1") == "ops")
             await #expect(throws: HubStoreError.self) { try await store.addAdminToken(name: "ops", tokenHash: "a2") }
@@ -125,17 +126,16 @@ import Testing
         }
     }
 
-    @Test func appliedEventsAreImmutable() async throws {
-        try await withTemporaryDirectory { dir in
-            let path = "\(dir)/hub.sqlite"
-            let store = try SQLiteHubStore(path: path)
-            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h")
-            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 1, events: [Self.envelope(1)]), receivedAt: Date())
-            let queue = try DatabaseQueue(path: path)
-            await #expect(throws: DatabaseError.self) { try await queue.write { try $0.execute(sql: "DELETE FROM events") } }
-            await #expect(throws: DatabaseError.self) {
-                try await queue.write { try $0.execute(sql: "UPDATE events SET payload = '{}'") }
+    @Test(arguments: HubBackend.allCases) func appliedEventsAreImmutable(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
+            _ = try await apply(store, [Self.envelope(1)])
+            for statement in ["DELETE FROM events", "UPDATE events SET payload = '{}'", "UPDATE events SET seq = 7"] {
+                #expect(throws: (any Error).self, "\(statement)") { try backend.executeDirectly(statement, on: store) }
             }
+            if backend == .postgres {
+                #expect(throws: (any Error).self) { try backend.executeDirectly("TRUNCATE events", on: store) }
+            }
+            #expect(try await store.events(plantID: "ACME-BER", after: 0, limit: 10).count == 1)
         }
     }
 
@@ -144,5 +144,38 @@ import Testing
         #expect(first != second && first.hasPrefix("gpt_") && SecretToken.generate(.admin).hasPrefix("gat_"))
         #expect(first.count >= 40)
         #expect(SecretToken.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
+
+extension HubStoreContractTests {
+    @Test(arguments: HubBackend.allCases) func machineTimeIsReportedTheSameWayOnBothBackends(backend: HubBackend) async throws {
+        try await withEnrolledStore(backend) { store in
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            let events: [any PlantEvent] = [
+                MachineStateChanged(line: "L1", machine: "press", state: .running, reason: nil, at: t0.addingTimeInterval(-600)),
+                MachineStateChanged(line: "L1", machine: "press", state: .down, reason: "JAM", at: t0.addingTimeInterval(60)),
+                MachineCountReported(line: "L1", machine: "press", good: 40, scrap: 2, at: t0.addingTimeInterval(30)),
+                MachineStateChanged(line: "L1", machine: "press", state: .running, reason: nil, at: t0.addingTimeInterval(90)),
+                MachineSignalLost(cause: "broker-lost", at: t0.addingTimeInterval(200)),
+                MachineCountReported(line: "L1", machine: "press", good: 5, scrap: 0, at: t0.addingTimeInterval(-30)),
+            ]
+            let envelopes = try events.enumerated().map { index, event in
+                EventEnvelope(
+                    sequence: Int64(index + 1), id: UUID(), type: type(of: event).eventType,
+                    schemaVersion: type(of: event).schemaVersion, occurredAt: t0, recordedAt: t0,
+                    payload: try WireFormat.decoder().decode(JSONValue.self, from: Data(try event.payloadJSON().utf8)))
+            }
+            _ = try await apply(store, envelopes)
+            let reports = try await store.machineTime(plantID: "ACME-BER", from: t0, to: t0.addingTimeInterval(300))
+            let press = try #require(reports.first)
+            #expect(reports.count == 1 && press.plant == "ACME-BER" && press.line == "L1" && press.machine == "press")
+            let seconds = press.seconds.mapValues { ($0 * 1000).rounded() / 1000 }
+            #expect(seconds["running"] == 170.0, "running from before the window, and again from 90 s to the lost signal")
+            #expect(seconds["down"] == 30 && press.downtimeByReason.mapValues { $0.rounded() } == ["JAM": 30])
+            #expect(seconds["unknown"] == 100, "no signal after 200 s: unknown, never invented downtime")
+            #expect(press.good == 40 && press.scrap == 2, "only counts inside the window")
+            #expect(try await store.machineTime(plantID: "ACME-HAM", from: t0, to: t0.addingTimeInterval(300)).isEmpty)
+            #expect(try await store.machineTime(plantID: nil, from: t0, to: t0.addingTimeInterval(300)) == reports)
+        }
     }
 }

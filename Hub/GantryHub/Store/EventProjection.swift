@@ -1,0 +1,75 @@
+import Foundation
+import GantryCore
+
+/// What a run of a plant's new events becomes at the hub, worked out once and written by either backend:
+/// the events themselves with their status, and the rows each projection adds. An event the hub cannot
+/// read is kept and quarantined rather than blocking the plant's log; an event of a type or schema version
+/// this hub does not know yet is kept for a later version to project.
+struct EventProjection {
+    enum Status: String { case applied, unprojected, quarantined }
+
+    struct StoredEvent {
+        var envelope: EventEnvelope
+        /// The payload as stored: canonical JSON (sorted keys), the same bytes on both backends.
+        var payload: String
+        var status: Status
+        var reason: String?
+    }
+
+    struct Scan { var sequence: Int64; var scanID: UUID; var device: String; var data: String; var occurredAt: Date }
+    struct State { var line: String; var machine: String; var at: Date; var state: MachineState; var reason: String? }
+    struct Count { var line: String; var machine: String; var at: Date; var good: Int64; var scrap: Int64 }
+    struct Gap { var at: Date; var cause: String }
+
+    private(set) var events: [StoredEvent] = []
+    private(set) var scans: [Scan] = []
+    private(set) var states: [State] = []
+    private(set) var counts: [Count] = []
+    private(set) var gaps: [Gap] = []
+
+    init(_ envelopes: some Sequence<EventEnvelope>) throws {
+        let encoder = WireFormat.encoder()
+        for event in envelopes {
+            let (status, reason) = project(event)
+            events.append(StoredEvent(
+                envelope: event, payload: String(decoding: try encoder.encode(event.payload), as: UTF8.self),
+                status: status, reason: reason))
+        }
+    }
+
+    private mutating func project(_ event: EventEnvelope) -> (Status, String?) {
+        switch event.type {
+        case ScanRecorded.eventType:
+            return typed(ScanRecorded.self, event) {
+                $0.scans.append(Scan(
+                    sequence: event.sequence, scanID: $1.scanID, device: $1.device, data: $1.data, occurredAt: event.occurredAt))
+            }
+        case MachineStateChanged.eventType:
+            return typed(MachineStateChanged.self, event) {
+                $0.states.append(State(line: $1.line, machine: $1.machine, at: $1.at, state: $1.state, reason: $1.reason))
+            }
+        case MachineCountReported.eventType:
+            return typed(MachineCountReported.self, event) {
+                $0.counts.append(Count(line: $1.line, machine: $1.machine, at: $1.at, good: $1.good, scrap: $1.scrap))
+            }
+        case MachineSignalLost.eventType:
+            return typed(MachineSignalLost.self, event) { $0.gaps.append(Gap(at: $1.at, cause: $1.cause)) }
+        default:
+            return (.unprojected, "event type \(event.type) is not known to this hub version")
+        }
+    }
+
+    private mutating func typed<E: PlantEvent>(
+        _ type: E.Type, _ event: EventEnvelope, add: (inout EventProjection, E) -> Void
+    ) -> (Status, String?) {
+        guard event.schemaVersion <= E.schemaVersion else {
+            return (.unprojected, "\(event.type) schema version \(event.schemaVersion) is newer than this hub's \(E.schemaVersion)")
+        }
+        do {
+            add(&self, try E.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload))
+            return (.applied, nil)
+        } catch {
+            return (.quarantined, "\(error)")
+        }
+    }
+}

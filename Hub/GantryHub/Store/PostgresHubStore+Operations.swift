@@ -1,0 +1,274 @@
+import Foundation
+import GantryCore
+import PostgresNIO
+
+extension PostgresHubStore {
+    // MARK: Plants
+
+    public func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String) async throws -> PlantRecord {
+        let now = Date()
+        do {
+            return try await transaction { [logger] connection in
+                try await connection.query(
+                    "INSERT INTO companies (code, created_at) VALUES (\(identity.company), \(now)) ON CONFLICT (code) DO NOTHING",
+                    logger: logger)
+                try await connection.query("""
+                    INSERT INTO plants (plant_id, company, code, time_zone, token_hash, enrolled_at)
+                    VALUES (\(identity.plantID), \(identity.company), \(identity.code), \(timeZone), \(tokenHash), \(now))
+                    """, logger: logger)
+                return PlantRecord(
+                    plantID: identity.plantID, company: identity.company, code: identity.code, timeZone: timeZone,
+                    enrolledAt: now)
+            }
+        } catch where Self.isUniqueViolation(error) {
+            throw HubStoreError(.duplicate, "plant \(identity.plantID) is already enrolled")
+        }
+    }
+
+    public func replacePlantToken(plantID: String, tokenHash: String) async throws {
+        let updated = try await run { [logger] client in
+            try await client.withConnection { connection in
+                try await Self.count(connection.query(
+                    "UPDATE plants SET token_hash = \(tokenHash) WHERE plant_id = \(plantID) RETURNING 1", logger: logger))
+            }
+        }
+        if updated == 0 { throw HubStoreError(.notFound, "no plant \(plantID)") }
+    }
+
+    public func plants() async throws -> [PlantRecord] {
+        try await plants(where: "")
+    }
+
+    public func plant(tokenHash: String) async throws -> PlantRecord? {
+        try await plants(where: " WHERE token_hash = \(tokenHash)").first
+    }
+
+    private func plants(where filter: PostgresQuery) async throws -> [PlantRecord] {
+        var query: PostgresQuery = "SELECT plant_id, company, code, time_zone, enrolled_at FROM plants"
+        query.sql += filter.sql + " ORDER BY plant_id"
+        query.binds = filter.binds
+        let finished = query
+        return try await run { [logger] client in
+            var plants: [PlantRecord] = []
+            for try await (plant, company, code, zone, enrolled) in try await client.query(finished, logger: logger)
+                .decode((String, String, String, String, Date).self) {
+                plants.append(PlantRecord(plantID: plant, company: company, code: code, timeZone: zone, enrolledAt: enrolled))
+            }
+            return plants
+        }
+    }
+
+    // MARK: Sync
+
+    public func applyBatch(_ batch: SyncBatch, receivedAt: Date) async throws -> BatchOutcome {
+        return try await transaction { [logger] connection in
+            var lastApplied: Int64?
+            for try await sequence in try await connection.query(
+                "SELECT last_sequence FROM plants WHERE plant_id = \(batch.plant) FOR UPDATE", logger: logger
+            ).decode(Int64.self) {
+                lastApplied = sequence
+            }
+            guard let lastApplied else { throw HubStoreError(.notFound, "no plant \(batch.plant)") }
+            var applied = 0
+            switch batch.plan(lastApplied: lastApplied) {
+            case .refuse(let expected):
+                try await Self.touch(connection, batch: batch, at: receivedAt, logger: logger)
+                return .refused(expected: expected)
+            case .nothingNew:
+                try await Self.verifyResent(batch.events[...], plant: batch.plant, in: connection, logger: logger)
+            case .apply(let alreadyApplied):
+                try await Self.verifyResent(batch.events[..<alreadyApplied], plant: batch.plant, in: connection, logger: logger)
+                let fresh = try EventProjection(batch.events[alreadyApplied...])
+                try await Self.write(fresh, plant: batch.plant, receivedAt: receivedAt, into: connection, logger: logger)
+                applied = fresh.events.count
+                let last = fresh.events.last!.envelope
+                let statuses = fresh.events.map(\.status)
+                try await connection.query("""
+                    UPDATE plants SET last_sequence = \(last.sequence), events_received = events_received + \(applied),
+                        last_event_recorded_at = \(last.recordedAt),
+                        scans = scans + \(fresh.scans.count),
+                        quarantined_events = quarantined_events + \(statuses.count(where: { $0 == .quarantined })),
+                        unprojected_events = unprojected_events + \(statuses.count(where: { $0 == .unprojected }))
+                    WHERE plant_id = \(batch.plant)
+                    """, logger: logger)
+            }
+            try await Self.touch(connection, batch: batch, at: receivedAt, logger: logger)
+            let through = applied > 0 ? batch.events.last!.sequence : lastApplied
+            return .acknowledged(SyncAcknowledgement(plant: batch.plant, acknowledgedThrough: through, applied: applied))
+        }
+    }
+
+    /// A resent event must be the very event the hub holds at that sequence (see the SQLite store).
+    private static func verifyResent(
+        _ events: ArraySlice<EventEnvelope>, plant: String, in connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard let first = events.first, let last = events.last else { return }
+        var stored: [Int64: UUID] = [:]
+        for try await (sequence, id) in try await connection.query("""
+            SELECT seq, event_id FROM events WHERE plant_id = \(plant) AND seq BETWEEN \(first.sequence) AND \(last.sequence)
+            """, logger: logger).decode((Int64, UUID).self) {
+            stored[sequence] = id
+        }
+        for event in events where stored[event.sequence] != event.id {
+            throw SyncBatchError(
+                code: .sequenceConflict,
+                detail: "sequence \(event.sequence) is event \(stored[event.sequence].map(\.uuidString) ?? "none") at the hub, not \(event.id)")
+        }
+    }
+
+    private static func touch(_ connection: PostgresConnection, batch: SyncBatch, at received: Date, logger: Logger) async throws {
+        try await connection.query(
+            "UPDATE plants SET last_seen_at = \(received), agent_head = \(batch.agentHead) WHERE plant_id = \(batch.plant)",
+            logger: logger)
+    }
+
+    /// One statement per table, whatever the batch's size: arrays bound as parameters and unnested.
+    private static func write(
+        _ projection: EventProjection, plant: String, receivedAt: Date, into connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let events = projection.events
+        try await connection.query("""
+            INSERT INTO events (plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at, received_at,
+                                payload, status, status_reason)
+            SELECT \(plant), seq, id, type, version, occurred, recorded, \(receivedAt), payload::jsonb, status, NULLIF(reason, '')
+            FROM unnest(\(events.map(\.envelope.sequence)), \(events.map(\.envelope.id)), \(events.map(\.envelope.type)),
+                        \(events.map { Int32($0.envelope.schemaVersion) }), \(events.map(\.envelope.occurredAt)),
+                        \(events.map(\.envelope.recordedAt)), \(events.map(\.payload)), \(events.map(\.status.rawValue)),
+                        \(events.map { $0.reason ?? "" }))
+                AS u(seq, id, type, version, occurred, recorded, payload, status, reason)
+            """, logger: logger)
+        let scans = projection.scans
+        if !scans.isEmpty {
+            try await connection.query("""
+                INSERT INTO scans (plant_id, seq, scan_id, device, data, occurred_at)
+                SELECT \(plant), * FROM unnest(\(scans.map(\.sequence)), \(scans.map(\.scanID)), \(scans.map(\.device)),
+                                               \(scans.map(\.data)), \(scans.map(\.occurredAt)))
+                """, logger: logger)
+        }
+        let states = projection.states
+        if !states.isEmpty {
+            // The agent already dropped repeats; DO NOTHING keeps a replayed log harmless too.
+            try await connection.query("""
+                INSERT INTO machine_states (plant_id, line, machine, at, state, reason)
+                SELECT \(plant), line, machine, at, state, NULLIF(reason, '')
+                FROM unnest(\(states.map(\.line)), \(states.map(\.machine)), \(states.map(\.at)),
+                            \(states.map(\.state.rawValue)), \(states.map { $0.reason ?? "" }))
+                    AS u(line, machine, at, state, reason)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        let counts = projection.counts
+        if !counts.isEmpty {
+            try await connection.query("""
+                INSERT INTO machine_counts (plant_id, line, machine, at, good, scrap)
+                SELECT \(plant), * FROM unnest(\(counts.map(\.line)), \(counts.map(\.machine)), \(counts.map(\.at)),
+                                               \(counts.map(\.good)), \(counts.map(\.scrap)))
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        let gaps = projection.gaps
+        if !gaps.isEmpty {
+            try await connection.query("""
+                INSERT INTO machine_signal_gaps (plant_id, at, cause)
+                SELECT \(plant), * FROM unnest(\(gaps.map(\.at)), \(gaps.map(\.cause)))
+                """, logger: logger)
+        }
+    }
+
+    // MARK: Administrator tokens
+
+    public func addAdminToken(name: String, tokenHash: String) async throws {
+        let now = Date()
+        do {
+            try await run { [logger] client in
+                try await client.query(
+                    "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (\(name), \(tokenHash), \(now))",
+                    logger: logger)
+                return true
+            }
+        } catch where Self.isUniqueViolation(error) {
+            throw HubStoreError(.duplicate, "a token named \(name) exists already")
+        }
+    }
+
+    public func revokeAdminToken(name: String) async throws -> Bool {
+        let now = Date()
+        return try await run { [logger] client in
+            try await Self.count(client.query("""
+                UPDATE admin_tokens SET revoked_at = \(now) WHERE name = \(name) AND revoked_at IS NULL RETURNING 1
+                """, logger: logger)) > 0
+        }
+    }
+
+    public func adminTokenName(tokenHash: String) async throws -> String? {
+        try await run { [logger] client in
+            var name: String?
+            for try await found in try await client.query(
+                "SELECT name FROM admin_tokens WHERE token_hash = \(tokenHash) AND revoked_at IS NULL", logger: logger
+            ).decode(String.self) {
+                name = found
+            }
+            return name
+        }
+    }
+
+    public func adminTokens() async throws -> [AdminTokenRecord] {
+        try await run { [logger] client in
+            var tokens: [AdminTokenRecord] = []
+            for try await (name, created, revoked) in try await client.query(
+                "SELECT name, created_at, revoked_at FROM admin_tokens ORDER BY name", logger: logger
+            ).decode((String, Date, Date?).self) {
+                tokens.append(AdminTokenRecord(name: name, createdAt: created, revokedAt: revoked))
+            }
+            return tokens
+        }
+    }
+
+    // MARK: Reports
+
+    public func checkReadable() async throws {
+        _ = try await run { [logger] client in try await Self.count(client.query("SELECT 1", logger: logger)) }
+    }
+
+    public func syncReport(now: Date) async throws -> [PlantSyncReport] {
+        try await run { [logger] client in
+            var reports: [PlantSyncReport] = []
+            let rows = try await client.query("""
+                SELECT plant_id, company, time_zone, events_received, last_sequence, agent_head, last_seen_at,
+                       last_event_recorded_at, scans, quarantined_events, unprojected_events
+                FROM plants ORDER BY plant_id
+                """, logger: logger)
+            for try await (plant, company, zone, received, last, head, seen, newest, scans, quarantined, unprojected) in rows
+                .decode((String, String, String, Int64, Int64, Int64, Date?, Date?, Int64, Int64, Int64).self) {
+                let pending = max(head - last, 0)
+                let lag = pending == 0 ? 0 : newest.map { max(now.timeIntervalSince($0), 0) } ?? 0
+                reports.append(PlantSyncReport(
+                    plant: plant, company: company, timeZone: zone, eventsReceived: received, lastSequence: last,
+                    agentHead: head, pendingEvents: pending, lastSeenAt: seen, lagSeconds: lag, scans: scans,
+                    quarantinedEvents: quarantined, unprojectedEvents: unprojected))
+            }
+            return reports
+        }
+    }
+
+    public func events(plantID: String, after sequence: Int64, limit: Int) async throws -> [EventEnvelope] {
+        try await run { [logger] client in
+            var events: [EventEnvelope] = []
+            for try await (seq, id, type, version, occurred, recorded, payload) in try await client.query("""
+                SELECT seq, event_id::text, type, schema_version, occurred_at, recorded_at, payload::text
+                FROM events WHERE plant_id = \(plantID) AND seq > \(sequence) ORDER BY seq LIMIT \(limit)
+                """, logger: logger).decode((Int64, String, String, Int32, Date, Date, String).self) {
+                events.append(try EventEnvelope(
+                    sequence: seq, storedID: id, type: type, schemaVersion: Int(version),
+                    occurredAt: Timestamp.format(occurred), recordedAt: Timestamp.format(recorded), payload: payload))
+            }
+            return events
+        }
+    }
+
+    static func count(_ rows: PostgresRowSequence) async throws -> Int {
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
+}

@@ -1,0 +1,154 @@
+import Logging
+import PostgresNIO
+
+extension PostgresHubStore {
+    /// Versioned migrations, applied in order at open. Never edit a shipped migration: add the next one.
+    /// Each is a list of statements run in one transaction with the version row that records it.
+    static let migrations: [(name: String, statements: [PostgresQuery])] = [
+        ("1-plants-and-events", [
+            """
+            CREATE TABLE companies (
+                code text PRIMARY KEY,
+                created_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE plants (
+                plant_id text PRIMARY KEY,
+                company text NOT NULL REFERENCES companies(code),
+                code text NOT NULL,
+                time_zone text NOT NULL,
+                token_hash text NOT NULL UNIQUE,
+                enrolled_at timestamptz NOT NULL,
+                last_sequence bigint NOT NULL DEFAULT 0,
+                events_received bigint NOT NULL DEFAULT 0,
+                agent_head bigint NOT NULL DEFAULT 0,
+                last_seen_at timestamptz,
+                last_event_recorded_at timestamptz,
+                scans bigint NOT NULL DEFAULT 0,
+                quarantined_events bigint NOT NULL DEFAULT 0,
+                unprojected_events bigint NOT NULL DEFAULT 0,
+                UNIQUE (company, code)
+            )
+            """,
+            // Rows reach the event and projection tables only through a batch that holds its plant's row lock,
+            // so they carry no foreign keys: a week's catch-up pays for no per-row trigger.
+            """
+            CREATE TABLE events (
+                plant_id text NOT NULL,
+                seq bigint NOT NULL,
+                event_id uuid NOT NULL,
+                type text NOT NULL,
+                schema_version integer NOT NULL,
+                occurred_at timestamptz NOT NULL,
+                recorded_at timestamptz NOT NULL,
+                received_at timestamptz NOT NULL,
+                payload jsonb NOT NULL,
+                status text NOT NULL CHECK (status IN ('applied', 'unprojected', 'quarantined')),
+                status_reason text,
+                PRIMARY KEY (plant_id, seq)
+            )
+            """,
+            """
+            CREATE FUNCTION gantry_events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'applied events are immutable'; END $$
+            """,
+            """
+            CREATE TRIGGER events_no_update BEFORE UPDATE OF plant_id, seq, event_id, type, payload ON events
+            FOR EACH ROW EXECUTE FUNCTION gantry_events_are_immutable()
+            """,
+            """
+            CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            FOR EACH ROW EXECUTE FUNCTION gantry_events_are_immutable()
+            """,
+            """
+            CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+            FOR EACH STATEMENT EXECUTE FUNCTION gantry_events_are_immutable()
+            """,
+            """
+            CREATE TABLE scans (
+                plant_id text NOT NULL,
+                seq bigint NOT NULL,
+                scan_id uuid NOT NULL,
+                device text NOT NULL,
+                data text NOT NULL,
+                occurred_at timestamptz NOT NULL,
+                PRIMARY KEY (plant_id, seq)
+            )
+            """,
+            """
+            CREATE TABLE admin_tokens (
+                name text PRIMARY KEY,
+                token_hash text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                revoked_at timestamptz
+            )
+            """,
+            """
+            CREATE TABLE machine_states (
+                plant_id text NOT NULL,
+                line text NOT NULL,
+                machine text NOT NULL,
+                at timestamptz NOT NULL,
+                state text NOT NULL,
+                reason text,
+                PRIMARY KEY (plant_id, line, machine, at)
+            )
+            """,
+            """
+            CREATE TABLE machine_counts (
+                plant_id text NOT NULL,
+                line text NOT NULL,
+                machine text NOT NULL,
+                at timestamptz NOT NULL,
+                good bigint NOT NULL,
+                scrap bigint NOT NULL,
+                PRIMARY KEY (plant_id, line, machine, at)
+            )
+            """,
+            """
+            CREATE TABLE machine_signal_gaps (
+                plant_id text NOT NULL,
+                at timestamptz NOT NULL,
+                cause text NOT NULL
+            )
+            """,
+            "CREATE INDEX machine_signal_gaps_plant_at ON machine_signal_gaps (plant_id, at)",
+        ]),
+    ]
+
+    /// Brings the schema up to date under an advisory lock, so hubs started together migrate once; refuses a
+    /// database whose schema is newer than this hub knows.
+    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7461112201)", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS gantry_schema (
+                    version integer PRIMARY KEY,
+                    name text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """, logger: logger)
+            var current = 0
+            for try await version in try await connection.query(
+                "SELECT coalesce(max(version), 0)::bigint FROM gantry_schema", logger: logger
+            ).decode(Int64.self) {
+                current = Int(version)
+            }
+            guard current <= migrations.count else {
+                throw HubStoreError(.newerSchema, """
+                    the database is at schema version \(current), written by a newer gantry-hub (this one knows \
+                    \(migrations.count)); upgrade this hub, or restore a backup taken before the upgrade
+                    """)
+            }
+            for (index, migration) in migrations.enumerated().dropFirst(current) {
+                for statement in migration.statements {
+                    try await connection.query(statement, logger: logger)
+                }
+                let version = index + 1
+                try await connection.query(
+                    "INSERT INTO gantry_schema (version, name) VALUES (\(version), \(migration.name))", logger: logger)
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import GantryCore
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import _ConnectionPoolModule
+
+/// The hub's store on a PostgreSQL server, for companies that outgrow one hub process on a SQLite file.
+/// Several hub processes may share one database: a plant's batches are serialised by a row lock on the
+/// plant, so a batch sent to two hubs at once is applied exactly once. Catch-up is set-based: a batch's
+/// events and projections go in as one `INSERT … SELECT FROM unnest(arrays)` per table.
+public final class PostgresHubStore: HubStore {
+    let client: PostgresClient
+    let url: DatabaseURL
+    let timeout: Duration
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    private init(client: PostgresClient, url: DatabaseURL, timeout: Duration, logger: Logger) {
+        self.client = client
+        self.url = url
+        self.timeout = timeout
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Connects, checks the credentials and the schema, migrates, and opens a pool of `poolSize` connections.
+    /// Fails with a message saying what is wrong and what to do: unreachable server, refused credentials,
+    /// missing database, or a schema written by a newer hub.
+    public static func open(
+        _ url: DatabaseURL, poolSize: Int = 10, timeout: Duration = .seconds(10), logger: Logger
+    ) async throws -> PostgresHubStore {
+        let configuration = try connectionConfiguration(url, timeout: timeout)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw startupError(error, url: url)
+        }
+        do {
+            try await migrate(connection, logger: logger)
+            try? await connection.close()
+        } catch {
+            try? await connection.close()
+            throw translate(error)
+        }
+        var options = PostgresClient.Configuration.Options()
+        options.maximumConnections = poolSize
+        options.minimumConnections = 0
+        options.connectTimeout = timeout
+        var poolConfiguration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: try clientTLS(url.tls))
+        poolConfiguration.options = options
+        return PostgresHubStore(
+            client: PostgresClient(configuration: poolConfiguration, backgroundLogger: logger), url: url,
+            timeout: timeout, logger: logger)
+    }
+
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    // MARK: Connection settings
+
+    private static func tlsContext(verify: Bool) throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if !verify { tls.certificateVerification = .none }
+        return try NIOSSLContext(configuration: tls)
+    }
+
+    private static func connectionConfiguration(_ url: DatabaseURL, timeout: Duration) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch url.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try tlsContext(verify: false))
+        case .require: tls = .require(try tlsContext(verify: false))
+        case .verifyFull: tls = .require(try tlsContext(verify: true))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(max(timeout.components.seconds, 1))
+        return configuration
+    }
+
+    private static func clientTLS(_ mode: DatabaseURL.TLSMode) throws -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable: return .disable
+        case .prefer:
+            tls.certificateVerification = .none
+            return .prefer(tls)
+        case .require:
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyFull: return .require(tls)
+        }
+    }
+
+    /// Names what went wrong when the first connection fails, and what the operator can do about it.
+    static func startupError(_ error: any Error, url: DatabaseURL) -> HubStoreError {
+        if let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] {
+            let message = psql.serverInfo?[.message] ?? "\(psql.code)"
+            switch state {
+            case "28P01", "28000":
+                return HubStoreError(.credentials, """
+                    PostgreSQL at \(url.host):\(url.port) refused user \(url.user) (\(message)); \
+                    check the user and password in store.url and the server's pg_hba.conf
+                    """)
+            case "3D000":
+                return HubStoreError(.unusable, """
+                    database \(url.database) does not exist on \(url.host):\(url.port); \
+                    create it (createdb -O \(url.user) \(url.database)) or fix store.url
+                    """)
+            default:
+                return HubStoreError(.unusable, "PostgreSQL at \(url.host):\(url.port) refused the connection: \(message) (SQLSTATE \(state))")
+            }
+        }
+        if let psql = error as? PSQLError, psql.code == .sslUnsupported {
+            return HubStoreError(.unusable, "PostgreSQL at \(url.host):\(url.port) does not offer TLS; use sslmode=disable or prefer, or enable ssl on the server")
+        }
+        return HubStoreError(.unreachable, """
+            cannot reach PostgreSQL at \(url.host):\(url.port) (\(describe(error))); \
+            is the server running and listening there, and is store.url right?
+            """)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let psql = error as? PSQLError { return psql.underlying.map { "\($0)" } ?? "\(psql.code)" }
+        return "\(error)"
+    }
+
+    // MARK: Running queries
+
+    /// Runs `body` against the pool within the store timeout, turning a database that is away into
+    /// `HubStoreError.unavailable` (the API answers 503) and server-side constraint errors into their meaning.
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = client, timeout = timeout
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body(client) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw HubStoreError(.unavailable, "the database did not answer within \(timeout)")
+                }
+                return value
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// The error a caller should see: a transaction's own error rather than its wrapper, a lost database as
+    /// `HubStoreError.unavailable`.
+    static func translate(_ error: any Error) -> any Error {
+        switch error {
+        case let wrapped as PostgresTransactionError:
+            guard let inner = wrapped.closureError ?? wrapped.beginError ?? wrapped.commitError ?? wrapped.rollbackError
+            else { return error }
+            return translate(inner)
+        case let psql as PSQLError:
+            return classify(psql)
+        case is ConnectionPoolError:
+            return HubStoreError(.unavailable, "no connection to the database can be made")
+        default:
+            return error
+        }
+    }
+
+    /// Runs `body` in one transaction.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let logger = logger
+        return try await run { client in
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    static func classify(_ error: PSQLError) -> any Error {
+        if let state = error.serverInfo?[.sqlState] {
+            if state.hasPrefix("08") || state.hasPrefix("53") || ["57P01", "57P02", "57P03"].contains(state) {
+                return HubStoreError(.unavailable, "the database is unavailable (SQLSTATE \(state))")
+            }
+            return error
+        }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+            return HubStoreError(.unavailable, "the connection to the database was lost")
+        default:
+            return error
+        }
+    }
+
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+}
