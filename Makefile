@@ -18,14 +18,16 @@ test: setup
 	provisioning/fuzz.sh 30
 	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build
 
-# The GS1 parser's fuzz target alone; FUZZ_SECONDS sets how long.
+# The fuzz targets (GS1 parser, sync body parser) alone; FUZZ_SECONDS sets how long in all.
 fuzz: setup
 	provisioning/fuzz.sh $(or $(FUZZ_SECONDS),300)
 
 # Benchmarks, in release: each figure next to a reference measured in the same run.
-# BENCH_ARGS="--soak 600" adds the 10-minute memory soak.
+# HUB_BENCH_ARGS="--events 200000" shrinks the hub's catch-up; BENCH_ARGS="--soak 600" adds the 10-minute memory soak.
 bench: setup
+	$(SWIFT) build -c release --product gantry-hub
 	$(SWIFT) build -c release --product gantry-agent
+	python3 provisioning/bench_hub.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(HUB_BENCH_ARGS)
 	python3 provisioning/bench.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(BENCH_ARGS)
 
 demo: build

@@ -34,6 +34,11 @@ extension PlantEvent {
 
     /// Reads a payload of this type, refusing another type or a schema version this build does not know.
     public static func decode(type: String, schemaVersion: Int, payload: JSONValue) throws -> Self {
+        try decode(type: type, schemaVersion: schemaVersion, json: try WireFormat.sharedEncoder.encode(payload))
+    }
+
+    /// Reads a payload of this type from its JSON text, with the same checks.
+    public static func decode(type: String, schemaVersion: Int, json: Data) throws -> Self {
         guard type == eventType else {
             throw EventDecodingError(eventType: type, reason: "expected \(eventType)")
         }
@@ -42,8 +47,7 @@ extension PlantEvent {
                 eventType: type, reason: "schema version \(schemaVersion) is not \(Self.schemaVersion)")
         }
         do {
-            let data = try WireFormat.encoder().encode(payload)
-            return try WireFormat.decoder().decode(Self.self, from: data)
+            return try WireFormat.sharedDecoder.decode(Self.self, from: json)
         } catch let error as DecodingError {
             throw EventDecodingError(eventType: type, reason: error.fieldDescription)
         }

@@ -22,3 +22,27 @@ public struct ScanRecorded: PlantEvent {
         case scanID = "scanId", device, data
     }
 }
+
+extension ScanRecorded {
+    /// Reads a payload already parsed as a value, as `decode(type:schemaVersion:json:)` would but without a
+    /// second JSON pass: the hub reads a week's scans this way.
+    public init(payload: JSONValue) throws(EventDecodingError) {
+        func field(_ key: String) throws(EventDecodingError) -> String {
+            guard case .object(let members) = payload else {
+                throw EventDecodingError(eventType: Self.eventType, reason: "body: expected an object")
+            }
+            guard let value = members[key] else {
+                throw EventDecodingError(eventType: Self.eventType, reason: "missing field \"\(key)\"")
+            }
+            guard case .string(let text) = value else {
+                throw EventDecodingError(eventType: Self.eventType, reason: "\(key): expected a string")
+            }
+            return text
+        }
+        let scanID = try field("scanId")
+        guard let id = SyncBatchReader.uuid(scanID) else {
+            throw EventDecodingError(eventType: Self.eventType, reason: "scanId: expected a UUID, got \"\(scanID)\"")
+        }
+        self.init(scanID: id, device: try field("device"), data: try field("data"))
+    }
+}

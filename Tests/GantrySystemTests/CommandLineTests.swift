@@ -35,6 +35,21 @@ import Testing
         }
     }
 
+    @Test func aHubWhoseDatabaseIsWrongSaysWhichAndWhatToDo() async throws {
+        let server = try PostgresServer.shared
+        let nothing = "postgres://postgres:x@127.0.0.1:\(try freePort())/gantry?sslmode=disable"
+        let wrongPassword = "postgres://postgres:wrong@127.0.0.1:\(server.port)/postgres?sslmode=disable"
+        let missing = "postgres://postgres:\(server.password)@127.0.0.1:\(server.port)/absent?sslmode=disable"
+        for (url, message) in [
+            (nothing, "cannot reach PostgreSQL"), (wrongPassword, "refused user postgres"),
+            (missing, "createdb -O postgres absent"), ("mysql://h/db", "store.url: not a postgres:// URL"),
+        ] {
+            let serve = try await run("gantry-hub", ["serve"], environment: ["GANTRY_HUB_STORE_URL": url, "GANTRY_HUB_HTTP_PORT": "0"])
+            #expect(serve.status == 1 && serve.stderr.contains(message), "\(url): \(serve.stderr)")
+            #expect(!serve.stderr.contains("wrong"), "the password stays out of messages")
+        }
+    }
+
     @Test func enrolmentValidatesItsInput() async throws {
         try await withTemporaryDirectory { dir in
             let config = "\(dir)/hub.conf"

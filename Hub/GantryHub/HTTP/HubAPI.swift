@@ -150,10 +150,9 @@ struct HubAPI: Sendable {
                 detail: "the body exceeds \(configuration.maxBatchBytes) bytes; send smaller batches")
         }
         do {
-            return try WireFormat.decoder().decode(SyncBatch.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw ProblemDetails(
-                code: "malformed-body", title: "Malformed request body", status: 400, detail: error.fieldDescription)
+            return try SyncBatchReader.read(Data(buffer.readableBytesView))
+        } catch {
+            throw ProblemDetails(code: "malformed-body", title: "Malformed request body", status: 400, detail: error.detail)
         }
     }
 

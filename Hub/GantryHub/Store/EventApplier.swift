@@ -8,8 +8,7 @@ struct EventApplier {
     let plant: String
     let receivedAt: String
 
-    func apply(_ events: ArraySlice<EventEnvelope>) throws {
-        let projection = try EventProjection(events)
+    func apply(_ projection: EventProjection) throws {
         let insertEvent = try db.cachedStatement(sql: """
             INSERT INTO events (plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at,
                                 received_at, payload, status, status_reason)
@@ -18,7 +17,7 @@ struct EventApplier {
         for stored in projection.events {
             let event = stored.envelope
             try insertEvent.execute(arguments: [
-                plant, event.sequence, event.id.uuidString, event.type, event.schemaVersion,
+                plant, event.sequence, SyncBatchReader.text(event.id), event.type, event.schemaVersion,
                 Timestamp.format(event.occurredAt), Timestamp.format(event.recordedAt), receivedAt,
                 stored.payload, stored.status.rawValue, stored.reason,
             ])
@@ -28,7 +27,7 @@ struct EventApplier {
             """)
         for scan in projection.scans {
             try insertScan.execute(arguments: [
-                plant, scan.sequence, scan.scanID.uuidString, scan.device, scan.data, Timestamp.format(scan.occurredAt),
+                plant, scan.sequence, SyncBatchReader.text(scan.scanID), scan.device, scan.data, Timestamp.format(scan.occurredAt),
             ])
         }
         // The agent already dropped repeats; OR IGNORE keeps a replayed log harmless too.

@@ -17,9 +17,9 @@ struct EventProjection {
     }
 
     struct Scan { var sequence: Int64; var scanID: UUID; var device: String; var data: String; var occurredAt: Date }
-    struct State { var line: String; var machine: String; var at: Date; var state: MachineState; var reason: String? }
-    struct Count { var line: String; var machine: String; var at: Date; var good: Int64; var scrap: Int64 }
-    struct Gap { var at: Date; var cause: String }
+    struct State { var sequence: Int64; var line: String; var machine: String; var at: Date; var state: MachineState; var reason: String? }
+    struct Count { var sequence: Int64; var line: String; var machine: String; var at: Date; var good: Int64; var scrap: Int64 }
+    struct Gap { var sequence: Int64; var at: Date; var cause: String }
 
     private(set) var events: [StoredEvent] = []
     private(set) var scans: [Scan] = []
@@ -27,46 +27,66 @@ struct EventProjection {
     private(set) var counts: [Count] = []
     private(set) var gaps: [Gap] = []
 
-    init(_ envelopes: some Sequence<EventEnvelope>) throws {
-        let encoder = WireFormat.encoder()
+    init(_ envelopes: some Sequence<EventEnvelope>) {
         for event in envelopes {
-            let (status, reason) = project(event)
-            events.append(StoredEvent(
-                envelope: event, payload: String(decoding: try encoder.encode(event.payload), as: UTF8.self),
-                status: status, reason: reason))
+            // Written once: the stored text, and what the typed projection reads.
+            let text = event.payload.canonicalText
+            let (status, reason) = project(event, json: text)
+            events.append(StoredEvent(envelope: event, payload: text, status: status, reason: reason))
         }
     }
 
-    private mutating func project(_ event: EventEnvelope) -> (Status, String?) {
+    /// Only what follows `sequence`: the part of a batch the hub does not hold yet.
+    func after(_ sequence: Int64) -> EventProjection {
+        var rest = self
+        rest.events.removeAll { $0.envelope.sequence <= sequence }
+        rest.scans.removeAll { $0.sequence <= sequence }
+        rest.states.removeAll { $0.sequence <= sequence }
+        rest.counts.removeAll { $0.sequence <= sequence }
+        rest.gaps.removeAll { $0.sequence <= sequence }
+        return rest
+    }
+
+    private mutating func project(_ event: EventEnvelope, json: String) -> (Status, String?) {
         switch event.type {
+        case ScanRecorded.eventType where event.schemaVersion == ScanRecorded.schemaVersion:
+            // The bulk of a catch-up: read from the parsed payload, not a second JSON pass.
+            do {
+                let scan = try ScanRecorded(payload: event.payload)
+                scans.append(Scan(
+                    sequence: event.sequence, scanID: scan.scanID, device: scan.device, data: scan.data, occurredAt: event.occurredAt))
+                return (.applied, nil)
+            } catch {
+                return (.quarantined, "\(error)")
+            }
         case ScanRecorded.eventType:
-            return typed(ScanRecorded.self, event) {
+            return typed(ScanRecorded.self, event, json) {
                 $0.scans.append(Scan(
                     sequence: event.sequence, scanID: $1.scanID, device: $1.device, data: $1.data, occurredAt: event.occurredAt))
             }
         case MachineStateChanged.eventType:
-            return typed(MachineStateChanged.self, event) {
-                $0.states.append(State(line: $1.line, machine: $1.machine, at: $1.at, state: $1.state, reason: $1.reason))
+            return typed(MachineStateChanged.self, event, json) {
+                $0.states.append(State(sequence: event.sequence, line: $1.line, machine: $1.machine, at: $1.at, state: $1.state, reason: $1.reason))
             }
         case MachineCountReported.eventType:
-            return typed(MachineCountReported.self, event) {
-                $0.counts.append(Count(line: $1.line, machine: $1.machine, at: $1.at, good: $1.good, scrap: $1.scrap))
+            return typed(MachineCountReported.self, event, json) {
+                $0.counts.append(Count(sequence: event.sequence, line: $1.line, machine: $1.machine, at: $1.at, good: $1.good, scrap: $1.scrap))
             }
         case MachineSignalLost.eventType:
-            return typed(MachineSignalLost.self, event) { $0.gaps.append(Gap(at: $1.at, cause: $1.cause)) }
+            return typed(MachineSignalLost.self, event, json) { $0.gaps.append(Gap(sequence: event.sequence, at: $1.at, cause: $1.cause)) }
         default:
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }
     }
 
     private mutating func typed<E: PlantEvent>(
-        _ type: E.Type, _ event: EventEnvelope, add: (inout EventProjection, E) -> Void
+        _ type: E.Type, _ event: EventEnvelope, _ json: String, add: (inout EventProjection, E) -> Void
     ) -> (Status, String?) {
         guard event.schemaVersion <= E.schemaVersion else {
             return (.unprojected, "\(event.type) schema version \(event.schemaVersion) is newer than this hub's \(E.schemaVersion)")
         }
         do {
-            add(&self, try E.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload))
+            add(&self, try E.decode(type: event.type, schemaVersion: event.schemaVersion, json: Data(json.utf8)))
             return (.applied, nil)
         } catch {
             return (.quarantined, "\(error)")

@@ -61,6 +61,8 @@ extension PostgresHubStore {
     // MARK: Sync
 
     public func applyBatch(_ batch: SyncBatch, receivedAt: Date) async throws -> BatchOutcome {
+        // Worked out before the transaction, so the plant's row lock is held only for the writes.
+        let projection = EventProjection(batch.events)
         return try await transaction { [logger] connection in
             var lastApplied: Int64?
             for try await sequence in try await connection.query(
@@ -78,7 +80,7 @@ extension PostgresHubStore {
                 try await Self.verifyResent(batch.events[...], plant: batch.plant, in: connection, logger: logger)
             case .apply(let alreadyApplied):
                 try await Self.verifyResent(batch.events[..<alreadyApplied], plant: batch.plant, in: connection, logger: logger)
-                let fresh = try EventProjection(batch.events[alreadyApplied...])
+                let fresh = alreadyApplied == 0 ? projection : projection.after(lastApplied)
                 try await Self.write(fresh, plant: batch.plant, receivedAt: receivedAt, into: connection, logger: logger)
                 applied = fresh.events.count
                 let last = fresh.events.last!.envelope
@@ -180,7 +182,7 @@ extension PostgresHubStore {
     public func addAdminToken(name: String, tokenHash: String) async throws {
         let now = Date()
         do {
-            try await run { [logger] client in
+            _ = try await run { [logger] client in
                 try await client.query(
                     "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (\(name), \(tokenHash), \(now))",
                     logger: logger)
