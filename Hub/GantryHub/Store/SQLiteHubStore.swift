@@ -12,8 +12,6 @@ public final class SQLiteHubStore: HubStore {
         let synchronous = durability == "process-crash" ? "NORMAL" : "FULL"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            // A catch-up writes tens of thousands of rows per batch: keep the indexes' hot pages in memory (64 MiB).
-            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         // Enrolment from the CLI may write while the server runs: wait for the lock instead of failing.
         configuration.busyMode = .timeout(10)
@@ -95,7 +93,8 @@ public final class SQLiteHubStore: HubStore {
             case .apply(let alreadyApplied):
                 try Self.verifyResent(batch.events[..<alreadyApplied], plant: batch.plant, in: db)
                 let fresh = batch.events[alreadyApplied...]
-                try EventApplier(db: db, plant: batch.plant, receivedAt: received).apply(alreadyApplied == 0 ? projection : projection.after(lastApplied))
+                let new = alreadyApplied == 0 ? projection : projection.after(lastApplied)
+                try EventApplier(db: db, plant: batch.plant, receivedAt: received).apply(new)
                 applied = fresh.count
                 try db.execute(sql: """
                     UPDATE plants SET last_sequence = ?, events_received = events_received + ?,
