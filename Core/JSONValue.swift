@@ -41,3 +41,41 @@ extension JSONValue: Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// The value as canonical JSON text: keys sorted, no whitespace, slashes unescaped, integral numbers
+    /// without a fraction. The same value always gives the same bytes.
+    public var canonicalText: String {
+        var text = ""
+        write(to: &text)
+        return text
+    }
+
+    private func write(to text: inout String) {
+        switch self {
+        case .null: text += "null"
+        case .bool(let value): text += value ? "true" : "false"
+        case .number(let value):
+            // As JSONEncoder writes a Double: its shortest description, an integral one without ".0".
+            let description = value.description
+            text += description.hasSuffix(".0") ? String(description.dropLast(2)) : description
+        case .string(let value): JSONText.appendString(value, to: &text)
+        case .array(let values):
+            text += "["
+            for (offset, value) in values.enumerated() {
+                if offset > 0 { text += "," }
+                value.write(to: &text)
+            }
+            text += "]"
+        case .object(let members):
+            text += "{"
+            for (offset, key) in members.keys.sorted().enumerated() {
+                if offset > 0 { text += "," }
+                JSONText.appendString(key, to: &text)
+                text += ":"
+                members[key]!.write(to: &text)
+            }
+            text += "}"
+        }
+    }
+}

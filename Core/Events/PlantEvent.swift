@@ -10,6 +10,9 @@ public protocol PlantEvent: Codable, Sendable, Equatable {
     /// The payload as JSON text in the wire format. The default encodes with `JSONEncoder`; events written
     /// at machine rates write it directly, byte for byte the same.
     func payloadJSON() throws -> String
+    /// Reads the payload from its parsed value. The default goes through `JSONDecoder`; events read in bulk
+    /// (scans at a catch-up) read the value directly, with the same result.
+    init(payload: JSONValue) throws
 }
 
 /// Why a stored payload could not be read back as a typed event.
@@ -32,13 +35,16 @@ extension PlantEvent {
         String(decoding: try WireFormat.sharedEncoder.encode(self), as: UTF8.self)
     }
 
-    /// Reads a payload of this type, refusing another type or a schema version this build does not know.
-    public static func decode(type: String, schemaVersion: Int, payload: JSONValue) throws -> Self {
-        try decode(type: type, schemaVersion: schemaVersion, json: try WireFormat.sharedEncoder.encode(payload))
+    public init(payload: JSONValue) throws {
+        do {
+            self = try WireFormat.sharedDecoder.decode(Self.self, from: Data(payload.canonicalText.utf8))
+        } catch let error as DecodingError {
+            throw EventDecodingError(eventType: Self.eventType, reason: error.fieldDescription)
+        }
     }
 
-    /// Reads a payload of this type from its JSON text, with the same checks.
-    public static func decode(type: String, schemaVersion: Int, json: Data) throws -> Self {
+    /// Reads a payload of this type, refusing another type or a schema version this build does not know.
+    public static func decode(type: String, schemaVersion: Int, payload: JSONValue) throws -> Self {
         guard type == eventType else {
             throw EventDecodingError(eventType: type, reason: "expected \(eventType)")
         }
@@ -46,11 +52,7 @@ extension PlantEvent {
             throw EventDecodingError(
                 eventType: type, reason: "schema version \(schemaVersion) is not \(Self.schemaVersion)")
         }
-        do {
-            return try WireFormat.sharedDecoder.decode(Self.self, from: json)
-        } catch let error as DecodingError {
-            throw EventDecodingError(eventType: type, reason: error.fieldDescription)
-        }
+        return try Self(payload: payload)
     }
 }
 

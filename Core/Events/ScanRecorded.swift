@@ -24,8 +24,8 @@ public struct ScanRecorded: PlantEvent {
 }
 
 extension ScanRecorded {
-    /// Reads a payload already parsed as a value, as `decode(type:schemaVersion:json:)` would but without a
-    /// second JSON pass: the hub reads a week's scans this way.
+    /// Reads a payload from its parsed value by hand, as `JSONDecoder` would but without a second JSON pass:
+    /// the hub reads a week's scans this way.
     public init(payload: JSONValue) throws(EventDecodingError) {
         func field(_ key: String) throws(EventDecodingError) -> String {
             guard case .object(let members) = payload else {

@@ -23,10 +23,11 @@ public enum SyncBatchReader {
         Parser.uuid(text)
     }
 
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
     /// `uuid.uuidString` (upper-case hex, 8-4-4-4-12) without the formatted printing it goes through.
     public static func text(_ uuid: UUID) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        return withUnsafeBytes(of: uuid.uuid) { bytes in
+        withUnsafeBytes(of: uuid.uuid) { bytes in
             String(unsafeUninitializedCapacity: 36) { out in
                 var position = 0
                 for (index, byte) in bytes.enumerated() {
@@ -34,8 +35,8 @@ public enum SyncBatchReader {
                         out[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    out[position] = digits[Int(byte >> 4)]
-                    out[position + 1] = digits[Int(byte & 0x0F)]
+                    out[position] = hexDigits[Int(byte >> 4)]
+                    out[position + 1] = hexDigits[Int(byte & 0x0F)]
                     position += 2
                 }
                 return position
@@ -375,44 +376,6 @@ public enum SyncBatchReader {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             guard let value = Double(text), value.isFinite else { throw fail(path, "number \(text) is out of range") }
             return value
-        }
-    }
-}
-
-extension JSONValue {
-    /// The value as canonical JSON text: keys sorted, no whitespace, slashes unescaped, integral numbers
-    /// without a fraction. The same value always gives the same bytes.
-    public var canonicalText: String {
-        var text = ""
-        write(to: &text)
-        return text
-    }
-
-    private func write(to text: inout String) {
-        switch self {
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
-        case .number(let value):
-            // As JSONEncoder writes a Double: its shortest description, an integral one without ".0".
-            let description = value.description
-            text += description.hasSuffix(".0") ? String(description.dropLast(2)) : description
-        case .string(let value): JSONText.appendString(value, to: &text)
-        case .array(let values):
-            text += "["
-            for (offset, value) in values.enumerated() {
-                if offset > 0 { text += "," }
-                value.write(to: &text)
-            }
-            text += "]"
-        case .object(let members):
-            text += "{"
-            for (offset, key) in members.keys.sorted().enumerated() {
-                if offset > 0 { text += "," }
-                JSONText.appendString(key, to: &text)
-                text += ":"
-                members[key]!.write(to: &text)
-            }
-            text += "}"
         }
     }
 }

@@ -29,15 +29,14 @@ struct EventProjection {
 
     init(_ envelopes: some Sequence<EventEnvelope>) {
         for event in envelopes {
-            // Written once: the stored text, and what the typed projection reads.
-            let text = event.payload.canonicalText
-            let (status, reason) = project(event, json: text)
-            events.append(StoredEvent(envelope: event, payload: text, status: status, reason: reason))
+            let (status, reason) = project(event)
+            events.append(StoredEvent(envelope: event, payload: event.payload.canonicalText, status: status, reason: reason))
         }
     }
 
     /// Only what follows `sequence`: the part of a batch the hub does not hold yet.
     func after(_ sequence: Int64) -> EventProjection {
+        guard let first = events.first, first.envelope.sequence <= sequence else { return self }
         var rest = self
         rest.events.removeAll { $0.envelope.sequence <= sequence }
         rest.scans.removeAll { $0.sequence <= sequence }
@@ -47,46 +46,36 @@ struct EventProjection {
         return rest
     }
 
-    private mutating func project(_ event: EventEnvelope, json: String) -> (Status, String?) {
+    private mutating func project(_ event: EventEnvelope) -> (Status, String?) {
         switch event.type {
-        case ScanRecorded.eventType where event.schemaVersion == ScanRecorded.schemaVersion:
-            // The bulk of a catch-up: read from the parsed payload, not a second JSON pass.
-            do {
-                let scan = try ScanRecorded(payload: event.payload)
-                scans.append(Scan(
-                    sequence: event.sequence, scanID: scan.scanID, device: scan.device, data: scan.data, occurredAt: event.occurredAt))
-                return (.applied, nil)
-            } catch {
-                return (.quarantined, "\(error)")
-            }
         case ScanRecorded.eventType:
-            return typed(ScanRecorded.self, event, json) {
+            return typed(ScanRecorded.self, event) {
                 $0.scans.append(Scan(
                     sequence: event.sequence, scanID: $1.scanID, device: $1.device, data: $1.data, occurredAt: event.occurredAt))
             }
         case MachineStateChanged.eventType:
-            return typed(MachineStateChanged.self, event, json) {
+            return typed(MachineStateChanged.self, event) {
                 $0.states.append(State(sequence: event.sequence, line: $1.line, machine: $1.machine, at: $1.at, state: $1.state, reason: $1.reason))
             }
         case MachineCountReported.eventType:
-            return typed(MachineCountReported.self, event, json) {
+            return typed(MachineCountReported.self, event) {
                 $0.counts.append(Count(sequence: event.sequence, line: $1.line, machine: $1.machine, at: $1.at, good: $1.good, scrap: $1.scrap))
             }
         case MachineSignalLost.eventType:
-            return typed(MachineSignalLost.self, event, json) { $0.gaps.append(Gap(sequence: event.sequence, at: $1.at, cause: $1.cause)) }
+            return typed(MachineSignalLost.self, event) { $0.gaps.append(Gap(sequence: event.sequence, at: $1.at, cause: $1.cause)) }
         default:
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }
     }
 
     private mutating func typed<E: PlantEvent>(
-        _ type: E.Type, _ event: EventEnvelope, _ json: String, add: (inout EventProjection, E) -> Void
+        _ type: E.Type, _ event: EventEnvelope, add: (inout EventProjection, E) -> Void
     ) -> (Status, String?) {
         guard event.schemaVersion <= E.schemaVersion else {
             return (.unprojected, "\(event.type) schema version \(event.schemaVersion) is newer than this hub's \(E.schemaVersion)")
         }
         do {
-            add(&self, try E.decode(type: event.type, schemaVersion: event.schemaVersion, json: Data(json.utf8)))
+            add(&self, try E.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload))
             return (.applied, nil)
         } catch {
             return (.quarantined, "\(error)")

@@ -80,7 +80,7 @@ extension PostgresHubStore {
                 try await Self.verifyResent(batch.events[...], plant: batch.plant, in: connection, logger: logger)
             case .apply(let alreadyApplied):
                 try await Self.verifyResent(batch.events[..<alreadyApplied], plant: batch.plant, in: connection, logger: logger)
-                let fresh = alreadyApplied == 0 ? projection : projection.after(lastApplied)
+                let fresh = projection.after(lastApplied)
                 try await Self.write(fresh, plant: batch.plant, receivedAt: receivedAt, into: connection, logger: logger)
                 applied = fresh.events.count
                 let last = fresh.events.last!.envelope

@@ -51,7 +51,7 @@ public final class PostgresHubStore: HubStore {
         options.connectTimeout = timeout
         var poolConfiguration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-            tls: try clientTLS(url.tls))
+            tls: clientTLS(url.tls))
         poolConfiguration.options = options
         return PostgresHubStore(
             client: PostgresClient(configuration: poolConfiguration, backgroundLogger: logger), url: url,
@@ -65,19 +65,22 @@ public final class PostgresHubStore: HubStore {
 
     // MARK: Connection settings
 
-    private static func tlsContext(verify: Bool) throws -> NIOSSLContext {
+    /// libpq's sslmode as a TLS setting: whether TLS is required, and whether the certificate is checked.
+    private static func tls(_ mode: DatabaseURL.TLSMode) -> (configuration: TLSConfiguration, required: Bool)? {
         var tls = TLSConfiguration.makeClientConfiguration()
-        if !verify { tls.certificateVerification = .none }
-        return try NIOSSLContext(configuration: tls)
+        if mode != .verifyFull { tls.certificateVerification = .none }
+        switch mode {
+        case .disable: return nil
+        case .prefer: return (tls, false)
+        case .require, .verifyFull: return (tls, true)
+        }
     }
 
     private static func connectionConfiguration(_ url: DatabaseURL, timeout: Duration) throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS
-        switch url.tls {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(try tlsContext(verify: false))
-        case .require: tls = .require(try tlsContext(verify: false))
-        case .verifyFull: tls = .require(try tlsContext(verify: true))
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if let setting = Self.tls(url.tls) {
+            let context = try NIOSSLContext(configuration: setting.configuration)
+            tls = setting.required ? .require(context) : .prefer(context)
         }
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
@@ -85,18 +88,9 @@ public final class PostgresHubStore: HubStore {
         return configuration
     }
 
-    private static func clientTLS(_ mode: DatabaseURL.TLSMode) throws -> PostgresClient.Configuration.TLS {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        switch mode {
-        case .disable: return .disable
-        case .prefer:
-            tls.certificateVerification = .none
-            return .prefer(tls)
-        case .require:
-            tls.certificateVerification = .none
-            return .require(tls)
-        case .verifyFull: return .require(tls)
-        }
+    private static func clientTLS(_ mode: DatabaseURL.TLSMode) -> PostgresClient.Configuration.TLS {
+        guard let setting = tls(mode) else { return .disable }
+        return setting.required ? .require(setting.configuration) : .prefer(setting.configuration)
     }
 
     /// Names what went wrong when the first connection fails, and what the operator can do about it.

@@ -93,8 +93,7 @@ public final class SQLiteHubStore: HubStore {
             case .apply(let alreadyApplied):
                 try Self.verifyResent(batch.events[..<alreadyApplied], plant: batch.plant, in: db)
                 let fresh = batch.events[alreadyApplied...]
-                let new = alreadyApplied == 0 ? projection : projection.after(lastApplied)
-                try EventApplier(db: db, plant: batch.plant, receivedAt: received).apply(new)
+                try EventApplier(db: db, plant: batch.plant, receivedAt: received).apply(projection.after(lastApplied))
                 applied = fresh.count
                 try db.execute(sql: """
                     UPDATE plants SET last_sequence = ?, events_received = events_received + ?,
