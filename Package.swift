@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "gantry-hub",
             dependencies: [
-                "GantryHub", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "GantryCore", "GantryHub", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Hub/gantry-hub", swiftSettings: strict),
@@ -95,6 +95,7 @@ let package = Package(
             name: "GantrySystemTests",
             dependencies: [
                 "GantryAgent", "GantryHub", "GantryTestSupport", "gantry-agent", "gantry-hub",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/GantrySystemTests"),

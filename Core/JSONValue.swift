@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document held as a value, so event payloads can travel through the sync protocol and storage
 /// without every layer knowing every event type.
 public enum JSONValue: Sendable, Hashable {
@@ -77,5 +79,12 @@ extension JSONValue {
             }
             text += "}"
         }
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON text strictly (the sync body parser's rules).
+    public static func parse(_ text: String) throws -> JSONValue {
+        try SyncBatchReader.value(Data(text.utf8))
     }
 }

@@ -12,7 +12,7 @@ public func buildAgent(
 ) throws -> some ApplicationProtocol {
     let store = try SQLitePlantStore(
         path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability)
-    let board = SyncStatusBoard()
+    let board = SyncStatusBoard(HubLinkStatus())
     let sync = SyncService(
         store: store,
         client: try HubSyncClient(
@@ -22,7 +22,13 @@ public func buildAgent(
             backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
         batchBytes: configuration.batchBytes, board: board, logger: logger)
     let machines = MQTTStatusBoard()
-    var services: [any Service] = [sync]
+    let masters = MasterPullBoard(MasterPullStatus())
+    let pull = try MasterPullService(
+        store: store, hubURL: configuration.hubURL, token: configuration.hubToken, plantID: configuration.plantID,
+        interval: configuration.mastersPollInterval, timeout: configuration.requestTimeout,
+        backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum), board: masters,
+        logger: logger)
+    var services: [any Service] = [sync, pull]
     if configuration.mqtt.enabled {
         machines.update {
             $0.enabled = true
@@ -37,7 +43,7 @@ public func buildAgent(
         policy: MaintenancePolicy(downThreshold: configuration.maintenanceDownThreshold.seconds, reasons: reasons),
         interval: configuration.maintenanceCheckInterval, logger: logger))
     let api = AgentAPI(
-        store: store, board: board, machines: machines, reasons: reasons, configuration: configuration, logger: logger)
+        store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger)
     return Application(
         router: api.router(),
         configuration: ApplicationConfiguration(

@@ -28,6 +28,8 @@ public struct AgentConfiguration: Sendable {
     public var backoffInitial: Duration = .milliseconds(500)
     /// Longest retry wait.
     public var backoffMaximum: Duration = .seconds(60)
+    /// How often the agent asks the hub for changed masters.
+    public var mastersPollInterval: Duration = .seconds(30)
     /// How often an idle agent checks in with the hub.
     public var heartbeat: Duration = .seconds(15)
     /// Backlog size that raises the `backlog-bytes` alarm in `/v1/status`.
@@ -65,7 +67,7 @@ public struct AgentConfiguration: Sendable {
     public static let keys: Set<String> = Set<String>([
         "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
         "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
-        "sync.backoff_max", "sync.heartbeat", "backlog.alarm_bytes", "backlog.alarm_age",
+        "sync.backoff_max", "sync.heartbeat", "masters.poll_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval",
     ]).union(MQTTSettings.keys)
@@ -112,6 +114,7 @@ public struct AgentConfiguration: Sendable {
                                      reason: "must not be shorter than sync.backoff_initial")
         }
         heartbeat = try settings.duration("sync.heartbeat", default: heartbeat)
+        mastersPollInterval = try settings.duration("masters.poll_interval", default: mastersPollInterval)
         backlogAlarmBytes = try settings.bytes("backlog.alarm_bytes", default: backlogAlarmBytes)
         backlogAlarmAge = try settings.duration("backlog.alarm_age", default: backlogAlarmAge)
         maxRequestBytes = try settings.bytes("http.max_request_bytes", default: maxRequestBytes)

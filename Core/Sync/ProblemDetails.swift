@@ -12,10 +12,29 @@ public struct ProblemDetails: Codable, Sendable, Equatable, Error {
     public var field: String?
     /// For a refused sync batch: the sequence the hub expects next.
     public var expectedSequence: Int64?
+    /// Every problem of a refused change set or import, by line, record and field.
+    public var errors: [Item]?
+
+    /// One of several problems of a request.
+    public struct Item: Codable, Sendable, Equatable {
+        /// The line of an imported file.
+        public var line: Int?
+        /// The record, e.g. `item ACME/BOLT-M8`.
+        public var subject: String?
+        public var field: String?
+        public var detail: String
+
+        public init(line: Int? = nil, subject: String? = nil, field: String? = nil, detail: String) {
+            self.line = line
+            self.subject = subject
+            self.field = field
+            self.detail = detail
+        }
+    }
 
     public init(
         code: String, title: String, status: Int, detail: String,
-        field: String? = nil, expectedSequence: Int64? = nil
+        field: String? = nil, expectedSequence: Int64? = nil, errors: [Item]? = nil
     ) {
         self.type = "urn:gantry:problem:\(code)"
         self.title = title
@@ -23,6 +42,7 @@ public struct ProblemDetails: Codable, Sendable, Equatable, Error {
         self.detail = detail
         self.field = field
         self.expectedSequence = expectedSequence
+        self.errors = errors
     }
 
     /// The code part of `type`.

@@ -3,7 +3,7 @@ import GantryCore
 
 /// The operator's tasks behind `gantry-hub plants …` and `gantry-hub tokens …`.
 public struct HubAdministration: Sendable {
-    let store: any HubStore
+    public let store: any HubStore
     let configuration: HubConfiguration
 
     public init(store: any HubStore, configuration: HubConfiguration) {
@@ -12,41 +12,92 @@ public struct HubAdministration: Sendable {
     }
 
     /// Enrols a plant and returns the agent configuration it needs, token included (shown only now).
-    public func enrolPlant(company: String, code: String, timeZone: String) async throws -> String {
+    public func enrolPlant(company: String, code: String, timeZone: String, by actor: Actor = .local()) async throws -> String {
         let identity = try PlantIdentity(company: company, code: code)
         guard TimeZone(identifier: timeZone) != nil else {
             throw IdentifierError(reason: "unknown time zone \"\(timeZone)\" (use an IANA name such as Europe/Berlin)")
         }
         let token = SecretToken.generate(.plant)
-        let plant = try await store.enrolPlant(identity, timeZone: timeZone, tokenHash: SecretToken.hash(token))
+        let audit = AuditDraft(
+            actor: actor.name, action: "plant.enrolled", subject: "plant \(identity.plantID)", company: identity.company,
+            before: nil, after: JSONValue.object(["plant": .string(identity.plantID), "timeZone": .string(timeZone)]).canonicalText)
+        let plant = try await store.enrolPlant(identity, timeZone: timeZone, tokenHash: SecretToken.hash(token), audit: audit)
         return agentConfiguration(plantID: plant.plantID, timeZone: plant.timeZone, token: token)
     }
 
     /// Issues a new token for a plant; the old one stops working at once.
-    public func rotatePlantToken(plantID: String) async throws -> String {
+    public func rotatePlantToken(plantID: String, by actor: Actor = .local()) async throws -> String {
         guard let plant = try await store.plants().first(where: { $0.plantID == plantID }) else {
             throw HubStoreError(.notFound, "no plant \(plantID)")
         }
         let token = SecretToken.generate(.plant)
-        try await store.replacePlantToken(plantID: plantID, tokenHash: SecretToken.hash(token))
+        let audit = AuditDraft(
+            actor: actor.name, action: "plant.token-replaced", subject: "plant \(plantID)", company: plant.company,
+            before: nil, after: nil)
+        try await store.replacePlantToken(plantID: plantID, tokenHash: SecretToken.hash(token), audit: audit)
         return agentConfiguration(plantID: plant.plantID, timeZone: plant.timeZone, token: token)
     }
 
-    /// Creates an administrator token and returns it (shown only now).
-    public func addAdminToken(name: String) async throws -> String {
-        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw IdentifierError(reason: "a token name is 1 to 64 letters, digits, '-', '_' or '.', got \"\(name)\"")
+    /// Creates a principal and returns its token (shown only now). The new principal's companies must lie
+    /// within the creator's, so nobody hands out more than they hold.
+    public func addPrincipal(
+        name: String, kind: PrincipalRecord.Kind = .service, role: Role = .administrator, companies: CompanyScope = .all,
+        expiresAt: Date? = nil, by actor: Actor = .local()
+    ) async throws -> String {
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
+            throw IdentifierError(reason: "a principal name is 1 to 64 letters, digits, '-', '_', '.' or '@', got \"\(name)\"")
         }
-        let token = SecretToken.generate(.admin)
-        try await store.addAdminToken(name: name, tokenHash: SecretToken.hash(token))
+        guard actor.companies.contains(companies) else {
+            throw AccessDenied("a principal may be given only companies within \(actor.companies)")
+        }
+        if let expiresAt, expiresAt <= Date() { throw IdentifierError(reason: "the expiry must lie in the future") }
+        let principal = PrincipalRecord(
+            name: name, kind: kind, role: role, companies: companies, createdAt: Date(), expiresAt: expiresAt)
+        let token = SecretToken.generate(role == .administrator ? .admin : .user)
+        let audit = AuditDraft(
+            actor: actor.name, action: "principal.added", subject: "principal \(name)", company: companies.single,
+            before: nil, after: principal.auditText)
+        try await store.addPrincipal(principal, tokenHash: SecretToken.hash(token), audit: audit)
         return token
     }
 
-    /// Revokes an administrator token by name.
-    public func revokeAdminToken(name: String) async throws {
-        guard try await store.revokeAdminToken(name: name) else {
-            throw HubStoreError(.notFound, "no active administrator token named \(name)")
+    /// Revokes a principal's token by name.
+    public func revokePrincipal(name: String, by actor: Actor = .local()) async throws {
+        let before = try await principal(named: name, visibleTo: actor)
+        var after = before
+        after.revokedAt = Date()
+        let audit = AuditDraft(
+            actor: actor.name, action: "principal.revoked", subject: "principal \(name)", company: before.companies.single,
+            before: before.auditText, after: after.auditText)
+        guard try await store.revokePrincipal(name: name, at: after.revokedAt!, audit: audit) else {
+            throw HubStoreError(.notFound, "no active principal named \(name)")
         }
+    }
+
+    /// Gives a principal a new token (the old one stops working) and optionally a new expiry.
+    public func rotatePrincipalToken(name: String, expiresAt: Date?, by actor: Actor = .local()) async throws -> String {
+        let before = try await principal(named: name, visibleTo: actor)
+        guard before.revokedAt == nil else { throw HubStoreError(.notFound, "no active principal named \(name)") }
+        var after = before
+        after.expiresAt = expiresAt
+        let token = SecretToken.generate(before.role == .administrator ? .admin : .user)
+        let audit = AuditDraft(
+            actor: actor.name, action: "principal.token-replaced", subject: "principal \(name)", company: before.companies.single,
+            before: before.auditText, after: after.auditText)
+        try await store.replacePrincipalToken(name: name, tokenHash: SecretToken.hash(token), expiresAt: expiresAt, audit: audit)
+        return token
+    }
+
+    /// Principals whose companies lie within the actor's.
+    public func principals(visibleTo actor: Actor = .local()) async throws -> [PrincipalRecord] {
+        try await store.principals().filter { actor.companies.contains($0.companies) }
+    }
+
+    private func principal(named name: String, visibleTo actor: Actor) async throws -> PrincipalRecord {
+        guard let principal = try await principals(visibleTo: actor).first(where: { $0.name == name }) else {
+            throw HubStoreError(.notFound, "no principal named \(name)")
+        }
+        return principal
     }
 
     /// One line per plant.
@@ -54,12 +105,31 @@ public struct HubAdministration: Sendable {
         try await store.plants().map { "\($0.plantID)\t\($0.timeZone)\tenrolled \(Timestamp.format($0.enrolledAt))" }
     }
 
-    /// One line per administrator token.
-    public func listAdminTokens() async throws -> [String] {
-        try await store.adminTokens().map { token in
-            "\(token.name)\tcreated \(Timestamp.format(token.createdAt))"
-                + (token.revokedAt.map { "\trevoked \(Timestamp.format($0))" } ?? "")
+    /// One line per principal.
+    public func listPrincipals() async throws -> [String] {
+        try await store.principals().map { principal in
+            "\(principal.name)\t\(principal.kind.rawValue)\t\(principal.role.rawValue)\t\(principal.companies)"
+                + "\tcreated \(Timestamp.format(principal.createdAt))"
+                + (principal.expiresAt.map { "\texpires \(Timestamp.format($0))" } ?? "")
+                + (principal.revokedAt.map { "\trevoked \(Timestamp.format($0))" } ?? "")
         }
+    }
+
+    /// Walks the whole audit trail and reports the first broken link, if any.
+    public func verifyAudit() async throws -> (checked: Int64, broken: AuditChainVerifier.Break?, head: String?) {
+        var verifier = AuditChainVerifier(hash: sha256Hex)
+        var after: Int64 = 0
+        var head: String?
+        while true {
+            let entries = try await store.auditEntries(after: after, limit: 1000, scope: .all)
+            guard !entries.isEmpty else { break }
+            for entry in entries {
+                if let broken = verifier.check(entry) { return (verifier.checked, broken, head) }
+                head = entry.hash
+            }
+            after = entries.last!.sequence
+        }
+        return (verifier.checked, nil, head)
     }
 
     private func agentConfiguration(plantID: String, timeZone: String, token: String) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GantryCore
 import GantryHub
 import Logging
 
@@ -8,7 +9,7 @@ struct GantryHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry-hub",
         abstract: "Gantry's hub: applies every plant's events exactly once and governs what plants share.",
-        subcommands: [Serve.self, Plants.self, Tokens.self])
+        subcommands: [Serve.self, Plants.self, Tokens.self, Masters.self, Audit.self])
 }
 
 /// The configuration file option shared by every subcommand.
@@ -25,6 +26,10 @@ struct ConfigOption: ParsableArguments {
         var logger = Logger(label: "gantry-hub")
         logger.logLevel = .error
         return HubAdministration(store: try await openHubStore(configuration, logger: logger), configuration: configuration)
+    }
+
+    func masters() async throws -> MasterService {
+        try await MasterService(store: administration().store)
     }
 }
 
@@ -77,34 +82,145 @@ struct Plants: AsyncParsableCommand {
 
 struct Tokens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage administrator tokens for the hub's API.", subcommands: [Add.self, List.self, Revoke.self])
+        abstract: "Manage the principals (people and systems) that use the hub's API, and their tokens.",
+        subcommands: [Add.self, List.self, Revoke.self, Rotate.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an administrator token (shown only once).")
+        static let configuration = CommandConfiguration(abstract: "Create a principal and print its token (shown only once).")
         @OptionGroup var options: ConfigOption
-        @Option(help: "A unique name for the token, e.g. the person or system using it.") var name: String
+        @Option(help: "A unique name, e.g. the person or system using it.") var name: String
+        @Option(help: "Role: \(Role.allCases.filter { $0 != .plantAgent }.map(\.rawValue).joined(separator: ", ")).")
+        var role: String = Role.administrator.rawValue
+        @Option(help: "user or service.") var kind: String = "service"
+        @Option(help: "Companies the principal may see: * for all, or codes separated by commas.") var companies: String = "*"
+        @Option(help: "Days until the token expires (none: no expiry).") var expiresInDays: Int?
 
         func run() async throws {
-            print(try await options.administration().addAdminToken(name: name))
+            guard let role = Role(rawValue: role), role != .plantAgent else {
+                throw ValidationError("unknown role \(role); plants get tokens with `plants add`")
+            }
+            guard let kind = PrincipalRecord.Kind(rawValue: kind) else { throw ValidationError("kind is user or service") }
+            if let days = expiresInDays, days < 1 { throw ValidationError("--expires-in-days must be 1 or more") }
+            let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
+            print(try await options.administration().addPrincipal(
+                name: name, kind: kind, role: role, companies: try CompanyScope(text: companies), expiresAt: expiry))
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List administrator tokens.")
+        static let configuration = CommandConfiguration(abstract: "List principals: name, kind, role, companies, dates.")
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
-            try await options.administration().listAdminTokens().forEach { print($0) }
+            try await options.administration().listPrincipals().forEach { print($0) }
         }
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an administrator token.")
+        static let configuration = CommandConfiguration(abstract: "Revoke a principal's token.")
         @OptionGroup var options: ConfigOption
-        @Option(help: "The token's name.") var name: String
+        @Option(help: "The principal's name.") var name: String
 
         func run() async throws {
-            try await options.administration().revokeAdminToken(name: name)
+            try await options.administration().revokePrincipal(name: name)
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a principal a new token (printed once); the old one stops working at once.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "The principal's name.") var name: String
+        @Option(help: "Days until the new token expires (none: no expiry).") var expiresInDays: Int?
+
+        func run() async throws {
+            let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
+            print(try await options.administration().rotatePrincipalToken(name: name, expiresAt: expiry))
+        }
+    }
+}
+
+struct Masters: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read and change the global masters (acting as the local operator, with every right).",
+        subcommands: [Import.self, Export.self, Apply.self, List.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a CSV file as one master version; any bad row refuses the whole file, naming every line.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "items, suppliers or supplier-items.") var kind: String
+        @Argument(help: "The CSV file (see docs/masters.md for the columns).") var file: String
+
+        func run() async throws {
+            guard let masterKind = MasterCSV.kinds[kind] else { throw ValidationError("kind is items, suppliers or supplier-items") }
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw ValidationError("cannot read \(file) as UTF-8 text")
+            }
+            let commit = try await options.masters().importCSV(text, kind: masterKind, by: .local(), source: file)
+            print("version \(commit.version): \(commit.changed) changed, \(commit.unchanged) unchanged")
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print items, suppliers or supplier items as CSV.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "items, suppliers or supplier-items.") var kind: String
+
+        func run() async throws {
+            guard let masterKind = MasterCSV.kinds[kind] else { throw ValidationError("kind is items, suppliers or supplier-items") }
+            let records = try await options.administration().store.masters(kind: masterKind, key: nil, company: nil, scope: .all)
+            FileHandle.standardOutput.write(Data(MasterCSV.write(records, kind: masterKind).utf8))
+        }
+    }
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a JSON change set ({\"records\": [{\"kind\", \"company\", \"key\", \"data\"}, …]}) as one version.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "The JSON file.") var file: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let drafts = try MasterChangeSet.read(data)
+            let commit = try await options.masters().commit(drafts.records, by: .local(), summary: drafts.summary ?? "change set from \(file)")
+            print("version \(commit.version): \(commit.changed) changed, \(commit.unchanged) unchanged")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List current master records: kind, company, key, version, active.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Only this kind.") var kind: String?
+
+        func run() async throws {
+            let masterKind = try kind.map { name in
+                guard let kind = MasterKind(rawValue: name) else { throw ValidationError("unknown kind \(name)") }
+                return kind
+            }
+            for record in try await options.administration().store.masters(kind: masterKind, key: nil, company: nil, scope: .all) {
+                print("\(record.kind.rawValue)\t\(record.company ?? "*")\t\(record.key)\tv\(record.version)\t\(record.active ? "active" : "inactive")")
+            }
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The audit trail of masters, principals and plants.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit trail's hash chain; exits 1 and names the first broken link if it does not hold.")
+        @OptionGroup var options: ConfigOption
+
+        func run() async throws {
+            let result = try await options.administration().verifyAudit()
+            if let broken = result.broken {
+                print("audit trail BROKEN after \(result.checked) intact entries: \(broken)")
+                throw ExitCode(1)
+            }
+            print("audit trail intact: \(result.checked) entries; head \(result.head ?? AuditEntry.genesisHash)")
         }
     }
 }

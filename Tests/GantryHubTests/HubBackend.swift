@@ -47,3 +47,8 @@ enum HubBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension AuditDraft {
+    /// An audit entry for store calls whose audit trail the test does not look at.
+    static let test = AuditDraft(actor: "local:tests", action: "test", subject: "test", company: nil, before: nil, after: nil)
+}

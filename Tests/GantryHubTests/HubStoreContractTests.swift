@@ -19,8 +19,8 @@ import Testing
 
     func withEnrolledStore(_ backend: HubBackend, _ body: (any HubStore) async throws -> Void) async throws {
         try await backend.withStore { store in
-            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "Europe/Berlin", tokenHash: "h1")
-            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "HAM"), timeZone: "Europe/Berlin", tokenHash: "h2")
+            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "Europe/Berlin", tokenHash: "h1", audit: .test)
+            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "HAM"), timeZone: "Europe/Berlin", tokenHash: "h2", audit: .test)
             try await body(store)
         }
     }
@@ -105,24 +105,12 @@ import Testing
 
     @Test(arguments: HubBackend.allCases) func enrolmentIsUniquePerCompanyAndCode(backend: HubBackend) async throws {
         try await withEnrolledStore(backend) { store in
-            await #expect { _ = try await store.enrolPlant(try PlantIdentity(company: "acme", code: "ber"), timeZone: "UTC", tokenHash: "h3") }
+            await #expect { _ = try await store.enrolPlant(try PlantIdentity(company: "acme", code: "ber"), timeZone: "UTC", tokenHash: "h3", audit: .test) }
                 throws: { ($0 as? HubStoreError)?.code == .duplicate }
             #expect(try await store.plant(tokenHash: "h2")?.plantID == "ACME-HAM")
-            try await store.replacePlantToken(plantID: "ACME-HAM", tokenHash: "h9")
+            try await store.replacePlantToken(plantID: "ACME-HAM", tokenHash: "h9", audit: .test)
             #expect(try await store.plant(tokenHash: "h2") == nil)
             #expect(try await store.plant(tokenHash: "h9")?.plantID == "ACME-HAM")
-        }
-    }
-
-    @Test(arguments: HubBackend.allCases) func adminTokensCanBeRevoked(backend: HubBackend) async throws {
-        try await withEnrolledStore(backend) { store in
-            try await store.addAdminToken(name: "ops", tokenHash: "a1")
-            #expect(try await store.adminTokenName(tokenHash: "a1") == "ops")
-            await #expect(throws: HubStoreError.self) { try await store.addAdminToken(name: "ops", tokenHash: "a2") }
-            #expect(try await store.revokeAdminToken(name: "ops"))
-            #expect(try await store.adminTokenName(tokenHash: "a1") == nil)
-            #expect(try await !store.revokeAdminToken(name: "ops"))
-            #expect(try await store.adminTokens().first?.revokedAt != nil)
         }
     }
 

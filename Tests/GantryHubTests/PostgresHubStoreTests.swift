@@ -52,7 +52,7 @@ import Testing
     @Test func theSameBatchSentToTwoHubsAtOnceIsAppliedOnce() async throws {
         let url = try PostgresServer.shared.createDatabase()
         let first = try await open(url), second = try await open(url)
-        _ = try await first.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h")
+        _ = try await first.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
         var next: Int64 = 1
         for round in 0..<20 {
             let events = (next..<next + 50).map { HubStoreContractTests.envelope($0) }
@@ -80,7 +80,7 @@ import Testing
         defer { server.destroy() }
         try server.psql("postgres", "CREATE DATABASE hub")
         let store = try await open(server.url(database: "hub"), timeout: .seconds(3))
-        _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h")
+        _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
         let batch = SyncBatch(plant: "ACME-BER", agentHead: 3, events: (1...3).map { HubStoreContractTests.envelope($0) })
         _ = try await store.applyBatch(batch, receivedAt: Date())
 

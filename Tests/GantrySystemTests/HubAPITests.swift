@@ -99,7 +99,7 @@ import Testing
             try expectProblem(
                 try await HTTP.request("GET", "\(hub.url)/v1/events?plant=ACME-BER&limit=0", token: hub.adminToken),
                 status: 400, code: "invalid-query")
-            try await hub.administration.revokeAdminToken(name: "tests")
+            try await hub.administration.revokePrincipal(name: "tests")
             try expectProblem(
                 try await HTTP.request("GET", "\(hub.url)/v1/reports/sync", token: hub.adminToken), status: 401, code: "unauthorized")
         }

@@ -50,7 +50,7 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
             let administration = HubAdministration(store: store, configuration: configuration)
             let fixture = HubFixture(
                 url: "http://127.0.0.1:\(port)", administration: administration, store: store,
-                adminToken: try await administration.addAdminToken(name: "tests"))
+                adminToken: try await administration.addPrincipal(name: "tests"))
             return try await body(fixture)
         }
     }

@@ -34,7 +34,8 @@ enum HTTP {
     }()
 
     static func request(
-        _ method: String, _ url: String, token: String? = nil, json: String? = nil, body: Data? = nil
+        _ method: String, _ url: String, token: String? = nil, json: String? = nil, body: Data? = nil,
+        contentType: String = "application/json", headers extra: [String: String] = [:]
     ) async throws -> HTTPAnswer {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
@@ -44,8 +45,9 @@ enum HTTP {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         } else if let body {
             request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await session.data(for: request)
         let http = response as! HTTPURLResponse
         var headers: [String: String] = [:]

@@ -8,6 +8,7 @@ struct AgentAPI: Sendable {
     let store: any PlantStore
     let board: SyncStatusBoard
     let machines: MQTTStatusBoard
+    let masters: MasterPullBoard
     let reasons: DowntimeReasons
     let configuration: AgentConfiguration
     let logger: Logger
@@ -42,6 +43,7 @@ struct AgentAPI: Sendable {
             } ?? 100
             return try jsonResponse(["deadLetters": try await store.deadLetters(limit: limit)])
         }
+        addMasterRoutes(to: router)
         router.post("/v1/scans") { request, _ in
             var request = request
             return try await recordScan(request.decodeJSON(ScanRequest.self, limit: configuration.maxRequestBytes))
@@ -79,11 +81,12 @@ struct AgentAPI: Sendable {
             plantID: store.plantID, position: position, hub: board.current, now: Date(),
             alarmBytes: configuration.backlogAlarmBytes, alarmAge: configuration.backlogAlarmAge)
         status.mqtt = machines.current
+        status.masters = masters.current
         status.deadLettersKept = try await store.deadLetterCount()
         return try jsonResponse(status)
     }
 
-    private func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {
+    func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {
         ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400, detail: detail, field: field)
     }
 

@@ -21,6 +21,8 @@ struct AgentStatus: Encodable, Sendable {
     var alarms: [String]
     /// The machine-signal ingest, when MQTT is configured.
     var mqtt: MQTTStatus?
+    /// The plant's copy of the hub's masters.
+    var masters: MasterPullStatus?
     /// Dead letters kept in the store (`GET /v1/dead-letters`).
     var deadLettersKept = 0
 

@@ -49,6 +49,16 @@ public protocol PlantStore: Sendable {
     /// The machines' timelines up to `to` and their counts within `[from, to)`.
     func machineHistory(from: Date, to: Date) async throws -> MachineHistory
 
+    // MARK: Masters from the hub (docs/masters.md)
+
+    /// Applies one answer of the hub's master pull in a single transaction: every record, every removal and
+    /// the new version, or nothing. An answer that does not start at the version held is refused.
+    func applyMasters(_ changes: MasterChanges, at: Date) async throws
+    /// The master version held and when it was last pulled.
+    func masterState() async throws -> (version: Int64, pulledAt: Date?)
+    /// The masters held, of one kind or all, optionally one key.
+    func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord]
+
     // MARK: Maintenance
 
     /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.

@@ -122,6 +122,28 @@ extension SQLitePlantStore {
                     WHERE plan_id IS NOT NULL AND completed_at IS NULL;
                 """)
         }
+        migrator.registerMigration("4-hub-masters") { db in
+            try db.execute(sql: """
+                -- The hub's masters meant for this plant, as of hub_master_state.version. Written only by a pull
+                -- from the hub; the plant never changes them (company is '' for shared records).
+                CREATE TABLE hub_masters (
+                    kind TEXT NOT NULL,
+                    company TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    active INTEGER NOT NULL,
+                    data TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (kind, company, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE hub_master_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL,
+                    pulled_at TEXT
+                );
+                INSERT INTO hub_master_state (id, version) VALUES (1, 0);
+                """)
+        }
         return migrator
     }
 }

@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound = "not-found"
         /// The thing is not in a state that allows this (completing a completed request).
         case invalidTransition = "invalid-transition"
+        /// A hub answer that does not follow the version this plant holds.
+        case conflict
     }
 
     public var code: Code

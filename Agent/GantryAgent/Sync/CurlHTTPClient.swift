@@ -40,7 +40,16 @@ final class CurlHTTPClient: @unchecked Sendable {
     /// POSTs `body` and returns the response; throws `TransportError` when no response came, and
     /// `CancellationError` when the calling task was cancelled mid-transfer.
     func post(url: String, headers: [String], body: Data, timeout: Duration) async throws -> Response {
-        let transfer = Transfer()
+        try await perform(url: url, headers: headers, body: body, timeout: timeout, maximumBody: Transfer.maximumSyncAnswer)
+    }
+
+    /// GETs `url`, accepting a body of at most `maximumBody` bytes.
+    func get(url: String, headers: [String], timeout: Duration, maximumBody: Int) async throws -> Response {
+        try await perform(url: url, headers: headers, body: nil, timeout: timeout, maximumBody: maximumBody)
+    }
+
+    private func perform(url: String, headers: [String], body: Data?, timeout: Duration, maximumBody: Int) async throws -> Response {
+        let transfer = Transfer(maximumBody: maximumBody)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
@@ -54,7 +63,7 @@ final class CurlHTTPClient: @unchecked Sendable {
         }
     }
 
-    private func perform(url: String, headers: [String], body: Data, timeout: Duration, transfer: Transfer) throws -> Response {
+    private func perform(url: String, headers: [String], body: Data?, timeout: Duration, transfer: Transfer) throws -> Response {
         if transfer.cancelled.load(ordering: .relaxed) { throw CancellationError() }
         curl_easy_reset(handle)
         var list: UnsafeMutablePointer<curl_slist>?
@@ -62,13 +71,17 @@ final class CurlHTTPClient: @unchecked Sendable {
         defer { curl_slist_free_all(list) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        let code: CURLcode = body.withUnsafeBytes { bytes in
+        let code: CURLcode = (body ?? Data()).withUnsafeBytes { bytes in
             errorBuffer.withUnsafeMutableBufferPointer { errors in
                 let context = Unmanaged.passUnretained(transfer).toOpaque()
                 gantry_curl_setopt_string(handle, CURLOPT_URL, url)
-                gantry_curl_setopt_long(handle, CURLOPT_POST, 1)
-                gantry_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
-                gantry_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                if body != nil {
+                    gantry_curl_setopt_long(handle, CURLOPT_POST, 1)
+                    gantry_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, bytes.count)
+                    gantry_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                } else {
+                    gantry_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+                }
                 gantry_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
                 // Without NOSIGNAL libcurl may use SIGALRM for DNS timeouts, which is unsafe with threads.
                 gantry_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
@@ -81,7 +94,7 @@ final class CurlHTTPClient: @unchecked Sendable {
                     let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
                     let length = size * count
                     // Returning less than `length` makes libcurl abort with CURLE_WRITE_ERROR: a runaway body is refused.
-                    guard transfer.body.count + length <= Transfer.maximumBody else { return 0 }
+                    guard transfer.body.count + length <= transfer.maximumBody else { return 0 }
                     if let data, length > 0 { transfer.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
                     return length
                 }
@@ -112,8 +125,13 @@ final class CurlHTTPClient: @unchecked Sendable {
 /// `@unchecked Sendable`: `body` is written only by the write callback on the curl queue and read after
 /// `curl_easy_perform` returns on that queue; `cancelled` is atomic.
 private final class Transfer: @unchecked Sendable {
-    /// Hub answers are small JSON documents; anything larger is not the protocol.
-    static let maximumBody = 1 << 20
+    /// Answers to sync batches are small JSON documents; anything larger is not the protocol.
+    static let maximumSyncAnswer = 1 << 20
+    let maximumBody: Int
     var body = Data()
     let cancelled = Atomic<Bool>(false)
+
+    init(maximumBody: Int) {
+        self.maximumBody = maximumBody
+    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What the sync service last learnt about the hub, for `/v1/status`.
 public struct HubLinkStatus: Sendable, Equatable, Codable {
@@ -16,12 +15,4 @@ public struct HubLinkStatus: Sendable, Equatable, Codable {
 }
 
 /// The sync service writes here; the HTTP API reads.
-final class SyncStatusBoard: Sendable {
-    private let state = Mutex(HubLinkStatus())
-
-    var current: HubLinkStatus { state.withLock { $0 } }
-
-    func update(_ change: (inout HubLinkStatus) -> Void) {
-        state.withLock { change(&$0) }
-    }
-}
+typealias SyncStatusBoard = StatusBoard<HubLinkStatus>

@@ -8,6 +8,7 @@ public enum SecretToken {
     public enum Kind: String, Sendable {
         case plant = "gpt"
         case admin = "gat"
+        case user = "gut"
     }
 
     /// A new token of `kind`.
@@ -22,6 +23,11 @@ public enum SecretToken {
 
     /// The stored form of `token`: lower-case hex SHA-256.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(token)
     }
+}
+
+/// Lower-case hex SHA-256 of a text's UTF-8: token hashes and the links of the audit chain.
+@Sendable public func sha256Hex(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
 }

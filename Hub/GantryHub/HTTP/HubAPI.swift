@@ -13,26 +13,45 @@ struct HubAPI: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: HubProblemMiddleware(logger: logger))
-        router.get("/healthz") { _, _ in try await health() }
-        router.post("/v1/sync/batches") { request, _ in
-            let plant = try await authenticatePlant(request)
+        for endpoint in HubEndpoint.allCases {
+            router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+                let caller = try await admit(request, context: context, to: endpoint)
+                return try await handle(endpoint, request, context: context, caller: caller)
+            }
+        }
+        return router
+    }
+
+    private func handle(
+        _ endpoint: HubEndpoint, _ request: Request, context: BasicRequestContext, caller: Caller
+    ) async throws -> Response {
+        let query = request.uri.queryParameters
+        switch (endpoint, caller) {
+        case (.health, _):
+            return try await health()
+        case (.syncBatches, .plant(let plant)):
             var request = request
             let batch = try await decodeBatch(&request)
             return try await sync(batch, from: plant)
+        case (.plantMasters, .plant(let plant)):
+            return try await plantMasters(plant, requested: try parameter("plant", context), query: query)
+        case (.syncReport, .principal(let principal)):
+            let plants = try await store.syncReport(now: Date()).filter { principal.companies.covers(companyOf(plant: $0.plant)) }
+            return try jsonResponse(SyncReportBody(plants: plants))
+        case (.machineTimeReport, .principal(let principal)):
+            return try await machineTime(query, scope: principal.companies)
+        case (.eventFeed, .principal(let principal)):
+            return try await eventFeed(query, scope: principal.companies)
+        case (.principalList, .principal), (.principalAdd, .principal), (.principalRevoke, .principal),
+             (.principalRotate, .principal), (.plantEnrol, .principal):
+            return try await access(endpoint, request, context: context, actor: caller.actor!)
+        case (.auditTrail, .principal), (.auditVerify, .principal):
+            return try await audit(endpoint, query: query, actor: caller.actor!)
+        case (_, .principal):
+            return try await masters(endpoint, request, context: context, actor: caller.actor!)
+        default:
+            throw ProblemDetails.forbidden("this route is not for this kind of caller")
         }
-        router.get("/v1/reports/sync") { request, _ in
-            try await authenticateAdmin(request)
-            return try jsonResponse(SyncReportBody(plants: try await store.syncReport(now: Date())))
-        }
-        router.get("/v1/reports/machine-time") { request, _ in
-            try await authenticateAdmin(request)
-            return try await machineTime(request.uri.queryParameters)
-        }
-        router.get("/v1/events") { request, _ in
-            try await authenticateAdmin(request)
-            return try await eventFeed(request.uri.queryParameters)
-        }
-        return router
     }
 
     // MARK: Routes
@@ -67,10 +86,11 @@ struct HubAPI: Sendable {
         }
     }
 
-    func eventFeed(_ query: Parameters) async throws -> Response {
+    func eventFeed(_ query: Parameters, scope: CompanyScope) async throws -> Response {
         guard let plant = query["plant"].map(String.init), !plant.isEmpty else {
             throw invalidQuery("plant", "the plant query parameter is required")
         }
+        try requireScope(scope, plant: plant)
         let after = try query["after"].map { text -> Int64 in
             guard let value = Int64(text), value >= 0 else { throw invalidQuery("after", "after must be a sequence ≥ 0") }
             return value
@@ -85,14 +105,17 @@ struct HubAPI: Sendable {
         return try jsonResponse(EventFeedBody(plant: plant, events: events, next: events.last?.sequence ?? after))
     }
 
-    func machineTime(_ query: Parameters) async throws -> Response {
+    func machineTime(_ query: Parameters, scope: CompanyScope) async throws -> Response {
         let window: ReportWindow
         do {
             window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
         } catch let error as ReportWindow.Invalid {
             throw invalidQuery(error.field, error.detail)
         }
-        let machines = try await store.machineTime(plantID: query["plant"].map(String.init), from: window.from, to: window.to)
+        let plant = query["plant"].map(String.init)
+        if let plant { try requireScope(scope, plant: plant) }
+        let machines = try await store.machineTime(plantID: plant, from: window.from, to: window.to)
+            .filter { scope.covers(companyOf(plant: $0.plant)) }
         return try jsonResponse(MachineTimeReportBody(from: window.from, to: window.to, machines: machines))
     }
 
@@ -120,22 +143,51 @@ struct HubAPI: Sendable {
         return String(parts[1])
     }
 
-    func authenticatePlant(_ request: Request) async throws -> PlantRecord {
+    /// Authenticates the caller and checks the route's access rule before anything of the request is read.
+    func admit(_ request: Request, context: BasicRequestContext, to endpoint: HubEndpoint) async throws -> Caller {
+        if endpoint.access == .open { return .anonymous }
         let hash = SecretToken.hash(try bearerToken(request))
-        if let plant = try await store.plant(tokenHash: hash) { return plant }
-        if try await store.adminTokenName(tokenHash: hash) != nil {
-            throw ProblemDetails.forbidden("an administrator token cannot send a plant's events")
+        let caller: Caller
+        if let plant = try await store.plant(tokenHash: hash) {
+            caller = .plant(plant)
+        } else if let principal = try await store.principal(tokenHash: hash) {
+            if let revoked = principal.revokedAt {
+                throw ProblemDetails.unauthorized("the token of \(principal.name) was revoked at \(Timestamp.format(revoked))")
+            }
+            if let expires = principal.expiresAt, expires <= Date() {
+                throw ProblemDetails.unauthorized("the token of \(principal.name) expired at \(Timestamp.format(expires))")
+            }
+            caller = .principal(principal)
+        } else {
+            throw ProblemDetails.unauthorized("unknown, replaced or revoked token")
         }
-        throw ProblemDetails.unauthorized("unknown or replaced plant token")
-    }
-
-    func authenticateAdmin(_ request: Request) async throws {
-        let hash = SecretToken.hash(try bearerToken(request))
-        if try await store.adminTokenName(tokenHash: hash) != nil { return }
-        if try await store.plant(tokenHash: hash) != nil {
-            throw ProblemDetails.forbidden("a plant token cannot read hub reports")
+        switch (endpoint.access, caller) {
+        case (.plant, .plant):
+            return caller
+        case (.plant, _):
+            throw ProblemDetails.forbidden("only a plant's own token may use \(endpoint.path)")
+        case (_, .plant):
+            throw ProblemDetails.forbidden("a plant token may only send its events and read its masters")
+        case (.principal(let permission), .principal(let principal)):
+            guard principal.role.allows(permission) else {
+                throw ProblemDetails.forbidden("the role \(principal.role.rawValue) lacks the permission \(permission.rawValue)")
+            }
+            return caller
+        case (.masterWriter, .principal(let principal)):
+            let needed: [Permission]
+            if let kindName = context.parameters.get("kind") {
+                needed = [try masterKind(kindName, csv: endpoint == .masterImport).writePermission]
+            } else {
+                needed = [.writeCatalogue, .writeOrganisation, .writeFinance, .writePolicies]
+            }
+            guard needed.contains(where: principal.role.allows) else {
+                throw ProblemDetails.forbidden(
+                    "the role \(principal.role.rawValue) lacks the permission \(needed.map(\.rawValue).joined(separator: " or "))")
+            }
+            return caller
+        default:
+            throw ProblemDetails.forbidden("not allowed")
         }
-        throw ProblemDetails.unauthorized("unknown or revoked administrator token")
     }
 
     // MARK: Bodies
@@ -156,11 +208,22 @@ struct HubAPI: Sendable {
         }
     }
 
+    func requireScope(_ scope: CompanyScope, plant: String) throws {
+        guard scope.covers(companyOf(plant: plant)) else {
+            throw ProblemDetails.forbidden("plant \(plant) belongs to a company outside this principal's companies")
+        }
+    }
+
+    func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
+        guard let value = context.parameters.get(name) else { throw HTTPError(.notFound) }
+        return value
+    }
+
     private func problem(_ error: SyncBatchError, status: Int) -> ProblemDetails {
         ProblemDetails(code: error.code.rawValue, title: "Batch refused", status: status, detail: error.detail)
     }
 
-    private func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {
+    func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {
         ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400, detail: detail, field: field)
     }
 }
@@ -174,4 +237,9 @@ struct EventFeedBody: Codable, Sendable {
     var events: [EventEnvelope]
     /// Pass as `after` to read on.
     var next: Int64
+}
+
+/// The company part of a plant id `COMPANY-PLANT`.
+func companyOf(plant: String) -> String {
+    String(plant.prefix { $0 != "-" })
 }

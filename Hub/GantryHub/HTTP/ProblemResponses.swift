@@ -44,6 +44,26 @@ struct HubProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 code: "store-unavailable", title: "Store unavailable", status: 503,
                 detail: "the hub's database is unavailable; retry later (nothing of this request was acknowledged)"
             ).response(headers: [.retryAfter: "5"])
+        } catch let refused as MastersRefused {
+            let items = refused.problems.map { ProblemDetails.Item(line: $0.line, field: $0.column, detail: $0.detail) }
+                + refused.invalid.flatMap { invalid in
+                    invalid.problems.map { ProblemDetails.Item(subject: invalid.identity.description, field: $0.field, detail: $0.detail) }
+                }
+            return try ProblemDetails(
+                code: "invalid-masters", title: "Masters refused", status: 422,
+                detail: "\(items.count) problem(s); nothing was changed", errors: items
+            ).response()
+        } catch let malformed as MasterChangeSet.Malformed {
+            return try ProblemDetails(
+                code: "invalid-request", title: "Invalid request", status: 422, detail: malformed.detail, field: malformed.field
+            ).response()
+        } catch let denied as AccessDenied {
+            return try ProblemDetails.forbidden(denied.reason).response()
+        } catch let error as IdentifierError {
+            return try ProblemDetails(code: "invalid-request", title: "Invalid request", status: 422, detail: error.reason).response()
+        } catch let error as HubStoreError where [.duplicate, .notFound, .versionConflict].contains(error.code) {
+            let status = error.code == .notFound ? 404 : 409
+            return try ProblemDetails(code: error.code.rawValue, title: "Refused", status: status, detail: error.message).response()
         } catch let error as HTTPError {
             let status = Int(error.status.code)
             return try ProblemDetails(

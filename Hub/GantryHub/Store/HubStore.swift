@@ -4,9 +4,9 @@ import GantryCore
 /// The hub's durable state. Every method is one transaction; all SQL stays behind this protocol.
 public protocol HubStore: Sendable {
     /// Enrols a plant with the hash of its token; fails if the company already has that plant code.
-    func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String) async throws -> PlantRecord
+    func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String, audit: AuditDraft) async throws -> PlantRecord
     /// Replaces a plant's token hash; the old token stops working at once.
-    func replacePlantToken(plantID: String, tokenHash: String) async throws
+    func replacePlantToken(plantID: String, tokenHash: String, audit: AuditDraft) async throws
     /// Every enrolled plant.
     func plants() async throws -> [PlantRecord]
     /// The plant a token hash belongs to.
@@ -15,14 +15,40 @@ public protocol HubStore: Sendable {
     /// Applies a plant's batch exactly once (see `SyncBatch.plan`).
     func applyBatch(_ batch: SyncBatch, receivedAt: Date) async throws -> BatchOutcome
 
-    /// Adds an administrator token under a unique name.
-    func addAdminToken(name: String, tokenHash: String) async throws
-    /// Revokes a named administrator token; false when no active token has that name.
-    func revokeAdminToken(name: String) async throws -> Bool
-    /// The active administrator token a hash belongs to, by name.
-    func adminTokenName(tokenHash: String) async throws -> String?
-    /// Every administrator token, active or revoked.
-    func adminTokens() async throws -> [AdminTokenRecord]
+    // MARK: Principals (see PrincipalRecord)
+
+    /// Adds a principal with the hash of its token; fails if the name is taken.
+    func addPrincipal(_ principal: PrincipalRecord, tokenHash: String, audit: AuditDraft) async throws
+    /// The principal a token hash belongs to, revoked and expired ones included (the caller decides).
+    func principal(tokenHash: String) async throws -> PrincipalRecord?
+    /// Every principal, by name.
+    func principals() async throws -> [PrincipalRecord]
+    /// Revokes a principal's token; false when no active principal has that name.
+    func revokePrincipal(name: String, at: Date, audit: AuditDraft) async throws -> Bool
+    /// Gives an active principal a new token (the old one stops working) and a new expiry.
+    func replacePrincipalToken(name: String, tokenHash: String, expiresAt: Date?, audit: AuditDraft) async throws
+
+    // MARK: Masters (see docs/masters.md)
+
+    /// Which of `identities` exist (active or not). Records are never deleted, so what exists stays.
+    func existingMasters(_ identities: Set<MasterIdentity>) async throws -> Set<MasterIdentity>
+    /// Writes the records that differ from what the hub holds as one new master version, each with its audit
+    /// entry; records equal to the stored ones are left alone, and nothing changes when none differs.
+    /// Fails with `MasterVersionConflict` if a record's `expectedVersion` no longer holds.
+    func commitMasters(_ drafts: [MasterDraft], actor: String, summary: String, at: Date) async throws -> MasterCommit
+    /// Current records of `kind` (or every kind) visible to `scope`, optionally one company's or one key.
+    func masters(kind: MasterKind?, key: String?, company: String??, scope: CompanyScope) async throws -> [MasterRecord]
+    /// Master versions after `version`, oldest first.
+    func masterVersions(after version: Int64, limit: Int) async throws -> [MasterVersion]
+    /// Revisions in versions `(after, through]` of shared records and `company`'s, oldest first.
+    func masterRevisions(company: String, after: Int64, through: Int64) async throws -> [MasterRecord]
+    /// The revision of a record in force at `version` (the latest at or before it).
+    func masterRevision(_ identity: MasterIdentity, atOrBefore version: Int64) async throws -> MasterRecord?
+
+    // MARK: Audit
+
+    /// Audit entries after `sequence`, oldest first; only those of `scope`'s companies and hub-wide ones.
+    func auditEntries(after sequence: Int64, limit: Int, scope: CompanyScope) async throws -> [AuditEntry]
 
     /// Per plant: what arrived, where its log stands, when it was last heard from.
     func syncReport(now: Date) async throws -> [PlantSyncReport]
@@ -61,13 +87,6 @@ public struct PlantRecord: Sendable, Equatable, Codable {
     }
 }
 
-/// An administrator token's public facts.
-public struct AdminTokenRecord: Sendable, Equatable, Codable {
-    public var name: String
-    public var createdAt: Date
-    public var revokedAt: Date?
-}
-
 /// One plant's line in `GET /v1/reports/sync`.
 public struct PlantSyncReport: Sendable, Equatable, Codable {
     public var plant: String
@@ -104,6 +123,8 @@ public struct HubStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case credentials
         /// The database went away or did not answer in time; the request may be retried.
         case unavailable
+        /// A record changed since the version the writer based its change on.
+        case versionConflict = "version-conflict"
     }
 
     public var code: Code
@@ -115,4 +136,22 @@ public struct HubStoreError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public var description: String { message }
+}
+
+/// What a commit of master drafts changes, decided the same way by every backend: drafts equal to the stored
+/// record are left out, and a draft whose `expectedVersion` no longer holds refuses the whole commit.
+enum MasterChangePlan {
+    static func changed(_ drafts: [MasterDraft], stored: [MasterRecord?]) throws -> [(draft: MasterDraft, before: MasterRecord?)] {
+        var changed: [(draft: MasterDraft, before: MasterRecord?)] = []
+        for (draft, before) in zip(drafts, stored) {
+            if let expected = draft.expectedVersion, expected != (before?.version ?? 0) {
+                throw HubStoreError(
+                    .versionConflict,
+                    "\(draft.identity) is at version \(before?.version ?? 0), not \(expected): read it again and reapply the change")
+            }
+            if let before, before.active == draft.active, before.plants == draft.plants, before.data == draft.data { continue }
+            changed.append((draft, before))
+        }
+        return changed
+    }
 }

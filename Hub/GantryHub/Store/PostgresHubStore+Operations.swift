@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresHubStore {
     // MARK: Plants
 
-    public func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String) async throws -> PlantRecord {
+    public func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String, audit: AuditDraft) async throws -> PlantRecord {
         let now = Date()
         do {
             return try await transaction { [logger] connection in
@@ -16,6 +16,7 @@ extension PostgresHubStore {
                     INSERT INTO plants (plant_id, company, code, time_zone, token_hash, enrolled_at)
                     VALUES (\(identity.plantID), \(identity.company), \(identity.code), \(timeZone), \(tokenHash), \(now))
                     """, logger: logger)
+                try await Self.appendAudit(audit, at: now, in: connection, logger: logger)
                 return PlantRecord(
                     plantID: identity.plantID, company: identity.company, code: identity.code, timeZone: timeZone,
                     enrolledAt: now)
@@ -25,14 +26,13 @@ extension PostgresHubStore {
         }
     }
 
-    public func replacePlantToken(plantID: String, tokenHash: String) async throws {
-        let updated = try await run { [logger] client in
-            try await client.withConnection { connection in
-                try await Self.count(connection.query(
-                    "UPDATE plants SET token_hash = \(tokenHash) WHERE plant_id = \(plantID) RETURNING 1", logger: logger))
-            }
+    public func replacePlantToken(plantID: String, tokenHash: String, audit: AuditDraft) async throws {
+        try await transaction { [logger] connection in
+            let updated = try await Self.count(connection.query(
+                "UPDATE plants SET token_hash = \(tokenHash) WHERE plant_id = \(plantID) RETURNING 1", logger: logger))
+            if updated == 0 { throw HubStoreError(.notFound, "no plant \(plantID)") }
+            try await Self.appendAudit(audit, at: Date(), in: connection, logger: logger)
         }
-        if updated == 0 { throw HubStoreError(.notFound, "no plant \(plantID)") }
     }
 
     public func plants() async throws -> [PlantRecord] {
@@ -174,55 +174,6 @@ extension PostgresHubStore {
                 INSERT INTO machine_signal_gaps (plant_id, at, cause)
                 SELECT \(plant), * FROM unnest(\(gaps.map(\.at)), \(gaps.map(\.cause)))
                 """, logger: logger)
-        }
-    }
-
-    // MARK: Administrator tokens
-
-    public func addAdminToken(name: String, tokenHash: String) async throws {
-        let now = Date()
-        do {
-            _ = try await run { [logger] client in
-                try await client.query(
-                    "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (\(name), \(tokenHash), \(now))",
-                    logger: logger)
-                return true
-            }
-        } catch where Self.isUniqueViolation(error) {
-            throw HubStoreError(.duplicate, "a token named \(name) exists already")
-        }
-    }
-
-    public func revokeAdminToken(name: String) async throws -> Bool {
-        let now = Date()
-        return try await run { [logger] client in
-            try await Self.count(client.query("""
-                UPDATE admin_tokens SET revoked_at = \(now) WHERE name = \(name) AND revoked_at IS NULL RETURNING 1
-                """, logger: logger)) > 0
-        }
-    }
-
-    public func adminTokenName(tokenHash: String) async throws -> String? {
-        try await run { [logger] client in
-            var name: String?
-            for try await found in try await client.query(
-                "SELECT name FROM admin_tokens WHERE token_hash = \(tokenHash) AND revoked_at IS NULL", logger: logger
-            ).decode(String.self) {
-                name = found
-            }
-            return name
-        }
-    }
-
-    public func adminTokens() async throws -> [AdminTokenRecord] {
-        try await run { [logger] client in
-            var tokens: [AdminTokenRecord] = []
-            for try await (name, created, revoked) in try await client.query(
-                "SELECT name, created_at, revoked_at FROM admin_tokens ORDER BY name", logger: logger
-            ).decode((String, Date, Date?).self) {
-                tokens.append(AdminTokenRecord(name: name, createdAt: created, revokedAt: revoked))
-            }
-            return tokens
         }
     }
 

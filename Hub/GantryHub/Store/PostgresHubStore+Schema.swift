@@ -115,6 +115,98 @@ extension PostgresHubStore {
             """,
             "CREATE INDEX machine_signal_gaps_plant_at ON machine_signal_gaps (plant_id, at)",
         ]),
+        ("2-governance", [
+            """
+            CREATE TABLE principals (
+                name text PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('user', 'service')),
+                role text NOT NULL,
+                companies text NOT NULL,
+                token_hash text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz,
+                revoked_at timestamptz
+            )
+            """,
+            """
+            INSERT INTO principals (name, kind, role, companies, token_hash, created_at, revoked_at)
+            SELECT name, 'service', 'administrator', '*', token_hash, created_at, revoked_at FROM admin_tokens
+            """,
+            "DROP TABLE admin_tokens",
+            """
+            CREATE TABLE master_versions (
+                version bigint PRIMARY KEY,
+                committed_at timestamptz NOT NULL,
+                actor text NOT NULL,
+                summary text NOT NULL,
+                records integer NOT NULL
+            )
+            """,
+            // company is '' for records shared by every company; data is kept as the exact canonical text.
+            """
+            CREATE TABLE master_revisions (
+                version bigint NOT NULL REFERENCES master_versions(version),
+                kind text NOT NULL,
+                company text NOT NULL,
+                key text NOT NULL,
+                active boolean NOT NULL,
+                plants text NOT NULL,
+                data text NOT NULL,
+                PRIMARY KEY (kind, company, key, version)
+            )
+            """,
+            "CREATE INDEX master_revisions_by_version ON master_revisions (version, company)",
+            """
+            CREATE TABLE masters (
+                kind text NOT NULL,
+                company text NOT NULL,
+                key text NOT NULL,
+                version bigint NOT NULL,
+                active boolean NOT NULL,
+                plants text NOT NULL,
+                data text NOT NULL,
+                updated_at timestamptz NOT NULL,
+                updated_by text NOT NULL,
+                PRIMARY KEY (kind, company, key)
+            )
+            """,
+            // The audit columns are text, so what was hashed is what is stored, to the character.
+            """
+            CREATE TABLE audit_log (
+                seq bigint PRIMARY KEY,
+                at text NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                subject text NOT NULL,
+                company text,
+                before text,
+                after text,
+                previous_hash text NOT NULL,
+                hash text NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_log_company ON audit_log (company, seq)",
+            """
+            CREATE FUNCTION gantry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
+            """,
+            """
+            CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+            FOR EACH ROW EXECUTE FUNCTION gantry_append_only()
+            """,
+            """
+            CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+            FOR EACH STATEMENT EXECUTE FUNCTION gantry_append_only()
+            """,
+            """
+            CREATE TRIGGER master_revisions_append_only BEFORE UPDATE OR DELETE ON master_revisions
+            FOR EACH ROW EXECUTE FUNCTION gantry_append_only()
+            """,
+            """
+            CREATE TRIGGER master_versions_append_only BEFORE UPDATE OR DELETE ON master_versions
+            FOR EACH ROW EXECUTE FUNCTION gantry_append_only()
+            """,
+        ]),
     ]
 
     /// Brings the schema up to date under an advisory lock, so hubs started together migrate once; refuses a

@@ -89,6 +89,79 @@ extension SQLiteHubStore {
                 CREATE INDEX machine_signal_gaps_plant_at ON machine_signal_gaps (plant_id, at);
                 """)
         }
+        migrator.registerMigration("3-governance") { db in
+            try db.execute(sql: """
+                CREATE TABLE principals (
+                    name TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('user', 'service')),
+                    role TEXT NOT NULL,
+                    companies TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT,
+                    revoked_at TEXT
+                );
+                INSERT INTO principals (name, kind, role, companies, token_hash, created_at, revoked_at)
+                    SELECT name, 'service', 'administrator', '*', token_hash, created_at, revoked_at FROM admin_tokens;
+                DROP TABLE admin_tokens;
+                CREATE TABLE master_versions (
+                    version INTEGER PRIMARY KEY,
+                    committed_at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    records INTEGER NOT NULL
+                );
+                -- company is '' for records shared by every company.
+                CREATE TABLE master_revisions (
+                    version INTEGER NOT NULL REFERENCES master_versions(version),
+                    kind TEXT NOT NULL,
+                    company TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    active INTEGER NOT NULL,
+                    plants TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    PRIMARY KEY (kind, company, key, version)
+                ) WITHOUT ROWID;
+                CREATE INDEX master_revisions_by_version ON master_revisions (version, company);
+                CREATE TABLE masters (
+                    kind TEXT NOT NULL,
+                    company TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    active INTEGER NOT NULL,
+                    plants TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    updated_by TEXT NOT NULL,
+                    PRIMARY KEY (kind, company, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_log (
+                    seq INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    company TEXT,
+                    before TEXT,
+                    after TEXT,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX audit_log_company ON audit_log (company, seq);
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER master_revisions_no_update BEFORE UPDATE ON master_revisions
+                BEGIN SELECT RAISE(ABORT, 'master revisions are immutable'); END;
+                CREATE TRIGGER master_revisions_no_delete BEFORE DELETE ON master_revisions
+                BEGIN SELECT RAISE(ABORT, 'master revisions are immutable'); END;
+                CREATE TRIGGER master_versions_no_update BEFORE UPDATE ON master_versions
+                BEGIN SELECT RAISE(ABORT, 'master versions are immutable'); END;
+                CREATE TRIGGER master_versions_no_delete BEFORE DELETE ON master_versions
+                BEGIN SELECT RAISE(ABORT, 'master versions are immutable'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -29,7 +29,7 @@ public final class SQLiteHubStore: HubStore {
 
     // MARK: Plants
 
-    public func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String) async throws -> PlantRecord {
+    public func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String, audit: AuditDraft) async throws -> PlantRecord {
         let now = Date()
         return try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM plants WHERE plant_id = ?", arguments: [identity.plantID]) == true {
@@ -42,15 +42,17 @@ public final class SQLiteHubStore: HubStore {
                 INSERT INTO plants (plant_id, company, code, time_zone, token_hash, enrolled_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [identity.plantID, identity.company, identity.code, timeZone, tokenHash, Timestamp.format(now)])
+            try Self.appendAudit(audit, at: now, in: db)
             return PlantRecord(
                 plantID: identity.plantID, company: identity.company, code: identity.code, timeZone: timeZone, enrolledAt: now)
         }
     }
 
-    public func replacePlantToken(plantID: String, tokenHash: String) async throws {
+    public func replacePlantToken(plantID: String, tokenHash: String, audit: AuditDraft) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE plants SET token_hash = ? WHERE plant_id = ?", arguments: [tokenHash, plantID])
             if db.changesCount == 0 { throw HubStoreError(.notFound, "no plant \(plantID)") }
+            try Self.appendAudit(audit, at: Date(), in: db)
         }
     }
 
@@ -126,46 +128,6 @@ public final class SQLiteHubStore: HubStore {
         try db.execute(
             sql: "UPDATE plants SET last_seen_at = ?, agent_head = ? WHERE plant_id = ?",
             arguments: [received, batch.agentHead, batch.plant])
-    }
-
-    // MARK: Administrator tokens
-
-    public func addAdminToken(name: String, tokenHash: String) async throws {
-        let now = Timestamp.format(Date())
-        try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM admin_tokens WHERE name = ?", arguments: [name]) == true {
-                throw HubStoreError(.duplicate, "a token named \(name) exists already")
-            }
-            try db.execute(
-                sql: "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (?, ?, ?)",
-                arguments: [name, tokenHash, now])
-        }
-    }
-
-    public func revokeAdminToken(name: String) async throws -> Bool {
-        let now = Timestamp.format(Date())
-        return try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE admin_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [now, name])
-            return db.changesCount > 0
-        }
-    }
-
-    public func adminTokenName(tokenHash: String) async throws -> String? {
-        try await pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT name FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL", arguments: [tokenHash])
-        }
-    }
-
-    public func adminTokens() async throws -> [AdminTokenRecord] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, created_at, revoked_at FROM admin_tokens ORDER BY name").map { row in
-                AdminTokenRecord(
-                    name: row["name"], createdAt: Timestamp.parse(row["created_at"]) ?? .distantPast,
-                    revokedAt: (row["revoked_at"] as String?).flatMap(Timestamp.parse))
-            }
-        }
     }
 
     // MARK: Reports

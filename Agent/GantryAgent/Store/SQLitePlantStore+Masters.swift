@@ -1,0 +1,54 @@
+import Foundation
+import GantryCore
+import GRDB
+
+extension SQLitePlantStore {
+    public func applyMasters(_ changes: MasterChanges, at: Date) async throws {
+        let pulledAt = Timestamp.format(at)
+        try await writer.write { db in
+            let held = try Int64.fetchOne(db, sql: "SELECT version FROM hub_master_state WHERE id = 1") ?? 0
+            guard held == changes.since else {
+                throw StoreError(.conflict, "the hub's answer starts at master version \(changes.since); this plant holds \(held)")
+            }
+            for record in changes.records {
+                try db.cachedStatement(sql: """
+                    INSERT INTO hub_masters (kind, company, key, version, active, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (kind, company, key) DO UPDATE SET version = excluded.version, active = excluded.active,
+                        data = excluded.data, updated_at = excluded.updated_at
+                    """).execute(arguments: [
+                        record.kind.rawValue, record.company ?? "", record.key, record.version, record.active,
+                        record.data.canonicalText, Timestamp.format(record.updatedAt),
+                    ])
+            }
+            for removed in changes.removed {
+                try db.execute(
+                    sql: "DELETE FROM hub_masters WHERE kind = ? AND company = ? AND key = ?",
+                    arguments: [removed.kind.rawValue, removed.company ?? "", removed.key])
+            }
+            try db.execute(
+                sql: "UPDATE hub_master_state SET version = ?, pulled_at = ? WHERE id = 1", arguments: [changes.through, pulledAt])
+        }
+    }
+
+    public func masterState() async throws -> (version: Int64, pulledAt: Date?) {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT version, pulled_at FROM hub_master_state WHERE id = 1")
+            return (row?["version"] ?? 0, (row?["pulled_at"] as String?).flatMap(Timestamp.parse))
+        }
+    }
+
+    public func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM hub_masters WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR key = ?2) ORDER BY kind, company, key
+                """, arguments: [kind?.rawValue, key]).compactMap { row in
+                guard let kind = MasterKind(rawValue: row["kind"]) else { return nil }
+                let company: String = row["company"]
+                return MasterRecord(
+                    kind: kind, company: company.isEmpty ? nil : company, key: row["key"], active: row["active"],
+                    plants: [], data: try JSONValue.parse(row["data"] as String), version: row["version"],
+                    updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast, updatedBy: "hub")
+            }
+        }
+    }
+}

@@ -1,0 +1,443 @@
+import Foundation
+
+/// One thing wrong with a master record: the field and what was expected.
+public struct MasterProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var field: String
+    public var detail: String
+
+    public init(field: String, detail: String) {
+        self.field = field
+        self.detail = detail
+    }
+
+    public var description: String { "\(field): \(detail)" }
+}
+
+/// A record another one names (a supplier's category, an account mapping's accounts). It must exist in the
+/// referring record's company or among shared records.
+public struct MasterReference: Sendable, Hashable {
+    public var kind: MasterKind
+    public var key: String
+    /// The field that names it.
+    public var field: String
+}
+
+/// A draft that passed its checks: normalised codes and data, and the records it names.
+public struct CheckedMaster: Sendable, Equatable {
+    public var draft: MasterDraft
+    public var references: [MasterReference]
+}
+
+extension MasterDraft {
+    /// Checks the record's fields by its kind and normalises codes; returns every problem found.
+    public func checked() -> Result<CheckedMaster, MasterInvalid> {
+        var problems: [MasterProblem] = []
+        var draft = self
+        if let company = draft.company, !company.isEmpty {
+            do { draft.company = try PlantIdentity.validate(company, what: "company code") } catch {
+                problems.append(MasterProblem(field: "company", detail: error.reason))
+            }
+        } else {
+            draft.company = nil
+        }
+        switch kind {
+        case .company:
+            if let code = try? PlantIdentity.validate(key, what: "company code") {
+                draft.key = code
+                if let company = draft.company, company != code {
+                    problems.append(MasterProblem(field: "company", detail: "a company record belongs to itself (\(code))"))
+                }
+                draft.company = code
+            } else {
+                problems.append(MasterProblem(field: "key", detail: "a company code is 1 to 16 letters or digits"))
+            }
+        case .plant:
+            let parts = key.uppercased().split(separator: "-", omittingEmptySubsequences: false)
+            if parts.count == 2, let identity = try? PlantIdentity(company: String(parts[0]), code: String(parts[1])) {
+                draft.key = identity.plantID
+                if let company = draft.company, company != identity.company {
+                    problems.append(MasterProblem(field: "company", detail: "plant \(identity.plantID) belongs to \(identity.company)"))
+                }
+                draft.company = identity.company
+            } else {
+                problems.append(MasterProblem(field: "key", detail: "a plant key is its id COMPANY-PLANT"))
+            }
+        default:
+            if kind.requiresCompany, draft.company == nil {
+                problems.append(MasterProblem(field: "company", detail: "a \(kind.rawValue) belongs to one company"))
+            }
+            if kind != .supplierItem, let problem = MasterFields.codeProblem(key) {
+                problems.append(MasterProblem(field: "key", detail: problem))
+            }
+        }
+        var plants: [String] = []
+        for (index, plant) in draft.plants.enumerated() {
+            let upper = plant.uppercased()
+            let parts = upper.split(separator: "-", omittingEmptySubsequences: false)
+            if parts.count == 2, (try? PlantIdentity(company: String(parts[0]), code: String(parts[1]))) != nil {
+                if let company = draft.company, String(parts[0]) != company {
+                    problems.append(MasterProblem(field: "plants[\(index)]", detail: "\(upper) is not a plant of \(company)"))
+                }
+                if !plants.contains(upper) { plants.append(upper) }
+            } else {
+                problems.append(MasterProblem(field: "plants[\(index)]", detail: "a plant id is COMPANY-PLANT, got \"\(plant)\""))
+            }
+        }
+        draft.plants = plants
+        guard case .object(let members) = data else {
+            problems.append(MasterProblem(field: "data", detail: "expected an object of the \(kind.rawValue)'s fields"))
+            return .failure(MasterInvalid(identity: draft.identity, problems: problems))
+        }
+        let schema = kind.schema
+        for name in members.keys.sorted() where !schema.fields.contains(name) {
+            problems.append(MasterProblem(
+                field: "data.\(name)",
+                detail: "not a field of \(kind.rawValue) (fields: \(schema.fields.sorted().joined(separator: ", ")))"))
+        }
+        var fields = MasterFields(members: members)
+        let references = schema.check(draft.key, &fields)
+        problems += fields.problems
+        if kind == .supplierItem, case .string(let supplier)? = members["supplier"], case .string(let item)? = members["item"] {
+            let expected = "\(supplier):\(item)"
+            if draft.key != expected {
+                problems.append(MasterProblem(field: "key", detail: "a supplier item's key is SUPPLIER:ITEM, here \(expected)"))
+            }
+        }
+        guard problems.isEmpty else { return .failure(MasterInvalid(identity: draft.identity, problems: problems)) }
+        return .success(CheckedMaster(draft: draft, references: references))
+    }
+
+    public var identity: MasterIdentity { MasterIdentity(kind: kind, company: company, key: key) }
+}
+
+/// A master record that failed its checks, with every problem.
+public struct MasterInvalid: Error, Sendable, Equatable, CustomStringConvertible {
+    public var identity: MasterIdentity
+    public var problems: [MasterProblem]
+
+    public init(identity: MasterIdentity, problems: [MasterProblem]) {
+        self.identity = identity
+        self.problems = problems
+    }
+
+    public var description: String {
+        "\(identity): " + problems.map(\.description).joined(separator: "; ")
+    }
+}
+
+/// The fields of each kind and their checks.
+struct MasterSchema: Sendable {
+    var fields: Set<String>
+    /// Checks the fields (recording problems in `fields`) and returns the records they name.
+    var check: @Sendable (_ key: String, _ fields: inout MasterFields) -> [MasterReference]
+}
+
+/// ISO 22400-2 KPIs a definition may name as its formula.
+public enum KPIFormula: String, Sendable, CaseIterable {
+    case availability, effectiveness, qualityRatio = "quality-ratio", oee, scrapRatio = "scrap-ratio"
+    case reworkRatio = "rework-ratio", mtbf, mttr, setupRatio = "setup-ratio", technicalEfficiency = "technical-efficiency"
+}
+
+extension MasterKind {
+    var schema: MasterSchema {
+        switch self {
+        case .company:
+            MasterSchema(fields: ["legalName", "currency", "country"]) { _, f in
+                f.text("legalName")
+                f.currency("currency")
+                f.country("country", required: false)
+                return []
+            }
+        case .plant:
+            MasterSchema(fields: ["name", "timeZone", "address"]) { _, f in
+                f.text("name")
+                if let zone = f.text("timeZone"), TimeZone(identifier: zone) == nil {
+                    f.problem("timeZone", "unknown time zone \"\(zone)\" (an IANA name such as Europe/Berlin)")
+                }
+                f.text("address", required: false, maxLength: 500)
+                return []
+            }
+        case .account:
+            MasterSchema(fields: ["name", "type", "parent"]) { key, f in
+                f.text("name")
+                f.choice("type", among: ["asset", "liability", "equity", "revenue", "expense"])
+                guard let parent = f.code("parent", required: false) else { return [] }
+                if parent == key { f.problem("parent", "an account cannot be its own parent") }
+                return [MasterReference(kind: .account, key: parent, field: "parent")]
+            }
+        case .accountMapping:
+            MasterSchema(fields: ["description", "debit", "credit"]) { _, f in
+                f.text("description", required: false, maxLength: 500)
+                let debit = f.code("debit"), credit = f.code("credit")
+                if let debit, debit == credit { f.problem("credit", "debit and credit must be different accounts") }
+                return [debit.map { MasterReference(kind: .account, key: $0, field: "debit") },
+                        credit.map { MasterReference(kind: .account, key: $0, field: "credit") }].compactMap { $0 }
+            }
+        case .item:
+            MasterSchema(fields: ["description", "uom", "tracking", "category", "gtins", "conversions", "standardCost", "shelfLifeDays"]) { _, f in
+                f.text("description", maxLength: 500)
+                let uom = f.unit("uom")
+                f.choice("tracking", among: ["none", "lot", "serial"])
+                f.text("category", required: false)
+                for (index, gtin) in (f.texts("gtins") ?? []).enumerated() {
+                    if let problem = MasterFields.gtinProblem(gtin) { f.problem("gtins[\(index)]", problem) }
+                }
+                var units: Set<String> = []
+                for (index, conversion) in (f.objects("conversions") ?? []).enumerated() {
+                    var nested = f.nested(conversion, at: "conversions[\(index)]")
+                    if let unit = nested.unit("uom") {
+                        if unit == uom { nested.problem("uom", "the base unit needs no conversion") }
+                        if !units.insert(unit).inserted { nested.problem("uom", "\(unit) is converted twice") }
+                    }
+                    nested.decimal("factor", positive: true)
+                    f.absorb(nested)
+                }
+                f.money("standardCost", required: false)
+                f.integer("shelfLifeDays", required: false, range: 1...36_500)
+                return []
+            }
+        case .supplierCategory:
+            MasterSchema(fields: ["name", "parent"]) { key, f in
+                f.text("name")
+                guard let parent = f.code("parent", required: false) else { return [] }
+                if parent == key { f.problem("parent", "a category cannot be its own parent") }
+                return [MasterReference(kind: .supplierCategory, key: parent, field: "parent")]
+            }
+        case .supplier:
+            MasterSchema(fields: ["name", "status", "categories", "country", "email"]) { _, f in
+                f.text("name")
+                f.choice("status", among: ["approved", "conditional", "pending", "blocked"])
+                f.country("country", required: false)
+                if let email = f.text("email", required: false), !email.contains("@") {
+                    f.problem("email", "not an e-mail address")
+                }
+                return (f.texts("categories") ?? []).enumerated().compactMap { index, category in
+                    if let problem = MasterFields.codeProblem(category) {
+                        f.problem("categories[\(index)]", problem)
+                        return nil
+                    }
+                    return MasterReference(kind: .supplierCategory, key: category, field: "categories[\(index)]")
+                }
+            }
+        case .supplierItem:
+            MasterSchema(fields: ["supplier", "item", "leadTimeDays", "price", "minimumQuantity", "rank"]) { _, f in
+                let supplier = f.code("supplier"), item = f.code("item")
+                f.integer("leadTimeDays", range: 0...3650)
+                f.money("price")
+                f.decimal("minimumQuantity", required: false, positive: true)
+                f.integer("rank", range: 1...99)
+                return [supplier.map { MasterReference(kind: .supplier, key: $0, field: "supplier") },
+                        item.map { MasterReference(kind: .item, key: $0, field: "item") }].compactMap { $0 }
+            }
+        case .kpi:
+            MasterSchema(fields: ["name", "formula", "unit", "target", "higherIsBetter"]) { _, f in
+                f.text("name")
+                f.choice("formula", among: Set(KPIFormula.allCases.map(\.rawValue)))
+                f.text("unit")
+                f.decimal("target", required: false)
+                f.bool("higherIsBetter")
+                return []
+            }
+        case .downtimeReason:
+            MasterSchema(fields: ["class", "failure", "description"]) { _, f in
+                f.choice("class", among: ["availability", "performance", "quality"])
+                f.bool("failure")
+                f.text("description", maxLength: 500)
+                return []
+            }
+        case .approvalPolicy:
+            MasterSchema(fields: ["subject", "category", "currency", "plantLimit", "tiers"]) { _, f in
+                f.choice("subject", among: ["expedite", "exceptional-buy", "purchase-order"])
+                let category = f.code("category", required: false)
+                f.currency("currency")
+                f.decimal("plantLimit", required: false)
+                let tiers = f.objects("tiers") ?? []
+                if tiers.isEmpty { f.problem("tiers", "at least one approval tier") }
+                var previous: Decimal?
+                for (index, tier) in tiers.enumerated() {
+                    var nested = f.nested(tier, at: "tiers[\(index)]")
+                    let limit = nested.decimal("upTo", required: index < tiers.count - 1, positive: true)
+                    if let limit, let previous, limit <= previous {
+                        nested.problem("upTo", "tiers go up: \(limit) is not above \(previous)")
+                    }
+                    previous = limit ?? previous
+                    if let role = nested.text("role"), Role(rawValue: role) == nil || role == Role.plantAgent.rawValue {
+                        nested.problem("role", "not a role that approves (\(Role.allCases.filter { $0 != .plantAgent }.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    f.absorb(nested)
+                }
+                return category.map { [MasterReference(kind: .supplierCategory, key: $0, field: "category")] } ?? []
+            }
+        }
+    }
+}
+
+/// Reads typed fields out of a JSON object and notes what is wrong, field by field.
+struct MasterFields {
+    let members: [String: JSONValue]
+    let path: String
+    private(set) var problems: [MasterProblem] = []
+
+    init(members: [String: JSONValue], path: String = "data") {
+        self.members = members
+        self.path = path
+    }
+
+    mutating func problem(_ field: String, _ detail: String) {
+        problems.append(MasterProblem(field: "\(path).\(field)", detail: detail))
+    }
+
+    func nested(_ members: [String: JSONValue], at field: String) -> MasterFields {
+        MasterFields(members: members, path: "\(path).\(field)")
+    }
+
+    mutating func absorb(_ other: MasterFields) { problems += other.problems }
+
+    private mutating func value(_ field: String, required: Bool) -> JSONValue? {
+        switch members[field] {
+        case nil, .null?:
+            if required { problem(field, "required") }
+            return nil
+        case let value?: return value
+        }
+    }
+
+    @discardableResult
+    mutating func text(_ field: String, required: Bool = true, maxLength: Int = 200) -> String? {
+        guard let value = value(field, required: required) else { return nil }
+        guard case .string(let text) = value else { problem(field, "expected text"); return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { problem(field, "must not be empty"); return nil }
+        if trimmed.count > maxLength { problem(field, "at most \(maxLength) characters"); return nil }
+        return trimmed
+    }
+
+    @discardableResult
+    mutating func code(_ field: String, required: Bool = true) -> String? {
+        guard let text = text(field, required: required) else { return nil }
+        if let detail = Self.codeProblem(text) { problem(field, detail); return nil }
+        return text
+    }
+
+    @discardableResult
+    mutating func choice(_ field: String, among choices: Set<String>) -> String? {
+        guard let text = text(field) else { return nil }
+        guard choices.contains(text) else { problem(field, "one of \(choices.sorted().joined(separator: ", ")), got \"\(text)\""); return nil }
+        return text
+    }
+
+    @discardableResult
+    mutating func bool(_ field: String) -> Bool? {
+        guard let value = value(field, required: true) else { return nil }
+        guard case .bool(let flag) = value else { problem(field, "expected true or false"); return nil }
+        return flag
+    }
+
+    @discardableResult
+    mutating func integer(_ field: String, required: Bool = true, range: ClosedRange<Int>) -> Int? {
+        guard let value = value(field, required: required) else { return nil }
+        guard case .number(let number) = value, number == number.rounded(), let integer = Int(exactly: number) else {
+            problem(field, "expected a whole number"); return nil
+        }
+        guard range.contains(integer) else { problem(field, "must be from \(range.lowerBound) to \(range.upperBound)"); return nil }
+        return integer
+    }
+
+    /// Decimals travel as text ("12.50") so no digit is lost to binary floating point.
+    @discardableResult
+    mutating func decimal(_ field: String, required: Bool = true, positive: Bool = false) -> Decimal? {
+        guard let value = value(field, required: required) else { return nil }
+        guard case .string(let text) = value, let decimal = DecimalText.parse(text) else {
+            problem(field, "expected a decimal number as text, e.g. \"12.50\""); return nil
+        }
+        if positive && decimal <= 0 { problem(field, "must be more than 0"); return nil }
+        return decimal
+    }
+
+    mutating func money(_ field: String, required: Bool = true) {
+        guard let value = value(field, required: required) else { return }
+        guard case .object(let members) = value else { problem(field, "expected {\"amount\": \"…\", \"currency\": \"…\"}"); return }
+        var nested = nested(members, at: field)
+        nested.decimal("amount")
+        nested.currency("currency")
+        for name in members.keys.sorted() where name != "amount" && name != "currency" {
+            nested.problem(name, "not a field of an amount (amount, currency)")
+        }
+        absorb(nested)
+    }
+
+    mutating func currency(_ field: String) {
+        guard let text = text(field) else { return }
+        if text.count != 3 || !text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) {
+            problem(field, "an ISO 4217 code of three capital letters, e.g. EUR")
+        }
+    }
+
+    mutating func country(_ field: String, required: Bool) {
+        guard let text = text(field, required: required) else { return }
+        if text.count != 2 || !text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) {
+            problem(field, "an ISO 3166 code of two capital letters, e.g. DE")
+        }
+    }
+
+    @discardableResult
+    mutating func unit(_ field: String) -> String? {
+        guard let text = text(field) else { return nil }
+        guard (1...8).contains(text.count), text.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) }) else {
+            problem(field, "a unit code is 1 to 8 letters or digits (e.g. EA, KGM)"); return nil
+        }
+        return text
+    }
+
+    mutating func texts(_ field: String) -> [String]? {
+        guard let value = value(field, required: false) else { return nil }
+        guard case .array(let values) = value else { problem(field, "expected a list of text"); return nil }
+        var texts: [String] = []
+        for (index, value) in values.enumerated() {
+            guard case .string(let text) = value, !text.isEmpty else { problem("\(field)[\(index)]", "expected text"); continue }
+            if texts.contains(text) { problem("\(field)[\(index)]", "\(text) is listed twice"); continue }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    mutating func objects(_ field: String) -> [[String: JSONValue]]? {
+        guard let value = value(field, required: false) else { return nil }
+        guard case .array(let values) = value else { problem(field, "expected a list"); return nil }
+        return values.enumerated().compactMap { index, value in
+            guard case .object(let members) = value else { problem("\(field)[\(index)]", "expected an object"); return nil }
+            return members
+        }
+    }
+
+    /// Keys and codes: 1 to 64 letters, digits, '-', '_' or '.'.
+    static func codeProblem(_ text: String) -> String? {
+        guard (1...64).contains(text.count),
+              text.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) })
+        else { return "a code is 1 to 64 letters, digits, '-', '_' or '.', got \"\(text)\"" }
+        return nil
+    }
+
+    static func gtinProblem(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard [8, 12, 13, 14].contains(bytes.count), bytes.allSatisfy(\.isDigit) else {
+            return "a GTIN is 8, 12, 13 or 14 digits, got \"\(text)\""
+        }
+        return GS1Linters.checkDigit(bytes).map { "GTIN \(text): \($0)" }
+    }
+}
+
+/// Strict decimal text: optional minus, digits, optional point and digits. No exponents, no grouping.
+public enum DecimalText {
+    public static func parse(_ text: String) -> Decimal? {
+        var digits = 0, points = 0
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            if ("0"..."9").contains(scalar) { digits += 1 }
+            else if scalar == "." && digits > 0 { points += 1 }
+            else if scalar == "-" && index == 0 { continue }
+            else { return nil }
+        }
+        guard digits > 0, points <= 1, !text.hasSuffix("."), digits <= 30 else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+}

@@ -1,0 +1,85 @@
+import GantryCore
+import Hummingbird
+
+/// Every route of the hub's API and what its caller must be. The router is built from this table, and the
+/// access tests walk it, so a route cannot be added without saying who may use it.
+public enum HubEndpoint: String, Sendable, CaseIterable {
+    case health
+    case syncBatches, plantMasters
+    case syncReport, machineTimeReport, eventFeed
+    case masterList, masterVersions, masterRead, masterWrite, masterChangeSet, masterImport, masterExport
+    case auditTrail, auditVerify
+    case principalList, principalAdd, principalRevoke, principalRotate, plantEnrol
+
+    /// What a route asks of its caller.
+    public enum Access: Sendable, Equatable {
+        /// Anyone (health checks).
+        case open
+        /// A plant's own token.
+        case plant(Permission)
+        /// A principal whose role has the permission.
+        case principal(Permission)
+        /// A principal whose role may change the masters named in the request (by the path's kind, or per
+        /// record for change sets).
+        case masterWriter
+    }
+
+    public var method: HTTPRequest.Method {
+        switch self {
+        case .syncBatches, .masterChangeSet, .masterImport, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol: .post
+        case .masterWrite: .put
+        default: .get
+        }
+    }
+
+    /// The path pattern (`:name` is a parameter).
+    public var path: String {
+        switch self {
+        case .health: "/healthz"
+        case .syncBatches: "/v1/sync/batches"
+        case .plantMasters: "/v1/plants/:plant/masters"
+        case .syncReport: "/v1/reports/sync"
+        case .machineTimeReport: "/v1/reports/machine-time"
+        case .eventFeed: "/v1/events"
+        case .masterList: "/v1/masters"
+        case .masterVersions: "/v1/master-versions"
+        case .masterRead, .masterWrite: "/v1/masters/:kind/:key"
+        case .masterChangeSet: "/v1/masters"
+        case .masterImport: "/v1/imports/:kind"
+        case .masterExport: "/v1/exports/:kind"
+        case .auditTrail: "/v1/audit"
+        case .auditVerify: "/v1/audit/verify"
+        case .principalList, .principalAdd: "/v1/principals"
+        case .principalRevoke: "/v1/principals/:name/revoke"
+        case .principalRotate: "/v1/principals/:name/rotate"
+        case .plantEnrol: "/v1/plants"
+        }
+    }
+
+    public var access: Access {
+        switch self {
+        case .health: .open
+        case .syncBatches: .plant(.syncEvents)
+        case .plantMasters: .plant(.pullMasters)
+        case .syncReport, .machineTimeReport: .principal(.readOperations)
+        case .eventFeed: .principal(.readEvents)
+        case .masterList, .masterRead, .masterExport: .principal(.readMasters)
+        case .masterVersions: .principal(.readMasterHistory)
+        case .masterWrite, .masterChangeSet, .masterImport: .masterWriter
+        case .auditTrail, .auditVerify: .principal(.readAudit)
+        case .principalList, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol: .principal(.manageAccess)
+        }
+    }
+}
+
+/// Who sent a request.
+enum Caller: Sendable {
+    case anonymous
+    case plant(PlantRecord)
+    case principal(PrincipalRecord)
+
+    var actor: Actor? {
+        if case .principal(let principal) = self { return Actor(principal) }
+        return nil
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GantryCore
+
+/// Who is acting: a principal of the API, or the operator at the command line (who has the database and
+/// therefore every right).
+public struct Actor: Sendable, Equatable {
+    /// As the audit trail names it.
+    public var name: String
+    public var role: Role
+    public var companies: CompanyScope
+
+    public init(name: String, role: Role, companies: CompanyScope) {
+        self.name = name
+        self.role = role
+        self.companies = companies
+    }
+
+    public init(_ principal: PrincipalRecord) {
+        self.init(name: principal.actor, role: principal.role, companies: principal.companies)
+    }
+
+    /// The operator running `gantry-hub` on the hub's machine.
+    public static func local() -> Actor {
+        let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        return Actor(name: "local:\(user)", role: .administrator, companies: .all)
+    }
+}
+
+/// A change of masters that was refused, with every problem by record (and by CSV line for imports).
+public struct MastersRefused: Error, Sendable, Equatable, CustomStringConvertible {
+    public var problems: [MasterCSV.RowProblem]
+    /// For changes not from a file: the problems by record.
+    public var invalid: [MasterInvalid]
+
+    public var description: String {
+        (problems.map(\.description) + invalid.map(\.description)).joined(separator: "\n")
+    }
+}
+
+/// The masters' rules that hold whatever the way in (HTTP, CSV, command line): fields checked by kind,
+/// writes only within the actor's role and companies, references resolved, one version per change set.
+public struct MasterService: Sendable {
+    let store: any HubStore
+
+    public init(store: any HubStore) {
+        self.store = store
+    }
+
+    /// Checks, authorises and commits `drafts` as one version.
+    public func commit(_ drafts: [MasterDraft], by actor: Actor, summary: String) async throws -> MasterCommit {
+        var checked: [CheckedMaster] = []
+        var invalid: [MasterInvalid] = []
+        for draft in drafts {
+            switch draft.checked() {
+            case .success(let master): checked.append(master)
+            case .failure(let problem): invalid.append(problem)
+            }
+        }
+        guard invalid.isEmpty else { throw MastersRefused(problems: [], invalid: invalid) }
+        try authorise(checked.map(\.draft), actor)
+        let unresolved = try await unresolvedReferences(checked)
+        guard unresolved.isEmpty else {
+            throw MastersRefused(problems: [], invalid: unresolved.map { MasterInvalid(identity: $0.key, problems: $0.value) }
+                .sorted { $0.identity.description < $1.identity.description })
+        }
+        return try await store.commitMasters(ordered(checked), actor: actor.name, summary: summary, at: Date())
+    }
+
+    /// Imports a CSV file of `kind` as one version: every row is checked first, and any problem refuses all.
+    public func importCSV(_ text: String, kind: MasterKind, by actor: Actor, source: String) async throws -> MasterCommit {
+        let rows: [MasterCSV.ImportedRow]
+        let stored = try await store.masters(kind: kind, key: nil, company: nil, scope: actor.companies)
+        let existing = Dictionary(stored.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        switch MasterCSV.read(text, kind: kind, existing: existing) {
+        case .success(let imported): rows = imported
+        case .failure(let refused): throw MastersRefused(problems: refused.problems, invalid: [])
+        }
+        try authorise(rows.map(\.master.draft), actor)
+        let unresolved = try await unresolvedReferences(rows.map(\.master))
+        if !unresolved.isEmpty {
+            let lines = Dictionary(rows.map { ($0.master.draft.identity, $0.line) }, uniquingKeysWith: { first, _ in first })
+            let problems = unresolved.flatMap { identity, problems in
+                problems.map { problem in
+                    MasterCSV.RowProblem(line: lines[identity] ?? 0, column: problem.field, detail: problem.detail)
+                }
+            }.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
+            throw MastersRefused(problems: problems, invalid: [])
+        }
+        return try await store.commitMasters(
+            ordered(rows.map(\.master)), actor: actor.name, summary: "import of \(rows.count) \(kind.rawValue) rows from \(source)",
+            at: Date())
+    }
+
+    /// The masters a plant is meant to have that changed after `since`, at most about `limit` revisions
+    /// (whole versions only), and those it held that are no longer meant for it.
+    public func changes(for plant: PlantRecord, since: Int64, limit: Int) async throws -> MasterChanges {
+        var through = since, counted = 0, more = false
+        let versions = try await store.masterVersions(after: since, limit: limit + 1)
+        for version in versions {
+            if counted > 0 && counted + version.records > limit { more = true; break }
+            counted += version.records
+            through = version.version
+        }
+        guard through > since else { return MasterChanges(plant: plant.plantID, since: since, through: since, records: [], removed: [], more: false) }
+        var latest: [MasterIdentity: MasterRecord] = [:]
+        for revision in try await store.masterRevisions(company: plant.company, after: since, through: through) {
+            latest[revision.identity] = revision
+        }
+        var records: [MasterRecord] = [], removed: [MasterChanges.Removed] = []
+        for (identity, record) in latest.sorted(by: { ($0.key.kind, $0.key.description) < ($1.key.kind, $1.key.description) }) {
+            if record.isMeant(forPlant: plant.plantID, company: plant.company) {
+                records.append(record)
+            } else if since > 0, let earlier = try await store.masterRevision(identity, atOrBefore: since),
+                      earlier.isMeant(forPlant: plant.plantID, company: plant.company) {
+                removed.append(MasterChanges.Removed(kind: identity.kind, company: identity.company, key: identity.key))
+            }
+        }
+        return MasterChanges(plant: plant.plantID, since: since, through: through, records: records, removed: removed, more: more)
+    }
+
+    // MARK: Rules
+
+    /// The role must allow writing each kind, and the actor's companies must cover each record's company.
+    func authorise(_ drafts: [MasterDraft], _ actor: Actor) throws {
+        for draft in drafts {
+            guard actor.role.allows(draft.kind.writePermission) else {
+                throw AccessDenied("the role \(actor.role.rawValue) may not change \(draft.kind.rawValue) records")
+            }
+            guard actor.companies.mayChange(draft.company) else {
+                throw AccessDenied(draft.company == nil
+                    ? "shared \(draft.kind.rawValue) records are changed only by principals of every company"
+                    : "\(draft.identity) belongs to company \(draft.company!), outside this principal's companies")
+            }
+        }
+    }
+
+    /// References that name no record in the same company, among shared records, or in the same change.
+    private func unresolvedReferences(_ masters: [CheckedMaster]) async throws -> [MasterIdentity: [MasterProblem]] {
+        let incoming = Set(masters.map(\.draft.identity))
+        var wanted: [(owner: MasterIdentity, field: String, candidates: [MasterIdentity])] = []
+        for master in masters {
+            let draft = master.draft
+            if let company = draft.company, draft.kind != .company {
+                wanted.append((draft.identity, "company",
+                               [MasterIdentity(kind: .company, company: company, key: company)]))
+            }
+            for reference in master.references {
+                var candidates = [MasterIdentity(kind: reference.kind, company: nil, key: reference.key)]
+                if let company = draft.company { candidates.append(MasterIdentity(kind: reference.kind, company: company, key: reference.key)) }
+                wanted.append((draft.identity, reference.field, candidates))
+            }
+        }
+        let asked = Set(wanted.flatMap(\.candidates)).subtracting(incoming)
+        let existing = try await store.existingMasters(asked).union(incoming)
+        var unresolved: [MasterIdentity: [MasterProblem]] = [:]
+        for (owner, field, candidates) in wanted where !candidates.contains(where: existing.contains) {
+            let target = candidates.last!
+            let place = target.company.map { "company \($0) or shared" } ?? "shared"
+            unresolved[owner, default: []].append(MasterProblem(
+                field: field == "company" ? "company" : "data.\(field)",
+                detail: "no \(target.kind.rawValue) \(target.key) (\(place)); create it first or in the same change"))
+        }
+        return unresolved
+    }
+
+    /// Companies before their plants and accounts, accounts before mappings, and so on.
+    private func ordered(_ masters: [CheckedMaster]) -> [MasterDraft] {
+        masters.map(\.draft).enumerated().sorted { ($0.element.kind, $0.offset) < ($1.element.kind, $1.offset) }.map(\.element)
+    }
+}
+
+/// A request the caller's role or companies do not allow.
+public struct AccessDenied: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
