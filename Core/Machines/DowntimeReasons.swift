@@ -1,5 +1,6 @@
 /// The downtime reason taxonomy: every code with its loss class and whether it is a failure (which opens
-/// corrective maintenance and counts for MTBF/MTTR). Until the hub governs it, plants load it from a file.
+/// corrective maintenance and counts for MTBF/MTTR). The hub governs it as `downtime-reason` masters; a plant
+/// may also keep a file of its own codes, which the hub's records override.
 public struct DowntimeReasons: Sendable, Equatable {
     /// The ISO 22400 / OEE loss a reason belongs to.
     public enum LossClass: String, Sendable, Codable, CaseIterable {
@@ -52,4 +53,21 @@ public struct DowntimeReasons: Sendable, Equatable {
     }
 
     public subscript(code: String?) -> Reason? { code.flatMap { reasons[$0] } }
+
+    /// These reasons with the hub's `downtime-reason` records laid over them: an active record adds or replaces
+    /// its code, a retired one removes it (a machine still sending it is then flagged as unknown).
+    public func overlaid(with records: [MasterRecord]) -> DowntimeReasons {
+        var merged = self
+        for record in records where record.kind == .downtimeReason {
+            guard record.active, case .object(let data) = record.data, case .string(let name)? = data["class"],
+                  let lossClass = LossClass(rawValue: name), case .bool(let failure)? = data["failure"] else {
+                merged.reasons[record.key] = nil
+                continue
+            }
+            var description = ""
+            if case .string(let text)? = data["description"] { description = text }
+            merged.reasons[record.key] = Reason(code: record.key, lossClass: lossClass, failure: failure, description: description)
+        }
+        return merged
+    }
 }

@@ -65,3 +65,45 @@ import Testing
         }
     }
 }
+
+/// Downtime reasons governed at the hub drive the plant's maintenance and reports once they arrive.
+@Suite struct GovernedReasonsTests {
+    func reason(_ code: String, failure: Bool, active: Bool = true, version: Int64) -> MasterRecord {
+        MasterRecord(
+            kind: .downtimeReason, company: nil, key: code, active: active, plants: [],
+            data: .object(["class": .string("availability"), "failure": .bool(failure), "description": .string(code)]),
+            version: version, updatedAt: Date(), updatedBy: "user:steward")
+    }
+
+    @Test func hubRecordsOverrideAndRetireTheFilesCodes() {
+        let file = DowntimeReasons([
+            .init(code: "JAM", lossClass: .performance, failure: false, description: "Jam"),
+            .init(code: "OLD", lossClass: .availability, failure: true, description: "Old"),
+        ])
+        let merged = file.overlaid(with: [reason("JAM", failure: true, version: 1), reason("OLD", failure: true, active: false, version: 1),
+                                          reason("MOTOR", failure: true, version: 1)])
+        #expect(merged["JAM"]?.failure == true && merged["JAM"]?.lossClass == .availability)
+        #expect(merged["OLD"] == nil && merged["MOTOR"]?.failure == true)
+    }
+
+    @Test func aFailureReasonFromTheHubOpensCorrectiveMaintenance() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            let watch = MaintenanceWatch(
+                store: store, policy: MaintenancePolicy(downThreshold: 3600, reasons: DowntimeReasons()), interval: .seconds(1),
+                logger: .init(label: "test"))
+            let now = Date()
+            _ = try store.recordMachineSignalNow(
+                .state(MachineStateChanged(line: "L1", machine: "PRESS", state: .down, reason: "MOTOR", at: now)),
+                topic: "gantry/ACME-BER/L1/PRESS/state", payload: [], receivedAt: now)
+            try await watch.check(now: now.addingTimeInterval(1))
+            #expect(try await store.maintenanceRequests(status: "open").isEmpty, "MOTOR is unknown to the plant so far")
+            try await store.applyMasters(
+                MasterChanges(plant: "ACME-BER", since: 0, through: 1, records: [reason("MOTOR", failure: true, version: 1)],
+                              removed: [], more: false), at: Date())
+            try await watch.check(now: now.addingTimeInterval(2))
+            let open = try await store.maintenanceRequests(status: "open")
+            #expect(open.count == 1 && open.first?.trigger == .failureReason)
+        }
+    }
+}

@@ -27,13 +27,15 @@ struct AgentAPI: Sendable {
             let (window, history) = try await machineHistory(request)
             return try jsonResponse(DowntimeBody(
                 from: window.from, to: window.to,
-                intervals: history.downtime(from: window.from, to: window.to, now: Date(), reasons: reasons)))
+                intervals: history.downtime(
+                    from: window.from, to: window.to, now: Date(), reasons: try await store.downtimeReasons(base: reasons))))
         }
         router.get("/v1/reports/reliability") { request, _ in
             let (window, history) = try await machineHistory(request)
             return try jsonResponse(ReliabilityBody(
                 from: window.from, to: window.to,
-                machines: history.reliability(from: window.from, to: window.to, now: Date(), reasons: reasons)))
+                machines: history.reliability(
+                    from: window.from, to: window.to, now: Date(), reasons: try await store.downtimeReasons(base: reasons))))
         }
         MaintenanceRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
         router.get("/v1/dead-letters") { request, _ in

@@ -42,6 +42,8 @@ final class MaintenanceWatch: Service {
 
     func check(now: Date) async throws {
         let situation = try await store.maintenanceSituation()
+        var policy = self.policy
+        policy.reasons = try await store.downtimeReasons(base: policy.reasons)
         for (machine, latest) in situation.latest.sorted(by: { $0.key < $1.key }) {
             guard let trigger = policy.corrective(
                 latest: latest, hasOpenRequest: situation.openCorrective.contains(machine),

@@ -75,6 +75,13 @@ public protocol PlantStore: Sendable {
     func maintenanceSituation() async throws -> MaintenanceSituation
 }
 
+extension PlantStore {
+    /// The plant's downtime reasons now: its own file's (`base`) with the hub's governed ones laid over them.
+    func downtimeReasons(base: DowntimeReasons) async throws -> DowntimeReasons {
+        base.overlaid(with: try await masters(kind: .downtimeReason, key: nil))
+    }
+}
+
 /// The answer to a recorded scan.
 public struct ScanReceipt: Sendable, Equatable, Codable {
     /// The scan's idempotency key.
