@@ -141,6 +141,9 @@ public struct MasterChanges: Sendable, Equatable, Codable {
     public var removed: [Removed]
     /// More versions wait: ask again with `since = through`.
     public var more: Bool
+    /// The hub holds no version `since` (it was restored from an older backup): the answer starts from nothing,
+    /// and the plant drops its copy before applying it.
+    public var reset: Bool
 
     public struct Removed: Sendable, Equatable, Codable {
         public var kind: MasterKind
@@ -154,12 +157,30 @@ public struct MasterChanges: Sendable, Equatable, Codable {
         }
     }
 
-    public init(plant: String, since: Int64, through: Int64, records: [MasterRecord], removed: [Removed], more: Bool) {
+    public init(
+        plant: String, since: Int64, through: Int64, records: [MasterRecord], removed: [Removed], more: Bool, reset: Bool = false
+    ) {
         self.plant = plant
         self.since = since
         self.through = through
         self.records = records
         self.removed = removed
         self.more = more
+        self.reset = reset
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case plant, since, through, records, removed, more, reset
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        plant = try container.decode(String.self, forKey: .plant)
+        since = try container.decode(Int64.self, forKey: .since)
+        through = try container.decode(Int64.self, forKey: .through)
+        records = try container.decode([MasterRecord].self, forKey: .records)
+        removed = try container.decode([Removed].self, forKey: .removed)
+        more = try container.decode(Bool.self, forKey: .more)
+        reset = try container.decodeIfPresent(Bool.self, forKey: .reset) ?? false
     }
 }

@@ -33,6 +33,18 @@ import Testing
         }
     }
 
+    @Test func aResetAnswerReplacesTheWholeCopy() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            try await store.applyMasters(changes(since: 0, through: 5, [record("A", version: 4), record("B", version: 5)]), at: Date())
+            var restored = changes(since: 5, through: 2, [record("A", version: 2)])
+            restored.reset = true
+            try await store.applyMasters(restored, at: Date())
+            #expect(try await store.masters(kind: nil, key: nil).map(\.key) == ["A"])
+            #expect(try await store.masterState().version == 2)
+        }
+    }
+
     @Test func anAnswerThatDoesNotFollowTheHeldVersionIsRefused() async throws {
         try await withTemporaryDirectory { dir in
             let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")

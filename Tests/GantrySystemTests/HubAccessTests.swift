@@ -184,6 +184,20 @@ import Testing
         }
     }
 
+    @Test func aPlantAheadOfARestoredHubStartsOver() async throws {
+        try await withHub { hub in
+            try await Self.seed(hub)
+            let ber = try await hub.enrol("BER")
+            let answer = try await HTTP.request("GET", "\(hub.url)/v1/plants/ACME-BER/masters?since=99", token: ber)
+                .decode(MasterChanges.self)
+            #expect(answer.reset && answer.since == 99 && answer.through == 1)
+            #expect(Set(answer.records.map(\.key)) == ["ACME", "1400", "BOLT", "SHARED"])
+            let current = try await HTTP.request("GET", "\(hub.url)/v1/plants/ACME-BER/masters?since=1", token: ber)
+                .decode(MasterChanges.self)
+            #expect(!current.reset && current.records.isEmpty && current.through == 1)
+        }
+    }
+
     @Test func expiredAndRevokedTokensAreRefused() async throws {
         try await withHub { hub in
             let valid = try await hub.administration.addPrincipal(name: "short", role: .auditor, expiresAt: Date().addingTimeInterval(3600))

@@ -10,6 +10,7 @@ extension SQLitePlantStore {
             guard held == changes.since else {
                 throw StoreError(.conflict, "the hub's answer starts at master version \(changes.since); this plant holds \(held)")
             }
+            if changes.reset { try db.execute(sql: "DELETE FROM hub_masters") }
             for record in changes.records {
                 try db.cachedStatement(sql: """
                     INSERT INTO hub_masters (kind, company, key, version, active, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)

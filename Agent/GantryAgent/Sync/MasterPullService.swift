@@ -81,7 +81,7 @@ final class MasterPullService: Service {
         while true {
             let held = try await store.masterState().version
             let changes = try await fetch(since: held)
-            if changes.through > held {
+            if changes.through != held || changes.reset {
                 try await store.applyMasters(changes, at: Date())
                 logger.info("masters updated", metadata: [
                     "version": "\(changes.through)", "records": "\(changes.records.count)", "removed": "\(changes.removed.count)",
@@ -93,6 +93,7 @@ final class MasterPullService: Service {
                 $0.lastError = nil
                 $0.consecutiveFailures = 0
             }
+            if changes.reset { logger.warning("the hub holds older masters than this plant (restored?); the copy started over") }
             if !changes.more { return }
         }
     }
@@ -117,7 +118,7 @@ final class MasterPullService: Service {
         } catch {
             throw MasterPullError(detail: "the hub's answer is not a master change list: \(error)")
         }
-        guard changes.since == since, changes.through >= since else {
+        guard changes.since == since, changes.through >= since || changes.reset else {
             throw MasterPullError(detail: "the hub answered for versions \(changes.since)…\(changes.through), asked from \(since)")
         }
         return changes

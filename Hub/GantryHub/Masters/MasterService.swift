@@ -93,7 +93,11 @@ public struct MasterService: Sendable {
 
     /// The masters a plant is meant to have that changed after `since`, at most about `limit` revisions
     /// (whole versions only), and those it held that are no longer meant for it.
-    public func changes(for plant: PlantRecord, since: Int64, limit: Int) async throws -> MasterChanges {
+    public func changes(for plant: PlantRecord, since asked: Int64, limit: Int) async throws -> MasterChanges {
+        // A plant ahead of the hub (the hub's database was restored from an older backup) starts over.
+        var reset = false
+        if asked > 0 { reset = try await store.masterVersions(after: asked - 1, limit: 1).first?.version != asked }
+        let since = reset ? 0 : asked
         var through = since, counted = 0, more = false
         let versions = try await store.masterVersions(after: since, limit: limit + 1)
         for version in versions {
@@ -101,7 +105,9 @@ public struct MasterService: Sendable {
             counted += version.records
             through = version.version
         }
-        guard through > since else { return MasterChanges(plant: plant.plantID, since: since, through: since, records: [], removed: [], more: false) }
+        guard through > since || reset else {
+            return MasterChanges(plant: plant.plantID, since: asked, through: asked, records: [], removed: [], more: false)
+        }
         var latest: [MasterIdentity: MasterRecord] = [:]
         for revision in try await store.masterRevisions(company: plant.company, after: since, through: through) {
             latest[revision.identity] = revision
@@ -115,7 +121,8 @@ public struct MasterService: Sendable {
                 removed.append(MasterChanges.Removed(kind: identity.kind, company: identity.company, key: identity.key))
             }
         }
-        return MasterChanges(plant: plant.plantID, since: since, through: through, records: records, removed: removed, more: more)
+        return MasterChanges(
+            plant: plant.plantID, since: asked, through: through, records: records, removed: removed, more: more, reset: reset)
     }
 
     // MARK: Rules
