@@ -18,7 +18,7 @@ test: setup
 	provisioning/fuzz.sh 30
 	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build
 
-# The fuzz targets (GS1 parser, sync body parser) alone; FUZZ_SECONDS sets how long in all.
+# The fuzz targets (GS1 parser, sync body parser, master CSV import) alone; FUZZ_SECONDS sets how long in all.
 fuzz: setup
 	provisioning/fuzz.sh $(or $(FUZZ_SECONDS),300)
 
