@@ -14,6 +14,8 @@ public struct ProblemDetails: Codable, Sendable, Equatable, Error {
     public var expectedSequence: Int64?
     /// Every problem of a refused change set or import, by line, record and field.
     public var errors: [Item]?
+    /// For a refused reservation: each line that could not be covered, with its figures.
+    public var shortages: [Shortage]?
 
     /// One of several problems of a request.
     public struct Item: Codable, Sendable, Equatable {
@@ -34,7 +36,7 @@ public struct ProblemDetails: Codable, Sendable, Equatable, Error {
 
     public init(
         code: String, title: String, status: Int, detail: String,
-        field: String? = nil, expectedSequence: Int64? = nil, errors: [Item]? = nil
+        field: String? = nil, expectedSequence: Int64? = nil, errors: [Item]? = nil, shortages: [Shortage]? = nil
     ) {
         self.type = "urn:gantry:problem:\(code)"
         self.title = title
@@ -43,6 +45,7 @@ public struct ProblemDetails: Codable, Sendable, Equatable, Error {
         self.field = field
         self.expectedSequence = expectedSequence
         self.errors = errors
+        self.shortages = shortages
     }
 
     /// The code part of `type`.

@@ -121,3 +121,63 @@ import Testing
         }
     }
 }
+
+/// Consolidated stock and genealogy from plants' inventory events, on both backends.
+@Suite struct HubInventoryContractTests {
+    func move(_ sequence: Int64, _ kind: MoveKind, item: String = "BOLT", lot: String?, quantity: String, from: String?, to: String?) -> EventEnvelope {
+        let moved = StockMoved(
+            moveId: UUID(), kind: kind, item: item, lot: lot, serial: nil, expiry: nil, quantity: Quantity(text: quantity)!, uom: "EA",
+            from: from, to: to, reference: nil, scan: nil, reason: nil)
+        return envelope(sequence, type: StockMoved.eventType, payload: try! moved.payloadJSON())
+    }
+
+    func envelope(_ sequence: Int64, type: String, payload: String) -> EventEnvelope {
+        EventEnvelope(
+            sequence: sequence, id: UUID(), type: type, schemaVersion: 1, occurredAt: Date(), recordedAt: Date(),
+            payload: try! JSONValue.parse(payload))
+    }
+
+    @Test(arguments: HubBackend.allCases) func stockIsTheSumOfMoveDeltasAndGenealogyCrossesPlants(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "b", audit: .test)
+            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "HAM"), timeZone: "UTC", tokenHash: "h", audit: .test)
+            _ = try await store.enrolPlant(try PlantIdentity(company: "OTHER", code: "LON"), timeZone: "UTC", tokenHash: "l", audit: .test)
+            let linked = LotsLinked(workOrder: "WO-1", output: StockUnit(item: "ASSY", lot: "A1", serial: nil),
+                                    inputs: [.init(unit: StockUnit(item: "BOLT", lot: "L1", serial: nil), quantity: Quantity(8))])
+            let ber = [
+                move(1, .receipt, lot: "L1", quantity: "100", from: nil, to: "RECV"),
+                move(2, .move, lot: "L1", quantity: "100", from: "RECV", to: "A1"),
+                move(3, .issue, lot: "L1", quantity: "8", from: "A1", to: nil),
+                move(4, .receipt, lot: "L1", quantity: "0.5", from: nil, to: "A1"),
+                move(5, .output, item: "ASSY", lot: "A1", quantity: "2", from: nil, to: "A1"),
+                envelope(6, type: LotsLinked.eventType, payload: try linked.payloadJSON()),
+                move(7, .issue, item: "ASSY", lot: "A1", quantity: "2", from: "A1", to: nil),
+            ]
+            // Sent in two batches that overlap: the resent part counts once.
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 7, events: Array(ber[..<4])), receivedAt: Date())
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 7, events: Array(ber[2...])), receivedAt: Date())
+            // Hamburg receives the assembly lot and builds a pallet of it.
+            let pallet = LotsLinked(workOrder: "WO-7", output: StockUnit(item: "PALLET", lot: "P1", serial: nil),
+                                    inputs: [.init(unit: StockUnit(item: "ASSY", lot: "A1", serial: nil), quantity: Quantity(2))])
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-HAM", agentHead: 3, events: [
+                move(1, .receipt, item: "ASSY", lot: "A1", quantity: "2", from: nil, to: "RECV"),
+                move(2, .issue, item: "ASSY", lot: "A1", quantity: "2", from: "RECV", to: nil),
+                envelope(3, type: LotsLinked.eventType, payload: try pallet.payloadJSON()),
+            ]), receivedAt: Date())
+            _ = try await store.applyBatch(SyncBatch(plant: "OTHER-LON", agentHead: 1, events: [
+                move(1, .receipt, lot: "L1", quantity: "5", from: nil, to: "RECV"),
+            ]), receivedAt: Date())
+
+            let bolts = try await store.stockBalances(plantID: nil, item: "BOLT", lot: nil, scope: .all)
+            #expect(bolts.map { "\($0.plant) \($0.lot ?? "-") \($0.quantity)" } == ["ACME-BER L1 92.5", "OTHER-LON L1 5"])
+            let scoped = try await store.stockBalances(plantID: nil, item: nil, lot: nil, scope: .only(["ACME"]))
+            #expect(scoped.map(\.plant).allSatisfy { $0.hasPrefix("ACME-") } && scoped.count == 1, "an ASSY lot issued everywhere has no stock left")
+
+            let intoPallet = try await store.lotLinks(of: [StockUnit(item: "PALLET", lot: "P1", serial: nil)], forward: false, scope: .all)
+            #expect(intoPallet.map { "\($0.plant) \($0.input)" } == ["ACME-HAM ASSY lot A1"])
+            let fromAssembly = try await store.lotLinks(of: [StockUnit(item: "ASSY", lot: "A1", serial: nil)], forward: false, scope: .all)
+            #expect(fromAssembly.map { "\($0.plant) \($0.input) \($0.quantity)" } == ["ACME-BER BOLT lot L1 8"])
+            #expect(try await store.lotLinks(of: [StockUnit(item: "ASSY", lot: "A1", serial: nil)], forward: false, scope: .only(["OTHER"])).isEmpty)
+        }
+    }
+}

@@ -42,6 +42,8 @@ import Testing
             Sample(endpoint: .machineTimeReport, method: "GET",
                    path: "/v1/reports/machine-time?plant=ACME-BER&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"),
             Sample(endpoint: .eventFeed, method: "GET", path: "/v1/events?plant=ACME-BER"),
+            Sample(endpoint: .stockReport, method: "GET", path: "/v1/reports/stock?item=BOLT"),
+            Sample(endpoint: .lotTrace, method: "GET", path: "/v1/lots/trace?item=BOLT&lot=L1"),
             Sample(endpoint: .masterList, method: "GET", path: "/v1/masters?kind=item"),
             Sample(endpoint: .masterVersions, method: "GET", path: "/v1/master-versions"),
             Sample(endpoint: .masterRead, method: "GET", path: "/v1/masters/item/BOLT"),

@@ -46,6 +46,11 @@ struct AgentAPI: Sendable {
             return try jsonResponse(["deadLetters": try await store.deadLetters(limit: limit)])
         }
         addMasterRoutes(to: router)
+        InventoryRoutes(
+            store: store, limit: configuration.maxRequestBytes,
+            parser: GS1Parser(referenceYear: Calendar(identifier: .gregorian).component(.year, from: Date()), separators: configuration.scanSeparators),
+            allowExpiredIssue: configuration.issueExpiredLots
+        ).add(to: router)
         router.post("/v1/scans") { request, _ in
             var request = request
             return try await recordScan(request.decodeJSON(ScanRequest.self, limit: configuration.maxRequestBytes))

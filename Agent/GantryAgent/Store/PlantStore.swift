@@ -59,6 +59,28 @@ public protocol PlantStore: Sendable {
     /// The masters held, of one kind or all, optionally one key.
     func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord]
 
+    // MARK: Inventory (docs/inventory.md)
+
+    func defineLocation(_ location: LocationDefined) async throws
+    func locations() async throws -> [LocationDefined]
+    func placePurchaseOrder(_ order: PurchaseOrderPlaced) async throws
+    func purchaseOrderLines(order: String?) async throws -> [[String: String]]
+    /// Receives against a purchase order line: right item, within tolerance, a serial not already in stock.
+    func receive(_ intent: ReceiptIntent) async throws -> MoveAnswer
+    /// Moves unreserved stock between locations.
+    func move(_ intent: MoveIntent) async throws -> MoveAnswer
+    /// Issues to a work order: never stock reserved for another, held, or (unless allowed) expired.
+    func issue(_ intent: IssueIntent, allowExpired: Bool) async throws -> MoveAnswer
+    /// Records a work order's output and its genealogy from what was issued to the order.
+    func recordOutput(_ intent: OutputIntent) async throws -> MoveAnswer
+    func count(_ intent: CountIntent) async throws -> CountAnswer
+    func reserve(workOrder: String, lines: [ReservationLine], requestID: UUID) async throws -> ReservationAnswer
+    func releaseReservations(workOrder: String, reason: String) async throws -> Int
+    func reservations(workOrder: String?) async throws -> [StockReserved.Reservation]
+    func setLotStatus(item: String, lot: String, status: LotStatusChanged.Status, reason: String) async throws
+    func stock(item: String?, location: String?, lot: String?) async throws -> [StockRow]
+    func genealogy(of unit: StockUnit, forward: Bool) async throws -> [GenealogyLink]
+
     // MARK: Maintenance
 
     /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.

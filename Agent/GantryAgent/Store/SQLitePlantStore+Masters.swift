@@ -10,7 +10,10 @@ extension SQLitePlantStore {
             guard held == changes.since else {
                 throw StoreError(.conflict, "the hub's answer starts at master version \(changes.since); this plant holds \(held)")
             }
-            if changes.reset { try db.execute(sql: "DELETE FROM hub_masters") }
+            if changes.reset {
+                try db.execute(sql: "DELETE FROM hub_masters")
+                try db.execute(sql: "DELETE FROM item_gtins")
+            }
             for record in changes.records {
                 try db.cachedStatement(sql: """
                     INSERT INTO hub_masters (kind, company, key, version, active, data, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -20,8 +23,21 @@ extension SQLitePlantStore {
                         record.kind.rawValue, record.company ?? "", record.key, record.version, record.active,
                         record.data.canonicalText, Timestamp.format(record.updatedAt),
                     ])
+                if record.kind == .item {
+                    try db.execute(
+                        sql: "DELETE FROM item_gtins WHERE item = ? AND company = ?", arguments: [record.key, record.company ?? ""])
+                    for gtin in Set(ItemMaster(record)?.gtins ?? []) {
+                        try db.execute(
+                            sql: "INSERT OR REPLACE INTO item_gtins (gtin, company, item) VALUES (?, ?, ?)",
+                            arguments: [gtin, record.company ?? "", record.key])
+                    }
+                }
             }
             for removed in changes.removed {
+                if removed.kind == .item {
+                    try db.execute(
+                        sql: "DELETE FROM item_gtins WHERE item = ? AND company = ?", arguments: [removed.key, removed.company ?? ""])
+                }
                 try db.execute(
                     sql: "DELETE FROM hub_masters WHERE kind = ? AND company = ? AND key = ?",
                     arguments: [removed.kind.rawValue, removed.company ?? "", removed.key])

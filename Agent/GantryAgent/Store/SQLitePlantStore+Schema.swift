@@ -144,6 +144,115 @@ extension SQLitePlantStore {
                 INSERT INTO hub_master_state (id, version) VALUES (1, 0);
                 """)
         }
+        migrator.registerMigration("5-inventory") { db in
+            try db.execute(sql: """
+                -- Barcodes of the hub's items, 14 digits, for finding the item a scan names.
+                CREATE TABLE item_gtins (
+                    gtin TEXT NOT NULL,
+                    company TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    PRIMARY KEY (gtin, company)
+                ) WITHOUT ROWID;
+                CREATE INDEX item_gtins_item ON item_gtins (item);
+                CREATE TABLE locations (
+                    code TEXT PRIMARY KEY,
+                    type TEXT NOT NULL CHECK (type IN ('receiving', 'storage', 'quarantine', 'production', 'scrap')),
+                    warehouse TEXT NOT NULL,
+                    zone TEXT,
+                    bin TEXT,
+                    active INTEGER NOT NULL
+                );
+                CREATE TABLE purchase_order_lines (
+                    purchase_order TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    supplier TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    ordered INTEGER NOT NULL,
+                    tolerance_percent TEXT NOT NULL,
+                    due TEXT,
+                    received INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (purchase_order, line)
+                ) WITHOUT ROWID;
+                -- Quantities are millionths of the item's base unit; lot and serial are '' for untracked items.
+                CREATE TABLE stock (
+                    item TEXT NOT NULL,
+                    location TEXT NOT NULL REFERENCES locations(code),
+                    lot TEXT NOT NULL,
+                    serial TEXT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    PRIMARY KEY (item, location, lot, serial)
+                ) WITHOUT ROWID;
+                -- A serial is in one place at a time.
+                CREATE UNIQUE INDEX stock_one_place_per_serial ON stock (item, serial) WHERE serial <> '';
+                CREATE TABLE lots (
+                    item TEXT NOT NULL,
+                    lot TEXT NOT NULL,
+                    expiry TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('available', 'quarantined')),
+                    PRIMARY KEY (item, lot)
+                ) WITHOUT ROWID;
+                CREATE TABLE stock_moves (
+                    move_id TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL,
+                    at TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    lot TEXT NOT NULL,
+                    serial TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    from_location TEXT,
+                    to_location TEXT,
+                    reference_kind TEXT,
+                    reference_id TEXT,
+                    reason TEXT
+                );
+                CREATE INDEX stock_moves_reference ON stock_moves (reference_kind, reference_id);
+                CREATE TRIGGER stock_moves_no_update BEFORE UPDATE ON stock_moves
+                BEGIN SELECT RAISE(ABORT, 'the stock move ledger is immutable'); END;
+                CREATE TRIGGER stock_moves_no_delete BEFORE DELETE ON stock_moves
+                BEGIN SELECT RAISE(ABORT, 'the stock move ledger is immutable'); END;
+                CREATE TABLE reservations (
+                    reservation_id TEXT PRIMARY KEY,
+                    work_order TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    location TEXT NOT NULL,
+                    lot TEXT NOT NULL,
+                    serial TEXT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX reservations_stock ON reservations (item, location, lot, serial);
+                CREATE INDEX reservations_work_order ON reservations (work_order);
+                CREATE TABLE stock_counts (
+                    count_id TEXT PRIMARY KEY,
+                    location TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    lines INTEGER NOT NULL,
+                    exact_lines INTEGER NOT NULL,
+                    seq INTEGER NOT NULL
+                );
+                CREATE TABLE genealogy (
+                    work_order TEXT NOT NULL,
+                    output_item TEXT NOT NULL,
+                    output_lot TEXT NOT NULL,
+                    output_serial TEXT NOT NULL,
+                    input_item TEXT NOT NULL,
+                    input_lot TEXT NOT NULL,
+                    input_serial TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    seq INTEGER NOT NULL
+                );
+                CREATE INDEX genealogy_output ON genealogy (output_item, output_lot, output_serial);
+                CREATE INDEX genealogy_input ON genealogy (input_item, input_lot, input_serial);
+                -- Answers to inventory requests by their idempotency key: a retried scan gets the first answer.
+                CREATE TABLE inventory_requests (
+                    request_id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    answer TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

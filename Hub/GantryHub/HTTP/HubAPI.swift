@@ -42,6 +42,10 @@ struct HubAPI: Sendable {
             return try await machineTime(query, scope: principal.companies)
         case (.eventFeed, .principal(let principal)):
             return try await eventFeed(query, scope: principal.companies)
+        case (.stockReport, .principal(let principal)):
+            return try await stockReport(query, scope: principal.companies)
+        case (.lotTrace, .principal(let principal)):
+            return try await lotTrace(query, scope: principal.companies)
         case (.principalList, .principal), (.principalAdd, .principal), (.principalRevoke, .principal),
              (.principalRotate, .principal), (.plantEnrol, .principal):
             return try await access(endpoint, request, context: context, actor: caller.actor!)

@@ -6,7 +6,7 @@ import Hummingbird
 public enum HubEndpoint: String, Sendable, CaseIterable {
     case health
     case syncBatches, plantMasters
-    case syncReport, machineTimeReport, eventFeed
+    case syncReport, machineTimeReport, eventFeed, stockReport, lotTrace
     case masterList, masterVersions, masterRead, masterWrite, masterChangeSet, masterImport, masterExport
     case auditTrail, auditVerify
     case principalList, principalAdd, principalRevoke, principalRotate, plantEnrol
@@ -41,6 +41,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .syncReport: "/v1/reports/sync"
         case .machineTimeReport: "/v1/reports/machine-time"
         case .eventFeed: "/v1/events"
+        case .stockReport: "/v1/reports/stock"
+        case .lotTrace: "/v1/lots/trace"
         case .masterList: "/v1/masters"
         case .masterVersions: "/v1/master-versions"
         case .masterRead, .masterWrite: "/v1/masters/:kind/:key"
@@ -61,7 +63,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .health: .open
         case .syncBatches: .plant(.syncEvents)
         case .plantMasters: .plant(.pullMasters)
-        case .syncReport, .machineTimeReport: .principal(.readOperations)
+        case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
         case .eventFeed: .principal(.readEvents)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)

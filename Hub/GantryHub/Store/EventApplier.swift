@@ -51,5 +51,24 @@ struct EventApplier {
         for gap in projection.gaps {
             try insertGap.execute(arguments: [plant, Timestamp.format(gap.at), gap.cause])
         }
+        // Stock is the sum of the plant's move deltas, never a quantity written over another.
+        let addStock = try db.cachedStatement(sql: """
+            INSERT INTO stock_balances (plant_id, item, lot, quantity) VALUES (?, ?, ?, ?)
+            ON CONFLICT (plant_id, item, lot) DO UPDATE SET quantity = quantity + excluded.quantity
+            """)
+        for change in projection.stockDeltas {
+            try addStock.execute(arguments: [plant, change.item, change.lot, change.delta])
+        }
+        let insertLink = try db.cachedStatement(sql: """
+            INSERT INTO lot_links (plant_id, seq, work_order, output_item, output_lot, output_serial, input_item, input_lot,
+                                   input_serial, quantity)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for link in projection.links {
+            try insertLink.execute(arguments: [
+                plant, link.sequence, link.workOrder, link.output.item, link.output.lot ?? "", link.output.serial ?? "",
+                link.input.item, link.input.lot ?? "", link.input.serial ?? "", link.quantity,
+            ])
+        }
     }
 }

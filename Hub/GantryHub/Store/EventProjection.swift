@@ -20,12 +20,26 @@ struct EventProjection {
     struct State { var sequence: Int64; var line: String; var machine: String; var at: Date; var state: MachineState; var reason: String? }
     struct Count { var sequence: Int64; var line: String; var machine: String; var at: Date; var good: Int64; var scrap: Int64 }
     struct Gap { var sequence: Int64; var at: Date; var cause: String }
+    struct StockDelta { var sequence: Int64; var item: String; var lot: String; var delta: Int64 }
+    struct Link { var sequence: Int64; var workOrder: String; var output: StockUnit; var input: StockUnit; var quantity: Int64 }
 
     private(set) var events: [StoredEvent] = []
     private(set) var scans: [Scan] = []
     private(set) var states: [State] = []
     private(set) var counts: [Count] = []
     private(set) var gaps: [Gap] = []
+    private(set) var moves: [StockDelta] = []
+    private(set) var links: [Link] = []
+
+    /// The plant's stock changes of this run, one per item and lot (a batch may move one lot many times; the
+    /// store adds each sum once).
+    var stockDeltas: [(item: String, lot: String, delta: Int64)] {
+        var sums: [String: (item: String, lot: String, delta: Int64)] = [:]
+        for move in moves {
+            sums["\(move.item)\u{1F}\(move.lot)", default: (move.item, move.lot, 0)].delta += move.delta
+        }
+        return sums.values.filter { $0.delta != 0 }.sorted { ($0.item, $0.lot) < ($1.item, $1.lot) }
+    }
 
     init(_ envelopes: some Sequence<EventEnvelope>) {
         for event in envelopes {
@@ -43,6 +57,8 @@ struct EventProjection {
         rest.states.removeAll { $0.sequence <= sequence }
         rest.counts.removeAll { $0.sequence <= sequence }
         rest.gaps.removeAll { $0.sequence <= sequence }
+        rest.moves.removeAll { $0.sequence <= sequence }
+        rest.links.removeAll { $0.sequence <= sequence }
         return rest
     }
 
@@ -63,6 +79,25 @@ struct EventProjection {
             }
         case MachineSignalLost.eventType:
             return typed(MachineSignalLost.self, event) { $0.gaps.append(Gap(sequence: event.sequence, at: $1.at, cause: $1.cause)) }
+        case StockMoved.eventType:
+            return typed(StockMoved.self, event) {
+                $0.moves.append(StockDelta(sequence: event.sequence, item: $1.item, lot: $1.lot ?? "", delta: $1.plantDelta.micro))
+            }
+        case LotsLinked.eventType:
+            return typed(LotsLinked.self, event) { projection, linked in
+                for input in linked.inputs {
+                    projection.links.append(Link(
+                        sequence: event.sequence, workOrder: linked.workOrder, output: linked.output, input: input.unit,
+                        quantity: input.quantity.micro))
+                }
+            }
+        // Plant-owned facts the hub keeps in the plant's log without a projection of its own (yet).
+        case LocationDefined.eventType: return typed(LocationDefined.self, event) { _, _ in }
+        case PurchaseOrderPlaced.eventType: return typed(PurchaseOrderPlaced.self, event) { _, _ in }
+        case StockCounted.eventType: return typed(StockCounted.self, event) { _, _ in }
+        case StockReserved.eventType: return typed(StockReserved.self, event) { _, _ in }
+        case ReservationsReleased.eventType: return typed(ReservationsReleased.self, event) { _, _ in }
+        case LotStatusChanged.eventType: return typed(LotStatusChanged.self, event) { _, _ in }
         default:
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }

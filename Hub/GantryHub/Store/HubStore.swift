@@ -45,6 +45,14 @@ public protocol HubStore: Sendable {
     /// The revision of a record in force at `version` (the latest at or before it).
     func masterRevision(_ identity: MasterIdentity, atOrBefore version: Int64) async throws -> MasterRecord?
 
+    // MARK: Inventory (docs/inventory.md)
+
+    /// Stock per plant, item and lot as the sum of the plants' move deltas, within `scope`'s companies.
+    func stockBalances(plantID: String?, item: String?, lot: String?, scope: CompanyScope) async throws -> [StockBalance]
+    /// Genealogy links one step from `units` (by item and lot, across plants): into them (`forward == false`)
+    /// or out of them, within `scope`'s companies.
+    func lotLinks(of units: [StockUnit], forward: Bool, scope: CompanyScope) async throws -> [PlantLotLink]
+
     // MARK: Audit
 
     /// Audit entries after `sequence`, oldest first; only those of `scope`'s companies and hub-wide ones.
@@ -153,5 +161,47 @@ enum MasterChangePlan {
             changed.append((draft, before))
         }
         return changed
+    }
+}
+
+/// A plant's stock of an item and lot at the hub.
+public struct StockBalance: Sendable, Equatable, Codable {
+    public var plant: String
+    public var item: String
+    public var lot: String?
+    public var quantity: Quantity
+
+    public init(plant: String, item: String, lot: String?, quantity: Quantity) {
+        self.plant = plant
+        self.item = item
+        self.lot = lot
+        self.quantity = quantity
+    }
+}
+
+/// A genealogy link as a plant reported it.
+public struct PlantLotLink: Sendable, Equatable, Codable {
+    public var plant: String
+    public var workOrder: String
+    public var output: StockUnit
+    public var input: StockUnit
+    public var quantity: Quantity
+    /// Filled in by a trace: 1 for a direct link.
+    public var depth: Int
+
+    public init(plant: String, workOrder: String, output: StockUnit, input: StockUnit, quantity: Quantity, depth: Int = 0) {
+        self.plant = plant
+        self.workOrder = workOrder
+        self.output = output
+        self.input = input
+        self.quantity = quantity
+        self.depth = depth
+    }
+}
+
+extension StockUnit {
+    /// A unit as stored, with '' for no lot or serial.
+    init(stored item: String, lot: String, serial: String) {
+        self.init(item: item, lot: lot.isEmpty ? nil : lot, serial: serial.isEmpty ? nil : serial)
     }
 }

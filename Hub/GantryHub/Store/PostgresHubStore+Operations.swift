@@ -168,6 +168,25 @@ extension PostgresHubStore {
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
+        let deltas = projection.stockDeltas
+        if !deltas.isEmpty {
+            // One row per item and lot per batch (summed beforehand), so ON CONFLICT meets each row once.
+            try await connection.query("""
+                INSERT INTO stock_balances (plant_id, item, lot, quantity)
+                SELECT \(plant), * FROM unnest(\(deltas.map(\.item)), \(deltas.map(\.lot)), \(deltas.map(\.delta)))
+                ON CONFLICT (plant_id, item, lot) DO UPDATE SET quantity = stock_balances.quantity + excluded.quantity
+                """, logger: logger)
+        }
+        let links = projection.links
+        if !links.isEmpty {
+            try await connection.query("""
+                INSERT INTO lot_links (plant_id, seq, work_order, output_item, output_lot, output_serial, input_item, input_lot,
+                                       input_serial, quantity)
+                SELECT \(plant), * FROM unnest(\(links.map(\.sequence)), \(links.map(\.workOrder)), \(links.map(\.output.item)),
+                    \(links.map { $0.output.lot ?? "" }), \(links.map { $0.output.serial ?? "" }), \(links.map(\.input.item)),
+                    \(links.map { $0.input.lot ?? "" }), \(links.map { $0.input.serial ?? "" }), \(links.map(\.quantity)))
+                """, logger: logger)
+        }
         let gaps = projection.gaps
         if !gaps.isEmpty {
             try await connection.query("""

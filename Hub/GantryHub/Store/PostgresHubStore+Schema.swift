@@ -207,6 +207,35 @@ extension PostgresHubStore {
             FOR EACH ROW EXECUTE FUNCTION gantry_append_only()
             """,
         ]),
+        ("3-inventory", [
+            // Millionths of the item's base unit; lot '' for untracked items.
+            """
+            CREATE TABLE stock_balances (
+                plant_id text NOT NULL,
+                item text NOT NULL,
+                lot text NOT NULL,
+                quantity bigint NOT NULL,
+                PRIMARY KEY (plant_id, item, lot)
+            )
+            """,
+            "CREATE INDEX stock_balances_item_lot ON stock_balances (item, lot)",
+            """
+            CREATE TABLE lot_links (
+                plant_id text NOT NULL,
+                seq bigint NOT NULL,
+                work_order text NOT NULL,
+                output_item text NOT NULL,
+                output_lot text NOT NULL,
+                output_serial text NOT NULL,
+                input_item text NOT NULL,
+                input_lot text NOT NULL,
+                input_serial text NOT NULL,
+                quantity bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX lot_links_output ON lot_links (output_item, output_lot)",
+            "CREATE INDEX lot_links_input ON lot_links (input_item, input_lot)",
+        ]),
     ]
 
     /// Brings the schema up to date under an advisory lock, so hubs started together migrate once; refuses a

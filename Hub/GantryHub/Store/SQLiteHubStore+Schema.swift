@@ -162,6 +162,33 @@ extension SQLiteHubStore {
                 BEGIN SELECT RAISE(ABORT, 'master versions are immutable'); END;
                 """)
         }
+        migrator.registerMigration("4-inventory") { db in
+            try db.execute(sql: """
+                -- Millionths of the item's base unit; lot '' for untracked items.
+                CREATE TABLE stock_balances (
+                    plant_id TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    lot TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    PRIMARY KEY (plant_id, item, lot)
+                ) WITHOUT ROWID;
+                CREATE INDEX stock_balances_item_lot ON stock_balances (item, lot);
+                CREATE TABLE lot_links (
+                    plant_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    work_order TEXT NOT NULL,
+                    output_item TEXT NOT NULL,
+                    output_lot TEXT NOT NULL,
+                    output_serial TEXT NOT NULL,
+                    input_item TEXT NOT NULL,
+                    input_lot TEXT NOT NULL,
+                    input_serial TEXT NOT NULL,
+                    quantity INTEGER NOT NULL
+                );
+                CREATE INDEX lot_links_output ON lot_links (output_item, output_lot);
+                CREATE INDEX lot_links_input ON lot_links (input_item, input_lot);
+                """)
+        }
         return migrator
     }
 }

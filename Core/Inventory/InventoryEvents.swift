@@ -1,0 +1,317 @@
+import Foundation
+
+/// Where stock can be, as a plant defines it.
+public enum LocationType: String, Sendable, Codable, CaseIterable {
+    /// Goods received, waiting for put-away (and inspection).
+    case receiving
+    /// Regular storage: available for reservation and issue.
+    case storage
+    /// Held: nothing here can be reserved or issued.
+    case quarantine
+    /// Staged at the line for production.
+    case production
+    /// Scrapped goods awaiting disposal: not available.
+    case scrap
+
+    /// Whether stock here may be reserved and issued.
+    public var isAvailable: Bool { self == .storage || self == .production || self == .receiving }
+}
+
+/// A plant defined or changed one of its locations (plant-owned data; it travels up as this event).
+public struct LocationDefined: PlantEvent {
+    public static let eventType = "LocationDefined"
+    public static let schemaVersion = 1
+
+    public var code: String
+    public var type: LocationType
+    public var warehouse: String
+    public var zone: String?
+    public var bin: String?
+    public var active: Bool
+
+    public init(code: String, type: LocationType, warehouse: String, zone: String?, bin: String?, active: Bool) {
+        self.code = code
+        self.type = type
+        self.warehouse = warehouse
+        self.zone = zone
+        self.bin = bin
+        self.active = active
+    }
+}
+
+/// A purchase order line the plant expects goods against.
+public struct PurchaseOrderLine: Sendable, Equatable, Codable {
+    public var line: Int
+    public var item: String
+    /// In the item's base unit.
+    public var quantity: Quantity
+    /// How much more than ordered a receipt may bring, in percent of the ordered quantity.
+    public var tolerancePercent: Quantity
+    public var due: String?
+
+    public init(line: Int, item: String, quantity: Quantity, tolerancePercent: Quantity, due: String?) {
+        self.line = line
+        self.item = item
+        self.quantity = quantity
+        self.tolerancePercent = tolerancePercent
+        self.due = due
+    }
+}
+
+/// A plant placed a purchase order with a supplier.
+public struct PurchaseOrderPlaced: PlantEvent {
+    public static let eventType = "PurchaseOrderPlaced"
+    public static let schemaVersion = 1
+
+    public var order: String
+    public var supplier: String
+    public var lines: [PurchaseOrderLine]
+
+    public init(order: String, supplier: String, lines: [PurchaseOrderLine]) {
+        self.order = order
+        self.supplier = supplier
+        self.lines = lines
+    }
+}
+
+/// What a stock move is for.
+public enum MoveKind: String, Sendable, Codable, CaseIterable {
+    case receipt, move, issue, output, adjustment, scrap
+}
+
+/// What a move was made against.
+public struct MoveReference: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case purchaseOrderLine = "purchase-order-line", workOrder = "work-order", count
+    }
+
+    public var kind: Kind
+    public var id: String
+
+    public init(kind: Kind, id: String) {
+        self.kind = kind
+        self.id = id
+    }
+}
+
+/// Stock went into the plant, moved inside it or left it. `from` absent: it came in (receipt, output,
+/// a count found more); `to` absent: it left (issue, scrap, a count found less). The plant's stock of the item
+/// and lot changes by `quantity` when only `to` is set, by −`quantity` when only `from` is, and not at all when
+/// both are: the hub adds these deltas up and never overwrites a quantity.
+public struct StockMoved: PlantEvent {
+    public static let eventType = "StockMoved"
+    public static let schemaVersion = 1
+
+    public var moveId: UUID
+    public var kind: MoveKind
+    public var item: String
+    public var lot: String?
+    public var serial: String?
+    /// The lot's expiry (`YYYY-MM-DD`), when known.
+    public var expiry: String?
+    /// Positive, in the item's base unit.
+    public var quantity: Quantity
+    public var uom: String
+    public var from: String?
+    public var to: String?
+    public var reference: MoveReference?
+    /// The scan that made the move, as the scanner sent it.
+    public var scan: String?
+    public var reason: String?
+
+    public init(
+        moveId: UUID, kind: MoveKind, item: String, lot: String?, serial: String?, expiry: String?, quantity: Quantity,
+        uom: String, from: String?, to: String?, reference: MoveReference?, scan: String?, reason: String?
+    ) {
+        self.moveId = moveId
+        self.kind = kind
+        self.item = item
+        self.lot = lot
+        self.serial = serial
+        self.expiry = expiry
+        self.quantity = quantity
+        self.uom = uom
+        self.from = from
+        self.to = to
+        self.reference = reference
+        self.scan = scan
+        self.reason = reason
+    }
+
+    /// The change of the plant's stock of this item and lot.
+    public var plantDelta: Quantity {
+        switch (from, to) {
+        case (nil, .some): quantity
+        case (.some, nil): -quantity
+        default: .zero
+        }
+    }
+}
+
+/// One line of a cycle count: what the books said when it was compared, and what was found.
+public struct CountLine: Sendable, Equatable, Codable {
+    public var item: String
+    public var lot: String?
+    public var serial: String?
+    public var expected: Quantity
+    public var counted: Quantity
+
+    public init(item: String, lot: String?, serial: String?, expected: Quantity, counted: Quantity) {
+        self.item = item
+        self.lot = lot
+        self.serial = serial
+        self.expected = expected
+        self.counted = counted
+    }
+
+    public var variance: Quantity { counted - expected }
+}
+
+/// A location was counted. Each line carries the quantity it was compared against, so two counts of the same
+/// stock made offline both count; variances are posted as `StockMoved` adjustments referencing the count.
+public struct StockCounted: PlantEvent {
+    public static let eventType = "StockCounted"
+    public static let schemaVersion = 1
+
+    public var countId: UUID
+    public var location: String
+    public var lines: [CountLine]
+    /// Lines whose count matched the books, of all lines: the count accuracy.
+    public var exactLines: Int
+
+    public init(countId: UUID, location: String, lines: [CountLine], exactLines: Int) {
+        self.countId = countId
+        self.location = location
+        self.lines = lines
+        self.exactLines = exactLines
+    }
+}
+
+/// Stock was reserved for a work order: no other order may issue it.
+public struct StockReserved: PlantEvent {
+    public static let eventType = "StockReserved"
+    public static let schemaVersion = 1
+
+    public var workOrder: String
+    public var reservations: [Reservation]
+
+    public struct Reservation: Sendable, Equatable, Codable {
+        public var reservationId: UUID
+        public var item: String
+        public var location: String
+        public var lot: String?
+        public var serial: String?
+        public var quantity: Quantity
+
+        public init(reservationId: UUID, item: String, location: String, lot: String?, serial: String?, quantity: Quantity) {
+            self.reservationId = reservationId
+            self.item = item
+            self.location = location
+            self.lot = lot
+            self.serial = serial
+            self.quantity = quantity
+        }
+    }
+
+    public init(workOrder: String, reservations: [Reservation]) {
+        self.workOrder = workOrder
+        self.reservations = reservations
+    }
+}
+
+/// A work order's open reservations were given back (released, or shrunk because a count found less).
+public struct ReservationsReleased: PlantEvent {
+    public static let eventType = "ReservationsReleased"
+    public static let schemaVersion = 1
+
+    public var workOrder: String
+    public var reservationIds: [UUID]
+    public var reason: String
+
+    public init(workOrder: String, reservationIds: [UUID], reason: String) {
+        self.workOrder = workOrder
+        self.reservationIds = reservationIds
+        self.reason = reason
+    }
+}
+
+/// A lot was put on hold (quarantined) or released from it.
+public struct LotStatusChanged: PlantEvent {
+    public static let eventType = "LotStatusChanged"
+    public static let schemaVersion = 1
+
+    public enum Status: String, Sendable, Codable { case quarantined, released }
+
+    public var item: String
+    public var lot: String
+    public var status: Status
+    public var reason: String
+
+    public init(item: String, lot: String, status: Status, reason: String) {
+        self.item = item
+        self.lot = lot
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// An identified unit of stock: item, and lot or serial where the item is tracked.
+public struct StockUnit: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var item: String
+    public var lot: String?
+    public var serial: String?
+
+    public init(item: String, lot: String?, serial: String?) {
+        self.item = item
+        self.lot = lot
+        self.serial = serial
+    }
+
+    public var description: String {
+        item + (lot.map { " lot \($0)" } ?? "") + (serial.map { " serial \($0)" } ?? "")
+    }
+}
+
+/// What went into a produced lot or serial: the genealogy link, recorded with the output.
+public struct LotsLinked: PlantEvent {
+    public static let eventType = "LotsLinked"
+    public static let schemaVersion = 1
+
+    public var workOrder: String
+    public var output: StockUnit
+    public var inputs: [Input]
+
+    public struct Input: Sendable, Equatable, Codable {
+        public var unit: StockUnit
+        public var quantity: Quantity
+
+        public init(unit: StockUnit, quantity: Quantity) {
+            self.unit = unit
+            self.quantity = quantity
+        }
+    }
+
+    public init(workOrder: String, output: StockUnit, inputs: [Input]) {
+        self.workOrder = workOrder
+        self.output = output
+        self.inputs = inputs
+    }
+}
+
+/// Why a line could not be reserved: what is needed, what is on hand, what is held for others, what is missing.
+public struct Shortage: Sendable, Equatable, Codable {
+    public var item: String
+    public var needed: Quantity
+    /// Usable stock: not quarantined, not expired, in a storage, production or receiving location.
+    public var onHand: Quantity
+    public var reservedElsewhere: Quantity
+    public var short: Quantity
+
+    public init(item: String, needed: Quantity, onHand: Quantity, reservedElsewhere: Quantity, short: Quantity) {
+        self.item = item
+        self.needed = needed
+        self.onHand = onHand
+        self.reservedElsewhere = reservedElsewhere
+        self.short = short
+    }
+}

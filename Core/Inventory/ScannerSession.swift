@@ -1,0 +1,118 @@
+import Foundation
+
+/// The line-oriented input of keyboard-wedge and serial scanners: each line is either a command (printed as a
+/// barcode on the workstation's sheet, starting with `#`) that sets what the following scans do, or a scan.
+///
+///     #RECEIVE PO-1001 1 RECV     receive the next scans against PO-1001 line 1 into RECV
+///     #MOVE RECV A1               move the next scans from RECV to A1
+///     #ISSUE WO-77 LINE           issue the next scans to work order WO-77 from LINE
+///     #COUNT A1 [COMPLETE]        count A1: scans and quantities pile up until #END
+///     #QTY 12 [BOX]               the next scan is 12 (of BOX); without it a scan counts what its label says, or 1
+///     #END                        post the count
+///     #CANCEL                     forget the mode and anything pending
+///
+/// A pure state machine: lines in, actions out; the I/O layer posts requests and prints answers.
+public struct ScannerSession: Sendable {
+    public enum Mode: Sendable, Equatable {
+        case idle
+        case receive(order: String, line: Int, location: String)
+        case move(from: String, to: String)
+        case issue(workOrder: String, from: String)
+        case count(location: String, complete: Bool)
+    }
+
+    public enum Action: Sendable, Equatable {
+        /// Post `body` (JSON) to the agent's `path`; print the answer.
+        case post(path: String, body: String)
+        /// Tell the operator.
+        case say(String)
+    }
+
+    public private(set) var mode: Mode = .idle
+    private var quantity: (value: Quantity, uom: String?)?
+    private var countLines: [JSONValue] = []
+
+    public init() {}
+
+    /// What to do with one line from the scanner.
+    public mutating func take(_ raw: String, requestID: UUID = UUID()) -> Action {
+        let line = raw.trimmingCharacters(in: .newlines)
+        guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return .say("") }
+        if line.hasPrefix("#") { return command(line.dropFirst().split(separator: " ").map(String.init)) }
+        var unit: [String: JSONValue] = ["scan": .string(line)]
+        if let quantity {
+            unit["quantity"] = .string(quantity.value.description)
+            if let uom = quantity.uom { unit["uom"] = .string(uom) }
+        }
+        quantity = nil
+        switch mode {
+        case .idle:
+            return .say("REFUSED no mode: scan a #RECEIVE, #MOVE, #ISSUE or #COUNT command first")
+        case .receive(let order, let orderLine, let location):
+            unit.merge(["id": .string(requestID.uuidString), "order": .string(order), "line": .number(Double(orderLine)), "location": .string(location)]) { $1 }
+            return .post(path: "/v1/receipts", body: JSONValue.object(unit).canonicalText)
+        case .move(let from, let to):
+            unit.merge(["id": .string(requestID.uuidString), "from": .string(from), "to": .string(to)]) { $1 }
+            return .post(path: "/v1/moves", body: JSONValue.object(unit).canonicalText)
+        case .issue(let workOrder, let from):
+            unit.merge(["id": .string(requestID.uuidString), "workOrder": .string(workOrder), "from": .string(from)]) { $1 }
+            return .post(path: "/v1/issues", body: JSONValue.object(unit).canonicalText)
+        case .count:
+            if unit["quantity"] == nil { unit["quantity"] = .string("1") }
+            countLines.append(.object(unit))
+            return .say("counted line \(countLines.count); #END posts the count")
+        }
+    }
+
+    private mutating func command(_ words: [String]) -> Action {
+        guard let name = words.first?.uppercased() else { return .say("REFUSED empty command") }
+        let arguments = Array(words.dropFirst())
+        switch (name, arguments.count) {
+        case ("RECEIVE", 3):
+            guard let line = Int(arguments[1]), line > 0 else { return .say("REFUSED #RECEIVE ORDER LINE LOCATION: the line is a number") }
+            return enter(.receive(order: arguments[0], line: line, location: arguments[2]),
+                         "receiving against \(arguments[0])/\(line) into \(arguments[2])")
+        case ("MOVE", 2):
+            return enter(.move(from: arguments[0], to: arguments[1]), "moving from \(arguments[0]) to \(arguments[1])")
+        case ("ISSUE", 2):
+            return enter(.issue(workOrder: arguments[0], from: arguments[1]), "issuing to \(arguments[0]) from \(arguments[1])")
+        case ("COUNT", 1), ("COUNT", 2):
+            let complete = arguments.count == 2 && arguments[1].uppercased() == "COMPLETE"
+            if arguments.count == 2 && !complete { return .say("REFUSED #COUNT LOCATION [COMPLETE]") }
+            return enter(.count(location: arguments[0], complete: complete),
+                         "counting \(arguments[0])\(complete ? " (all of it: what is not scanned counts as none)" : "")")
+        case ("QTY", 1), ("QTY", 2):
+            guard let value = Quantity(text: arguments[0]), value >= .zero else { return .say("REFUSED #QTY takes a number, e.g. #QTY 12") }
+            quantity = (value, arguments.count == 2 ? arguments[1] : nil)
+            return .say("next scan: \(value)\(arguments.count == 2 ? " \(arguments[1])" : "")")
+        case ("END", 0):
+            guard case .count(let location, let complete) = mode else { return .say("REFUSED #END closes a count; no count is open") }
+            let body = JSONValue.object([
+                "location": .string(location), "complete": .bool(complete), "lines": .array(countLines),
+            ]).canonicalText
+            countLines = []
+            mode = .idle
+            return .post(path: "/v1/counts", body: body)
+        case ("CANCEL", 0):
+            let dropped = countLines.count
+            mode = .idle
+            quantity = nil
+            countLines = []
+            return .say("cancelled" + (dropped > 0 ? "; \(dropped) counted line(s) dropped" : ""))
+        default:
+            return .say("REFUSED unknown command #\(words.joined(separator: " ")) (#RECEIVE, #MOVE, #ISSUE, #COUNT, #QTY, #END, #CANCEL)")
+        }
+    }
+
+    private mutating func enter(_ next: Mode, _ description: String) -> Action {
+        if case .count = mode, !countLines.isEmpty {
+            return .say("REFUSED a count of \(countLines.count) line(s) is open: #END it or #CANCEL it first")
+        }
+        mode = next
+        quantity = nil
+        return .say(description)
+    }
+
+    /// Lines counted but not posted yet.
+    public var pendingCountLines: Int { countLines.count }
+}

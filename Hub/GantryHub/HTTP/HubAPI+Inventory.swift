@@ -1,0 +1,60 @@
+import Foundation
+import GantryCore
+import Hummingbird
+
+/// Consolidated stock and lot traces across plants, within the principal's companies.
+extension HubAPI {
+    func stockReport(_ query: Parameters, scope: CompanyScope) async throws -> Response {
+        let plant = query["plant"].map(String.init)
+        if let plant { try requireScope(scope, plant: plant) }
+        let balances = try await store.stockBalances(
+            plantID: plant, item: query["item"].map(String.init), lot: query["lot"].map(String.init), scope: scope)
+        var totals: [String: Quantity] = [:]
+        for balance in balances { totals[balance.item, default: .zero] += balance.quantity }
+        return try jsonResponse(StockReportBody(balances: balances, totals: totals))
+    }
+
+    /// Follows a lot or serial through every plant's genealogy, level by level, and says where each unit of
+    /// the trace is in stock now.
+    func lotTrace(_ query: Parameters, scope: CompanyScope) async throws -> Response {
+        guard let item = query["item"].map(String.init), !item.isEmpty else { throw invalidQuery("item", "item is required") }
+        let direction = query["direction"].map(String.init) ?? "backward"
+        guard direction == "backward" || direction == "forward" else {
+            throw invalidQuery("direction", "direction is backward (what went into it) or forward (where it went)")
+        }
+        let start = StockUnit(item: item, lot: query["lot"].map(String.init), serial: query["serial"].map(String.init))
+        let forward = direction == "forward"
+        var links: [PlantLotLink] = []
+        var frontier = [start], seen: Set<StockUnit> = [start], depth = 0
+        while !frontier.isEmpty, depth < 50 {
+            depth += 1
+            var next: [StockUnit] = []
+            for var link in try await store.lotLinks(of: frontier, forward: forward, scope: scope) {
+                link.depth = depth
+                links.append(link)
+                let onward = forward ? link.output : link.input
+                if seen.insert(onward).inserted { next.append(onward) }
+            }
+            frontier = next
+        }
+        var whereabouts: [StockBalance] = []
+        for unit in seen.sorted(by: { ($0.item, $0.lot ?? "") < ($1.item, $1.lot ?? "") }) where unit.lot != nil {
+            whereabouts += try await store.stockBalances(plantID: nil, item: unit.item, lot: unit.lot, scope: scope)
+        }
+        return try jsonResponse(LotTraceBody(unit: start, direction: direction, links: links, stock: whereabouts))
+    }
+}
+
+struct StockReportBody: Codable, Sendable {
+    var balances: [StockBalance]
+    /// Per item, over the listed balances.
+    var totals: [String: Quantity]
+}
+
+struct LotTraceBody: Codable, Sendable {
+    var unit: StockUnit
+    var direction: String
+    var links: [PlantLotLink]
+    /// Where the lots of the trace are in stock now, per plant.
+    var stock: [StockBalance]
+}
