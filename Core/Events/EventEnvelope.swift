@@ -40,7 +40,7 @@ extension EventEnvelope {
     ) throws(EventDecodingError) {
         guard let id = UUID(uuidString: storedID), let occurred = Timestamp.parse(occurredAt),
               let recorded = Timestamp.parse(recordedAt),
-              let json = try? WireFormat.decoder().decode(JSONValue.self, from: Data(payload.utf8))
+              let json = try? JSONValue.parse(payload)
         else {
             throw EventDecodingError(eventType: type, reason: "stored event \(sequence) cannot be read back")
         }

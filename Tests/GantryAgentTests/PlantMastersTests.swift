@@ -119,3 +119,37 @@ import Testing
         }
     }
 }
+
+/// Inventory intents on a real store file, below the HTTP layer.
+@Suite struct InventoryStoreTests {
+    func item(_ key: String, version: Int64 = 1) -> MasterRecord {
+        MasterRecord(
+            kind: .item, company: "ACME", key: key, active: true, plants: [],
+            data: .object(["description": .string(key), "uom": .string("EA"), "tracking": .string("none")]),
+            version: version, updatedAt: Date(), updatedBy: "user:steward")
+    }
+
+    @Test func untrackedItemsSharingALocationReserveTogether() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            try await store.applyMasters(
+                MasterChanges(plant: "ACME-BER", since: 0, through: 1, records: [item("X"), item("Y")], removed: [], more: false), at: Date())
+            try await store.defineLocation(LocationDefined(code: "A1", type: .storage, warehouse: "W", zone: nil, bin: nil, active: true))
+            let counted = try await store.count(CountIntent(
+                requestID: UUID(), location: "A1",
+                lines: [UnitSpec(item: "X", quantity: Quantity(5)), UnitSpec(item: "Y", quantity: Quantity(5))], complete: false))
+            #expect(counted.lines.map(\.variance) == [Quantity(5), Quantity(5)])
+            let reserved = try await store.reserve(
+                workOrder: "WO-1", lines: [ReservationLine(item: "X", quantity: Quantity(5)), ReservationLine(item: "Y", quantity: Quantity(5))],
+                requestID: UUID())
+            #expect(reserved.reservations.map(\.quantity) == [Quantity(5), Quantity(5)])
+            // A reused request id with other content is refused; the same content gets the first answer.
+            let id = UUID()
+            _ = try await store.reserve(workOrder: "WO-2", lines: [], requestID: id)
+            let again = try await store.reserve(workOrder: "WO-2", lines: [], requestID: id)
+            #expect(again.duplicate)
+            await #expect { _ = try await store.reserve(workOrder: "WO-3", lines: [], requestID: id) }
+                throws: { ($0 as? StoreError)?.code == .idempotencyConflict }
+        }
+    }
+}

@@ -45,3 +45,33 @@ import Testing
         }
     }
 }
+
+@Suite struct InventoryPayloadTests {
+    func viaEncoder<E: PlantEvent>(_ event: E) throws -> String {
+        String(decoding: try WireFormat.sharedEncoder.encode(event), as: UTF8.self)
+    }
+
+    @Test func handWrittenPayloadsAreWhatTheEncoderWrites() throws {
+        let moves = [
+            StockMoved(moveId: UUID(), kind: .receipt, item: "BOLT \"M8\"", lot: "L1", serial: nil, expiry: "2030-12-31",
+                       quantity: Quantity(text: "12.5")!, uom: "EA", from: nil, to: "RECV",
+                       reference: MoveReference(kind: .purchaseOrderLine, id: "PO-1/1"), scan: "]C10109506000134352\u{1D}10L1", reason: nil),
+            StockMoved(moveId: UUID(), kind: .adjustment, item: "X", lot: nil, serial: "S/1", expiry: nil, quantity: Quantity(1), uom: "EA",
+                       from: "A1", to: nil, reference: nil, scan: nil, reason: "cycle count"),
+        ]
+        for move in moves { #expect(try move.payloadJSON() == viaEncoder(move)) }
+        let reserved = StockReserved(workOrder: "WO-1", reservations: [
+            .init(reservationId: UUID(), item: "A", location: "L", lot: "1", serial: nil, quantity: Quantity(micro: 1)),
+            .init(reservationId: UUID(), item: "B", location: "L", lot: nil, serial: "S", quantity: Quantity(3)),
+        ])
+        #expect(try reserved.payloadJSON() == viaEncoder(reserved))
+        let counted = StockCounted(countId: UUID(), location: "A1", lines: [
+            CountLine(item: "A", lot: "L", serial: nil, expected: Quantity(5), counted: Quantity(text: "4.25")!),
+            CountLine(item: "B", lot: nil, serial: nil, expected: .zero, counted: Quantity(1)),
+        ], exactLines: 0)
+        #expect(try counted.payloadJSON() == viaEncoder(counted))
+        // And each reads back as the event.
+        #expect(try StockMoved(payload: JSONValue.parse(moves[0].payloadJSON())) == moves[0])
+        #expect(try StockCounted(payload: JSONValue.parse(counted.payloadJSON())) == counted)
+    }
+}

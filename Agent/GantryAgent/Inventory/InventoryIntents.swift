@@ -54,6 +54,13 @@ public struct UnitSpec: Sendable, Equatable {
     }
 }
 
+extension UnitSpec {
+    /// The request's own fields, for telling a retried request from a different one under the same id.
+    var fingerprint: String {
+        [scan, item, lot, serial, expiry, quantity?.description, uom].map { $0 ?? "" }.joined(separator: "\u{1F}")
+    }
+}
+
 /// Receive goods against a purchase order line.
 public struct ReceiptIntent: Sendable {
     public var requestID: UUID

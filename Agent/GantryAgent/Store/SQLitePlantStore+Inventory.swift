@@ -70,7 +70,7 @@ extension SQLitePlantStore {
     public func receive(_ intent: ReceiptIntent) async throws -> MoveAnswer {
         let at = now()
         return try await writer.write { db in
-            try Self.idempotent(intent.requestID, kind: "receipt", fingerprint: "\(intent.order)/\(intent.line)|\(intent.unit)|\(intent.location)", in: db) {
+            try Self.idempotent(intent.requestID, kind: "receipt", fingerprint: [intent.order, String(intent.line), intent.unit.fingerprint, intent.location], in: db) {
                 guard let line = try Row.fetchOne(
                     db, sql: "SELECT * FROM purchase_order_lines WHERE purchase_order = ? AND line = ?", arguments: [intent.order, intent.line])
                 else { throw InventoryRefusal(.unknownOrder, "no purchase order line \(intent.order)/\(intent.line) at this plant") }
@@ -114,7 +114,7 @@ extension SQLitePlantStore {
     public func move(_ intent: MoveIntent) async throws -> MoveAnswer {
         let at = now()
         return try await writer.write { db in
-            try Self.idempotent(intent.requestID, kind: "move", fingerprint: "\(intent.unit)|\(intent.from)|\(intent.to)", in: db) {
+            try Self.idempotent(intent.requestID, kind: "move", fingerprint: [intent.unit.fingerprint, intent.from, intent.to], in: db) {
                 let unit = try Self.resolve(intent.unit, in: db)
                 let from = try Self.location(intent.from, in: db), to = try Self.location(intent.to, in: db)
                 guard from.code != to.code else { throw InventoryRefusal(.invalid, "from and to are the same location") }
@@ -130,7 +130,7 @@ extension SQLitePlantStore {
     public func issue(_ intent: IssueIntent, allowExpired: Bool) async throws -> MoveAnswer {
         let at = now()
         return try await writer.write { db in
-            try Self.idempotent(intent.requestID, kind: "issue", fingerprint: "\(intent.workOrder)|\(intent.unit)|\(intent.from)", in: db) {
+            try Self.idempotent(intent.requestID, kind: "issue", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.from], in: db) {
                 let unit = try Self.resolve(intent.unit, in: db)
                 let from = try Self.location(intent.from, in: db)
                 guard from.type.isAvailable else {
@@ -155,7 +155,7 @@ extension SQLitePlantStore {
     public func recordOutput(_ intent: OutputIntent) async throws -> MoveAnswer {
         let at = now()
         return try await writer.write { db in
-            try Self.idempotent(intent.requestID, kind: "output", fingerprint: "\(intent.workOrder)|\(intent.unit)|\(intent.to)", in: db) {
+            try Self.idempotent(intent.requestID, kind: "output", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.to], in: db) {
                 let unit = try Self.resolve(intent.unit, in: db)
                 let to = try Self.location(intent.to, in: db)
                 var answer = try Self.move(.output, unit, from: nil, to: to.code, reference: MoveReference(kind: .workOrder, id: intent.workOrder),
@@ -192,7 +192,7 @@ extension SQLitePlantStore {
     public func reserve(workOrder: String, lines: [ReservationLine], requestID: UUID) async throws -> ReservationAnswer {
         let at = now()
         return try await writer.write { db in
-            try Self.idempotent(requestID, kind: "reservation", fingerprint: "\(workOrder)|\(lines)", in: db) {
+            try Self.idempotent(requestID, kind: "reservation", fingerprint: [workOrder] + lines.map { [$0.item, $0.quantity.description, $0.location ?? "", $0.lot ?? ""].joined(separator: "\u{1F}") }, in: db) {
                 guard !workOrder.isEmpty else { throw InventoryRefusal(.invalid, "a work order is required", field: "workOrder") }
                 var taken: [String: Int64] = [:]   // stock row key → micro-units reserved by this request
                 var reservations: [StockReserved.Reservation] = []
@@ -207,9 +207,10 @@ extension SQLitePlantStore {
                     ORDER BY l.expiry IS NULL, l.expiry, s.lot, s.location, s.serial
                     """)
                 let today = Self.day(at)
+                let known = try db.cachedStatement(sql: "SELECT 1 FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'item' AND key = ?")
                 for (index, line) in lines.enumerated() {
                     guard line.quantity.isPositive else { throw InventoryRefusal(.invalid, "line \(index + 1): the quantity must be positive", field: "lines") }
-                    guard try Self.item(line.item, in: db) != nil else {
+                    guard try Bool.fetchOne(known, arguments: [line.item]) == true else {
                         throw InventoryRefusal(.unknownItem, "line \(index + 1): no item \(line.item) in this plant's masters", field: "lines")
                     }
                     var needed = line.quantity.micro, onHand: Int64 = 0, elsewhere: Int64 = 0
@@ -219,7 +220,7 @@ extension SQLitePlantStore {
                         if let wanted = line.lot, wanted != lot { continue }
                         if (row["status"] as String) == "quarantined" { continue }
                         if let expiry = row["expiry"] as String?, expiry < today { continue }
-                        let key = "\(location)\u{1F}\(lot)\u{1F}\(serial)"
+                        let key = "\(line.item)\u{1F}\(location)\u{1F}\(lot)\u{1F}\(serial)"
                         let quantity: Int64 = row["quantity"], reserved: Int64 = row["reserved"] + taken[key, default: 0]
                         onHand += quantity
                         elsewhere += min(quantity, reserved)
@@ -239,8 +240,9 @@ extension SQLitePlantStore {
                     }
                 }
                 guard shortages.isEmpty else {
+                    let named = shortages.prefix(10).map { "\($0.item) short \($0.short) of \($0.needed)" }.joined(separator: "; ")
                     throw InventoryRefusal(
-                        .shortage, "nothing reserved for \(workOrder): " + shortages.map { "\($0.item) short \($0.short) of \($0.needed)" }.joined(separator: "; "),
+                        .shortage, "nothing reserved for \(workOrder): \(named)" + (shortages.count > 10 ? "; and \(shortages.count - 10) more lines" : ""),
                         shortages: shortages)
                 }
                 let insert = try db.cachedStatement(sql: """
@@ -296,7 +298,7 @@ extension SQLitePlantStore {
     public func count(_ intent: CountIntent) async throws -> CountAnswer {
         let at = now()
         return try await writer.write { db in
-            try Self.idempotent(intent.requestID, kind: "count", fingerprint: "\(intent.location)|\(intent.complete)|\(intent.lines)", in: db) {
+            try Self.idempotent(intent.requestID, kind: "count", fingerprint: [intent.location, String(intent.complete)] + intent.lines.map(\.fingerprint), in: db) {
                 let location = try Self.location(intent.location, in: db)
                 var counted: [StockKey: (unit: ResolvedUnit, quantity: Quantity)] = [:]
                 for (index, spec) in intent.lines.enumerated() {
@@ -489,7 +491,7 @@ extension SQLitePlantStore {
     /// A master record of this plant's copy; a company's own record wins over a shared one with the same key.
     static func master(_ kind: MasterKind, _ key: String, in db: Database) throws -> MasterRecord? {
         try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM hub_masters WHERE kind = ? AND key = ? ORDER BY company = '' LIMIT 1
+            SELECT * FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = ? AND key = ? ORDER BY company = '' LIMIT 1
             """), arguments: [kind.rawValue, key]).map { row in
             let company: String = row["company"]
             return MasterRecord(
@@ -730,9 +732,12 @@ extension SQLitePlantStore {
     /// Runs `body` once per request id: a repeat with the same content gets the stored answer marked as a
     /// duplicate; a repeat with other content is refused.
     static func idempotent<Answer: Codable & DuplicateMarking>(
-        _ requestID: UUID, kind: String, fingerprint: String, in db: Database, _ body: () throws -> Answer
+        _ requestID: UUID, kind: String, fingerprint: [String], in db: Database, _ body: () throws -> Answer
     ) throws -> Answer {
-        let digest = fingerprint
+        // FNV-1a over the request's fields: enough to tell a reused id with other content from a retry.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in fingerprint.joined(separator: "\u{1E}").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let digest = String(hash, radix: 16)
         if let earlier = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, fingerprint, answer FROM inventory_requests WHERE request_id = ?"),
                                           arguments: [requestID.uuidString]) {
             guard earlier["kind"] == kind, earlier["fingerprint"] == digest else {

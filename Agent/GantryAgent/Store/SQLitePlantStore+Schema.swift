@@ -154,6 +154,8 @@ extension SQLitePlantStore {
                     PRIMARY KEY (gtin, company)
                 ) WITHOUT ROWID;
                 CREATE INDEX item_gtins_item ON item_gtins (item);
+                -- Items are looked up by key for every scan, whichever company owns them.
+                CREATE INDEX hub_masters_kind_key ON hub_masters (kind, key);
                 CREATE TABLE locations (
                     code TEXT PRIMARY KEY,
                     type TEXT NOT NULL CHECK (type IN ('receiving', 'storage', 'quarantine', 'production', 'scrap')),
