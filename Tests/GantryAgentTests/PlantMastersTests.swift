@@ -143,6 +143,15 @@ import Testing
                 workOrder: "WO-1", lines: [ReservationLine(item: "X", quantity: Quantity(5)), ReservationLine(item: "Y", quantity: Quantity(5))],
                 requestID: UUID())
             #expect(reserved.reservations.map(\.quantity) == [Quantity(5), Quantity(5)])
+            // The move ledger is immutable below the API too.
+            let path = "\(dir)/agent.sqlite"
+            await #expect(throws: (any Error).self) {
+                try await DatabaseQueue(path: path).write { try $0.execute(sql: "UPDATE stock_moves SET quantity = 1") }
+            }
+            await #expect(throws: (any Error).self) {
+                try await DatabaseQueue(path: path).write { try $0.execute(sql: "DELETE FROM stock_moves") }
+            }
+            #expect(try await store.moves(item: nil, lot: nil, after: 0, limit: 10).count == 2)
             // A reused request id with other content is refused; the same content gets the first answer.
             let id = UUID()
             _ = try await store.reserve(workOrder: "WO-2", lines: [], requestID: id)

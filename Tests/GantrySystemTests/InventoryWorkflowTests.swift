@@ -208,6 +208,13 @@ import Testing
             #expect(try await stock(agent, item: "MOTOR").isEmpty, "the serial not found was written off")
             let reservations = try await HTTP.request("GET", "\(agent)/v1/reservations?workOrder=WO-5").json()["reservations"] as? [[String: Any]]
             #expect(reservations?.first?["quantity"] as? String == "40")
+            let counts = try await HTTP.request("GET", "\(agent)/v1/counts").json()["counts"] as? [[String: Any]] ?? []
+            #expect(counts.first?["location"] as? String == "A1" && counts.first?["lines"] as? Int == 3 && counts.first?["exactLines"] as? Int == 1)
+            // The ledger holds the receipts and the count's two adjustments, in order.
+            let ledger = try await HTTP.request("GET", "\(agent)/v1/moves").json()["moves"] as? [[String: Any]] ?? []
+            #expect(ledger.map { "\($0["kind"]!) \($0["item"]!) \($0["quantity"]!)" }
+                    == ["receipt BOLT 50", "receipt OIL 20", "receipt MOTOR 1", "adjustment BOLT 10", "adjustment MOTOR 1"])
+            #expect(ledger.suffix(2).allSatisfy { ($0["reference"] as? [String: Any])?["kind"] as? String == "count" && $0["from"] as? String == "A1" })
         }
     }
 

@@ -104,6 +104,22 @@ struct InventoryRoutes: Sendable {
             return try jsonResponse(["stock": try await store.stock(
                 item: query["item"].map(String.init), location: query["location"].map(String.init), lot: query["lot"].map(String.init))])
         }
+        router.get("/v1/moves") { request, _ in
+            let query = request.uri.queryParameters
+            let after = try query["after"].map { text -> Int64 in
+                guard let value = Int64(text), value >= 0 else { throw invalid("after", "after is a sequence ≥ 0") }
+                return value
+            } ?? 0
+            let limit = try query["limit"].map { text -> Int in
+                guard let value = Int(text), (1...10_000).contains(value) else { throw invalid("limit", "limit is 1 to 10000") }
+                return value
+            } ?? 1000
+            let moves = try await store.moves(item: query["item"].map(String.init), lot: query["lot"].map(String.init), after: after, limit: limit)
+            return try jsonResponse(LedgerBody(moves: moves, next: moves.last?.sequence ?? after))
+        }
+        router.get("/v1/counts") { _, _ in
+            try jsonResponse(["counts": try await store.counts(limit: 100)])
+        }
         router.get("/v1/genealogy") { request, _ in
             let query = request.uri.queryParameters
             guard let item = query["item"].map(String.init), !item.isEmpty else {
@@ -118,6 +134,10 @@ struct InventoryRoutes: Sendable {
             return try jsonResponse(GenealogyBody(unit: unit, direction: direction,
                                                   links: try await store.genealogy(of: unit, forward: direction == "forward")))
         }
+    }
+
+    private func invalid(_ field: String, _ detail: String) -> ProblemDetails {
+        ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400, detail: detail, field: field)
     }
 
     /// The unit a body names, its scan parsed as GS1 (a scan that is not GS1 is refused with the parser's reason).
@@ -245,6 +265,12 @@ struct ReservationBody: Decodable, Sendable {
 
 struct ReasonBody: Decodable, Sendable {
     var reason: String
+}
+
+struct LedgerBody: Encodable, Sendable {
+    var moves: [LedgerMove]
+    /// Pass as `after` to read on.
+    var next: Int64
 }
 
 struct GenealogyBody: Encodable, Sendable {

@@ -256,3 +256,29 @@ public struct GenealogyLink: Sendable, Equatable, Codable {
     /// 1 for a direct link, 2 for the link behind it, and so on.
     public var depth: Int
 }
+
+/// One row of the immutable move ledger (`GET /v1/moves`).
+public struct LedgerMove: Sendable, Equatable, Codable {
+    public var sequence: Int64
+    public var moveId: UUID
+    public var at: Date
+    public var kind: MoveKind
+    public var item: String
+    public var lot: String?
+    public var serial: String?
+    public var quantity: Quantity
+    public var from: String?
+    public var to: String?
+    public var reference: MoveReference?
+    public var reason: String?
+}
+
+/// A cycle count as `GET /v1/counts` lists it.
+public struct CountRecord: Sendable, Equatable, Codable {
+    public var countId: UUID
+    public var location: String
+    public var at: Date
+    public var lines: Int
+    public var exactLines: Int
+    public var accuracy: Double
+}

@@ -80,6 +80,8 @@ public protocol PlantStore: Sendable {
     func setLotStatus(item: String, lot: String, status: LotStatusChanged.Status, reason: String) async throws
     func stock(item: String?, location: String?, lot: String?) async throws -> [StockRow]
     func genealogy(of unit: StockUnit, forward: Bool) async throws -> [GenealogyLink]
+    func moves(item: String?, lot: String?, after: Int64, limit: Int) async throws -> [LedgerMove]
+    func counts(limit: Int) async throws -> [CountRecord]
 
     // MARK: Maintenance
 

@@ -432,6 +432,35 @@ extension SQLitePlantStore {
         }
     }
 
+    /// The move ledger after `after` (a move's event sequence), oldest first, optionally of one item and lot.
+    public func moves(item: String?, lot: String?, after: Int64, limit: Int) async throws -> [LedgerMove] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM stock_moves WHERE seq > ?1 AND (?2 IS NULL OR item = ?2) AND (?3 IS NULL OR lot = ?3) ORDER BY seq LIMIT ?4
+                """, arguments: [after, item, lot, limit]).map { row in
+                let lot: String = row["lot"], serial: String = row["serial"]
+                let referenceKind = (row["reference_kind"] as String?).flatMap(MoveReference.Kind.init(rawValue:))
+                return LedgerMove(
+                    sequence: row["seq"], moveId: UUID(uuidString: row["move_id"])!, at: Timestamp.parse(row["at"]) ?? .distantPast,
+                    kind: MoveKind(rawValue: row["kind"]) ?? .move, item: row["item"], lot: lot.nilIfEmpty, serial: serial.nilIfEmpty,
+                    quantity: Quantity(micro: row["quantity"]), from: row["from_location"], to: row["to_location"],
+                    reference: referenceKind.map { MoveReference(kind: $0, id: row["reference_id"]) }, reason: row["reason"])
+            }
+        }
+    }
+
+    /// Counts, newest first, with their accuracy.
+    public func counts(limit: Int) async throws -> [CountRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM stock_counts ORDER BY seq DESC LIMIT ?", arguments: [limit]).map { row in
+                let lines: Int = row["lines"], exact: Int = row["exact_lines"]
+                return CountRecord(
+                    countId: UUID(uuidString: row["count_id"])!, location: row["location"], at: Timestamp.parse(row["at"]) ?? .distantPast,
+                    lines: lines, exactLines: exact, accuracy: lines == 0 ? 1 : Double(exact) / Double(lines))
+            }
+        }
+    }
+
     public func purchaseOrderLines(order: String?) async throws -> [[String: String]] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
