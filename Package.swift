@@ -52,7 +52,7 @@ let package = Package(
             path: "Agent/GantryAgent", swiftSettings: strict),
         .executableTarget(
             name: "gantry-agent",
-            dependencies: ["GantryAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["GantryAgent", "GantryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Agent/gantry-agent", swiftSettings: strict),
 
         .target(

@@ -162,3 +162,31 @@ import Testing
         }
     }
 }
+
+/// A machine down on a work centre shows as a delay on its work orders.
+@Suite struct WorkOrderDelayTests {
+    @Test func aDownMachineDelaysTheOrdersOnItsWorkCentre() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER")
+            func item(_ key: String) -> MasterRecord {
+                MasterRecord(kind: .item, company: "ACME", key: key, active: true, plants: [],
+                             data: .object(["description": .string(key), "uom": .string("EA"), "tracking": .string("none")]),
+                             version: 1, updatedAt: Date(), updatedBy: "t")
+            }
+            try await store.applyMasters(MasterChanges(plant: "ACME-BER", since: 0, through: 1, records: [item("P"), item("C")], removed: [], more: false), at: Date())
+            try await store.defineLocation(LocationDefined(code: "S", type: .storage, warehouse: "W", zone: nil, bin: nil, active: true))
+            try await store.defineWorkCentre(WorkCentreDefined(
+                code: "PRESS", name: "Press", calendar: WorkCalendar(days: Set(1...7), shiftStart: 0, shiftEnd: 1440), machine: MachineID(line: "L1", machine: "PRESS")))
+            try await store.defineBOM(BOMDefined(item: "P", lines: [.init(component: "C", quantity: Quantity(1))]))
+            try await store.defineRouting(RoutingDefined(item: "P", operations: [
+                RoutingOperation(sequence: 10, workCentre: "PRESS", setupMinutes: .zero, runMinutesPerUnit: Quantity(1))]))
+            _ = try await store.createWorkOrder("WO-1", item: "P", quantity: Quantity(1), due: nil, source: "S", output: "S", earliest: Date())
+            #expect(try await store.readiness(workOrder: "WO-1").first?.delays.isEmpty == true)
+            _ = try store.recordMachineSignalNow(
+                .state(MachineStateChanged(line: "L1", machine: "PRESS", state: .down, reason: "JAM", at: Date())),
+                topic: "gantry/ACME-BER/L1/PRESS/state", payload: [], receivedAt: Date())
+            let delayed = try #require(try await store.readiness(workOrder: "WO-1").first)
+            #expect(delayed.atRisk && delayed.delays.first?.contains("L1/PRESS") == true && delayed.delays.first?.contains("JAM") == true, "\(delayed.delays)")
+        }
+    }
+}

@@ -46,9 +46,13 @@ struct AgentAPI: Sendable {
             return try jsonResponse(["deadLetters": try await store.deadLetters(limit: limit)])
         }
         addMasterRoutes(to: router)
-        InventoryRoutes(
+        let inventory = InventoryRoutes(
             store: store, limit: configuration.maxRequestBytes,
             parser: GS1Parser(referenceYear: Calendar(identifier: .gregorian).component(.year, from: Date()), separators: configuration.scanSeparators),
+            allowExpiredIssue: configuration.issueExpiredLots)
+        inventory.add(to: router)
+        WorkOrderRoutes(
+            store: store, limit: configuration.maxRequestBytes, inventory: inventory, overrideRoles: configuration.overrideRoles,
             allowExpiredIssue: configuration.issueExpiredLots
         ).add(to: router)
         router.post("/v1/scans") { request, _ in

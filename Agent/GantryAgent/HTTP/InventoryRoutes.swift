@@ -163,17 +163,9 @@ struct InventoryRoutes: Sendable {
         do {
             return try await body()
         } catch let refusal as InventoryRefusal {
-            let status: Int
-            switch refusal.code {
-            case .unknownOrder, .unknownLocation: status = 404
-            case .overReceipt, .serialInStock, .reservedElsewhere, .insufficientStock, .notInStock, .quarantined, .expired, .shortage: status = 409
-            default: status = 422
-            }
-            throw ProblemDetails(
-                code: refusal.code.rawValue, title: "Refused", status: status, detail: refusal.detail, field: refusal.field,
-                shortages: refusal.shortages)
+            throw refusal.problem
         } catch let error as StoreError where error.code == .idempotencyConflict {
-            throw ProblemDetails(code: "idempotency-conflict", title: "Request id reused", status: 409, detail: error.message, field: "id")
+            throw error.reusedIDProblem
         }
     }
 }
@@ -277,4 +269,24 @@ struct GenealogyBody: Encodable, Sendable {
     var unit: StockUnit
     var direction: String
     var links: [GenealogyLink]
+}
+
+extension InventoryRefusal {
+    /// The refusal as a problem document: 404 for what does not exist, 409 for stock states, 422 for the request.
+    var problem: ProblemDetails {
+        let status: Int
+        switch code {
+        case .unknownOrder, .unknownLocation: status = 404
+        case .overReceipt, .serialInStock, .reservedElsewhere, .insufficientStock, .notInStock, .quarantined, .expired, .shortage: status = 409
+        default: status = 422
+        }
+        return ProblemDetails(code: code.rawValue, title: "Refused", status: status, detail: detail, field: field, shortages: shortages)
+    }
+}
+
+extension StoreError {
+    /// A request id used before for another request.
+    var reusedIDProblem: ProblemDetails {
+        ProblemDetails(code: "idempotency-conflict", title: "Request id reused", status: 409, detail: message, field: "id")
+    }
 }

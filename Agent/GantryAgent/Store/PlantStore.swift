@@ -83,6 +83,26 @@ public protocol PlantStore: Sendable {
     func moves(item: String?, lot: String?, after: Int64, limit: Int) async throws -> [LedgerMove]
     func counts(limit: Int) async throws -> [CountRecord]
 
+    // MARK: Production (docs/work-orders.md)
+
+    func defineWorkCentre(_ centre: WorkCentreDefined) async throws
+    func defineBOM(_ bom: BOMDefined) async throws
+    func defineRouting(_ routing: RoutingDefined) async throws
+    func defineQualityPoint(_ point: QualityPointDefined) async throws
+    func explodeBOM(item: String, quantity: Quantity) async throws -> [BOMExplosion.Requirement]
+    func createWorkOrder(_ workOrder: String, item: String, quantity: Quantity, due: Date?, source: String, output: String, earliest: Date) async throws -> WorkOrderView
+    func releaseWorkOrder(_ workOrder: String, override: Override?, permittedRoles: Set<String>) async throws -> WorkOrderView
+    func progressOperation(_ workOrder: String, sequence: Int, step: OperationProgressed.Step, good: Quantity?, scrap: Quantity?, rework: Quantity?, reasons: [String]) async throws -> WorkOrderView
+    func consume(_ intent: IssueIntent, override: Override?, permittedRoles: Set<String>, allowExpired: Bool) async throws -> MoveAnswer
+    func reportOutput(_ intent: OutputIntent) async throws -> MoveAnswer
+    func completeWorkOrder(_ workOrder: String) async throws -> WorkOrderView
+    func recordQualityCheck(point: String, workOrder: String?, lot: String?, location: String?, quantity: Quantity?, passed: Bool?, value: Quantity?, quarantineLocation: String?, supplier: String?) async throws -> QualityCheckRecorded
+    func nonconformances() async throws -> [NonconformanceOpened]
+    func readiness(workOrder: String?) async throws -> [WorkOrderReadiness]
+    func rescheduleSupply(order: String, line: Int, due: String?) async throws
+    func workOrders() async throws -> [WorkOrderView]
+    func workOrder(_ id: String) async throws -> WorkOrderView
+
     // MARK: Maintenance
 
     /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.

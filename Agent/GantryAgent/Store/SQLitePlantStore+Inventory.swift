@@ -131,23 +131,7 @@ extension SQLitePlantStore {
         let at = now()
         return try await writer.write { db in
             try Self.idempotent(intent.requestID, kind: "issue", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.from], in: db) {
-                let unit = try Self.resolve(intent.unit, in: db)
-                let from = try Self.location(intent.from, in: db)
-                guard from.type.isAvailable else {
-                    throw InventoryRefusal(.quarantined, "\(from.code) is a \(from.type.rawValue) location: nothing there may be issued")
-                }
-                if let lot = unit.lot, try Self.lotStatus(unit.item.key, lot, in: db) == "quarantined" {
-                    throw InventoryRefusal(.quarantined, "lot \(lot) of \(unit.item.key) is quarantined: it may not be issued")
-                }
-                if !allowExpired, let lot = unit.lot, let expiry = try Self.lotExpiry(unit.item.key, lot, in: db), Self.isExpired(expiry, at: at) {
-                    throw InventoryRefusal(.expired, "lot \(lot) of \(unit.item.key) expired on \(expiry): it is blocked from issue")
-                }
-                try Self.requireFree(unit, at: from.code, for: intent.workOrder, in: db)
-                try Self.consumeReservations(of: intent.workOrder, unit, at: from.code, quantity: unit.quantity, in: db)
-                var answer = try Self.move(.issue, unit, from: from.code, to: nil, reference: MoveReference(kind: .workOrder, id: intent.workOrder),
-                                           scan: intent.unit.scan, reason: nil, requestID: intent.requestID, at: at, in: db)
-                answer.message = "Issued \(unit.quantity) \(unit.item.uom) of \(unit.description) from \(from.code) to work order \(intent.workOrder)."
-                return answer
+                try Self.issue(intent, allowExpired: allowExpired, at: at, in: db)
             }
         }
     }
@@ -156,31 +140,7 @@ extension SQLitePlantStore {
         let at = now()
         return try await writer.write { db in
             try Self.idempotent(intent.requestID, kind: "output", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.to], in: db) {
-                let unit = try Self.resolve(intent.unit, in: db)
-                let to = try Self.location(intent.to, in: db)
-                var answer = try Self.move(.output, unit, from: nil, to: to.code, reference: MoveReference(kind: .workOrder, id: intent.workOrder),
-                                           scan: intent.unit.scan, reason: nil, requestID: intent.requestID, at: at, in: db)
-                let inputs = try Row.fetchAll(db, sql: """
-                    SELECT item, lot, serial, sum(quantity) AS quantity FROM stock_moves
-                    WHERE kind = 'issue' AND reference_kind = 'work-order' AND reference_id = ? GROUP BY item, lot, serial ORDER BY item, lot, serial
-                    """, arguments: [intent.workOrder]).map { row in
-                    LotsLinked.Input(unit: Self.stockUnit(row["item"], row["lot"], row["serial"]), quantity: Quantity(micro: row["quantity"]))
-                }
-                let output = StockUnit(item: unit.item.key, lot: unit.lot, serial: unit.serial)
-                let linked = LotsLinked(workOrder: intent.workOrder, output: output, inputs: inputs)
-                let event = try Self.append(linked, occurredAt: at, recordedAt: at, in: db)
-                for input in inputs {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO genealogy (work_order, output_item, output_lot, output_serial, input_item, input_lot, input_serial, quantity, seq)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [
-                            intent.workOrder, output.item, output.lot ?? "", output.serial ?? "", input.unit.item, input.unit.lot ?? "",
-                            input.unit.serial ?? "", input.quantity.micro, event.sequence,
-                        ])
-                }
-                answer.message = "Recorded \(unit.quantity) \(unit.item.uom) of \(unit.description) from work order \(intent.workOrder) into \(to.code)"
-                    + (inputs.isEmpty ? "; nothing was issued to the order, so it has no inputs." : ", made from \(inputs.count) input lot(s).")
-                return answer
+                try Self.output(intent, at: at, in: db)
             }
         }
     }
@@ -193,70 +153,7 @@ extension SQLitePlantStore {
         let at = now()
         return try await writer.write { db in
             try Self.idempotent(requestID, kind: "reservation", fingerprint: [workOrder] + lines.map { [$0.item, $0.quantity.description, $0.location ?? "", $0.lot ?? ""].joined(separator: "\u{1F}") }, in: db) {
-                guard !workOrder.isEmpty else { throw InventoryRefusal(.invalid, "a work order is required", field: "workOrder") }
-                var taken: [String: Int64] = [:]   // stock row key → micro-units reserved by this request
-                var reservations: [StockReserved.Reservation] = []
-                var shortages: [Shortage] = []
-                let candidates = try db.cachedStatement(sql: """
-                    SELECT s.location, s.lot, s.serial, s.quantity, l.expiry, coalesce(l.status, 'available') AS status,
-                        (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
-                          WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
-                    FROM stock s JOIN locations loc ON loc.code = s.location
-                    LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
-                    WHERE s.item = ? AND loc.type IN ('storage', 'production', 'receiving')
-                    ORDER BY l.expiry IS NULL, l.expiry, s.lot, s.location, s.serial
-                    """)
-                let today = Self.day(at)
-                let known = try db.cachedStatement(sql: "SELECT 1 FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'item' AND key = ?")
-                for (index, line) in lines.enumerated() {
-                    guard line.quantity.isPositive else { throw InventoryRefusal(.invalid, "line \(index + 1): the quantity must be positive", field: "lines") }
-                    guard try Bool.fetchOne(known, arguments: [line.item]) == true else {
-                        throw InventoryRefusal(.unknownItem, "line \(index + 1): no item \(line.item) in this plant's masters", field: "lines")
-                    }
-                    var needed = line.quantity.micro, onHand: Int64 = 0, elsewhere: Int64 = 0
-                    for row in try Row.fetchAll(candidates, arguments: [line.item]) {
-                        let location: String = row["location"], lot: String = row["lot"], serial: String = row["serial"]
-                        if let wanted = line.location, wanted != location { continue }
-                        if let wanted = line.lot, wanted != lot { continue }
-                        if (row["status"] as String) == "quarantined" { continue }
-                        if let expiry = row["expiry"] as String?, expiry < today { continue }
-                        let key = "\(line.item)\u{1F}\(location)\u{1F}\(lot)\u{1F}\(serial)"
-                        let quantity: Int64 = row["quantity"], reserved: Int64 = row["reserved"] + taken[key, default: 0]
-                        onHand += quantity
-                        elsewhere += min(quantity, reserved)
-                        let free = quantity - reserved
-                        guard needed > 0, free > 0 else { continue }
-                        let take = min(free, needed)
-                        needed -= take
-                        taken[key, default: 0] += take
-                        reservations.append(.init(
-                            reservationId: UUID(), item: line.item, location: location, lot: lot.isEmpty ? nil : lot,
-                            serial: serial.isEmpty ? nil : serial, quantity: Quantity(micro: take)))
-                    }
-                    if needed > 0 {
-                        shortages.append(Shortage(
-                            item: line.item, needed: line.quantity, onHand: Quantity(micro: onHand), reservedElsewhere: Quantity(micro: elsewhere),
-                            short: Quantity(micro: needed)))
-                    }
-                }
-                guard shortages.isEmpty else {
-                    let named = shortages.prefix(10).map { "\($0.item) short \($0.short) of \($0.needed)" }.joined(separator: "; ")
-                    throw InventoryRefusal(
-                        .shortage, "nothing reserved for \(workOrder): \(named)" + (shortages.count > 10 ? "; and \(shortages.count - 10) more lines" : ""),
-                        shortages: shortages)
-                }
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO reservations (reservation_id, work_order, item, location, lot, serial, quantity, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let created = Timestamp.format(at)
-                for reservation in reservations {
-                    try insert.execute(arguments: [
-                        reservation.reservationId.uuidString, workOrder, reservation.item, reservation.location, reservation.lot ?? "",
-                        reservation.serial ?? "", reservation.quantity.micro, created,
-                    ])
-                }
-                _ = try Self.append(StockReserved(workOrder: workOrder, reservations: reservations), occurredAt: at, recordedAt: at, in: db)
+                let reservations = try Self.reserve(workOrder: workOrder, lines: lines, allowShort: false, at: at, in: db).reservations
                 return ReservationAnswer(
                     requestId: requestID, workOrder: workOrder, reservations: reservations,
                     message: "Reserved \(lines.count) line(s) for \(workOrder) from \(reservations.count) stock row(s).", duplicate: false)
@@ -473,6 +370,132 @@ extension SQLitePlantStore {
                 ]
             }
         }
+    }
+}
+
+extension SQLitePlantStore {
+    /// Reserves `lines` for `workOrder` first expiring first inside the caller's transaction. Without `allowShort`
+    /// a line that cannot be covered refuses all; with it, what can be covered is reserved and the rest reported.
+    static func reserve(
+        workOrder: String, lines: [ReservationLine], allowShort: Bool, at: Date, in db: Database
+    ) throws -> (reservations: [StockReserved.Reservation], shortages: [Shortage]) {
+        guard !workOrder.isEmpty else { throw InventoryRefusal(.invalid, "a work order is required", field: "workOrder") }
+        var taken: [String: Int64] = [:]   // stock row key → micro-units reserved by this request
+        var reservations: [StockReserved.Reservation] = []
+        var shortages: [Shortage] = []
+        let candidates = try db.cachedStatement(sql: """
+            SELECT s.location, s.lot, s.serial, s.quantity, l.expiry, coalesce(l.status, 'available') AS status,
+                (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
+                  WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
+            FROM stock s JOIN locations loc ON loc.code = s.location
+            LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
+            WHERE s.item = ? AND loc.type IN ('storage', 'production', 'receiving')
+            ORDER BY l.expiry IS NULL, l.expiry, s.lot, s.location, s.serial
+            """)
+        let today = Self.day(at)
+        let known = try db.cachedStatement(sql: "SELECT 1 FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'item' AND key = ?")
+        for (index, line) in lines.enumerated() {
+            guard line.quantity.isPositive else { throw InventoryRefusal(.invalid, "line \(index + 1): the quantity must be positive", field: "lines") }
+            guard try Bool.fetchOne(known, arguments: [line.item]) == true else {
+                throw InventoryRefusal(.unknownItem, "line \(index + 1): no item \(line.item) in this plant's masters", field: "lines")
+            }
+            var needed = line.quantity.micro, onHand: Int64 = 0, elsewhere: Int64 = 0
+            for row in try Row.fetchAll(candidates, arguments: [line.item]) {
+                let location: String = row["location"], lot: String = row["lot"], serial: String = row["serial"]
+                if let wanted = line.location, wanted != location { continue }
+                if let wanted = line.lot, wanted != lot { continue }
+                if (row["status"] as String) == "quarantined" { continue }
+                if let expiry = row["expiry"] as String?, expiry < today { continue }
+                let key = "\(line.item)\u{1F}\(location)\u{1F}\(lot)\u{1F}\(serial)"
+                let quantity: Int64 = row["quantity"], reserved: Int64 = row["reserved"] + taken[key, default: 0]
+                onHand += quantity
+                elsewhere += min(quantity, reserved)
+                let free = quantity - reserved
+                guard needed > 0, free > 0 else { continue }
+                let take = min(free, needed)
+                needed -= take
+                taken[key, default: 0] += take
+                reservations.append(.init(
+                    reservationId: UUID(), item: line.item, location: location, lot: lot.isEmpty ? nil : lot,
+                    serial: serial.isEmpty ? nil : serial, quantity: Quantity(micro: take)))
+            }
+            if needed > 0 {
+                shortages.append(Shortage(
+                    item: line.item, needed: line.quantity, onHand: Quantity(micro: onHand), reservedElsewhere: Quantity(micro: elsewhere),
+                    short: Quantity(micro: needed)))
+            }
+        }
+        guard shortages.isEmpty || allowShort else {
+            let named = shortages.prefix(10).map { "\($0.item) short \($0.short) of \($0.needed)" }.joined(separator: "; ")
+            throw InventoryRefusal(
+                .shortage, "nothing reserved for \(workOrder): \(named)" + (shortages.count > 10 ? "; and \(shortages.count - 10) more lines" : ""),
+                shortages: shortages)
+        }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO reservations (reservation_id, work_order, item, location, lot, serial, quantity, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let created = Timestamp.format(at)
+        for reservation in reservations {
+            try insert.execute(arguments: [
+                reservation.reservationId.uuidString, workOrder, reservation.item, reservation.location, reservation.lot ?? "",
+                reservation.serial ?? "", reservation.quantity.micro, created,
+            ])
+        }
+        if !reservations.isEmpty {
+            _ = try Self.append(StockReserved(workOrder: workOrder, reservations: reservations), occurredAt: at, recordedAt: at, in: db)
+        }
+        return (reservations, shortages)
+    }
+
+    /// Issues to a work order inside the caller's transaction (see `issue(_:allowExpired:)`).
+    static func issue(_ intent: IssueIntent, allowExpired: Bool, at: Date, in db: Database) throws -> MoveAnswer {
+        let unit = try Self.resolve(intent.unit, in: db)
+        let from = try Self.location(intent.from, in: db)
+        guard from.type.isAvailable else {
+            throw InventoryRefusal(.quarantined, "\(from.code) is a \(from.type.rawValue) location: nothing there may be issued")
+        }
+        if let lot = unit.lot, try Self.lotStatus(unit.item.key, lot, in: db) == "quarantined" {
+            throw InventoryRefusal(.quarantined, "lot \(lot) of \(unit.item.key) is quarantined: it may not be issued")
+        }
+        if !allowExpired, let lot = unit.lot, let expiry = try Self.lotExpiry(unit.item.key, lot, in: db), Self.isExpired(expiry, at: at) {
+            throw InventoryRefusal(.expired, "lot \(lot) of \(unit.item.key) expired on \(expiry): it is blocked from issue")
+        }
+        try Self.requireFree(unit, at: from.code, for: intent.workOrder, in: db)
+        try Self.consumeReservations(of: intent.workOrder, unit, at: from.code, quantity: unit.quantity, in: db)
+        var answer = try Self.move(.issue, unit, from: from.code, to: nil, reference: MoveReference(kind: .workOrder, id: intent.workOrder),
+                                   scan: intent.unit.scan, reason: nil, requestID: intent.requestID, at: at, in: db)
+        answer.message = "Issued \(unit.quantity) \(unit.item.uom) of \(unit.description) from \(from.code) to work order \(intent.workOrder)."
+        return answer
+    }
+
+    /// Records a work order's output and its genealogy inside the caller's transaction.
+    static func output(_ intent: OutputIntent, at: Date, in db: Database) throws -> MoveAnswer {
+        let unit = try Self.resolve(intent.unit, in: db)
+        let to = try Self.location(intent.to, in: db)
+        var answer = try Self.move(.output, unit, from: nil, to: to.code, reference: MoveReference(kind: .workOrder, id: intent.workOrder),
+                                   scan: intent.unit.scan, reason: nil, requestID: intent.requestID, at: at, in: db)
+        let inputs = try Row.fetchAll(db, sql: """
+            SELECT item, lot, serial, sum(quantity) AS quantity FROM stock_moves
+            WHERE kind = 'issue' AND reference_kind = 'work-order' AND reference_id = ? GROUP BY item, lot, serial ORDER BY item, lot, serial
+            """, arguments: [intent.workOrder]).map { row in
+            LotsLinked.Input(unit: Self.stockUnit(row["item"], row["lot"], row["serial"]), quantity: Quantity(micro: row["quantity"]))
+        }
+        let output = StockUnit(item: unit.item.key, lot: unit.lot, serial: unit.serial)
+        let linked = LotsLinked(workOrder: intent.workOrder, output: output, inputs: inputs)
+        let event = try Self.append(linked, occurredAt: at, recordedAt: at, in: db)
+        for input in inputs {
+            try db.cachedStatement(sql: """
+                INSERT INTO genealogy (work_order, output_item, output_lot, output_serial, input_item, input_lot, input_serial, quantity, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    intent.workOrder, output.item, output.lot ?? "", output.serial ?? "", input.unit.item, input.unit.lot ?? "",
+                    input.unit.serial ?? "", input.quantity.micro, event.sequence,
+                ])
+        }
+        answer.message = "Recorded \(unit.quantity) \(unit.item.uom) of \(unit.description) from work order \(intent.workOrder) into \(to.code)"
+            + (inputs.isEmpty ? "; nothing was issued to the order, so it has no inputs." : ", made from \(inputs.count) input lot(s).")
+        return answer
     }
 }
 

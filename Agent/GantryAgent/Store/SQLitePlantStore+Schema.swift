@@ -255,6 +255,65 @@ extension SQLitePlantStore {
                 );
                 """)
         }
+        migrator.registerMigration("6-production") { db in
+            try db.execute(sql: """
+                CREATE TABLE work_centres (code TEXT PRIMARY KEY, definition TEXT NOT NULL);
+                CREATE TABLE boms (item TEXT PRIMARY KEY, definition TEXT NOT NULL);
+                CREATE TABLE routings (item TEXT PRIMARY KEY, definition TEXT NOT NULL);
+                CREATE TABLE work_orders (
+                    work_order TEXT PRIMARY KEY,
+                    item TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    due TEXT,
+                    source_location TEXT NOT NULL,
+                    output_location TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('planned', 'released', 'in-progress', 'completed')),
+                    planned_start TEXT NOT NULL,
+                    planned_finish TEXT NOT NULL,
+                    actual_start TEXT,
+                    actual_finish TEXT,
+                    good INTEGER NOT NULL DEFAULT 0,
+                    scrap INTEGER NOT NULL DEFAULT 0,
+                    rework INTEGER NOT NULL DEFAULT 0,
+                    released_override TEXT
+                );
+                CREATE TABLE work_order_operations (
+                    work_order TEXT NOT NULL REFERENCES work_orders(work_order),
+                    sequence INTEGER NOT NULL,
+                    work_centre TEXT NOT NULL,
+                    planned_start TEXT NOT NULL,
+                    planned_finish TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'paused', 'finished')),
+                    actual_start TEXT,
+                    actual_finish TEXT,
+                    PRIMARY KEY (work_order, sequence)
+                ) WITHOUT ROWID;
+                CREATE INDEX work_order_operations_centre ON work_order_operations (work_centre, planned_finish);
+                CREATE TABLE quality_points (point TEXT PRIMARY KEY, definition TEXT NOT NULL);
+                CREATE TABLE quality_checks (
+                    check_id TEXT PRIMARY KEY,
+                    point TEXT NOT NULL,
+                    work_order TEXT,
+                    item TEXT NOT NULL,
+                    lot TEXT,
+                    passed INTEGER NOT NULL,
+                    blocking INTEGER NOT NULL,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX quality_checks_order ON quality_checks (work_order, point, at);
+                CREATE TABLE nonconformances (
+                    nonconformance TEXT PRIMARY KEY,
+                    work_order TEXT,
+                    supplier TEXT,
+                    item TEXT NOT NULL,
+                    lot TEXT,
+                    quantity INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    disposition TEXT NOT NULL,
+                    at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -43,13 +43,21 @@ final class CurlHTTPClient: @unchecked Sendable {
         try await perform(url: url, headers: headers, body: body, timeout: timeout, maximumBody: Transfer.maximumSyncAnswer)
     }
 
+    /// Sends `body` with another method than POST (PUT, PATCH).
+    func send(method: String, url: String, headers: [String], body: Data, timeout: Duration) async throws -> Response {
+        guard method != "POST" else { return try await post(url: url, headers: headers, body: body, timeout: timeout) }
+        return try await perform(url: url, headers: headers, body: body, timeout: timeout, maximumBody: Transfer.maximumSyncAnswer, method: method)
+    }
+
     /// GETs `url`, accepting a body of at most `maximumBody` bytes.
     func get(url: String, headers: [String], timeout: Duration, maximumBody: Int) async throws -> Response {
         try await perform(url: url, headers: headers, body: nil, timeout: timeout, maximumBody: maximumBody)
     }
 
-    private func perform(url: String, headers: [String], body: Data?, timeout: Duration, maximumBody: Int) async throws -> Response {
-        let transfer = Transfer(maximumBody: maximumBody)
+    private func perform(
+        url: String, headers: [String], body: Data?, timeout: Duration, maximumBody: Int, method: String? = nil
+    ) async throws -> Response {
+        let transfer = Transfer(maximumBody: maximumBody, method: method)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
@@ -82,6 +90,7 @@ final class CurlHTTPClient: @unchecked Sendable {
                 } else {
                     gantry_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
                 }
+                if let method = transfer.method { gantry_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method) }
                 gantry_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
                 // Without NOSIGNAL libcurl may use SIGALRM for DNS timeouts, which is unsafe with threads.
                 gantry_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
@@ -128,10 +137,13 @@ private final class Transfer: @unchecked Sendable {
     /// Answers to sync batches are small JSON documents; anything larger is not the protocol.
     static let maximumSyncAnswer = 1 << 20
     let maximumBody: Int
+    /// A method other than GET or POST, sent with the POST machinery.
+    let method: String?
     var body = Data()
     let cancelled = Atomic<Bool>(false)
 
-    init(maximumBody: Int) {
+    init(maximumBody: Int, method: String? = nil) {
         self.maximumBody = maximumBody
+        self.method = method
     }
 }

@@ -98,6 +98,17 @@ struct EventProjection {
         case StockReserved.eventType: return typed(StockReserved.self, event) { _, _ in }
         case ReservationsReleased.eventType: return typed(ReservationsReleased.self, event) { _, _ in }
         case LotStatusChanged.eventType: return typed(LotStatusChanged.self, event) { _, _ in }
+        case WorkCentreDefined.eventType: return typed(WorkCentreDefined.self, event) { _, _ in }
+        case BOMDefined.eventType: return typed(BOMDefined.self, event) { _, _ in }
+        case RoutingDefined.eventType: return typed(RoutingDefined.self, event) { _, _ in }
+        case WorkOrderCreated.eventType: return typed(WorkOrderCreated.self, event) { _, _ in }
+        case WorkOrderReleased.eventType: return typed(WorkOrderReleased.self, event) { _, _ in }
+        case OperationProgressed.eventType: return typed(OperationProgressed.self, event) { _, _ in }
+        case QualityPointDefined.eventType: return typed(QualityPointDefined.self, event) { _, _ in }
+        case QualityCheckRecorded.eventType: return typed(QualityCheckRecorded.self, event) { _, _ in }
+        case NonconformanceOpened.eventType: return typed(NonconformanceOpened.self, event) { _, _ in }
+        case PurchaseOrderLineRescheduled.eventType: return typed(PurchaseOrderLineRescheduled.self, event) { _, _ in }
+        case WorkOrderCompleted.eventType: return typed(WorkOrderCompleted.self, event) { _, _ in }
         default:
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }
