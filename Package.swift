@@ -43,6 +43,7 @@ let package = Package(
             name: "GantryAgent",
             dependencies: [
                 "GantryCore", "CCurl", "CMosquitto",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,7 +96,9 @@ let package = Package(
             name: "GantrySystemTests",
             dependencies: [
                 "GantryAgent", "GantryHub", "GantryTestSupport", "gantry-agent", "gantry-hub",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/GantrySystemTests"),

@@ -28,7 +28,7 @@ public func buildAgent(
         interval: configuration.mastersPollInterval, timeout: configuration.requestTimeout,
         backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum), board: masters,
         logger: logger)
-    var services: [any Service] = [sync, pull]
+    var services: [any Service] = [sync, pull, AlertWebhookService(store: store, settings: configuration.alerts, logger: logger)]
     if configuration.mqtt.enabled {
         machines.update {
             $0.enabled = true

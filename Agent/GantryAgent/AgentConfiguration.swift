@@ -30,6 +30,8 @@ public struct AgentConfiguration: Sendable {
     public var backoffMaximum: Duration = .seconds(60)
     /// Texts the plant's scanners send instead of GS (0x1D), e.g. `Alt029` or `|`.
     public var scanSeparators: [String] = []
+    /// Supplier alerts and their webhook.
+    public var alerts = AlertSettings()
     /// Roles whose override may release a work order short of material or consume beyond its reservation.
     public var overrideRoles: Set<String> = ["planner", "administrator"]
     /// Whether stock of an expired lot may be issued (it is blocked by default).
@@ -73,7 +75,7 @@ public struct AgentConfiguration: Sendable {
     public static let keys: Set<String> = Set<String>([
         "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
         "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
-        "sync.backoff_max", "sync.heartbeat", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles", "backlog.alarm_bytes", "backlog.alarm_age",
+        "sync.backoff_max", "sync.heartbeat", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval",
     ]).union(MQTTSettings.keys)

@@ -77,6 +77,8 @@ public struct PurchaseOrderPlaced: PlantEvent {
 /// What a stock move is for.
 public enum MoveKind: String, Sendable, Codable, CaseIterable {
     case receipt, move, issue, output, adjustment, scrap
+    /// Sent back to the supplier.
+    case returned = "return"
 }
 
 /// What a move was made against.

@@ -55,6 +55,8 @@ struct AgentAPI: Sendable {
             store: store, limit: configuration.maxRequestBytes, inventory: inventory, overrideRoles: configuration.overrideRoles,
             allowExpiredIssue: configuration.issueExpiredLots
         ).add(to: router)
+        SourcingRoutes(store: store, limit: configuration.maxRequestBytes, inventory: inventory, confirmWithin: configuration.alerts.confirmWithin)
+            .add(to: router)
         router.post("/v1/scans") { request, _ in
             var request = request
             return try await recordScan(request.decodeJSON(ScanRequest.self, limit: configuration.maxRequestBytes))

@@ -103,6 +103,14 @@ public protocol PlantStore: Sendable {
     func workOrders() async throws -> [WorkOrderView]
     func workOrder(_ id: String) async throws -> WorkOrderView
 
+    // MARK: Sourcing (docs/sourcing.md)
+
+    func recordCommitment(order: String, line: Int, due: String, quantity: Quantity) async throws -> PurchaseLineException?
+    func purchaseExceptions(unconfirmedAfter: TimeInterval) async throws -> [PurchaseLineException]
+    func alerts() async throws -> [AlertRecord]
+    /// Returns stock to its supplier (after a failed incoming inspection): it leaves the plant's stock.
+    func returnToSupplier(_ intent: IssueIntent, reason: String) async throws -> MoveAnswer
+
     // MARK: Maintenance
 
     /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.

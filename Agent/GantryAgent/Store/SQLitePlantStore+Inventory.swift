@@ -42,8 +42,12 @@ extension SQLitePlantStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM purchase_order_lines WHERE purchase_order = ?", arguments: [order.order]) == true {
                 throw StoreError(.idempotencyConflict, "purchase order \(order.order) exists already")
             }
-            guard try Self.master(.supplier, order.supplier, in: db) != nil else {
+            guard let supplier = try Self.master(.supplier, order.supplier, in: db) else {
                 throw InventoryRefusal(.invalid, "no supplier \(order.supplier) in this plant's masters", field: "supplier")
+            }
+            guard supplier.active, case .object(let data) = supplier.data, case .string(let status)? = data["status"],
+                  status == "approved" || status == "conditional" else {
+                throw InventoryRefusal(.invalid, "supplier \(order.supplier) is not on the approved list (approved or conditional)", field: "supplier")
             }
             guard !order.lines.isEmpty, Set(order.lines.map(\.line)).count == order.lines.count else {
                 throw InventoryRefusal(.invalid, "an order needs lines with distinct line numbers", field: "lines")
@@ -55,11 +59,17 @@ extension SQLitePlantStore {
                 guard line.quantity.isPositive, line.tolerancePercent >= .zero else {
                     throw InventoryRefusal(.invalid, "line \(line.line): the quantity must be positive and the tolerance not negative", field: "lines")
                 }
+                // The price the hub's supplier information gives for this supplier and item, when it has one.
+                var price: String?
+                if let offer = try Self.master(.supplierItem, "\(order.supplier):\(line.item)", in: db), case .object(let terms) = offer.data,
+                   case .object(let money)? = terms["price"], case .string(let amount)? = money["amount"], case .string(let currency)? = money["currency"] {
+                    price = "\(amount) \(currency)"
+                }
                 try db.execute(sql: """
-                    INSERT INTO purchase_order_lines (purchase_order, line, supplier, item, ordered, tolerance_percent, due)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO purchase_order_lines (purchase_order, line, supplier, item, ordered, tolerance_percent, due, placed_at, price)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [order.order, line.line, order.supplier, line.item, line.quantity.micro,
-                                     line.tolerancePercent.description, line.due])
+                                     line.tolerancePercent.description, line.due, Timestamp.format(at), price])
             }
             _ = try Self.append(order, occurredAt: at, recordedAt: at, in: db)
         }
@@ -366,7 +376,9 @@ extension SQLitePlantStore {
                 [
                     "order": row["purchase_order"], "line": String(row["line"] as Int), "supplier": row["supplier"], "item": row["item"],
                     "ordered": Quantity(micro: row["ordered"]).description, "received": Quantity(micro: row["received"]).description,
-                    "tolerancePercent": row["tolerance_percent"], "due": row["due"] ?? "",
+                    "tolerancePercent": row["tolerance_percent"], "due": row["due"] ?? "", "price": row["price"] ?? "",
+                    "confirmedDue": row["confirmed_due"] ?? "",
+                    "confirmedQuantity": (row["confirmed_quantity"] as Int64?).map { Quantity(micro: $0).description } ?? "",
                 ]
             }
         }

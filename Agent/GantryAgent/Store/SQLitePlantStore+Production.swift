@@ -326,6 +326,7 @@ extension SQLitePlantStore {
                                         occurredAt: at, recordedAt: at, in: db)
                     disposition = "quarantined"
                 }
+                let supplier = try supplier ?? lot.flatMap { try Self.supplier(ofLot: $0, item: point.item, in: db) }
                 let reason = point.kind == .measurement
                     ? "\(point.characteristic) \(value!) outside \(point.lower.map(\.description) ?? "-")…\(point.upper.map(\.description) ?? "-")"
                     : "\(point.characteristic) failed"

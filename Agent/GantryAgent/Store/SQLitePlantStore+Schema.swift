@@ -314,6 +314,36 @@ extension SQLitePlantStore {
                 );
                 """)
         }
+        migrator.registerMigration("7-sourcing") { db in
+            try db.execute(sql: """
+                ALTER TABLE purchase_order_lines ADD COLUMN placed_at TEXT;
+                ALTER TABLE purchase_order_lines ADD COLUMN price TEXT;
+                ALTER TABLE purchase_order_lines ADD COLUMN confirmed_due TEXT;
+                ALTER TABLE purchase_order_lines ADD COLUMN confirmed_quantity INTEGER;
+                ALTER TABLE purchase_order_lines ADD COLUMN confirmed_at TEXT;
+                -- key: what the alert is about, so the same condition raises one alert (e.g. overdue:PO-1/2).
+                CREATE TABLE alerts (
+                    alert_id TEXT PRIMARY KEY,
+                    key TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    raised_at TEXT NOT NULL,
+                    delivered_at TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at TEXT NOT NULL
+                );
+                CREATE TABLE alert_deliveries (
+                    alert_id TEXT NOT NULL REFERENCES alerts(alert_id),
+                    attempt INTEGER NOT NULL,
+                    at TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    status INTEGER,
+                    error TEXT,
+                    PRIMARY KEY (alert_id, attempt)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -109,6 +109,8 @@ struct EventProjection {
         case NonconformanceOpened.eventType: return typed(NonconformanceOpened.self, event) { _, _ in }
         case PurchaseOrderLineRescheduled.eventType: return typed(PurchaseOrderLineRescheduled.self, event) { _, _ in }
         case WorkOrderCompleted.eventType: return typed(WorkOrderCompleted.self, event) { _, _ in }
+        case SupplierCommitmentRecorded.eventType: return typed(SupplierCommitmentRecorded.self, event) { _, _ in }
+        case AlertRaised.eventType: return typed(AlertRaised.self, event) { _, _ in }
         default:
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }

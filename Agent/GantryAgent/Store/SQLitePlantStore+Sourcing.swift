@@ -1,0 +1,207 @@
+import Foundation
+import GantryCore
+import GRDB
+
+/// Supplier commitments, late and unconfirmed purchase order lines, and the alerts they raise.
+extension SQLitePlantStore {
+    /// Records a supplier's confirmation of a line. If the confirmed date is later than the work orders fed by the
+    /// line need it, a `supplier-delay` alert names those orders and the alternate suppliers.
+    public func recordCommitment(order: String, line: Int, due: String, quantity: Quantity) async throws -> PurchaseLineException? {
+        let at = now()
+        try await writer.write { db in
+            guard due.count == 10, Timestamp.parse(due + "T00:00:00Z") != nil else { throw ProductionRefusal(.invalid, "due is a date YYYY-MM-DD") }
+            guard quantity.isPositive else { throw ProductionRefusal(.invalid, "the confirmed quantity must be positive") }
+            guard let supplier = try String.fetchOne(db, sql: "SELECT supplier FROM purchase_order_lines WHERE purchase_order = ? AND line = ?",
+                                                     arguments: [order, line]) else {
+                throw ProductionRefusal(.notFound, "no purchase order line \(order)/\(line)")
+            }
+            try db.execute(sql: """
+                UPDATE purchase_order_lines SET confirmed_due = ?, confirmed_quantity = ?, confirmed_at = ? WHERE purchase_order = ? AND line = ?
+                """, arguments: [due, quantity.micro, Timestamp.format(at), order, line])
+            _ = try Self.append(SupplierCommitmentRecorded(order: order, line: line, supplier: supplier, confirmedDue: due, confirmedQuantity: quantity),
+                                occurredAt: at, recordedAt: at, in: db)
+        }
+        let exception = try await purchaseExceptions(unconfirmedAfter: .infinity).first { $0.order == order && $0.line == line && $0.kind == "supplier-delay" }
+        if let exception { try await raise(exception) }
+        return exception
+    }
+
+    /// Open lines that need a buyer: confirmed later than needed (`supplier-delay`), past their date
+    /// (`supplier-overdue`), or not confirmed within `unconfirmedAfter` seconds of being placed (`supplier-unconfirmed`).
+    public func purchaseExceptions(unconfirmedAfter: TimeInterval) async throws -> [PurchaseLineException] {
+        let at = now()
+        let today = Self.day(at)
+        let readiness = try await readiness(workOrder: nil)
+        return try await pool.read { db in
+            var exceptions: [PurchaseLineException] = []
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM purchase_order_lines WHERE received < ordered ORDER BY purchase_order, line") {
+                let order: String = row["purchase_order"], line: Int = row["line"], item: String = row["item"], supplier: String = row["supplier"]
+                let source = "\(order)/\(line)"
+                let fed = readiness.filter { order in order.components.contains { $0.item == item && $0.coveredBy.contains(source) } }
+                let neededBy = fed.map { Self.day($0.plannedStart) }.min()
+                let confirmed: String? = row["confirmed_due"], due: String? = row["due"]
+                var kind: String?
+                if let confirmed, let neededBy, confirmed > neededBy {
+                    kind = "supplier-delay"
+                } else if let date = confirmed ?? due, date < today {
+                    kind = "supplier-overdue"
+                } else if confirmed == nil, let placed = (row["placed_at"] as String?).flatMap(Timestamp.parse), at.timeIntervalSince(placed) > unconfirmedAfter {
+                    kind = "supplier-unconfirmed"
+                }
+                guard let kind else { continue }
+                exceptions.append(PurchaseLineException(
+                    kind: kind, order: order, line: line, supplier: supplier, item: item,
+                    open: Quantity(micro: (row["ordered"] as Int64) - (row["received"] as Int64)), due: due, confirmedDue: confirmed,
+                    neededBy: neededBy, affectedWorkOrders: fed.map(\.workOrder),
+                    alternates: AlternateSupplier.ranked(try Self.alternates(for: item, except: supplier, in: db))))
+            }
+            return exceptions
+        }
+    }
+
+    /// Raises an alert for an exception once (the same line and kind raise one alert).
+    public func raise(_ exception: PurchaseLineException) async throws {
+        let at = now()
+        try await writer.write { db in
+            let key = "\(exception.kind):\(exception.order)/\(exception.line)" + (exception.confirmedDue.map { "@\($0)" } ?? "")
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM alerts WHERE key = ?", arguments: [key]) != true else { return }
+            let details = try JSONValue.parse(String(decoding: try WireFormat.sharedEncoder.encode(exception), as: UTF8.self))
+            let alert = AlertRaised(alertId: UUID(), kind: exception.kind, summary: exception.summary, details: details)
+            let body = try alert.payloadJSON()
+            try db.execute(sql: """
+                INSERT INTO alerts (alert_id, key, kind, summary, body, raised_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [alert.alertId.uuidString, key, alert.kind, alert.summary, body, Timestamp.format(at), Timestamp.format(at)])
+            _ = try Self.append(alert, occurredAt: at, recordedAt: at, in: db)
+        }
+    }
+
+    public func alerts() async throws -> [AlertRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alerts ORDER BY raised_at").map { row in
+                let id: String = row["alert_id"]
+                let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY attempt", arguments: [id]).map { delivery in
+                    AlertRecord.Delivery(attempt: delivery["attempt"], at: Timestamp.parse(delivery["at"]) ?? .distantPast, url: delivery["url"],
+                                         status: delivery["status"], error: delivery["error"])
+                }
+                return AlertRecord(
+                    alertId: UUID(uuidString: id)!, kind: row["kind"], summary: row["summary"], details: try JSONValue.parse(row["body"] as String),
+                    raisedAt: Timestamp.parse(row["raised_at"]) ?? .distantPast, deliveredAt: (row["delivered_at"] as String?).flatMap(Timestamp.parse),
+                    deliveries: deliveries)
+            }
+        }
+    }
+
+    public func returnToSupplier(_ intent: IssueIntent, reason: String) async throws -> MoveAnswer {
+        let at = now()
+        return try await writer.write { db in
+            try Self.idempotent(intent.requestID, kind: "return", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.from, reason], in: db) {
+                let unit = try Self.resolve(intent.unit, in: db)
+                _ = try Self.location(intent.from, in: db)
+                try Self.requireFree(unit, at: intent.from, for: nil, in: db)
+                var answer = try Self.move(.returned, unit, from: intent.from, to: nil, reference: MoveReference(kind: .purchaseOrderLine, id: intent.workOrder),
+                                           scan: intent.unit.scan, reason: reason, requestID: intent.requestID, at: at, in: db)
+                answer.message = "Returned \(unit.quantity) \(unit.item.uom) of \(unit.description) from \(intent.from) against \(intent.workOrder): \(reason)."
+                return answer
+            }
+        }
+    }
+
+    /// The supplier a lot came from, by the purchase order line it was received against.
+    static func supplier(ofLot lot: String, item: String, in db: Database) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT p.supplier FROM stock_moves m JOIN purchase_order_lines p ON m.reference_id = p.purchase_order || '/' || p.line
+            WHERE m.kind = 'receipt' AND m.reference_kind = 'purchase-order-line' AND m.item = ? AND m.lot = ? ORDER BY m.seq LIMIT 1
+            """, arguments: [item, lot])
+    }
+
+    /// Alerts not delivered yet whose next attempt is due.
+    func alertsDue(at date: Date) async throws -> [(id: UUID, body: String, attempts: Int)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT alert_id, body, attempts FROM alerts WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY raised_at LIMIT 50
+                """, arguments: [Timestamp.format(date)]).map { (UUID(uuidString: $0["alert_id"])!, $0["body"], $0["attempts"]) }
+        }
+    }
+
+    /// Logs a delivery attempt; a failure schedules the next one at `retryAt`.
+    func recordDelivery(_ id: UUID, url: String, status: Int?, error: String?, delivered: Bool, retryAt: Date) async throws {
+        let at = now()
+        try await writer.write { db in
+            let attempt = (try Int.fetchOne(db, sql: "SELECT attempts FROM alerts WHERE alert_id = ?", arguments: [id.uuidString]) ?? 0) + 1
+            try db.execute(sql: "INSERT INTO alert_deliveries (alert_id, attempt, at, url, status, error) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id.uuidString, attempt, Timestamp.format(at), url, status, error])
+            try db.execute(sql: """
+                UPDATE alerts SET attempts = ?, delivered_at = ?, next_attempt_at = ? WHERE alert_id = ?
+                """, arguments: [attempt, delivered ? Timestamp.format(at) : nil, Timestamp.format(retryAt), id.uuidString])
+        }
+    }
+
+    /// Other approved suppliers of the item per the hub's supplier items, with this plant's quality record of them.
+    static func alternates(for item: String, except current: String, in db: Database) throws -> [AlternateSupplier] {
+        var alternates: [AlternateSupplier] = []
+        for row in try Row.fetchAll(db, sql: "SELECT data, active FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'supplier-item'") {
+            guard row["active"] as Bool, case .object(let data) = try JSONValue.parse(row["data"] as String),
+                  case .string(let offered)? = data["item"], offered == item, case .string(let supplier)? = data["supplier"], supplier != current,
+                  case .number(let lead)? = data["leadTimeDays"], case .object(let price)? = data["price"],
+                  case .string(let amount)? = price["amount"], case .string(let currency)? = price["currency"],
+                  let record = try master(.supplier, supplier, in: db), record.active, case .object(let terms) = record.data,
+                  case .string(let status)? = terms["status"], status == "approved" || status == "conditional" else { continue }
+            var rank = 1
+            if case .number(let value)? = data["rank"] { rank = Int(value) }
+            let received = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(received), 0) FROM purchase_order_lines WHERE supplier = ?", arguments: [supplier]) ?? 0
+            let rejected = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(quantity), 0) FROM nonconformances WHERE supplier = ?", arguments: [supplier]) ?? 0
+            let ppm = received > 0 ? Int(Double(rejected) / Double(received) * 1_000_000) : 0
+            alternates.append(AlternateSupplier(
+                supplier: supplier, status: status, leadTimeDays: Int(lead), price: amount, currency: currency, rank: rank, qualityPPM: ppm))
+        }
+        return alternates
+    }
+}
+
+/// A purchase order line a buyer must act on.
+public struct PurchaseLineException: Sendable, Equatable, Codable {
+    public var kind: String
+    public var order: String
+    public var line: Int
+    public var supplier: String
+    public var item: String
+    public var open: Quantity
+    public var due: String?
+    public var confirmedDue: String?
+    /// The earliest planned start of the work orders the line feeds.
+    public var neededBy: String?
+    public var affectedWorkOrders: [String]
+    /// Other suppliers of the item, best first (lead time, price, quality record).
+    public var alternates: [AlternateSupplier]
+
+    public var summary: String {
+        switch kind {
+        case "supplier-delay":
+            return "\(supplier) confirmed \(order)/\(line) (\(item)) for \(confirmedDue ?? "-"), later than needed (\(neededBy ?? "-")) by "
+                + affectedWorkOrders.joined(separator: ", ")
+        case "supplier-overdue":
+            return "\(order)/\(line) (\(item)) from \(supplier) is overdue since \(confirmedDue ?? due ?? "-"): \(open) open"
+        default:
+            return "\(supplier) has not confirmed \(order)/\(line) (\(item))"
+        }
+    }
+}
+
+/// An alert and its webhook deliveries.
+public struct AlertRecord: Sendable, Equatable, Codable {
+    public struct Delivery: Sendable, Equatable, Codable {
+        public var attempt: Int
+        public var at: Date
+        public var url: String
+        public var status: Int?
+        public var error: String?
+    }
+
+    public var alertId: UUID
+    public var kind: String
+    public var summary: String
+    public var details: JSONValue
+    public var raisedAt: Date
+    public var deliveredAt: Date?
+    public var deliveries: [Delivery]
+}
