@@ -123,6 +123,22 @@ public struct AgentConfiguration: Sendable {
         }
         heartbeat = try settings.duration("sync.heartbeat", default: heartbeat)
         mastersPollInterval = try settings.duration("masters.poll_interval", default: mastersPollInterval)
+        scanSeparators = settings.values["scan.separators"].map { $0.split(separator: " ").map(String.init) } ?? []
+        issueExpiredLots = try settings.choice("inventory.issue_expired", default: "block", among: ["block", "allow"]) == "allow"
+        if let roles = settings.values["workorders.override_roles"] {
+            overrideRoles = Set(roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            if let unknown = overrideRoles.first(where: { Role(rawValue: $0) == nil }) {
+                throw ConfigurationError(key: "workorders.override_roles", origin: settings.origins["workorders.override_roles"],
+                                         reason: "unknown role \(unknown) (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        alerts.webhookURL = settings.values["alerts.webhook_url"]
+        if let url = alerts.webhookURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ConfigurationError(key: "alerts.webhook_url", origin: settings.origins["alerts.webhook_url"], reason: "expected an http:// or https:// URL")
+        }
+        alerts.webhookSecret = settings.values["alerts.webhook_secret"]
+        alerts.confirmWithin = try settings.duration("alerts.confirm_within", default: alerts.confirmWithin)
+        alerts.checkInterval = try settings.duration("alerts.check_interval", default: alerts.checkInterval)
         backlogAlarmBytes = try settings.bytes("backlog.alarm_bytes", default: backlogAlarmBytes)
         backlogAlarmAge = try settings.duration("backlog.alarm_age", default: backlogAlarmAge)
         maxRequestBytes = try settings.bytes("http.max_request_bytes", default: maxRequestBytes)

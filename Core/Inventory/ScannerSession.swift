@@ -30,7 +30,12 @@ public struct ScannerSession: Sendable {
 
     public private(set) var mode: Mode = .idle
     private var quantity: (value: Quantity, uom: String?)?
-    private var countLines: [JSONValue] = []
+    private var countLines: [(scan: String, quantity: Quantity, uom: String?)] = []
+
+    private func quantityUnit(_ unit: [String: JSONValue]) -> String? {
+        if case .string(let text)? = unit["uom"] { return text }
+        return nil
+    }
 
     public init() {}
 
@@ -38,7 +43,7 @@ public struct ScannerSession: Sendable {
     public mutating func take(_ raw: String, requestID: UUID = UUID()) -> Action {
         let line = raw.trimmingCharacters(in: .newlines)
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return .say("") }
-        if line.hasPrefix("#") { return command(line.dropFirst().split(separator: " ").map(String.init)) }
+        if line.hasPrefix("#") { return command(line.dropFirst().split(separator: " ").map(String.init), requestID: requestID) }
         var unit: [String: JSONValue] = ["scan": .string(line)]
         if let quantity {
             unit["quantity"] = .string(quantity.value.description)
@@ -58,13 +63,18 @@ public struct ScannerSession: Sendable {
             unit.merge(["id": .string(requestID.uuidString), "workOrder": .string(workOrder), "from": .string(from)]) { $1 }
             return .post(path: "/v1/issues", body: JSONValue.object(unit).canonicalText)
         case .count:
-            if unit["quantity"] == nil { unit["quantity"] = .string("1") }
-            countLines.append(.object(unit))
+            let counted = unit["quantity"].flatMap { if case .string(let text) = $0 { Quantity(text: text) } else { nil } } ?? Quantity(1)
+            // The same label scanned again (identical cartons) adds to its line.
+            if let index = countLines.firstIndex(where: { $0.scan == line && $0.uom == quantityUnit(unit) }) {
+                countLines[index].quantity += counted
+                return .say("counted \(countLines[index].quantity) of line \(index + 1); #END posts the count")
+            }
+            countLines.append((scan: line, quantity: counted, uom: quantityUnit(unit)))
             return .say("counted line \(countLines.count); #END posts the count")
         }
     }
 
-    private mutating func command(_ words: [String]) -> Action {
+    private mutating func command(_ words: [String], requestID: UUID) -> Action {
         guard let name = words.first?.uppercased() else { return .say("REFUSED empty command") }
         let arguments = Array(words.dropFirst())
         switch (name, arguments.count) {
@@ -87,8 +97,13 @@ public struct ScannerSession: Sendable {
             return .say("next scan: \(value)\(arguments.count == 2 ? " \(arguments[1])" : "")")
         case ("END", 0):
             guard case .count(let location, let complete) = mode else { return .say("REFUSED #END closes a count; no count is open") }
+            let lines = countLines.map { line -> JSONValue in
+                var members: [String: JSONValue] = ["scan": .string(line.scan), "quantity": .string(line.quantity.description)]
+                if let uom = line.uom { members["uom"] = .string(uom) }
+                return .object(members)
+            }
             let body = JSONValue.object([
-                "location": .string(location), "complete": .bool(complete), "lines": .array(countLines),
+                "id": .string(requestID.uuidString), "location": .string(location), "complete": .bool(complete), "lines": .array(lines),
             ]).canonicalText
             countLines = []
             mode = .idle

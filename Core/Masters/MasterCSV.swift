@@ -239,6 +239,8 @@ public enum MasterCSV {
     /// `draft` with what its file has no columns for taken from the record as stored.
     private static func merged(_ draft: MasterDraft, onto current: MasterRecord, columns: Set<String>) -> MasterDraft {
         var draft = draft
+        // Merged onto what was read before the commit: if the record changes meanwhile, the commit refuses.
+        draft.expectedVersion = current.version
         if !columns.contains("active") { draft.active = current.active }
         if !columns.contains("plants") { draft.plants = current.plants }
         guard case .object(var data) = draft.data, case .object(let stored) = current.data else { return draft }

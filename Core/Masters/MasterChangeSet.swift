@@ -31,7 +31,12 @@ public struct MasterChangeSet: Sendable, Equatable {
             var company: String?
             if case .string(let text)? = record["company"], !text.isEmpty { company = text }
             var draft = try self.draft(item, kind: kind, key: key, company: company, at: "records[\(index)].")
-            if case .number(let version)? = record["expectedVersion"] { draft.expectedVersion = Int64(version) }
+            if case .number(let version)? = record["expectedVersion"] {
+                guard let exact = Int64(exactly: version), exact >= 0 else {
+                    throw Malformed(field: "records[\(index)].expectedVersion", detail: "a version is a whole number ≥ 0")
+                }
+                draft.expectedVersion = exact
+            }
             drafts.append(draft)
         }
         guard !drafts.isEmpty else { throw Malformed(field: "records", detail: "no records") }

@@ -313,7 +313,9 @@ public enum BOMExplosion {
                     throw ProductionRefusal(.invalid, "the bill of materials loops: \((path + [line.component]).joined(separator: " → "))")
                 }
                 let perUnit = line.quantity.decimal * (1 + line.scrapPercent.decimal / 100)
-                let amount = Quantity(decimal: roundedUp(needed.decimal * perUnit)) ?? line.quantity
+                guard let amount = Quantity(decimal: roundedUp(needed.decimal * perUnit)) else {
+                    throw ProductionRefusal(.invalid, "\(needed) of \(parent) needs more \(line.component) than can be counted")
+                }
                 requirements.append(Requirement(level: level, parent: parent, component: line.component, quantity: amount))
                 try walk(line.component, amount, level: level + 1, path: path + [line.component])
             }

@@ -17,6 +17,23 @@ import Testing
         }
     }
 
+    @Test func inventoryWorkOrderAndAlertKeysAreRead() throws {
+        let configuration = try AgentConfiguration.load(path: nil, environment: [
+            "GANTRY_AGENT_PLANT_ID": "ACME-BER", "GANTRY_AGENT_HUB_URL": "http://hub:8480", "GANTRY_AGENT_HUB_TOKEN": "t",
+            "GANTRY_AGENT_SCAN_SEPARATORS": "Alt029 |", "GANTRY_AGENT_INVENTORY_ISSUE_EXPIRED": "allow",
+            "GANTRY_AGENT_WORKORDERS_OVERRIDE_ROLES": "administrator", "GANTRY_AGENT_ALERTS_WEBHOOK_URL": "https://hooks.example/x",
+            "GANTRY_AGENT_ALERTS_WEBHOOK_SECRET": "k", "GANTRY_AGENT_ALERTS_CONFIRM_WITHIN": "1h",
+        ])
+        #expect(configuration.scanSeparators == ["Alt029", "|"] && configuration.issueExpiredLots)
+        #expect(configuration.overrideRoles == ["administrator"])
+        #expect(configuration.alerts.webhookURL == "https://hooks.example/x" && configuration.alerts.webhookSecret == "k")
+        #expect(configuration.alerts.confirmWithin == .seconds(3600))
+        #expect { try AgentConfiguration.load(path: nil, environment: [
+            "GANTRY_AGENT_PLANT_ID": "ACME-BER", "GANTRY_AGENT_HUB_URL": "http://hub:8480", "GANTRY_AGENT_HUB_TOKEN": "t",
+            "GANTRY_AGENT_WORKORDERS_OVERRIDE_ROLES": "planner, janitor",
+        ]) } throws: { ($0 as? ConfigurationError)?.key == "workorders.override_roles" }
+    }
+
     @Test func missingRequiredKeysAreNamed() {
         #expect {
             try AgentConfiguration.load(path: nil, environment: ["GANTRY_AGENT_PLANT_ID": "ACME-BER"])

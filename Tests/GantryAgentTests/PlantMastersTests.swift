@@ -152,6 +152,8 @@ import Testing
                 try await DatabaseQueue(path: path).write { try $0.execute(sql: "DELETE FROM stock_moves") }
             }
             #expect(try await store.moves(item: nil, lot: nil, after: 0, limit: 10).count == 2)
+            await #expect { _ = try await store.count(CountIntent(requestID: UUID(), location: "A1", lines: [UnitSpec(item: "X", quantity: Quantity(text: "1.5"))], complete: false)) }
+                throws: { ($0 as? InventoryRefusal)?.code == .invalid }
             // A reused request id with other content is refused; the same content gets the first answer.
             let id = UUID()
             _ = try await store.reserve(workOrder: "WO-2", lines: [], requestID: id)

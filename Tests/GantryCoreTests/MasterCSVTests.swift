@@ -67,6 +67,7 @@ import Testing
                                       existing: [stored.identity: stored]).get()
         let draft = try #require(rows.first?.master.draft)
         #expect(draft.active == false && draft.plants == ["ACME-BER"])
+        #expect(draft.expectedVersion == 4, "a change made meanwhile makes the commit refuse instead of being undone")
         #expect(draft.data == (try JSONValue.parse("""
             {"description":"Bolt","uom":"EA","tracking":"lot","gtins":["09506000134352"],
              "standardCost":{"amount":"0.13","currency":"EUR"}}

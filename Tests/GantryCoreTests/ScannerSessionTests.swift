@@ -37,11 +37,14 @@ import Testing
         _ = session.take("#QTY 5")
         #expect(session.take("A") == .say("counted line 1; #END posts the count"))
         _ = session.take("B")
+        #expect(session.take("B") == .say("counted 2 of line 2; #END posts the count"), "identical cartons add up")
         #expect(session.take("#MOVE A1 A2") == .say("REFUSED a count of 2 line(s) is open: #END it or #CANCEL it first"))
-        let count = try body(session.take("#END"))
+        let id = UUID()
+        let count = try body(session.take("#END", requestID: id))
+        #expect(count["id"] == .string(id.uuidString), "a retried count is the same count")
         #expect(count["complete"] == .bool(true) && count["location"] == .string("A1"))
         guard case .array(let lines)? = count["lines"] else { Issue.record("no lines"); return }
-        #expect(lines == [.object(["scan": .string("A"), "quantity": .string("5")]), .object(["scan": .string("B"), "quantity": .string("1")])])
+        #expect(lines == [.object(["scan": .string("A"), "quantity": .string("5")]), .object(["scan": .string("B"), "quantity": .string("2")])])
         #expect(session.mode == .idle && session.pendingCountLines == 0)
     }
 

@@ -267,6 +267,19 @@ import Testing
         }
     }
 
+    @Test func malformedChangeSetsAreRefusedNotCrashedOn() async throws {
+        try await withHub { hub in
+            try await Self.seed(hub)
+            let item = #"{"kind":"item","company":"ACME","key":"DUP","data":{"description":"D","uom":"EA","tracking":"none"}}"#
+            let twice = try await HTTP.request("POST", "\(hub.url)/v1/masters", token: hub.adminToken, json: #"{"records":[\#(item),\#(item)]}"#)
+            #expect(twice.status == 422 && twice.text.contains("twice"), "\(twice.text)")
+            let huge = try await HTTP.request("POST", "\(hub.url)/v1/masters", token: hub.adminToken,
+                                              json: #"{"records":[{"kind":"item","key":"X","expectedVersion":1e300,"data":{}}]}"#)
+            #expect(huge.status == 422 && huge.text.contains("expectedVersion"), "\(huge.text)")
+            #expect(try await HTTP.request("GET", "\(hub.url)/healthz").status == 200)
+        }
+    }
+
     @Test func aStaleIfMatchIsRefusedWithTheCurrentVersionNamed() async throws {
         try await withHub { hub in
             try await Self.seed(hub)

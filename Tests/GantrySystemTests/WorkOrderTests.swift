@@ -123,6 +123,8 @@ import Testing
             try await ok(agent, "POST", "/v1/work-orders/WO-SUB/operations/10/start")
             let beyond = try await refused(agent, "POST", "/v1/work-orders/WO-SUB/consume", #"{"from":"STORE","item":"BOLT","lot":"L1","quantity":"11"}"#)
             #expect(beyond.code == "beyond-reservation", "\(beyond.detail)")
+            let viaIssues = try await refused(agent, "POST", "/v1/issues", #"{"workOrder":"WO-SUB","from":"STORE","item":"BOLT","lot":"L1","quantity":"11"}"#)
+            #expect(viaIssues.code == "beyond-reservation", "a plain issue to a work order keeps the order's rules")
             try await ok(agent, "POST", "/v1/work-orders/WO-SUB/consume", #"{"from":"STORE","item":"BOLT","lot":"L1","quantity":"10"}"#)
             try await ok(agent, "POST", "/v1/work-orders/WO-SUB/operations/10/finish", #"{"good":"2","scrap":"0"}"#)
             try await ok(agent, "POST", "/v1/work-orders/WO-SUB/output", #"{"lot":"S1","quantity":"2"}"#)

@@ -158,15 +158,10 @@ struct InventoryRoutes: Sendable {
         try jsonResponse(moved, status: moved.duplicate ? .ok : .created)
     }
 
-    /// Runs a store intent, turning its refusals into problem documents.
+    /// Runs a store intent, turning its refusals into problem documents (an issue to a work order may be refused
+    /// by the order's rules).
     private func refusals<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let refusal as InventoryRefusal {
-            throw refusal.problem
-        } catch let error as StoreError where error.code == .idempotencyConflict {
-            throw error.reusedIDProblem
-        }
+        try await ProductionRefusal.asProblem(body)
     }
 }
 

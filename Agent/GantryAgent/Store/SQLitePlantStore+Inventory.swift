@@ -56,8 +56,8 @@ extension SQLitePlantStore {
                 guard try Self.item(line.item, in: db) != nil else {
                     throw InventoryRefusal(.unknownItem, "line \(line.line): no item \(line.item) in this plant's masters", field: "lines")
                 }
-                guard line.quantity.isPositive, line.tolerancePercent >= .zero else {
-                    throw InventoryRefusal(.invalid, "line \(line.line): the quantity must be positive and the tolerance not negative", field: "lines")
+                guard line.quantity.isPositive, line.tolerancePercent >= .zero, line.tolerancePercent <= Quantity(1000) else {
+                    throw InventoryRefusal(.invalid, "line \(line.line): the quantity must be positive and the tolerance 0 to 1000 %", field: "lines")
                 }
                 // The price the hub's supplier information gives for this supplier and item, when it has one.
                 var price: String?
@@ -99,7 +99,7 @@ extension SQLitePlantStore {
                 }
                 let ordered = Quantity(micro: line["ordered"]), received = Quantity(micro: line["received"])
                 let tolerance = Quantity(text: line["tolerance_percent"]) ?? .zero
-                let limit = Quantity(micro: ordered.micro + ordered.micro * tolerance.micro / (100 * Quantity.scale))
+                let limit = Quantity(decimal: ordered.decimal * (1 + tolerance.decimal / 100)) ?? ordered
                 guard received + unit.quantity <= limit else {
                     throw InventoryRefusal(.overReceipt, """
                         over-receipt on \(intent.order)/\(intent.line): ordered \(ordered), received \(received), this \(unit.quantity) \
@@ -138,6 +138,10 @@ extension SQLitePlantStore {
     }
 
     public func issue(_ intent: IssueIntent, allowExpired: Bool) async throws -> MoveAnswer {
+        // An issue to one of this plant's work orders keeps the order's rules (released, within its reservation).
+        if try await isWorkOrder(intent.workOrder) {
+            return try await consume(intent, override: nil, permittedRoles: [], allowExpired: allowExpired)
+        }
         let at = now()
         return try await writer.write { db in
             try Self.idempotent(intent.requestID, kind: "issue", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.from], in: db) {
@@ -147,12 +151,18 @@ extension SQLitePlantStore {
     }
 
     public func recordOutput(_ intent: OutputIntent) async throws -> MoveAnswer {
+        if try await isWorkOrder(intent.workOrder) { return try await reportOutput(intent) }
         let at = now()
         return try await writer.write { db in
             try Self.idempotent(intent.requestID, kind: "output", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.to], in: db) {
                 try Self.output(intent, at: at, in: db)
             }
         }
+    }
+
+    /// Whether `id` names one of this plant's work orders (issues and outputs to it keep its rules).
+    func isWorkOrder(_ id: String) async throws -> Bool {
+        try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM work_orders WHERE work_order = ?", arguments: [id]) == true }
     }
 
     // MARK: Reservations
@@ -217,6 +227,12 @@ extension SQLitePlantStore {
                         throw InventoryRefusal(.quantityRequired, "line \(index + 1): the counted quantity is required", field: "lines[\(index)]")
                     }
                     guard quantity >= .zero else { throw InventoryRefusal(.invalid, "line \(index + 1): a count is never negative", field: "lines[\(index)]") }
+                    if resolved.item.tracking == .serial, quantity > Quantity(1) {
+                        throw InventoryRefusal(.serialQuantity, "line \(index + 1): a serial is counted as 0 or 1, not \(quantity)", field: "lines[\(index)]")
+                    }
+                    if resolved.item.uom == "EA", !quantity.isWhole {
+                        throw InventoryRefusal(.invalid, "line \(index + 1): \(resolved.item.key) is counted in whole EA, not \(quantity)", field: "lines[\(index)]")
+                    }
                     resolved.quantity = quantity
                     let key = StockKey(resolved)
                     guard counted[key] == nil else {
@@ -594,6 +610,12 @@ extension SQLitePlantStore {
         let expiry = spec.scanned?.expiry ?? spec.expiry
         if let named = spec.lot, let scanned = spec.scanned?.lot, named != scanned {
             throw InventoryRefusal(.invalid, "the scan says lot \(scanned), the request \(named)", field: "lot")
+        }
+        if let named = spec.serial, let scanned = spec.scanned?.serial, named != scanned {
+            throw InventoryRefusal(.invalid, "the scan says serial \(scanned), the request \(named)", field: "serial")
+        }
+        if let named = spec.expiry, let scanned = spec.scanned?.expiry, named != scanned {
+            throw InventoryRefusal(.invalid, "the scan says expiry \(scanned), the request \(named)", field: "expiry")
         }
         switch item.tracking {
         case .none:

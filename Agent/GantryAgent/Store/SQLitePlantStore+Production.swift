@@ -95,6 +95,11 @@ extension SQLitePlantStore {
             guard let routing = try Self.routing(item, in: db) else { throw ProductionRefusal(.notFound, "no routing for \(item) at this plant") }
             _ = try Self.location(source, in: db)
             _ = try Self.location(output, in: db)
+            // A year of work on one routing is a typo or a misunderstanding, not a work order.
+            let seconds = routing.operations.reduce(0) { $0 + $1.seconds(for: quantity) }
+            guard seconds <= 366 * 86_400 else {
+                throw ProductionRefusal(.invalid, "\(quantity) of \(item) takes \(Int(seconds / 86_400)) days of work on its routing; split it into smaller orders")
+            }
             var calendars: [String: WorkCalendar] = [:], busy: [String: Date] = [:]
             for operation in routing.operations {
                 calendars[operation.workCentre] = try Self.workCentre(operation.workCentre, in: db)?.calendar
@@ -161,6 +166,9 @@ extension SQLitePlantStore {
                                   good: Quantity?, scrap: Quantity?, rework: Quantity?, reasons: [String]) async throws -> WorkOrderView {
         let at = now()
         return try await writer.write { db in
+            guard [good, scrap, rework].allSatisfy({ ($0 ?? .zero) >= .zero }) else {
+                throw ProductionRefusal(.invalid, "good, scrap and rework are never negative")
+            }
             let order = try Self.workOrder(workOrder, in: db)
             guard order.status == "released" || order.status == "in-progress" else {
                 throw ProductionRefusal(.invalidTransition, "\(workOrder) is \(order.status); operations run only on a released work order")
@@ -324,6 +332,14 @@ extension SQLitePlantStore {
                         """, arguments: [point.item, lot])
                     _ = try Self.append(LotStatusChanged(item: point.item, lot: lot, status: .quarantined, reason: "quality point \(name) failed"),
                                         occurredAt: at, recordedAt: at, in: db)
+                    // Held stock cannot stay reserved: the orders that held it must find other stock.
+                    let held = try Row.fetchAll(db, sql: "SELECT reservation_id, work_order FROM reservations WHERE item = ? AND lot = ?", arguments: [point.item, lot])
+                    try db.execute(sql: "DELETE FROM reservations WHERE item = ? AND lot = ?", arguments: [point.item, lot])
+                    for (order, rows) in Dictionary(grouping: held, by: { $0["work_order"] as String }) {
+                        _ = try Self.append(ReservationsReleased(
+                            workOrder: order, reservationIds: rows.compactMap { UUID(uuidString: $0["reservation_id"]) },
+                            reason: "lot \(lot) of \(point.item) failed quality point \(name)"), occurredAt: at, recordedAt: at, in: db)
+                    }
                     disposition = "quarantined"
                 }
                 let supplier = try supplier ?? lot.flatMap { try Self.supplier(ofLot: $0, item: point.item, in: db) }
@@ -470,9 +486,9 @@ extension SQLitePlantStore {
     /// The order's first-level components for its whole quantity, scrap allowances included, from its source location.
     static func componentLines(_ order: WorkOrderView, in db: Database) throws -> [ReservationLine] {
         guard let bom = try bom(order.item, in: db) else { return [] }
-        return bom.lines.map { line in
-            let needed = Quantity(decimal: BOMExplosion.roundedUp(order.quantity.decimal * line.quantity.decimal * (1 + line.scrapPercent.decimal / 100)))
-                ?? line.quantity
+        return try bom.lines.map { line in
+            guard let needed = Quantity(decimal: BOMExplosion.roundedUp(order.quantity.decimal * line.quantity.decimal * (1 + line.scrapPercent.decimal / 100)))
+            else { throw ProductionRefusal(.invalid, "\(order.workOrder) needs more \(line.component) than can be counted") }
             return ReservationLine(item: line.component, quantity: needed, location: order.sourceLocation)
         }
     }

@@ -9,8 +9,13 @@ extension HubAPI {
         if let plant { try requireScope(scope, plant: plant) }
         let balances = try await store.stockBalances(
             plantID: plant, item: query["item"].map(String.init), lot: query["lot"].map(String.init), scope: scope)
+        // Per company and item: two companies may use the same item code for different things.
         var totals: [String: Quantity] = [:]
-        for balance in balances { totals[balance.item, default: .zero] += balance.quantity }
+        for balance in balances {
+            let key = "\(companyOf(plant: balance.plant))/\(balance.item)"
+            let (sum, overflow) = totals[key, default: .zero].micro.addingReportingOverflow(balance.quantity.micro)
+            totals[key] = overflow ? totals[key] : Quantity(micro: sum)
+        }
         return try jsonResponse(StockReportBody(balances: balances, totals: totals))
     }
 
@@ -47,7 +52,7 @@ extension HubAPI {
 
 struct StockReportBody: Codable, Sendable {
     var balances: [StockBalance]
-    /// Per item, over the listed balances.
+    /// Per `COMPANY/ITEM`, over the listed balances.
     var totals: [String: Quantity]
 }
 

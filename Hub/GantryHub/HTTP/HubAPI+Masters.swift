@@ -59,6 +59,10 @@ extension HubAPI {
                 status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: MasterCSV.write(records, kind: kind))))
         case .masterVersions:
+            // The log names changes of every company (actors, summaries): only for principals of every company.
+            guard actor.companies == .all else {
+                throw ProblemDetails.forbidden("the master version log spans every company; a principal of some companies reads masters instead")
+            }
             let after = try integer(query, "after", range: 0...Int64.max) ?? 0
             let limit = try integer(query, "limit", range: 1...1000) ?? 100
             return try jsonResponse(MasterVersionsBody(versions: try await store.masterVersions(after: after, limit: Int(limit))))

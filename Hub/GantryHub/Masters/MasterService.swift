@@ -56,6 +56,11 @@ public struct MasterService: Sendable {
             case .failure(let problem): invalid.append(problem)
             }
         }
+        var seen = Set<MasterIdentity>()
+        for master in checked where !seen.insert(master.draft.identity).inserted {
+            invalid.append(MasterInvalid(identity: master.draft.identity, problems: [
+                MasterProblem(field: "key", detail: "the change set holds this record twice")]))
+        }
         guard invalid.isEmpty else { throw MastersRefused(problems: [], invalid: invalid) }
         try authorise(checked.map(\.draft), actor)
         let unresolved = try await unresolvedReferences(checked)

@@ -29,6 +29,7 @@ struct EventProjection {
     private(set) var counts: [Count] = []
     private(set) var gaps: [Gap] = []
     private(set) var moves: [StockDelta] = []
+    static let largestMove = Quantity(100_000_000)
     private(set) var links: [Link] = []
 
     /// The plant's stock changes of this run, one per item and lot (a batch may move one lot many times; the
@@ -80,6 +81,11 @@ struct EventProjection {
         case MachineSignalLost.eventType:
             return typed(MachineSignalLost.self, event) { $0.gaps.append(Gap(sequence: event.sequence, at: $1.at, cause: $1.cause)) }
         case StockMoved.eventType:
+            // A move of more than 100 million units is not a plant's fact; summed, such numbers could not be counted.
+            if let moved = try? StockMoved.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
+               moved.quantity > Self.largestMove {
+                return (.quarantined, "StockMoved: a quantity of \(moved.quantity) is beyond \(Self.largestMove)")
+            }
             return typed(StockMoved.self, event) {
                 $0.moves.append(StockDelta(sequence: event.sequence, item: $1.item, lot: $1.lot ?? "", delta: $1.plantDelta.micro))
             }
