@@ -8,9 +8,9 @@ import Synchronization
 /// it is what libmosquitto's thread does for each QoS 1 message before returning (libmosquitto has sent
 /// PUBACK already). Being a file of its own, the inbox never waits for SQLite's write lock on the store,
 /// which the projection behind it (`SQLitePlantStore.projectMachineInbox`) holds for a batch at a time. The
-/// connection holds the file in exclusive locking mode, which spares every commit its file-lock system calls
-/// (there were seven); the projection reads recent entries from memory and only falls back to this
-/// connection, under the same lock as the writers, when they did not fit there.
+/// connection holds the file in exclusive locking mode, which spares every commit the file-lock system calls
+/// SQLite otherwise makes around each transaction; the projection reads recent entries from memory and only
+/// falls back to this connection, under the same lock as the writers, when they did not fit there.
 ///
 /// QoS 0 entries are queued and group-committed on a private queue; a QoS 1 entry is committed at once,
 /// together with whatever is queued. At most `maximumQueued` entries wait in memory: beyond that `enqueue`
@@ -23,17 +23,16 @@ final class SQLiteInbox: MachineInbox, @unchecked Sendable {
     static let maximumQueued = 10_000
     /// Entries kept in memory after their commit for the projection, which then need not read them back.
     static let maximumRecent = 10_000
+    /// Fewer QoS 0 entries than this wait a millisecond for more before they are committed.
+    static let flushGathering = 256
+    /// Entries committed between checkpoints at most (each QoS 1 commit adds a 1 KiB page to the log).
+    static let checkpointEvery = 8_192
 
     /// An entry read back for projection.
     struct Stored: Sendable {
         var id: Int64
         var entry: InboxEntry
     }
-
-    /// Fewer QoS 0 entries than this wait a millisecond for more before they are committed.
-    static let flushGathering = 256
-    /// Entries committed between checkpoints at most (each QoS 1 commit adds a 1 KiB page to the log).
-    static let checkpointEvery = 8_192
 
     private struct Writer {
         let connection: SQLiteConnection
@@ -62,7 +61,7 @@ final class SQLiteInbox: MachineInbox, @unchecked Sendable {
         let connection = try SQLiteConnection(path: path, name: "the MQTT inbox")
         // Small pages: every QoS 1 commit writes its page to the log, and a row is ~100 bytes. Takes effect
         // only when the file is created. Checkpoints must not run on libmosquitto's thread: the projection
-        // runs them (`remove`).
+        // runs them (`removeSoon`).
         try connection.execute("PRAGMA page_size = 1024")
         try connection.execute("PRAGMA locking_mode = EXCLUSIVE")
         try connection.execute("PRAGMA journal_mode = WAL")
