@@ -38,11 +38,15 @@ let package = Package(
         .systemLibrary(
             name: "CMosquitto", path: "Agent/CMosquitto", pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"])]),
+        // The system SQLite, for the MQTT inbox's own connection (GRDB links the same library).
+        .systemLibrary(
+            name: "CSQLite3", path: "Agent/CSQLite3", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
 
         .target(
             name: "GantryAgent",
             dependencies: [
-                "GantryCore", "CCurl", "CMosquitto",
+                "GantryCore", "CCurl", "CMosquitto", "CSQLite3",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -4,18 +4,25 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Takes every machine message from the plant's broker and makes it durable before libmosquitto's callback
-/// returns. libmosquitto answers a QoS 1 PUBLISH with PUBACK *before* it calls the message callback and has
-/// no manual acknowledgement, so the broker forgets a message as soon as it is handed over: writing it in
-/// the callback bounds a crash's loss to the one message in hand (docs/mqtt.md). QoS 0 messages, which the
-/// broker never redelivers anyway, are group-committed without waiting.
+/// Takes every machine message from the plant's broker into the store's inbox, durably, before
+/// libmosquitto's callback returns, and projects the inbox into events behind it. libmosquitto answers a
+/// QoS 1 PUBLISH with PUBACK *before* it calls the message callback and has no manual acknowledgement, so the
+/// broker forgets a message as soon as it is handed over: committing it in the callback bounds a crash's loss
+/// to the one message in hand (docs/mqtt.md). The callback does only that (one prepared INSERT and a WAL
+/// commit); reading the message, duplicate checks, events and dead letters happen in the projection, many
+/// messages per transaction. QoS 0 messages, which the broker never redelivers anyway, are group-committed
+/// into the inbox without waiting.
 final class MachineSignalIngest: Service {
+    /// Inbox entries projected per transaction at most.
+    static let projectionBatch = 2_000
+
     private let store: any PlantStore
     private let settings: MQTTSettings
     private let plantID: String
     private let board: MQTTStatusBoard
     private let logger: Logger
     private let clock: any Clock<Duration>
+    private let reader: MachineMessageReading
 
     init(store: any PlantStore, settings: MQTTSettings, plantID: String, board: MQTTStatusBoard,
          logger: Logger, clock: any Clock<Duration> = ContinuousClock()) {
@@ -25,19 +32,39 @@ final class MachineSignalIngest: Service {
         self.board = board
         self.logger = logger
         self.clock = clock
+        reader = MachineMessageReading(settings: settings, plantID: plantID)
     }
 
     func run() async throws {
+        let projection = InboxProjectionThread { [self] stopping in projectInboxNow(stopping: stopping) }
+        let inbox = try await store.openMachineInbox(
+            committed: { [board] entries in
+                let messages = entries.count { if case .message = $0.content { true } else { false } }
+                board.update {
+                    $0.stored += messages
+                    $0.inboxBacklog += entries.count
+                }
+                projection.ring()
+            },
+            failed: { [board, logger] count, error in
+                board.update { $0.lost += count }
+                logger.error("machine messages could not be stored and are lost", metadata: ["count": "\(count)", "error": "\(error)"])
+            })
+        let backlog = try await store.machineInboxBacklog()
+        board.update { $0.inboxBacklog += backlog }
+        // What a crash left in the inbox was heard before it: project it before anything else.
+        await projectInbox(retrying: true)
         // A crash leaves the last liveness note behind: machines went unheard from then.
         if let lastAlive = try await store.recordAlive(at: Date()) {
             try await store.recordSignalLost(cause: "agent-stopped", at: lastAlive)
         }
         let client = try MosquittoClient(
             options: settings.clientOptions(plantID: plantID),
-            onMessage: { [self] message in take(message) },
-            onConnection: { [self] event in connectionChanged(event) })
+            onMessage: { [self] message in take(message, into: inbox) },
+            onConnection: { [self] event in connectionChanged(event, inbox: inbox) })
         try client.start()
         logger.info("machine signals: connecting", metadata: ["broker": "\(settings.host):\(settings.port)"])
+        projection.start()
         // Until shutdown (graceful, or cancellation when another service failed), note liveness every 5 s.
         do {
             try await cancelWhenGracefulShutdown {
@@ -48,58 +75,75 @@ final class MachineSignalIngest: Service {
             }
         } catch {}
         client.stop()
+        await inbox.flushQueued()
+        await projection.stop()
+        // Whatever arrived last; if the store fails now, the inbox keeps it for the next start.
+        await projectInbox(retrying: false)
         try await store.recordSignalLost(cause: "agent-stopped", at: Date())
         try await store.recordAlive(at: nil)
     }
 
-    /// On libmosquitto's thread: the next message waits until this one is stored.
-    private func take(_ message: MQTTMessage) {
-        let now = Date()
+    /// On libmosquitto's thread: the next message waits until this one is durable (QoS 1) or queued (QoS 0).
+    private func take(_ message: MQTTMessage, into inbox: any MachineInbox) {
         board.update { $0.received += 1 }
-        let signal: MachineSignal
-        do {
-            signal = try MachineSignal.parse(
-                topic: message.topic, payload: message.payload, prefix: settings.prefix, plant: plantID, now: now,
-                limits: settings.limits)
-        } catch {
-            deadLetter(message, reason: error.reason, receivedAt: now)
+        // An oversized message can only become a dead letter, which keeps its first bytes: keep no more.
+        let payload = message.payload.count > settings.limits.maxPayloadBytes
+            ? Array(message.payload.prefix(SQLitePlantStore.deadLetterPayloadLimit)) : message.payload
+        let entry = InboxEntry(
+            .message(topic: message.topic, payload: payload, payloadBytes: message.payload.count, qos: message.qos),
+            receivedAt: Date())
+        guard message.qos > 0 else {
+            inbox.enqueue(entry)
             return
         }
-        if message.qos == 0 {
-            store.recordMachineSignalSoon(signal, topic: message.topic, payload: message.payload, receivedAt: now) { [self] result in
-                settle(result, message: message)
+        do { try inbox.append(entry) } catch {
+            board.update { $0.lost += 1 }
+            logger.error("a machine message could not be stored and is lost", metadata: ["topic": "\(message.topic)", "error": "\(error)"])
+        }
+    }
+
+    /// On the projection thread: projects the inbox until it is empty; on a store failure it waits and tries
+    /// again, unless the ingest is stopping (the final projection then decides).
+    private func projectInboxNow(stopping: () -> Bool) {
+        while !stopping() {
+            do {
+                let done = try store.projectMachineInboxNow(limit: Self.projectionBatch, read: reader.read)
+                count(done)
+                // Until nothing is left: a batch from memory may stop short of entries that are only in the file.
+                if done.entries == 0 { return }
+            } catch {
+                logger.error("machine messages could not be projected; they wait in the inbox", metadata: ["error": "\(error)"])
+                sleep(1)
             }
-        } else {
-            settle(Result { try store.recordMachineSignalNow(signal, topic: message.topic, payload: message.payload, receivedAt: now) },
-                   message: message)
         }
     }
 
-    /// Counts what became of a message; for QoS 0 this runs inside the writer's commit, so it must not write.
-    private func settle(_ result: Result<MachineSignalOutcome, any Error>, message: MQTTMessage) {
-        switch result {
-        case .success(.recorded): board.update { $0.recorded += 1 }
-        case .success(.duplicate): board.update { $0.duplicates += 1 }
-        case .success(.conflict): board.update { $0.deadLetters += 1 }
-        case .failure(let error): storeFailed(error, message: message)
+    private func count(_ done: InboxProjection) {
+        board.update {
+            $0.inboxBacklog -= done.entries
+            $0.recorded += done.recorded
+            $0.duplicates += done.duplicates
+            $0.deadLetters += done.deadLetters
         }
     }
 
-    private func deadLetter(_ message: MQTTMessage, reason: String, receivedAt: Date) {
-        do {
-            let added = try store.recordDeadLetterNow(topic: message.topic, payload: message.payload, reason: reason, receivedAt: receivedAt)
-            board.update { added ? ($0.deadLetters += 1) : ($0.duplicates += 1) }
-        } catch {
-            storeFailed(error, message: message)
+    /// Projects the inbox until it is empty. On a store failure it waits and tries again (`retrying`), or
+    /// leaves the rest in the inbox for the next start.
+    private func projectInbox(retrying: Bool) async {
+        while true {
+            do {
+                let done = try await store.projectMachineInbox(limit: Self.projectionBatch, read: reader.read)
+                count(done)
+                // Until nothing is left: a batch from memory may stop short of entries that are only in the file.
+                if done.entries == 0 { return }
+            } catch {
+                logger.error("machine messages could not be projected; they wait in the inbox", metadata: ["error": "\(error)"])
+                guard retrying, (try? await clock.sleep(for: .seconds(1))) != nil else { return }
+            }
         }
     }
 
-    private func storeFailed(_ error: any Error, message: MQTTMessage) {
-        board.update { $0.lost += 1 }
-        logger.error("a machine message could not be stored and is lost", metadata: ["topic": "\(message.topic)", "error": "\(error)"])
-    }
-
-    private func connectionChanged(_ event: MQTTConnectionEvent) {
+    private func connectionChanged(_ event: MQTTConnectionEvent, inbox: any MachineInbox) {
         switch event {
         case .connected:
             logger.info("machine signals: connected", metadata: ["broker": "\(settings.host):\(settings.port)"])
@@ -120,7 +164,8 @@ final class MachineSignalIngest: Service {
             // Only a lost connection makes states unknown; failed reconnect attempts add nothing new.
             guard wasConnected, !expected else { return }
             logger.warning("machine signals: connection lost", metadata: ["reason": "\(reason)"])
-            do { try store.recordSignalLostNow(cause: "broker-disconnected", at: Date()) } catch {
+            // Through the inbox, so that the projection places it after every message heard before it.
+            do { try inbox.append(InboxEntry(.signalLost(cause: "broker-disconnected"), receivedAt: Date())) } catch {
                 logger.error("could not record the lost broker connection", metadata: ["error": "\(error)"])
             }
         }
@@ -136,6 +181,11 @@ public struct MQTTStatus: Sendable, Equatable, Codable {
     public var lastError: String?
     /// Messages received since the agent started.
     public var received = 0
+    /// Messages made durable in the inbox since the agent started.
+    public var stored = 0
+    /// Entries waiting in the inbox to be projected into events (messages, lost connections).
+    public var inboxBacklog = 0
+    /// Messages projected into states and counts since the agent started.
     public var recorded = 0
     public var duplicates = 0
     /// Dead letters since the agent started (`/v1/status` also shows all kept).
@@ -154,3 +204,4 @@ final class MQTTStatusBoard: Sendable {
         state.withLock { change(&$0) }
     }
 }
+

@@ -7,9 +7,9 @@ import Synchronization
 /// commits/s with synchronous=FULL against ~400k rows/s at 1,000 rows a commit), and every caller still
 /// resumes only after its own intent is durable.
 ///
-/// Groups are committed by whoever finds the writer idle: a blocking caller (libmosquitto's thread) commits
-/// inline, with no thread hop, and async callers hand the work to a private queue so that SQLite never
-/// blocks the cooperative pool. Each intent of a group of several runs in its own savepoint, so one that
+/// Groups are committed by whoever finds the writer idle: a blocking caller (a thread outside Swift
+/// concurrency) commits inline, with no thread hop, and async callers hand the work to a private queue so
+/// that SQLite never blocks the cooperative pool. Each intent of a group of several runs in its own savepoint, so one that
 /// fails leaves the others untouched.
 final class GroupCommitWriter: Sendable {
     private struct Job: Sendable {
@@ -24,9 +24,6 @@ final class GroupCommitWriter: Sendable {
     private let afterCommit: @Sendable (Database) -> Void
     /// The thread committing right now (0: none), so that a write started from inside a commit is refused.
     private let committer = Atomic<UInt>(0)
-    /// Bounds the intents queued without a waiting caller (QoS 0 messages).
-    private let detachedSlots = DispatchSemaphore(value: GroupCommitWriter.maximumPending)
-    static let maximumPending = 10_000
 
     /// `afterCommit` runs on the writer connection after each group commits, to publish what changed.
     init(pool: DatabasePool, afterCommit: @escaping @Sendable (Database) -> Void) {
@@ -53,7 +50,7 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs `intent` in the next group transaction and blocks the calling thread until it committed; when the
     /// writer is idle the calling thread commits the group itself. For threads outside Swift concurrency
-    /// (libmosquitto's).
+    /// (C library callbacks, tests).
     func writeAndWait<T: Sendable>(_ intent: @escaping @Sendable (Database) throws -> T) throws -> T {
         // Waiting for a commit from inside one (a `done` callback writing) would wait for itself forever.
         guard committer.load(ordering: .relaxed) != UInt(pthread_self()) else {
@@ -72,22 +69,6 @@ final class GroupCommitWriter: Sendable {
         return try result.value!.get()
     }
 
-    /// Queues `intent` for the next group transaction and returns at once; `done` runs after the commit.
-    /// Blocks while `maximumPending` such intents are waiting, to bound memory.
-    func writeSoon<T: Sendable>(
-        _ intent: @escaping @Sendable (Database) throws -> T, done: @escaping @Sendable (Result<T, any Error>) -> Void
-    ) {
-        detachedSlots.wait()
-        let result = ResultSlot<T>()
-        let job = Job(
-            apply: { db in result.value = try intent(db) },
-            finish: { [detachedSlots] error in
-                detachedSlots.signal()
-                done(error.map { .failure($0) } ?? .success(result.value!))
-            })
-        if submit(job) { queue.async { self.commitPending() } }
-    }
-
     /// Adds a job; true when the caller must start committing (nobody else is).
     private func submit(_ job: Job) -> Bool {
         pending.withLock { state -> Bool in
@@ -99,7 +80,7 @@ final class GroupCommitWriter: Sendable {
 
     /// Commits groups until nothing is pending; only one thread at a time runs this. A blocking caller
     /// (`handOffRest`) commits the group holding its own intent and hands whatever arrived meanwhile to the
-    /// writer's queue, so libmosquitto's thread is never kept busy with other callers' work.
+    /// writer's queue, so a blocking caller is never kept busy with other callers' work.
     private func commitPending(handOffRest: Bool = false) {
         while true {
             let jobs = pending.withLock { state -> [Job] in

@@ -27,16 +27,23 @@ public protocol PlantStore: Sendable {
 
     // MARK: Machine signals (docs/mqtt.md)
 
+    /// Opens the inbox that makes machine messages durable as they arrive, on a connection of its own.
+    /// `committed` runs after each commit with the entries it made durable, `failed` when queued entries
+    /// could not be stored.
+    func openMachineInbox(
+        committed: @escaping @Sendable ([InboxEntry]) -> Void, failed: @escaping @Sendable (Int, any Error) -> Void
+    ) async throws -> any MachineInbox
+    /// Projects up to `limit` inbox entries, oldest first, into states, counts, events, dead letters and lost
+    /// signals in one transaction, which also records how far the inbox has been projected (call
+    /// `openMachineInbox` first).
+    func projectMachineInbox(limit: Int, read: @escaping MachineMessageReader) async throws -> InboxProjection
+    /// The same, blocking the calling thread (a thread of its own, outside Swift concurrency).
+    func projectMachineInboxNow(limit: Int, read: MachineMessageReader) throws -> InboxProjection
+    /// How many entries wait in the inbox.
+    func machineInboxBacklog() async throws -> Int
     /// Records a machine message and its event, blocking until durable; a repeat changes nothing.
     /// A message that contradicts a stored one is kept as a dead letter in the same transaction.
     func recordMachineSignalNow(_ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date) throws -> MachineSignalOutcome
-    /// Queues a machine message for the next group commit (QoS 0); `done` runs after the commit and must not
-    /// write to the store itself.
-    func recordMachineSignalSoon(
-        _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date,
-        done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void)
-    /// Keeps a message that is not the contract, with its reason, blocking until durable; false for a redelivery.
-    @discardableResult func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws -> Bool
     /// Marks that machines went unheard from `at` (never before a state already stored), blocking until durable.
     func recordSignalLostNow(cause: String, at: Date) throws
     /// The same, for callers in Swift concurrency.

@@ -32,79 +32,78 @@ extension SQLitePlantStore {
     func machineSignalIntent(
         _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date
     ) -> @Sendable (Database) throws -> MachineSignalOutcome {
-        let deadLetter = deadLetterIntent(topic: topic, payload: payload, receivedAt: receivedAt)
-        return { db in
-            let outcome = try Self.storeSignal(signal, receivedAt: receivedAt, in: db)
-            if case .conflict(let reason) = outcome { _ = try deadLetter(reason, db) }
+        { db in
+            var tail = try EventLogTail(db)
+            let outcome = try Self.storeSignal(signal, receivedAt: receivedAt, tail: &tail, in: db)
+            if case .conflict(let reason) = outcome {
+                try Self.storeDeadLetter(topic: topic, payload: payload, payloadBytes: payload.count, reason: reason, receivedAt: receivedAt, in: db)
+            }
             return outcome
         }
     }
 
-    private static func storeSignal(_ signal: MachineSignal, receivedAt: Date, in db: Database) throws -> MachineSignalOutcome {
-            switch signal {
-            case .state(let change):
-                let at = Timestamp.format(change.at)
-                if let earlier = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT state, reason FROM machine_states WHERE line = ? AND machine = ? AND at = ?"),
-                    arguments: [change.line, change.machine, at]) {
-                    if earlier["state"] == change.state.rawValue && earlier["reason"] as String? == change.reason { return .duplicate }
-                    return .conflict("another state (\(earlier["state"] as String)) was reported for \(change.machineID) at \(at)")
-                }
-                let event = try Self.append(change, occurredAt: change.at, recordedAt: receivedAt, in: db)
-                try db.cachedStatement(sql: """
-                    INSERT INTO machine_states (line, machine, at, state, reason, seq) VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [change.line, change.machine, at, change.state.rawValue, change.reason, event.sequence])
-                return .recorded(sequence: event.sequence)
-            case .count(let count):
-                let at = Timestamp.format(count.at)
-                if let earlier = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT good, scrap FROM machine_counts WHERE line = ? AND machine = ? AND at = ?"),
-                    arguments: [count.line, count.machine, at]) {
-                    if earlier["good"] == count.good && earlier["scrap"] == count.scrap { return .duplicate }
-                    return .conflict("another count was reported for \(count.machineID) at \(at)")
-                }
-                let event = try Self.append(count, occurredAt: count.at, recordedAt: receivedAt, in: db)
-                try db.cachedStatement(sql: """
-                    INSERT INTO machine_counts (line, machine, at, good, scrap, seq) VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [count.line, count.machine, at, count.good, count.scrap, event.sequence])
-                return .recorded(sequence: event.sequence)
+    /// Stores `signal` and appends its event through `tail`, unless it repeats or contradicts a stored one
+    /// (the caller keeps a contradiction as a dead letter).
+    static func storeSignal(
+        _ signal: MachineSignal, receivedAt: Date, tail: inout EventLogTail, in db: Database
+    ) throws -> MachineSignalOutcome {
+        switch signal {
+        case .state(let change):
+            let at = Timestamp.format(change.at)
+            let earlier = try BoundStatement(
+                db, "SELECT state, reason FROM machine_states WHERE line = ? AND machine = ? AND at = ?",
+                .text(change.line), .text(change.machine), .text(at)
+            ).first { (state: $0.string(0) ?? "", reason: $0.string(1)) }
+            if let earlier {
+                if earlier.state == change.state.rawValue && earlier.reason == change.reason { return .duplicate }
+                return .conflict("another state (\(earlier.state)) was reported for \(change.machineID) at \(at)")
             }
-    }
-
-    /// Keeps a message with its reason; a redelivery of the same message for the same reason is kept once.
-    /// Returns whether a row was added.
-    func deadLetterIntent(topic: String, payload: [UInt8], receivedAt: Date) -> @Sendable (String, Database) throws -> Bool {
-        { reason, db in
-            try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO mqtt_dead_letters (received_at, topic, payload, payload_bytes, reason) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    Timestamp.format(receivedAt), String(topic.prefix(512)), Data(payload.prefix(Self.deadLetterPayloadLimit)),
-                    payload.count, reason,
-                ])
-            return db.changesCount > 0
+            let event = try tail.append(change, occurredAt: change.at, recordedAt: receivedAt, in: db)
+            try BoundStatement(
+                db, "INSERT INTO machine_states (line, machine, at, state, reason, seq) VALUES (?, ?, ?, ?, ?, ?)",
+                .text(change.line), .text(change.machine), .text(at), .text(change.state.rawValue), .text(change.reason),
+                .integer(event.sequence)
+            ).run()
+            return .recorded(sequence: event.sequence)
+        case .count(let count):
+            let at = Timestamp.format(count.at)
+            let earlier = try BoundStatement(
+                db, "SELECT good, scrap FROM machine_counts WHERE line = ? AND machine = ? AND at = ?",
+                .text(count.line), .text(count.machine), .text(at)
+            ).first { (good: $0.int64(0), scrap: $0.int64(1)) }
+            if let earlier {
+                if earlier.good == count.good && earlier.scrap == count.scrap { return .duplicate }
+                return .conflict("another count was reported for \(count.machineID) at \(at)")
+            }
+            let event = try tail.append(count, occurredAt: count.at, recordedAt: receivedAt, in: db)
+            try BoundStatement(
+                db, "INSERT INTO machine_counts (line, machine, at, good, scrap, seq) VALUES (?, ?, ?, ?, ?, ?)",
+                .text(count.line), .text(count.machine), .text(at), .integer(count.good), .integer(count.scrap),
+                .integer(event.sequence)
+            ).run()
+            return .recorded(sequence: event.sequence)
         }
     }
 
-    /// Records a machine message, blocking the calling thread until it is durable (for libmosquitto's
-    /// callback thread: PUBACK has gone out already, so the message must be on disk before the next one).
+    /// Keeps a message with its reason; a redelivery of the same message for the same reason is kept once.
+    /// `payload` may hold only the message's first bytes, `payloadBytes` is its size. Returns whether a row was added.
+    @discardableResult
+    static func storeDeadLetter(
+        topic: String, payload: [UInt8], payloadBytes: Int, reason: String, receivedAt: Date, in db: Database
+    ) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO mqtt_dead_letters (received_at, topic, payload, payload_bytes, reason) VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                Timestamp.format(receivedAt), String(topic.prefix(512)), Data(payload.prefix(Self.deadLetterPayloadLimit)),
+                payloadBytes, reason,
+            ])
+        return db.changesCount > 0
+    }
+
+    /// Records a machine message, blocking the calling thread until it is durable. (The MQTT ingest goes through
+    /// the inbox and its projection instead; this records one signal directly.)
     public func recordMachineSignalNow(_ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date) throws -> MachineSignalOutcome {
         try writer.writeAndWait(machineSignalIntent(signal, topic: topic, payload: payload, receivedAt: receivedAt))
-    }
-
-    /// Records a machine message in the next group commit without waiting (QoS 0); blocks only while too
-    /// many are pending, which slows the broker connection instead of growing memory.
-    public func recordMachineSignalSoon(
-        _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date,
-        done: @escaping @Sendable (Result<MachineSignalOutcome, any Error>) -> Void
-    ) {
-        writer.writeSoon(machineSignalIntent(signal, topic: topic, payload: payload, receivedAt: receivedAt), done: done)
-    }
-
-    /// Keeps a message that is not the contract, with its reason; blocks until durable. False for a redelivery.
-    @discardableResult
-    public func recordDeadLetterNow(topic: String, payload: [UInt8], reason: String, receivedAt: Date) throws -> Bool {
-        let intent = deadLetterIntent(topic: topic, payload: payload, receivedAt: receivedAt)
-        return try writer.writeAndWait { db in try intent(reason, db) }
     }
 
     /// Marks that machines went unheard from `at` (broker lost, agent stopped).
@@ -124,14 +123,19 @@ extension SQLitePlantStore {
     private func signalLostIntent(cause: String, at: Date) -> @Sendable (Database) throws -> Void {
         let recordedAt = now()
         return { db in
-            let newestState = try String.fetchOne(db, sql: "SELECT max(at) FROM machine_states").flatMap(Timestamp.parse)
-            // One microsecond after it: a lost signal sorts before a state at the same instant.
-            let start = max(at, (newestState ?? at).addingTimeInterval(0.000_001))
-            let event = try Self.append(MachineSignalLost(cause: cause, at: start), occurredAt: start, recordedAt: recordedAt, in: db)
-            try db.execute(
-                sql: "INSERT INTO machine_signal_gaps (at, cause, seq) VALUES (?, ?, ?)",
-                arguments: [Timestamp.format(start), cause, event.sequence])
+            var tail = try EventLogTail(db)
+            try Self.storeSignalLost(cause: cause, at: at, recordedAt: recordedAt, tail: &tail, in: db)
         }
+    }
+
+    static func storeSignalLost(cause: String, at: Date, recordedAt: Date, tail: inout EventLogTail, in db: Database) throws {
+        let newestState = try String.fetchOne(db.cachedStatement(sql: "SELECT max(at) FROM machine_states")).flatMap(Timestamp.parse)
+        // One microsecond after it: a lost signal sorts before a state at the same instant.
+        let start = max(at, (newestState ?? at).addingTimeInterval(0.000_001))
+        let event = try tail.append(MachineSignalLost(cause: cause, at: start), occurredAt: start, recordedAt: recordedAt, in: db)
+        try db.execute(
+            sql: "INSERT INTO machine_signal_gaps (at, cause, seq) VALUES (?, ?, ?)",
+            arguments: [Timestamp.format(start), cause, event.sequence])
     }
 
     /// Notes that the MQTT ingest is alive at `at`, or stopped cleanly (`nil`); returns the previous note.

@@ -344,6 +344,17 @@ extension SQLitePlantStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("8-mqtt-inbox-progress") { db in
+            try db.execute(sql: """
+                -- how far the MQTT inbox (the file {store.path}-inbox) has been projected into this store: advanced in
+                -- the projection's own transaction, so that every inbox entry is projected exactly once
+                CREATE TABLE mqtt_inbox_progress (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    projected_through INTEGER NOT NULL
+                );
+                INSERT INTO mqtt_inbox_progress (id, projected_through) VALUES (1, 0);
+                """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GantryCore
 import GRDB
+import Synchronization
 
 /// The plant store on a SQLite file in WAL mode: one writer (group commit), concurrent readers.
 public final class SQLitePlantStore: PlantStore {
@@ -10,6 +11,11 @@ public final class SQLitePlantStore: PlantStore {
     private let head: HeadSignal
     private let lock: StoreLock
     let now: @Sendable () -> Date
+    let path: String
+    /// SQLite's `synchronous` setting for the durability asked for, on every connection.
+    let synchronous: String
+    /// The MQTT inbox once opened, and the newest of its entries projected into the store.
+    let inbox = Mutex<(inbox: SQLiteInbox, projectedThrough: Int64)?>(nil)
 
     /// Opens (creating if needed) the store at `path` for `plantID`. Fails with a `StoreError` when the
     /// file belongs to another plant, was written by a newer Gantry, or is in use by another process.
@@ -35,6 +41,8 @@ public final class SQLitePlantStore: PlantStore {
         }
         self.plantID = plantID
         self.now = now
+        self.path = path
+        self.synchronous = synchronous
         let initialHead = try Self.prepare(pool, path: path, plantID: plantID, now: now())
         let head = HeadSignal(head: initialHead)
         self.head = head
@@ -94,19 +102,8 @@ public final class SQLitePlantStore: PlantStore {
     static func append<E: PlantEvent>(
         _ event: E, occurredAt: Date, recordedAt: Date, in db: Database
     ) throws -> (sequence: Int64, id: UUID) {
-        let payload = try event.payloadJSON()
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, log_bytes FROM events ORDER BY seq DESC LIMIT 1"))
-        let sequence = (last?["seq"] as Int64? ?? 0) + 1
-        let logBytes = (last?["log_bytes"] as Int64? ?? 0) + Int64(payload.utf8.count)
-        let id = UUID()
-        try db.cachedStatement(sql: """
-            INSERT INTO events (seq, event_id, type, schema_version, occurred_at, recorded_at, payload, log_bytes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                sequence, id.uuidString, E.eventType, E.schemaVersion,
-                Timestamp.format(occurredAt), Timestamp.format(recordedAt), payload, logBytes,
-            ])
-        return (sequence, id)
+        var tail = try EventLogTail(db)
+        return try tail.append(event, occurredAt: occurredAt, recordedAt: recordedAt, in: db)
     }
 
     public func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope] {

@@ -1,0 +1,151 @@
+import Foundation
+import GantryCore
+import GRDB
+import Synchronization
+
+extension SQLitePlantStore {
+    /// An inbox entry read back, its message already read.
+    private struct ReadEntry: Sendable {
+        enum Kind: Sendable {
+            case message(topic: String, payload: [UInt8], payloadBytes: Int, Result<MachineSignal, MachineSignalError>)
+            case signalLost(cause: String)
+        }
+
+        var id: Int64
+        var receivedAt: Date
+        var kind: Kind
+    }
+
+    /// Opens the inbox, the file `{store.path}-inbox`, on connections of its own. `committed` runs after each
+    /// commit with the entries it made durable, `failed` when queued entries could not be stored.
+    public func openMachineInbox(
+        committed: @escaping @Sendable ([InboxEntry]) -> Void, failed: @escaping @Sendable (Int, any Error) -> Void
+    ) async throws -> any MachineInbox {
+        let projectedThrough = try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT projected_through FROM mqtt_inbox_progress") ?? 0
+        }
+        let (path, synchronous) = (path + "-inbox", synchronous)
+        let opened = try await withCheckedThrowingContinuation { continuation in
+            // Opening files blocks: not on the cooperative thread pool.
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    try SQLiteInbox(
+                        path: path, synchronous: synchronous, projectedThrough: projectedThrough, committed: committed, failed: failed)
+                })
+            }
+        }
+        inbox.withLock { $0 = (opened, projectedThrough) }
+        return opened
+    }
+
+    /// How many entries wait in the inbox to be projected.
+    public func machineInboxBacklog() async throws -> Int {
+        let (inbox, projectedThrough) = try openInbox()
+        return try await inbox.count(after: projectedThrough)
+    }
+
+    private func openInbox() throws -> (SQLiteInbox, Int64) {
+        guard let opened = inbox.withLock({ $0 }) else { throw StoreError(.unusable, "the MQTT inbox is not open") }
+        return opened
+    }
+
+    /// Projects up to `limit` inbox entries, oldest first, in one transaction of the store: machine states and
+    /// counts with their events, dead letters, lost signals, and how far the inbox has been projected, so each
+    /// entry is projected exactly once whatever crashes. Projected entries are deleted from the inbox after.
+    /// Messages are read (`read`) before the transaction, outside SQLite's write lock.
+    public func projectMachineInbox(limit: Int, read: @escaping MachineMessageReader) async throws -> InboxProjection {
+        try await withCheckedThrowingContinuation { continuation in
+            // Blocking SQLite work: not on the cooperative thread pool.
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.projectMachineInboxNow(limit: limit, read: read) })
+            }
+        }
+    }
+
+    /// The same, blocking the calling thread (the MQTT ingest's projection thread).
+    public func projectMachineInboxNow(limit: Int, read: MachineMessageReader) throws -> InboxProjection {
+        let (inbox, projectedThrough) = try openInbox()
+        let batch = try inbox.entriesNow(after: projectedThrough, limit: limit).map { stored in
+            switch stored.entry.content {
+            case .signalLost(let cause):
+                return ReadEntry(id: stored.id, receivedAt: stored.entry.receivedAt, kind: .signalLost(cause: cause))
+            case .message(let topic, let payload, let payloadBytes, _):
+                let signal = read(topic, payload, payloadBytes, stored.entry.receivedAt)
+                return ReadEntry(
+                    id: stored.id, receivedAt: stored.entry.receivedAt,
+                    kind: .message(topic: topic, payload: payload, payloadBytes: payloadBytes, signal))
+            }
+        }
+        guard let last = batch.last?.id else { return InboxProjection() }
+        let recordedAt = now()
+        var result: InboxProjection
+        do {
+            result = try writer.writeAndWait { db in try Self.project(batch, recordedAt: recordedAt, in: db) }
+        } catch where batch.count > 1 {
+            // One entry the store refuses must not hold up the others: take them one at a time.
+            result = InboxProjection()
+            for entry in batch { result.add(try projectAlone(entry, recordedAt: recordedAt)) }
+        }
+        self.inbox.withLock { $0?.projectedThrough = last }
+        // Entries through `last` are skipped from now on, whether or not their deletion succeeds.
+        inbox.removeSoon(through: last)
+        return result
+    }
+
+    /// Projects one entry, or keeps it as a dead letter saying why it could not be projected; throws only when
+    /// even that fails (the store is unusable for now: the entry waits in the inbox for a later attempt).
+    private func projectAlone(_ entry: ReadEntry, recordedAt: Date) throws -> InboxProjection {
+        do {
+            return try writer.writeAndWait { db in try Self.project([entry], recordedAt: recordedAt, in: db) }
+        } catch {
+            let reason = "the store could not record it: \(error)"
+            return try writer.writeAndWait { db in
+                var result = InboxProjection()
+                result.entries = 1
+                switch entry.kind {
+                case .message(let topic, let payload, let payloadBytes, _):
+                    let added = try Self.storeDeadLetter(
+                        topic: topic, payload: payload, payloadBytes: payloadBytes, reason: reason, receivedAt: entry.receivedAt, in: db)
+                    if added { result.deadLetters = 1 } else { result.duplicates = 1 }
+                case .signalLost(let cause):
+                    try Self.storeDeadLetter(
+                        topic: "", payload: Array(cause.utf8), payloadBytes: cause.utf8.count, reason: reason,
+                        receivedAt: entry.receivedAt, in: db)
+                }
+                try Self.recordProgress(through: entry.id, in: db)
+                return result
+            }
+        }
+    }
+
+    private static func project(_ batch: [ReadEntry], recordedAt: Date, in db: Database) throws -> InboxProjection {
+        var tail = try EventLogTail(db)
+        var result = InboxProjection()
+        for entry in batch {
+            switch entry.kind {
+            case .signalLost(let cause):
+                try storeSignalLost(cause: cause, at: entry.receivedAt, recordedAt: recordedAt, tail: &tail, in: db)
+            case .message(let topic, let payload, let payloadBytes, .failure(let error)):
+                let added = try storeDeadLetter(
+                    topic: topic, payload: payload, payloadBytes: payloadBytes, reason: error.reason, receivedAt: entry.receivedAt, in: db)
+                if added { result.deadLetters += 1 } else { result.duplicates += 1 }
+            case .message(let topic, let payload, let payloadBytes, .success(let signal)):
+                switch try storeSignal(signal, receivedAt: entry.receivedAt, tail: &tail, in: db) {
+                case .recorded: result.recorded += 1
+                case .duplicate: result.duplicates += 1
+                case .conflict(let reason):
+                    try storeDeadLetter(
+                        topic: topic, payload: payload, payloadBytes: payloadBytes, reason: reason, receivedAt: entry.receivedAt, in: db)
+                    result.deadLetters += 1
+                }
+            }
+        }
+        try recordProgress(through: batch[batch.count - 1].id, in: db)
+        result.entries = batch.count
+        return result
+    }
+
+    private static func recordProgress(through id: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE mqtt_inbox_progress SET projected_through = ? WHERE id = 1").execute(arguments: [id])
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GantryTestSupport
+@testable import GantryAgent
+import GantryCore
+import GRDB
+import Testing
+
+/// The MQTT inbox on real files: what it holds is projected exactly once, whatever is interrupted where.
+@Suite struct MachineInboxTests {
+    static let t = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 3600).rounded())
+    static let reading = MachineMessageReading(settings: MQTTSettings(), plantID: "ACME-BER")
+
+    static func message(_ kind: String, _ json: String, qos: Int32 = 1, machine: String = "M1") -> InboxEntry {
+        let payload = Array(json.utf8)
+        return InboxEntry(
+            .message(topic: "gantry/ACME-BER/L1/\(machine)/\(kind)", payload: payload, payloadBytes: payload.count, qos: qos),
+            receivedAt: t)
+    }
+
+    static func count(_ good: Int, at offset: Double) -> InboxEntry {
+        message("count", #"{"good":\#(good),"ts":"\#(Timestamp.format(t - offset))"}"#)
+    }
+
+    static func openStore(_ dir: String) throws -> SQLitePlantStore {
+        try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER", durability: .processCrash)
+    }
+
+    static func projectAll(_ store: SQLitePlantStore) async throws -> InboxProjection {
+        var total = InboxProjection()
+        while true {
+            let done = try await store.projectMachineInbox(limit: 3, read: reading.read)
+            if done.entries == 0 { return total }
+            total.add(done)
+        }
+    }
+
+    static func goodParts(_ store: SQLitePlantStore) async throws -> Int64 {
+        try await store.machineHistory(from: t - 600, to: t).counts[MachineID(line: "L1", machine: "M1")]?.good ?? 0
+    }
+
+    @Test func entriesACrashLeftInTheInboxAreProjectedOnceOnRestart() async throws {
+        try await withTemporaryDirectory { dir in
+            do {
+                let store = try Self.openStore(dir)
+                let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+                for offset in 1...7 { try inbox.append(Self.count(1, at: Double(offset))) }
+                inbox.enqueue(Self.count(10, at: 8))  // QoS 0, group-committed
+                await inbox.flushQueued()
+                try inbox.append(InboxEntry(.signalLost(cause: "broker-disconnected"), receivedAt: Self.t))
+                // The process dies here: nothing was projected.
+            }
+            let store = try Self.openStore(dir)
+            _ = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+            #expect(try await store.machineInboxBacklog() == 9)
+            let projected = try await Self.projectAll(store)
+            #expect(projected.entries == 9 && projected.recorded == 8 && projected.duplicates == 0)
+            #expect(try await store.machineInboxBacklog() == 0)
+            #expect(try await Self.goodParts(store) == 17)
+            let events = try await store.events(from: 1, maxEvents: 100, maxBytes: 1 << 20)
+            #expect(events.map(\.type) == Array(repeating: "MachineCountReported", count: 8) + ["MachineSignalLost"])
+            #expect(Set(events.map(\.id)).count == 9 && events.allSatisfy { Array($0.id.uuidString)[14] == "4" })
+        }
+    }
+
+    /// The projection commits to the store, then deletes from the inbox file: a crash in between must not
+    /// project those entries again, and later entries must not be mistaken for them.
+    @Test func entriesProjectedButNotYetDeletedAreNotProjectedAgain() async throws {
+        try await withTemporaryDirectory { dir in
+            let inboxPath = "\(dir)/agent.sqlite-inbox"
+            do {
+                let store = try Self.openStore(dir)
+                let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+                for offset in 1...4 { try inbox.append(Self.count(1, at: Double(offset))) }
+            }
+            // The agent holds the inbox file exclusively: copy its rows while it is closed.
+            let copied = try await DatabaseQueue(path: inboxPath).read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM mqtt_inbox").map { Array($0.databaseValues) }
+            }
+            do {
+                let store = try Self.openStore(dir)
+                _ = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+                #expect(try await Self.projectAll(store).recorded == 4)
+            }
+            // As if the deletion after the projection had not happened: the projected rows are back.
+            let writer = try DatabaseQueue(path: inboxPath)
+            try await writer.write { db in
+                for row in copied {
+                    try db.execute(sql: """
+                        INSERT INTO mqtt_inbox (id, received_at, qos, topic, payload, payload_bytes, lost_cause)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: StatementArguments(row))
+                }
+            }
+            try await writer.close()
+            let store = try Self.openStore(dir)
+            let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+            #expect(try await store.machineInboxBacklog() == 0)
+            try inbox.append(Self.count(1, at: 5))
+            let projected = try await Self.projectAll(store)
+            #expect(projected.entries == 1 && projected.recorded == 1)
+            #expect(try await Self.goodParts(store) == 5)
+        }
+    }
+
+    @Test func deadLettersDuplicatesAndContradictionsComeOutOfTheInboxAsBefore() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try Self.openStore(dir)
+            let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+            let oversized = Array(repeating: UInt8(ascii: "x"), count: 5000)
+            for entry in [
+                Self.count(2, at: 1), Self.count(2, at: 1),  // a redelivery
+                Self.count(3, at: 1),  // contradicts the first
+                Self.message("state", "not json"), Self.message("state", "not json"),  // junk, redelivered
+                Self.message("state", #"{"state":"exploded","ts":"\#(Timestamp.format(Self.t))"}"#),
+                InboxEntry(.message(topic: "gantry/ACME-BER/L1/M1/state", payload: Array(oversized.prefix(1024)),
+                                    payloadBytes: oversized.count, qos: 1), receivedAt: Self.t),
+            ] {
+                try inbox.append(entry)
+            }
+            let projected = try await Self.projectAll(store)
+            #expect(projected.entries == 7 && projected.recorded == 1)
+            #expect(projected.duplicates == 2 && projected.deadLetters == 4)
+            let letters = try await store.deadLetters(limit: 10)
+            #expect(letters.map(\.reason).sorted() == [
+                "another count was reported for L1/M1 at \(Timestamp.format(Self.t - 1))",
+                "payload is not a JSON object",
+                "payload of 5000 bytes exceeds 4096",
+                "unknown state \"exploded\" (expected running, setup, idle, down or planned_stop)",
+            ])
+            #expect(letters.first { $0.payloadBytes == 5000 }?.payload.count == 1024)
+        }
+    }
+}
