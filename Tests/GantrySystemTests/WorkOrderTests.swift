@@ -15,7 +15,8 @@ import Testing
           {"kind":"item","company":"ACME","key":"BOLT","data":{"description":"Bolt","uom":"EA","tracking":"lot"}},
           {"kind":"item","company":"ACME","key":"MOTOR","data":{"description":"Motor","uom":"EA","tracking":"serial"}},
           {"kind":"item","company":"ACME","key":"SUB","data":{"description":"Sub-assembly","uom":"EA","tracking":"lot"}},
-          {"kind":"item","company":"ACME","key":"ASSY","data":{"description":"Assembly","uom":"EA","tracking":"lot"}}
+          {"kind":"item","company":"ACME","key":"ASSY","data":{"description":"Assembly","uom":"EA","tracking":"lot"}},
+          {"kind":"item","company":"ACME","key":"SWARF","data":{"description":"Swarf","uom":"KGM","tracking":"none"}}
         ]}
         """
 
@@ -28,7 +29,7 @@ import Testing
                 try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir,
                                     configure: { $0.mastersPollInterval = .milliseconds(100) }) { agent in
                     try await eventually("the masters arrive") {
-                        (try await HTTP.request("GET", "\(agent)/v1/masters?kind=item").json()["records"] as? [Any])?.count == 4
+                        (try await HTTP.request("GET", "\(agent)/v1/masters?kind=item").json()["records"] as? [Any])?.count == 5
                     }
                     for (code, type) in [("RECV", "receiving"), ("STORE", "storage"), ("LINE", "production"), ("QA", "quarantine")] {
                         try await ok(agent, "POST", "/v1/locations", #"{"code":"\#(code)","type":"\#(type)","warehouse":"W1"}"#)
@@ -40,7 +41,7 @@ import Testing
                     try await ok(agent, "POST", "/v1/work-centres", #"""
                         {"code":"BENCH","name":"Assembly bench","calendar":{"days":[1,2,3,4,5],"shiftStart":360,"shiftEnd":840,"timeZone":"Europe/Berlin"}}
                         """#)
-                    try await ok(agent, "PUT", "/v1/boms/SUB", #"{"lines":[{"component":"BOLT","quantity":"4","scrapPercent":"25"}]}"#)
+                    try await ok(agent, "PUT", "/v1/boms/SUB", #"{"lines":[{"component":"BOLT","quantity":"4","scrapPercent":"25"}],"byProducts":[{"item":"SWARF","quantity":"0.1"}]}"#)
                     try await ok(agent, "PUT", "/v1/boms/ASSY", #"{"lines":[{"component":"SUB","quantity":"1"},{"component":"MOTOR","quantity":"1"}]}"#)
                     try await ok(agent, "PUT", "/v1/routings/SUB", #"{"operations":[{"sequence":10,"workCentre":"PRESS","setupMinutes":"30","runMinutesPerUnit":"2"}]}"#)
                     try await ok(agent, "PUT", "/v1/routings/ASSY", #"""
@@ -128,6 +129,9 @@ import Testing
             try await ok(agent, "POST", "/v1/work-orders/WO-SUB/consume", #"{"from":"STORE","item":"BOLT","lot":"L1","quantity":"10"}"#)
             try await ok(agent, "POST", "/v1/work-orders/WO-SUB/operations/10/finish", #"{"good":"2","scrap":"0"}"#)
             try await ok(agent, "POST", "/v1/work-orders/WO-SUB/output", #"{"lot":"S1","quantity":"2"}"#)
+            try await ok(agent, "POST", "/v1/work-orders/WO-SUB/output", #"{"item":"SWARF","quantity":"0.2"}"#)
+            let foreign = try await refused(agent, "POST", "/v1/work-orders/WO-SUB/output", #"{"item":"MOTOR","serial":"X1"}"#)
+            #expect(foreign.code == "invalid" && foreign.detail.contains("by-products SWARF"))
             let subDone = try await ok(agent, "POST", "/v1/work-orders/WO-SUB/complete")
             #expect(subDone["status"] as? String == "completed" && subDone["good"] as? String == "2")
 
@@ -157,7 +161,7 @@ import Testing
             })
             #expect(inputs == ["1 SUB S1", "1 MOTOR SN1", "1 MOTOR SN2", "2 BOLT L1"])
             let forward = try await ok(agent, "GET", "/v1/genealogy?item=BOLT&lot=L1&direction=forward")["links"] as? [[String: Any]] ?? []
-            #expect(forward.map { ($0["output"] as? [String: Any])?["item"] as? String } == ["SUB", "ASSY"])
+            #expect(forward.map { ($0["output"] as? [String: Any])?["item"] as? String } == ["SUB", "SWARF", "ASSY"], "the by-product came from the bolts too")
         }
     }
 

@@ -252,8 +252,15 @@ extension SQLitePlantStore {
                 var spec = intent.unit
                 if spec.item == nil && spec.scanned?.gtin == nil { spec.item = order.item }
                 let answer = try Self.output(OutputIntent(requestID: intent.requestID, workOrder: intent.workOrder, unit: spec, to: intent.to), at: at, in: db)
-                guard answer.item == order.item else { throw ProductionRefusal(.invalid, "\(intent.workOrder) makes \(order.item), not \(answer.item)") }
-                try db.execute(sql: "UPDATE work_orders SET good = good + ? WHERE work_order = ?", arguments: [answer.quantity.micro, intent.workOrder])
+                // The order's item counts as good output; a by-product of its BOM goes into stock beside it.
+                let byProducts = Set(try Self.bom(order.item, in: db)?.byProducts.map(\.item) ?? [])
+                guard answer.item == order.item || byProducts.contains(answer.item) else {
+                    throw ProductionRefusal(.invalid, "\(intent.workOrder) makes \(order.item)"
+                        + (byProducts.isEmpty ? "" : " and by-products \(byProducts.sorted().joined(separator: ", "))") + ", not \(answer.item)")
+                }
+                if answer.item == order.item {
+                    try db.execute(sql: "UPDATE work_orders SET good = good + ? WHERE work_order = ?", arguments: [answer.quantity.micro, intent.workOrder])
+                }
                 return answer
             }
         }
