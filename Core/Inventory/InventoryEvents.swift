@@ -269,6 +269,11 @@ public struct StockUnit: Sendable, Hashable, Codable, CustomStringConvertible {
         self.serial = serial
     }
 
+    /// A unit as the stores keep it, with '' for no lot or serial.
+    public init(stored item: String, lot: String, serial: String) {
+        self.init(item: item, lot: lot.isEmpty ? nil : lot, serial: serial.isEmpty ? nil : serial)
+    }
+
     public var description: String {
         item + (lot.map { " lot \($0)" } ?? "") + (serial.map { " serial \($0)" } ?? "")
     }

@@ -177,12 +177,21 @@ import Testing
             try await ok(agent, "POST", "/v1/work-orders", #"{"workOrder":"WO-Q","item":"SUB","quantity":"4","sourceLocation":"STORE","outputLocation":"STORE"}"#)
             try await ok(agent, "POST", "/v1/work-orders/WO-Q/release")
             try await ok(agent, "POST", "/v1/work-orders/WO-Q/operations/10/start")
+            // A failure at a point of operation 20 does not hold up operation 10.
+            try await ok(agent, "POST", "/v1/quality-points", #"""
+                {"point":"LATER","scope":"operation","item":"SUB","operation":20,"kind":"pass-fail","characteristic":"flatness","onFailure":"block"}
+                """#)
+            try await ok(agent, "POST", "/v1/quality-checks", #"{"point":"LATER","workOrder":"WO-Q","passed":false}"#)
             let visual = try await ok(agent, "POST", "/v1/quality-checks", #"{"point":"VISUAL","workOrder":"WO-Q","passed":false}"#)
             #expect(visual["passed"] as? Bool == false && visual["nonconformance"] != nil)
             let blocked = try await refused(agent, "POST", "/v1/work-orders/WO-Q/operations/10/finish")
             #expect(blocked.code == "blocked-by-quality" && blocked.detail.contains("VISUAL"))
             try await ok(agent, "POST", "/v1/quality-checks", #"{"point":"VISUAL","workOrder":"WO-Q","passed":true}"#)
             try await ok(agent, "POST", "/v1/work-orders/WO-Q/operations/10/finish")
+            // Output waits for every blocking point of the order.
+            let held = try await refused(agent, "POST", "/v1/work-orders/WO-Q/output", #"{"lot":"S9","quantity":"4"}"#)
+            #expect(held.code == "blocked-by-quality" && held.detail.contains("LATER"))
+            try await ok(agent, "POST", "/v1/quality-checks", #"{"point":"LATER","workOrder":"WO-Q","passed":true}"#)
             try await ok(agent, "POST", "/v1/work-orders/WO-Q/output", #"{"lot":"S9","quantity":"4"}"#)
 
             let torque = try await ok(agent, "POST", "/v1/quality-checks", #"""
@@ -194,7 +203,7 @@ import Testing
             let issue = try await refused(agent, "POST", "/v1/issues", #"{"workOrder":"WO-X","from":"QA","item":"SUB","lot":"S9","quantity":"1"}"#)
             #expect(issue.code == "quarantined")
             let cases = try await ok(agent, "GET", "/v1/nonconformances")["nonconformances"] as? [[String: Any]] ?? []
-            #expect(cases.map { "\($0["disposition"]!) \($0["quantity"]!)" } == ["blocked 0", "quarantined 4"])
+            #expect(cases.map { "\($0["disposition"]!) \($0["quantity"]!)" } == ["blocked 0", "blocked 0", "quarantined 4"])
             #expect((cases.last?["reason"] as? String)?.contains("25.5 outside 10…20") == true)
         }
     }

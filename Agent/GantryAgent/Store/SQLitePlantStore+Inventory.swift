@@ -289,14 +289,7 @@ extension SQLitePlantStore {
                 INSERT INTO lots (item, lot, status) VALUES (?, ?, ?) ON CONFLICT (item, lot) DO UPDATE SET status = excluded.status
                 """, arguments: [item, lot, value])
             if status == .quarantined {
-                // Held stock cannot stay reserved: the orders that held it must find other stock.
-                let released = try Row.fetchAll(db, sql: "SELECT reservation_id, work_order FROM reservations WHERE item = ? AND lot = ?", arguments: [item, lot])
-                try db.execute(sql: "DELETE FROM reservations WHERE item = ? AND lot = ?", arguments: [item, lot])
-                for (order, rows) in Dictionary(grouping: released, by: { $0["work_order"] as String }) {
-                    _ = try Self.append(ReservationsReleased(
-                        workOrder: order, reservationIds: rows.compactMap { UUID(uuidString: $0["reservation_id"]) },
-                        reason: "lot \(lot) of \(item) quarantined"), occurredAt: at, recordedAt: at, in: db)
-                }
+                try Self.releaseReservations(item: item, lot: lot, reason: "lot \(lot) of \(item) quarantined", at: at, in: db)
             }
             _ = try Self.append(LotStatusChanged(item: item, lot: lot, status: status, reason: reason), occurredAt: at, recordedAt: at, in: db)
         }
@@ -342,8 +335,8 @@ extension SQLitePlantStore {
                 var next: [StockUnit] = []
                 for current in frontier {
                     for row in try Row.fetchAll(db, sql: sql, arguments: [current.item, current.lot ?? "", current.serial ?? "", current.serial ?? ""]) {
-                        let output = Self.stockUnit(row["output_item"], row["output_lot"], row["output_serial"])
-                        let input = Self.stockUnit(row["input_item"], row["input_lot"], row["input_serial"])
+                        let output = StockUnit(stored: row["output_item"], lot: row["output_lot"], serial: row["output_serial"])
+                        let input = StockUnit(stored: row["input_item"], lot: row["input_lot"], serial: row["input_serial"])
                         links.append(GenealogyLink(workOrder: row["work_order"], output: output, input: input, quantity: Quantity(micro: row["quantity"]), depth: depth))
                         let onward = forward ? output : input
                         if seen.insert(onward).inserted { next.append(onward) }
@@ -507,7 +500,7 @@ extension SQLitePlantStore {
             SELECT item, lot, serial, sum(quantity) AS quantity FROM stock_moves
             WHERE kind = 'issue' AND reference_kind = 'work-order' AND reference_id = ? GROUP BY item, lot, serial ORDER BY item, lot, serial
             """, arguments: [intent.workOrder]).map { row in
-            LotsLinked.Input(unit: Self.stockUnit(row["item"], row["lot"], row["serial"]), quantity: Quantity(micro: row["quantity"]))
+            LotsLinked.Input(unit: StockUnit(stored: row["item"], lot: row["lot"], serial: row["serial"]), quantity: Quantity(micro: row["quantity"]))
         }
         let output = StockUnit(item: unit.item.key, lot: unit.lot, serial: unit.serial)
         let linked = LotsLinked(workOrder: intent.workOrder, output: output, inputs: inputs)
@@ -572,13 +565,7 @@ extension SQLitePlantStore {
     static func master(_ kind: MasterKind, _ key: String, in db: Database) throws -> MasterRecord? {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = ? AND key = ? ORDER BY company = '' LIMIT 1
-            """), arguments: [kind.rawValue, key]).map { row in
-            let company: String = row["company"]
-            return MasterRecord(
-                kind: kind, company: company.nilIfEmpty, key: row["key"], active: row["active"], plants: [],
-                data: try JSONValue.parse(row["data"] as String), version: row["version"],
-                updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast, updatedBy: "hub")
-        }
+            """), arguments: [kind.rawValue, key]).flatMap(heldMaster)
     }
 
     static func item(_ key: String, in db: Database) throws -> ItemMaster? {
@@ -706,8 +693,17 @@ extension SQLitePlantStore {
 
     static func isExpired(_ expiry: String, at date: Date) -> Bool { expiry < day(date) }
 
-    static func stockUnit(_ item: String, _ lot: String, _ serial: String) -> StockUnit {
-        StockUnit(item: item, lot: lot.nilIfEmpty, serial: serial.nilIfEmpty)
+
+    /// Held stock cannot stay reserved: every reservation of the lot goes back, and the orders that held it must
+    /// find other stock.
+    static func releaseReservations(item: String, lot: String, reason: String, at date: Date, in db: Database) throws {
+        let released = try Row.fetchAll(db, sql: "SELECT reservation_id, work_order FROM reservations WHERE item = ? AND lot = ?", arguments: [item, lot])
+        try db.execute(sql: "DELETE FROM reservations WHERE item = ? AND lot = ?", arguments: [item, lot])
+        for (order, rows) in Dictionary(grouping: released, by: { $0["work_order"] as String }) {
+            _ = try append(ReservationsReleased(
+                workOrder: order, reservationIds: rows.compactMap { UUID(uuidString: $0["reservation_id"]) }, reason: reason),
+                occurredAt: date, recordedAt: date, in: db)
+        }
     }
 
     /// A work order's issue uses up its own reservations: first on the row it takes from, then of the same item

@@ -58,14 +58,17 @@ extension SQLitePlantStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM hub_masters WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR key = ?2) ORDER BY kind, company, key
-                """, arguments: [kind?.rawValue, key]).compactMap { row in
-                guard let kind = MasterKind(rawValue: row["kind"]) else { return nil }
-                let company: String = row["company"]
-                return MasterRecord(
-                    kind: kind, company: company.isEmpty ? nil : company, key: row["key"], active: row["active"],
-                    plants: [], data: try JSONValue.parse(row["data"] as String), version: row["version"],
-                    updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast, updatedBy: "hub")
-            }
+                """, arguments: [kind?.rawValue, key]).compactMap(Self.heldMaster)
         }
+    }
+
+    /// A row of the plant's copy of the masters (a kind this agent does not know is skipped).
+    static func heldMaster(_ row: Row) throws -> MasterRecord? {
+        guard let kind = MasterKind(rawValue: row["kind"]) else { return nil }
+        let company: String = row["company"]
+        return MasterRecord(
+            kind: kind, company: company.isEmpty ? nil : company, key: row["key"], active: row["active"],
+            plants: [], data: try JSONValue.parse(row["data"] as String), version: row["version"],
+            updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast, updatedBy: "hub")
     }
 }

@@ -217,9 +217,7 @@ extension SQLitePlantStore {
                     throw ProductionRefusal(.invalidTransition, "\(intent.workOrder) is \(order.status); components are consumed only by a released work order")
                 }
                 let unit = try Self.resolve(intent.unit, in: db)
-                let reserved = Quantity(micro: try Int64.fetchOne(db, sql: """
-                    SELECT coalesce(sum(quantity), 0) FROM reservations WHERE work_order = ? AND item = ?
-                    """, arguments: [intent.workOrder, unit.item.key]) ?? 0)
+                let reserved = try Self.reserved(for: intent.workOrder, item: unit.item.key, in: db)
                 if unit.quantity > reserved {
                     guard let override else {
                         throw ProductionRefusal(.beyondReservation, "\(intent.workOrder) has \(reserved) of \(unit.item.key) reserved; consuming \(unit.quantity) needs an override with a reason")
@@ -339,14 +337,8 @@ extension SQLitePlantStore {
                         """, arguments: [point.item, lot])
                     _ = try Self.append(LotStatusChanged(item: point.item, lot: lot, status: .quarantined, reason: "quality point \(name) failed"),
                                         occurredAt: at, recordedAt: at, in: db)
-                    // Held stock cannot stay reserved: the orders that held it must find other stock.
-                    let held = try Row.fetchAll(db, sql: "SELECT reservation_id, work_order FROM reservations WHERE item = ? AND lot = ?", arguments: [point.item, lot])
-                    try db.execute(sql: "DELETE FROM reservations WHERE item = ? AND lot = ?", arguments: [point.item, lot])
-                    for (order, rows) in Dictionary(grouping: held, by: { $0["work_order"] as String }) {
-                        _ = try Self.append(ReservationsReleased(
-                            workOrder: order, reservationIds: rows.compactMap { UUID(uuidString: $0["reservation_id"]) },
-                            reason: "lot \(lot) of \(point.item) failed quality point \(name)"), occurredAt: at, recordedAt: at, in: db)
-                    }
+                    try Self.releaseReservations(
+                        item: point.item, lot: lot, reason: "lot \(lot) of \(point.item) failed quality point \(name)", at: at, in: db)
                     disposition = "quarantined"
                 }
                 let supplier = try supplier ?? lot.flatMap { try Self.supplier(ofLot: $0, item: point.item, in: db) }
@@ -394,9 +386,7 @@ extension SQLitePlantStore {
             var demands: [Readiness.Demand] = []
             for order in orders {
                 for line in try Self.componentLines(order, in: db) {
-                    let reserved = Quantity(micro: try Int64.fetchOne(db, sql: """
-                        SELECT coalesce(sum(quantity), 0) FROM reservations WHERE work_order = ? AND item = ?
-                        """, arguments: [order.workOrder, line.item]) ?? 0)
+                    let reserved = try Self.reserved(for: order.workOrder, item: line.item, in: db)
                     let issued = Quantity(micro: try Int64.fetchOne(db, sql: """
                         SELECT coalesce(sum(quantity), 0) FROM stock_moves
                         WHERE kind = 'issue' AND reference_kind = 'work-order' AND reference_id = ? AND item = ?
@@ -500,13 +490,28 @@ extension SQLitePlantStore {
         }
     }
 
-    /// A failed blocking check at the order (for the operation, or any) with no pass at that point after it.
+    /// What is reserved of an item for a work order, wherever it lies.
+    static func reserved(for workOrder: String, item: String, in db: Database) throws -> Quantity {
+        Quantity(micro: try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT coalesce(sum(quantity), 0) FROM reservations WHERE work_order = ? AND item = ?
+            """), arguments: [workOrder, item]) ?? 0)
+    }
+
+    /// A failed blocking check at the order with no pass at that point after it. Finishing `operation` is blocked
+    /// by points of that operation and by points of no operation; reporting output (`operation` nil) by any.
     static func blockingCheck(_ workOrder: String, operation: Int?, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: """
-            SELECT c.point FROM quality_checks c WHERE c.work_order = ? AND c.passed = 0 AND c.blocking = 1
+        let failing = try String.fetchAll(db, sql: """
+            SELECT DISTINCT c.point FROM quality_checks c WHERE c.work_order = ? AND c.passed = 0 AND c.blocking = 1
               AND NOT EXISTS (SELECT 1 FROM quality_checks p WHERE p.work_order = c.work_order AND p.point = c.point AND p.passed = 1 AND p.at >= c.at)
-            LIMIT 1
+            ORDER BY c.point
             """, arguments: [workOrder])
+        guard let operation else { return failing.first }
+        for name in failing {
+            guard let text = try String.fetchOne(db, sql: "SELECT definition FROM quality_points WHERE point = ?", arguments: [name]) else { continue }
+            let point = try QualityPointDefined(payload: JSONValue.parse(text))
+            if point.operation == nil || point.operation == operation { return name }
+        }
+        return nil
     }
 
     static func workOrder(_ id: String, in db: Database) throws -> WorkOrderView {

@@ -30,6 +30,14 @@ struct EventProjection {
     private(set) var gaps: [Gap] = []
     private(set) var moves: [StockDelta] = []
     static let largestMove = Quantity(100_000_000)
+
+    static let keptTypes: [String: any PlantEvent.Type] = Dictionary(uniqueKeysWithValues: ([
+        LocationDefined.self, PurchaseOrderPlaced.self, StockCounted.self, StockReserved.self, ReservationsReleased.self,
+        LotStatusChanged.self, WorkCentreDefined.self, BOMDefined.self, RoutingDefined.self, WorkOrderCreated.self,
+        WorkOrderReleased.self, OperationProgressed.self, QualityPointDefined.self, QualityCheckRecorded.self,
+        NonconformanceOpened.self, PurchaseOrderLineRescheduled.self, WorkOrderCompleted.self, SupplierCommitmentRecorded.self,
+        AlertRaised.self,
+    ] as [any PlantEvent.Type]).map { ($0.eventType, $0) })
     private(set) var links: [Link] = []
 
     /// The plant's stock changes of this run, one per item and lot (a batch may move one lot many times; the
@@ -97,27 +105,9 @@ struct EventProjection {
                         quantity: input.quantity.micro))
                 }
             }
-        // Plant-owned facts the hub keeps in the plant's log without a projection of its own (yet).
-        case LocationDefined.eventType: return typed(LocationDefined.self, event) { _, _ in }
-        case PurchaseOrderPlaced.eventType: return typed(PurchaseOrderPlaced.self, event) { _, _ in }
-        case StockCounted.eventType: return typed(StockCounted.self, event) { _, _ in }
-        case StockReserved.eventType: return typed(StockReserved.self, event) { _, _ in }
-        case ReservationsReleased.eventType: return typed(ReservationsReleased.self, event) { _, _ in }
-        case LotStatusChanged.eventType: return typed(LotStatusChanged.self, event) { _, _ in }
-        case WorkCentreDefined.eventType: return typed(WorkCentreDefined.self, event) { _, _ in }
-        case BOMDefined.eventType: return typed(BOMDefined.self, event) { _, _ in }
-        case RoutingDefined.eventType: return typed(RoutingDefined.self, event) { _, _ in }
-        case WorkOrderCreated.eventType: return typed(WorkOrderCreated.self, event) { _, _ in }
-        case WorkOrderReleased.eventType: return typed(WorkOrderReleased.self, event) { _, _ in }
-        case OperationProgressed.eventType: return typed(OperationProgressed.self, event) { _, _ in }
-        case QualityPointDefined.eventType: return typed(QualityPointDefined.self, event) { _, _ in }
-        case QualityCheckRecorded.eventType: return typed(QualityCheckRecorded.self, event) { _, _ in }
-        case NonconformanceOpened.eventType: return typed(NonconformanceOpened.self, event) { _, _ in }
-        case PurchaseOrderLineRescheduled.eventType: return typed(PurchaseOrderLineRescheduled.self, event) { _, _ in }
-        case WorkOrderCompleted.eventType: return typed(WorkOrderCompleted.self, event) { _, _ in }
-        case SupplierCommitmentRecorded.eventType: return typed(SupplierCommitmentRecorded.self, event) { _, _ in }
-        case AlertRaised.eventType: return typed(AlertRaised.self, event) { _, _ in }
         default:
+            // Plant facts the hub keeps in the plant's log without a projection of their own (yet): read to be sure.
+            if let type = Self.keptTypes[event.type] { return typed(type, event) { _, _ in } }
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }
     }

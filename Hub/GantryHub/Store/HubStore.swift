@@ -199,9 +199,27 @@ public struct PlantLotLink: Sendable, Equatable, Codable {
     }
 }
 
-extension StockUnit {
-    /// A unit as stored, with '' for no lot or serial.
-    init(stored item: String, lot: String, serial: String) {
-        self.init(item: item, lot: lot.isEmpty ? nil : lot, serial: serial.isEmpty ? nil : serial)
+/// One master version: when, by whom, how many records it changed.
+public struct MasterVersion: Sendable, Equatable, Codable {
+    public var version: Int64
+    public var committedAt: Date
+    public var actor: String
+    public var summary: String
+    public var records: Int
+
+    public init(version: Int64, committedAt: Date, actor: String, summary: String, records: Int) {
+        self.version = version
+        self.committedAt = committedAt
+        self.actor = actor
+        self.summary = summary
+        self.records = records
     }
+}
+
+/// What a commit of masters did.
+public struct MasterCommit: Sendable, Equatable, Codable {
+    /// The new version, or the current one when nothing changed.
+    public var version: Int64
+    public var changed: Int
+    public var unchanged: Int
 }
