@@ -87,4 +87,9 @@ extension JSONValue {
     public static func parse(_ text: String) throws -> JSONValue {
         try SyncBatchReader.value(Data(text.utf8))
     }
+
+    /// A value as the wire format encodes it.
+    public static func encoding(_ value: some Encodable) throws -> JSONValue {
+        try SyncBatchReader.value(try WireFormat.sharedEncoder.encode(value))
+    }
 }

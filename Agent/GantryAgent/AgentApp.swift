@@ -23,11 +23,11 @@ public func buildAgent(
         batchBytes: configuration.batchBytes, board: board, logger: logger)
     let machines = MQTTStatusBoard()
     let masters = MasterPullBoard(MasterPullStatus())
-    let pull = try MasterPullService(
+    let pull = try HubPullService(
         store: store, hubURL: configuration.hubURL, token: configuration.hubToken, plantID: configuration.plantID,
         interval: configuration.mastersPollInterval, timeout: configuration.requestTimeout,
         backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum), board: masters,
-        logger: logger)
+        demandDefaults: configuration.demandDefaults, logger: logger)
     var services: [any Service] = [sync, pull, AlertWebhookService(store: store, settings: configuration.alerts, logger: logger)]
     if configuration.mqtt.enabled {
         machines.update {

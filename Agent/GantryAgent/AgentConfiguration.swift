@@ -34,6 +34,10 @@ public struct AgentConfiguration: Sendable {
     public var alerts = AlertSettings()
     /// Roles whose override may release a work order short of material or consume beyond its reservation.
     public var overrideRoles: Set<String> = ["planner", "administrator"]
+    /// Where work orders planned for the hub's demand take components from and put output, unless the demand says.
+    public var demandDefaults = DemandDefaults()
+    /// The plant's users who ask for and decide approvals (see `PlantUsers`).
+    public var usersFile: String?
     /// Whether stock of an expired lot may be issued (it is blocked by default).
     public var issueExpiredLots = false
     /// How often the agent asks the hub for changed masters.
@@ -75,7 +79,8 @@ public struct AgentConfiguration: Sendable {
     public static let keys: Set<String> = Set<String>([
         "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
         "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
-        "sync.backoff_max", "sync.heartbeat", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
+        "sync.backoff_max", "sync.heartbeat", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles",
+        "workorders.demand_source_location", "workorders.demand_output_location", "users.file", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval",
     ]).union(MQTTSettings.keys)
@@ -131,6 +136,16 @@ public struct AgentConfiguration: Sendable {
                 throw ConfigurationError(key: "workorders.override_roles", origin: settings.origins["workorders.override_roles"],
                                          reason: "unknown role \(unknown) (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
+        }
+        demandDefaults = DemandDefaults(
+            sourceLocation: settings.values["workorders.demand_source_location"],
+            outputLocation: settings.values["workorders.demand_output_location"])
+        usersFile = settings.values["users.file"]
+        if let path = usersFile {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError(key: "users.file", origin: settings.origins["users.file"], reason: "cannot read \(path)")
+            }
+            _ = try PlantUsers.read(text)
         }
         alerts.webhookURL = settings.values["alerts.webhook_url"]
         if let url = alerts.webhookURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {

@@ -14,19 +14,19 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     public var permissions: Set<Permission> {
         switch self {
         case .administrator:
-            return Set(Permission.allCases).subtracting([.syncEvents, .pullMasters])
+            return Set(Permission.allCases).subtracting([.syncEvents, .pullMasters, .pullInstructions])
         case .steward:
             return [.readMasters, .writeCatalogue, .readMasterHistory]
         case .buyer:
-            return [.readMasters]
+            return [.readMasters, .decideApprovals]
         case .planner:
-            return [.readMasters, .readOperations]
+            return [.readMasters, .readOperations, .sendDemand, .decideApprovals]
         case .controller:
-            return [.readMasters, .writeFinance, .writePolicies, .readOperations, .readMasterHistory]
+            return [.readMasters, .writeFinance, .writePolicies, .readOperations, .readMasterHistory, .decideApprovals]
         case .auditor:
             return [.readMasters, .readOperations, .readEvents, .readMasterHistory, .readAudit]
         case .plantAgent:
-            return [.syncEvents, .pullMasters]
+            return [.syncEvents, .pullMasters, .pullInstructions]
         }
     }
 
@@ -51,6 +51,10 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case readOperations = "reports:read"
     /// The raw event feed of a plant.
     case readEvents = "events:read"
+    /// Requests for approval: read them, and decide those an approval policy gives the role.
+    case decideApprovals = "approvals:decide"
+    /// Hand demand to a plant.
+    case sendDemand = "demand:send"
     /// The audit trail.
     case readAudit = "audit:read"
     /// Principals and tokens; plant enrolment.
@@ -59,6 +63,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case syncEvents = "sync:events"
     /// A plant agent pulling the masters meant for it.
     case pullMasters = "sync:masters"
+    /// A plant agent pulling the hub's instructions to it (demand, decisions).
+    case pullInstructions = "sync:instructions"
 }
 
 /// The companies a principal may see and change: all of them, or a list.

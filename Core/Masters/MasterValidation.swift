@@ -261,8 +261,9 @@ extension MasterKind {
                         nested.problem("upTo", "tiers go up: \(limit) is not above \(previous)")
                     }
                     previous = limit ?? previous
-                    if let role = nested.text("role"), Role(rawValue: role) == nil || role == Role.plantAgent.rawValue {
-                        nested.problem("role", "not a role that approves (\(Role.allCases.filter { $0 != .plantAgent }.map(\.rawValue).joined(separator: ", ")))")
+                    let approving = Role.allCases.filter { $0.allows(.decideApprovals) }
+                    if let role = nested.text("role"), !approving.contains(where: { $0.rawValue == role }) {
+                        nested.problem("role", "not a role that approves (\(approving.map(\.rawValue).joined(separator: ", ")))")
                     }
                     f.absorb(nested)
                 }

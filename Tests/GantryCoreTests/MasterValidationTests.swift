@@ -94,7 +94,9 @@ import Testing
     }
 
     @Test func rolesHoldTheFewestPermissions() {
-        #expect(Role.plantAgent.permissions == [.syncEvents, .pullMasters])
+        #expect(Role.plantAgent.permissions == [.syncEvents, .pullMasters, .pullInstructions])
+        #expect(Role.allCases.filter { $0.allows(.decideApprovals) } == [.administrator, .buyer, .planner, .controller])
+        #expect(Role.allCases.filter { $0.allows(.sendDemand) } == [.administrator, .planner])
         #expect(!Role.administrator.allows(.syncEvents))
         #expect(Role.allCases.filter { $0.allows(.writeCatalogue) } == [.administrator, .steward])
         #expect(Role.allCases.filter { $0.allows(.readAudit) } == [.administrator, .auditor])

@@ -69,6 +69,13 @@ import Testing
             Sample(endpoint: .principalRotate, method: "POST", path: "/v1/principals/rotated-\(role.rawValue)/rotate"),
             Sample(endpoint: .plantEnrol, method: "POST", path: "/v1/plants",
                    body: #"{"company":"ACME","code":"P\#(unique.count)\#(Role.allCases.firstIndex(of: role)!)","timeZone":"UTC"}"#),
+            Sample(endpoint: .plantInstructions, method: "GET", path: "/v1/plants/ACME-BER/instructions"),
+            Sample(endpoint: .demandSend, method: "POST", path: "/v1/plants/ACME-BER/demand",
+                   body: #"{"reference":"SO-\#(unique)","item":"BOLT","quantity":"5","due":"2030-01-31"}"#),
+            Sample(endpoint: .demandList, method: "GET", path: "/v1/plants/ACME-BER/demand"),
+            Sample(endpoint: .approvalList, method: "GET", path: "/v1/approvals?state=pending"),
+            Sample(endpoint: .approvalDecide, method: "POST", path: "/v1/approvals/ACME-HAM/APR-\(role.rawValue)/decision",
+                   body: #"{"verdict":"approved"}"#),
         ]
     }
 
@@ -93,6 +100,18 @@ import Testing
                 _ = try await hub.administration.addPrincipal(name: "victim-\(role.rawValue)", role: .buyer)
                 _ = try await hub.administration.addPrincipal(name: "rotated-\(role.rawValue)", role: .buyer)
             }
+            // A request above the plant's limit per role, for the decision samples.
+            _ = try await hub.enrol("HAM")
+            let requests = try Role.allCases.enumerated().map { index, role in
+                let request = ApprovalRequested(
+                    approval: "APR-\(role.rawValue)", subject: .expedite, purchaseOrder: "PO-1", line: 1, supplier: "S1", item: "BOLT",
+                    amount: "900", currency: "EUR", policy: "EXPEDITE", tier: 0, approvingRoles: [.administrator, .buyer, .planner, .controller],
+                    route: .hub, requestedBy: "someone-else", requesterRole: .buyer, reason: "late", neededBy: "2030-01-15")
+                return EventEnvelope(
+                    sequence: Int64(index + 1), id: UUID(), type: ApprovalRequested.eventType, schemaVersion: 1, occurredAt: Date(),
+                    recordedAt: Date(), payload: try JSONValue.parse(try request.payloadJSON()))
+            }
+            _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-HAM", agentHead: Int64(requests.count), events: requests), receivedAt: Date())
             var covered = Set<HubEndpoint>()
             for role in Role.allCases {
                 for sample in samples(for: role, unique: "\(role.rawValue)") {

@@ -104,7 +104,8 @@ import Testing
         let ranked = (delay["alternates"] as? [[String: Any]] ?? []).compactMap { $0["supplier"] as? String }
         #expect(ranked == ["S3", "S2"], "fastest first; the blocked supplier is no alternate")
         readiness = try await HTTP.request("GET", "\(agent)/v1/work-orders/WO-7/readiness").json()
-        #expect(readiness["materialReadyBy"] as? String == "2030-03-01", "readiness follows the line's own date; the confirmation raised the alert")
+        #expect(readiness["materialReadyBy"] as? String == "2030-06-01" && readiness["atRisk"] as? Bool == true,
+                "readiness follows the supplier's confirmed date")
 
         // The alert leaves as a webhook: the first attempt fails, the retry is delivered, both are logged.
         try await eventually("the alert is delivered") {

@@ -118,6 +118,18 @@ public protocol PlantStore: Sendable {
     /// Returns stock to its supplier (after a failed incoming inspection): it leaves the plant's stock.
     func returnToSupplier(_ intent: IssueIntent, reason: String) async throws -> MoveAnswer
 
+    // MARK: Approvals and the hub's instructions (docs/approvals.md)
+
+    func requestApproval(_ draft: ApprovalDraft, by user: PlantUser) async throws -> ApprovalRecord
+    /// Decides a request within the plant's limit; throws `ApprovalRefusal` for the wrong person or place.
+    func decideApproval(_ id: String, verdict: ApprovalVerdict, comment: String?, by user: PlantUser) async throws -> ApprovalRecord
+    func approvals(state: String?) async throws -> [ApprovalRecord]
+    func approval(_ id: String) async throws -> ApprovalRecord
+    /// The newest of the hub's instructions applied.
+    func instructionsApplied() async throws -> Int64
+    /// Applies instructions after the newest applied, with their answering events, in one transaction.
+    func applyInstructions(_ instructions: [PlantInstruction], defaults: DemandDefaults) async throws
+
     // MARK: Maintenance
 
     /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.

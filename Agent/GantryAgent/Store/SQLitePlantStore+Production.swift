@@ -85,47 +85,55 @@ extension SQLitePlantStore {
     ) async throws -> WorkOrderView {
         let at = now()
         return try await writer.write { db in
-            guard Self.isCode(workOrder) else { throw ProductionRefusal(.invalid, "a work order id is 1 to 64 letters, digits, '-', '_' or '.'") }
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM work_orders WHERE work_order = ?", arguments: [workOrder]) == nil else {
-                throw ProductionRefusal(.invalid, "work order \(workOrder) exists already")
-            }
-            guard quantity.isPositive else { throw ProductionRefusal(.invalid, "the quantity must be positive") }
-            guard try Self.item(item, in: db) != nil else { throw ProductionRefusal(.notFound, "no item \(item) in this plant's masters") }
-            guard try Self.bom(item, in: db) != nil else { throw ProductionRefusal(.notFound, "no bill of materials for \(item) at this plant") }
-            guard let routing = try Self.routing(item, in: db) else { throw ProductionRefusal(.notFound, "no routing for \(item) at this plant") }
-            _ = try Self.location(source, in: db)
-            _ = try Self.location(output, in: db)
-            // A year of work on one routing is a typo or a misunderstanding, not a work order.
-            let seconds = routing.operations.reduce(0) { $0 + $1.seconds(for: quantity) }
-            guard seconds <= 366 * 86_400 else {
-                throw ProductionRefusal(.invalid, "\(quantity) of \(item) takes \(Int(seconds / 86_400)) days of work on its routing; split it into smaller orders")
-            }
-            var calendars: [String: WorkCalendar] = [:], busy: [String: Date] = [:]
-            for operation in routing.operations {
-                calendars[operation.workCentre] = try Self.workCentre(operation.workCentre, in: db)?.calendar
-                let booked = try String.fetchOne(db, sql: """
-                    SELECT max(o.planned_finish) FROM work_order_operations o JOIN work_orders w USING (work_order)
-                    WHERE o.work_centre = ? AND w.status <> 'completed'
-                    """, arguments: [operation.workCentre])
-                if let booked, let date = Timestamp.parse(booked) { busy[operation.workCentre] = date }
-            }
-            let slots = Scheduler.schedule(routing.operations, quantity: quantity, earliest: max(earliest, at), calendars: calendars, busyUntil: &busy)
-            try db.execute(sql: """
-                INSERT INTO work_orders (work_order, item, quantity, due, source_location, output_location, status, planned_start, planned_finish)
-                VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?)
-                """, arguments: [workOrder, item, quantity.micro, due.map(Timestamp.format), source, output,
-                                 Timestamp.format(slots.first!.start), Timestamp.format(slots.last!.finish)])
-            for slot in slots {
-                try db.execute(sql: """
-                    INSERT INTO work_order_operations (work_order, sequence, work_centre, planned_start, planned_finish, status)
-                    VALUES (?, ?, ?, ?, ?, 'pending')
-                    """, arguments: [workOrder, slot.sequence, slot.workCentre, Timestamp.format(slot.start), Timestamp.format(slot.finish)])
-            }
-            _ = try Self.append(WorkOrderCreated(
-                workOrder: workOrder, item: item, quantity: quantity, due: due, sourceLocation: source, outputLocation: output, schedule: slots),
-                occurredAt: at, recordedAt: at, in: db)
-            return try Self.workOrder(workOrder, in: db)
+            try Self.createWorkOrder(workOrder, item: item, quantity: quantity, due: due, source: source, output: output, earliest: earliest, at: at, in: db)
         }
+    }
+
+    /// `createWorkOrder` inside the caller's write: every refusal comes before anything is written.
+    static func createWorkOrder(
+        _ workOrder: String, item: String, quantity: Quantity, due: Date?, source: String, output: String, earliest: Date, at: Date,
+        in db: Database
+    ) throws -> WorkOrderView {
+        guard Self.isCode(workOrder) else { throw ProductionRefusal(.invalid, "a work order id is 1 to 64 letters, digits, '-', '_' or '.'") }
+        guard try Row.fetchOne(db, sql: "SELECT 1 FROM work_orders WHERE work_order = ?", arguments: [workOrder]) == nil else {
+            throw ProductionRefusal(.invalid, "work order \(workOrder) exists already")
+        }
+        guard quantity.isPositive else { throw ProductionRefusal(.invalid, "the quantity must be positive") }
+        guard try Self.item(item, in: db) != nil else { throw ProductionRefusal(.notFound, "no item \(item) in this plant's masters") }
+        guard try Self.bom(item, in: db) != nil else { throw ProductionRefusal(.notFound, "no bill of materials for \(item) at this plant") }
+        guard let routing = try Self.routing(item, in: db) else { throw ProductionRefusal(.notFound, "no routing for \(item) at this plant") }
+        _ = try Self.location(source, in: db)
+        _ = try Self.location(output, in: db)
+        // A year of work on one routing is a typo or a misunderstanding, not a work order.
+        let seconds = routing.operations.reduce(0) { $0 + $1.seconds(for: quantity) }
+        guard seconds <= 366 * 86_400 else {
+            throw ProductionRefusal(.invalid, "\(quantity) of \(item) takes \(Int(seconds / 86_400)) days of work on its routing; split it into smaller orders")
+        }
+        var calendars: [String: WorkCalendar] = [:], busy: [String: Date] = [:]
+        for operation in routing.operations {
+            calendars[operation.workCentre] = try Self.workCentre(operation.workCentre, in: db)?.calendar
+            let booked = try String.fetchOne(db, sql: """
+                SELECT max(o.planned_finish) FROM work_order_operations o JOIN work_orders w USING (work_order)
+                WHERE o.work_centre = ? AND w.status <> 'completed'
+                """, arguments: [operation.workCentre])
+            if let booked, let date = Timestamp.parse(booked) { busy[operation.workCentre] = date }
+        }
+        let slots = Scheduler.schedule(routing.operations, quantity: quantity, earliest: max(earliest, at), calendars: calendars, busyUntil: &busy)
+        try db.execute(sql: """
+            INSERT INTO work_orders (work_order, item, quantity, due, source_location, output_location, status, planned_start, planned_finish)
+            VALUES (?, ?, ?, ?, ?, ?, 'planned', ?, ?)
+            """, arguments: [workOrder, item, quantity.micro, due.map(Timestamp.format), source, output,
+                             Timestamp.format(slots.first!.start), Timestamp.format(slots.last!.finish)])
+        for slot in slots {
+            try db.execute(sql: """
+                INSERT INTO work_order_operations (work_order, sequence, work_centre, planned_start, planned_finish, status)
+                VALUES (?, ?, ?, ?, ?, 'pending')
+                """, arguments: [workOrder, slot.sequence, slot.workCentre, Timestamp.format(slot.start), Timestamp.format(slot.finish)])
+        }
+        _ = try Self.append(WorkOrderCreated(
+            workOrder: workOrder, item: item, quantity: quantity, due: due, sourceLocation: source, outputLocation: output, schedule: slots),
+            occurredAt: at, recordedAt: at, in: db)
+        return try Self.workOrder(workOrder, in: db)
     }
 
     /// The hard material gate: release reserves every component for the whole quantity, or is refused with each
@@ -405,7 +413,8 @@ extension SQLitePlantStore {
                 free[row["item"]] = Quantity(micro: row["free"])
             }
             let supply = try Row.fetchAll(db, sql: """
-                SELECT purchase_order, line, item, ordered - received AS open, due FROM purchase_order_lines WHERE ordered > received
+                SELECT purchase_order, line, item, ordered - received AS open, coalesce(confirmed_due, due) AS due
+                FROM purchase_order_lines WHERE ordered > received
                 """).map { row in
                 Readiness.Supply(item: row["item"], source: "\(row["purchase_order"] as String)/\(row["line"] as Int)", due: row["due"],
                                  open: Quantity(micro: row["open"]))

@@ -355,6 +355,25 @@ extension SQLitePlantStore {
                 INSERT INTO mqtt_inbox_progress (id, projected_through) VALUES (1, 0);
                 """)
         }
+        migrator.registerMigration("10-instructions-and-approvals") { db in
+            try db.execute(sql: """
+                -- the newest of the hub's instructions to this plant applied, advanced in the applying transaction
+                CREATE TABLE hub_instruction_progress (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    applied_through INTEGER NOT NULL
+                );
+                INSERT INTO hub_instruction_progress (id, applied_through) VALUES (1, 0);
+                -- request and decision: the ApprovalRequested and ApprovalDecided payloads
+                CREATE TABLE approvals (
+                    approval_id TEXT PRIMARY KEY,
+                    request TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+                    requested_at TEXT NOT NULL,
+                    decision TEXT,
+                    decided_at TEXT
+                );
+                """)
+        }
         return migrator
     }
 }

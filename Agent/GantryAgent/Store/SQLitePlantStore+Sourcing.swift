@@ -65,7 +65,7 @@ extension SQLitePlantStore {
         try await writer.write { db in
             let key = "\(exception.kind):\(exception.order)/\(exception.line)" + (exception.confirmedDue.map { "@\($0)" } ?? "")
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM alerts WHERE key = ?", arguments: [key]) != true else { return }
-            let details = try JSONValue.parse(String(decoding: try WireFormat.sharedEncoder.encode(exception), as: UTF8.self))
+            let details = try JSONValue.encoding(exception)
             let alert = AlertRaised(alertId: UUID(), kind: exception.kind, summary: exception.summary, details: details)
             let body = try alert.payloadJSON()
             try db.execute(sql: """

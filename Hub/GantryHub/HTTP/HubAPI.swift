@@ -35,6 +35,18 @@ struct HubAPI: Sendable {
             return try await sync(batch, from: plant)
         case (.plantMasters, .plant(let plant)):
             return try await plantMasters(plant, requested: try parameter("plant", context), query: query)
+        case (.plantInstructions, .plant(let plant)):
+            return try await plantInstructions(plant, requested: try parameter("plant", context), query: query)
+        case (.demandSend, .principal):
+            return try await sendDemand(request, plantID: try parameter("plant", context), actor: caller.actor!)
+        case (.demandList, .principal):
+            return try await demandList(plantID: try parameter("plant", context), query: query, actor: caller.actor!)
+        case (.approvalList, .principal):
+            return try await approvalList(query: query, actor: caller.actor!)
+        case (.approvalDecide, .principal(let principal)):
+            return try await decideApproval(
+                request, plantID: try parameter("plant", context), approval: try parameter("approval", context), actor: caller.actor!,
+                principal: principal)
         case (.syncReport, .principal(let principal)):
             let plants = try await store.syncReport(now: Date()).filter { principal.companies.covers(companyOf(plant: $0.plant)) }
             return try jsonResponse(SyncReportBody(plants: plants))

@@ -5,11 +5,12 @@ import Hummingbird
 /// access tests walk it, so a route cannot be added without saying who may use it.
 public enum HubEndpoint: String, Sendable, CaseIterable {
     case health
-    case syncBatches, plantMasters
+    case syncBatches, plantMasters, plantInstructions
     case syncReport, machineTimeReport, eventFeed, stockReport, lotTrace
     case masterList, masterVersions, masterRead, masterWrite, masterChangeSet, masterImport, masterExport
     case auditTrail, auditVerify
     case principalList, principalAdd, principalRevoke, principalRotate, plantEnrol
+    case demandSend, demandList, approvalList, approvalDecide
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -26,7 +27,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .syncBatches, .masterChangeSet, .masterImport, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol: .post
+        case .syncBatches, .masterChangeSet, .masterImport, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol, .demandSend,
+             .approvalDecide: .post
         case .masterWrite: .put
         default: .get
         }
@@ -38,6 +40,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .health: "/healthz"
         case .syncBatches: "/v1/sync/batches"
         case .plantMasters: "/v1/plants/:plant/masters"
+        case .plantInstructions: "/v1/plants/:plant/instructions"
         case .syncReport: "/v1/reports/sync"
         case .machineTimeReport: "/v1/reports/machine-time"
         case .eventFeed: "/v1/events"
@@ -55,6 +58,9 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .principalRevoke: "/v1/principals/:name/revoke"
         case .principalRotate: "/v1/principals/:name/rotate"
         case .plantEnrol: "/v1/plants"
+        case .demandSend, .demandList: "/v1/plants/:plant/demand"
+        case .approvalList: "/v1/approvals"
+        case .approvalDecide: "/v1/approvals/:plant/:approval/decision"
         }
     }
 
@@ -63,6 +69,10 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .health: .open
         case .syncBatches: .plant(.syncEvents)
         case .plantMasters: .plant(.pullMasters)
+        case .plantInstructions: .plant(.pullInstructions)
+        case .demandSend: .principal(.sendDemand)
+        case .demandList: .principal(.readOperations)
+        case .approvalList, .approvalDecide: .principal(.decideApprovals)
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
         case .eventFeed: .principal(.readEvents)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)

@@ -70,5 +70,27 @@ struct EventApplier {
                 link.input.item, link.input.lot ?? "", link.input.serial ?? "", link.quantity,
             ])
         }
+        let insertApproval = try db.cachedStatement(sql: """
+            INSERT INTO approval_requests (plant_id, approval_id, request, state, requested_at) VALUES (?, ?, ?, 'pending', ?)
+            ON CONFLICT (plant_id, approval_id) DO NOTHING
+            """)
+        for kept in projection.approvalRequests {
+            try insertApproval.execute(arguments: [plant, kept.event.approval, kept.payload, Timestamp.format(kept.at)])
+        }
+        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing.
+        let decide = try db.cachedStatement(sql: """
+            UPDATE approval_requests SET state = ?, decision = ?, decided_at = ? WHERE plant_id = ? AND approval_id = ? AND state = 'pending'
+            """)
+        for kept in projection.approvalDecisions {
+            try decide.execute(arguments: [
+                kept.event.verdict.rawValue, kept.payload, Timestamp.format(kept.event.decidedAt), plant, kept.event.approval,
+            ])
+        }
+        let answer = try db.cachedStatement(sql: """
+            UPDATE plant_instructions SET answer = ?, answered_at = ? WHERE plant_id = ? AND seq = ? AND kind = 'demand'
+            """)
+        for kept in projection.demandAnswers {
+            try answer.execute(arguments: [kept.payload, Timestamp.format(kept.at), plant, kept.event.instruction])
+        }
     }
 }

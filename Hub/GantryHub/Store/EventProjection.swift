@@ -22,6 +22,9 @@ struct EventProjection {
     struct Gap { var sequence: Int64; var at: Date; var cause: String }
     struct StockDelta { var sequence: Int64; var item: String; var lot: String; var delta: Int64 }
     struct Link { var sequence: Int64; var workOrder: String; var output: StockUnit; var input: StockUnit; var quantity: Int64 }
+    /// A plant fact kept whole (as its canonical payload) in a table of its own: requests for approval and
+    /// their decisions, answers to the hub's demand.
+    struct Kept<E: PlantEvent> { var sequence: Int64; var event: E; var payload: String; var at: Date }
 
     private(set) var events: [StoredEvent] = []
     private(set) var scans: [Scan] = []
@@ -29,6 +32,9 @@ struct EventProjection {
     private(set) var counts: [Count] = []
     private(set) var gaps: [Gap] = []
     private(set) var moves: [StockDelta] = []
+    private(set) var approvalRequests: [Kept<ApprovalRequested>] = []
+    private(set) var approvalDecisions: [Kept<ApprovalDecided>] = []
+    private(set) var demandAnswers: [Kept<DemandAnswered>] = []
     static let largestMove = Quantity(100_000_000)
 
     static let keptTypes: [String: any PlantEvent.Type] = Dictionary(uniqueKeysWithValues: ([
@@ -68,6 +74,9 @@ struct EventProjection {
         rest.gaps.removeAll { $0.sequence <= sequence }
         rest.moves.removeAll { $0.sequence <= sequence }
         rest.links.removeAll { $0.sequence <= sequence }
+        rest.approvalRequests.removeAll { $0.sequence <= sequence }
+        rest.approvalDecisions.removeAll { $0.sequence <= sequence }
+        rest.demandAnswers.removeAll { $0.sequence <= sequence }
         return rest
     }
 
@@ -105,11 +114,21 @@ struct EventProjection {
                         quantity: input.quantity.micro))
                 }
             }
+        case ApprovalRequested.eventType:
+            return typed(ApprovalRequested.self, event) { $0.approvalRequests.append(Self.kept($1, event)) }
+        case ApprovalDecided.eventType:
+            return typed(ApprovalDecided.self, event) { $0.approvalDecisions.append(Self.kept($1, event)) }
+        case DemandAnswered.eventType:
+            return typed(DemandAnswered.self, event) { $0.demandAnswers.append(Self.kept($1, event)) }
         default:
             // Plant facts the hub keeps in the plant's log without a projection of their own (yet): read to be sure.
             if let type = Self.keptTypes[event.type] { return typed(type, event) { _, _ in } }
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }
+    }
+
+    private static func kept<E: PlantEvent>(_ typed: E, _ event: EventEnvelope) -> Kept<E> {
+        Kept(sequence: event.sequence, event: typed, payload: event.payload.canonicalText, at: event.occurredAt)
     }
 
     private mutating func typed<E: PlantEvent>(

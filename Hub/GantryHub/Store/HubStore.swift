@@ -53,6 +53,23 @@ public protocol HubStore: Sendable {
     /// or out of them, within `scope`'s companies.
     func lotLinks(of units: [StockUnit], forward: Bool, scope: CompanyScope) async throws -> [PlantLotLink]
 
+    // MARK: Instructions and approvals (docs/approvals.md)
+
+    /// Hands an instruction to its plant at the plant's next number, with its audit entry, in one transaction.
+    /// One of the same kind and reference held already is answered instead (`created == false`), unchanged.
+    func issueInstruction(_ draft: InstructionDraft, audit: AuditDraft) async throws -> (instruction: PlantInstruction, created: Bool)
+    /// A plant's instructions after `after` (of one kind, or all), oldest first, each with the plant's answer if any.
+    func instructions(plantID: String, kind: PlantInstruction.Kind?, after: Int64, limit: Int) async throws -> [PlantInstruction]
+    /// Requests for approval from plants of `scope`'s companies, newest first.
+    func approvals(plantID: String?, state: String?, scope: CompanyScope) async throws -> [ApprovalRecord]
+    /// Decides a pending request of `plantID` at the hub: `check` sees the request and its state under the
+    /// transaction's lock and throws to refuse; then the decision, the instruction carrying it to the plant and
+    /// the audit entry are written together.
+    func decideApproval(
+        plantID: String, approval: String, decision: ApprovalDecisionInstruction,
+        check: @escaping @Sendable (ApprovalRequested, String) throws -> Void, audit: AuditDraft
+    ) async throws -> PlantInstruction
+
     // MARK: Audit
 
     /// Audit entries after `sequence`, oldest first; only those of `scope`'s companies and hub-wide ones.

@@ -187,6 +187,29 @@ extension PostgresHubStore {
                     \(links.map { $0.input.lot ?? "" }), \(links.map { $0.input.serial ?? "" }), \(links.map(\.quantity)))
                 """, logger: logger)
         }
+        let requests = projection.approvalRequests
+        if !requests.isEmpty {
+            try await connection.query("""
+                INSERT INTO approval_requests (plant_id, approval_id, request, state, requested_at)
+                SELECT \(plant), id, request::jsonb, 'pending', at
+                FROM unnest(\(requests.map(\.event.approval)), \(requests.map(\.payload)), \(requests.map(\.at))) AS u(id, request, at)
+                ON CONFLICT (plant_id, approval_id) DO NOTHING
+                """, logger: logger)
+        }
+        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing.
+        for kept in projection.approvalDecisions {
+            try await connection.query("""
+                UPDATE approval_requests SET state = \(kept.event.verdict.rawValue), decision = \(kept.payload)::jsonb,
+                    decided_at = \(kept.event.decidedAt)
+                WHERE plant_id = \(plant) AND approval_id = \(kept.event.approval) AND state = 'pending'
+                """, logger: logger)
+        }
+        for kept in projection.demandAnswers {
+            try await connection.query("""
+                UPDATE plant_instructions SET answer = \(kept.payload)::jsonb, answered_at = \(kept.at)
+                WHERE plant_id = \(plant) AND seq = \(kept.event.instruction) AND kind = 'demand'
+                """, logger: logger)
+        }
         let gaps = projection.gaps
         if !gaps.isEmpty {
             try await connection.query("""

@@ -236,6 +236,38 @@ extension PostgresHubStore {
             "CREATE INDEX lot_links_output ON lot_links (output_item, output_lot)",
             "CREATE INDEX lot_links_input ON lot_links (input_item, input_lot)",
         ]),
+        ("5-plant-instructions", [
+            // What the hub tells a plant, numbered per plant; answer: the plant's answering event.
+            """
+            CREATE TABLE plant_instructions (
+                plant_id text NOT NULL REFERENCES plants(plant_id),
+                seq bigint NOT NULL,
+                kind text NOT NULL,
+                reference text NOT NULL,
+                body jsonb NOT NULL,
+                issued_at timestamptz NOT NULL,
+                issued_by text NOT NULL,
+                answer jsonb,
+                answered_at timestamptz,
+                PRIMARY KEY (plant_id, seq),
+                UNIQUE (plant_id, kind, reference)
+            )
+            """,
+            // request and decision: the plant's ApprovalRequested and ApprovalDecided payloads.
+            """
+            CREATE TABLE approval_requests (
+                plant_id text NOT NULL,
+                approval_id text NOT NULL,
+                request jsonb NOT NULL,
+                state text NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+                requested_at timestamptz NOT NULL,
+                decision jsonb,
+                decided_at timestamptz,
+                PRIMARY KEY (plant_id, approval_id)
+            )
+            """,
+            "CREATE INDEX approval_requests_state ON approval_requests (state, requested_at)",
+        ]),
     ]
 
     /// Brings the schema up to date under an advisory lock, so hubs started together migrate once; refuses a

@@ -189,6 +189,36 @@ extension SQLiteHubStore {
                 CREATE INDEX lot_links_input ON lot_links (input_item, input_lot);
                 """)
         }
+        migrator.registerMigration("6-plant-instructions") { db in
+            try db.execute(sql: """
+                -- What the hub tells a plant, numbered per plant; answer: the plant's answering event (canonical JSON).
+                CREATE TABLE plant_instructions (
+                    plant_id TEXT NOT NULL REFERENCES plants(plant_id),
+                    seq INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    issued_at TEXT NOT NULL,
+                    issued_by TEXT NOT NULL,
+                    answer TEXT,
+                    answered_at TEXT,
+                    PRIMARY KEY (plant_id, seq),
+                    UNIQUE (plant_id, kind, reference)
+                ) WITHOUT ROWID;
+                -- request and decision: the plant's ApprovalRequested and ApprovalDecided payloads (canonical JSON).
+                CREATE TABLE approval_requests (
+                    plant_id TEXT NOT NULL,
+                    approval_id TEXT NOT NULL,
+                    request TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+                    requested_at TEXT NOT NULL,
+                    decision TEXT,
+                    decided_at TEXT,
+                    PRIMARY KEY (plant_id, approval_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX approval_requests_state ON approval_requests (state, requested_at);
+                """)
+        }
         return migrator
     }
 }

@@ -3,27 +3,33 @@ import GantryCore
 import Logging
 import ServiceLifecycle
 
-/// Keeps the plant's copy of the hub's masters current: asks the hub for what changed since the version held,
-/// applies each answer in one transaction, and asks again while more waits. Offline, the plant works on the
-/// copy it has; failures back off and retry, and the next answer picks up exactly where the copy stands.
-final class MasterPullService: Service {
+/// Keeps the plant's copy of the hub's masters current, then takes the hub's instructions to the plant (demand,
+/// decisions on requests above its limit): asks for what changed since what the plant holds, applies each answer
+/// in one transaction, and asks again while more waits. Offline, the plant works on what it has; failures back off
+/// and retry, and the next answer picks up exactly where the plant stands.
+final class HubPullService: Service {
     private let store: any PlantStore
     private let endpoint: String
-    private let token: String
+    private let instructionsEndpoint: String
+    private let demandDefaults: DemandDefaults
+    fileprivate let token: String
     private let interval: Duration
-    private let timeout: Duration
+    fileprivate let timeout: Duration
     private let backoff: Backoff
     private let board: MasterPullBoard
     private let clock: any Clock<Duration>
     private let logger: Logger
-    private let http: CurlHTTPClient
+    fileprivate let http: CurlHTTPClient
 
     init(
         store: any PlantStore, hubURL: String, token: String, plantID: String, interval: Duration, timeout: Duration,
-        backoff: Backoff, board: MasterPullBoard, clock: any Clock<Duration> = ContinuousClock(), logger: Logger
+        backoff: Backoff, board: MasterPullBoard, demandDefaults: DemandDefaults, clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger
     ) throws {
         self.store = store
         endpoint = hubURL.trimmingSuffix("/") + "/v1/plants/\(plantID)/masters"
+        instructionsEndpoint = hubURL.trimmingSuffix("/") + "/v1/plants/\(plantID)/instructions"
+        self.demandDefaults = demandDefaults
         self.token = token
         self.interval = interval
         self.timeout = timeout
@@ -40,9 +46,11 @@ final class MasterPullService: Service {
 
     func run() async throws {
         let held = try await store.masterState()
+        let applied = try await store.instructionsApplied()
         board.update {
             $0.version = held.version
             $0.lastPulledAt = held.pulledAt
+            $0.instructionsApplied = applied
         }
         try await cancelWhenGracefulShutdown {
             do {
@@ -76,8 +84,33 @@ final class MasterPullService: Service {
         }
     }
 
-    /// Pulls until the hub has nothing more.
+    /// Pulls masters, then instructions (demand may name an item the same pull brought), until the hub has
+    /// nothing more.
     func pullAll() async throws {
+        try await pullMasters()
+        try await pullInstructions()
+    }
+
+    private func pullInstructions() async throws {
+        while true {
+            let applied = try await store.instructionsApplied()
+            let answer = try await fetch(PlantInstructions.self, from: "\(instructionsEndpoint)?after=\(applied)", what: "an instruction list")
+            guard answer.after == applied else {
+                throw MasterPullError(detail: "the hub answered instructions after \(answer.after), asked after \(applied)")
+            }
+            if !answer.instructions.isEmpty {
+                try await store.applyInstructions(answer.instructions, defaults: demandDefaults)
+                logger.info("instructions applied", metadata: [
+                    "through": "\(answer.instructions.map(\.sequence).max() ?? applied)", "count": "\(answer.instructions.count)",
+                ])
+            }
+            let through = try await store.instructionsApplied()
+            board.update { $0.instructionsApplied = through }
+            if !answer.more { return }
+        }
+    }
+
+    private func pullMasters() async throws {
         while true {
             let held = try await store.masterState().version
             let changes = try await fetch(since: held)
@@ -99,11 +132,20 @@ final class MasterPullService: Service {
     }
 
     private func fetch(since: Int64) async throws -> MasterChanges {
+        let changes = try await fetch(MasterChanges.self, from: "\(endpoint)?since=\(since)&limit=\(Self.limit)", what: "a master change list")
+        guard changes.since == since, changes.through >= since || changes.reset else {
+            throw MasterPullError(detail: "the hub answered for versions \(changes.since)…\(changes.through), asked from \(since)")
+        }
+        return changes
+    }
+}
+
+extension HubPullService {
+    fileprivate func fetch<T: Decodable>(_ type: T.Type, from url: String, what: String) async throws -> T {
         let response: CurlHTTPClient.Response
         do {
             response = try await http.get(
-                url: "\(endpoint)?since=\(since)&limit=\(Self.limit)",
-                headers: ["Accept: application/json", "Authorization: Bearer \(token)"], timeout: timeout,
+                url: url, headers: ["Accept: application/json", "Authorization: Bearer \(token)"], timeout: timeout,
                 maximumBody: Self.maximumAnswer)
         } catch let error as CurlHTTPClient.TransportError {
             throw MasterPullError(detail: "the hub cannot be reached: \(error.message)")
@@ -112,16 +154,11 @@ final class MasterPullService: Service {
             let problem = try? WireFormat.decoder().decode(ProblemDetails.self, from: response.body)
             throw MasterPullError(detail: "the hub answered \(response.status)\(problem.map { ": \($0.detail)" } ?? "")")
         }
-        let changes: MasterChanges
         do {
-            changes = try WireFormat.decoder().decode(MasterChanges.self, from: response.body)
+            return try WireFormat.decoder().decode(T.self, from: response.body)
         } catch {
-            throw MasterPullError(detail: "the hub's answer is not a master change list: \(error)")
+            throw MasterPullError(detail: "the hub's answer is not \(what): \(error)")
         }
-        guard changes.since == since, changes.through >= since || changes.reset else {
-            throw MasterPullError(detail: "the hub answered for versions \(changes.since)…\(changes.through), asked from \(since)")
-        }
-        return changes
     }
 }
 
@@ -138,6 +175,8 @@ public struct MasterPullStatus: Sendable, Equatable, Codable {
     public var lastPulledAt: Date?
     public var lastError: String?
     public var consecutiveFailures = 0
+    /// The newest of the hub's instructions to this plant applied.
+    public var instructionsApplied: Int64 = 0
 }
 
 /// Written by the pull service, read by the HTTP API.

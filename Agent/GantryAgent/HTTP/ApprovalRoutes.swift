@@ -1,0 +1,76 @@
+import Foundation
+import GantryCore
+import Hummingbird
+
+/// Requests for approval at the plant (docs/approvals.md). Asking and deciding need a plant user's bearer token
+/// (`users.file`), so the log says who asked and who decided, and nobody decides their own request.
+struct ApprovalRoutes: Sendable {
+    let store: any PlantStore
+    let limit: Int
+    let users: PlantUsers
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/v1/approvals") { request, _ in
+            let user = try authenticate(request)
+            var request = request
+            let draft = try await request.decodeJSON(ApprovalDraft.self, limit: limit)
+            let record = try await refusals { try await store.requestApproval(draft, by: user) }
+            return try jsonResponse(record, status: .created)
+        }
+        router.get("/v1/approvals") { request, _ in
+            let state = request.uri.queryParameters["state"].map(String.init)
+            if let state, !["pending", "approved", "rejected"].contains(state) {
+                throw ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400,
+                                     detail: "state is pending, approved or rejected", field: "state")
+            }
+            return try jsonResponse(["approvals": try await store.approvals(state: state)])
+        }
+        router.get("/v1/approvals/:id") { _, context in
+            try jsonResponse(try await refusals { try await store.approval(context.parameters.get("id") ?? "") })
+        }
+        router.post("/v1/approvals/:id/decision") { request, context in
+            let user = try authenticate(request)
+            var request = request
+            let body = try await request.decodeJSON(ApprovalDecisionBody.self, limit: limit)
+            let record = try await refusals {
+                try await store.decideApproval(context.parameters.get("id") ?? "", verdict: body.verdict, comment: body.comment, by: user)
+            }
+            return try jsonResponse(record)
+        }
+    }
+
+    private func authenticate(_ request: Request) throws -> PlantUser {
+        guard users.path != nil else {
+            throw ProblemDetails(code: "no-users", title: "No plant users", status: 403,
+                                 detail: "this agent has no users.file; add users with `gantry-agent users add` and set users.file")
+        }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw ProblemDetails(code: "unauthenticated", title: "Unauthenticated", status: 401,
+                                 detail: "asking for and deciding approvals needs a plant user's token: Authorization: Bearer TOKEN")
+        }
+        let user: PlantUser?
+        do {
+            user = try users.user(token: String(header.dropFirst("Bearer ".count)))
+        } catch {
+            throw ProblemDetails(code: "users-unreadable", title: "Plant users unreadable", status: 503, detail: "users.file: \(error)")
+        }
+        guard let user else {
+            throw ProblemDetails(code: "unauthenticated", title: "Unauthenticated", status: 401, detail: "the token is not a plant user's")
+        }
+        return user
+    }
+
+    private func refusals<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await ProductionRefusal.asProblem(body)
+        } catch let refusal as ApprovalRefusal {
+            let status = refusal.reason == .requester || refusal.reason == .role ? 403 : 409
+            throw ProblemDetails(code: refusal.reason.rawValue, title: "Decision refused", status: status, detail: refusal.detail)
+        }
+    }
+}
+
+struct ApprovalDecisionBody: Decodable, Sendable {
+    var verdict: ApprovalVerdict
+    var comment: String?
+}
