@@ -42,17 +42,17 @@ struct WorkOrdersCommand: AsyncParsableCommand {
             abstract: "Release a work order: reserves every component, or is refused with the shortages.")
         @OptionGroup var options: Agent
         @Option(help: "Work order id.") var id: String
-        @Option(help: "Release short anyway: who decides (needs --role and --reason).") var overrideBy: String?
-        @Option(help: "The overriding person's role.") var role: String?
-        @Option(help: "Why the order runs short.") var reason: String?
+        @Option(help: "Release short anyway, for this reason (as the plant user whose --token is given).") var overrideReason: String?
+        @Option(help: "Your plant user token for an override (default: $GANTRY_USER_TOKEN).") var token: String?
 
         func run() async throws {
             var body: [String: JSONValue] = [:]
-            if let overrideBy {
-                guard let role, let reason else { throw ValidationError("an override needs --role and --reason") }
-                body["override"] = .object(["by": .string(overrideBy), "role": .string(role), "reason": .string(reason)])
+            var client = options.client
+            if let overrideReason {
+                body["override"] = .object(["reason": .string(overrideReason)])
+                client = LocalAPIClient(agentURL: options.agent, token: token ?? ProcessInfo.processInfo.environment["GANTRY_USER_TOKEN"])
             }
-            print(try await options.client.send("POST", "/v1/work-orders/\(id)/release", body: .object(body)))
+            print(try await client.send("POST", "/v1/work-orders/\(id)/release", body: .object(body)))
         }
     }
 

@@ -28,13 +28,7 @@ import Testing
             }
             let plantToken = try await hub.enrol("BER")
             try await withTemporaryDirectory { dir in
-                var plantTokens: [String: String] = [:], lines: [String] = []
-                for (name, role) in [("alice", Role.buyer), ("bob", .buyer), ("olga", .planner)] {
-                    let (token, line) = try PlantUsers.enrol(name: name, role: role)
-                    plantTokens[name] = token
-                    lines.append(line)
-                }
-                try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/users", atomically: true, encoding: .utf8)
+                let plantTokens = try writePlantUsers([("alice", .buyer), ("bob", .buyer), ("olga", .planner)], to: "\(dir)/users")
                 try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: plantToken, dir: dir, configure: {
                     $0.mastersPollInterval = .milliseconds(100)
                     $0.usersFile = "\(dir)/users"

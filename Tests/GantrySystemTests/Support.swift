@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import GantryAgent
 import GantryCore
 import Testing
 
@@ -68,4 +69,16 @@ func eventually(
     }
     Issue.record("timed out after \(timeout): \(message)")
     throw CancellationError()
+}
+
+/// Writes a plant users file (`users.file`) for `users` and returns each one's token by name.
+func writePlantUsers(_ users: [(name: String, role: Role)], to path: String) throws -> [String: String] {
+    var tokens: [String: String] = [:], lines: [String] = []
+    for user in users {
+        let (token, line) = try PlantUsers.enrol(name: user.name, role: user.role)
+        tokens[user.name] = token
+        lines.append(line)
+    }
+    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    return tokens
 }

@@ -20,14 +20,19 @@ import Testing
         ]}
         """
 
-    func withFactory(_ body: (_ agent: String) async throws -> Void) async throws {
+    /// A plant with masters, locations, work centres, BOMs, routings and an open purchase order, and its users
+    /// `bob` (buyer) and `pat` (planner), whose tokens the body gets.
+    func withFactory(_ body: (_ agent: String, _ tokens: [String: String]) async throws -> Void) async throws {
         try await withHub { hub in
             _ = try await MasterService(store: hub.store).commit(
                 try MasterChangeSet.read(Data(Self.masters.utf8)).records, by: .local(), summary: "masters")
             let token = try await hub.enrol("BER")
             try await withTemporaryDirectory { dir in
-                try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir,
-                                    configure: { $0.mastersPollInterval = .milliseconds(100) }) { agent in
+                let tokens = try writePlantUsers([("bob", .buyer), ("pat", .planner)], to: "\(dir)/users")
+                try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir, configure: {
+                    $0.mastersPollInterval = .milliseconds(100)
+                    $0.usersFile = "\(dir)/users"
+                }) { agent in
                     try await eventually("the masters arrive") {
                         (try await HTTP.request("GET", "\(agent)/v1/masters?kind=item").json()["records"] as? [Any])?.count == 5
                     }
@@ -53,27 +58,30 @@ import Testing
                           {"line":1,"item":"BOLT","quantity":"100","due":"2030-02-01"},
                           {"line":2,"item":"MOTOR","quantity":"5","due":"2030-03-01"}]}
                         """)
-                    try await body(agent)
+                    try await body(agent, tokens)
                 }
             }
         }
     }
 
     @discardableResult
-    func ok(_ agent: String, _ method: String, _ path: String, _ json: String = "{}", sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
-        let answer = try await HTTP.request(method, agent + path, json: method == "GET" ? nil : json)
+    func ok(
+        _ agent: String, _ method: String, _ path: String, _ json: String = "{}", token: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> [String: Any] {
+        let answer = try await HTTP.request(method, agent + path, token: token, json: method == "GET" ? nil : json)
         #expect((200..<300).contains(answer.status), "\(method) \(path): \(answer.text)", sourceLocation: sourceLocation)
         return (try? answer.json()) ?? [:]
     }
 
-    func refused(_ agent: String, _ method: String, _ path: String, _ json: String = "{}") async throws -> ProblemDetails {
-        let answer = try await HTTP.request(method, agent + path, json: json)
+    func refused(_ agent: String, _ method: String, _ path: String, _ json: String = "{}", token: String? = nil) async throws -> ProblemDetails {
+        let answer = try await HTTP.request(method, agent + path, token: token, json: json)
         #expect(!(200..<300).contains(answer.status), "\(path) was accepted: \(answer.text)")
         return try answer.decode(ProblemDetails.self)
     }
 
     @Test func theMaterialGateRefusesWithTheShortageAndAnOverrideIsRecorded() async throws {
-        try await withFactory { agent in
+        try await withFactory { agent, tokens in
             try await ok(agent, "POST", "/v1/work-orders", #"{"workOrder":"WO-1","item":"SUB","quantity":"2","sourceLocation":"STORE","outputLocation":"STORE"}"#)
             let short = try await refused(agent, "POST", "/v1/work-orders/WO-1/release")
             #expect(short.code == "shortage" && short.status == 409)
@@ -89,12 +97,19 @@ import Testing
             #expect(try await refused(agent, "POST", "/v1/work-orders/WO-1/release").shortages?.first?.short == Quantity(3))
             let none = try await HTTP.request("GET", "\(agent)/v1/reservations?workOrder=WO-1").json()["reservations"] as? [Any]
             #expect(none?.isEmpty == true)
-            // A buyer may not override; a planner with a reason may, and it is on record.
-            let buyer = try await refused(agent, "POST", "/v1/work-orders/WO-1/release", #"{"override":{"by":"bob","role":"buyer","reason":"urgent"}}"#)
+            // An override is made by a plant user: not without a token, not by a buyer; a planner with a reason may, on record.
+            let anonymous = try await refused(agent, "POST", "/v1/work-orders/WO-1/release", #"{"override":{"reason":"urgent"}}"#)
+            #expect(anonymous.code == "unauthenticated" && anonymous.status == 401)
+            let claimed = try await refused(agent, "POST", "/v1/work-orders/WO-1/release", #"{"override":{"reason":"urgent"}}"#, token: "gpu_made-up")
+            #expect(claimed.status == 401, "a made-up token is nobody")
+            let buyer = try await refused(agent, "POST", "/v1/work-orders/WO-1/release", #"{"override":{"reason":"urgent"}}"#, token: tokens["bob"])
             #expect(buyer.code == "override-not-permitted" && buyer.status == 403)
-            let released = try await ok(agent, "POST", "/v1/work-orders/WO-1/release", #"{"override":{"by":"pat","role":"planner","reason":"customer line down"}}"#)
+            let released = try await ok(
+                agent, "POST", "/v1/work-orders/WO-1/release", #"{"override":{"reason":"customer line down"}}"#, token: tokens["pat"])
             #expect(released["status"] as? String == "released")
-            #expect((released["releasedWith"] as? [String: Any])?["reason"] as? String == "customer line down")
+            let releasedWith = released["releasedWith"] as? [String: Any]
+            #expect(releasedWith?["reason"] as? String == "customer line down")
+            #expect(releasedWith?["by"] as? String == "pat" && releasedWith?["role"] as? String == "planner", "who and which role: the token's")
             let held = try await HTTP.request("GET", "\(agent)/v1/reservations?workOrder=WO-1").json()["reservations"] as? [[String: Any]] ?? []
             #expect(held.map { $0["quantity"] as? String } == ["7"])
             // Fully stocked: a second order releases with its reservations, no override.
@@ -108,7 +123,7 @@ import Testing
     }
 
     @Test func aMultiLevelRunIsTracedEndToEndAndTransitionsAreRefusedOutOfOrder() async throws {
-        try await withFactory { agent in
+        try await withFactory { agent, _ in
             let explosion = try await ok(agent, "GET", "/v1/boms/ASSY/explosion?quantity=2")["requirements"] as? [[String: Any]] ?? []
             #expect(explosion.map { "\($0["level"]!) \($0["component"]!) \($0["quantity"]!)" } == ["1 SUB 2", "2 BOLT 10", "1 MOTOR 2"])
             try await ok(agent, "POST", "/v1/receipts", #"{"order":"PO-1","line":1,"location":"STORE","item":"BOLT","lot":"L1","quantity":"40"}"#)
@@ -166,7 +181,7 @@ import Testing
     }
 
     @Test func aFailedCheckRoutesToQuarantineAndABlockingOneStopsTheOperation() async throws {
-        try await withFactory { agent in
+        try await withFactory { agent, _ in
             try await ok(agent, "POST", "/v1/quality-points", #"""
                 {"point":"TORQUE","scope":"item","item":"SUB","kind":"measurement","characteristic":"torque Nm","lower":"10","upper":"20","onFailure":"quarantine"}
                 """#)
@@ -209,7 +224,7 @@ import Testing
     }
 
     @Test func readinessFollowsPurchaseOrderDueDates() async throws {
-        try await withFactory { agent in
+        try await withFactory { agent, _ in
             try await ok(agent, "POST", "/v1/receipts", #"{"order":"PO-1","line":1,"location":"STORE","item":"BOLT","lot":"L1","quantity":"40"}"#)
             try await ok(agent, "POST", "/v1/work-orders", #"{"workOrder":"WO-SUB","item":"SUB","quantity":"2","sourceLocation":"STORE","outputLocation":"STORE"}"#)
             try await ok(agent, "POST", "/v1/work-orders", #"{"workOrder":"WO-ASSY","item":"ASSY","quantity":3,"sourceLocation":"STORE","outputLocation":"STORE"}"#.replacingOccurrences(of: ":3,", with: ":\"3\","))

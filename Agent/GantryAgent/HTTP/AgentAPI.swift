@@ -51,13 +51,14 @@ struct AgentAPI: Sendable {
             parser: GS1Parser(referenceYear: Calendar(identifier: .gregorian).component(.year, from: Date()), separators: configuration.scanSeparators),
             allowExpiredIssue: configuration.issueExpiredLots)
         inventory.add(to: router)
+        let users = PlantUsers(path: configuration.usersFile)
         WorkOrderRoutes(
             store: store, limit: configuration.maxRequestBytes, inventory: inventory, overrideRoles: configuration.overrideRoles,
-            allowExpiredIssue: configuration.issueExpiredLots
+            allowExpiredIssue: configuration.issueExpiredLots, users: users
         ).add(to: router)
         SourcingRoutes(store: store, limit: configuration.maxRequestBytes, inventory: inventory, confirmWithin: configuration.alerts.confirmWithin)
             .add(to: router)
-        ApprovalRoutes(store: store, limit: configuration.maxRequestBytes, users: PlantUsers(path: configuration.usersFile)).add(to: router)
+        ApprovalRoutes(store: store, limit: configuration.maxRequestBytes, users: users).add(to: router)
         router.post("/v1/scans") { request, _ in
             var request = request
             return try await recordScan(request.decodeJSON(ScanRequest.self, limit: configuration.maxRequestBytes))

@@ -11,7 +11,7 @@ struct ApprovalRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/v1/approvals") { request, _ in
-            let user = try authenticate(request)
+            let user = try users.authenticate(request, for: "asking for approval")
             var request = request
             let draft = try await request.decodeJSON(ApprovalDraft.self, limit: limit)
             let record = try await refusals { try await store.requestApproval(draft, by: user) }
@@ -29,7 +29,7 @@ struct ApprovalRoutes: Sendable {
             try jsonResponse(try await refusals { try await store.approval(context.parameters.get("id") ?? "") })
         }
         router.post("/v1/approvals/:id/decision") { request, context in
-            let user = try authenticate(request)
+            let user = try users.authenticate(request, for: "deciding a request")
             var request = request
             let body = try await request.decodeJSON(ApprovalDecisionBody.self, limit: limit)
             let record = try await refusals {
@@ -37,27 +37,6 @@ struct ApprovalRoutes: Sendable {
             }
             return try jsonResponse(record)
         }
-    }
-
-    private func authenticate(_ request: Request) throws -> PlantUser {
-        guard users.path != nil else {
-            throw ProblemDetails(code: "no-users", title: "No plant users", status: 403,
-                                 detail: "this agent has no users.file; add users with `gantry-agent users add` and set users.file")
-        }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw ProblemDetails(code: "unauthenticated", title: "Unauthenticated", status: 401,
-                                 detail: "asking for and deciding approvals needs a plant user's token: Authorization: Bearer TOKEN")
-        }
-        let user: PlantUser?
-        do {
-            user = try users.user(token: String(header.dropFirst("Bearer ".count)))
-        } catch {
-            throw ProblemDetails(code: "users-unreadable", title: "Plant users unreadable", status: 503, detail: "users.file: \(error)")
-        }
-        guard let user else {
-            throw ProblemDetails(code: "unauthenticated", title: "Unauthenticated", status: 401, detail: "the token is not a plant user's")
-        }
-        return user
     }
 
     private func refusals<T: Sendable>(_ body: () async throws -> T) async throws -> T {

@@ -9,6 +9,7 @@ struct WorkOrderRoutes: Sendable {
     let inventory: InventoryRoutes
     let overrideRoles: Set<String>
     let allowExpiredIssue: Bool
+    let users: PlantUsers
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/v1/work-centres") { request, _ in
@@ -76,7 +77,8 @@ struct WorkOrderRoutes: Sendable {
             var request = request
             let body = try await request.decodeJSON(ReleaseBody.self, limit: limit)
             let order = try await refusals {
-                try await store.releaseWorkOrder(context.parameters.get("id") ?? "", override: body.override, permittedRoles: overrideRoles)
+                try await store.releaseWorkOrder(
+                    context.parameters.get("id") ?? "", override: try users.override(body.override, request), permittedRoles: overrideRoles)
             }
             return try jsonResponse(order)
         }
@@ -103,7 +105,9 @@ struct WorkOrderRoutes: Sendable {
                 requestID: body.fields.id ?? UUID(), workOrder: context.parameters.get("id") ?? "", unit: try inventory.unit(body.unit),
                 from: body.fields.from)
             let moved = try await refusals {
-                try await store.consume(intent, override: body.fields.override, permittedRoles: overrideRoles, allowExpired: allowExpiredIssue)
+                try await store.consume(
+                    intent, override: try users.override(body.fields.override, request), permittedRoles: overrideRoles,
+                    allowExpired: allowExpiredIssue)
             }
             return try jsonResponse(moved, status: moved.duplicate ? .ok : .created)
         }
@@ -169,7 +173,7 @@ struct WorkOrderBody: Decodable, Sendable {
 }
 
 struct ReleaseBody: Decodable, Sendable {
-    var override: Override?
+    var override: OverrideRequest?
 }
 
 struct ProgressBody: Decodable, Sendable {
@@ -182,7 +186,7 @@ struct ProgressBody: Decodable, Sendable {
 struct ConsumeFields: Decodable, Sendable {
     var id: UUID?
     var from: String
-    var override: Override?
+    var override: OverrideRequest?
 }
 
 struct OutputToFields: Decodable, Sendable {
