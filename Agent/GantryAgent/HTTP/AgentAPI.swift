@@ -57,6 +57,7 @@ struct AgentAPI: Sendable {
         ).add(to: router)
         SourcingRoutes(store: store, limit: configuration.maxRequestBytes, inventory: inventory, confirmWithin: configuration.alerts.confirmWithin)
             .add(to: router)
+        ReorderRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
         router.post("/v1/scans") { request, _ in
             var request = request
             return try await recordScan(request.decodeJSON(ScanRequest.self, limit: configuration.maxRequestBytes))
