@@ -26,13 +26,16 @@ import Testing
 
     static var today: String { String(Timestamp.format(Date()).prefix(10)) }
 
-    func withPlant(_ body: (_ agent: String, _ hub: HubFixture) async throws -> Void) async throws {
+    func withPlant(configure: @escaping (inout AgentConfiguration) -> Void = { _ in },
+                   _ body: (_ agent: String, _ hub: HubFixture) async throws -> Void) async throws {
         try await withHub { hub in
             try await commit(Self.masters, at: hub)
             let token = try await hub.enrol("BER")
             try await withTemporaryDirectory { dir in
-                try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir,
-                                    configure: { $0.mastersPollInterval = .milliseconds(100) }) { agent in
+                try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir, configure: {
+                    $0.mastersPollInterval = .milliseconds(100)
+                    configure(&$0)
+                }) { agent in
                     try await eventually("the masters arrive") {
                         (try await HTTP.request("GET", "\(agent)/v1/masters?kind=supplier-item").json()["records"] as? [Any])?.count == 3
                     }
@@ -151,6 +154,35 @@ import Testing
             #expect(report.unprojectedEvents == 0 && report.quarantinedEvents == 0)
             let events = try await hub.store.events(plantID: "ACME-BER", after: 0, limit: 1000).map(\.type)
             #expect(events.filter { $0 == "ReorderRuleDefined" }.count == 3 && events.contains("ReorderRuleDeleted"))
+        }
+    }
+
+    @Test func theCommandLineSetsListsRunsAndExplainsRefusals() async throws {
+        try await withPlant { agent, _ in
+            let set = try await run("gantry-agent", ["reorder", "set", "--agent", agent, "--item", "BOLT", "--min", "10", "--max", "40", "--multiple", "25"])
+            #expect(set.status == 0 && set.stdout.contains("\"maximum\":\"40\""), "\(set.stderr)")
+            let bad = try await run("gantry-agent", ["reorder", "set", "--agent", agent, "--item", "BOLT", "--min", "10", "--max", "5"])
+            #expect(bad.status != 0 && bad.stderr.contains("must be at least the minimum"), "\(bad.stderr)")
+            let proposals = try await run("gantry-agent", ["reorder", "proposals", "--agent", agent])
+            #expect(proposals.status == 0 && proposals.stdout.contains("\"quantity\":\"50\""), "\(proposals.stdout)")
+            let placed = try await run("gantry-agent", ["reorder", "run", "--agent", agent])
+            #expect(placed.status == 0 && placed.stdout.contains("\"supplier\":\"S1\""), "\(placed.stdout)")
+            let deleted = try await run("gantry-agent", ["reorder", "delete", "--agent", agent, "--item", "BOLT"])
+            #expect(deleted.status == 0)
+            let rules = try await run("gantry-agent", ["reorder", "rules", "--agent", agent])
+            #expect(rules.status == 0 && rules.stdout.contains("\"rules\":[]"), "\(rules.stdout)")
+        }
+    }
+
+    @Test func theAgentRunsItsRulesOnItsOwnWhenConfigured() async throws {
+        try await withPlant(configure: { $0.reorderCheckInterval = .milliseconds(100) }) { agent, _ in
+            try await ok(agent, "PUT", "/v1/reorder/rules/BOLT", #"{"minimum":"0","maximum":"30","multiple":"10"}"#)
+            try await eventually("the watch places an order") {
+                let lines = try await HTTP.request("GET", "\(agent)/v1/purchase-orders").json()["lines"] as? [[String: String]] ?? []
+                return lines.contains { $0["item"] == "BOLT" && $0["ordered"] == "30" && $0["supplier"] == "S1" }
+            }
+            let proposals = try await ok(agent, "GET", "/v1/reorder/proposals")["proposals"] as? [Any]
+            #expect(proposals?.isEmpty == true, "with the order open, later checks have nothing to place")
         }
     }
 }
