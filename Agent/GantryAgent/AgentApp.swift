@@ -42,6 +42,9 @@ public func buildAgent(
         store: store,
         policy: MaintenancePolicy(downThreshold: configuration.maintenanceDownThreshold.seconds, reasons: reasons),
         interval: configuration.maintenanceCheckInterval, logger: logger))
+    if let interval = configuration.reorderCheckInterval {
+        services.append(ReorderWatch(store: store, interval: interval, logger: logger))
+    }
     let api = AgentAPI(
         store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger)
     return Application(

@@ -60,6 +60,8 @@ public struct AgentConfiguration: Sendable {
     public var maintenanceDownThreshold: Duration = .seconds(15 * 60)
     /// How often the maintenance watch looks for due requests.
     public var maintenanceCheckInterval: Duration = .seconds(10)
+    /// How often the reorder rules place their proposed orders on their own; nil (the default): only on request.
+    public var reorderCheckInterval: Duration?
 
     /// What an acknowledged fact survives.
     public enum Durability: String, Sendable {
@@ -82,7 +84,7 @@ public struct AgentConfiguration: Sendable {
         "sync.backoff_max", "sync.heartbeat", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles",
         "workorders.demand_source_location", "workorders.demand_output_location", "users.file", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
-        "maintenance.check_interval",
+        "maintenance.check_interval", "reorder.check_interval",
     ]).union(MQTTSettings.keys)
 
     /// The prefix of environment overrides.
@@ -164,6 +166,9 @@ public struct AgentConfiguration: Sendable {
         reasonsFile = settings.values["machines.reasons_file"]
         maintenanceDownThreshold = try settings.duration("maintenance.down_threshold", default: maintenanceDownThreshold)
         maintenanceCheckInterval = try settings.duration("maintenance.check_interval", default: maintenanceCheckInterval)
+        if let text = settings.values["reorder.check_interval"], text != "off" {
+            reorderCheckInterval = try settings.duration("reorder.check_interval", default: .zero)
+        }
     }
 
     /// Reads the reason taxonomy file, if one is configured.

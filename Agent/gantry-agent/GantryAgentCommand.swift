@@ -7,7 +7,10 @@ struct GantryAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry-agent",
         abstract: "Gantry's plant agent: records plant facts locally and syncs them to the hub.",
-        subcommands: [Run.self, GS1Command.self, ScannerCommand.self, WorkOrdersCommand.self, ApprovalsCommand.self, UsersCommand.self])
+        subcommands: [
+            Run.self, GS1Command.self, ScannerCommand.self, WorkOrdersCommand.self, ReorderCommand.self, ApprovalsCommand.self,
+            UsersCommand.self,
+        ])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the agent until SIGTERM or SIGINT.")

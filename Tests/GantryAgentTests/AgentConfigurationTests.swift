@@ -34,6 +34,17 @@ import Testing
         ]) } throws: { ($0 as? ConfigurationError)?.key == "workorders.override_roles" }
     }
 
+    @Test func reorderRunsOnTheirOwnOnlyWhenAnIntervalIsSet() throws {
+        let required = ["GANTRY_AGENT_PLANT_ID": "ACME-BER", "GANTRY_AGENT_HUB_URL": "http://hub:8480", "GANTRY_AGENT_HUB_TOKEN": "t"]
+        #expect(try AgentConfiguration.load(path: nil, environment: required).reorderCheckInterval == nil)
+        let every = required.merging(["GANTRY_AGENT_REORDER_CHECK_INTERVAL": "15m"]) { $1 }
+        #expect(try AgentConfiguration.load(path: nil, environment: every).reorderCheckInterval == .seconds(900))
+        let off = required.merging(["GANTRY_AGENT_REORDER_CHECK_INTERVAL": "off"]) { $1 }
+        #expect(try AgentConfiguration.load(path: nil, environment: off).reorderCheckInterval == nil)
+        let wrong = required.merging(["GANTRY_AGENT_REORDER_CHECK_INTERVAL": "soon"]) { $1 }
+        #expect { try AgentConfiguration.load(path: nil, environment: wrong) } throws: { ($0 as? ConfigurationError)?.key == "reorder.check_interval" }
+    }
+
     @Test func missingRequiredKeysAreNamed() {
         #expect {
             try AgentConfiguration.load(path: nil, environment: ["GANTRY_AGENT_PLANT_ID": "ACME-BER"])

@@ -59,6 +59,7 @@ struct AgentAPI: Sendable {
         SourcingRoutes(store: store, limit: configuration.maxRequestBytes, inventory: inventory, confirmWithin: configuration.alerts.confirmWithin)
             .add(to: router)
         ApprovalRoutes(store: store, limit: configuration.maxRequestBytes, users: users).add(to: router)
+        ReorderRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
         router.post("/v1/scans") { request, _ in
             var request = request
             return try await recordScan(request.decodeJSON(ScanRequest.self, limit: configuration.maxRequestBytes))

@@ -22,21 +22,8 @@ final class MaintenanceWatch: Service {
     }
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    do {
-                        try await self.check(now: Date())
-                    } catch is CancellationError {
-                        throw CancellationError()
-                    } catch {
-                        self.logger.error("maintenance check failed; retrying", metadata: ["error": "\(error)"])
-                    }
-                    try await self.clock.sleep(for: self.interval)
-                }
-            }
-        } catch is CancellationError {
-            // Shutdown: the loop ends here, not as a failure of the service group.
+        try await runPeriodically(every: interval, clock: clock, logger: logger, failure: "maintenance check failed; retrying") {
+            try await self.check(now: Date())
         }
     }
 

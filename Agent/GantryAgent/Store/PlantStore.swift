@@ -118,6 +118,17 @@ public protocol PlantStore: Sendable {
     /// Returns stock to its supplier (after a failed incoming inspection): it leaves the plant's stock.
     func returnToSupplier(_ intent: IssueIntent, reason: String) async throws -> MoveAnswer
 
+    // MARK: Reorder rules (docs/sourcing.md)
+
+    /// Sets an item's reorder rule, quantities given in `uom` (nil: the item's base unit); returns it in base units.
+    func defineReorderRule(_ rule: ReorderRuleDefined, uom: String?) async throws -> ReorderRuleDefined
+    func deleteReorderRule(item: String) async throws
+    func reorderRules() async throws -> [ReorderRuleDefined]
+    /// The orders the rules propose now, with their arithmetic, and the rules no supplier can serve.
+    func reorderProposals() async throws -> ReorderEvaluation
+    /// Places the proposed orders as purchase orders; a repeated run places nothing new.
+    func runReorder() async throws -> ReorderRun
+
     // MARK: Approvals and the hub's instructions (docs/approvals.md)
 
     func requestApproval(_ draft: ApprovalDraft, by user: PlantUser) async throws -> ApprovalRecord

@@ -355,6 +355,22 @@ extension SQLitePlantStore {
                 INSERT INTO mqtt_inbox_progress (id, projected_through) VALUES (1, 0);
                 """)
         }
+        migrator.registerMigration("9-reorder-rules") { db in
+            try db.execute(sql: """
+                -- plant-owned reorder rules, one per item; quantities in millionths of the item's base unit; supplier and
+                -- lead_time_days are the rule's overrides (NULL: from the hub's supplier items)
+                CREATE TABLE reorder_rules (
+                    item TEXT PRIMARY KEY,
+                    minimum INTEGER NOT NULL,
+                    maximum INTEGER NOT NULL,
+                    multiple INTEGER NOT NULL CHECK (multiple > 0),
+                    supplier TEXT,
+                    lead_time_days INTEGER,
+                    updated_at TEXT NOT NULL,
+                    CHECK (maximum >= minimum)
+                ) WITHOUT ROWID;
+                """)
+        }
         migrator.registerMigration("10-instructions-and-approvals") { db in
             try db.execute(sql: """
                 -- the newest of the hub's instructions to this plant applied, advanced in the applying transaction

@@ -43,6 +43,7 @@ struct EventProjection {
         WorkOrderReleased.self, OperationProgressed.self, QualityPointDefined.self, QualityCheckRecorded.self,
         NonconformanceOpened.self, PurchaseOrderLineRescheduled.self, WorkOrderCompleted.self, SupplierCommitmentRecorded.self,
         AlertRaised.self,
+        ReorderRuleDefined.self, ReorderRuleDeleted.self,
     ] as [any PlantEvent.Type]).map { ($0.eventType, $0) })
     private(set) var links: [Link] = []
 

@@ -1,0 +1,181 @@
+import Foundation
+import GantryCore
+import GRDB
+
+/// Plant-owned reorder rules, the orders they propose from the projected position of each item, and the run
+/// that places those orders through the same path as a hand-made purchase order.
+extension SQLitePlantStore {
+    /// Sets the rule for an item (replacing its rule), with quantities given in `uom` (default: the item's base
+    /// unit) and kept in the base unit; returns the rule as kept.
+    public func defineReorderRule(_ given: ReorderRuleDefined, uom: String?) async throws -> ReorderRuleDefined {
+        let at = now()
+        return try await writer.write { db in
+            let rule = try Self.checked(given, uom: uom, in: db)
+            try db.execute(sql: """
+                INSERT INTO reorder_rules (item, minimum, maximum, multiple, supplier, lead_time_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (item) DO UPDATE SET minimum = excluded.minimum, maximum = excluded.maximum, multiple = excluded.multiple,
+                    supplier = excluded.supplier, lead_time_days = excluded.lead_time_days, updated_at = excluded.updated_at
+                """, arguments: [rule.item, rule.minimum.micro, rule.maximum.micro, rule.multiple.micro, rule.supplier, rule.leadTimeDays,
+                                 Timestamp.format(at)])
+            _ = try Self.append(rule, occurredAt: at, recordedAt: at, in: db)
+            return rule
+        }
+    }
+
+    public func deleteReorderRule(item: String) async throws {
+        let at = now()
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM reorder_rules WHERE item = ?", arguments: [item])
+            guard db.changesCount > 0 else { throw ProductionRefusal(.notFound, "no reorder rule for \(item)") }
+            _ = try Self.append(ReorderRuleDeleted(item: item), occurredAt: at, recordedAt: at, in: db)
+        }
+    }
+
+    public func reorderRules() async throws -> [ReorderRuleDefined] {
+        try await pool.read { db in try Self.reorderRules(in: db) }
+    }
+
+    /// What every rule comes to now: the orders it proposes and the rules no supplier can serve.
+    public func reorderProposals() async throws -> ReorderEvaluation {
+        let today = Self.day(now())
+        return try await pool.read { db in try Self.evaluateReorder(today: today, in: db) }
+    }
+
+    /// Places the proposed orders, one per supplier (`RO-YYYYMMDD-N`), each through `placePurchaseOrder`. A second
+    /// run places nothing, because the orders placed count in the position. Two runs from the same position number
+    /// their orders alike, so the second finds its orders placed already and skips them.
+    public func runReorder() async throws -> ReorderRun {
+        let today = Self.day(now())
+        let (evaluation, first) = try await pool.read { db in
+            let prefix = "RO-" + today.replacingOccurrences(of: "-", with: "") + "-"
+            let placed = try Int.fetchOne(db, sql: """
+                SELECT count(DISTINCT purchase_order) FROM purchase_order_lines WHERE substr(purchase_order, 1, ?) = ?
+                """, arguments: [prefix.count, prefix]) ?? 0
+            return (try Self.evaluateReorder(today: today, in: db), (prefix: prefix, number: placed + 1))
+        }
+        var run = ReorderRun(placed: [], refused: [], proposals: evaluation.proposals, unserved: evaluation.unserved)
+        for (offset, supplier) in Set(evaluation.proposals.map(\.supplier)).sorted().enumerated() {
+            let lines = evaluation.proposals.filter { $0.supplier == supplier }.enumerated().map { index, proposal in
+                PurchaseOrderLine(line: index + 1, item: proposal.item, quantity: proposal.quantity, tolerancePercent: .zero, due: proposal.due)
+            }
+            let order = PurchaseOrderPlaced(order: first.prefix + String(first.number + offset), supplier: supplier, lines: lines)
+            do {
+                try await placePurchaseOrder(order)
+                run.placed.append(order)
+            } catch let error as StoreError where error.code == .idempotencyConflict {
+                continue
+            } catch let refusal as InventoryRefusal {
+                run.refused.append(.init(order: order.order, supplier: supplier, items: lines.map(\.item), reason: refusal.detail))
+            }
+        }
+        return run
+    }
+
+    /// The rule with its quantities in the item's base unit, or the refusal naming the field at fault.
+    static func checked(_ given: ReorderRuleDefined, uom: String?, in db: Database) throws -> ReorderRuleDefined {
+        guard let item = try Self.item(given.item, in: db) else {
+            throw InventoryRefusal(.unknownItem, "no item \(given.item) in this plant's masters", field: "item")
+        }
+        guard item.active else { throw InventoryRefusal(.unknownItem, "item \(given.item) is retired", field: "item") }
+        var rule = given
+        let quantities: [(String, WritableKeyPath<ReorderRuleDefined, Quantity>)] = [("minimum", \.minimum), ("maximum", \.maximum), ("multiple", \.multiple)]
+        for (field, path) in quantities {
+            guard let base = item.baseQuantity(given[keyPath: path], unit: uom) else {
+                throw InventoryRefusal(.unknownUnit, "\(item.key) has no exact conversion of the \(field) from \(uom ?? "-") to \(item.uom)", field: "uom")
+            }
+            rule[keyPath: path] = base
+        }
+        if let invalid = rule.invalidField { throw InventoryRefusal(.invalid, invalid.detail, field: invalid.field) }
+        if item.uom == "EA" || item.tracking == .serial, !rule.multiple.isWhole {
+            throw InventoryRefusal(.invalid, "\(item.key) is counted in whole \(item.uom): the multiple cannot be \(rule.multiple)", field: "multiple")
+        }
+        if let supplier = rule.supplier, try Self.master(.supplier, supplier, in: db) == nil {
+            throw InventoryRefusal(.invalid, "no supplier \(supplier) in this plant's masters", field: "supplier")
+        }
+        return rule
+    }
+
+    static func reorderRules(in db: Database) throws -> [ReorderRuleDefined] {
+        try Row.fetchAll(db, sql: "SELECT * FROM reorder_rules ORDER BY item").map { row in
+            ReorderRuleDefined(
+                item: row["item"], minimum: Quantity(micro: row["minimum"]), maximum: Quantity(micro: row["maximum"]),
+                multiple: Quantity(micro: row["multiple"]), supplier: row["supplier"], leadTimeDays: row["lead_time_days"])
+        }
+    }
+
+    /// Every rule against its item's projected position: the same stock, reservations, work order demand and open
+    /// purchase order lines that readiness nets.
+    static func evaluateReorder(today: String, in db: Database) throws -> ReorderEvaluation {
+        let rules = try reorderRules(in: db)
+        guard !rules.isEmpty else { return ReorderEvaluation(proposals: [], unserved: []) }
+        let stock = try usableStock(today: today, in: db)
+        let supply = try openSupply(in: db)
+        let demands = try openDemands(in: db).demands
+        let offers = try supplierOffers(in: db)
+        var statuses: [String: String] = [:]
+        for supplier in Set(rules.compactMap(\.supplier)) {
+            statuses[supplier] = try master(.supplier, supplier, in: db).map(Self.supplierStatus)
+        }
+        var evaluation = ReorderEvaluation(proposals: [], unserved: [])
+        for rule in rules {
+            let position = Reorder.Position(
+                onHand: stock[rule.item]?.onHand ?? .zero, reserved: stock[rule.item]?.reserved ?? .zero,
+                openPurchases: supply.filter { $0.item == rule.item }.reduce(.zero) { $0 + $1.open },
+                demand: demands.filter { $0.component == rule.item }.reduce(.zero) { $0 + max(.zero, $1.needed - $1.reserved) })
+            switch Reorder.evaluate(rule, position: position, offers: offers[rule.item] ?? [], statuses: statuses, today: today) {
+            case .covered: continue
+            case .order(let proposal): evaluation.proposals.append(proposal)
+            case .unserved(let unserved): evaluation.unserved.append(unserved)
+            }
+        }
+        return evaluation
+    }
+
+    /// The hub's active supplier items by item, each with its supplier's status now.
+    static func supplierOffers(in db: Database) throws -> [String: [Reorder.Offer]] {
+        var offers: [String: [Reorder.Offer]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT data FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'supplier-item' AND active") {
+            guard case .object(let data) = try JSONValue.parse(row["data"] as String),
+                  case .string(let item)? = data["item"], case .string(let supplier)? = data["supplier"],
+                  case .number(let lead)? = data["leadTimeDays"], case .object(let price)? = data["price"],
+                  case .string(let amount)? = price["amount"], case .string(let currency)? = price["currency"] else { continue }
+            var rank = 1
+            if case .number(let value)? = data["rank"] { rank = Int(value) }
+            var least: Quantity?
+            if case .string(let text)? = data["minimumQuantity"] { least = Quantity(text: text) }
+            let status = try master(.supplier, supplier, in: db).map(Self.supplierStatus) ?? "unknown"
+            offers[item, default: []].append(Reorder.Offer(
+                supplier: supplier, status: status, rank: rank, leadTimeDays: Int(lead), price: amount, currency: currency, minimumQuantity: least))
+        }
+        return offers
+    }
+
+    /// A supplier master's status, `retired` for a record the hub retired.
+    static func supplierStatus(_ supplier: MasterRecord) -> String {
+        guard supplier.active else { return "retired" }
+        guard case .object(let data) = supplier.data, case .string(let status)? = data["status"] else { return "unknown" }
+        return status
+    }
+}
+
+/// What the reorder rules come to now (`GET /v1/reorder/proposals`).
+public struct ReorderEvaluation: Sendable, Equatable, Codable {
+    public var proposals: [Reorder.Proposal]
+    public var unserved: [Reorder.Unserved]
+}
+
+/// What a reorder run placed (`POST /v1/reorder/run`), and what it could not.
+public struct ReorderRun: Sendable, Equatable, Codable {
+    /// An order the purchase order path refused (a supplier blocked since the proposal, for one).
+    public struct Refused: Sendable, Equatable, Codable {
+        public var order: String
+        public var supplier: String
+        public var items: [String]
+        public var reason: String
+    }
+
+    public var placed: [PurchaseOrderPlaced]
+    public var refused: [Refused]
+    public var proposals: [Reorder.Proposal]
+    public var unserved: [Reorder.Unserved]
+}
