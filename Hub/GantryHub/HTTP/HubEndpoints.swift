@@ -10,6 +10,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case masterList, masterVersions, masterRead, masterWrite, masterChangeSet, masterImport, masterExport
     case auditTrail, auditVerify
     case principalList, principalAdd, principalRevoke, principalRotate, plantEnrol
+    case supplierReport
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -55,6 +56,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .principalRevoke: "/v1/principals/:name/revoke"
         case .principalRotate: "/v1/principals/:name/rotate"
         case .plantEnrol: "/v1/plants"
+        case .supplierReport: "/v1/reports/suppliers"
         }
     }
 
@@ -64,6 +66,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .syncBatches: .plant(.syncEvents)
         case .plantMasters: .plant(.pullMasters)
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
+        case .supplierReport: .principal(.readOperations)
         case .eventFeed: .principal(.readEvents)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)

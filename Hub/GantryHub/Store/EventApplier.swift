@@ -70,5 +70,6 @@ struct EventApplier {
                 link.input.item, link.input.lot ?? "", link.input.serial ?? "", link.quantity,
             ])
         }
+        try apply(projection.sourcing)
     }
 }
