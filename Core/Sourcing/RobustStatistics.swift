@@ -14,15 +14,38 @@ public enum RobustStatistics {
 
     /// The middle value, or the mean of the two middle ones; nil for no values.
     public static func median(_ values: [Decimal]) -> Decimal? {
+        values.isEmpty ? nil : median(sorted: values.sorted())
+    }
+
+    /// The median absolute deviation from the median (unscaled); nil for no values.
+    public static func medianAbsoluteDeviation(_ values: [Decimal]) -> Decimal? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted(), middle = sorted.count / 2
+        let sorted = values.sorted()
+        return median(sorted: deviations(sorted, from: median(sorted: sorted)))
+    }
+
+    private static func median(sorted: [Decimal]) -> Decimal {
+        let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
-    /// The median of the absolute deviations from the median (unscaled); nil for no values.
-    public static func medianAbsoluteDeviation(_ values: [Decimal]) -> Decimal? {
-        guard let centre = median(values) else { return nil }
-        return median(values.map { abs($0 - centre) })
+    /// The absolute deviations of `sorted` from `centre`, smallest first: the values below the centre walked
+    /// down and those above it walked up, merged. Decimal comparisons are slow; this spares a second sort.
+    private static func deviations(_ sorted: [Decimal], from centre: Decimal) -> [Decimal] {
+        var above = sorted.firstIndex { $0 >= centre } ?? sorted.count, below = above - 1
+        var merged: [Decimal] = []
+        merged.reserveCapacity(sorted.count)
+        while below >= 0 || above < sorted.count {
+            let down = below >= 0 ? centre - sorted[below] : nil, up = above < sorted.count ? sorted[above] - centre : nil
+            if let down, up.map({ down <= $0 }) ?? true {
+                merged.append(down)
+                below -= 1
+            } else if let up {
+                merged.append(up)
+                above += 1
+            }
+        }
+        return merged
     }
 
     /// Judges `value` against `history` (the value itself not among it). Nil when the history is shorter than
@@ -32,21 +55,22 @@ public enum RobustStatistics {
     /// the history is one value) the spread is 1.253314 × the mean absolute deviation from the median instead;
     /// when that is 0 too the history is constant, there is no score, and any other value is an outlier.
     public static func judge(_ value: Decimal, against history: [Decimal], minimumHistory: Int = minimumHistory) -> OutlierTest? {
-        guard history.count >= max(minimumHistory, 1), let centre = median(history),
-              let mad = medianAbsoluteDeviation(history) else { return nil }
+        guard history.count >= max(minimumHistory, 1) else { return nil }
+        let sorted = history.sorted(), centre = median(sorted: sorted)
+        let spread = deviations(sorted, from: centre), mad = median(sorted: spread)
         let distance = abs(value - centre)
-        var method = OutlierTest.Method.mad, spread = madScale * mad
+        var method = OutlierTest.Method.mad, scale = madScale * mad
         if mad == 0 {
-            let meanDeviation = history.reduce(Decimal(0)) { $0 + abs($1 - centre) } / Decimal(history.count)
+            let meanDeviation = spread.reduce(0, +) / Decimal(history.count)
             method = meanDeviation == 0 ? .constantHistory : .meanAbsoluteDeviation
-            spread = meanDeviationScale * meanDeviation
+            scale = meanDeviationScale * meanDeviation
         }
-        guard spread > 0 else {
+        guard scale > 0 else {
             return OutlierTest(value: value, median: centre, mad: 0, spread: 0, score: nil, method: method, isOutlier: distance > 0)
         }
-        let score = distance / spread
+        let score = distance / scale
         return OutlierTest(
-            value: value, median: centre, mad: mad, spread: rounded(spread, 6), score: rounded(score, 3), method: method,
+            value: value, median: centre, mad: mad, spread: rounded(scale, 6), score: rounded(score, 3), method: method,
             isOutlier: score > threshold)
     }
 

@@ -75,19 +75,31 @@ extension SupplierPerformance {
         var flagged: [SupplierAnomaly] = []
         for group in groups.values {
             let ordered = group.sorted { ($0.at, $0.line.plant, $0.line.order, $0.line.line) < ($1.at, $1.line.plant, $1.line.order, $1.line.line) }
+            let bySupplier = Dictionary(grouping: ordered) { $0.line.supplier }
             for point in ordered where point.at >= from && point.at < to {
-                let earlier = ordered.filter { $0.at < point.at }
+                // Sorted by time, so the earlier lines are a prefix: found by bisection, not by a scan per line.
                 var basis = SupplierAnomaly.Basis.supplierItem
-                var history = Array(earlier.filter { $0.line.supplier == point.line.supplier }.suffix(historyLimit))
+                let own = bySupplier[point.line.supplier] ?? []
+                var history = Array(own[..<earlierCount(own, before: point.at)].suffix(historyLimit))
                 if history.count < RobustStatistics.minimumHistory {
                     basis = .item
-                    history = Array(earlier.suffix(historyLimit))
+                    history = Array(ordered[..<earlierCount(ordered, before: point.at)].suffix(historyLimit))
                 }
                 guard let test = RobustStatistics.judge(point.value, against: history.map(\.value)), test.isOutlier else { continue }
                 flagged.append(anomaly(kind, point, basis: basis, test: test, history: history))
             }
         }
         return flagged
+    }
+
+    /// How many of `points` (sorted by time) are strictly before `instant`.
+    private static func earlierCount(_ points: [Point], before instant: Date) -> Int {
+        var low = 0, high = points.count
+        while low < high {
+            let middle = (low + high) / 2
+            if points[middle].at < instant { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     private static func anomaly(

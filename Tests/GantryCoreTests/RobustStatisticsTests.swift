@@ -13,6 +13,18 @@ import Testing
         #expect(RobustStatistics.medianAbsoluteDeviation([]) == nil)
     }
 
+    @Test func theMADAgreesWithSortingTheDeviations() {
+        // Odd and even counts, ties, negatives, values on both sides of the median.
+        for count in 1...15 {
+            let values = (0..<count).map { Decimal(($0 * 7 + count * 3) % 11) / 4 - 1 }
+            let sorted = values.sorted(), middle = count / 2
+            let centre = count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            let deviations = values.map { abs($0 - centre) }.sorted()
+            let mad = count % 2 == 1 ? deviations[middle] : (deviations[middle - 1] + deviations[middle]) / 2
+            #expect(RobustStatistics.median(values) == centre && RobustStatistics.medianAbsoluteDeviation(values) == mad, "\(values)")
+        }
+    }
+
     @Test func aFarValueIsFlaggedAndANearOneIsNot() throws {
         let history = decimals(["1.00", "1.02", "0.98", "1.01", "0.99"])
         let far = try #require(RobustStatistics.judge(Decimal(string: "1.50")!, against: history))
