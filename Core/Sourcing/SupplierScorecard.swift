@@ -77,49 +77,67 @@ extension SupplierPerformance {
 
     /// A scorecard per company and supplier with anything in `[from, to)`, judged as of `now`.
     public func scorecards(from: Date, to: Date, now: Date) -> [SupplierScorecard] {
-        var cards: [String: SupplierScorecard] = [:]
-        var plants: [String: Set<String>] = [:]
-        var confirmDays: [String: [Decimal]] = [:], deviations: [String: [Decimal]] = [:]
-        func card(_ company: String, _ supplier: String, _ plant: String) -> String {
+        var tallies: [String: Tally] = [:]
+        func tally(_ company: String, _ supplier: String, _ plant: String, _ change: (inout Tally) -> Void) {
             let key = "\(company)/\(supplier)"
-            if cards[key] == nil {
-                cards[key] = SupplierScorecard(
-                    company: company, supplier: supplier, plants: [], lines: 0,
-                    delivery: .init(graceDays: Self.onTimeGraceDays), confirmation: .init(promptDays: Self.promptConfirmationDays),
-                    leadTime: .init(toleranceDays: Self.leadTimeToleranceDays), quality: .init())
-            }
-            plants[key, default: []].insert(plant)
-            return key
+            change(&tallies[key, default: Tally(company: company, supplier: supplier)])
+            tallies[key]!.plants.insert(plant)
         }
         for line in lines {
             for receipt in line.receipts where receipt.at >= from && receipt.at < to {
-                let key = card(line.company, line.supplier, line.plant)
-                cards[key]!.quality.receipts += 1
-                cards[key]!.quality.receivedQuantity += receipt.quantity
+                tally(line.company, line.supplier, line.plant) { $0.received(receipt.quantity) }
             }
             guard let dueStart = line.start(of: line.due), dueStart >= from, dueStart < to else { continue }
-            let key = card(line.company, line.supplier, line.plant)
-            cards[key]!.lines += 1
-            judgeDelivery(line, dueStart: dueStart, now: now, into: &cards[key]!.delivery)
-            if let confirmedAt = line.confirmedAt {
-                let days = Decimal(confirmedAt.timeIntervalSince(line.orderedAt)) / 86_400
-                cards[key]!.confirmation.confirmed += 1
-                if days <= Decimal(Self.promptConfirmationDays) { cards[key]!.confirmation.confirmedPromptly += 1 }
-                confirmDays[key, default: []].append(days)
-            }
-            if let deviation = leadTimeDeviation(line, &cards[key]!.leadTime) { deviations[key, default: []].append(deviation) }
+            tally(line.company, line.supplier, line.plant) { countDue(line, dueStart: dueStart, now: now, into: &$0) }
         }
         for nonconformance in nonconformances where nonconformance.openedAt >= from && nonconformance.openedAt < to {
-            let key = card(nonconformance.company, nonconformance.supplier, nonconformance.plant)
-            cards[key]!.quality.nonconformances += 1
-            cards[key]!.quality.nonconformingQuantity += nonconformance.quantity
+            tally(nonconformance.company, nonconformance.supplier, nonconformance.plant) {
+                $0.card.quality.nonconformances += 1
+                $0.card.quality.nonconformingQuantity += nonconformance.quantity
+            }
         }
-        return cards.keys.sorted().map { key in
-            var card = cards[key]!
-            card.plants = plants[key, default: []].sorted()
-            Self.summarise(&card, confirmDays: confirmDays[key] ?? [], deviations: deviations[key] ?? [])
+        return tallies.keys.sorted().map { tallies[$0]!.summary }
+    }
+
+    /// A scorecard being counted, with the values its medians and means are taken over.
+    private struct Tally {
+        var card: SupplierScorecard
+        var plants: Set<String> = []
+        var confirmDays: [Decimal] = []
+        var deviations: [Decimal] = []
+
+        init(company: String, supplier: String) {
+            card = SupplierScorecard(
+                company: company, supplier: supplier, plants: [], lines: 0,
+                delivery: .init(graceDays: SupplierPerformance.onTimeGraceDays),
+                confirmation: .init(promptDays: SupplierPerformance.promptConfirmationDays),
+                leadTime: .init(toleranceDays: SupplierPerformance.leadTimeToleranceDays), quality: .init())
+        }
+
+        mutating func received(_ quantity: Quantity) {
+            card.quality.receipts += 1
+            card.quality.receivedQuantity += quantity
+        }
+
+        var summary: SupplierScorecard {
+            var card = card
+            card.plants = plants.sorted()
+            SupplierPerformance.summarise(&card, confirmDays: confirmDays, deviations: deviations)
             return card
         }
+    }
+
+    /// Counts a line due in the window: its delivery, its confirmation and its lead time.
+    private func countDue(_ line: SupplierLineRecord, dueStart: Date, now: Date, into tally: inout Tally) {
+        tally.card.lines += 1
+        judgeDelivery(line, dueStart: dueStart, now: now, into: &tally.card.delivery)
+        if let confirmedAt = line.confirmedAt {
+            let days = Decimal(confirmedAt.timeIntervalSince(line.orderedAt)) / 86_400
+            tally.card.confirmation.confirmed += 1
+            if days <= Decimal(Self.promptConfirmationDays) { tally.card.confirmation.confirmedPromptly += 1 }
+            tally.confirmDays.append(days)
+        }
+        if let deviation = leadTimeDeviation(line, &tally.card.leadTime) { tally.deviations.append(deviation) }
     }
 
     private func judgeDelivery(_ line: SupplierLineRecord, dueStart: Date, now: Date, into delivery: inout SupplierScorecard.Delivery) {
