@@ -48,13 +48,21 @@ public struct PurchaseOrderLine: Sendable, Equatable, Codable {
     /// How much more than ordered a receipt may bring, in percent of the ordered quantity.
     public var tolerancePercent: Quantity
     public var due: String?
+    /// The unit price (decimal text, per base unit) the plant placed the line at, when it had one; absent in
+    /// events of plants that did not record it.
+    public var price: String?
+    public var currency: String?
 
-    public init(line: Int, item: String, quantity: Quantity, tolerancePercent: Quantity, due: String?) {
+    public init(
+        line: Int, item: String, quantity: Quantity, tolerancePercent: Quantity, due: String?, price: String? = nil, currency: String? = nil
+    ) {
         self.line = line
         self.item = item
         self.quantity = quantity
         self.tolerancePercent = tolerancePercent
         self.due = due
+        self.price = price
+        self.currency = currency
     }
 }
 

@@ -44,6 +44,8 @@ import Testing
             Sample(endpoint: .eventFeed, method: "GET", path: "/v1/events?plant=ACME-BER"),
             Sample(endpoint: .stockReport, method: "GET", path: "/v1/reports/stock?item=BOLT"),
             Sample(endpoint: .lotTrace, method: "GET", path: "/v1/lots/trace?item=BOLT&lot=L1"),
+            Sample(endpoint: .supplierReport, method: "GET",
+                   path: "/v1/reports/suppliers?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&supplier=S1"),
             Sample(endpoint: .masterList, method: "GET", path: "/v1/masters?kind=item"),
             Sample(endpoint: .masterVersions, method: "GET", path: "/v1/master-versions"),
             Sample(endpoint: .masterRead, method: "GET", path: "/v1/masters/item/BOLT"),
@@ -154,6 +156,9 @@ import Testing
             #expect(try await HTTP.request("GET", "\(hub.url)/v1/events?plant=OTHER-LON", token: controller).status == 403)
             #expect(try await HTTP.request(
                 "GET", "\(hub.url)/v1/reports/machine-time?plant=OTHER-LON&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z",
+                token: controller).status == 403)
+            #expect(try await HTTP.request(
+                "GET", "\(hub.url)/v1/reports/suppliers?company=OTHER&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z",
                 token: controller).status == 403)
             let sync = try await HTTP.request("GET", "\(hub.url)/v1/reports/sync", token: controller).json()
             #expect((sync["plants"] as? [[String: Any]])?.compactMap { $0["plant"] as? String } == ["ACME-BER"])

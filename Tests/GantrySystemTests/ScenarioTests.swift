@@ -1,4 +1,5 @@
 import Foundation
+import GantryCore
 import GantryTestSupport
 import Testing
 
@@ -122,5 +123,13 @@ import Testing
         #expect(cases.first?["supplier"] as? String == "S1" && cases.first?["disposition"] as? String == "quarantined")
         let lots = try await HTTP.request("GET", "\(agent)/v1/stock?item=MOTOR").json()["stock"] as? [[String: Any]] ?? []
         #expect(lots.first?["location"] as? String == "QA")
+
+        // At the hub, the failed motors count in S1's scorecard: ten of ten received nonconforming.
+        let window = "from=\(Timestamp.format(Date() - 86_400))&to=\(Timestamp.format(Date() + 86_400))"
+        try await eventually("the nonconformance counts in S1's scorecard at the hub") {
+            let report = try await HTTP.request("GET", "\(hub.url)/v1/reports/suppliers?\(window)&supplier=S1", token: hub.adminToken).json()
+            let quality = (report["suppliers"] as? [[String: Any]])?.first?["quality"] as? [String: Any]
+            return quality?["ppm"] as? Int == 1_000_000 && quality?["nonconformances"] as? Int == 1
+        }
     }
 }

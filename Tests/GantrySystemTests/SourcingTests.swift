@@ -145,5 +145,18 @@ import Testing
         let alternates = overdue["alternates"] as? [[String: Any]] ?? []
         #expect(alternates.compactMap { $0["supplier"] as? String } == ["S3", "S1"])
         #expect(alternates.last?["qualityPPM"] as? Int == 1_000_000, "all ten motors from S1 failed")
+
+        // At the hub the nonconformance counts in S1's scorecard, and the line arrives with the price it was placed at.
+        let window = "from=\(Timestamp.format(Date() - 86_400))&to=\(Timestamp.format(Date() + 86_400))"
+        try await eventually("the hub's scorecard counts the failed motors") {
+            let report = try await HTTP.request("GET", "\(hub.url)/v1/reports/suppliers?\(window)&supplier=S1", token: hub.adminToken).json()
+            let quality = (report["suppliers"] as? [[String: Any]])?.first?["quality"] as? [String: Any]
+            return quality?["ppm"] as? Int == 1_000_000 && quality?["nonconformances"] as? Int == 1
+        }
+        let noStart = try await HTTP.request("GET", "\(hub.url)/v1/reports/suppliers?to=2026-01-01T00:00:00Z", token: hub.adminToken)
+        let field = try noStart.json()["field"] as? String
+        #expect(noStart.status == 400 && field == "from", "\(noStart.text)")
+        let atHub = try await hub.store.supplierPerformance(company: "ACME", before: Date() + 86_400, scope: .all).lines
+        #expect(atHub.first { $0.order == "PO-1" }.map { "\($0.price ?? 0) \($0.currency ?? "")" } == "100 EUR")
     }
 }

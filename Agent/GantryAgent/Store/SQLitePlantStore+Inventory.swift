@@ -52,7 +52,8 @@ extension SQLitePlantStore {
             guard !order.lines.isEmpty, Set(order.lines.map(\.line)).count == order.lines.count else {
                 throw InventoryRefusal(.invalid, "an order needs lines with distinct line numbers", field: "lines")
             }
-            for line in order.lines {
+            var placed = order
+            for (index, line) in order.lines.enumerated() {
                 guard try Self.item(line.item, in: db) != nil else {
                     throw InventoryRefusal(.unknownItem, "line \(line.line): no item \(line.item) in this plant's masters", field: "lines")
                 }
@@ -64,6 +65,9 @@ extension SQLitePlantStore {
                 if let offer = try Self.master(.supplierItem, "\(order.supplier):\(line.item)", in: db), case .object(let terms) = offer.data,
                    case .object(let money)? = terms["price"], case .string(let amount)? = money["amount"], case .string(let currency)? = money["currency"] {
                     price = "\(amount) \(currency)"
+                    // The event carries it too, so the hub can compare prices across plants.
+                    placed.lines[index].price = amount
+                    placed.lines[index].currency = currency
                 }
                 try db.execute(sql: """
                     INSERT INTO purchase_order_lines (purchase_order, line, supplier, item, ordered, tolerance_percent, due, placed_at, price)
@@ -71,7 +75,7 @@ extension SQLitePlantStore {
                     """, arguments: [order.order, line.line, order.supplier, line.item, line.quantity.micro,
                                      line.tolerancePercent.description, line.due, Timestamp.format(at), price])
             }
-            _ = try Self.append(order, occurredAt: at, recordedAt: at, in: db)
+            _ = try Self.append(placed, occurredAt: at, recordedAt: at, in: db)
         }
     }
 

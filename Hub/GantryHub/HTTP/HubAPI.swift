@@ -58,6 +58,8 @@ struct HubAPI: Sendable {
             return try await stockReport(query, scope: principal.companies)
         case (.lotTrace, .principal(let principal)):
             return try await lotTrace(query, scope: principal.companies)
+        case (.supplierReport, .principal(let principal)):
+            return try await supplierReport(query, scope: principal.companies)
         case (.principalList, .principal), (.principalAdd, .principal), (.principalRevoke, .principal),
              (.principalRotate, .principal), (.plantEnrol, .principal):
             return try await access(endpoint, request, context: context, actor: caller.actor!)
@@ -122,12 +124,7 @@ struct HubAPI: Sendable {
     }
 
     func machineTime(_ query: Parameters, scope: CompanyScope) async throws -> Response {
-        let window: ReportWindow
-        do {
-            window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
-        } catch let error as ReportWindow.Invalid {
-            throw invalidQuery(error.field, error.detail)
-        }
+        let window = try reportWindow(query)
         let plant = query["plant"].map(String.init)
         if let plant { try requireScope(scope, plant: plant) }
         let machines = try await store.machineTime(plantID: plant, from: window.from, to: window.to)
@@ -237,6 +234,15 @@ struct HubAPI: Sendable {
 
     private func problem(_ error: SyncBatchError, status: Int) -> ProblemDetails {
         ProblemDetails(code: error.code.rawValue, title: "Batch refused", status: status, detail: error.detail)
+    }
+
+    /// A report's `from` and `to`, or `400 invalid-query` naming the one at fault.
+    func reportWindow(_ query: Parameters) throws -> ReportWindow {
+        do {
+            return try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+        } catch let error as ReportWindow.Invalid {
+            throw invalidQuery(error.field, error.detail)
+        }
     }
 
     func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {

@@ -11,6 +11,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case auditTrail, auditVerify
     case principalList, principalAdd, principalRevoke, principalRotate, plantEnrol
     case demandSend, demandList, approvalList, approvalDecide
+    case supplierReport
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -61,6 +62,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .demandSend, .demandList: "/v1/plants/:plant/demand"
         case .approvalList: "/v1/approvals"
         case .approvalDecide: "/v1/approvals/:plant/:approval/decision"
+        case .supplierReport: "/v1/reports/suppliers"
         }
     }
 
@@ -74,6 +76,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .demandList: .principal(.readOperations)
         case .approvalList, .approvalDecide: .principal(.decideApprovals)
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
+        case .supplierReport: .principal(.readOperations)
         case .eventFeed: .principal(.readEvents)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)

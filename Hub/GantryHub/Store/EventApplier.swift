@@ -92,5 +92,6 @@ struct EventApplier {
         for kept in projection.demandAnswers {
             try answer.execute(arguments: [kept.payload, Timestamp.format(kept.at), plant, kept.event.instruction])
         }
+        try apply(projection.sourcing)
     }
 }

@@ -38,14 +38,13 @@ struct EventProjection {
     static let largestMove = Quantity(100_000_000)
 
     static let keptTypes: [String: any PlantEvent.Type] = Dictionary(uniqueKeysWithValues: ([
-        LocationDefined.self, PurchaseOrderPlaced.self, StockCounted.self, StockReserved.self, ReservationsReleased.self,
+        LocationDefined.self, StockCounted.self, StockReserved.self, ReservationsReleased.self,
         LotStatusChanged.self, WorkCentreDefined.self, BOMDefined.self, RoutingDefined.self, WorkOrderCreated.self,
         WorkOrderReleased.self, OperationProgressed.self, QualityPointDefined.self, QualityCheckRecorded.self,
-        NonconformanceOpened.self, PurchaseOrderLineRescheduled.self, WorkOrderCompleted.self, SupplierCommitmentRecorded.self,
-        AlertRaised.self,
-        ReorderRuleDefined.self, ReorderRuleDeleted.self,
+        WorkOrderCompleted.self, AlertRaised.self, ReorderRuleDefined.self, ReorderRuleDeleted.self,
     ] as [any PlantEvent.Type]).map { ($0.eventType, $0) })
     private(set) var links: [Link] = []
+    private(set) var sourcing = SourcingFacts()
 
     /// The plant's stock changes of this run, one per item and lot (a batch may move one lot many times; the
     /// store adds each sum once).
@@ -78,6 +77,7 @@ struct EventProjection {
         rest.approvalRequests.removeAll { $0.sequence <= sequence }
         rest.approvalDecisions.removeAll { $0.sequence <= sequence }
         rest.demandAnswers.removeAll { $0.sequence <= sequence }
+        rest.sourcing = sourcing.after(sequence)
         return rest
     }
 
@@ -106,6 +106,7 @@ struct EventProjection {
             }
             return typed(StockMoved.self, event) {
                 $0.moves.append(StockDelta(sequence: event.sequence, item: $1.item, lot: $1.lot ?? "", delta: $1.plantDelta.micro))
+                $0.sourcing.add($1, event)
             }
         case LotsLinked.eventType:
             return typed(LotsLinked.self, event) { projection, linked in
@@ -121,6 +122,14 @@ struct EventProjection {
             return typed(ApprovalDecided.self, event) { $0.approvalDecisions.append(Self.kept($1, event)) }
         case DemandAnswered.eventType:
             return typed(DemandAnswered.self, event) { $0.demandAnswers.append(Self.kept($1, event)) }
+        case PurchaseOrderPlaced.eventType:
+            return typed(PurchaseOrderPlaced.self, event) { $0.sourcing.add($1, event) }
+        case PurchaseOrderLineRescheduled.eventType:
+            return typed(PurchaseOrderLineRescheduled.self, event) { $0.sourcing.add($1, event) }
+        case SupplierCommitmentRecorded.eventType:
+            return typed(SupplierCommitmentRecorded.self, event) { $0.sourcing.add($1, event) }
+        case NonconformanceOpened.eventType:
+            return typed(NonconformanceOpened.self, event) { $0.sourcing.add($1, event) }
         default:
             // Plant facts the hub keeps in the plant's log without a projection of their own (yet): read to be sure.
             if let type = Self.keptTypes[event.type] { return typed(type, event) { _, _ in } }

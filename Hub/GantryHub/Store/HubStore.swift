@@ -70,6 +70,12 @@ public protocol HubStore: Sendable {
         check: @escaping @Sendable (ApprovalRequested, String) throws -> Void, audit: AuditDraft
     ) async throws -> PlantInstruction
 
+    // MARK: Sourcing (docs/sourcing.md)
+
+    /// Plants' purchase order lines ordered before `before` with all their receipts, and nonconformances against
+    /// suppliers opened before it, within `scope`'s companies (and only `company`'s when given).
+    func supplierPerformance(company: String?, before: Date, scope: CompanyScope) async throws -> SupplierPerformance
+
     // MARK: Audit
 
     /// Audit entries after `sequence`, oldest first; only those of `scope`'s companies and hub-wide ones.

@@ -217,6 +217,7 @@ extension PostgresHubStore {
                 SELECT \(plant), * FROM unnest(\(gaps.map(\.at)), \(gaps.map(\.cause)))
                 """, logger: logger)
         }
+        try await write(projection.sourcing, plant: plant, into: connection, logger: logger)
     }
 
     // MARK: Reports
@@ -248,17 +249,22 @@ extension PostgresHubStore {
 
     public func events(plantID: String, after sequence: Int64, limit: Int) async throws -> [EventEnvelope] {
         try await run { [logger] client in
-            var events: [EventEnvelope] = []
-            for try await (seq, id, type, version, occurred, recorded, payload) in try await client.query("""
+            try await Self.envelopes(client.query("""
                 SELECT seq, event_id::text, type, schema_version, occurred_at, recorded_at, payload::text
                 FROM events WHERE plant_id = \(plantID) AND seq > \(sequence) ORDER BY seq LIMIT \(limit)
-                """, logger: logger).decode((Int64, String, String, Int32, Date, Date, String).self) {
-                events.append(try EventEnvelope(
-                    sequence: seq, storedID: id, type: type, schemaVersion: Int(version),
-                    occurredAt: Timestamp.format(occurred), recordedAt: Timestamp.format(recorded), payload: payload))
-            }
-            return events
+                """, logger: logger))
         }
+    }
+
+    /// Events from rows of `seq, event_id::text, type, schema_version, occurred_at, recorded_at, payload::text`.
+    static func envelopes(_ rows: PostgresRowSequence) async throws -> [EventEnvelope] {
+        var events: [EventEnvelope] = []
+        for try await (seq, id, type, version, occurred, recorded, payload) in rows.decode((Int64, String, String, Int32, Date, Date, String).self) {
+            events.append(try EventEnvelope(
+                sequence: seq, storedID: id, type: type, schemaVersion: Int(version),
+                occurredAt: Timestamp.format(occurred), recordedAt: Timestamp.format(recorded), payload: payload))
+        }
+        return events
     }
 
     static func count(_ rows: PostgresRowSequence) async throws -> Int {

@@ -236,6 +236,54 @@ extension PostgresHubStore {
             "CREATE INDEX lot_links_output ON lot_links (output_item, output_lot)",
             "CREATE INDEX lot_links_input ON lot_links (input_item, input_lot)",
         ]),
+        ("4-supplier-performance", [
+            // Plants' purchase order lines for supplier scorecards; quantities in millionths of the base unit,
+            // due dates in the plant's calendar, the supplier's first confirmation only.
+            """
+            CREATE TABLE supplier_order_lines (
+                plant_id text NOT NULL,
+                purchase_order text NOT NULL,
+                line integer NOT NULL,
+                seq bigint NOT NULL,
+                supplier text NOT NULL,
+                item text NOT NULL,
+                quantity bigint NOT NULL,
+                price text,
+                currency text,
+                ordered_at timestamptz NOT NULL,
+                due text,
+                confirmed_at timestamptz,
+                confirmed_due text,
+                confirmed_quantity bigint,
+                PRIMARY KEY (plant_id, purchase_order, line)
+            )
+            """,
+            "CREATE INDEX supplier_order_lines_supplier ON supplier_order_lines (supplier, item)",
+            """
+            CREATE TABLE supplier_receipts (
+                plant_id text NOT NULL,
+                seq bigint NOT NULL,
+                purchase_order text NOT NULL,
+                line integer NOT NULL,
+                quantity bigint NOT NULL,
+                received_at timestamptz NOT NULL,
+                PRIMARY KEY (plant_id, seq)
+            )
+            """,
+            "CREATE INDEX supplier_receipts_line ON supplier_receipts (plant_id, purchase_order, line)",
+            """
+            CREATE TABLE supplier_nonconformances (
+                plant_id text NOT NULL,
+                seq bigint NOT NULL,
+                supplier text NOT NULL,
+                item text NOT NULL,
+                quantity bigint NOT NULL,
+                opened_at timestamptz NOT NULL,
+                PRIMARY KEY (plant_id, seq)
+            )
+            """,
+            "CREATE INDEX supplier_nonconformances_supplier ON supplier_nonconformances (supplier, opened_at)",
+        ]),
         ("5-plant-instructions", [
             // What the hub tells a plant, numbered per plant; answer: the plant's answering event.
             """
@@ -298,6 +346,8 @@ extension PostgresHubStore {
                 for statement in migration.statements {
                     try await connection.query(statement, logger: logger)
                 }
+                // A new projection starts with what the hub already kept, as the SQLite store's migration does.
+                if migration.name == "4-supplier-performance" { try await projectKeptSourcing(connection, logger: logger) }
                 let version = index + 1
                 try await connection.query(
                     "INSERT INTO gantry_schema (version, name) VALUES (\(version), \(migration.name))", logger: logger)

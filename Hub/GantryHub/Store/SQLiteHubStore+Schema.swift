@@ -189,6 +189,51 @@ extension SQLiteHubStore {
                 CREATE INDEX lot_links_input ON lot_links (input_item, input_lot);
                 """)
         }
+        migrator.registerMigration("5-supplier-performance") { db in
+            try db.execute(sql: """
+                -- Plants' purchase order lines for supplier scorecards; quantities in millionths of the base unit,
+                -- due dates YYYY-MM-DD in the plant's calendar, the supplier's first confirmation only.
+                CREATE TABLE supplier_order_lines (
+                    plant_id TEXT NOT NULL,
+                    purchase_order TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    supplier TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    price TEXT,
+                    currency TEXT,
+                    ordered_at TEXT NOT NULL,
+                    due TEXT,
+                    confirmed_at TEXT,
+                    confirmed_due TEXT,
+                    confirmed_quantity INTEGER,
+                    PRIMARY KEY (plant_id, purchase_order, line)
+                ) WITHOUT ROWID;
+                CREATE INDEX supplier_order_lines_supplier ON supplier_order_lines (supplier, item);
+                CREATE TABLE supplier_receipts (
+                    plant_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    purchase_order TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    received_at TEXT NOT NULL,
+                    PRIMARY KEY (plant_id, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX supplier_receipts_line ON supplier_receipts (plant_id, purchase_order, line);
+                CREATE TABLE supplier_nonconformances (
+                    plant_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    supplier TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    opened_at TEXT NOT NULL,
+                    PRIMARY KEY (plant_id, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX supplier_nonconformances_supplier ON supplier_nonconformances (supplier, opened_at);
+                """)
+            try SQLiteHubStore.projectKeptSourcing(db)
+        }
         migrator.registerMigration("6-plant-instructions") { db in
             try db.execute(sql: """
                 -- What the hub tells a plant, numbered per plant; answer: the plant's answering event (canonical JSON).

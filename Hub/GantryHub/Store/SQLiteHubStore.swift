@@ -170,11 +170,13 @@ public final class SQLiteHubStore: HubStore {
             try Row.fetchAll(db, sql: """
                 SELECT seq, event_id, type, schema_version, occurred_at, recorded_at, payload
                 FROM events WHERE plant_id = ? AND seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [plantID, sequence, limit]).map { row in
-                try EventEnvelope(
-                    sequence: row["seq"], storedID: row["event_id"], type: row["type"], schemaVersion: row["schema_version"],
-                    occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], payload: row["payload"])
-            }
+                """, arguments: [plantID, sequence, limit]).map(Self.storedEnvelope)
         }
+    }
+
+    static func storedEnvelope(_ row: Row) throws -> EventEnvelope {
+        try EventEnvelope(
+            sequence: row["seq"], storedID: row["event_id"], type: row["type"], schemaVersion: row["schema_version"],
+            occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], payload: row["payload"])
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import GantryCore
+import Hummingbird
+
+/// Supplier scorecards and price and lead-time anomaly flags across plants, within the principal's companies.
+extension HubAPI {
+    func supplierReport(_ query: Parameters, scope: CompanyScope) async throws -> Response {
+        let window = try reportWindow(query)
+        let company = query["company"].map(String.init), supplier = query["supplier"].map(String.init)
+        if let company {
+            guard !company.isEmpty else { throw invalidQuery("company", "company must be a company code") }
+            guard scope.covers(company) else {
+                throw ProblemDetails.forbidden("company \(company) is outside this principal's companies")
+            }
+        }
+        if supplier?.isEmpty == true { throw invalidQuery("supplier", "supplier must be a supplier code") }
+        // Every supplier of the company is read: an item's history from other suppliers can judge this one's values.
+        var performance = try await store.supplierPerformance(company: company, before: window.to, scope: scope)
+        performance.masterLeadTimes = try await masterLeadTimes(scope: scope)
+        let cards = performance.scorecards(from: window.from, to: window.to, now: Date())
+        let anomalies = performance.anomalies(from: window.from, to: window.to)
+        return try jsonResponse(SupplierReportBody(
+            from: window.from, to: window.to,
+            suppliers: cards.filter { supplier == nil || $0.supplier == supplier },
+            anomalies: anomalies.filter { supplier == nil || $0.supplier == supplier }))
+    }
+
+    /// The supplier items' lead times in days, by `SupplierPerformance.leadTimeKey` (company "" for shared ones).
+    private func masterLeadTimes(scope: CompanyScope) async throws -> [String: Int] {
+        var leadTimes: [String: Int] = [:]
+        for record in try await store.masters(kind: .supplierItem, key: nil, company: nil, scope: scope) where record.active {
+            guard case .object(let data) = record.data, case .string(let supplier)? = data["supplier"],
+                  case .string(let item)? = data["item"], case .number(let number)? = data["leadTimeDays"],
+                  let days = Int(exactly: number) else { continue }
+            leadTimes[SupplierPerformance.leadTimeKey(company: record.company ?? "", supplier: supplier, item: item)] = days
+        }
+        return leadTimes
+    }
+}
+
+struct SupplierReportBody: Codable, Sendable {
+    var from: Date
+    var to: Date
+    /// Per company and supplier.
+    var suppliers: [SupplierScorecard]
+    /// Only the values found to be outliers, each with its explanation.
+    var anomalies: [SupplierAnomaly]
+}
