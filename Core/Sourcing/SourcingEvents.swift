@@ -27,7 +27,7 @@ public struct AlertRaised: PlantEvent {
     public static let schemaVersion = 1
 
     public var alertId: UUID
-    /// `supplier-delay`, `supplier-overdue`, `supplier-unconfirmed`.
+    /// `supplier-delay`, `supplier-overdue`, `supplier-unconfirmed`, `approval-requested`, `approval-decided`.
     public var kind: String
     public var summary: String
     /// The alert's facts, as the webhook body carries them.

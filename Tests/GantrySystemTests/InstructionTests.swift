@@ -130,6 +130,11 @@ import Testing
         }
         let settled = try await HTTP.request("GET", "\(agent)/v1/approvals/APR-2").json()["decision"] as? [String: Any]
         #expect(settled?["decidedBy"] as? String == "carol" && settled?["place"] as? String == "hub" && settled?["comment"] as? String == "go")
+        // Approvers hear of each request and requesters of each decision, as alerts (out as signed webhooks).
+        let alerts = try await HTTP.request("GET", "\(agent)/v1/alerts").json()["alerts"] as? [[String: Any]] ?? []
+        #expect(alerts.compactMap { $0["kind"] as? String }.sorted()
+                == ["approval-decided", "approval-decided", "approval-requested", "approval-requested"])
+        #expect(alerts.contains { ($0["summary"] as? String)?.contains("APR-2 approved by carol (controller) at the hub") == true })
         let audit = try await HTTP.request("GET", "\(hub.url)/v1/audit", token: hub.adminToken).json()["entries"] as? [[String: Any]] ?? []
         #expect(audit.contains { $0["action"] as? String == "approval.approved" && $0["actor"] as? String == "user:carol" })
         #expect(audit.contains { $0["action"] as? String == "demand.sent" && $0["actor"] as? String == "user:pat" })

@@ -54,6 +54,13 @@ extension SQLitePlantStore {
             try db.execute(sql: "INSERT INTO approvals (approval_id, request, state, requested_at) VALUES (?, ?, 'pending', ?)",
                            arguments: [request.approval, try request.payloadJSON(), Timestamp.format(at)])
             _ = try Self.append(request, occurredAt: at, recordedAt: at, in: db)
+            // Whoever approves hears of it: an alert, out as a signed webhook like every other.
+            try Self.raiseAlert(
+                kind: "approval-requested", key: "approval-requested:\(request.approval)",
+                summary: "\(user.name) asks for approval of \(request.subject.rawValue) on \(request.purchaseOrder)"
+                    + (request.line.map { "/\($0)" } ?? "") + ": \(request.amount) \(request.currency), decided "
+                    + (request.route == .plant ? "at the plant" : "at the hub") + " by " + request.approvingRoles.map(\.rawValue).joined(separator: " or "),
+                details: try JSONValue.encoding(request), at: at, in: db)
             return try Self.approval(request.approval, in: db, plant: plantID)
         }
     }
@@ -159,6 +166,11 @@ extension SQLitePlantStore {
         try db.execute(sql: "UPDATE approvals SET state = ?, decision = ?, decided_at = ? WHERE approval_id = ?",
                        arguments: [decision.verdict.rawValue, try decision.payloadJSON(), Timestamp.format(decision.decidedAt), decision.approval])
         _ = try append(decision, occurredAt: at, recordedAt: at, in: db)
+        // The requester hears of it.
+        try raiseAlert(
+            kind: "approval-decided", key: "approval-decided:\(decision.approval)",
+            summary: "\(decision.approval) \(decision.verdict.rawValue) by \(decision.decidedBy) (\(decision.role.rawValue)) at the \(decision.place.rawValue)",
+            details: try JSONValue.encoding(decision), at: at, in: db)
     }
 
     private static func approval(_ id: String, in db: Database, plant: String) throws -> ApprovalRecord {

@@ -64,15 +64,18 @@ extension SQLitePlantStore {
         let at = now()
         try await writer.write { db in
             let key = "\(exception.kind):\(exception.order)/\(exception.line)" + (exception.confirmedDue.map { "@\($0)" } ?? "")
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM alerts WHERE key = ?", arguments: [key]) != true else { return }
-            let details = try JSONValue.encoding(exception)
-            let alert = AlertRaised(alertId: UUID(), kind: exception.kind, summary: exception.summary, details: details)
-            let body = try alert.payloadJSON()
-            try db.execute(sql: """
-                INSERT INTO alerts (alert_id, key, kind, summary, body, raised_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [alert.alertId.uuidString, key, alert.kind, alert.summary, body, Timestamp.format(at), Timestamp.format(at)])
-            _ = try Self.append(alert, occurredAt: at, recordedAt: at, in: db)
+            try Self.raiseAlert(kind: exception.kind, key: key, summary: exception.summary, details: try JSONValue.encoding(exception), at: at, in: db)
         }
+    }
+
+    /// Raises an alert inside the caller's write, once per `key`: a row the webhook service delivers, and its event.
+    static func raiseAlert(kind: String, key: String, summary: String, details: JSONValue, at: Date, in db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM alerts WHERE key = ?", arguments: [key]) != true else { return }
+        let alert = AlertRaised(alertId: UUID(), kind: kind, summary: summary, details: details)
+        try db.execute(sql: """
+            INSERT INTO alerts (alert_id, key, kind, summary, body, raised_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [alert.alertId.uuidString, key, alert.kind, alert.summary, try alert.payloadJSON(), Timestamp.format(at), Timestamp.format(at)])
+        _ = try append(alert, occurredAt: at, recordedAt: at, in: db)
     }
 
     public func alerts() async throws -> [AlertRecord] {
