@@ -2,7 +2,9 @@
 """Gantry demo: a hub and two plant agents, scans fed to both, the hub taken away for part of the run.
 
 Shows store-and-forward: the agents keep acknowledging scans while the hub is down, and once it is back
-the hub's report counts every scan of both plants exactly once. Leaves no process running.
+the hub's report counts every scan of both plants exactly once. Then where buying meets making: demand handed
+from the hub to a plant becomes a planned work order, a supplier slips, and an expedite is approved at the hub
+by the right person. Leaves no process running.
 """
 import argparse
 import json
@@ -83,6 +85,93 @@ def cli_result(bin_dir, *args):
     return result.returncode, (result.stdout + result.stderr).strip()
 
 
+def agent_cli(bin_dir, *args):
+    """Runs gantry-agent; returns (exit status, stdout, stderr)."""
+    result = subprocess.run([f"{bin_dir}/gantry-agent", *args], capture_output=True, text=True)
+    return result.returncode, result.stdout.strip(), result.stderr.strip()
+
+
+SOURCING_MASTERS = {"records": [
+    {"kind": "supplier", "company": "ACME", "key": "S1", "data": {"name": "Slow Motors", "status": "approved"}},
+    {"kind": "supplier", "company": "ACME", "key": "S2", "data": {"name": "Fast Motors", "status": "approved"}},
+    {"kind": "item", "company": "ACME", "key": "MOTOR", "data": {"description": "Motor 400 W", "uom": "EA", "tracking": "lot"}},
+    {"kind": "item", "company": "ACME", "key": "PUMP", "data": {"description": "Pump assembly", "uom": "EA", "tracking": "lot"}},
+    {"kind": "supplier-item", "company": "ACME", "key": "S1:MOTOR", "data": {
+        "supplier": "S1", "item": "MOTOR", "leadTimeDays": 60, "price": {"amount": "100", "currency": "EUR"}, "rank": 1}},
+    {"kind": "supplier-item", "company": "ACME", "key": "S2:MOTOR", "data": {
+        "supplier": "S2", "item": "MOTOR", "leadTimeDays": 20, "price": {"amount": "130", "currency": "EUR"}, "rank": 2}},
+    {"kind": "approval-policy", "company": "ACME", "key": "EXPEDITE", "data": {
+        "subject": "expedite", "currency": "EUR", "plantLimit": "500",
+        "tiers": [{"upTo": "1000", "role": "buyer"}, {"role": "controller"}]}},
+]}
+
+
+def source_to_make(bin_dir, hub, hub_conf, work, agent, people):
+    """Demand from the hub becomes a work order at BER; its supplier slips; an expedite is approved at the hub."""
+    say("\n6. Demand from the hub becomes a planned work order at ACME-BER")
+    with open(f"{work}/sourcing.json", "w") as f:
+        json.dump(SOURCING_MASTERS, f)
+    say("  " + cli(bin_dir, "masters", "apply", "--config", hub_conf, f"{work}/sourcing.json").strip())
+    wait_until("BER holds the approval policy", lambda: http(
+        "GET", f"{agent.url}/v1/masters/approval-policy/EXPEDITE")[0] == 200)
+    for path, body in [
+        ("POST /v1/locations", {"code": "STORE", "type": "storage", "warehouse": "W1"}),
+        ("POST /v1/work-centres", {"code": "ASSEMBLY", "name": "Pump assembly", "calendar": {
+            "days": [1, 2, 3, 4, 5], "shiftStart": 360, "shiftEnd": 1320, "timeZone": "Europe/Berlin"}}),
+        ("PUT /v1/boms/PUMP", {"lines": [{"component": "MOTOR", "quantity": "1"}]}),
+        ("PUT /v1/routings/PUMP", {"operations": [
+            {"sequence": 10, "workCentre": "ASSEMBLY", "setupMinutes": "30", "runMinutesPerUnit": "12"}]}),
+    ]:
+        method, route = path.split(" ")
+        status, answer = http(method, agent.url + route, body)
+        if status not in (200, 201):
+            raise SystemExit(f"{path} refused: {answer}")
+    due = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 45 * 86400))
+    status, _ = http("POST", f"{hub.url}/v1/plants/ACME-BER/demand", {
+        "reference": "SO-1001", "item": "PUMP", "quantity": "40", "due": due}, token=people["pat"])
+    say(f"  planner pat hands SO-1001 (40 PUMP due {due}) to ACME-BER: HTTP {status}")
+
+    def answered():
+        listed = http("GET", f"{hub.url}/v1/plants/ACME-BER/demand", token=people["pat"])[1]["demand"]
+        return listed and listed[0].get("answer")
+    wait_until("the plant answers the demand", answered)
+    answer = answered()
+    say(f"  the plant's answer at the hub: work order {answer['workOrder']}, planned to finish {answer['plannedFinish']}")
+    order = answer["workOrder"]
+
+    say("\n7. Its supplier slips; an expedite above the plant's limit is decided at the hub")
+    placed_due = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 20 * 86400))
+    http("POST", f"{agent.url}/v1/purchase-orders", {"order": "PO-77", "supplier": "S1", "lines": [
+        {"line": 1, "item": "MOTOR", "quantity": "40", "due": placed_due}]})
+    late = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 70 * 86400))
+    _, confirmed = http("POST", f"{agent.url}/v1/purchase-orders/PO-77/lines/1/confirmation", {"due": late, "quantity": "40"})
+    delay = confirmed.get("delay") or {}
+    alternates = ", ".join(f"{a['supplier']} ({a['leadTimeDays']} days)" for a in delay.get("alternates", []))
+    say(f"  S1 confirms PO-77 for {late}: alert for {', '.join(delay.get('affectedWorkOrders', []))}; alternates {alternates}")
+    _, ready = http("GET", f"{agent.url}/v1/work-orders/{order}/readiness")
+    say(f"  {order}: material ready by {ready.get('materialReadyBy')}, at risk: {ready.get('atRisk')}")
+    wanted = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 25 * 86400))
+    status, out, err = agent_cli(bin_dir, "approvals", "request", "--agent", agent.url, "--token", people["plant-alice"],
+                                 "--subject", "expedite", "--order", "PO-77", "--line", "1", "--amount", "1200",
+                                 "--reason", f"{order} would start late", "--needed-by", wanted)
+    if status != 0:
+        raise SystemExit(f"the expedite request failed: {err}")
+    request = json.loads(out)["request"]
+    say(f"  buyer alice asks to expedite (1200 EUR): {request['approval']}, decided at the {request['route']} "
+        f"by {' or '.join(request['approvingRoles'])}")
+    wait_until("the request reaches the hub", lambda: http(
+        "GET", f"{hub.url}/v1/approvals?state=pending", token=people["carol"])[1]["approvals"])
+    decision = f"{hub.url}/v1/approvals/ACME-BER/{request['approval']}/decision"
+    status, refused = http("POST", decision, {"verdict": "approved"}, token=people["alice"])
+    say(f"  alice tries to approve it herself at the hub: HTTP {status}, {refused['detail']}")
+    status, _ = http("POST", decision, {"verdict": "approved", "comment": "expedite with S1"}, token=people["carol"])
+    say(f"  controller carol approves: HTTP {status}")
+    wait_until("the plant holds the decision", lambda: http(
+        "GET", f"{agent.url}/v1/approvals/{request['approval']}")[1]["state"] == "approved")
+    say(f"  at the plant {request['approval']} is approved by carol; the requester's alert: "
+        + next(a["summary"] for a in http("GET", f"{agent.url}/v1/alerts")[1]["alerts"] if a["kind"] == "approval-decided"))
+
+
 def master_versions(agents):
     return {code: agent_status(agent)["masters"]["version"] for code, agent in agents.items()}
 
@@ -151,6 +240,13 @@ def main():
         with open(hub_conf, "w") as f:
             f.write(f"store.path = {work}/hub.sqlite\nhttp.port = 0\n")
         admin = cli(args.bin, "tokens", "add", "--config", hub_conf, "--name", "demo").strip()
+        people = {name: cli(args.bin, "tokens", "add", "--config", hub_conf, "--name", name, "--kind", "user",
+                            "--role", role, "--companies", "ACME").strip()
+                  for name, role in [("pat", "planner"), ("alice", "buyer"), ("carol", "controller")]}
+        status, token, err = agent_cli(args.bin, "users", "add", "alice", "--role", "buyer", "--file", f"{work}/users")
+        if status != 0:
+            raise SystemExit(f"gantry-agent users add failed: {err}")
+        people["plant-alice"] = token
         hub = Service("gantry-hub", [f"{args.bin}/gantry-hub", "serve", "--config", hub_conf], log=f"{work}/hub.log")
         services.append(hub)
         say(f"hub listening on {hub.url}")
@@ -163,7 +259,8 @@ def main():
             with open(conf, "w") as f:
                 f.write(enrolment + f"\nstore.path = {work}/{code}.sqlite\nhttp.port = 0\n"
                         "sync.backoff_initial = 250ms\nsync.backoff_max = 2s\nsync.heartbeat = 1s\n"
-                        "masters.poll_interval = 1s\n")
+                        f"masters.poll_interval = 1s\nusers.file = {work}/users\n"
+                        "workorders.demand_source_location = STORE\nworkorders.demand_output_location = STORE\n")
             agent = Service(f"gantry-agent {code}", [f"{args.bin}/gantry-agent", "run", "--config", conf],
                             log=f"{work}/{code}.log")
             services.append(agent)
@@ -242,7 +339,8 @@ def main():
             ok &= plant_ok
             say(f"  ACME-{code}: sent {len(expected)}, at hub {len(ids)}, distinct {len(set(ids))}, "
                 f"sequences 1..{len(sequences)} gap-free: {'yes' if plant_ok else 'NO'}")
-        say("\n6. The audit trail of every master and access change, hash-chained")
+        source_to_make(args.bin, hub, hub_conf, work, agents["BER"], people)
+        say("\n8. The audit trail of every master, access, demand and approval change, hash-chained")
         say("  " + cli(args.bin, "audit", "verify", "--config", hub_conf).strip())
         say("\nRESULT: " + ("every scan of both plants counted exactly once across the hub outage" if ok
                             else "MISMATCH: see above"))
