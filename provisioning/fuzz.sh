@@ -10,9 +10,10 @@ mkdir -p "$out/corpus" "$out/sync-corpus" "$out/csv-corpus"
 cp -n Tests/Fuzz/corpus/* "$out/corpus/" 2>/dev/null || true
 cp -n Tests/Fuzz/sync-corpus/* "$out/sync-corpus/" 2>/dev/null || true
 cp -n Tests/Fuzz/csv-corpus/* "$out/csv-corpus/" 2>/dev/null || true
-gs1_seconds=$(( seconds / 2 ))
-sync_seconds=$(( seconds / 4 ))
-csv_seconds=$(( seconds - gs1_seconds - sync_seconds ))
+# At least a second each: libFuzzer reads -max_total_time=0 as "no limit".
+gs1_seconds=$(( seconds / 2 > 0 ? seconds / 2 : 1 ))
+sync_seconds=$(( seconds / 4 > 0 ? seconds / 4 : 1 ))
+csv_seconds=$(( seconds - gs1_seconds - sync_seconds > 0 ? seconds - gs1_seconds - sync_seconds : 1 ))
 if ! swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name GS1Fuzz \
   Core/GS1/*.swift Core/WireFormat.swift Tests/Fuzz/GS1ParserFuzz.swift -o "$out/gs1-parser-fuzz" >"$out/build.log" 2>&1; then
   grep -v "Cannot export local symbol" "$out/build.log" >&2
