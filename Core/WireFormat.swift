@@ -48,29 +48,31 @@ public enum Timestamp {
         let micros = Int64((clamped.timeIntervalSince1970 * 1_000_000).rounded())
         let seconds = micros / 1_000_000
         let civil = CivilTime(unixSeconds: seconds)
-        var bytes = [UInt8](repeating: 0, count: 27)
-        func put(_ value: Int, at offset: Int, width: Int) {
-            var value = value
-            for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(48 + value % 10)
-                value /= 10
+        // Written straight into the string's storage: no array to allocate, copy and free.
+        return String(unsafeUninitializedCapacity: 27) { bytes in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    bytes[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
             }
+            put(civil.year, at: 0, width: 4)
+            bytes[4] = 45
+            put(civil.month, at: 5, width: 2)
+            bytes[7] = 45
+            put(civil.day, at: 8, width: 2)
+            bytes[10] = 84
+            put(civil.hour, at: 11, width: 2)
+            bytes[13] = 58
+            put(civil.minute, at: 14, width: 2)
+            bytes[16] = 58
+            put(civil.second, at: 17, width: 2)
+            bytes[19] = 46
+            put(Int(micros - seconds * 1_000_000), at: 20, width: 6)
+            bytes[26] = 90
+            return 27
         }
-        put(civil.year, at: 0, width: 4)
-        bytes[4] = 45
-        put(civil.month, at: 5, width: 2)
-        bytes[7] = 45
-        put(civil.day, at: 8, width: 2)
-        bytes[10] = 84
-        put(civil.hour, at: 11, width: 2)
-        bytes[13] = 58
-        put(civil.minute, at: 14, width: 2)
-        bytes[16] = 58
-        put(civil.second, at: 17, width: 2)
-        bytes[19] = 46
-        put(Int(micros - seconds * 1_000_000), at: 20, width: 6)
-        bytes[26] = 90
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, refusing impossible dates and times and instants

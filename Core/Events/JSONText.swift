@@ -1,36 +1,59 @@
 /// Writes JSON text directly, for payloads on hot paths; the output matches `WireFormat`'s encoder
-/// (sorted keys, unescaped slashes, absent optionals left out).
+/// (sorted keys, unescaped slashes, absent optionals left out). Bytes are gathered in one buffer and made a
+/// `String` once: appending to a `String` piece by piece cost more than the rest of writing an event row.
 struct JSONText {
-    private(set) var text = "{"
+    private var bytes: [UInt8]
     private var first = true
+
+    init() {
+        bytes = []
+        bytes.reserveCapacity(128)
+        bytes.append(UInt8(ascii: "{"))
+    }
 
     mutating func field(_ key: String, _ value: String?) {
         guard let value else { return }
         separator(key)
-        Self.appendString(value, to: &text)
+        appendString(value)
     }
 
     mutating func field(_ key: String, _ value: Int64) {
         separator(key)
-        text += String(value)
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     mutating func close() -> String {
-        text += "}"
-        return text
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private mutating func separator(_ key: String) {
-        if !first { text += "," }
+        if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        Self.appendString(key, to: &text)
-        text += ":"
+        appendString(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    private mutating func appendString(_ value: String) {
+        if Self.needsEscaping(value) {
+            var text = ""
+            Self.appendString(value, to: &text)
+            bytes.append(contentsOf: text.utf8)
+        } else {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+
+    private static func needsEscaping(_ value: String) -> Bool {
+        value.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     static func appendString(_ value: String, to text: inout String) {
         text += "\""
         // Most strings need no escaping: copy them whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !needsEscaping(value) {
             text += value
             text += "\""
             return

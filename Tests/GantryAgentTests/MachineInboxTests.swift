@@ -58,7 +58,7 @@ import Testing
             #expect(try await Self.goodParts(store) == 17)
             let events = try await store.events(from: 1, maxEvents: 100, maxBytes: 1 << 20)
             #expect(events.map(\.type) == Array(repeating: "MachineCountReported", count: 8) + ["MachineSignalLost"])
-            #expect(Set(events.map(\.id)).count == 9 && events.allSatisfy { Array($0.id.uuidString)[14] == "4" })
+            #expect(Set(events.map(\.id)).count == 9 && events.allSatisfy { Array($0.id.uuidString)[14] == "7" })
         }
     }
 
@@ -99,6 +99,29 @@ import Testing
             let projected = try await Self.projectAll(store)
             #expect(projected.entries == 1 && projected.recorded == 1)
             #expect(try await Self.goodParts(store) == 5)
+        }
+    }
+
+    /// The projection skips looking for an earlier message when one is newer than all stored for its machine:
+    /// late and repeated ones must still be found, within a transaction and across them.
+    @Test func lateMessagesAreStillCheckedForRepeatsAndContradictions() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try Self.openStore(dir)
+            let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+            for entry in [
+                Self.count(1, at: 5), Self.count(2, at: 1),
+                Self.count(1, at: 5),  // a redelivery, older than the newest
+                Self.count(4, at: 5),  // contradicts it
+                Self.count(8, at: 9),  // late but new
+            ] {
+                try inbox.append(entry)
+            }
+            var projected = try await store.projectMachineInbox(limit: 100, read: Self.reading.read)
+            #expect(projected.entries == 5 && projected.recorded == 3 && projected.duplicates == 1 && projected.deadLetters == 1)
+            for entry in [Self.count(2, at: 1), Self.count(8, at: 9), Self.count(16, at: 0.5)] { try inbox.append(entry) }
+            projected = try await store.projectMachineInbox(limit: 100, read: Self.reading.read)
+            #expect(projected.entries == 3 && projected.recorded == 1 && projected.duplicates == 2)
+            #expect(try await Self.goodParts(store) == 27)
         }
     }
 

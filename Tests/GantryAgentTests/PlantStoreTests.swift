@@ -3,6 +3,7 @@ import GantryTestSupport
 @testable import GantryAgent
 import GantryCore
 import GRDB
+import Synchronization
 import Testing
 
 @Suite struct PlantStoreTests {
@@ -31,6 +32,30 @@ import Testing
                 #expect(recorded.scanID == receipt.scanID)
                 #expect(event.id == receipt.eventID)
             }
+        }
+    }
+
+    @Test func eventIDsAreTimeOrderedSoNewOnesSortLast() async throws {
+        try await withTemporaryDirectory { dir in
+            // Half-way through each millisecond, so that reading the time back cannot round it into another.
+            let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000.0005))
+            let store = try SQLitePlantStore(path: "\(dir)/agent.sqlite", plantID: "ACME-BER") {
+                clock.withLock { now in
+                    now += 0.001
+                    return now
+                }
+            }
+            for index in 0..<50 { _ = try await store.recordScan(scan("S\(index)"), occurredAt: Date()) }
+            let events = try await store.events(from: 1, maxEvents: 100, maxBytes: 1 << 20)
+            #expect(events.count == 50)
+            #expect(events.map(\.id.uuidString) == events.map(\.id.uuidString).sorted())
+            for event in events {
+                // Version 7 (RFC 9562): the recording time in Unix milliseconds, then the version, then random bits.
+                let milliseconds = withUnsafeBytes(of: event.id.uuid) { bytes in bytes.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+                #expect(milliseconds == UInt64((event.recordedAt.timeIntervalSince1970 * 1000).rounded(.down)))
+                #expect(event.id.uuid.6 >> 4 == 7 && event.id.uuid.8 >> 6 == 0b10)
+            }
+            #expect(Set(events.map(\.id)).count == 50)
         }
     }
 

@@ -5,7 +5,8 @@ import GRDB
 /// One of GRDB's cached statements, bound and stepped through SQLite's C API. For the few statements the MQTT
 /// inbox projection runs per message: there, boxing arguments into GRDB's `StatementArguments` and rows into
 /// `Row` cost more than SQLite's own work. Use inside a GRDB write intent only; the statement stays GRDB's
-/// (prepared and finalized by it), and is left reset with its bindings cleared.
+/// (prepared and finalized by it), and is left reset with its bindings cleared. Statements run once per
+/// message are best looked up once per transaction and passed in: GRDB's cache hashes the SQL text per lookup.
 struct BoundStatement {
     private let statement: OpaquePointer
 
@@ -15,36 +16,63 @@ struct BoundStatement {
         case text(String?)
     }
 
-    /// GRDB's cached statement for `sql`, with `values` bound to its parameters in order.
+    private let values: [Value]
+
+    /// GRDB's cached statement for `sql`, with `values` to bind to its parameters in order.
     init(_ db: Database, _ sql: String, _ values: Value...) throws {
         statement = try db.cachedStatement(sql: sql).sqliteStatement
-        for (index, value) in zip(Int32(1)..., values) {
-            switch value {
-            case .integer(let value):
-                sqlite3_bind_int64(statement, index, value)
-            case .text(let value?):
-                // SQLITE_TRANSIENT: SQLite copies the text, so the Swift string need not outlive the call.
-                sqlite3_bind_text(statement, index, value, -1, gantry_sqlite_transient())
-            case .text(nil):
-                sqlite3_bind_null(statement, index)
-            }
-        }
+        self.values = values
+    }
+
+    /// `statement`, with `values` to bind to its parameters in order.
+    init(_ statement: Statement, _ values: Value...) {
+        self.statement = statement.sqliteStatement
+        self.values = values
     }
 
     /// Runs a statement that returns nothing.
     func run() throws {
-        defer { clear() }
-        guard sqlite3_step(statement) == SQLITE_DONE else { throw failure() }
+        try bound {
+            guard sqlite3_step(statement) == SQLITE_DONE else { throw failure() }
+        }
     }
 
     /// Runs a query for its first row and reads it with `read`; `nil` without a row.
     func first<T>(_ read: (Row) -> T) throws -> T? {
-        defer { clear() }
-        switch sqlite3_step(statement) {
-        case SQLITE_ROW: return read(Row(statement: statement))
-        case SQLITE_DONE: return nil
-        default: throw failure()
+        try bound {
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW: return read(Row(statement: statement))
+            case SQLITE_DONE: return nil
+            default: throw failure()
+            }
         }
+    }
+
+    /// Runs `body` with the values bound from `index` on, then resets the statement and clears its bindings.
+    /// Texts are bound where the strings keep their bytes, with SQLITE_STATIC: SQLite reads them in place
+    /// rather than allocating a copy of each (which was a tenth of the projection's cost), so the statement
+    /// must run inside the scope that lends them, and is cleared before the scope ends.
+    private func bound<T>(from index: Int = 0, _ body: () throws -> T) throws -> T {
+        guard index < values.count else {
+            defer {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            }
+            return try body()
+        }
+        let parameter = Int32(index + 1)
+        switch values[index] {
+        case .integer(let value):
+            sqlite3_bind_int64(statement, parameter, value)
+        case .text(nil):
+            sqlite3_bind_null(statement, parameter)
+        case .text(let value?):
+            return try value.withCString { text in
+                sqlite3_bind_text(statement, parameter, text, Int32(value.utf8.count), gantry_sqlite_static())
+                return try bound(from: index + 1, body)
+            }
+        }
+        return try bound(from: index + 1, body)
     }
 
     /// A row of a query, read by column index.
@@ -57,11 +85,6 @@ struct BoundStatement {
             guard let text = sqlite3_column_text(statement, column) else { return nil }
             return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
         }
-    }
-
-    private func clear() {
-        sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
     }
 
     /// The same error GRDB would throw, so callers and logs see one kind.

@@ -119,18 +119,18 @@ extension SQLitePlantStore {
     }
 
     private static func project(_ batch: [ReadEntry], recordedAt: Date, in db: Database) throws -> InboxProjection {
-        var tail = try EventLogTail(db)
+        var recorder = try MachineSignalRecorder(db)
         var result = InboxProjection()
         for entry in batch {
             switch entry.kind {
             case .signalLost(let cause):
-                try storeSignalLost(cause: cause, at: entry.receivedAt, recordedAt: recordedAt, tail: &tail, in: db)
+                try storeSignalLost(cause: cause, at: entry.receivedAt, recordedAt: recordedAt, tail: &recorder.tail, in: db)
             case .message(let topic, let payload, let payloadBytes, .failure(let error)):
                 let added = try storeDeadLetter(
                     topic: topic, payload: payload, payloadBytes: payloadBytes, reason: error.reason, receivedAt: entry.receivedAt, in: db)
                 if added { result.deadLetters += 1 } else { result.duplicates += 1 }
             case .message(let topic, let payload, let payloadBytes, .success(let signal)):
-                switch try storeSignal(signal, receivedAt: entry.receivedAt, tail: &tail, in: db) {
+                switch try recorder.record(signal, receivedAt: entry.receivedAt) {
                 case .recorded: result.recorded += 1
                 case .duplicate: result.duplicates += 1
                 case .conflict(let reason):

@@ -33,55 +33,12 @@ extension SQLitePlantStore {
         _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date
     ) -> @Sendable (Database) throws -> MachineSignalOutcome {
         { db in
-            var tail = try EventLogTail(db)
-            let outcome = try Self.storeSignal(signal, receivedAt: receivedAt, tail: &tail, in: db)
+            var recorder = try MachineSignalRecorder(db)
+            let outcome = try recorder.record(signal, receivedAt: receivedAt)
             if case .conflict(let reason) = outcome {
                 try Self.storeDeadLetter(topic: topic, payload: payload, payloadBytes: payload.count, reason: reason, receivedAt: receivedAt, in: db)
             }
             return outcome
-        }
-    }
-
-    /// Stores `signal` and appends its event through `tail`, unless it repeats or contradicts a stored one
-    /// (the caller keeps a contradiction as a dead letter).
-    static func storeSignal(
-        _ signal: MachineSignal, receivedAt: Date, tail: inout EventLogTail, in db: Database
-    ) throws -> MachineSignalOutcome {
-        switch signal {
-        case .state(let change):
-            let at = Timestamp.format(change.at)
-            let earlier = try BoundStatement(
-                db, "SELECT state, reason FROM machine_states WHERE line = ? AND machine = ? AND at = ?",
-                .text(change.line), .text(change.machine), .text(at)
-            ).first { (state: $0.string(0) ?? "", reason: $0.string(1)) }
-            if let earlier {
-                if earlier.state == change.state.rawValue && earlier.reason == change.reason { return .duplicate }
-                return .conflict("another state (\(earlier.state)) was reported for \(change.machineID) at \(at)")
-            }
-            let event = try tail.append(change, occurredAt: change.at, recordedAt: receivedAt, in: db)
-            try BoundStatement(
-                db, "INSERT INTO machine_states (line, machine, at, state, reason, seq) VALUES (?, ?, ?, ?, ?, ?)",
-                .text(change.line), .text(change.machine), .text(at), .text(change.state.rawValue), .text(change.reason),
-                .integer(event.sequence)
-            ).run()
-            return .recorded(sequence: event.sequence)
-        case .count(let count):
-            let at = Timestamp.format(count.at)
-            let earlier = try BoundStatement(
-                db, "SELECT good, scrap FROM machine_counts WHERE line = ? AND machine = ? AND at = ?",
-                .text(count.line), .text(count.machine), .text(at)
-            ).first { (good: $0.int64(0), scrap: $0.int64(1)) }
-            if let earlier {
-                if earlier.good == count.good && earlier.scrap == count.scrap { return .duplicate }
-                return .conflict("another count was reported for \(count.machineID) at \(at)")
-            }
-            let event = try tail.append(count, occurredAt: count.at, recordedAt: receivedAt, in: db)
-            try BoundStatement(
-                db, "INSERT INTO machine_counts (line, machine, at, good, scrap, seq) VALUES (?, ?, ?, ?, ?, ?)",
-                .text(count.line), .text(count.machine), .text(at), .integer(count.good), .integer(count.scrap),
-                .integer(event.sequence)
-            ).run()
-            return .recorded(sequence: event.sequence)
         }
     }
 
@@ -132,7 +89,7 @@ extension SQLitePlantStore {
         let newestState = try String.fetchOne(db.cachedStatement(sql: "SELECT max(at) FROM machine_states")).flatMap(Timestamp.parse)
         // One microsecond after it: a lost signal sorts before a state at the same instant.
         let start = max(at, (newestState ?? at).addingTimeInterval(0.000_001))
-        let event = try tail.append(MachineSignalLost(cause: cause, at: start), occurredAt: start, recordedAt: recordedAt, in: db)
+        let event = try tail.append(MachineSignalLost(cause: cause, at: start), occurredAt: start, recordedAt: recordedAt)
         try db.execute(
             sql: "INSERT INTO machine_signal_gaps (at, cause, seq) VALUES (?, ?, ?)",
             arguments: [Timestamp.format(start), cause, event.sequence])

@@ -103,7 +103,7 @@ public final class SQLitePlantStore: PlantStore {
         _ event: E, occurredAt: Date, recordedAt: Date, in db: Database
     ) throws -> (sequence: Int64, id: UUID) {
         var tail = try EventLogTail(db)
-        return try tail.append(event, occurredAt: occurredAt, recordedAt: recordedAt, in: db)
+        return try tail.append(event, occurredAt: occurredAt, recordedAt: recordedAt)
     }
 
     public func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope] {
