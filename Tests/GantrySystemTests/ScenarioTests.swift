@@ -131,5 +131,28 @@ import Testing
             let quality = (report["suppliers"] as? [[String: Any]])?.first?["quality"] as? [String: Any]
             return quality?["ppm"] as? Int == 1_000_000 && quality?["nonconformances"] as? Int == 1
         }
+
+        // With the hub down, an expedite within the plant's limit is still asked for and decided at the plant;
+        // the hub learns of both when it is back.
+        _ = try await hub.child?.stop()
+        let small = try await run("gantry-agent", [
+            "approvals", "request", "--agent", agent, "--token", plantTokens["alice"]!, "--subject", "expedite", "--order", "PO-1",
+            "--line", "1", "--amount", "300", "--reason", "air freight for the rest", "--needed-by", "2030-03-10",
+        ])
+        #expect(small.status == 0 && small.stdout.contains(#""route":"plant""#), "\(small.stdout) \(small.stderr)")
+        let ownAtPlant = try await run("gantry-agent", [
+            "approvals", "decide", "APR-2", "--agent", agent, "--token", plantTokens["alice"]!, "--verdict", "approved",
+        ])
+        #expect(ownAtPlant.status != 0 && ownAtPlant.stderr.contains("cannot decide"), "\(ownAtPlant.stderr)")
+        let offline = try await run("gantry-agent", [
+            "approvals", "decide", "APR-2", "--agent", agent, "--token", plantTokens["bob"]!, "--verdict", "approved",
+        ])
+        #expect(offline.status == 0 && offline.stdout.contains(#""state":"approved""#), "\(offline.stderr)")
+        try await hub.start()
+        try await eventually("the hub learns of the plant's decision") {
+            let approved = try await HTTP.request("GET", "\(hub.url)/v1/approvals?state=approved", token: hubTokens["carol"]).json()
+            let decided = (approved["approvals"] as? [[String: Any]] ?? []).compactMap { $0["decision"] as? [String: Any] }
+            return decided.contains { $0["approval"] as? String == "APR-2" && $0["decidedBy"] as? String == "bob" && $0["place"] as? String == "plant" }
+        }
     }
 }
