@@ -46,11 +46,15 @@ public struct PlantInstructions: Sendable, Equatable, Codable {
     public var instructions: [PlantInstruction]
     /// More wait beyond these.
     public var more: Bool
+    /// The highest number the hub has handed this plant: below what the plant applied, the hub lost instructions
+    /// (restored from an older backup) and would hand out their numbers again.
+    public var latest: Int64?
 
-    public init(after: Int64, instructions: [PlantInstruction], more: Bool) {
+    public init(after: Int64, instructions: [PlantInstruction], more: Bool, latest: Int64?) {
         self.after = after
         self.instructions = instructions
         self.more = more
+        self.latest = latest
     }
 }
 

@@ -42,6 +42,8 @@ import Testing
             #expect(!again.created && again.instruction.sequence == 1 && again.instruction.body == first,
                     "the same reference answers what was handed, unchanged")
             #expect(try await store.instructions(plantID: "ACME-BER", kind: nil, after: 1, limit: 10).map(\.reference) == ["SO-2"])
+            #expect(try await store.latestInstruction(plantID: "ACME-BER") == 2)
+            #expect(try await store.latestInstruction(plantID: "ACME-XYZ") == 0)
 
             let answered = DemandAnswered(reference: "SO-2", instruction: 2, accepted: true, workOrder: "HUB-2", plannedFinish: at, reason: nil)
             _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 1, events: [try Self.envelope(1, answered)]), receivedAt: at)
@@ -58,15 +60,16 @@ import Testing
             _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "b", audit: .test)
             _ = try await store.enrolPlant(try PlantIdentity(company: "OTHER", code: "OSL"), timeZone: "UTC", tokenHash: "o", audit: .test)
             let at = Date(timeIntervalSince1970: 1_800_000_000)
-            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 2, events: [
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 4, events: [
                 try Self.envelope(1, Self.request("APR-1", route: .hub)), try Self.envelope(2, Self.request("APR-2", route: .plant)),
+                try Self.envelope(3, Self.request("APR-3", route: .hub)), try Self.envelope(4, Self.request("APR-4", route: .plant)),
             ]), receivedAt: at)
             _ = try await store.applyBatch(SyncBatch(plant: "OTHER-OSL", agentHead: 1, events: [
                 try Self.envelope(1, Self.request("APR-1", route: .hub)),
             ]), receivedAt: at)
-            #expect(try await store.approvals(plantID: nil, state: "pending", scope: .all).count == 3)
+            #expect(try await store.approvals(plantID: nil, state: "pending", scope: .all).count == 5)
             let acme = try await store.approvals(plantID: nil, state: nil, scope: .only(["ACME"]))
-            #expect(Set(acme.map(\.plant)) == ["ACME-BER"] && acme.count == 2, "another company's requests stay out of sight")
+            #expect(Set(acme.map(\.plant)) == ["ACME-BER"] && acme.count == 4, "another company's requests stay out of sight")
 
             let decision = ApprovalDecisionInstruction(approval: "APR-1", verdict: .approved, decidedBy: "carol", role: .controller, decidedAt: at, comment: "ok")
             let check: @Sendable (ApprovalRequested, String) throws -> Void = { request, state in
@@ -89,12 +92,19 @@ import Testing
             // The plant decides APR-2 itself and confirms APR-1: its events settle the first, leave the second as decided.
             let plantDecision = ApprovalDecided(approval: "APR-2", verdict: .rejected, decidedBy: "bob", role: .buyer, place: .plant, decidedAt: at, comment: nil)
             let confirmation = ApprovalDecided(approval: "APR-1", verdict: .rejected, decidedBy: "x", role: .buyer, place: .hub, decidedAt: at, comment: nil)
-            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 4, events: [
-                try Self.envelope(3, plantDecision), try Self.envelope(4, confirmation),
+            // Decisions a plant was not entitled to settle nothing: one above its limit, one by the requester, one by
+            // a role the policy does not name.
+            let aboveLimit = ApprovalDecided(approval: "APR-3", verdict: .approved, decidedBy: "bob", role: .buyer, place: .plant, decidedAt: at, comment: nil)
+            let ownRequest = ApprovalDecided(approval: "APR-4", verdict: .approved, decidedBy: "Alice", role: .buyer, place: .plant, decidedAt: at, comment: nil)
+            let wrongRole = ApprovalDecided(approval: "APR-4", verdict: .approved, decidedBy: "olga", role: .planner, place: .plant, decidedAt: at, comment: nil)
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 9, events: [
+                try Self.envelope(5, plantDecision), try Self.envelope(6, confirmation), try Self.envelope(7, aboveLimit),
+                try Self.envelope(8, ownRequest), try Self.envelope(9, wrongRole),
             ]), receivedAt: at)
             let settled = try await store.approvals(plantID: "ACME-BER", state: nil, scope: .all)
             #expect(settled.first { $0.request.approval == "APR-2" }?.state == "rejected")
             #expect(settled.first { $0.request.approval == "APR-1" }?.state == "approved", "a decided request stays as decided")
+            #expect(settled.filter { ["APR-3", "APR-4"].contains($0.request.approval) }.map(\.state) == ["pending", "pending"])
         }
     }
 }

@@ -105,6 +105,9 @@ extension SQLitePlantStore {
         try await writer.write { [plantID] db in
             var applied = try Int64.fetchOne(db, sql: "SELECT applied_through FROM hub_instruction_progress") ?? 0
             for instruction in instructions.sorted(by: { $0.sequence < $1.sequence }) where instruction.sequence > applied {
+                guard instruction.sequence == applied + 1 else {
+                    throw ProductionRefusal(.invalid, "instruction \(instruction.sequence) does not follow \(applied): the hub's numbers have a gap")
+                }
                 guard instruction.plant == plantID else {
                     throw ProductionRefusal(.invalid, "instruction \(instruction.sequence) is for plant \(instruction.plant), not \(plantID)")
                 }
@@ -119,8 +122,10 @@ extension SQLitePlantStore {
                     }
                 case .approvalDecision:
                     // Only a request waiting for the hub takes the hub's decision; anything else was settled already.
+                    // A decision this agent cannot read, or for a request it does not hold, has nothing to settle.
                     if let decision = try? instruction.decode(ApprovalDecisionInstruction.self),
-                       let held = try? Self.approval(decision.approval, in: db, plant: plantID), held.state == "pending", held.request.route == .hub {
+                       let row = try Row.fetchOne(db, sql: "SELECT * FROM approvals WHERE approval_id = ?", arguments: [decision.approval]),
+                       case let held = try Self.approval(row, plant: plantID), held.state == "pending", held.request.route == .hub {
                         try Self.decide(ApprovalDecided(
                             approval: decision.approval, verdict: decision.verdict, decidedBy: decision.decidedBy, role: decision.role,
                             place: .hub, decidedAt: decision.decidedAt, comment: decision.comment), at: at, in: db)

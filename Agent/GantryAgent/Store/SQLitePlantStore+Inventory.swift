@@ -49,8 +49,9 @@ extension SQLitePlantStore {
                   status == "approved" || status == "conditional" else {
                 throw InventoryRefusal(.invalid, "supplier \(order.supplier) is not on the approved list (approved or conditional)", field: "supplier")
             }
-            guard !order.lines.isEmpty, Set(order.lines.map(\.line)).count == order.lines.count else {
-                throw InventoryRefusal(.invalid, "an order needs lines with distinct line numbers", field: "lines")
+            guard !order.lines.isEmpty, Set(order.lines.map(\.line)).count == order.lines.count,
+                  order.lines.allSatisfy({ (1...99_999).contains($0.line) }) else {
+                throw InventoryRefusal(.invalid, "an order needs lines with distinct line numbers from 1 to 99,999", field: "lines")
             }
             var placed = order
             for (index, line) in order.lines.enumerated() {

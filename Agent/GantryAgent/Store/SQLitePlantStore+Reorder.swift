@@ -41,17 +41,18 @@ extension SQLitePlantStore {
         return try await pool.read { db in try Self.evaluateReorder(today: today, in: db) }
     }
 
-    /// Places the proposed orders, one per supplier (`RO-YYYYMMDD-N`), each through `placePurchaseOrder`. A second
-    /// run places nothing, because the orders placed count in the position. Two runs from the same position number
-    /// their orders alike, so the second finds its orders placed already and skips them.
+    /// Places the proposed orders, one per supplier (`RO-YYYYMMDD-N`, numbered after the day's highest), each through
+    /// `placePurchaseOrder`. A second run places nothing, because the orders placed count in the position. Two runs
+    /// from the same position number their orders alike, so the second finds its orders placed already and skips them;
+    /// an order refused leaves a gap that the next run numbers past.
     public func runReorder() async throws -> ReorderRun {
         let today = Self.day(now())
         let (evaluation, first) = try await pool.read { db in
             let prefix = "RO-" + today.replacingOccurrences(of: "-", with: "") + "-"
-            let placed = try Int.fetchOne(db, sql: """
-                SELECT count(DISTINCT purchase_order) FROM purchase_order_lines WHERE substr(purchase_order, 1, ?) = ?
+            let highest = try Int.fetchOne(db, sql: """
+                SELECT max(CAST(substr(purchase_order, ?1 + 1) AS INTEGER)) FROM purchase_order_lines WHERE substr(purchase_order, 1, ?1) = ?2
                 """, arguments: [prefix.count, prefix]) ?? 0
-            return (try Self.evaluateReorder(today: today, in: db), (prefix: prefix, number: placed + 1))
+            return (try Self.evaluateReorder(today: today, in: db), (prefix: prefix, number: highest + 1))
         }
         var run = ReorderRun(placed: [], refused: [], proposals: evaluation.proposals, unserved: evaluation.unserved)
         for (offset, supplier) in Set(evaluation.proposals.map(\.supplier)).sorted().enumerated() {

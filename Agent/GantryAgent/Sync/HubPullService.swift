@@ -98,6 +98,13 @@ final class HubPullService: Service {
             guard answer.after == applied else {
                 throw MasterPullError(detail: "the hub answered instructions after \(answer.after), asked after \(applied)")
             }
+            if let latest = answer.latest, latest < applied {
+                // Taking the hub's next numbers would skip instructions this plant never saw; an operator decides.
+                throw MasterPullError(detail: """
+                    the hub's instructions for this plant end at \(latest), but the plant applied through \(applied): the hub was \
+                    restored from an older backup; no instruction is taken until that is resolved (docs/approvals.md)
+                    """)
+            }
             if !answer.instructions.isEmpty {
                 try await store.applyInstructions(answer.instructions, defaults: demandDefaults)
                 logger.info("instructions applied", metadata: [

@@ -12,7 +12,9 @@ extension HubAPI {
         let after = try integer(query, "after", range: 0...Int64.max) ?? 0
         let limit = Int(try integer(query, "limit", range: 1...1000) ?? 200)
         let found = try await store.instructions(plantID: plant.plantID, kind: nil, after: after, limit: limit + 1)
-        return try jsonResponse(PlantInstructions(after: after, instructions: Array(found.prefix(limit)), more: found.count > limit))
+        let latest = try await store.latestInstruction(plantID: plant.plantID)
+        return try jsonResponse(PlantInstructions(
+            after: after, instructions: Array(found.prefix(limit)), more: found.count > limit, latest: latest))
     }
 
     /// Hands demand to a plant; the same reference again answers what was handed (200), or 409 if it differs.

@@ -77,13 +77,19 @@ struct EventApplier {
         for kept in projection.approvalRequests {
             try insertApproval.execute(arguments: [plant, kept.event.approval, kept.payload, Timestamp.format(kept.at)])
         }
-        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing.
+        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing. A
+        // plant's own decision settles a request only if it was the plant's to decide, by an approving role other
+        // than the requester: the hub holds plants to the same rules as itself.
         let decide = try db.cachedStatement(sql: """
-            UPDATE approval_requests SET state = ?, decision = ?, decided_at = ? WHERE plant_id = ? AND approval_id = ? AND state = 'pending'
+            UPDATE approval_requests SET state = ?, decision = ?, decided_at = ?
+            WHERE plant_id = ? AND approval_id = ? AND state = 'pending' AND json_extract(request, '$.route') = ?
+              AND EXISTS (SELECT 1 FROM json_each(request, '$.approvingRoles') WHERE value = ?)
+              AND lower(json_extract(request, '$.requestedBy')) <> lower(?)
             """)
         for kept in projection.approvalDecisions {
             try decide.execute(arguments: [
                 kept.event.verdict.rawValue, kept.payload, Timestamp.format(kept.event.decidedAt), plant, kept.event.approval,
+                kept.event.place.rawValue, kept.event.role.rawValue, kept.event.decidedBy,
             ])
         }
         let answer = try db.cachedStatement(sql: """

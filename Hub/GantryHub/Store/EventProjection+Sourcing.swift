@@ -26,8 +26,12 @@ extension EventProjection {
         private(set) var receipts: [Receipt] = []
         private(set) var nonconformances: [Nonconformance] = []
 
+        /// Line numbers the tables hold (a 32-bit column on PostgreSQL); a line beyond them is left out of the
+        /// scorecards, not allowed to stop the plant's batch.
+        static func storable(_ line: Int) -> Bool { (1...Int(Int32.max)).contains(line) }
+
         mutating func add(_ placed: PurchaseOrderPlaced, _ event: EventEnvelope) {
-            for line in placed.lines {
+            for line in placed.lines where Self.storable(line.line) {
                 // A price that is not a decimal number is left out rather than compared.
                 let price = line.price.flatMap { DecimalText.parse($0) == nil ? nil : $0 }
                 lines.append(Line(
@@ -38,10 +42,12 @@ extension EventProjection {
         }
 
         mutating func add(_ rescheduled: PurchaseOrderLineRescheduled, _ event: EventEnvelope) {
+            guard Self.storable(rescheduled.line) else { return }
             reschedules.append(Reschedule(sequence: event.sequence, order: rescheduled.order, line: rescheduled.line, due: rescheduled.due))
         }
 
         mutating func add(_ commitment: SupplierCommitmentRecorded, _ event: EventEnvelope) {
+            guard Self.storable(commitment.line) else { return }
             confirmations.append(Confirmation(
                 sequence: event.sequence, order: commitment.order, line: commitment.line, at: event.occurredAt,
                 due: commitment.confirmedDue, quantity: commitment.confirmedQuantity.micro))
@@ -50,7 +56,8 @@ extension EventProjection {
         /// Only receipts against a purchase order line (`ORDER/LINE`) count.
         mutating func add(_ moved: StockMoved, _ event: EventEnvelope) {
             guard moved.kind == .receipt, let reference = moved.reference, reference.kind == .purchaseOrderLine,
-                  let slash = reference.id.lastIndex(of: "/"), let line = Int(reference.id[reference.id.index(after: slash)...])
+                  let slash = reference.id.lastIndex(of: "/"), let line = Int(reference.id[reference.id.index(after: slash)...]),
+                  Self.storable(line)
             else { return }
             receipts.append(Receipt(
                 sequence: event.sequence, order: String(reference.id[..<slash]), line: line, quantity: moved.quantity.micro,

@@ -60,6 +60,8 @@ public protocol HubStore: Sendable {
     func issueInstruction(_ draft: InstructionDraft, audit: AuditDraft) async throws -> (instruction: PlantInstruction, created: Bool)
     /// A plant's instructions after `after` (of one kind, or all), oldest first, each with the plant's answer if any.
     func instructions(plantID: String, kind: PlantInstruction.Kind?, after: Int64, limit: Int) async throws -> [PlantInstruction]
+    /// The highest instruction number handed to `plantID` (0 for none).
+    func latestInstruction(plantID: String) async throws -> Int64
     /// Requests for approval from plants of `scope`'s companies, newest first.
     func approvals(plantID: String?, state: String?, scope: CompanyScope) async throws -> [ApprovalRecord]
     /// Decides a pending request of `plantID` at the hub: `check` sees the request and its state under the

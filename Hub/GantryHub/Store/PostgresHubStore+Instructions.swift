@@ -37,6 +37,18 @@ extension PostgresHubStore {
         }
     }
 
+    public func latestInstruction(plantID: String) async throws -> Int64 {
+        try await run { [logger] client in
+            var latest: Int64 = 0
+            for try await value in try await client.query(
+                "SELECT coalesce(max(seq), 0)::bigint FROM plant_instructions WHERE plant_id = \(plantID)", logger: logger
+            ).decode(Int64.self) {
+                latest = value
+            }
+            return latest
+        }
+    }
+
     public func approvals(plantID: String?, state: String?, scope: CompanyScope) async throws -> [ApprovalRecord] {
         let companies = scope.companies.map { Array($0).sorted() }
         return try await run { [logger] client in

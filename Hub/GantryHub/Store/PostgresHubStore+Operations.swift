@@ -196,12 +196,17 @@ extension PostgresHubStore {
                 ON CONFLICT (plant_id, approval_id) DO NOTHING
                 """, logger: logger)
         }
-        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing.
+        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing. A
+        // plant's own decision settles a request only if it was the plant's to decide, by an approving role other
+        // than the requester: the hub holds plants to the same rules as itself.
         for kept in projection.approvalDecisions {
             try await connection.query("""
                 UPDATE approval_requests SET state = \(kept.event.verdict.rawValue), decision = \(kept.payload)::jsonb,
                     decided_at = \(kept.event.decidedAt)
                 WHERE plant_id = \(plant) AND approval_id = \(kept.event.approval) AND state = 'pending'
+                  AND request->>'route' = \(kept.event.place.rawValue)
+                  AND jsonb_exists(request->'approvingRoles', \(kept.event.role.rawValue))
+                  AND lower(request->>'requestedBy') <> lower(\(kept.event.decidedBy))
                 """, logger: logger)
         }
         for kept in projection.demandAnswers {

@@ -30,6 +30,12 @@ extension SQLiteHubStore {
         }
     }
 
+    public func latestInstruction(plantID: String) async throws -> Int64 {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM plant_instructions WHERE plant_id = ?", arguments: [plantID]) ?? 0
+        }
+    }
+
     public func approvals(plantID: String?, state: String?, scope: CompanyScope) async throws -> [ApprovalRecord] {
         var sql = """
             SELECT a.* FROM approval_requests a JOIN plants p ON p.plant_id = a.plant_id
