@@ -14,6 +14,13 @@ public struct PlantIdentity: Sendable, Hashable, CustomStringConvertible {
     public var plantID: String { "\(company)-\(code)" }
     public var description: String { plantID }
 
+    /// A code a plant gives its own things (orders, locations, work orders, references): 1 to 64 letters, digits,
+    /// '-', '_' or '.'.
+    public static func isLocalCode(_ text: String) -> Bool {
+        (1...64).contains(text.count)
+            && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+    }
+
     static func validate(_ text: String, what: String) throws(IdentifierError) -> String {
         let upper = text.uppercased()
         guard (1...16).contains(upper.count),

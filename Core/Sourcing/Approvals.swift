@@ -112,6 +112,8 @@ public struct ApprovalRefusal: Error, Sendable, Equatable, CustomStringConvertib
     public var reason: Reason
     public var detail: String
     public var description: String { detail }
+    /// As an HTTP answer: `403` for who decides, `409` for the request's state or place.
+    public var status: Int { reason == .requester || reason == .role ? 403 : 409 }
 
     /// Checks a decision by `name` in `role` at `place` on a request.
     public static func check(

@@ -87,7 +87,7 @@ public struct DemandInstruction: Sendable, Equatable, Codable {
     /// What is wrong with it, field by field (empty when nothing is).
     public var problems: [(field: String, detail: String)] {
         var problems: [(String, String)] = []
-        if !Self.isCode(reference) {
+        if !PlantIdentity.isLocalCode(reference) {
             problems.append(("reference", "1 to 64 letters, digits, '-', '_' or '.'"))
         }
         if item.isEmpty || item.count > 64 { problems.append(("item", "an item code")) }
@@ -95,12 +95,6 @@ public struct DemandInstruction: Sendable, Equatable, Codable {
         if Self.day(due) == nil { problems.append(("due", "a date YYYY-MM-DD")) }
         if (note?.count ?? 0) > 500 { problems.append(("note", "at most 500 characters")) }
         return problems
-    }
-
-    /// 1 to 64 letters, digits, '-', '_' or '.'.
-    public static func isCode(_ text: String) -> Bool {
-        (1...64).contains(text.count)
-            && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
     }
 
     /// The start of a `YYYY-MM-DD` day in UTC.

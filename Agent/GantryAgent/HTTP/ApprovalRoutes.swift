@@ -43,8 +43,7 @@ struct ApprovalRoutes: Sendable {
         do {
             return try await ProductionRefusal.asProblem(body)
         } catch let refusal as ApprovalRefusal {
-            let status = refusal.reason == .requester || refusal.reason == .role ? 403 : 409
-            throw ProblemDetails(code: refusal.reason.rawValue, title: "Decision refused", status: status, detail: refusal.detail)
+            throw ProblemDetails(code: refusal.reason.rawValue, title: "Decision refused", status: refusal.status, detail: refusal.detail)
         }
     }
 }

@@ -562,9 +562,7 @@ extension String {
 }
 
 extension SQLitePlantStore {
-    static func isCode(_ text: String) -> Bool {
-        (1...64).contains(text.count) && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
-    }
+    static func isCode(_ text: String) -> Bool { PlantIdentity.isLocalCode(text) }
 
     /// A master record of this plant's copy; a company's own record wins over a shared one with the same key.
     static func master(_ kind: MasterKind, _ key: String, in db: Database) throws -> MasterRecord? {

@@ -141,23 +141,17 @@ extension SQLitePlantStore {
 
     /// Other approved suppliers of the item per the hub's supplier items, with this plant's quality record of them.
     static func alternates(for item: String, except current: String, in db: Database) throws -> [AlternateSupplier] {
-        var alternates: [AlternateSupplier] = []
-        for row in try Row.fetchAll(db, sql: "SELECT data, active FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'supplier-item'") {
-            guard row["active"] as Bool, case .object(let data) = try JSONValue.parse(row["data"] as String),
-                  case .string(let offered)? = data["item"], offered == item, case .string(let supplier)? = data["supplier"], supplier != current,
-                  case .number(let lead)? = data["leadTimeDays"], case .object(let price)? = data["price"],
-                  case .string(let amount)? = price["amount"], case .string(let currency)? = price["currency"],
-                  let record = try master(.supplier, supplier, in: db), record.active, case .object(let terms) = record.data,
-                  case .string(let status)? = terms["status"], status == "approved" || status == "conditional" else { continue }
-            var rank = 1
-            if case .number(let value)? = data["rank"] { rank = Int(value) }
-            let received = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(received), 0) FROM purchase_order_lines WHERE supplier = ?", arguments: [supplier]) ?? 0
-            let rejected = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(quantity), 0) FROM nonconformances WHERE supplier = ?", arguments: [supplier]) ?? 0
-            let ppm = received > 0 ? Int(Double(rejected) / Double(received) * 1_000_000) : 0
-            alternates.append(AlternateSupplier(
-                supplier: supplier, status: status, leadTimeDays: Int(lead), price: amount, currency: currency, rank: rank, qualityPPM: ppm))
+        let offers = (try supplierOffers(in: db)[item] ?? [])
+            .filter { $0.supplier != current && ($0.status == "approved" || $0.status == "conditional") }
+        return try offers.map { offer in
+            let received = try Int64.fetchOne(
+                db, sql: "SELECT coalesce(sum(received), 0) FROM purchase_order_lines WHERE supplier = ?", arguments: [offer.supplier]) ?? 0
+            let rejected = try Int64.fetchOne(
+                db, sql: "SELECT coalesce(sum(quantity), 0) FROM nonconformances WHERE supplier = ?", arguments: [offer.supplier]) ?? 0
+            return AlternateSupplier(
+                supplier: offer.supplier, status: offer.status, leadTimeDays: offer.leadTimeDays, price: offer.price, currency: offer.currency,
+                rank: offer.rank, qualityPPM: received > 0 ? Int(Double(rejected) / Double(received) * 1_000_000) : 0)
         }
-        return alternates
     }
 }
 

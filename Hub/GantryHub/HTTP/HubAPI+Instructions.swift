@@ -77,9 +77,7 @@ extension HubAPI {
                 if let refusal = ApprovalRefusal.check(decider: name, role: role, at: .hub, request: requested, state: state) { throw refusal }
             }, audit: audit)
         } catch let refusal as ApprovalRefusal {
-            throw ProblemDetails(
-                code: refusal.reason.rawValue, title: "Decision refused", status: refusal.reason == .requester || refusal.reason == .role ? 403 : 409,
-                detail: refusal.detail)
+            throw ProblemDetails(code: refusal.reason.rawValue, title: "Decision refused", status: refusal.status, detail: refusal.detail)
         }
         return try jsonResponse(instruction)
     }
