@@ -1,6 +1,7 @@
 /// Writes JSON text directly, for payloads on hot paths; the output matches `WireFormat`'s encoder
 /// (sorted keys, unescaped slashes, absent optionals left out). Bytes are gathered in one buffer and made a
 /// `String` once: appending to a `String` piece by piece cost more than the rest of writing an event row.
+/// The callers write keys in sorted order.
 struct JSONText {
     private var bytes: [UInt8]
     private var first = true
@@ -9,6 +10,32 @@ struct JSONText {
         bytes = []
         bytes.reserveCapacity(128)
         bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// An array of objects, opened: `nextObject()` begins each, `closeArray()` ends it.
+    static func objectArray(capacity: Int) -> JSONText {
+        var text = JSONText()
+        text.bytes.reserveCapacity(capacity)
+        text.bytes[0] = UInt8(ascii: "[")
+        return text
+    }
+
+    /// In an array of objects: ends the object before (if any) and begins the next.
+    mutating func nextObject() {
+        if bytes.count > 1 { bytes.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: ",")]) }
+        bytes.append(UInt8(ascii: "{"))
+        first = true
+    }
+
+    /// In an array of objects: the array's text, the last object closed.
+    func closeArray() -> [UInt8] {
+        bytes + (bytes.count > 1 ? [UInt8(ascii: "}"), UInt8(ascii: "]")] : [UInt8(ascii: "]")])
+    }
+
+    /// `key` with text written by `closeArray()` (or any other valid JSON) as its value.
+    mutating func field(_ key: String, json: [UInt8]) {
+        separator(key)
+        bytes.append(contentsOf: json)
     }
 
     mutating func field(_ key: String, _ value: String?) {

@@ -43,8 +43,8 @@ import Testing
             do {
                 let store = try Self.openStore(dir)
                 let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
-                for offset in 1...7 { try inbox.append(Self.count(1, at: Double(offset))) }
-                inbox.enqueue(Self.count(10, at: 8))  // QoS 0, group-committed
+                for offset in 1...7 { try inbox.append(Self.count(1, at: Double(9 - offset))) }
+                inbox.enqueue(Self.count(10, at: 1))  // QoS 0, group-committed
                 await inbox.flushQueued()
                 try inbox.append(InboxEntry(.signalLost(cause: "broker-disconnected"), receivedAt: Self.t))
                 // The process dies here: nothing was projected.
@@ -57,8 +57,52 @@ import Testing
             #expect(try await store.machineInboxBacklog() == 0)
             #expect(try await Self.goodParts(store) == 17)
             let events = try await store.events(from: 1, maxEvents: 100, maxBytes: 1 << 20)
-            #expect(events.map(\.type) == Array(repeating: "MachineCountReported", count: 8) + ["MachineSignalLost"])
-            #expect(Set(events.map(\.id)).count == 9 && events.allSatisfy { Array($0.id.uuidString)[14] == "7" })
+            // Projected three entries at a time: one event for each transaction's messages, the lost signal after them.
+            #expect(events.map(\.type) == Array(repeating: "MachineSignalsReported", count: 3) + ["MachineSignalLost"])
+            let reported = try events.dropLast().map {
+                try MachineSignalsReported.decode(type: $0.type, schemaVersion: $0.schemaVersion, payload: $0.payload)
+            }
+            #expect(reported.map(\.counts.count) == [3, 3, 2] && reported.allSatisfy(\.states.isEmpty))
+            #expect(reported.flatMap(\.counts).map(\.good).reduce(0, +) == 17)
+            #expect(Set(events.map(\.id)).count == 4 && events.allSatisfy { Array($0.id.uuidString)[14] == "7" })
+        }
+    }
+
+    /// Signals share an event appended after their rows; a repeat or a contradiction of a signal whose event
+    /// is still to come is found all the same, and a lost signal's event comes after the signals before it.
+    @Test func signalsShareAnEventWithoutHidingRepeatsOrContradictions() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try Self.openStore(dir)
+            let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+            let entries = [
+                Self.count(1, at: 9), Self.count(2, at: 8),
+                Self.count(2, at: 8),  // a repeat of one waiting: changes nothing
+                Self.count(5, at: 8),  // another count at the same instant: a dead letter
+                Self.message("state", #"{"state":"down","reason":"JAM","ts":"\#(Timestamp.format(Self.t - 7))"}"#),
+                Self.count(4, at: 10),  // older than those before it: recorded all the same
+                InboxEntry(.signalLost(cause: "broker-disconnected"), receivedAt: Self.t),
+                Self.count(8, at: 6),
+            ]
+            for entry in entries { try inbox.append(entry) }
+            let projected = try await store.projectMachineInbox(limit: 100, read: Self.reading.read)
+            #expect(projected.entries == 8 && projected.recorded == 5 && projected.duplicates == 1 && projected.deadLetters == 1)
+            #expect(try await Self.goodParts(store) == 15)
+            let events = try await store.events(from: 1, maxEvents: 100, maxBytes: 1 << 20)
+            #expect(events.map(\.type) == ["MachineSignalsReported", "MachineSignalLost", "MachineSignalsReported"])
+            let reported = try events.filter { $0.type == MachineSignalsReported.eventType }.map {
+                try MachineSignalsReported.decode(type: $0.type, schemaVersion: $0.schemaVersion, payload: $0.payload)
+            }
+            #expect(reported.map { $0.counts.map(\.good) } == [[1, 2, 4], [8]])
+            #expect(reported.map { $0.states.map(\.reason) } == [["JAM"], []])
+            // Each row names the event that carries it.
+            let rows = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT good, seq FROM machine_counts ORDER BY at").map { ($0[0] as Int64, $0[1] as Int64) }
+            }
+            let sequences = events.map(\.sequence)
+            #expect(rows.map(\.0) == [4, 1, 2, 8])
+            #expect(rows.map(\.1) == [sequences[0], sequences[0], sequences[0], sequences[2]])
+            // An event's time is its earliest signal's.
+            #expect(abs(events[0].occurredAt.timeIntervalSince(Self.t - 10)) < 0.001)
         }
     }
 

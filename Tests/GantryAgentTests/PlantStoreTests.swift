@@ -253,6 +253,48 @@ final class TestNow: @unchecked Sendable {
     }
 }
 
+@Suite struct MachineRowMigrationTests {
+    /// A store an earlier agent wrote (an event per machine message, rows with a foreign key to it) keeps its
+    /// rows when the rows lose the key, and records signals on top of them the new way.
+    @Test func machineRowsFromAnEarlierAgentSurviveTheUpgrade() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/agent.sqlite"
+            let t = Date(timeIntervalSince1970: 1_800_000_000)
+            do {
+                let queue = try DatabaseQueue(path: path)
+                try SQLitePlantStore.migrator.migrate(queue, upTo: "10-instructions-and-approvals")
+                try await queue.write { db in
+                    var tail = try EventLogTail(db)
+                    let running = MachineStateChanged(line: "L1", machine: "M1", state: .running, reason: nil, at: t)
+                    let event = try tail.append(running, occurredAt: t, recordedAt: t)
+                    try db.execute(
+                        sql: "INSERT INTO machine_states (line, machine, at, state, reason, seq) VALUES ('L1', 'M1', ?, 'running', NULL, ?)",
+                        arguments: [Timestamp.format(t), event.sequence])
+                    let counted = MachineCountReported(line: "L1", machine: "M1", good: 7, scrap: 1, at: t + 10)
+                    let second = try tail.append(counted, occurredAt: t + 10, recordedAt: t)
+                    try db.execute(
+                        sql: "INSERT INTO machine_counts (line, machine, at, good, scrap, seq) VALUES ('L1', 'M1', ?, 7, 1, ?)",
+                        arguments: [Timestamp.format(t + 10), second.sequence])
+                }
+                try queue.close()
+            }
+            let store = try SQLitePlantStore(path: path, plantID: "ACME-BER")
+            let down = MachineSignal.state(MachineStateChanged(line: "L1", machine: "M1", state: .down, reason: "JAM", at: t + 60))
+            #expect(try store.recordMachineSignalNow(down, topic: "t", payload: [], receivedAt: t + 60) == .recorded(sequence: 3))
+            let again = MachineSignal.count(MachineCountReported(line: "L1", machine: "M1", good: 7, scrap: 1, at: t + 10))
+            #expect(try store.recordMachineSignalNow(again, topic: "t", payload: [], receivedAt: t + 60) == .duplicate)
+            let history = try await store.machineHistory(from: t, to: t + 100)
+            let summary = try #require(history.timelines[MachineID(line: "L1", machine: "M1")]).summary(from: t, to: t + 100)
+            #expect(summary.seconds[.running] == 60 && summary.seconds[.down] == 40)
+            #expect(history.counts[MachineID(line: "L1", machine: "M1")]?.good == 7)
+            let seqs = try await store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT seq FROM machine_states ORDER BY at") }
+            #expect(seqs == [1, 3])
+            let types = try await store.events(from: 1, maxEvents: 10, maxBytes: 1 << 20).map(\.type)
+            #expect(types == ["MachineStateChanged", "MachineCountReported", "MachineSignalsReported"])
+        }
+    }
+}
+
 @Suite struct MachineHistoryTests {
     /// The window reads only the last state and lost signal before it, plus what lies inside it.
     @Test func theStateAtTheWindowsStartComesFromBeforeIt() async throws {

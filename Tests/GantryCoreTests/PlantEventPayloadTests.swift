@@ -51,6 +51,28 @@ import Testing
         String(decoding: try WireFormat.sharedEncoder.encode(event), as: UTF8.self)
     }
 
+    @Test func machineSignalsAreWrittenAsTheEncoderWritesThem() throws {
+        let t = Date(timeIntervalSince1970: 1_800_000_000.123456)
+        let signals = MachineSignalsReported(
+            states: [
+                MachineStateChanged(line: "L1", machine: "press \"7\"", state: .down, reason: "JAM", at: t + 2),
+                MachineStateChanged(line: "L1", machine: "press \"7\"", state: .running, reason: nil, at: t),
+            ],
+            counts: [MachineCountReported(line: "L/2", machine: "saw", good: 12, scrap: -1, at: t + 1)])
+        #expect(try signals.payloadJSON() == viaEncoder(signals))
+        let empty = MachineSignalsReported(states: [], counts: [])
+        #expect(try empty.payloadJSON() == viaEncoder(empty))
+        let onlyCounts = MachineSignalsReported(states: [], counts: signals.counts + signals.counts)
+        #expect(try onlyCounts.payloadJSON() == viaEncoder(onlyCounts))
+        let read = try MachineSignalsReported.decode(
+            type: MachineSignalsReported.eventType, schemaVersion: 1, payload: JSONValue.parse(signals.payloadJSON()))
+        #expect(read == signals)
+        // The event's time is its earliest signal's, whatever order they were added in.
+        var payload = MachineSignalsPayload()
+        for state in signals.states { payload.add(state, at: Timestamp.format(state.at)) }
+        #expect(payload.earliest == Timestamp.format(t) && payload.signals == 2)
+    }
+
     @Test func handWrittenPayloadsAreWhatTheEncoderWrites() throws {
         let moves = [
             StockMoved(moveId: UUID(), kind: .receipt, item: "BOLT \"M8\"", lot: "L1", serial: nil, expiry: "2030-12-31",

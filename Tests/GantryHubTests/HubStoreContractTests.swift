@@ -136,17 +136,34 @@ import Testing
 }
 
 extension HubStoreContractTests {
-    @Test(arguments: HubBackend.allCases) func machineTimeIsReportedTheSameWayOnBothBackends(backend: HubBackend) async throws {
+    /// The same signals as an event each (older agents) or grouped into `MachineSignalsReported` events.
+    @Test(arguments: HubBackend.allCases, [false, true])
+    func machineTimeIsReportedTheSameWayOnBothBackends(backend: HubBackend, grouped: Bool) async throws {
         try await withEnrolledStore(backend) { store in
             let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-            let events: [any PlantEvent] = [
-                MachineStateChanged(line: "L1", machine: "press", state: .running, reason: nil, at: t0.addingTimeInterval(-600)),
-                MachineStateChanged(line: "L1", machine: "press", state: .down, reason: "JAM", at: t0.addingTimeInterval(60)),
-                MachineCountReported(line: "L1", machine: "press", good: 40, scrap: 2, at: t0.addingTimeInterval(30)),
-                MachineStateChanged(line: "L1", machine: "press", state: .running, reason: nil, at: t0.addingTimeInterval(90)),
-                MachineSignalLost(cause: "broker-lost", at: t0.addingTimeInterval(200)),
-                MachineCountReported(line: "L1", machine: "press", good: 5, scrap: 0, at: t0.addingTimeInterval(-30)),
+            let before: [MachineSignal] = [
+                .state(MachineStateChanged(line: "L1", machine: "press", state: .running, reason: nil, at: t0.addingTimeInterval(-600))),
+                .state(MachineStateChanged(line: "L1", machine: "press", state: .down, reason: "JAM", at: t0.addingTimeInterval(60))),
+                .count(MachineCountReported(line: "L1", machine: "press", good: 40, scrap: 2, at: t0.addingTimeInterval(30))),
+                .state(MachineStateChanged(line: "L1", machine: "press", state: .running, reason: nil, at: t0.addingTimeInterval(90))),
             ]
+            let after: [MachineSignal] = [
+                .count(MachineCountReported(line: "L1", machine: "press", good: 5, scrap: 0, at: t0.addingTimeInterval(-30))),
+            ]
+            func events(_ signals: [MachineSignal]) -> [any PlantEvent] {
+                guard grouped else {
+                    return signals.map { signal -> any PlantEvent in
+                        switch signal {
+                        case .state(let change): change
+                        case .count(let count): count
+                        }
+                    }
+                }
+                return [MachineSignalsReported(
+                    states: signals.compactMap { if case .state(let change) = $0 { change } else { nil } },
+                    counts: signals.compactMap { if case .count(let count) = $0 { count } else { nil } })]
+            }
+            let events = events(before) + [MachineSignalLost(cause: "broker-lost", at: t0.addingTimeInterval(200))] + events(after)
             let envelopes = try events.enumerated().map { index, event in
                 EventEnvelope(
                     sequence: Int64(index + 1), id: UUID(), type: type(of: event).eventType,

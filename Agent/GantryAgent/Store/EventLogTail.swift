@@ -28,7 +28,13 @@ struct EventLogTail {
 
     /// The same, with `occurredAt` already formatted (`Timestamp.format`) by a caller that needed the text too.
     mutating func append<E: PlantEvent>(_ event: E, occurredAt: String, recordedAt: Date) throws -> (sequence: Int64, id: UUID) {
-        let payload = try event.payloadJSON()
+        try append(E.self, payload: event.payloadJSON(), occurredAt: occurredAt, recordedAt: recordedAt)
+    }
+
+    /// The same, with the payload already written (`E`'s own `payloadJSON()` would write the same text).
+    mutating func append<E: PlantEvent>(
+        _: E.Type, payload: String, occurredAt: String, recordedAt: Date
+    ) throws -> (sequence: Int64, id: UUID) {
         let payloadBytes = Int64(payload.utf8.count)
         let id = Self.newEventID(at: recordedAt)
         try BoundStatement(

@@ -2,16 +2,24 @@ import Foundation
 import GantryCore
 import GRDB
 
-/// Records machine signals with their events inside one write transaction: the event log's tail and the
-/// statements run for every message are looked up once, not per message (the MQTT inbox projection records
-/// thousands in a transaction). Valid only inside the transaction it was made in.
+/// Records machine signals with their events inside one write transaction. Each signal's state or count
+/// row is written at once; the signals share one `MachineSignalsReported` event for up to
+/// `MachineSignalsReported.maximumSignals` of them, appended when it is full, before any other event, and
+/// when recording ends (`recording(in:_:)`), at the sequence the rows already name. The MQTT inbox
+/// projection records thousands of messages in a transaction, and an event row per message was most of what
+/// projecting one cost. The event log's tail and the statements are looked up once, not per message. Valid
+/// only inside the transaction it was made in.
 struct MachineSignalRecorder {
-    var tail: EventLogTail
+    private var tail: EventLogTail
     private let findState, insertState, newestState, findCount, insertCount, newestCount: Statement
-    /// Per machine and kind, the newest `at` stored (text order is time order), read once per transaction
-    /// and kept up to date: a message past it can neither repeat nor contradict a stored one, so the lookup
-    /// for one is skipped. Machines mostly report in time order.
+    /// Per machine and kind, the newest `at` stored (text order is time order), read once per transaction and
+    /// kept up to date: a message past it can neither repeat nor contradict a stored one, so the lookup for
+    /// one is skipped. Machines mostly report in time order.
     private var newest: [Key: String] = [:]
+    /// The payload of the event the signals recorded since the last one will share, and when the newest of
+    /// them was heard.
+    private var payload = MachineSignalsPayload()
+    private var heardAt = Date.distantPast
 
     private struct Key: Hashable {
         var state: Bool
@@ -19,7 +27,15 @@ struct MachineSignalRecorder {
         var machine: String
     }
 
-    init(_ db: Database) throws {
+    /// Runs `body` with a recorder and writes what it left pending: nothing recorded can be left behind.
+    static func recording<T>(in db: Database, _ body: (inout MachineSignalRecorder) throws -> T) throws -> T {
+        var recorder = try MachineSignalRecorder(db)
+        let result = try body(&recorder)
+        try recorder.flush()
+        return result
+    }
+
+    private init(_ db: Database) throws {
         tail = try EventLogTail(db)
         findState = try db.cachedStatement(sql: "SELECT state, reason FROM machine_states WHERE line = ? AND machine = ? AND at = ?")
         insertState = try db.cachedStatement(sql: """
@@ -33,45 +49,59 @@ struct MachineSignalRecorder {
         newestCount = try db.cachedStatement(sql: "SELECT max(at) FROM machine_counts WHERE line = ? AND machine = ?")
     }
 
-    /// Stores `signal` and appends its event, unless it repeats or contradicts a stored one (the caller keeps a
-    /// contradiction as a dead letter).
+    /// Appends another event to the log, after the event of the signals recorded before it.
+    mutating func appendingEvent<T>(_ body: (inout EventLogTail) throws -> T) throws -> T {
+        try flush()
+        return try body(&tail)
+    }
+
+    /// Records `signal` for the next event, unless it repeats or contradicts a stored one (the caller keeps a
+    /// contradiction as a dead letter). `.recorded` names the sequence that event will have.
     mutating func record(_ signal: MachineSignal, receivedAt: Date) throws -> MachineSignalOutcome {
+        let sequence = tail.sequence + 1
         switch signal {
         case .state(let change):
             let at = Timestamp.format(change.at)
-            let earlier = try isNewest(at, Key(state: true, line: change.line, machine: change.machine)) ? nil
-                : BoundStatement(findState, .text(change.line), .text(change.machine), .text(at))
-                    .first { (state: $0.string(0) ?? "", reason: $0.string(1)) }
-            if let earlier {
+            if try !isNewest(at, Key(state: true, line: change.line, machine: change.machine)),
+               let earlier = try BoundStatement(findState, .text(change.line), .text(change.machine), .text(at))
+                   .first({ (state: $0.string(0) ?? "", reason: $0.string(1)) }) {
                 if earlier.state == change.state.rawValue && earlier.reason == change.reason { return .duplicate }
                 return .conflict("another state (\(earlier.state)) was reported for \(change.machineID) at \(at)")
             }
-            let event = try tail.append(change, occurredAt: at, recordedAt: receivedAt)
             try BoundStatement(
                 insertState, .text(change.line), .text(change.machine), .text(at), .text(change.state.rawValue),
-                .text(change.reason), .integer(event.sequence)
+                .text(change.reason), .integer(sequence)
             ).run()
-            return .recorded(sequence: event.sequence)
+            payload.add(change, at: at)
         case .count(let count):
             let at = Timestamp.format(count.at)
-            let earlier = try isNewest(at, Key(state: false, line: count.line, machine: count.machine)) ? nil
-                : BoundStatement(findCount, .text(count.line), .text(count.machine), .text(at))
-                    .first { (good: $0.int64(0), scrap: $0.int64(1)) }
-            if let earlier {
+            if try !isNewest(at, Key(state: false, line: count.line, machine: count.machine)),
+               let earlier = try BoundStatement(findCount, .text(count.line), .text(count.machine), .text(at))
+                   .first({ (good: $0.int64(0), scrap: $0.int64(1)) }) {
                 if earlier.good == count.good && earlier.scrap == count.scrap { return .duplicate }
                 return .conflict("another count was reported for \(count.machineID) at \(at)")
             }
-            let event = try tail.append(count, occurredAt: at, recordedAt: receivedAt)
             try BoundStatement(
                 insertCount, .text(count.line), .text(count.machine), .text(at), .integer(count.good), .integer(count.scrap),
-                .integer(event.sequence)
+                .integer(sequence)
             ).run()
-            return .recorded(sequence: event.sequence)
+            payload.add(count, at: at)
         }
+        heardAt = max(heardAt, receivedAt)
+        if payload.signals >= MachineSignalsReported.maximumSignals { try flush() }
+        return .recorded(sequence: sequence)
     }
 
-    /// Whether `at` is past everything stored for `key`; either way it counts as stored from now on (the caller
-    /// stores it unless an earlier row has the same `at`, which then is not past it either).
+    /// Appends the event of the signals recorded since the last one, at the sequence their rows name.
+    private mutating func flush() throws {
+        guard let earliest = payload.earliest else { return }
+        _ = try tail.append(MachineSignalsReported.self, payload: payload.text(), occurredAt: earliest, recordedAt: heardAt)
+        payload = MachineSignalsPayload()
+        heardAt = .distantPast
+    }
+
+    /// Whether `at` is past everything stored for `key`; either way it counts as stored from now on (the
+    /// caller stores it unless an earlier row has the same `at`, which then is not past it either).
     private mutating func isNewest(_ at: String, _ key: Key) throws -> Bool {
         let stored = try newest[key] ?? BoundStatement(
             key.state ? newestState : newestCount, .text(key.line), .text(key.machine)

@@ -119,12 +119,19 @@ extension SQLitePlantStore {
     }
 
     private static func project(_ batch: [ReadEntry], recordedAt: Date, in db: Database) throws -> InboxProjection {
-        var recorder = try MachineSignalRecorder(db)
+        try MachineSignalRecorder.recording(in: db) { recorder in try project(batch, recordedAt: recordedAt, with: &recorder, in: db) }
+    }
+
+    private static func project(
+        _ batch: [ReadEntry], recordedAt: Date, with recorder: inout MachineSignalRecorder, in db: Database
+    ) throws -> InboxProjection {
         var result = InboxProjection()
         for entry in batch {
             switch entry.kind {
             case .signalLost(let cause):
-                try storeSignalLost(cause: cause, at: entry.receivedAt, recordedAt: recordedAt, tail: &recorder.tail, in: db)
+                try recorder.appendingEvent { tail in
+                    try storeSignalLost(cause: cause, at: entry.receivedAt, recordedAt: recordedAt, tail: &tail, in: db)
+                }
             case .message(let topic, let payload, let payloadBytes, .failure(let error)):
                 let added = try storeDeadLetter(
                     topic: topic, payload: payload, payloadBytes: payloadBytes, reason: error.reason, receivedAt: entry.receivedAt, in: db)

@@ -33,8 +33,7 @@ extension SQLitePlantStore {
         _ signal: MachineSignal, topic: String, payload: [UInt8], receivedAt: Date
     ) -> @Sendable (Database) throws -> MachineSignalOutcome {
         { db in
-            var recorder = try MachineSignalRecorder(db)
-            let outcome = try recorder.record(signal, receivedAt: receivedAt)
+            let outcome = try MachineSignalRecorder.recording(in: db) { try $0.record(signal, receivedAt: receivedAt) }
             if case .conflict(let reason) = outcome {
                 try Self.storeDeadLetter(topic: topic, payload: payload, payloadBytes: payload.count, reason: reason, receivedAt: receivedAt, in: db)
             }

@@ -390,6 +390,38 @@ extension SQLitePlantStore {
                 );
                 """)
         }
+        migrator.registerMigration("11-machine-rows-before-their-event") { db in
+            // Machine signals share one event per transaction, appended after their rows (MachineSignalRecorder):
+            // the rows name its sequence without a foreign key, which SQLite would check before the event exists.
+            try db.execute(sql: """
+                CREATE TABLE machine_states_new (
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    seq INTEGER NOT NULL, -- the MachineSignalsReported event (or older per-message event) carrying it
+                    PRIMARY KEY (line, machine, at)
+                ) WITHOUT ROWID;
+                INSERT INTO machine_states_new (line, machine, at, state, reason, seq)
+                SELECT line, machine, at, state, reason, seq FROM machine_states;
+                DROP TABLE machine_states;
+                ALTER TABLE machine_states_new RENAME TO machine_states;
+                CREATE TABLE machine_counts_new (
+                    line TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    good INTEGER NOT NULL,
+                    scrap INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (line, machine, at)
+                ) WITHOUT ROWID;
+                INSERT INTO machine_counts_new (line, machine, at, good, scrap, seq)
+                SELECT line, machine, at, good, scrap, seq FROM machine_counts;
+                DROP TABLE machine_counts;
+                ALTER TABLE machine_counts_new RENAME TO machine_counts;
+                """)
+        }
         return migrator
     }
 }

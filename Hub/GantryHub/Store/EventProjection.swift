@@ -96,6 +96,19 @@ struct EventProjection {
             return typed(MachineCountReported.self, event) {
                 $0.counts.append(Count(sequence: event.sequence, line: $1.line, machine: $1.machine, at: $1.at, good: $1.good, scrap: $1.scrap))
             }
+        case MachineSignalsReported.eventType:
+            return typed(MachineSignalsReported.self, event) { projection, signals in
+                for change in signals.states {
+                    projection.states.append(State(
+                        sequence: event.sequence, line: change.line, machine: change.machine, at: change.at, state: change.state,
+                        reason: change.reason))
+                }
+                for count in signals.counts {
+                    projection.counts.append(Count(
+                        sequence: event.sequence, line: count.line, machine: count.machine, at: count.at, good: count.good,
+                        scrap: count.scrap))
+                }
+            }
         case MachineSignalLost.eventType:
             return typed(MachineSignalLost.self, event) { $0.gaps.append(Gap(sequence: event.sequence, at: $1.at, cause: $1.cause)) }
         case StockMoved.eventType:
