@@ -62,6 +62,15 @@ struct JSONText {
     }
 
     private mutating func appendString(_ value: String) {
+        // Native strings keep their UTF-8 in one piece: checked and copied in one pass over it.
+        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if copied == true { return }
         if Self.needsEscaping(value) {
             var text = ""
             Self.appendString(value, to: &text)

@@ -17,6 +17,7 @@ struct BoundStatement {
     }
 
     private let values: [Value]
+    private static let empty: StaticString = ""
 
     /// GRDB's cached statement for `sql`, with `values` to bind to its parameters in order.
     init(_ db: Database, _ sql: String, _ values: Value...) throws {
@@ -48,31 +49,41 @@ struct BoundStatement {
         }
     }
 
-    /// Runs `body` with the values bound from `index` on, then resets the statement and clears its bindings.
-    /// Texts are bound where the strings keep their bytes, with SQLITE_STATIC: SQLite reads them in place
+    /// Runs `body` with the values bound, then resets the statement and clears its bindings. Texts are
+    /// copied into one buffer and bound where it keeps them, with SQLITE_STATIC: SQLite reads them in place
     /// rather than allocating a copy of each (which was a tenth of the projection's cost), so the statement
-    /// must run inside the scope that lends them, and is cleared before the scope ends.
-    private func bound<T>(from index: Int = 0, _ body: () throws -> T) throws -> T {
-        guard index < values.count else {
+    /// runs inside the buffer's scope and is cleared before it ends.
+    private func bound<T>(_ body: () throws -> T) throws -> T {
+        var size = 0
+        for case .text(let text?) in values { size += text.utf8.count }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(size)
+        for case .text(let text?) in values { buffer.append(contentsOf: text.utf8) }
+        return try buffer.withUnsafeBufferPointer { texts in
             defer {
                 sqlite3_reset(statement)
                 sqlite3_clear_bindings(statement)
             }
+            var offset = 0
+            for (index, value) in values.enumerated() {
+                let parameter = Int32(index + 1)
+                switch value {
+                case .integer(let value):
+                    sqlite3_bind_int64(statement, parameter, value)
+                case .text(nil):
+                    sqlite3_bind_null(statement, parameter)
+                case .text(let text?):
+                    let count = text.utf8.count
+                    // An empty text still needs a pointer: a null one would bind NULL.
+                    let start = count == 0 ? Self.empty.utf8Start : texts.baseAddress! + offset
+                    sqlite3_bind_text(
+                        statement, parameter, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), Int32(count),
+                        gantry_sqlite_static())
+                    offset += count
+                }
+            }
             return try body()
         }
-        let parameter = Int32(index + 1)
-        switch values[index] {
-        case .integer(let value):
-            sqlite3_bind_int64(statement, parameter, value)
-        case .text(nil):
-            sqlite3_bind_null(statement, parameter)
-        case .text(let value?):
-            return try value.withCString { text in
-                sqlite3_bind_text(statement, parameter, text, Int32(value.utf8.count), gantry_sqlite_static())
-                return try bound(from: index + 1, body)
-            }
-        }
-        return try bound(from: index + 1, body)
     }
 
     /// A row of a query, read by column index.

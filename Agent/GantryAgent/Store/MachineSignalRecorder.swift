@@ -16,6 +16,8 @@ struct MachineSignalRecorder {
     /// kept up to date: a message past it can neither repeat nor contradict a stored one, so the lookup for
     /// one is skipped. Machines mostly report in time order.
     private var newest: [Key: String] = [:]
+    /// The entry of `newest` in use, kept here until another machine's message comes.
+    private var last: (key: Key, at: String?)?
     /// The payload of the event the signals recorded since the last one will share, and when the newest of
     /// them was heard.
     private var payload = MachineSignalsPayload()
@@ -103,13 +105,16 @@ struct MachineSignalRecorder {
     /// Whether `at` is past everything stored for `key`; either way it counts as stored from now on (the
     /// caller stores it unless an earlier row has the same `at`, which then is not past it either).
     private mutating func isNewest(_ at: String, _ key: Key) throws -> Bool {
-        let stored = try newest[key] ?? BoundStatement(
-            key.state ? newestState : newestCount, .text(key.line), .text(key.machine)
-        ).first { $0.string(0) } ?? nil
-        guard let stored, stored >= at else {
-            newest[key] = at
-            return true
+        // Mostly the machine of the message before: no hashing then; `newest` is brought up to date on a change.
+        if last?.key != key {
+            if let last { newest[last.key] = last.at }
+            let stored = try newest[key] ?? BoundStatement(
+                key.state ? newestState : newestCount, .text(key.line), .text(key.machine)
+            ).first { $0.string(0) } ?? nil
+            last = (key, stored)
         }
-        return false
+        if let stored = last?.at, stored >= at { return false }
+        last?.at = at
+        return true
     }
 }
