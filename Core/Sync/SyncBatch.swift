@@ -108,3 +108,65 @@ public struct SyncAcknowledgement: Codable, Sendable, Equatable {
         self.applied = applied
     }
 }
+
+/// An event as a plant's store keeps it: its columns as text, the payload as the canonical JSON it was written as.
+public struct StoredEvent: Sendable, Equatable {
+    public var sequence: Int64
+    public var id: String
+    public var type: String
+    public var schemaVersion: Int
+    public var occurredAt: String
+    public var recordedAt: String
+    public var payload: String
+
+    public init(
+        sequence: Int64, id: String, type: String, schemaVersion: Int, occurredAt: String, recordedAt: String, payload: String
+    ) {
+        self.sequence = sequence
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.payload = payload
+    }
+
+    /// The envelope it stands for; throws, naming the sequence, when a column cannot be read back.
+    public func envelope() throws(EventDecodingError) -> EventEnvelope {
+        try EventEnvelope(
+            sequence: sequence, storedID: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt,
+            recordedAt: recordedAt, payload: payload)
+    }
+}
+
+extension SyncBatch {
+    /// The JSON body of a batch of stored events, with each payload copied as stored: byte for byte what the
+    /// wire format's encoder writes for the batch of their envelopes, without parsing and re-encoding every
+    /// payload (which cost a sync more than the hub's applying of it). The envelope's other columns are checked;
+    /// a payload is not, being JSON its own agent wrote in the transaction that appended it.
+    public static func body(plant: String, agentHead: Int64, events: [StoredEvent]) throws(EventDecodingError) -> Data {
+        for event in events {
+            guard SyncBatchReader.uuid(event.id) != nil, Timestamp.parse(event.occurredAt) != nil,
+                  Timestamp.parse(event.recordedAt) != nil, event.payload.utf8.first == UInt8(ascii: "{")
+            else {
+                throw EventDecodingError(eventType: event.type, reason: "stored event \(event.sequence) cannot be read back")
+            }
+        }
+        var body = JSONText()
+        body.field("agentHead", agentHead)
+        var envelopes = JSONText.objectArray(capacity: events.reduce(64) { $0 + $1.payload.utf8.count + 256 })
+        for event in events {
+            envelopes.nextObject()
+            envelopes.field("id", event.id)
+            envelopes.field("occurredAt", event.occurredAt)
+            envelopes.field("payload", json: Array(event.payload.utf8))
+            envelopes.field("recordedAt", event.recordedAt)
+            envelopes.field("schemaVersion", Int64(event.schemaVersion))
+            envelopes.field("sequence", event.sequence)
+            envelopes.field("type", event.type)
+        }
+        body.field("events", json: envelopes.closeArray())
+        body.field("plant", plant)
+        return Data(body.close().utf8)
+    }
+}

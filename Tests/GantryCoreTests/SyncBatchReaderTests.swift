@@ -38,6 +38,36 @@ import Testing
         #expect(read.events.map(\.id) == batch.events.map(\.id) && read.events.map(\.payload) == batch.events.map(\.payload))
     }
 
+    /// The agent sends stored payloads as they are; the body is still what the encoder writes, and reads back.
+    @Test(arguments: [6, 7] as [UInt64]) func aBodyOfStoredEventsIsWhatTheEncoderWrites(seed: UInt64) throws {
+        let batch = Self.batch(events: 150, seed: seed)
+        let stored = batch.events.map {
+            StoredEvent(
+                sequence: $0.sequence, id: SyncBatchReader.text($0.id), type: $0.type, schemaVersion: $0.schemaVersion,
+                occurredAt: Timestamp.format($0.occurredAt), recordedAt: Timestamp.format($0.recordedAt),
+                payload: $0.payload.canonicalText)
+        }
+        let body = try SyncBatch.body(plant: batch.plant, agentHead: batch.agentHead, events: stored)
+        #expect(body == (try WireFormat.encoder().encode(batch)))
+        // Read back at the microseconds stored, as JSONDecoder reads it.
+        let decoded = try WireFormat.decoder().decode(SyncBatch.self, from: body)
+        #expect(try SyncBatchReader.read(body) == decoded && decoded.events.map(\.id) == batch.events.map(\.id))
+        #expect(try stored.map { try $0.envelope() } == decoded.events)
+        let empty = try SyncBatch.body(plant: "ACME-BER", agentHead: 0, events: [])
+        #expect(empty == (try WireFormat.encoder().encode(SyncBatch(plant: "ACME-BER", agentHead: 0, events: []))))
+        // A damaged row is the agent's error, named, and never sent.
+        var damaged = stored
+        damaged[3].occurredAt = "yesterday"
+        #expect { _ = try SyncBatch.body(plant: batch.plant, agentHead: batch.agentHead, events: damaged) } throws: { error in
+            (error as? EventDecodingError)?.reason.contains("stored event 4") == true
+        }
+        damaged = stored
+        damaged[5].payload = ""
+        #expect(throws: EventDecodingError.self) {
+            _ = try SyncBatch.body(plant: batch.plant, agentHead: batch.agentHead, events: damaged)
+        }
+    }
+
     @Test func canonicalTextIsWhatTheWireFormatWrites() throws {
         var random = SplitMix64(seed: 9)
         for index in 0..<300 {

@@ -15,6 +15,9 @@ public protocol PlantStore: Sendable {
     /// (at least one event when there is one).
     func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope]
 
+    /// The same events as stored, payloads unparsed: what sync sends (`SyncBatch.body`).
+    func storedEvents(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [StoredEvent]
+
     /// Remembers that the hub has applied everything through `sequence` (it may move backwards when the
     /// hub restored an older database and asks for a resend).
     func recordAcknowledgement(through sequence: Int64) async throws

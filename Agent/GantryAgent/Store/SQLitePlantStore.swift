@@ -107,19 +107,23 @@ public final class SQLitePlantStore: PlantStore {
     }
 
     public func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope] {
+        try await storedEvents(from: sequence, maxEvents: maxEvents, maxBytes: maxBytes).map { try $0.envelope() }
+    }
+
+    public func storedEvents(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [StoredEvent] {
         try await pool.read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT seq, event_id, type, schema_version, occurred_at, recorded_at, payload
                 FROM events WHERE seq >= ? ORDER BY seq LIMIT ?
                 """, arguments: [sequence, maxEvents])
-            var events: [EventEnvelope] = []
+            var events: [StoredEvent] = []
             var bytes = 0
             while let row = try rows.next() {
                 let payload: String = row["payload"]
                 bytes += payload.utf8.count
                 if !events.isEmpty, bytes > maxBytes { break }
-                events.append(try EventEnvelope(
-                    sequence: row["seq"], storedID: row["event_id"], type: row["type"], schemaVersion: row["schema_version"],
+                events.append(StoredEvent(
+                    sequence: row["seq"], id: row["event_id"], type: row["type"], schemaVersion: row["schema_version"],
                     occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], payload: payload))
             }
             return events

@@ -27,8 +27,8 @@ struct HubSyncClient: Sendable {
         http = try CurlHTTPClient()
     }
 
-    func send(_ batch: SyncBatch) async throws -> SyncOutcome {
-        let body = try WireFormat.encoder().encode(batch)
+    /// Sends a batch body (`SyncBatch.body`).
+    func send(body: Data) async throws -> SyncOutcome {
         let response: CurlHTTPClient.Response
         do {
             response = try await http.post(

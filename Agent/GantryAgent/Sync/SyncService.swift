@@ -60,20 +60,20 @@ final class SyncService: Service {
     }
 
     private func send(from: Int64, maxEvents: Int, machine: inout SyncStateMachine) async throws -> SyncStateMachine.Action {
-        let batch: SyncBatch
+        let events: [StoredEvent], body: Data
         do {
             let position = try await store.position()
-            let events = try await store.events(from: from, maxEvents: maxEvents, maxBytes: batchBytes)
+            events = try await store.storedEvents(from: from, maxEvents: maxEvents, maxBytes: batchBytes)
             // Scans may commit between the two reads: the head sent is never behind the batch.
             let head = max(position.head, events.last?.sequence ?? 0)
             _ = machine.eventsAppended(head: head)
-            batch = SyncBatch(plant: store.plantID, agentHead: head, events: events)
+            body = try SyncBatch.body(plant: store.plantID, agentHead: head, events: events)
         } catch let error as CancellationError {
             throw error
         } catch {
             return localFailure(error, machine: &machine)
         }
-        let outcome = try await client.send(batch)
+        let outcome = try await client.send(body: body)
         let before = machine.acknowledged
         let next: SyncStateMachine.Action
         switch outcome {
@@ -85,7 +85,7 @@ final class SyncService: Service {
             } else {
                 markReachable(error: nil)
             }
-            if !batch.events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)"]) }
+            if !events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)"]) }
         case .refused(let expected):
             logger.notice("hub asked to resume from another sequence", metadata: ["expected": "\(expected)"])
             next = machine.hubRefused(expected: expected)
