@@ -5,6 +5,10 @@ Each figure is printed next to its reference measured in the same run on the sam
 stream. Targets (issue "Machine signals over MQTT"): QoS 1 with process-crash durability and QoS 0 with
 group commit at no less than 0.9 of raw. With --soak SECONDS the agent also takes a steady stream for
 that long while its memory (RSS) is sampled, to show it stays flat.
+
+Each case runs --rounds times, raw and agent back to back in each round; the verdict is on the median of the
+rounds' ratios, since one burst of 50,000 messages takes half a second and a shared machine's noise moves a
+single round's raw rate by a third.
 """
 import argparse
 import json
@@ -149,6 +153,7 @@ def main():
                         help="messages per case (mosquitto 2.0.11 drops a mosquitto_pub -l client queuing ~80,000 at once)")
     parser.add_argument("--cases", default="qos1-process-crash,qos1-power-loss,qos0",
                         help="which of qos1-process-crash, qos1-power-loss, qos0 to run (comma-separated)")
+    parser.add_argument("--rounds", type=int, default=3, help="raw and agent measurements per case (median reported)")
     parser.add_argument("--soak", type=int, default=0, help="seconds of steady load with memory sampling (0: skip)")
     parser.add_argument("--soak-rate", type=int, default=5000, help="messages per second during the soak")
     args = parser.parse_args()
@@ -171,23 +176,35 @@ def main():
               f"{'alone/s':>9} {'ratio':>6}  window")
         cases = [("qos1-process-crash", 1, "process-crash", 0.9), ("qos1-power-loss", 1, "power-loss", None),
                  ("qos0", 0, "process-crash", 0.9)]
+        def row(label, rate, raw, ratio, target, projected, projected_ratio, alone, alone_ratio, window, verdict):
+            print(f"{label:<36} {rate:>10,.0f} {raw:>9,.0f} {ratio:>6.2f} {('≥' + str(target)) if target else '—':>7} "
+                  f"{projected:>12,.0f} {projected_ratio:>6.2f} "
+                  f"{(f'{alone:,.0f}' if alone else '—'):>9} {(f'{alone_ratio:.2f}' if alone else '—'):>6}  {window} {verdict}")
+
         for name, qos, durability, target in cases:
             if name not in args.cases.split(","):
                 continue
             stream = messages(n)
-            raw = raw_rate(port, qos, stream, n)
-            agent = Agent(args.bin, work, f"q{qos}{durability[:2]}", port, qos, durability)
-            agents.append(agent)
-            rate, projected, alone = agent_rate(agent, port, qos, stream, n)
-            agent.stop()
-            agents.remove(agent)
-            ratio = rate / raw
-            window = f"{1e6 / rate:.0f} µs/msg" if qos == 1 else "batched"
+            rounds = []
+            for index in range(args.rounds):
+                raw = raw_rate(port, qos, stream, n)
+                agent = Agent(args.bin, work, f"q{qos}{durability[:2]}{index}", port, qos, durability)
+                agents.append(agent)
+                rate, projected, alone = agent_rate(agent, port, qos, stream, n)
+                agent.stop()
+                agents.remove(agent)
+                rounds.append((rate, raw, projected, alone))
+                window = f"{1e6 / rate:.0f} µs/msg" if qos == 1 else "batched"
+                row(f"  round {index + 1}", rate, raw, rate / raw, None, projected, projected / raw,
+                    alone, alone / raw if alone else None, window, "")
+            median = lambda values: sorted(values)[len(values) // 2]
+            ratio = median([rate / raw for rate, raw, _, _ in rounds])
+            alones = [alone / raw for _, raw, _, alone in rounds if alone]
             verdict = "" if target is None else ("ok" if ratio >= target else "BELOW")
-            label = f"QoS {qos}, {durability}"
-            print(f"{label:<36} {rate:>10,.0f} {raw:>9,.0f} {ratio:>6.2f} {('≥' + str(target)) if target else '—':>7} "
-                  f"{projected:>12,.0f} {projected / raw:>6.2f} "
-                  f"{(f'{alone:,.0f}' if alone else '—'):>9} {(f'{alone / raw:.2f}' if alone else '—'):>6}  {window} {verdict}")
+            row(f"QoS {qos}, {durability} (median)", median([r[0] for r in rounds]), median([r[1] for r in rounds]),
+                ratio, target, median([r[2] for r in rounds]), median([p / raw for _, raw, p, _ in rounds]),
+                median([a for *_, a in rounds if a]) if alones else None, median(alones) if alones else None,
+                f"{1e6 / median([r[0] for r in rounds]):.0f} µs/msg" if qos == 1 else "batched", verdict)
         if args.soak:
             soak(args.bin, work, port, args.soak, args.soak_rate)
     finally:
