@@ -14,6 +14,11 @@ public struct PlantIdentity: Sendable, Hashable, CustomStringConvertible {
     public var plantID: String { "\(company)-\(code)" }
     public var description: String { plantID }
 
+    /// The company code of a plant id `COMPANY-PLANT`.
+    public static func company(of plantID: String) -> String {
+        String(plantID.prefix { $0 != "-" })
+    }
+
     /// A code a plant gives its own things (orders, locations, work orders, references): 1 to 64 letters, digits,
     /// '-', '_' or '.'.
     public static func isLocalCode(_ text: String) -> Bool {

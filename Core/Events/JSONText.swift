@@ -71,7 +71,7 @@ struct JSONText {
             return true
         }
         if copied == true { return }
-        if Self.needsEscaping(value) {
+        if copied == false || Self.needsEscaping(value) {
             var text = ""
             Self.appendString(value, to: &text)
             bytes.append(contentsOf: text.utf8)

@@ -28,12 +28,13 @@ extension PlantUsers {
     /// An override asked for in a request: made by the authenticated user, in their role, for the reason given.
     func override(_ asked: OverrideRequest?, _ request: Request) throws -> Override? {
         guard let asked else { return nil }
+        // Who asks comes first: an unauthenticated request learns nothing about its body.
+        let user = try authenticate(request, for: "an override")
         let reason = asked.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...500).contains(reason.count) else {
             throw ProblemDetails(code: "invalid-request", title: "Invalid request", status: 422,
                                  detail: "an override says why, in at most 500 characters", field: "override.reason")
         }
-        let user = try authenticate(request, for: "an override")
         return Override(by: user.name, role: user.role.rawValue, reason: reason)
     }
 }

@@ -102,8 +102,8 @@ struct MachineSignalRecorder {
         heardAt = .distantPast
     }
 
-    /// Whether `at` is past everything stored for `key`; either way it counts as stored from now on (the
-    /// caller stores it unless an earlier row has the same `at`, which then is not past it either).
+    /// Whether `at` is past everything stored for `key`; if so it counts as the newest from now on (the caller
+    /// stores it).
     private mutating func isNewest(_ at: String, _ key: Key) throws -> Bool {
         // Mostly the machine of the message before: no hashing then; `newest` is brought up to date on a change.
         if last?.key != key {

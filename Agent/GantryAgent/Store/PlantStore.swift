@@ -11,11 +11,8 @@ public protocol PlantStore: Sendable {
     /// with the same device and data returns the first receipt again, marked as a duplicate.
     func recordScan(_ scan: ScanRecorded, occurredAt: Date) async throws -> ScanReceipt
 
-    /// Up to `maxEvents` consecutive events from `sequence`, stopping before `maxBytes` of payload
-    /// (at least one event when there is one).
-    func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope]
-
-    /// The same events as stored, payloads unparsed: what sync sends (`SyncBatch.body`).
+    /// Up to `maxEvents` consecutive events from `sequence` as stored, stopping before `maxBytes` of payload
+    /// (at least one event when there is one): what sync sends (`SyncBatch.body`).
     func storedEvents(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [StoredEvent]
 
     /// Remembers that the hub has applied everything through `sequence` (it may move backwards when the

@@ -34,7 +34,7 @@ extension SQLitePlantStore {
             }
             let policies = try Row.fetchAll(db, sql: "SELECT * FROM hub_masters WHERE kind = ?", arguments: [MasterKind.approvalPolicy.rawValue])
                 .compactMap(Self.heldMaster).compactMap(ApprovalPolicy.init)
-            let company = String(plantID.prefix { $0 != "-" })
+            let company = PlantIdentity.company(of: plantID)
             guard let policy = ApprovalPolicy.governing(policies, subject: draft.subject, company: company, supplierCategories: categories) else {
                 throw ProductionRefusal(.invalid, "no approval policy for \(draft.subject.rawValue)"
                     + (categories.isEmpty ? "" : " (supplier categories \(categories.joined(separator: ", ")))")

@@ -41,35 +41,39 @@ extension SQLitePlantStore {
         return try await pool.read { db in try Self.evaluateReorder(today: today, in: db) }
     }
 
-    /// Places the proposed orders, one per supplier (`RO-YYYYMMDD-N`, numbered after the day's highest), each through
-    /// `placePurchaseOrder`. A second run places nothing, because the orders placed count in the position. Two runs
-    /// from the same position number their orders alike, so the second finds its orders placed already and skips them;
-    /// an order refused leaves a gap that the next run numbers past.
+    /// Places the proposed orders, one per supplier (`RO-YYYYMMDD-N`, numbered after the day's highest), each as
+    /// `placePurchaseOrder` places it, in the transaction that worked them out: two runs at once (the watch and a
+    /// request) take turns, and the second sees the first's orders in the position and proposes nothing for them.
+    /// An order refused leaves nothing behind but its number, unused.
     public func runReorder() async throws -> ReorderRun {
-        let today = Self.day(now())
-        let (evaluation, first) = try await pool.read { db in
+        let at = now()
+        let today = Self.day(at)
+        return try await writer.write { db in
             let prefix = "RO-" + today.replacingOccurrences(of: "-", with: "") + "-"
-            let highest = try Int.fetchOne(db, sql: """
+            var number = try Int.fetchOne(db, sql: """
                 SELECT max(CAST(substr(purchase_order, ?1 + 1) AS INTEGER)) FROM purchase_order_lines WHERE substr(purchase_order, 1, ?1) = ?2
                 """, arguments: [prefix.count, prefix]) ?? 0
-            return (try Self.evaluateReorder(today: today, in: db), (prefix: prefix, number: highest + 1))
-        }
-        var run = ReorderRun(placed: [], refused: [], proposals: evaluation.proposals, unserved: evaluation.unserved)
-        for (offset, supplier) in Set(evaluation.proposals.map(\.supplier)).sorted().enumerated() {
-            let lines = evaluation.proposals.filter { $0.supplier == supplier }.enumerated().map { index, proposal in
-                PurchaseOrderLine(line: index + 1, item: proposal.item, quantity: proposal.quantity, tolerancePercent: .zero, due: proposal.due)
+            let evaluation = try Self.evaluateReorder(today: today, in: db)
+            var run = ReorderRun(placed: [], refused: [], proposals: evaluation.proposals, unserved: evaluation.unserved)
+            for supplier in Set(evaluation.proposals.map(\.supplier)).sorted() {
+                let lines = evaluation.proposals.filter { $0.supplier == supplier }.enumerated().map { index, proposal in
+                    PurchaseOrderLine(line: index + 1, item: proposal.item, quantity: proposal.quantity, tolerancePercent: .zero, due: proposal.due)
+                }
+                number += 1
+                let order = PurchaseOrderPlaced(order: prefix + String(number), supplier: supplier, lines: lines)
+                do {
+                    // A refusal leaves nothing behind: the attempt runs in a savepoint.
+                    try db.inSavepoint {
+                        try Self.place(order, at: at, in: db)
+                        return .commit
+                    }
+                    run.placed.append(order)
+                } catch let refusal as InventoryRefusal {
+                    run.refused.append(.init(order: order.order, supplier: supplier, items: lines.map(\.item), reason: refusal.detail))
+                }
             }
-            let order = PurchaseOrderPlaced(order: first.prefix + String(first.number + offset), supplier: supplier, lines: lines)
-            do {
-                try await placePurchaseOrder(order)
-                run.placed.append(order)
-            } catch let error as StoreError where error.code == .idempotencyConflict {
-                continue
-            } catch let refusal as InventoryRefusal {
-                run.refused.append(.init(order: order.order, supplier: supplier, items: lines.map(\.item), reason: refusal.detail))
-            }
+            return run
         }
-        return run
     }
 
     /// The rule with its quantities in the item's base unit, or the refusal naming the field at fault.

@@ -34,6 +34,8 @@ extension SQLitePlantStore {
         let readiness = try await readiness(workOrder: nil)
         return try await pool.read { db in
             var exceptions: [PurchaseLineException] = []
+            // The hub's supplier items, read once and only when a line needs alternates.
+            var offers: [String: [Reorder.Offer]]?
             for row in try Row.fetchAll(db, sql: "SELECT * FROM purchase_order_lines WHERE received < ordered ORDER BY purchase_order, line") {
                 let order: String = row["purchase_order"], line: Int = row["line"], item: String = row["item"], supplier: String = row["supplier"]
                 let source = "\(order)/\(line)"
@@ -49,11 +51,12 @@ extension SQLitePlantStore {
                     kind = "supplier-unconfirmed"
                 }
                 guard let kind else { continue }
+                if offers == nil { offers = try Self.supplierOffers(in: db) }
                 exceptions.append(PurchaseLineException(
                     kind: kind, order: order, line: line, supplier: supplier, item: item,
                     open: Quantity(micro: (row["ordered"] as Int64) - (row["received"] as Int64)), due: due, confirmedDue: confirmed,
                     neededBy: neededBy, affectedWorkOrders: fed.map(\.workOrder),
-                    alternates: AlternateSupplier.ranked(try Self.alternates(for: item, except: supplier, in: db))))
+                    alternates: AlternateSupplier.ranked(try Self.alternates(among: offers?[item] ?? [], except: supplier, in: db))))
             }
             return exceptions
         }
@@ -139,10 +142,9 @@ extension SQLitePlantStore {
         }
     }
 
-    /// Other approved suppliers of the item per the hub's supplier items, with this plant's quality record of them.
-    static func alternates(for item: String, except current: String, in db: Database) throws -> [AlternateSupplier] {
-        let offers = (try supplierOffers(in: db)[item] ?? [])
-            .filter { $0.supplier != current && ($0.status == "approved" || $0.status == "conditional") }
+    /// The other approved suppliers among an item's `offers` (`supplierOffers`), with this plant's quality record of them.
+    static func alternates(among offers: [Reorder.Offer], except current: String, in db: Database) throws -> [AlternateSupplier] {
+        let offers = offers.filter { $0.supplier != current && ($0.status == "approved" || $0.status == "conditional") }
         return try offers.map { offer in
             let received = try Int64.fetchOne(
                 db, sql: "SELECT coalesce(sum(received), 0) FROM purchase_order_lines WHERE supplier = ?", arguments: [offer.supplier]) ?? 0

@@ -106,6 +106,7 @@ public final class SQLitePlantStore: PlantStore {
         return try tail.append(event, occurredAt: occurredAt, recordedAt: recordedAt)
     }
 
+    /// The same events as `storedEvents`, read back as envelopes.
     public func events(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [EventEnvelope] {
         try await storedEvents(from: sequence, maxEvents: maxEvents, maxBytes: maxBytes).map { try $0.envelope() }
     }

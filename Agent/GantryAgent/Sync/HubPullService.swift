@@ -68,6 +68,11 @@ final class HubPullService: Service {
             do {
                 try await pullAll()
                 failures = 0
+                // Healthy only once masters and instructions both came through.
+                board.update {
+                    $0.lastError = nil
+                    $0.consecutiveFailures = 0
+                }
                 try await clock.sleep(for: interval)
             } catch is CancellationError {
                 return
@@ -78,7 +83,7 @@ final class HubPullService: Service {
                     $0.lastError = "\(error)"
                     $0.consecutiveFailures = count
                 }
-                logger.warning("master pull failed", metadata: ["error": "\(error)", "failures": "\(count)"])
+                logger.warning("pull from the hub failed", metadata: ["error": "\(error)", "failures": "\(count)"])
                 try await clock.sleep(for: backoff.delay(afterFailures: count, unit: Double.random(in: 0..<1, using: &random)))
             }
         }
@@ -130,8 +135,6 @@ final class HubPullService: Service {
             board.update {
                 $0.version = changes.through
                 $0.lastPulledAt = Date()
-                $0.lastError = nil
-                $0.consecutiveFailures = 0
             }
             if changes.reset { logger.warning("the hub holds older masters than this plant (restored?); the copy started over") }
             if !changes.more { return }

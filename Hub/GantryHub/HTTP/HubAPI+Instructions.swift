@@ -69,7 +69,7 @@ extension HubAPI {
             comment: body.comment)
         let audit = AuditDraft(
             actor: actor.name, action: "approval.\(body.verdict.rawValue)", subject: "plant \(plantID) approval \(approval)",
-            company: companyOf(plant: plantID), before: nil, after: try JSONValue.encoding(decision).canonicalText)
+            company: PlantIdentity.company(of: plantID), before: nil, after: try JSONValue.encoding(decision).canonicalText)
         let name = principal.name, role = principal.role
         let instruction: PlantInstruction
         do {

@@ -12,7 +12,7 @@ extension HubAPI {
         // Per company and item: two companies may use the same item code for different things.
         var totals: [String: Quantity] = [:]
         for balance in balances {
-            let key = "\(companyOf(plant: balance.plant))/\(balance.item)"
+            let key = "\(PlantIdentity.company(of: balance.plant))/\(balance.item)"
             let (sum, overflow) = totals[key, default: .zero].micro.addingReportingOverflow(balance.quantity.micro)
             totals[key] = overflow ? totals[key] : Quantity(micro: sum)
         }

@@ -48,7 +48,7 @@ struct HubAPI: Sendable {
                 request, plantID: try parameter("plant", context), approval: try parameter("approval", context), actor: caller.actor!,
                 principal: principal)
         case (.syncReport, .principal(let principal)):
-            let plants = try await store.syncReport(now: Date()).filter { principal.companies.covers(companyOf(plant: $0.plant)) }
+            let plants = try await store.syncReport(now: Date()).filter { principal.companies.covers(PlantIdentity.company(of: $0.plant)) }
             return try jsonResponse(SyncReportBody(plants: plants))
         case (.machineTimeReport, .principal(let principal)):
             return try await machineTime(query, scope: principal.companies)
@@ -128,7 +128,7 @@ struct HubAPI: Sendable {
         let plant = query["plant"].map(String.init)
         if let plant { try requireScope(scope, plant: plant) }
         let machines = try await store.machineTime(plantID: plant, from: window.from, to: window.to)
-            .filter { scope.covers(companyOf(plant: $0.plant)) }
+            .filter { scope.covers(PlantIdentity.company(of: $0.plant)) }
         return try jsonResponse(MachineTimeReportBody(from: window.from, to: window.to, machines: machines))
     }
 
@@ -222,7 +222,7 @@ struct HubAPI: Sendable {
     }
 
     func requireScope(_ scope: CompanyScope, plant: String) throws {
-        guard scope.covers(companyOf(plant: plant)) else {
+        guard scope.covers(PlantIdentity.company(of: plant)) else {
             throw ProblemDetails.forbidden("plant \(plant) belongs to a company outside this principal's companies")
         }
     }
@@ -261,7 +261,3 @@ struct EventFeedBody: Codable, Sendable {
     var next: Int64
 }
 
-/// The company part of a plant id `COMPANY-PLANT`.
-func companyOf(plant: String) -> String {
-    String(plant.prefix { $0 != "-" })
-}
