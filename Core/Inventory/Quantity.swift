@@ -48,6 +48,13 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     public static func + (lhs: Quantity, rhs: Quantity) -> Quantity { Quantity(micro: lhs.micro + rhs.micro) }
     public static func - (lhs: Quantity, rhs: Quantity) -> Quantity { Quantity(micro: lhs.micro - rhs.micro) }
     public static func += (lhs: inout Quantity, rhs: Quantity) { lhs.micro += rhs.micro }
+
+    /// `lhs + rhs`, held at the largest or smallest quantity instead of overflowing: for totals of other
+    /// parties' figures, which must never stop the process that counts them.
+    public static func saturating(_ lhs: Quantity, _ rhs: Quantity) -> Quantity {
+        let (sum, overflow) = lhs.micro.addingReportingOverflow(rhs.micro)
+        return Quantity(micro: overflow ? (rhs.micro > 0 ? .max : .min) : sum)
+    }
     public static func -= (lhs: inout Quantity, rhs: Quantity) { lhs.micro -= rhs.micro }
     public static prefix func - (value: Quantity) -> Quantity { Quantity(micro: -value.micro) }
 

@@ -93,7 +93,7 @@ extension SupplierPerformance {
         for nonconformance in nonconformances where nonconformance.openedAt >= from && nonconformance.openedAt < to {
             tally(nonconformance.company, nonconformance.supplier, nonconformance.plant) {
                 $0.card.quality.nonconformances += 1
-                $0.card.quality.nonconformingQuantity += nonconformance.quantity
+                $0.card.quality.nonconformingQuantity = .saturating($0.card.quality.nonconformingQuantity, nonconformance.quantity)
             }
         }
         return tallies.keys.sorted().map { tallies[$0]!.summary }
@@ -116,7 +116,7 @@ extension SupplierPerformance {
 
         mutating func received(_ quantity: Quantity) {
             card.quality.receipts += 1
-            card.quality.receivedQuantity += quantity
+            card.quality.receivedQuantity = .saturating(card.quality.receivedQuantity, quantity)
         }
 
         var summary: SupplierScorecard {
@@ -185,7 +185,7 @@ extension SupplierPerformance {
         let received = card.quality.receivedQuantity.micro
         if received > 0 {
             let ppm = Decimal(card.quality.nonconformingQuantity.micro) * 1_000_000 / Decimal(received)
-            card.quality.ppm = NSDecimalNumber(decimal: RobustStatistics.rounded(ppm, 0)).int64Value
+            card.quality.ppm = NSDecimalNumber(decimal: RobustStatistics.rounded(min(ppm, Decimal(Int64.max)), 0)).int64Value
         }
     }
 

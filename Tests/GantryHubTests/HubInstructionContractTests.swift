@@ -46,7 +46,11 @@ import Testing
             #expect(try await store.latestInstruction(plantID: "ACME-XYZ") == 0)
 
             let answered = DemandAnswered(reference: "SO-2", instruction: 2, accepted: true, workOrder: "HUB-2", plannedFinish: at, reason: nil)
-            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 1, events: [try Self.envelope(1, answered)]), receivedAt: at)
+            // An answer naming instruction 1 with another reference (numbers a restored hub handed out again) is not its answer.
+            let stray = DemandAnswered(reference: "SO-9", instruction: 1, accepted: true, workOrder: "HUB-1", plannedFinish: at, reason: nil)
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 2, events: [
+                try Self.envelope(1, answered), try Self.envelope(2, stray),
+            ]), receivedAt: at)
             let listed = try await store.instructions(plantID: "ACME-BER", kind: .demand, after: 0, limit: 10)
             #expect(listed.map { $0.answer == nil } == [true, false])
             #expect(try listed.last?.answer.map { try DemandAnswered(payload: $0) } == answered)
@@ -92,14 +96,15 @@ import Testing
             // The plant decides APR-2 itself and confirms APR-1: its events settle the first, leave the second as decided.
             let plantDecision = ApprovalDecided(approval: "APR-2", verdict: .rejected, decidedBy: "bob", role: .buyer, place: .plant, decidedAt: at, comment: nil)
             let confirmation = ApprovalDecided(approval: "APR-1", verdict: .rejected, decidedBy: "x", role: .buyer, place: .hub, decidedAt: at, comment: nil)
-            // Decisions a plant was not entitled to settle nothing: one above its limit, one by the requester, one by
-            // a role the policy does not name.
+            // Decisions a plant was not entitled to settle nothing: one above its limit, one claiming to be the hub's,
+            // one by the requester, one by a role the policy does not name.
             let aboveLimit = ApprovalDecided(approval: "APR-3", verdict: .approved, decidedBy: "bob", role: .buyer, place: .plant, decidedAt: at, comment: nil)
+            let claimingHub = ApprovalDecided(approval: "APR-3", verdict: .approved, decidedBy: "bob", role: .controller, place: .hub, decidedAt: at, comment: nil)
             let ownRequest = ApprovalDecided(approval: "APR-4", verdict: .approved, decidedBy: "Alice", role: .buyer, place: .plant, decidedAt: at, comment: nil)
             let wrongRole = ApprovalDecided(approval: "APR-4", verdict: .approved, decidedBy: "olga", role: .planner, place: .plant, decidedAt: at, comment: nil)
-            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 9, events: [
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 10, events: [
                 try Self.envelope(5, plantDecision), try Self.envelope(6, confirmation), try Self.envelope(7, aboveLimit),
-                try Self.envelope(8, ownRequest), try Self.envelope(9, wrongRole),
+                try Self.envelope(8, ownRequest), try Self.envelope(9, wrongRole), try Self.envelope(10, claimingHub),
             ]), receivedAt: at)
             let settled = try await store.approvals(plantID: "ACME-BER", state: nil, scope: .all)
             #expect(settled.first { $0.request.approval == "APR-2" }?.state == "rejected")

@@ -103,6 +103,26 @@ import Testing
         }
     }
 
+    /// A plant's absurd quantities are quarantined, not summed: three of these would overflow a scorecard's total.
+    @Test(arguments: HubBackend.allCases) func quantitiesNoPlantHandlesAreQuarantinedNotCounted(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            try await feed(store)
+            let huge = (4...6).map { nonconformance(Int64($0), "2026-01-07T10:00:00Z", 1_000_000_000_000) }
+            _ = try await store.applyBatch(SyncBatch(plant: "OTHER-LON", agentHead: 6, events: huge), receivedAt: Date())
+            let report = try #require(try await store.syncReport(now: Date()).first { $0.plant == "OTHER-LON" })
+            #expect(report.quarantinedEvents == 3)
+            let cards = try await store.supplierPerformance(company: nil, before: to, scope: .all).scorecards(from: from, to: to, now: now)
+            #expect(cards.last?.quality.nonconformingQuantity == Quantity(50) && cards.last?.quality.ppm == 500_000)
+        }
+    }
+
+    @Test func scorecardTotalsHoldAtTheLimitInsteadOfOverflowing() {
+        let large = Quantity(micro: .max - 5)
+        #expect(Quantity.saturating(large, Quantity(micro: 10)) == Quantity(micro: .max))
+        #expect(Quantity.saturating(Quantity(micro: .min + 5), Quantity(micro: -10)) == Quantity(micro: .min))
+        #expect(Quantity.saturating(Quantity(2), Quantity(3)) == Quantity(5))
+    }
+
     @Test(arguments: HubBackend.allCases) func aCompanysPrincipalSeesOnlyItsPlantsFigures(backend: HubBackend) async throws {
         try await backend.withStore { store in
             try await feed(store)

@@ -77,9 +77,8 @@ struct EventApplier {
         for kept in projection.approvalRequests {
             try insertApproval.execute(arguments: [plant, kept.event.approval, kept.payload, Timestamp.format(kept.at)])
         }
-        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing. A
-        // plant's own decision settles a request only if it was the plant's to decide, by an approving role other
-        // than the requester: the hub holds plants to the same rules as itself.
+        // Only plants' own decisions come here (EventProjection). One settles a request only if it was the plant's
+        // to decide, by an approving role other than the requester: the hub holds plants to its own rules.
         let decide = try db.cachedStatement(sql: """
             UPDATE approval_requests SET state = ?, decision = ?, decided_at = ?
             WHERE plant_id = ? AND approval_id = ? AND state = 'pending' AND json_extract(request, '$.route') = ?
@@ -93,10 +92,10 @@ struct EventApplier {
             ])
         }
         let answer = try db.cachedStatement(sql: """
-            UPDATE plant_instructions SET answer = ?, answered_at = ? WHERE plant_id = ? AND seq = ? AND kind = 'demand'
+            UPDATE plant_instructions SET answer = ?, answered_at = ? WHERE plant_id = ? AND seq = ? AND kind = 'demand' AND reference = ?
             """)
         for kept in projection.demandAnswers {
-            try answer.execute(arguments: [kept.payload, Timestamp.format(kept.at), plant, kept.event.instruction])
+            try answer.execute(arguments: [kept.payload, Timestamp.format(kept.at), plant, kept.event.instruction, kept.event.reference])
         }
         try apply(projection.sourcing)
     }

@@ -132,7 +132,9 @@ struct EventProjection {
         case ApprovalRequested.eventType:
             return typed(ApprovalRequested.self, event) { $0.approvalRequests.append(Self.kept($1, event)) }
         case ApprovalDecided.eventType:
-            return typed(ApprovalDecided.self, event) { $0.approvalDecisions.append(Self.kept($1, event)) }
+            // Only a decision taken at the plant can settle a request here: the hub records its own decisions
+            // first, and a plant's event saying the hub decided is its confirmation, never a decision.
+            return typed(ApprovalDecided.self, event) { if $1.place == .plant { $0.approvalDecisions.append(Self.kept($1, event)) } }
         case DemandAnswered.eventType:
             return typed(DemandAnswered.self, event) { $0.demandAnswers.append(Self.kept($1, event)) }
         case PurchaseOrderPlaced.eventType:
@@ -142,6 +144,11 @@ struct EventProjection {
         case SupplierCommitmentRecorded.eventType:
             return typed(SupplierCommitmentRecorded.self, event) { $0.sourcing.add($1, event) }
         case NonconformanceOpened.eventType:
+            // As for moves: a quantity no plant handles could not be summed in a scorecard.
+            if let opened = try? NonconformanceOpened.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
+               opened.quantity > Self.largestMove {
+                return (.quarantined, "NonconformanceOpened: a quantity of \(opened.quantity) is beyond \(Self.largestMove)")
+            }
             return typed(NonconformanceOpened.self, event) { $0.sourcing.add($1, event) }
         default:
             // Plant facts the hub keeps in the plant's log without a projection of their own (yet): read to be sure.

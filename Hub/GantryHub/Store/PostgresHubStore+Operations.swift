@@ -196,9 +196,8 @@ extension PostgresHubStore {
                 ON CONFLICT (plant_id, approval_id) DO NOTHING
                 """, logger: logger)
         }
-        // A decision taken at the hub is recorded there first; the plant's event confirming it changes nothing. A
-        // plant's own decision settles a request only if it was the plant's to decide, by an approving role other
-        // than the requester: the hub holds plants to the same rules as itself.
+        // Only plants' own decisions come here (EventProjection). One settles a request only if it was the plant's
+        // to decide, by an approving role other than the requester: the hub holds plants to its own rules.
         for kept in projection.approvalDecisions {
             try await connection.query("""
                 UPDATE approval_requests SET state = \(kept.event.verdict.rawValue), decision = \(kept.payload)::jsonb,
@@ -212,7 +211,7 @@ extension PostgresHubStore {
         for kept in projection.demandAnswers {
             try await connection.query("""
                 UPDATE plant_instructions SET answer = \(kept.payload)::jsonb, answered_at = \(kept.at)
-                WHERE plant_id = \(plant) AND seq = \(kept.event.instruction) AND kind = 'demand'
+                WHERE plant_id = \(plant) AND seq = \(kept.event.instruction) AND kind = 'demand' AND reference = \(kept.event.reference)
                 """, logger: logger)
         }
         let gaps = projection.gaps
