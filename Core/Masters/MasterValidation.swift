@@ -413,10 +413,7 @@ struct MasterFields {
 
     /// Keys and codes: 1 to 64 letters, digits, '-', '_' or '.'.
     static func codeProblem(_ text: String) -> String? {
-        guard (1...64).contains(text.count),
-              text.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) })
-        else { return "a code is 1 to 64 letters, digits, '-', '_' or '.', got \"\(text)\"" }
-        return nil
+        PlantIdentity.isLocalCode(text) ? nil : "a code is 1 to 64 letters, digits, '-', '_' or '.', got \"\(text)\""
     }
 
     static func gtinProblem(_ text: String) -> String? {

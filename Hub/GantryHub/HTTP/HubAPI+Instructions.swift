@@ -24,7 +24,7 @@ extension HubAPI {
         let demand = try decode(DemandInstruction.self, from: try await jsonBody(&request))
         if let problem = demand.problems.first { throw invalidBody(problem.field, problem.detail) }
         let items = try await store.masters(kind: .item, key: demand.item, company: nil, scope: .all)
-            .filter { $0.active && ($0.company == nil || $0.company == plant.company) && ($0.plants.isEmpty || $0.plants.contains(plant.plantID)) }
+            .filter { $0.active && $0.isMeant(forPlant: plant.plantID, company: plant.company) }
         guard !items.isEmpty else { throw invalidBody("item", "no item \(demand.item) among the masters meant for plant \(plant.plantID)") }
         let body = try JSONValue.encoding(demand)
         let draft = InstructionDraft(
