@@ -106,36 +106,26 @@ import Testing
         }
     }
 
-    /// The projection commits to the store, then deletes from the inbox file: a crash in between must not
-    /// project those entries again, and later entries must not be mistaken for them.
+    /// The projection commits to the store, then deletes the segments it projected: a crash in between must
+    /// not project those entries again, and later entries must not be mistaken for them.
     @Test func entriesProjectedButNotYetDeletedAreNotProjectedAgain() async throws {
         try await withTemporaryDirectory { dir in
-            let inboxPath = "\(dir)/agent.sqlite-inbox"
+            let inboxFolder = "\(dir)/agent.sqlite-inbox.d"
+            let copyFolder = "\(dir)/inbox-copy"
             do {
                 let store = try Self.openStore(dir)
                 let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
                 for offset in 1...4 { try inbox.append(Self.count(1, at: Double(offset))) }
             }
-            // The agent holds the inbox file exclusively: copy its rows while it is closed.
-            let copied = try await DatabaseQueue(path: inboxPath).read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM mqtt_inbox").map { Array($0.databaseValues) }
-            }
+            try FileManager.default.copyItem(atPath: inboxFolder, toPath: copyFolder)
             do {
                 let store = try Self.openStore(dir)
                 _ = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
                 #expect(try await Self.projectAll(store).recorded == 4)
             }
-            // As if the deletion after the projection had not happened: the projected rows are back.
-            let writer = try DatabaseQueue(path: inboxPath)
-            try await writer.write { db in
-                for row in copied {
-                    try db.execute(sql: """
-                        INSERT INTO mqtt_inbox (id, received_at, qos, topic, payload, payload_bytes, lost_cause)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: StatementArguments(row))
-                }
-            }
-            try await writer.close()
+            // As if the deletion after the projection had not happened: the projected entries are back.
+            try FileManager.default.removeItem(atPath: inboxFolder)
+            try FileManager.default.moveItem(atPath: copyFolder, toPath: inboxFolder)
             let store = try Self.openStore(dir)
             let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
             #expect(try await store.machineInboxBacklog() == 0)

@@ -44,7 +44,7 @@ final class MachineSignalIngest: Service {
                     $0.stored += messages
                     $0.inboxBacklog += entries.count
                 }
-                projection.ring()
+                projection.ring(entries: entries.count)
             },
             failed: { [board, logger] count, error in
                 board.update { $0.lost += count }

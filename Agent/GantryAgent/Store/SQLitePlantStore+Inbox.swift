@@ -16,21 +16,25 @@ extension SQLitePlantStore {
         var kind: Kind
     }
 
-    /// Opens the inbox, the file `{store.path}-inbox`, on connections of its own. `committed` runs after each
-    /// commit with the entries it made durable, `failed` when queued entries could not be stored.
+    /// Opens the inbox, the folder `{store.path}-inbox.d`, carrying over what an inbox of an earlier version
+    /// (the SQLite file `{store.path}-inbox`) still holds. `committed` runs after each write with the entries
+    /// it made durable, `failed` when queued entries could not be written.
     public func openMachineInbox(
         committed: @escaping @Sendable ([InboxEntry]) -> Void, failed: @escaping @Sendable (Int, any Error) -> Void
     ) async throws -> any MachineInbox {
         let projectedThrough = try await pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT projected_through FROM mqtt_inbox_progress") ?? 0
         }
-        let (path, synchronous) = (path + "-inbox", synchronous)
+        let (path, powerLoss) = (path, synchronous == "FULL")
         let opened = try await withCheckedThrowingContinuation { continuation in
             // Opening files blocks: not on the cooperative thread pool.
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
-                    try SQLiteInbox(
-                        path: path, synchronous: synchronous, projectedThrough: projectedThrough, committed: committed, failed: failed)
+                    let log = try InboxLog(
+                        folder: path + "-inbox.d", powerLoss: powerLoss, projectedThrough: projectedThrough,
+                        committed: committed, failed: failed)
+                    try SQLiteInboxFile.carryOver(path + "-inbox", into: log)
+                    return log
                 })
             }
         }
@@ -44,14 +48,14 @@ extension SQLitePlantStore {
         return try await inbox.count(after: projectedThrough)
     }
 
-    private func openInbox() throws -> (SQLiteInbox, Int64) {
+    private func openInbox() throws -> (InboxLog, Int64) {
         guard let opened = inbox.withLock({ $0 }) else { throw StoreError(.unusable, "the MQTT inbox is not open") }
         return opened
     }
 
     /// Projects up to `limit` inbox entries, oldest first, in one transaction of the store: machine states and
     /// counts with their events, dead letters, lost signals, and how far the inbox has been projected, so each
-    /// entry is projected exactly once whatever crashes. Projected entries are deleted from the inbox after.
+    /// entry is projected exactly once whatever crashes. Segments all projected are deleted from the inbox after.
     /// Messages are read (`read`) before the transaction, outside SQLite's write lock.
     public func projectMachineInbox(limit: Int, read: @escaping MachineMessageReader) async throws -> InboxProjection {
         try await withCheckedThrowingContinuation { continuation in
@@ -87,8 +91,8 @@ extension SQLitePlantStore {
             for entry in batch { result.add(try projectAlone(entry, recordedAt: recordedAt)) }
         }
         self.inbox.withLock { $0?.projectedThrough = last }
-        // Entries through `last` are skipped from now on, whether or not their deletion succeeds.
-        inbox.removeSoon(through: last)
+        // Entries through `last` are skipped from now on, whether or not their segment is deleted.
+        inbox.remove(through: last)
         return result
     }
 

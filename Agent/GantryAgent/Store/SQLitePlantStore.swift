@@ -15,7 +15,7 @@ public final class SQLitePlantStore: PlantStore {
     /// SQLite's `synchronous` setting for the durability asked for, on every connection.
     let synchronous: String
     /// The MQTT inbox once opened, and the newest of its entries projected into the store.
-    let inbox = Mutex<(inbox: SQLiteInbox, projectedThrough: Int64)?>(nil)
+    let inbox = Mutex<(inbox: InboxLog, projectedThrough: Int64)?>(nil)
 
     /// Opens (creating if needed) the store at `path` for `plantID`. Fails with a `StoreError` when the
     /// file belongs to another plant, was written by a newer Gantry, or is in use by another process.

@@ -1,0 +1,572 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The MQTT inbox: an append-only log beside the store, the folder `{store.path}-inbox.d`, holding segment
+/// files named by the id of their first entry (`00000000000000000001.log`). Taking a message is encoding it
+/// into a buffer and one `pwrite` into the page cache, which survives a process crash like a WAL commit does,
+/// without SQLite's B-tree, page and log work; with `power-loss` durability an `fdatasync` follows. It is what
+/// libmosquitto's thread does for each QoS 1 message before returning (libmosquitto has sent PUBACK already).
+/// The projection behind it (`SQLitePlantStore.projectMachineInbox`) reads recent entries from memory and the
+/// rest from the files, records in the store's transaction how far it has projected (`mqtt_inbox_progress`),
+/// and deletes a segment once every entry in it is projected.
+///
+/// Each entry is a record: its body's length and CRC-32C, then the body (id, arrival time, kind, QoS, sizes,
+/// topic, payload or cause). Opening the log reads every segment and cuts it at the first record that is
+/// short or fails its checksum, the torn end of a write interrupted by a power loss; what follows can only be
+/// from the same interrupted write. A write that fails leaves the segment's end where it was: the next write
+/// starts at the same offset.
+///
+/// QoS 0 entries are queued and group-written on a private queue; a QoS 1 entry is written at once, together
+/// with whatever is queued. At most `maximumQueued` entries wait in memory: beyond that `enqueue` blocks,
+/// which slows the broker connection instead of growing memory. Entries get increasing ids, never reused.
+///
+/// `@unchecked Sendable`: the files and the write position are used only while holding the writer's `Mutex`;
+/// segments are read without it, only up to the end the writer had reached, which never changes afterwards.
+/// The rest is `Mutex`es, a semaphore and a serial queue.
+final class InboxLog: MachineInbox, @unchecked Sendable {
+    static let maximumQueued = 10_000
+    /// Entries kept in memory after their write for the projection, which then need not read them back.
+    static let maximumRecent = 10_000
+    /// Fewer QoS 0 entries than this wait a millisecond for more before they are written.
+    static let flushGathering = 256
+    /// A segment is closed and a new one started once it is this large.
+    static let defaultSegmentBytes = 4 << 20
+    /// No record body is larger (a payload over the limit is kept as its first 1 KiB; topics are < 64 KiB).
+    static let maximumRecordBytes = 16 << 20
+
+    /// An entry read back for projection.
+    struct Stored: Sendable {
+        var id: Int64
+        var entry: InboxEntry
+    }
+
+    private struct Segment {
+        var firstID: Int64
+        var path: String
+        /// Where its records end: the writer's position for the segment written to.
+        var end: Int
+    }
+
+    private struct Writer {
+        /// Oldest first; entries are written to the last.
+        var segments: [Segment]
+        var descriptor: Int32
+        var nextID: Int64
+        var buffer: [UInt8] = []
+    }
+
+    /// Where the projection's last read from the files stopped: reading on from there skips re-reading.
+    private struct ReadPosition {
+        var segmentFirstID: Int64
+        var offset: Int
+        var lastID: Int64
+    }
+
+    private let folder: String
+    private let powerLoss: Bool
+    private let segmentBytes: Int
+    private let lock: Int32
+    private let writer: Mutex<Writer>
+    private let queued = Mutex<(entries: [InboxEntry], flushing: Bool)>(([], false))
+    /// Written entries in id order, a cache of the log's newest ones: when it is full, new ones are only in the files.
+    private let recent = Mutex<[Stored]>([])
+    private let readPosition = Mutex<ReadPosition?>(nil)
+    private let slots = DispatchSemaphore(value: InboxLog.maximumQueued)
+    private let flushQueue = DispatchQueue(label: "gantry.mqtt.inbox.flush")
+    private let committed: @Sendable ([InboxEntry]) -> Void
+    private let failed: @Sendable (Int, any Error) -> Void
+
+    /// Opens (creating if needed) the log in `folder`, cutting a torn end, and deleting segments projected
+    /// through `projectedThrough`. New entries get ids above that and above every entry already there.
+    /// `powerLoss`: every write is followed by `fdatasync`. `committed` runs after each write with the entries
+    /// it made durable, `failed` when queued entries could not be written.
+    init(
+        folder: String, powerLoss: Bool, projectedThrough: Int64, segmentBytes: Int = InboxLog.defaultSegmentBytes,
+        committed: @escaping @Sendable ([InboxEntry]) -> Void, failed: @escaping @Sendable (Int, any Error) -> Void
+    ) throws {
+        self.folder = folder
+        self.powerLoss = powerLoss
+        self.segmentBytes = segmentBytes
+        self.committed = committed
+        self.failed = failed
+        if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw Self.error("cannot create the MQTT inbox \(folder)") }
+        // One agent per inbox: a second one on the same store would interleave its entries with ours.
+        lock = open("\(folder)/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw Self.error("cannot open \(folder)/lock") }
+        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            close(lock)
+            throw StoreError(.unusable, "the MQTT inbox \(folder) is in use by another process")
+        }
+        do {
+            var segments = try Self.recover(folder: folder, powerLoss: powerLoss)
+            let lastID = try segments.last.map { try Self.lastID(in: $0) } ?? nil
+            var nextID = max(lastID ?? 0, projectedThrough) + 1
+            // Segments before the last whose entries are all projected: the last crash came before their deletion.
+            while segments.count > 1, segments[1].firstID - 1 <= projectedThrough {
+                unlink(segments.removeFirst().path)
+            }
+            if segments.isEmpty || lastID.map({ $0 <= projectedThrough }) ?? true {
+                // Nothing to project: start afresh at the next id.
+                for segment in segments { unlink(segment.path) }
+                segments = [try Self.create(firstID: nextID, in: folder, powerLoss: powerLoss)]
+            }
+            let descriptor = open(segments[segments.count - 1].path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw Self.error("cannot open \(segments[segments.count - 1].path)") }
+            nextID = max(nextID, segments[segments.count - 1].firstID)
+            writer = Mutex(Writer(segments: segments, descriptor: descriptor, nextID: nextID))
+        } catch {
+            close(lock)
+            throw error
+        }
+    }
+
+    deinit {
+        writer.withLock { _ = close($0.descriptor) }
+        close(lock)
+    }
+
+    // MARK: Writing (libmosquitto's thread, the flush queue)
+
+    /// Makes `entry` durable, with everything queued, before returning.
+    func append(_ entry: InboxEntry) throws {
+        let entries = try writer.withLock { writer in
+            var entries = takeQueued()
+            entries.append(entry)
+            defer { release(entries.count - 1) }
+            do {
+                try write(entries, with: &writer)
+            } catch {
+                if entries.count > 1 { failed(entries.count - 1, error) }
+                throw error
+            }
+            return entries
+        }
+        committed(entries)
+    }
+
+    /// Queues `entry` for the next group write and returns, unless `maximumQueued` entries are waiting.
+    func enqueue(_ entry: InboxEntry) {
+        slots.wait()
+        let startFlushing = queued.withLock { queued in
+            queued.entries.append(entry)
+            defer { queued.flushing = true }
+            return !queued.flushing
+        }
+        if startFlushing { flushQueue.async { self.flush() } }
+    }
+
+    /// Waits until every queued entry has been written (or given up): a flush, once scheduled, runs until
+    /// nothing is queued.
+    func flushQueued() async {
+        await withCheckedContinuation { continuation in flushQueue.async { continuation.resume() } }
+    }
+
+    private func flush() {
+        while true {
+            // Let a moment's messages gather: a write of hundreds costs little more than a write of one.
+            if queued.withLock({ $0.entries.count }) < Self.flushGathering { usleep(1_000) }
+            let stored: Result<[InboxEntry], any Error>? = writer.withLock { writer in
+                let entries = takeQueued()
+                guard !entries.isEmpty else { return nil }
+                defer { release(entries.count) }
+                do {
+                    try write(entries, with: &writer)
+                    return .success(entries)
+                } catch {
+                    failed(entries.count, error)
+                    return .failure(error)
+                }
+            }
+            switch stored {
+            case .success(let entries): committed(entries)
+            case .failure: continue
+            case nil:
+                let done = queued.withLock { queued -> Bool in
+                    if queued.entries.isEmpty { queued.flushing = false }
+                    return !queued.flushing
+                }
+                if done { return }
+            }
+        }
+    }
+
+    private func takeQueued() -> [InboxEntry] {
+        queued.withLock { queued in
+            defer { queued.entries = [] }
+            return queued.entries
+        }
+    }
+
+    private func release(_ count: Int) {
+        for _ in 0..<count { slots.signal() }
+    }
+
+    /// Writes `entries` as records at the end of the last segment in one `pwrite` (and `fdatasync`), then
+    /// starts a new segment if that one is full.
+    private func write(_ entries: [InboxEntry], with writer: inout Writer) throws {
+        let firstID = writer.nextID
+        writer.buffer.removeAll(keepingCapacity: true)
+        for (offset, entry) in entries.enumerated() {
+            InboxRecord.append(entry, id: firstID + Int64(offset), to: &writer.buffer)
+        }
+        let last = writer.segments.count - 1
+        try writer.buffer.withUnsafeBytes { bytes in
+            try Self.write(bytes, to: writer.descriptor, at: writer.segments[last].end, path: writer.segments[last].path)
+        }
+        if powerLoss, fdatasync(writer.descriptor) != 0 {
+            throw Self.error("cannot flush \(writer.segments[last].path) to disk")
+        }
+        writer.segments[last].end += writer.buffer.count
+        writer.nextID += Int64(entries.count)
+        // Still under the writer's lock, so the cache stays in id order.
+        recent.withLock { recent in
+            for (offset, entry) in entries.enumerated() where recent.count < Self.maximumRecent {
+                recent.append(Stored(id: firstID + Int64(offset), entry: entry))
+            }
+        }
+        if writer.segments[last].end >= segmentBytes {
+            // Not fatal when it fails: the full segment takes the next entries and the next write tries again.
+            if let next = try? Self.create(firstID: writer.nextID, in: folder, powerLoss: powerLoss) {
+                let descriptor = open(next.path, O_WRONLY | O_CLOEXEC)
+                if descriptor >= 0 {
+                    close(writer.descriptor)
+                    writer.descriptor = descriptor
+                    writer.segments.append(next)
+                }
+            }
+        }
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, at offset: Int, path: String) throws {
+        var written = 0
+        while written < bytes.count {
+            let count = pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset + written))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw error("cannot write to \(path)")
+            }
+            written += count
+        }
+    }
+
+    /// The id the next entry gets: above every entry written and every entry projected.
+    var nextID: Int64 { writer.withLock { $0.nextID } }
+
+    /// Writes entries that keep their ids (from an earlier inbox), each above every id written so far.
+    func carryOver(_ stored: [Stored]) throws {
+        try writer.withLock { writer in
+            var rest = stored[...]
+            while let first = rest.first {
+                guard first.id >= writer.nextID else {
+                    throw StoreError(.unusable, "inbox entry \(first.id) is not newer than the entries written")
+                }
+                // A run of consecutive ids is one write.
+                var count = 1
+                while count < rest.count, rest[rest.startIndex + count].id == first.id + Int64(count) { count += 1 }
+                writer.nextID = first.id
+                try write(rest.prefix(count).map(\.entry), with: &writer)
+                rest = rest.dropFirst(count)
+            }
+        }
+    }
+
+    // MARK: Reading and removing (the projection)
+
+    /// Up to `limit` entries after `id`, oldest first: from memory when it holds the next ones, else from the
+    /// files. Blocks the calling thread.
+    func entriesNow(after id: Int64, limit: Int) throws -> [Stored] {
+        let cached = recent.withLock { recent -> [Stored] in
+            recent.removeFirst(recent.prefix { $0.id <= id }.count)
+            // Only a run without gaps: entries that did not fit are only in the files.
+            var count = 0
+            while count < min(limit, recent.count), recent[count].id == id + 1 + Int64(count) { count += 1 }
+            defer { recent.removeFirst(count) }
+            return Array(recent.prefix(count))
+        }
+        if !cached.isEmpty { return cached }
+        return try read(after: id, limit: limit)
+    }
+
+    /// How many entries after `id` wait.
+    func count(after id: Int64) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            // Reading files blocks: not on the cooperative thread pool.
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    var count = 0
+                    var from = id
+                    while true {
+                        let entries = try self.read(after: from, limit: 10_000)
+                        guard let last = entries.last else { return count }
+                        count += entries.count
+                        from = last.id
+                    }
+                })
+            }
+        }
+    }
+
+    /// Deletes the segments whose entries are all projected (through `id`), never the one written to.
+    func remove(through id: Int64) {
+        let projected = writer.withLock { writer -> [Segment] in
+            var count = 0
+            while count + 1 < writer.segments.count, writer.segments[count + 1].firstID - 1 <= id { count += 1 }
+            defer { writer.segments.removeFirst(count) }
+            return Array(writer.segments.prefix(count))
+        }
+        for segment in projected { unlink(segment.path) }
+    }
+
+    /// Reads entries after `id` from the files, up to where the writer had written when asked.
+    private func read(after id: Int64, limit: Int) throws -> [Stored] {
+        let segments = writer.withLock { $0.segments }
+        var start = segments.lastIndex { $0.firstID <= id + 1 } ?? 0
+        var offset = 0
+        if let position = readPosition.withLock({ $0 }), position.lastID == id,
+           let index = segments.firstIndex(where: { $0.firstID == position.segmentFirstID }) {
+            (start, offset) = (index, position.offset)
+        }
+        var entries: [Stored] = []
+        for segment in segments[start...] {
+            let reached = try InboxRecord.read(segment.path, from: offset, to: segment.end) { stored in
+                guard stored.id > id else { return true }
+                guard entries.count < limit else { return false }
+                entries.append(stored)
+                return true
+            }
+            if entries.count == limit || segment.firstID == segments.last?.firstID {
+                if let last = entries.last {
+                    readPosition.withLock { $0 = ReadPosition(segmentFirstID: segment.firstID, offset: reached, lastID: last.id) }
+                }
+                break
+            }
+            offset = 0
+        }
+        return entries
+    }
+
+    // MARK: Opening
+
+    /// The segments in `folder`, oldest first, each cut after its last whole record; a segment cut short
+    /// ends the log, so the ones after it are deleted.
+    private static func recover(folder: String, powerLoss: Bool) throws -> [Segment] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        var found = names.compactMap { name -> Segment? in
+            guard name.hasSuffix(".log"), let firstID = Int64(name.dropLast(4)), firstID > 0 else { return nil }
+            return Segment(firstID: firstID, path: "\(folder)/\(name)", end: 0)
+        }
+        found.sort { $0.firstID < $1.firstID }
+        var segments: [Segment] = []
+        var previous: Int64?
+        for var segment in found {
+            let size = try fileSize(segment.path)
+            var lastID = previous
+            let end = try InboxRecord.read(segment.path, from: 0, to: size) { stored in
+                // Ids only grow, from the segment's first on: anything else is not this log's record.
+                guard stored.id >= segment.firstID, stored.id > (lastID ?? 0) else { return false }
+                lastID = stored.id
+                return true
+            }
+            segment.end = end
+            segments.append(segment)
+            previous = lastID
+            guard end == size else {
+                guard truncate(segment.path, off_t(end)) == 0 else { throw error("cannot cut the torn end of \(segment.path)") }
+                for later in found where later.firstID > segment.firstID { unlink(later.path) }
+                break
+            }
+        }
+        if powerLoss { try syncFolder(folder) }
+        return segments
+    }
+
+    private static func lastID(in segment: Segment) throws -> Int64? {
+        var lastID: Int64?
+        _ = try InboxRecord.read(segment.path, from: 0, to: segment.end) { stored in
+            lastID = stored.id
+            return true
+        }
+        return lastID
+    }
+
+    /// A new, empty segment for entries from `firstID` on.
+    private static func create(firstID: Int64, in folder: String, powerLoss: Bool) throws -> Segment {
+        let digits = String(firstID)
+        let path = "\(folder)/\(String(repeating: "0", count: max(0, 20 - digits.count)))\(digits).log"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw error("cannot create \(path)") }
+        close(descriptor)
+        if powerLoss { try syncFolder(folder) }
+        return Segment(firstID: firstID, path: path, end: 0)
+    }
+
+    /// A new or deleted file's name is durable once its folder is synced.
+    private static func syncFolder(_ folder: String) throws {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw error("cannot open \(folder)") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw error("cannot flush \(folder) to disk") }
+    }
+
+    private static func fileSize(_ path: String) throws -> Int {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw error("cannot read \(path)") }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size >= 0 else { throw error("cannot read \(path)") }
+        return Int(size)
+    }
+
+    private static func error(_ what: String) -> StoreError {
+        StoreError(.unusable, "\(what): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// One inbox entry on disk: `length` (UInt32, of the body), `crc` (UInt32, CRC-32C of the body), then the body:
+/// id (Int64), arrival in microseconds since 1970 (Int64), kind (UInt8: 0 message, 1 lost connection), QoS
+/// (UInt8), topic length (UInt16), the payload's real size (UInt32), the topic, then the payload (its first
+/// 1 KiB when over the limit) or the lost connection's cause. Little-endian.
+enum InboxRecord {
+    static let headerBytes = 8
+    static let fixedBodyBytes = 24
+
+    static func append(_ entry: InboxEntry, id: Int64, to buffer: inout [UInt8]) {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: headerBytes))
+        put(UInt64(bitPattern: id), into: &buffer)
+        put(UInt64(bitPattern: Int64((entry.receivedAt.timeIntervalSince1970 * 1_000_000).rounded())), into: &buffer)
+        switch entry.content {
+        case .message(let topic, let payload, let payloadBytes, let qos):
+            var topic = topic
+            topic.withUTF8 { topic in
+                buffer.append(0)
+                buffer.append(UInt8(clamping: qos))
+                put(UInt16(clamping: topic.count), into: &buffer)
+                put(UInt32(clamping: payloadBytes), into: &buffer)
+                buffer.append(contentsOf: topic.prefix(Int(UInt16.max)))
+            }
+            buffer.append(contentsOf: payload)
+        case .signalLost(let cause):
+            buffer.append(1)
+            buffer.append(0)
+            put(UInt16(0), into: &buffer)
+            put(UInt32(0), into: &buffer)
+            buffer.append(contentsOf: cause.utf8)
+        }
+        let body = buffer.count - start - headerBytes
+        let crc = buffer.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + headerBytes)...])) }
+        buffer.withUnsafeMutableBytes { bytes in
+            bytes.storeBytes(of: UInt32(body).littleEndian, toByteOffset: start, as: UInt32.self)
+            bytes.storeBytes(of: crc.littleEndian, toByteOffset: start + 4, as: UInt32.self)
+        }
+    }
+
+    /// Reads the records of the file at `path` from `offset` up to `end`, handing each to `body` until it
+    /// returns false (refusing that record); returns where the last record taken ends (where reading on would
+    /// start), or where the whole records end when one is short or damaged.
+    static func read(_ path: String, from offset: Int, to end: Int, _ body: (InboxLog.Stored) -> Bool) throws -> Int {
+        guard offset < end else { return offset }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StoreError(.unusable, "cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var chunk = [UInt8](repeating: 0, count: 256 << 10)
+        var position = offset
+        while position < end {
+            // A chunk from `position`: whole records are read from it, a record cut at its end is read again.
+            let wanted = min(chunk.count, end - position)
+            let got = try chunk.withUnsafeMutableBytes { bytes -> Int in
+                var got = 0
+                while got < wanted {
+                    let count = pread(descriptor, bytes.baseAddress! + got, wanted - got, off_t(position + got))
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else {
+                        if count == 0 { return got }
+                        throw StoreError(.unusable, "cannot read \(path): \(String(cString: strerror(errno)))")
+                    }
+                    got += count
+                }
+                return got
+            }
+            var used = 0
+            while true {
+                let parsed = chunk.withUnsafeBytes { bytes in
+                    parse(UnsafeRawBufferPointer(rebasing: bytes[used..<got]))
+                }
+                switch parsed {
+                case .record(let stored, let length):
+                    guard body(stored) else { return position + used }
+                    used += length
+                case .needMore(let length):
+                    // The whole file ends here, or the record is larger than the chunk.
+                    if position + used + length > end || got < wanted { return position + used }
+                    if used == 0 {
+                        guard length <= headerBytes + InboxLog.maximumRecordBytes else { return position }
+                        chunk = [UInt8](repeating: 0, count: length)
+                    }
+                case .damaged:
+                    return position + used
+                }
+                if case .needMore = parsed { break }
+            }
+            position += used
+        }
+        return position
+    }
+
+    enum Parsed {
+        case record(InboxLog.Stored, length: Int)
+        /// This many bytes make the next record (at least the header's): more must be read.
+        case needMore(Int)
+        case damaged
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> Parsed {
+        guard bytes.count >= headerBytes else { return .needMore(headerBytes) }
+        let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+        guard length >= fixedBodyBytes, length <= InboxLog.maximumRecordBytes else { return .damaged }
+        guard bytes.count >= headerBytes + length else { return .needMore(headerBytes + length) }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[headerBytes..<(headerBytes + length)])
+        guard CRC32C.checksum(body) == UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) else {
+            return .damaged
+        }
+        let id = Int64(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+        let micros = Int64(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        let kind = body[16]
+        let qos = Int32(body[17])
+        let topicLength = Int(UInt16(littleEndian: body.loadUnaligned(fromByteOffset: 18, as: UInt16.self)))
+        let payloadBytes = Int(UInt32(littleEndian: body.loadUnaligned(fromByteOffset: 20, as: UInt32.self)))
+        guard fixedBodyBytes + topicLength <= length else { return .damaged }
+        let topic = String(decoding: body[fixedBodyBytes..<(fixedBodyBytes + topicLength)], as: UTF8.self)
+        let rest = body[(fixedBodyBytes + topicLength)...]
+        let receivedAt = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+        let content: InboxEntry.Content
+        switch kind {
+        case 0: content = .message(topic: topic, payload: Array(rest), payloadBytes: payloadBytes, qos: qos)
+        case 1: content = .signalLost(cause: String(decoding: rest, as: UTF8.self))
+        default: return .damaged
+        }
+        return .record(InboxLog.Stored(id: id, entry: InboxEntry(content, receivedAt: receivedAt)), length: headerBytes + length)
+    }
+
+    private static func put<T: FixedWidthInteger>(_ value: T, into buffer: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    }
+}
+
+/// CRC-32C (Castagnoli), the checksum of iSCSI, ext4 and many logs, computed a byte at a time from a table.
+enum CRC32C {
+    private static let table: [UInt32] = (0..<256).map { byte in
+        var crc = UInt32(byte)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+        return crc
+    }
+
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        table.withUnsafeBufferPointer { table in
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+            return ~crc
+        }
+    }
+}
