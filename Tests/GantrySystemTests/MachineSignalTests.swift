@@ -138,6 +138,10 @@ import Testing
                 let status = try await mqttStatus(agent)
                 return status["recorded"] as? Int == 1 && status["deadLetters"] as? Int == 2 && status["duplicates"] as? Int == 1
             }
+            let status = try await mqttStatus(agent)
+            let stored = try #require((status["lastStoredAt"] as? String).flatMap(Timestamp.parse))
+            let projected = try #require((status["lastProjectedAt"] as? String).flatMap(Timestamp.parse))
+            #expect(abs(stored.timeIntervalSinceNow) < 60 && projected >= stored)
             let scan = try await HTTP.request("POST", "\(agent)/v1/scans", json: #"{"data":"after","device":"d"}"#)
             #expect(scan.status == 201, "the store still takes writes after a contradiction was dead-lettered")
             #expect(try await HTTP.request("GET", "\(agent)/v1/status").json()["deadLettersKept"] as? Int == 2)

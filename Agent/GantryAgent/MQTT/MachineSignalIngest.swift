@@ -40,9 +40,11 @@ final class MachineSignalIngest: Service {
         let inbox = try await store.openMachineInbox(
             committed: { [board] entries in
                 let messages = entries.count { if case .message = $0.content { true } else { false } }
+                let now = Date()
                 board.update {
                     $0.stored += messages
                     $0.inboxBacklog += entries.count
+                    if messages > 0 { $0.lastStoredAt = now }
                 }
                 projection.ring(entries: entries.count)
             },
@@ -119,7 +121,9 @@ final class MachineSignalIngest: Service {
     }
 
     private func count(_ done: InboxProjection) {
+        let now = Date()
         board.update {
+            if done.entries > 0 { $0.lastProjectedAt = now }
             $0.inboxBacklog -= done.entries
             $0.recorded += done.recorded
             $0.duplicates += done.duplicates
@@ -181,12 +185,15 @@ public struct MQTTStatus: Sendable, Equatable, Codable {
     public var lastError: String?
     /// Messages received since the agent started.
     public var received = 0
-    /// Messages made durable in the inbox since the agent started.
+    /// Messages made durable in the inbox since the agent started, and when that last happened.
     public var stored = 0
+    public var lastStoredAt: Date?
     /// Entries waiting in the inbox to be projected into events (messages, lost connections).
     public var inboxBacklog = 0
     /// Messages projected into states and counts since the agent started.
     public var recorded = 0
+    /// When inbox entries were last projected.
+    public var lastProjectedAt: Date?
     public var duplicates = 0
     /// Dead letters since the agent started (`/v1/status` also shows all kept).
     public var deadLetters = 0
