@@ -165,7 +165,7 @@ def main():
                         help="messages per case (mosquitto 2.0.11 drops a mosquitto_pub -l client queuing ~80,000 at once)")
     parser.add_argument("--cases", default="qos1-process-crash,qos1-power-loss,qos0",
                         help="which of qos1-process-crash, qos1-power-loss, qos0 to run (comma-separated)")
-    parser.add_argument("--rounds", type=int, default=3, help="raw and agent measurements per case (median reported)")
+    parser.add_argument("--rounds", type=int, default=5, help="raw and agent measurements per case (median reported)")
     parser.add_argument("--soak", type=int, default=0, help="seconds of steady load with memory sampling (0: skip)")
     parser.add_argument("--soak-rate", type=int, default=5000, help="messages per second during the soak")
     args = parser.parse_args()

@@ -133,6 +133,23 @@ import Testing
         }
     }
 
+    /// A full segment is followed by an empty one at once: a restart before anything went into it must still
+    /// find every entry before it.
+    @Test func anEmptyNewestSegmentHidesNothing() async throws {
+        try await withTemporaryDirectory { dir in
+            let folder = "\(dir)/inbox.d"
+            do {
+                let log = try Self.open(folder, segmentBytes: 1)
+                for index in 1...5 { try log.append(Self.entry(index)) }
+            }
+            #expect(try Self.segments(folder).count == 6)
+            let log = try Self.open(folder, projectedThrough: 2, segmentBytes: 1)
+            #expect(try await log.count(after: 2) == 3)
+            #expect(try log.entriesNow(after: 2, limit: 10).map(\.id) == [3, 4, 5])
+            #expect(try Self.segments(folder).count == 4)  // the two projected ones went
+        }
+    }
+
     @Test func oneAgentAtATime() async throws {
         try await withTemporaryDirectory { dir in
             let log = try Self.open("\(dir)/inbox.d")

@@ -99,8 +99,9 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
             throw StoreError(.unusable, "the MQTT inbox \(folder) is in use by another process")
         }
         do {
-            var segments = try Self.recover(folder: folder, powerLoss: powerLoss)
-            let lastID = try segments.last.map { try Self.lastID(in: $0) } ?? nil
+            let recovered = try Self.recover(folder: folder, powerLoss: powerLoss)
+            var segments = recovered.segments
+            let lastID = recovered.lastID
             var nextID = max(lastID ?? 0, projectedThrough) + 1
             // Segments before the last whose entries are all projected: the last crash came before their deletion.
             while segments.count > 1, segments[1].firstID - 1 <= projectedThrough {
@@ -348,9 +349,9 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
 
     // MARK: Opening
 
-    /// The segments in `folder`, oldest first, each cut after its last whole record; a segment cut short
-    /// ends the log, so the ones after it are deleted.
-    private static func recover(folder: String, powerLoss: Bool) throws -> [Segment] {
+    /// The segments in `folder`, oldest first, each cut after its last whole record (a segment cut short
+    /// ends the log, so the ones after it are deleted), and the id of the newest entry in any of them.
+    private static func recover(folder: String, powerLoss: Bool) throws -> (segments: [Segment], lastID: Int64?) {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder)
         var found = names.compactMap { name -> Segment? in
             guard name.hasSuffix(".log"), let firstID = Int64(name.dropLast(4)), firstID > 0 else { return nil }
@@ -378,16 +379,7 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
             }
         }
         if powerLoss { try syncFolder(folder) }
-        return segments
-    }
-
-    private static func lastID(in segment: Segment) throws -> Int64? {
-        var lastID: Int64?
-        _ = try InboxRecord.read(segment.path, from: 0, to: segment.end) { stored in
-            lastID = stored.id
-            return true
-        }
-        return lastID
+        return (segments, previous)
     }
 
     /// A new, empty segment for entries from `firstID` on.
