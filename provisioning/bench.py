@@ -181,7 +181,7 @@ def main():
         wait_port(port)
         n = args.messages
         print(f"machine-signal ingest, {n} messages of ~55 bytes, mosquitto 127.0.0.1:{port}, broker in-flight 100\n")
-        print("durable: committed to the agent's inbox; projected: also turned into events; ratios are to raw\n")
+        print("durable: written to the agent's inbox; projected: also turned into events; ratios are to raw\n")
         print("projection alone: the rate at which the agent turned the messages still waiting into events once the")
         print("last one was durable (broker, publisher and intake done; shown when a tenth or more was left)\n")
         print(f"{'case':<36} {'durable/s':>10} {'raw/s':>9} {'ratio':>6} {'target':>7} {'projected/s':>12} {'ratio':>6} "

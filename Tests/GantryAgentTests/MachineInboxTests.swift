@@ -106,8 +106,9 @@ import Testing
         }
     }
 
-    /// The projection commits to the store, then deletes the segments it projected: a crash in between must
-    /// not project those entries again, and later entries must not be mistaken for them.
+    /// The store records how far it projected; entries still in the inbox through there (the segment being
+    /// written, or one a crash kept from being deleted) must not be projected again, even when the inbox is
+    /// put back as it was before the projection, and later entries must not be mistaken for them.
     @Test func entriesProjectedButNotYetDeletedAreNotProjectedAgain() async throws {
         try await withTemporaryDirectory { dir in
             let inboxFolder = "\(dir)/agent.sqlite-inbox.d"

@@ -12,10 +12,10 @@ import Synchronization
 /// and deletes a segment once every entry in it is projected.
 ///
 /// Each entry is a record: its body's length and CRC-32C, then the body (id, arrival time, kind, QoS, sizes,
-/// topic, payload or cause). Opening the log reads every segment and cuts it at the first record that is
-/// short or fails its checksum, the torn end of a write interrupted by a power loss; what follows can only be
-/// from the same interrupted write. A write that fails leaves the segment's end where it was: the next write
-/// starts at the same offset.
+/// topic, payload or cause). Opening the log reads every segment and cuts the newest at the first record that
+/// is short or fails its checksum, the torn end of a write interrupted by a power loss; what follows can only
+/// be from the same interrupted write. A write that fails is cut off again, and the segment's end stays where
+/// it was: the next write starts at the same offset.
 ///
 /// QoS 0 entries are queued and group-written on a private queue; a QoS 1 entry is written at once, together
 /// with whatever is queued. At most `maximumQueued` entries wait in memory: beyond that `enqueue` blocks,
@@ -32,8 +32,6 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
     static let flushGathering = 256
     /// A segment is closed and a new one started once it is this large.
     static let defaultSegmentBytes = 4 << 20
-    /// No record body is larger (a payload over the limit is kept as its first 1 KiB; topics are < 64 KiB).
-    static let maximumRecordBytes = 16 << 20
 
     /// An entry read back for projection.
     struct Stored: Sendable {
@@ -212,11 +210,17 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
             InboxRecord.append(entry, id: firstID + Int64(offset), to: &writer.buffer)
         }
         let last = writer.segments.count - 1
-        try writer.buffer.withUnsafeBytes { bytes in
-            try Self.write(bytes, to: writer.descriptor, at: writer.segments[last].end, path: writer.segments[last].path)
-        }
-        if powerLoss, fdatasync(writer.descriptor) != 0 {
-            throw Self.error("cannot flush \(writer.segments[last].path) to disk")
+        do {
+            try writer.buffer.withUnsafeBytes { bytes in
+                try Self.write(bytes, to: writer.descriptor, at: writer.segments[last].end, path: writer.segments[last].path)
+            }
+            if powerLoss, fdatasync(writer.descriptor) != 0 {
+                throw Self.error("cannot flush \(writer.segments[last].path) to disk")
+            }
+        } catch {
+            // What did reach the file goes; if even that fails, the next write starts at the same end anyway.
+            _ = ftruncate(writer.descriptor, off_t(writer.segments[last].end))
+            throw error
         }
         writer.segments[last].end += writer.buffer.count
         writer.nextID += Int64(entries.count)
@@ -226,16 +230,16 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
                 recent.append(Stored(id: firstID + Int64(offset), entry: entry))
             }
         }
-        if writer.segments[last].end >= segmentBytes {
-            // Not fatal when it fails: the full segment takes the next entries and the next write tries again.
-            if let next = try? Self.create(firstID: writer.nextID, in: folder, powerLoss: powerLoss) {
-                let descriptor = open(next.path, O_WRONLY | O_CLOEXEC)
-                if descriptor >= 0 {
-                    close(writer.descriptor)
-                    writer.descriptor = descriptor
-                    writer.segments.append(next)
-                }
+        // Not fatal when it fails: the full segment takes the next entries and the next write tries again.
+        if writer.segments[last].end >= segmentBytes, let next = try? Self.create(firstID: writer.nextID, in: folder, powerLoss: powerLoss) {
+            let descriptor = open(next.path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                unlink(next.path)
+                return
             }
+            close(writer.descriptor)
+            writer.descriptor = descriptor
+            writer.segments.append(next)
         }
     }
 
@@ -349,8 +353,12 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
 
     // MARK: Opening
 
-    /// The segments in `folder`, oldest first, each cut after its last whole record (a segment cut short
-    /// ends the log, so the ones after it are deleted), and the id of the newest entry in any of them.
+    /// The segments in `folder`, oldest first, each read up to its last whole record, and the id of the newest
+    /// entry in any of them. Only the newest segment can end torn (a power loss during its last write): it is
+    /// cut there. An older one is read up to the first record that is damaged, out of order, or not older than
+    /// the next segment's first: whatever follows is what a failed write left behind and was written again
+    /// after, and the segments after it are whole. A segment's first id is its first record's; an empty older
+    /// segment (a new one that could not be used) is deleted.
     private static func recover(folder: String, powerLoss: Bool) throws -> (segments: [Segment], lastID: Int64?) {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder)
         var found = names.compactMap { name -> Segment? in
@@ -358,28 +366,45 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
             return Segment(firstID: firstID, path: "\(folder)/\(name)", end: 0)
         }
         found.sort { $0.firstID < $1.firstID }
+        // Each segment's first record's id bounds the ids of the segments before it.
+        var bounds: [Int64?] = []
+        for segment in found {
+            var first: Int64?
+            _ = try InboxRecord.read(segment.path, from: 0, to: try fileSize(segment.path)) { stored in
+                first = stored.id
+                return false
+            }
+            bounds.append(first)
+        }
         var segments: [Segment] = []
-        var previous: Int64?
-        for var segment in found {
+        var lastID: Int64?
+        for (index, var segment) in found.enumerated() {
+            let newest = index == found.count - 1
+            let bound = bounds[(index + 1)...].lazy.compactMap { $0 }.first ?? .max
             let size = try fileSize(segment.path)
-            var lastID = previous
-            let end = try InboxRecord.read(segment.path, from: 0, to: size) { stored in
-                // Ids only grow, from the segment's first on: anything else is not this log's record.
-                guard stored.id >= segment.firstID, stored.id > (lastID ?? 0) else { return false }
+            var first: Int64?
+            segment.end = try InboxRecord.read(segment.path, from: 0, to: size) { stored in
+                guard stored.id > (lastID ?? 0), stored.id < bound else { return false }
+                if first == nil { first = stored.id }
                 lastID = stored.id
                 return true
             }
-            segment.end = end
-            segments.append(segment)
-            previous = lastID
-            guard end == size else {
-                guard truncate(segment.path, off_t(end)) == 0 else { throw error("cannot cut the torn end of \(segment.path)") }
-                for later in found where later.firstID > segment.firstID { unlink(later.path) }
-                break
+            if newest && segment.end < size {
+                guard truncate(segment.path, off_t(segment.end)) == 0 else { throw error("cannot cut the torn end of \(segment.path)") }
             }
+            if let first {
+                segment.firstID = first
+            } else if newest {
+                // Empty: the next entries go here, after every one before.
+                segment.firstID = max(segment.firstID, (lastID ?? 0) + 1)
+            } else {
+                unlink(segment.path)
+                continue
+            }
+            segments.append(segment)
         }
         if powerLoss { try syncFolder(folder) }
-        return (segments, previous)
+        return (segments, lastID)
     }
 
     /// A new, empty segment for entries from `firstID` on.
@@ -389,7 +414,12 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw error("cannot create \(path)") }
         close(descriptor)
-        if powerLoss { try syncFolder(folder) }
+        if powerLoss {
+            do { try syncFolder(folder) } catch {
+                unlink(path)
+                throw error
+            }
+        }
         return Segment(firstID: firstID, path: path, end: 0)
     }
 
@@ -492,10 +522,8 @@ enum InboxRecord {
                 case .needMore(let length):
                     // The whole file ends here, or the record is larger than the chunk.
                     if position + used + length > end || got < wanted { return position + used }
-                    if used == 0 {
-                        guard length <= headerBytes + InboxLog.maximumRecordBytes else { return position }
-                        chunk = [UInt8](repeating: 0, count: length)
-                    }
+                    // A record larger than the chunk (a payload of megabytes): a chunk of its size.
+                    if used == 0 { chunk = [UInt8](repeating: 0, count: length) }
                 case .damaged:
                     return position + used
                 }
@@ -516,7 +544,7 @@ enum InboxRecord {
     static func parse(_ bytes: UnsafeRawBufferPointer) -> Parsed {
         guard bytes.count >= headerBytes else { return .needMore(headerBytes) }
         let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
-        guard length >= fixedBodyBytes, length <= InboxLog.maximumRecordBytes else { return .damaged }
+        guard length >= fixedBodyBytes else { return .damaged }
         guard bytes.count >= headerBytes + length else { return .needMore(headerBytes + length) }
         let body = UnsafeRawBufferPointer(rebasing: bytes[headerBytes..<(headerBytes + length)])
         guard CRC32C.checksum(body) == UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) else {

@@ -86,9 +86,17 @@ extension SQLitePlantStore {
         do {
             result = try writer.writeAndWait { db in try Self.project(batch, recordedAt: recordedAt, in: db) }
         } catch where batch.count > 1 {
-            // One entry the store refuses must not hold up the others: take them one at a time.
+            // One entry the store refuses must not hold up the others: take them one at a time. Each commits
+            // its own progress, so a failure part way leaves those before it projected.
             result = InboxProjection()
-            for entry in batch { result.add(try projectAlone(entry, recordedAt: recordedAt)) }
+            for (index, entry) in batch.enumerated() {
+                do {
+                    result.add(try projectAlone(entry, recordedAt: recordedAt))
+                } catch {
+                    if index > 0 { self.inbox.withLock { $0?.projectedThrough = batch[index - 1].id } }
+                    throw error
+                }
+            }
         }
         self.inbox.withLock { $0?.projectedThrough = last }
         // Entries through `last` are skipped from now on, whether or not their segment is deleted.
