@@ -47,7 +47,8 @@ final class InboxProjectionThread: @unchecked Sendable {
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
             run()
         }
-        thread.name = "gantry-inbox-projection"
+        // Linux keeps 15 characters of a thread's name (`top -H`, `/proc/PID/task/*/comm`); a longer one is refused.
+        thread.name = "mqtt-projection"
         thread.start()
     }
 

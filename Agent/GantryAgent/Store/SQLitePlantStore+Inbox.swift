@@ -80,27 +80,29 @@ extension SQLitePlantStore {
                     kind: .message(topic: topic, payload: payload, payloadBytes: payloadBytes, signal))
             }
         }
-        guard let last = batch.last?.id else { return InboxProjection() }
+        guard var through = batch.last?.id else { return InboxProjection() }
         let recordedAt = now()
         var result: InboxProjection
         do {
             result = try writer.writeAndWait { db in try Self.project(batch, recordedAt: recordedAt, in: db) }
         } catch where batch.count > 1 {
             // One entry the store refuses must not hold up the others: take them one at a time. Each commits
-            // its own progress, so a failure part way leaves those before it projected.
+            // its own progress, so a failure part way returns what was projected before it.
             result = InboxProjection()
             for (index, entry) in batch.enumerated() {
                 do {
                     result.add(try projectAlone(entry, recordedAt: recordedAt))
                 } catch {
-                    if index > 0 { self.inbox.withLock { $0?.projectedThrough = batch[index - 1].id } }
-                    throw error
+                    // The next call starts with the failing entry (and throws, if the store still fails).
+                    guard index > 0 else { throw error }
+                    through = batch[index - 1].id
+                    break
                 }
             }
         }
-        self.inbox.withLock { $0?.projectedThrough = last }
-        // Entries through `last` are skipped from now on, whether or not their segment is deleted.
-        inbox.remove(through: last)
+        self.inbox.withLock { $0?.projectedThrough = through }
+        // Entries through `through` are skipped from now on, whether or not their segment is deleted.
+        inbox.remove(through: through)
         return result
     }
 
