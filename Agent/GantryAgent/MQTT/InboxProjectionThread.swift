@@ -45,10 +45,14 @@ final class InboxProjectionThread: @unchecked Sendable {
         let thread = Thread { [self] in
             // On Linux, PRIO_PROCESS with id 0 sets the calling thread's niceness only.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
+            // What `top -H` and `/proc/PID/task/*/comm` show (at most 15 characters; Foundation's `Thread.name`
+            // does not reach the kernel here).
+            if let comm = fopen("/proc/thread-self/comm", "w") {
+                fputs("mqtt-projection", comm)
+                fclose(comm)
+            }
             run()
         }
-        // Linux keeps 15 characters of a thread's name (`top -H`, `/proc/PID/task/*/comm`); a longer one is refused.
-        thread.name = "mqtt-projection"
         thread.start()
     }
 
