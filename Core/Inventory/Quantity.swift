@@ -48,6 +48,8 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     public static func + (lhs: Quantity, rhs: Quantity) -> Quantity { Quantity(micro: lhs.micro + rhs.micro) }
     public static func - (lhs: Quantity, rhs: Quantity) -> Quantity { Quantity(micro: lhs.micro - rhs.micro) }
     public static func += (lhs: inout Quantity, rhs: Quantity) { lhs.micro += rhs.micro }
+    public static func -= (lhs: inout Quantity, rhs: Quantity) { lhs.micro -= rhs.micro }
+    public static prefix func - (value: Quantity) -> Quantity { Quantity(micro: -value.micro) }
 
     /// `lhs + rhs`, held at the largest or smallest quantity instead of overflowing: for totals of other
     /// parties' figures, which must never stop the process that counts them.
@@ -55,8 +57,6 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
         let (sum, overflow) = lhs.micro.addingReportingOverflow(rhs.micro)
         return Quantity(micro: overflow ? (rhs.micro > 0 ? .max : .min) : sum)
     }
-    public static func -= (lhs: inout Quantity, rhs: Quantity) { lhs.micro -= rhs.micro }
-    public static prefix func - (value: Quantity) -> Quantity { Quantity(micro: -value.micro) }
 
     /// `self × factor` (a unit conversion), if the product is still exact at six decimals.
     public func times(_ factor: Decimal) -> Quantity? { Quantity(decimal: decimal * factor) }

@@ -101,10 +101,8 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
             var segments = recovered.segments
             let lastID = recovered.lastID
             var nextID = max(lastID ?? 0, projectedThrough) + 1
-            // Segments before the last whose entries are all projected: the last crash came before their deletion.
-            while segments.count > 1, segments[1].firstID - 1 <= projectedThrough {
-                unlink(segments.removeFirst().path)
-            }
+            // Segments whose entries are all projected: the last crash came before their deletion.
+            for segment in Self.removeProjected(from: &segments, through: projectedThrough) { unlink(segment.path) }
             if segments.isEmpty || lastID.map({ $0 <= projectedThrough }) ?? true {
                 // Nothing to project: start afresh at the next id.
                 for segment in segments { unlink(segment.path) }
@@ -314,13 +312,17 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
 
     /// Deletes the segments whose entries are all projected (through `id`), never the one written to.
     func remove(through id: Int64) {
-        let projected = writer.withLock { writer -> [Segment] in
-            var count = 0
-            while count + 1 < writer.segments.count, writer.segments[count + 1].firstID - 1 <= id { count += 1 }
-            defer { writer.segments.removeFirst(count) }
-            return Array(writer.segments.prefix(count))
-        }
+        let projected = writer.withLock { Self.removeProjected(from: &$0.segments, through: id) }
         for segment in projected { unlink(segment.path) }
+    }
+
+    /// Takes the oldest segments whose entries are all through `id` (the next segment's first id is past it)
+    /// out of `segments` and returns them; the last one always stays.
+    private static func removeProjected(from segments: inout [Segment], through id: Int64) -> [Segment] {
+        var count = 0
+        while count + 1 < segments.count, segments[count + 1].firstID - 1 <= id { count += 1 }
+        defer { segments.removeFirst(count) }
+        return Array(segments.prefix(count))
     }
 
     /// Reads entries after `id` from the files, up to where the writer had written when asked.

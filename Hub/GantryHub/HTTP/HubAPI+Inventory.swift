@@ -13,8 +13,7 @@ extension HubAPI {
         var totals: [String: Quantity] = [:]
         for balance in balances {
             let key = "\(PlantIdentity.company(of: balance.plant))/\(balance.item)"
-            let (sum, overflow) = totals[key, default: .zero].micro.addingReportingOverflow(balance.quantity.micro)
-            totals[key] = overflow ? totals[key] : Quantity(micro: sum)
+            totals[key] = .saturating(totals[key, default: .zero], balance.quantity)
         }
         return try jsonResponse(StockReportBody(balances: balances, totals: totals))
     }

@@ -112,12 +112,7 @@ struct EventProjection {
         case MachineSignalLost.eventType:
             return typed(MachineSignalLost.self, event) { $0.gaps.append(Gap(sequence: event.sequence, at: $1.at, cause: $1.cause)) }
         case StockMoved.eventType:
-            // A move of more than 100 million units is not a plant's fact; summed, such numbers could not be counted.
-            if let moved = try? StockMoved.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
-               moved.quantity > Self.largestMove {
-                return (.quarantined, "StockMoved: a quantity of \(moved.quantity) is beyond \(Self.largestMove)")
-            }
-            return typed(StockMoved.self, event) {
+            return typed(StockMoved.self, event, quantity: \.quantity) {
                 $0.moves.append(StockDelta(sequence: event.sequence, item: $1.item, lot: $1.lot ?? "", delta: $1.plantDelta.micro))
                 $0.sourcing.add($1, event)
             }
@@ -144,15 +139,10 @@ struct EventProjection {
         case SupplierCommitmentRecorded.eventType:
             return typed(SupplierCommitmentRecorded.self, event) { $0.sourcing.add($1, event) }
         case NonconformanceOpened.eventType:
-            // As for moves: a quantity no plant handles could not be summed in a scorecard.
-            if let opened = try? NonconformanceOpened.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
-               opened.quantity > Self.largestMove {
-                return (.quarantined, "NonconformanceOpened: a quantity of \(opened.quantity) is beyond \(Self.largestMove)")
-            }
-            return typed(NonconformanceOpened.self, event) { $0.sourcing.add($1, event) }
+            return typed(NonconformanceOpened.self, event, quantity: \.quantity) { $0.sourcing.add($1, event) }
         default:
             // Plant facts the hub keeps in the plant's log without a projection of their own (yet): read to be sure.
-            if let type = Self.keptTypes[event.type] { return typed(type, event) { _, _ in } }
+            if let type = Self.keptTypes[event.type] { return kept(type, event) }
             return (.unprojected, "event type \(event.type) is not known to this hub version")
         }
     }
@@ -161,17 +151,29 @@ struct EventProjection {
         Kept(sequence: event.sequence, event: typed, payload: event.payload.canonicalText, at: event.occurredAt)
     }
 
+    /// Reads `event` as `E` and keeps it without a projection.
+    private mutating func kept<E: PlantEvent>(_ type: E.Type, _ event: EventEnvelope) -> (Status, String?) {
+        typed(type, event) { _, _ in }
+    }
+
+    /// Decodes `event` as `E` and adds it; quarantines it when it cannot be read, or when the `quantity` it
+    /// moves is beyond `largestMove`: not a plant's fact, and summed, such numbers could not be counted.
     private mutating func typed<E: PlantEvent>(
-        _ type: E.Type, _ event: EventEnvelope, add: (inout EventProjection, E) -> Void
+        _ type: E.Type, _ event: EventEnvelope, quantity: KeyPath<E, Quantity>? = nil, add: (inout EventProjection, E) -> Void
     ) -> (Status, String?) {
         guard event.schemaVersion <= E.schemaVersion else {
             return (.unprojected, "\(event.type) schema version \(event.schemaVersion) is newer than this hub's \(E.schemaVersion)")
         }
+        let decoded: E
         do {
-            add(&self, try E.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload))
-            return (.applied, nil)
+            decoded = try E.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
         } catch {
             return (.quarantined, "\(error)")
         }
+        if let quantity, decoded[keyPath: quantity] > Self.largestMove {
+            return (.quarantined, "\(event.type): a quantity of \(decoded[keyPath: quantity]) is beyond \(Self.largestMove)")
+        }
+        add(&self, decoded)
+        return (.applied, nil)
     }
 }
