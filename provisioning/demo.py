@@ -167,7 +167,7 @@ def source_to_make(bin_dir, hub, hub_conf, work, agent, people):
     status, _ = http("POST", decision, {"verdict": "approved", "comment": "expedite with S1"}, token=people["carol"])
     say(f"  controller carol approves: HTTP {status}")
     wait_until("the plant holds the decision", lambda: http(
-        "GET", f"{agent.url}/v1/approvals/{request['approval']}")[1]["state"] == "approved")
+        "GET", f"{agent.url}/v1/approvals/{request['approval']}", token=people["plant-alice"])[1]["state"] == "approved")
     say(f"  at the plant {request['approval']} is approved by carol; the requester's alert: "
         + next(a["summary"] for a in http("GET", f"{agent.url}/v1/alerts")[1]["alerts"] if a["kind"] == "approval-decided"))
 

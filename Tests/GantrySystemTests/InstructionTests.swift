@@ -94,6 +94,12 @@ import Testing
             try await HTTP.request("POST", "\(agent)/v1/approvals/\(id)/decision", token: plantTokens[user], json: #"{"verdict":"\#(verdict)"}"#)
         }
         #expect(try await ask("300", as: nil).status == 401, "who asks must say who they are")
+        // Reading is for plant users too: a plant's requests are not for whoever reaches the port.
+        for path in ["/v1/approvals", "/v1/approvals?state=pending", "/v1/approvals/APR-1"] {
+            let anonymous = try await HTTP.request("GET", "\(agent)\(path)")
+            #expect(try anonymous.status == 401 && anonymous.json()["type"] as? String == "urn:gantry:problem:unauthenticated", "\(path): \(anonymous.text)")
+            #expect(try await HTTP.request("GET", "\(agent)\(path)", token: "gpu_forged").status == 401, "\(path)")
+        }
         #expect(try await HTTP.request("POST", "\(agent)/v1/approvals", token: "gpu_forged", json: "{}").status == 401)
 
         // Within the plant's limit of 500: decided at the plant, by a buyer or controller other than the requester.
@@ -107,6 +113,8 @@ import Testing
         #expect(try planner.status == 403 && planner.json()["type"] as? String == "urn:gantry:problem:role-not-permitted")
         let approved = try await decide("APR-1", as: "bob")
         #expect(try approved.status == 200 && approved.json()["state"] as? String == "approved", "\(approved.text)")
+        let listed = try await HTTP.request("GET", "\(agent)/v1/approvals", token: plantTokens["olga"])
+        #expect(try listed.status == 200 && (listed.json()["approvals"] as? [[String: Any]])?.count == 1, "any plant user reads: \(listed.text)")
         #expect(try await decide("APR-1", as: "bob", "rejected").status == 409, "decided once")
 
         // Above it: the hub decides.
@@ -126,9 +134,9 @@ import Testing
         let byController = try await HTTP.request("POST", decision, token: hubTokens["carol"], json: #"{"verdict":"approved","comment":"go"}"#)
         #expect(byController.status == 200, "\(byController.text)")
         try await eventually("the plant takes the hub's decision") {
-            (try await HTTP.request("GET", "\(agent)/v1/approvals/APR-2").json()["state"] as? String) == "approved"
+            (try await HTTP.request("GET", "\(agent)/v1/approvals/APR-2", token: plantTokens["bob"]).json()["state"] as? String) == "approved"
         }
-        let settled = try await HTTP.request("GET", "\(agent)/v1/approvals/APR-2").json()["decision"] as? [String: Any]
+        let settled = try await HTTP.request("GET", "\(agent)/v1/approvals/APR-2", token: plantTokens["olga"]).json()["decision"] as? [String: Any]
         #expect(settled?["decidedBy"] as? String == "carol" && settled?["place"] as? String == "hub" && settled?["comment"] as? String == "go")
         // Approvers hear of each request and requesters of each decision, as alerts (out as signed webhooks).
         let alerts = try await HTTP.request("GET", "\(agent)/v1/alerts").json()["alerts"] as? [[String: Any]] ?? []

@@ -106,7 +106,7 @@ import Testing
         let approved = try await HTTP.request("POST", decision, token: hubTokens["carol"], json: #"{"verdict":"approved","comment":"expedite"}"#)
         #expect(approved.status == 200, "\(approved.text)")
         try await eventually("the plant holds the approval") {
-            (try await HTTP.request("GET", "\(agent)/v1/approvals/APR-1").json()["state"] as? String) == "approved"
+            (try await HTTP.request("GET", "\(agent)/v1/approvals/APR-1", token: plantTokens["bob"]).json()["state"] as? String) == "approved"
         }
         // The supplier confirms the expedited date: the work order is no longer waiting for June.
         _ = try await post("/v1/purchase-orders/PO-1/lines/1/confirmation", #"{"due":"2030-03-15","quantity":"10"}"#)

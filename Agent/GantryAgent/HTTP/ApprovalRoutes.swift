@@ -2,8 +2,9 @@ import Foundation
 import GantryCore
 import Hummingbird
 
-/// Requests for approval at the plant (docs/approvals.md). Asking and deciding need a plant user's bearer token
-/// (`users.file`), so the log says who asked and who decided, and nobody decides their own request.
+/// Requests for approval at the plant (docs/approvals.md). Every route needs a plant user's bearer token
+/// (`users.file`): asking and deciding so the log says who asked and who decided, and nobody decides their own
+/// request; reading because a plant's requests (amounts, orders, reasons) are not for whoever reaches the port.
 struct ApprovalRoutes: Sendable {
     let store: any PlantStore
     let limit: Int
@@ -18,6 +19,7 @@ struct ApprovalRoutes: Sendable {
             return try jsonResponse(record, status: .created)
         }
         router.get("/v1/approvals") { request, _ in
+            _ = try users.authenticate(request, for: "reading requests for approval")
             let state = request.uri.queryParameters["state"].map(String.init)
             if let state, !["pending", "approved", "rejected"].contains(state) {
                 throw ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400,
@@ -25,8 +27,9 @@ struct ApprovalRoutes: Sendable {
             }
             return try jsonResponse(["approvals": try await store.approvals(state: state)])
         }
-        router.get("/v1/approvals/:id") { _, context in
-            try jsonResponse(try await refusals { try await store.approval(context.parameters.get("id") ?? "") })
+        router.get("/v1/approvals/:id") { request, context in
+            _ = try users.authenticate(request, for: "reading a request for approval")
+            return try jsonResponse(try await refusals { try await store.approval(context.parameters.get("id") ?? "") })
         }
         router.post("/v1/approvals/:id/decision") { request, context in
             let user = try users.authenticate(request, for: "deciding a request")
