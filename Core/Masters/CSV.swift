@@ -80,12 +80,42 @@ public enum CSV {
         return rows
     }
 
-    /// One line of CSV (with CRLF), quoting where needed.
+    /// One line of CSV (with CRLF), quoting where needed. Every cell is written `spreadsheetSafe`, so a cell a
+    /// spreadsheet would run as a formula is not one.
     public static func line(_ fields: [String]) -> String {
-        fields.map { field in
-            guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || field.hasPrefix(" ") || field.hasSuffix(" ")
+        fields.map { cell in
+            let field = spreadsheetSafe(cell)
+            guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                    || field.hasPrefix(" ") || field.hasSuffix(" ")
             else { return field }
             return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",") + "\r\n"
+    }
+
+    /// The characters that make a spreadsheet read a cell as a formula (`=`, `+`, `-`, `@`, and a tab or carriage
+    /// return before them), and the quote that marks an escaped cell.
+    static let formulaLeaders: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\r\n", "'"]
+
+    /// `cell` as a spreadsheet shows it but cannot run it (OWASP's advice against CSV injection): a cell that starts
+    /// with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, which spreadsheets take as "text"
+    /// and do not show. A plain negative number (`-5`, `-1.25`: a minus, digits, at most one point between digits)
+    /// is data a spreadsheet reads as a number, and stays as it is. `spreadsheetText` undoes it.
+    public static func spreadsheetSafe(_ cell: String) -> String {
+        guard let first = cell.first, formulaLeaders.contains(first), !isPlainNegativeNumber(cell) else { return cell }
+        return "'" + cell
+    }
+
+    /// The cell as it was before `spreadsheetSafe`: one leading `'` is dropped when what follows would have been
+    /// escaped; any other cell is as written.
+    public static func spreadsheetText(_ cell: String) -> String {
+        guard cell.first == "'" else { return cell }
+        let rest = String(cell.dropFirst())
+        return spreadsheetSafe(rest) == cell ? rest : cell
+    }
+
+    static func isPlainNegativeNumber(_ cell: String) -> Bool {
+        let parts = cell.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
+        return cell.first == "-" && (1...2).contains(parts.count)
+            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }
     }
 }

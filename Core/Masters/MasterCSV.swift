@@ -95,7 +95,7 @@ public enum MasterCSV {
             }
             var cells: [String: String] = [:]
             for (name, value) in zip(names, row.fields) {
-                let trimmed = value.trimmingCharacters(in: .whitespaces)
+                let trimmed = CSV.spreadsheetText(value.trimmingCharacters(in: .whitespaces))
                 if !trimmed.isEmpty { cells[name] = trimmed }
             }
             var cellProblems: [RowProblem] = []
