@@ -7,7 +7,8 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var sequence: Int64
     /// When, as stored (RFC 3339 with microseconds).
     public var at: String
-    /// The principal (`user:NAME`, `service:NAME`, `plant:ID`, `local:USER` for the command line).
+    /// The principal (`user:NAME`, `service:NAME`, `plant:ID`, `local:USER` for the command line, USER being the
+    /// operating-system account of the process, never an environment variable).
     public var actor: String
     /// What happened, e.g. `master.changed`, `principal.added`, `token.revoked`.
     public var action: String

@@ -19,10 +19,10 @@ public struct Actor: Sendable, Equatable {
         self.init(name: principal.actor, role: principal.role, companies: principal.companies)
     }
 
-    /// The operator running `gantry-hub` on the hub's machine.
+    /// The operator running `gantry-hub` on the hub's machine, named by the operating-system account the process
+    /// runs as (not by an environment variable, which the caller could set to anything).
     public static func local() -> Actor {
-        let user = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-        return Actor(name: "local:\(user)", role: .administrator, companies: .all)
+        Actor(name: "local:\(OperatingSystemUser.current)", role: .administrator, companies: .all)
     }
 }
 
