@@ -75,7 +75,9 @@ class Hub:
         self.bin = f"{bin_dir}/gantry-hub"
         self.config = f"{work}/{name}.conf"
         with open(self.config, "w") as f:
-            f.write(f"{store_line}\nhttp.port = 0\nlog.level = error\nsync.max_batch_events = 20000\n"
+            # Port 0 has no URL to print at enrolment; the bench hands agents the hub's URL itself once it listens.
+            f.write(f"{store_line}\nhttp.port = 0\nhttp.public_url = http://127.0.0.1:8480\nlog.level = error\n"
+                    "sync.max_batch_events = 20000\n"
                     "sync.max_batch_bytes = 64MiB\n")
         self.admin = self.cli("tokens", "add", "--name", "bench").strip()
         self.proc = None

@@ -68,16 +68,16 @@ struct UsersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a user to the users file (users.file) and print their token; only its hash is stored.")
         @Argument(help: "User name, as approvals will record it.") var name: String
-        @Option(help: "Role: buyer, planner, controller or administrator.") var role: String
+        @Option(help: "Role: \(Role.principalRoles.joined(separator: ", ")).") var role: String
         @Option(help: "The users file (created if missing).") var file: String
 
         func run() throws {
-            guard let role = Role(rawValue: role) else {
-                throw ValidationError("unknown role \(role) (roles: \(Role.allCases.filter { $0 != .plantAgent }.map(\.rawValue).joined(separator: ", ")))")
+            guard let role = Role(rawValue: role), role != .plantAgent else {
+                throw CommandLineError.choice("--role", role, among: Role.principalRoles)
             }
-            let existing = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            let existing = FileManager.default.fileExists(atPath: file) ? try TextFile.read(file, role: "the users file") : ""
             if try PlantUsers.read(existing).contains(where: { $0.user.name == name }) {
-                throw ValidationError("\(name) is in \(file) already; remove the line to replace the token")
+                throw CommandLineError("\(name) is in \(file) already; remove the line to replace the token")
             }
             let (token, line) = try PlantUsers.enrol(name: name, role: role)
             let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + line + "\n"

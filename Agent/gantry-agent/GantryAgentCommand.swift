@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import GantryAgent
+import GantryCore
 
 @main
 struct GantryAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry-agent",
         abstract: "Gantry's plant agent: records plant facts locally and syncs them to the hub.",
+        version: GantryVersion.current,
         subcommands: [
             Run.self, GS1Command.self, ScannerCommand.self, WorkOrdersCommand.self, ReorderCommand.self, ApprovalsCommand.self,
             UsersCommand.self,

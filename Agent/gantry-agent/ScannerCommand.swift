@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GantryAgent
+import GantryCore
 
 /// `gantry-agent scanner`: a keyboard-wedge or serial scanner's lines to the agent's local API.
 struct ScannerCommand: AsyncParsableCommand {
@@ -21,7 +22,11 @@ struct ScannerCommand: AsyncParsableCommand {
     func run() async throws {
         let handle: FileHandle
         if let input {
-            guard let opened = FileHandle(forReadingAtPath: input) else { throw ValidationError("cannot open \(input) for reading") }
+            guard let opened = FileHandle(forReadingAtPath: input) else {
+                var isFolder: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: input, isDirectory: &isFolder)
+                throw FileProblem(path: input, role: "the scanner input", reason: !exists ? .missing : isFolder.boolValue ? .folder : .notPermitted)
+            }
             handle = opened
         } else {
             handle = .standardInput

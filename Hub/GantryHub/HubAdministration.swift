@@ -11,18 +11,61 @@ public struct HubAdministration: Sendable {
         self.configuration = configuration
     }
 
-    /// Enrols a plant and returns the agent configuration it needs, token included (shown only now).
-    public func enrolPlant(company: String, code: String, timeZone: String, by actor: Actor = .local()) async throws -> String {
+    /// The company master record a new company gets when its first plant is enrolled.
+    public struct NewCompany: Sendable, Equatable {
+        /// The company's legal name (the code when none is given).
+        public var legalName: String?
+        /// Its ISO 4217 currency, e.g. EUR.
+        public var currency: String
+
+        public init(legalName: String?, currency: String) {
+            self.legalName = legalName
+            self.currency = currency
+        }
+    }
+
+    /// Enrols a plant and returns the agent configuration it needs, token included (shown only now), with the
+    /// store at `storeDirectory/PLANT.sqlite`. Refused before anything is written when agents could not reach the
+    /// hub at the URL it would print (`HubConfiguration.reachableAgentURL`), or when `storeDirectory` is not absolute.
+    /// With `newCompany`, the company's master record is created first if it has none (a master change like any
+    /// other: one version, audited), so the company's masters can be imported right away.
+    public func enrolPlant(
+        company: String, code: String, timeZone: String,
+        storeDirectory: String = HubConfiguration.defaultAgentStoreDirectory, newCompany: NewCompany? = nil,
+        by actor: Actor = .local()
+    ) async throws -> String {
         let identity = try PlantIdentity(company: company, code: code)
         guard TimeZone(identifier: timeZone) != nil else {
             throw IdentifierError(reason: "unknown time zone \"\(timeZone)\" (use an IANA name such as Europe/Berlin)")
+        }
+        let hubURL = try configuration.reachableAgentURL()
+        guard storeDirectory.hasPrefix("/") else {
+            throw IdentifierError(reason: "the agent's store folder must be an absolute path, got \"\(storeDirectory)\"")
+        }
+        if let newCompany, try await !hasCompanyMaster(identity.company) {
+            guard try await !store.plants().contains(where: { $0.plantID == identity.plantID }) else {
+                throw HubStoreError(.duplicate, "plant \(identity.plantID) is already enrolled")
+            }
+            let record = MasterDraft(
+                kind: .company, company: nil, key: identity.company,
+                data: .object(["legalName": .string(newCompany.legalName ?? identity.company), "currency": .string(newCompany.currency)]))
+            _ = try await MasterService(store: store).commit(
+                [record], by: actor, summary: "company \(identity.company), created with its first plant \(identity.plantID)")
         }
         let token = SecretToken.generate(.plant)
         let audit = AuditDraft(
             actor: actor.name, action: "plant.enrolled", subject: "plant \(identity.plantID)", company: identity.company,
             before: nil, after: JSONValue.object(["plant": .string(identity.plantID), "timeZone": .string(timeZone)]).canonicalText)
         let plant = try await store.enrolPlant(identity, timeZone: timeZone, tokenHash: SecretToken.hash(token), audit: audit)
-        return agentConfiguration(plantID: plant.plantID, timeZone: plant.timeZone, token: token)
+        let folder = storeDirectory.hasSuffix("/") && storeDirectory.count > 1 ? String(storeDirectory.dropLast()) : storeDirectory
+        return agentConfiguration(plantID: plant.plantID, timeZone: plant.timeZone, hubURL: hubURL, token: token)
+            + "\nstore.path = \(folder == "/" ? "" : folder)/\(plant.plantID).sqlite"
+    }
+
+    /// Whether company `code` has its master record.
+    public func hasCompanyMaster(_ code: String) async throws -> Bool {
+        let identity = MasterIdentity(kind: .company, company: code, key: code)
+        return try await store.existingMasters([identity]).contains(identity)
     }
 
     /// Issues a new token for a plant; the old one stops working at once.
@@ -30,12 +73,14 @@ public struct HubAdministration: Sendable {
         guard let plant = try await store.plants().first(where: { $0.plantID == plantID }) else {
             throw HubStoreError(.notFound, "no plant \(plantID)")
         }
+        let hubURL = try configuration.reachableAgentURL()
         let token = SecretToken.generate(.plant)
         let audit = AuditDraft(
             actor: actor.name, action: "plant.token-replaced", subject: "plant \(plantID)", company: plant.company,
             before: nil, after: nil)
         try await store.replacePlantToken(plantID: plantID, tokenHash: SecretToken.hash(token), audit: audit)
-        return agentConfiguration(plantID: plant.plantID, timeZone: plant.timeZone, token: token)
+        return agentConfiguration(plantID: plant.plantID, timeZone: plant.timeZone, hubURL: hubURL, token: token)
+            + "\n# keep the plant's store.path as it is"
     }
 
     /// Creates a principal and returns its token (shown only now). The new principal's companies must lie
@@ -132,12 +177,12 @@ public struct HubAdministration: Sendable {
         return (verifier.checked, nil, head)
     }
 
-    private func agentConfiguration(plantID: String, timeZone: String, token: String) -> String {
+    private func agentConfiguration(plantID: String, timeZone: String, hubURL: String, token: String) -> String {
         """
         # gantry-agent configuration for plant \(plantID) (\(timeZone))
         # The token is shown only once; the hub keeps only its hash.
         plant.id = \(plantID)
-        hub.url = \(configuration.agentFacingURL)
+        hub.url = \(hubURL)
         hub.token = \(token)
         """
     }

@@ -9,6 +9,7 @@ struct GantryHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry-hub",
         abstract: "Gantry's hub: applies every plant's events exactly once and governs what plants share.",
+        version: GantryVersion.current,
         subcommands: [Serve.self, Plants.self, Tokens.self, Masters.self, Audit.self])
 }
 
@@ -53,9 +54,22 @@ struct Plants: AsyncParsableCommand {
         @Option(help: "Company code (letters and digits).") var company: String
         @Option(help: "Plant code, unique within the company (letters and digits).") var code: String
         @Option(help: "The plant's IANA time zone, e.g. Europe/Berlin.") var timeZone: String
+        @Option(help: "Folder on the plant's server for the agent's store, printed as store.path = FOLDER/PLANT.sqlite (a relative folder is taken from the current one).")
+        var storeDir: String = HubConfiguration.defaultAgentStoreDirectory
+        @Option(help: "The company's ISO 4217 currency, e.g. EUR: creates its master record if it has none yet.") var currency: String?
+        @Option(help: "The company's legal name for that record (default: its code).") var companyName: String?
 
         func run() async throws {
-            print(try await options.administration().enrolPlant(company: company, code: code, timeZone: timeZone))
+            let folder = URL(fileURLWithPath: storeDir, isDirectory: true).standardizedFileURL.path
+            let administration = try await options.administration()
+            print(try await administration.enrolPlant(
+                company: company, code: code, timeZone: timeZone, storeDirectory: folder,
+                newCompany: currency.map { HubAdministration.NewCompany(legalName: companyName, currency: $0) }))
+            if try await !administration.hasCompanyMaster(company.uppercased()) {
+                FileHandle.standardError.write(Data((
+                    "note: company \(company.uppercased()) has no master record yet, so its masters (items, suppliers, …) are "
+                        + "refused until it has one: enrol with --currency (e.g. EUR) or create it with `gantry-hub masters apply`\n").utf8))
+            }
         }
     }
 
@@ -89,7 +103,7 @@ struct Tokens: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a principal and print its token (shown only once).")
         @OptionGroup var options: ConfigOption
         @Option(help: "A unique name, e.g. the person or system using it.") var name: String
-        @Option(help: "Role: \(Role.allCases.filter { $0 != .plantAgent }.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "Role: \(Role.principalRoles.joined(separator: ", ")).")
         var role: String = Role.administrator.rawValue
         @Option(help: "user or service.") var kind: String = "service"
         @Option(help: "Companies the principal may see: * for all, or codes separated by commas.") var companies: String = "*"
@@ -97,10 +111,12 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = Role(rawValue: role), role != .plantAgent else {
-                throw ValidationError("unknown role \(role); plants get tokens with `plants add`")
+                throw CommandLineError.choice("--role", role, among: Role.principalRoles)
             }
-            guard let kind = PrincipalRecord.Kind(rawValue: kind) else { throw ValidationError("kind is user or service") }
-            if let days = expiresInDays, days < 1 { throw ValidationError("--expires-in-days must be 1 or more") }
+            guard let kind = PrincipalRecord.Kind(rawValue: kind) else {
+                throw CommandLineError.choice("--kind", kind, among: ["user", "service"])
+            }
+            if let days = expiresInDays, days < 1 { throw CommandLineError("--expires-in-days must be 1 or more, got \(days)") }
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             print(try await options.administration().addPrincipal(
                 name: name, kind: kind, role: role, companies: try CompanyScope(text: companies), expiresAt: expiry))
@@ -134,6 +150,7 @@ struct Tokens: AsyncParsableCommand {
         @Option(help: "Days until the new token expires (none: no expiry).") var expiresInDays: Int?
 
         func run() async throws {
+            if let days = expiresInDays, days < 1 { throw CommandLineError("--expires-in-days must be 1 or more, got \(days)") }
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             print(try await options.administration().rotatePrincipalToken(name: name, expiresAt: expiry))
         }
@@ -153,11 +170,8 @@ struct Masters: AsyncParsableCommand {
         @Argument(help: "The CSV file (see docs/masters.md for the columns).") var file: String
 
         func run() async throws {
-            guard let masterKind = MasterCSV.kinds[kind] else { throw ValidationError("kind is items, suppliers or supplier-items") }
-            let text: String
-            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                throw ValidationError("cannot read \(file) as UTF-8 text")
-            }
+            let masterKind = try csvKind(kind)
+            let text = try TextFile.read(file, role: "the CSV file")
             let commit = try await options.masters().importCSV(text, kind: masterKind, by: .local(), source: file)
             print("version \(commit.version): \(commit.changed) changed, \(commit.unchanged) unchanged")
         }
@@ -169,7 +183,7 @@ struct Masters: AsyncParsableCommand {
         @Option(help: "items, suppliers or supplier-items.") var kind: String
 
         func run() async throws {
-            guard let masterKind = MasterCSV.kinds[kind] else { throw ValidationError("kind is items, suppliers or supplier-items") }
+            let masterKind = try csvKind(kind)
             let records = try await options.administration().store.masters(kind: masterKind, key: nil, company: nil, scope: .all)
             FileHandle.standardOutput.write(Data(MasterCSV.write(records, kind: masterKind).utf8))
         }
@@ -182,7 +196,7 @@ struct Masters: AsyncParsableCommand {
         @Argument(help: "The JSON file.") var file: String
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let data = try TextFile.data(file, role: "the change set")
             let drafts = try MasterChangeSet.read(data)
             let commit = try await options.masters().commit(drafts.records, by: .local(), summary: drafts.summary ?? "change set from \(file)")
             print("version \(commit.version): \(commit.changed) changed, \(commit.unchanged) unchanged")
@@ -196,7 +210,9 @@ struct Masters: AsyncParsableCommand {
 
         func run() async throws {
             let masterKind = try kind.map { name in
-                guard let kind = MasterKind(rawValue: name) else { throw ValidationError("unknown kind \(name)") }
+                guard let kind = MasterKind(rawValue: name) else {
+                    throw CommandLineError.choice("--kind", name, among: MasterKind.allCases.map(\.rawValue))
+                }
                 return kind
             }
             for record in try await options.administration().store.masters(kind: masterKind, key: nil, company: nil, scope: .all) {
@@ -204,6 +220,14 @@ struct Masters: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// The master kind a CSV `--kind` names (items, suppliers, supplier-items).
+func csvKind(_ name: String) throws -> MasterKind {
+    guard let kind = MasterCSV.kinds[name] else {
+        throw CommandLineError.choice("--kind", name, among: MasterCSV.kinds.keys.sorted())
+    }
+    return kind
 }
 
 struct Audit: AsyncParsableCommand {

@@ -125,7 +125,8 @@ final class HubProcess: @unchecked Sendable {
         configPath = "\(dir)/\(name).conf"
         let store = database.map { "store.url = postgres://\($0.user):\($0.password ?? "")@\($0.host):\($0.port)/\($0.database)?sslmode=disable\nstore.timeout = 3s" }
             ?? "store.path = \(dir)/\(name).sqlite"
-        try "\(store)\nhttp.port = 0\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        // Port 0 has no URL to print at enrolment; the tests hand agents the hub's URL themselves once it listens.
+        try "\(store)\nhttp.port = 0\nhttp.public_url = http://127.0.0.1:8480\n".write(toFile: configPath, atomically: true, encoding: .utf8)
         if let adminToken {
             self.adminToken = adminToken
         } else {

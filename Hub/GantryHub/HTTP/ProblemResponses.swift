@@ -59,6 +59,11 @@ struct HubProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             ).response()
         } catch let denied as AccessDenied {
             return try ProblemDetails.forbidden(denied.reason).response()
+        } catch let error as ConfigurationError {
+            // The hub's own settings stop the request (a plant cannot be enrolled without a URL agents reach).
+            return try ProblemDetails(
+                code: "hub-configuration", title: "Hub configuration", status: 409, detail: error.description
+            ).response()
         } catch let error as IdentifierError {
             return try ProblemDetails(code: "invalid-request", title: "Invalid request", status: 422, detail: error.reason).response()
         } catch let error as HubStoreError where [.duplicate, .notFound, .versionConflict].contains(error.code) {
