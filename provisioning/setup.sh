@@ -9,6 +9,7 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients
   postgresql
   python3
+  curl
 )
 
 missing=()
