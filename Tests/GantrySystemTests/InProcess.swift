@@ -39,6 +39,9 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
         var configuration = HubConfiguration()
         configuration.storePath = "\(dir)/hub.sqlite"
         configuration.httpPort = 0
+        // Port 0 has no URL to print at enrolment (POST /v1/plants); the fixture's own administration gets the
+        // real one below, once the hub listens.
+        configuration.publicURL = "http://127.0.0.1:8480"
         configuration.maxBatchBytes = 256 << 10
         let store = try await openHubStore(configuration)
         let (ports, announce) = AsyncStream.makeStream(of: Int.self)

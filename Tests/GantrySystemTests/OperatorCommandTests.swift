@@ -72,6 +72,21 @@ import Testing
         }
     }
 
+    @Test func enrolmentOverHTTPIsRefusedTheSameWay() async throws {
+        try await withTemporaryDirectory { dir in
+            let config = try hubConfiguration(dir, "http.host = 0.0.0.0\nhttp.port = 0\n")
+            let admin = try await run("gantry-hub", ["tokens", "add", "--config", config, "--name", "ops"])
+            let hub = try ChildProcess("gantry-hub", ["serve", "--config", config])
+            let port = try await hub.listeningPort()
+            let answer = try await HTTP.request(
+                "POST", "http://127.0.0.1:\(port)/v1/plants", token: admin.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                json: #"{"company":"ACME","code":"BER","timeZone":"UTC"}"#)
+            #expect(try answer.status == 409 && answer.json()["type"] as? String == "urn:gantry:problem:hub-configuration", "\(answer.text)")
+            #expect(answer.text.contains("http.public_url"))
+            try await hub.stop()
+        }
+    }
+
     @Test func theFirstPlantOfACompanyCanCreateItsMasterRecordAudited() async throws {
         try await withTemporaryDirectory { dir in
             let config = try hubConfiguration(dir)
