@@ -21,7 +21,11 @@ struct ApprovalsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print requests for approval as JSON.")
         @OptionGroup var options: Agent
         @Option(help: "pending, approved or rejected.") var state: String?
-        func run() async throws { print(try await options.client.send("GET", "/v1/approvals" + (state.map { "?state=\($0)" } ?? ""))) }
+        func run() async throws {
+            let states = ["pending", "approved", "rejected"]
+            if let state, !states.contains(state) { throw CommandLineError.choice("--state", state, among: states) }
+            print(try await options.client.send("GET", "/v1/approvals" + (state.map { "?state=\($0)" } ?? "")))
+        }
     }
 
     struct Request: AsyncParsableCommand {
@@ -35,6 +39,9 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "For an expedite: wanted by, YYYY-MM-DD.") var neededBy: String?
 
         func run() async throws {
+            guard ApprovalSubject(rawValue: subject) != nil else {
+                throw CommandLineError.choice("--subject", subject, among: ApprovalSubject.allCases.map(\.rawValue))
+            }
             var body: [String: JSONValue] = [
                 "subject": .string(subject), "purchaseOrder": .string(order), "amount": .string(amount), "reason": .string(reason),
             ]
@@ -52,6 +59,8 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "A comment for the record.") var comment: String?
 
         func run() async throws {
+            let verdicts = ["approved", "rejected"]
+            guard verdicts.contains(verdict) else { throw CommandLineError.choice("--verdict", verdict, among: verdicts) }
             var body: [String: JSONValue] = ["verdict": .string(verdict)]
             if let comment { body["comment"] = .string(comment) }
             print(try await options.client.send("POST", "/v1/approvals/\(id)/decision", body: .object(body)))

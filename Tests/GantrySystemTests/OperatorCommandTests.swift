@@ -178,6 +178,17 @@ import Testing
             let users = try await run("gantry-agent", ["users", "add", "bob", "--role", "boss", "--file", "\(dir)/users"])
             #expect(users.status == 1 && users.stderr.contains("--role \"boss\" is not one of: \(roles)"), "\(users.stderr)")
             #expect(!FileManager.default.fileExists(atPath: "\(dir)/users"))
+            // Checked before the agent is asked (none listens on port 1 here).
+            let agent = ["--agent", "http://127.0.0.1:1", "--token", "t"]
+            for (arguments, says) in [
+                (["approvals", "list", "--state", "open"] + agent, "--state \"open\" is not one of: pending, approved, rejected"),
+                (["approvals", "decide", "APR-1", "--verdict", "yes"] + agent, "--verdict \"yes\" is not one of: approved, rejected"),
+                (["approvals", "request", "--subject", "rush", "--order", "PO-1", "--amount", "1", "--reason", "r"] + agent,
+                 "--subject \"rush\" is not one of: expedite, exceptional-buy, purchase-order"),
+            ] {
+                let result = try await run("gantry-agent", arguments)
+                #expect(result.status == 1 && result.stderr.contains(says), "\(arguments): \(result.stderr)")
+            }
         }
     }
 }
