@@ -2,6 +2,7 @@ import Foundation
 import GantryCore
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Builds the whole agent, store, local API and sync service, without starting it.
@@ -10,8 +11,13 @@ public func buildAgent(
     configuration: AgentConfiguration, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    try checkStoreFolder(configuration.storePath)
     let store = try SQLitePlantStore(
         path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability)
+    logger.info("store opened", metadata: [
+        "path": "\(URL(fileURLWithPath: configuration.storePath).standardizedFileURL.path)",
+        "plant": "\(configuration.plantID)",
+    ])
     let board = SyncStatusBoard(HubLinkStatus())
     let sync = SyncService(
         store: store,
@@ -63,7 +69,32 @@ public func runAgent(configuration: AgentConfiguration) async throws {
     let app = try buildAgent(configuration: configuration, logger: logger) { port in
         announce("gantry-agent \(configuration.plantID) listening on http://\(configuration.httpHost):\(port)")
     }
-    try await app.runService()
+    do {
+        try await app.runService()
+    } catch {
+        throw ListenError(error, host: configuration.httpHost, port: configuration.httpPort) ?? error
+    }
+}
+
+/// A store in a folder that does not exist cannot be created; say so, naming the setting, before SQLite says
+/// "unable to open database file".
+func checkStoreFolder(_ path: String) throws(ConfigurationError) {
+    let folder = (path as NSString).deletingLastPathComponent
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
+        throw ConfigurationError(
+            key: "store.path", origin: nil,
+            reason: "the folder \(folder) of the store \(path) does not exist: create it, writable by the agent's user, "
+                + "or set store.path to where this plant's store is")
+    }
+}
+
+extension ListenError {
+    /// The HTTP server's failure to bind, in `error`, as a `ListenError`; nil for any other error.
+    init?(_ error: any Error, host: String, port: Int) {
+        guard let failure = error as? IOError, failure.description.hasPrefix("bind(") else { return nil }
+        self.init(host: host, port: port, code: failure.errnoCode)
+    }
 }
 
 /// Writes one line to standard output at once, so supervisors and tests can wait for it.

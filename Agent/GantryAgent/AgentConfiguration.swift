@@ -6,8 +6,9 @@ import GantryCore
 public struct AgentConfiguration: Sendable {
     /// The plant this agent records for (`COMPANY-PLANT`, as printed by `gantry-hub plants add`).
     public var plantID: String
-    /// The SQLite store file.
-    public var storePath: String = "gantry-agent.sqlite"
+    /// The SQLite store file; by default `/var/lib/gantry/agent/{plant.id}.sqlite` (`defaultStorePath`), never
+    /// a path relative to wherever the agent happens to be started.
+    public var storePath: String
     /// What an acknowledged fact survives: `.powerLoss` (fsync on every commit) or `.processCrash`.
     public var durability: Durability = .powerLoss
     /// The local API's listening address.
@@ -75,6 +76,13 @@ public struct AgentConfiguration: Sendable {
         self.plantID = plantID
         self.hubURL = hubURL
         self.hubToken = hubToken
+        storePath = Self.defaultStorePath(plantID: plantID)
+    }
+
+    /// Where a plant's store is kept unless `store.path` says otherwise: one fixed place, so an agent started
+    /// from another folder finds the same store instead of creating an empty one the hub refuses.
+    public static func defaultStorePath(plantID: String) -> String {
+        "/var/lib/gantry/agent/\(plantID).sqlite"
     }
 
     /// Every key a configuration file may hold.

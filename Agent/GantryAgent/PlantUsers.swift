@@ -32,7 +32,7 @@ public struct PlantUsers: Sendable {
     /// than none).
     public static func read(_ text: String) throws(ConfigurationError) -> [(user: PlantUser, hash: String)] {
         var users: [(user: PlantUser, hash: String)] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in TextLines.split(text).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             if fields.isEmpty { continue }

@@ -89,7 +89,7 @@ struct UsersCommand: ParsableCommand {
                 throw CommandLineError("\(name) is in \(file) already; remove the line to replace the token")
             }
             let (token, line) = try PlantUsers.enrol(name: name, role: role)
-            let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + line + "\n"
+            let text = existing + (existing.isEmpty || existing.last?.isNewline == true ? "" : "\n") + line + "\n"
             try text.write(toFile: file, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
             print(token)

@@ -5,6 +5,12 @@ import Foundation
 ///
 /// An override for `sync.batch_events` in the agent is `GANTRY_AGENT_SYNC_BATCH_EVENTS`: the prefix,
 /// then the key upper-cased with dots as underscores.
+///
+/// The file's rules (docs/operations.md, Configuration): lines end with `\n`, `\r\n` or `\r`. A line whose first
+/// non-blank character is `#` is a comment. After a value, `#` starts a comment when a space or tab comes right
+/// before it, so `hub.url = http://hub/#x` and `hub.token = ab#cd` keep their `#`. A value in double quotes is
+/// taken as it is between them, `#` and surrounding spaces included; only a comment may follow the closing quote.
+/// A key given twice, a key no one reads, and a variable under `prefix` that overrides no key are errors.
 public struct ConfigurationText: Sendable {
     /// Key to value, after overrides.
     public private(set) var values: [String: String]
@@ -12,33 +18,77 @@ public struct ConfigurationText: Sendable {
     public private(set) var origins: [String: String]
 
     /// Parses `text`, then applies every variable in `environment` that names one of `knownKeys`.
-    /// Unknown keys in the file are refused, so a misspelt setting never silently keeps its default.
+    /// Unknown keys in the file, keys given twice, and variables starting with `prefix` that name no known key
+    /// are refused, so a misspelt setting never silently keeps its default. Variables of other prefixes (another
+    /// Gantry program's, `GANTRY_BIN_DIR`, `GANTRY_USER_TOKEN`) are not this program's business and are left alone.
     public init(
         text: String, source: String, environment: [String: String], prefix: String, knownKeys: Set<String>
     ) throws(ConfigurationError) {
         values = [:]
         origins = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingWhitespace()
-            if line.isEmpty || line.hasPrefix("#") { continue }
+        for (index, rawLine) in TextLines.split(text).enumerated() {
             let origin = "\(source):\(index + 1)"
-            guard let equals = line.firstIndex(of: "=") else {
-                throw ConfigurationError(key: nil, origin: origin, reason: "expected `key = value`")
-            }
-            let key = String(line[..<equals]).trimmingWhitespace()
+            guard let setting = try Self.setting(in: rawLine, origin: origin) else { continue }
+            let (key, value) = setting
             guard knownKeys.contains(key) else {
                 throw ConfigurationError(key: key, origin: origin, reason: "unknown setting")
             }
-            values[key] = Self.unquote(String(line[line.index(after: equals)...]).trimmingWhitespace())
+            if let first = origins[key] {
+                throw ConfigurationError(key: key, origin: origin, reason: "set again (first set at \(first)); keep one line")
+            }
+            values[key] = value
             origins[key] = origin
         }
-        for key in knownKeys {
-            let variable = Self.environmentName(prefix: prefix, key: key)
-            if let value = environment[variable] {
-                values[key] = value
-                origins[key] = variable
+        let variables = Dictionary(uniqueKeysWithValues: knownKeys.map { (Self.environmentName(prefix: prefix, key: $0), $0) })
+        for (variable, value) in environment.sorted(by: { $0.key < $1.key }) where variable.hasPrefix(prefix) {
+            guard let key = variables[variable] else {
+                throw ConfigurationError(
+                    key: nil, origin: variable,
+                    reason: "unknown environment variable: \(prefix)… variables override configuration keys "
+                        + "(`sync.batch_events` is \(Self.environmentName(prefix: prefix, key: "sync.batch_events"))), "
+                        + "and no key is called that; see docs/operations.md")
             }
+            values[key] = value
+            origins[key] = variable
         }
+    }
+
+    /// The key and value of one line, or nil for a blank line or a comment.
+    private static func setting(in rawLine: Substring, origin: String) throws(ConfigurationError) -> (String, String)? {
+        let line = rawLine.trimmingWhitespace()
+        if line.isEmpty || line.hasPrefix("#") { return nil }
+        guard let equals = line.firstIndex(of: "=") else {
+            throw ConfigurationError(key: nil, origin: origin, reason: "expected `key = value`")
+        }
+        let key = String(line[..<equals]).trimmingWhitespace()
+        guard !key.isEmpty else {
+            throw ConfigurationError(key: nil, origin: origin, reason: "expected `key = value`, the key is missing")
+        }
+        let rest = String(line[line.index(after: equals)...]).trimmingWhitespace()
+        guard rest.hasPrefix("\"") else { return (key, withoutComment(rest)) }
+        let afterQuote = rest.index(after: rest.startIndex)
+        guard let closing = rest[afterQuote...].firstIndex(of: "\"") else {
+            throw ConfigurationError(key: key, origin: origin, reason: "the value's closing quote (\") is missing")
+        }
+        let trailing = rest[rest.index(after: closing)...].trimmingWhitespace()
+        guard trailing.isEmpty || trailing.hasPrefix("#") else {
+            throw ConfigurationError(
+                key: key, origin: origin,
+                reason: "only a comment may follow a quoted value, found \"\(trailing)\" (a value holds no quotes of its own)")
+        }
+        return (key, String(rest[afterQuote..<closing]))
+    }
+
+    /// `value` up to a `#` that follows a space or tab (where a comment starts), without the blanks before it.
+    private static func withoutComment(_ value: String) -> String {
+        var previous: Character = " "
+        for index in value.indices {
+            if value[index] == "#", previous == " " || previous == "\t" {
+                return String(value[..<index]).trimmingWhitespace()
+            }
+            previous = value[index]
+        }
+        return value
     }
 
     /// The environment variable that overrides `key`.
@@ -117,13 +167,6 @@ public struct ConfigurationText: Sendable {
             return number.multipliedReportingOverflow(by: factor).overflow ? nil : number * factor
         }
         return Int(text)
-    }
-
-    private static func unquote(_ value: String) -> String {
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-            return String(value.dropFirst().dropLast())
-        }
-        return value
     }
 }
 

@@ -30,7 +30,7 @@ public struct DowntimeReasons: Sendable, Equatable {
     /// Reads `code,class,failure,description` lines (a header line and `#` comments allowed); errors name the line.
     public init(csv text: String, source: String) throws(ConfigurationError) {
         var reasons: [Reason] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in TextLines.split(text).enumerated() {
             let line = raw.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") || (index == 0 && line.lowercased().hasPrefix("code,")) { continue }
             let fields = line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }

@@ -2,6 +2,7 @@ import Foundation
 import GantryCore
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Opens the configured store: PostgreSQL when `store.url` is set, else the SQLite file.
@@ -39,7 +40,15 @@ public func runHub(configuration: HubConfiguration) async throws {
         try await app.runService()
     } catch {
         await store.close()
-        throw error
+        throw ListenError(error, host: configuration.httpHost, port: configuration.httpPort) ?? error
     }
     await store.close()
+}
+
+extension ListenError {
+    /// The HTTP server's failure to bind, in `error`, as a `ListenError`; nil for any other error.
+    init?(_ error: any Error, host: String, port: Int) {
+        guard let failure = error as? IOError, failure.description.hasPrefix("bind(") else { return nil }
+        self.init(host: host, port: port, code: failure.errnoCode)
+    }
 }

@@ -17,7 +17,8 @@ struct AgentStatus: Encodable, Sendable {
     var acknowledgedSequence: Int64
     var hub: HubLinkStatus
     var backlog: Backlog
-    /// Raised alarms: `backlog-bytes`, `backlog-age`.
+    /// Raised alarms: `backlog-bytes`, `backlog-age`, and `hub-refused-token` or `hub-refused-events` while the
+    /// hub refuses the plant (`HubLinkStatus.alarm`).
     var alarms: [String]
     /// The machine-signal ingest, when MQTT is configured.
     var mqtt: MQTTStatus?
@@ -36,5 +37,6 @@ struct AgentStatus: Encodable, Sendable {
         alarms = []
         if position.backlogBytes >= alarmBytes { alarms.append("backlog-bytes") }
         if let age, age >= alarmAge.seconds { alarms.append("backlog-age") }
+        if let alarm = hub.alarm { alarms.append(alarm) }
     }
 }

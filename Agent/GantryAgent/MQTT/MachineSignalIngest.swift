@@ -5,10 +5,11 @@ import ServiceLifecycle
 import Synchronization
 
 /// Takes every machine message from the plant's broker into the store's inbox, durably, before
-/// libmosquitto's callback returns, and projects the inbox into events behind it. libmosquitto answers a
-/// QoS 1 PUBLISH with PUBACK *before* it calls the message callback and has no manual acknowledgement, so the
-/// broker forgets a message as soon as it is handed over: committing it in the callback bounds a crash's loss
-/// to the one message in hand (docs/mqtt.md). The callback does only that (one prepared INSERT and a WAL
+/// libmosquitto's callback returns, and projects the inbox into events behind it. libmosquitto 2.0.11 has no
+/// manual acknowledgement: it queues the PUBACK of a QoS 1 PUBLISH before it calls the message callback, and
+/// its network thread (`mosquitto_loop_start`) writes it once the callback has returned, whatever the callback
+/// did. Committing the message in the callback means the broker forgets only messages already durable; a crash
+/// inside the callback takes the queued PUBACK with it, and the broker redelivers (docs/mqtt.md). The callback does only that (one prepared INSERT and a WAL
 /// commit); reading the message, duplicate checks, events and dead letters happen in the projection, many
 /// messages per transaction. QoS 0 messages, which the broker never redelivers anyway, are group-committed
 /// into the inbox without waiting.
@@ -23,6 +24,8 @@ final class MachineSignalIngest: Service {
     private let logger: Logger
     private let clock: any Clock<Duration>
     private let reader: MachineMessageReading
+    /// Which connection failures reach the log (on libmosquitto's thread, and the starting one).
+    private let connectionLog = Mutex(BrokerConnectionLog())
 
     init(store: any PlantStore, settings: MQTTSettings, plantID: String, board: MQTTStatusBoard,
          logger: Logger, clock: any Clock<Duration> = ContinuousClock()) {
@@ -148,30 +151,52 @@ final class MachineSignalIngest: Service {
     }
 
     private func connectionChanged(_ event: MQTTConnectionEvent, inbox: any MachineInbox) {
+        let broker: Logger.MetadataValue = "\(settings.host):\(settings.port)"
         switch event {
         case .connected:
-            logger.info("machine signals: connected", metadata: ["broker": "\(settings.host):\(settings.port)"])
+            switch connectionLog.withLock({ $0.connected() }) {
+            case .connected(let failures) where failures > 0:
+                logger.info("machine signals: connected again", metadata: ["broker": broker, "failedAttempts": "\(failures)"])
+            default:
+                logger.info("machine signals: connected", metadata: ["broker": broker])
+            }
             board.update {
                 $0.connected = true
                 $0.lastConnectedAt = Date()
                 $0.lastError = nil
             }
         case .refused(let reason):
-            logger.error("machine signals: the broker refused the connection", metadata: ["reason": "\(reason)"])
             board.update { $0.lastError = "refused: \(reason)" }
+            logFailure("the broker refused the connection: \(reason)")
         case .disconnected(let expected, let reason):
             let wasConnected = board.current.connected
             board.update {
                 $0.connected = false
                 if !expected { $0.lastError = reason }
             }
-            // Only a lost connection makes states unknown; failed reconnect attempts add nothing new.
-            guard wasConnected, !expected else { return }
-            logger.warning("machine signals: connection lost", metadata: ["reason": "\(reason)"])
+            guard !expected else { return }
+            // Only a lost connection makes states unknown; failed attempts to connect again add nothing new.
+            guard wasConnected else { return logFailure(reason) }
+            logger.warning("machine signals: connection lost", metadata: ["broker": broker, "reason": "\(reason)"])
             // Through the inbox, so that the projection places it after every message heard before it.
             do { try inbox.append(InboxEntry(.signalLost(cause: "broker-disconnected"), receivedAt: Date())) } catch {
                 logger.error("could not record the lost broker connection", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// A failed attempt to connect, logged as `BrokerConnectionLog` decides.
+    private func logFailure(_ reason: String) {
+        let broker: Logger.MetadataValue = "\(settings.host):\(settings.port)"
+        switch connectionLog.withLock({ $0.failed(reason: reason, at: .now) }) {
+        case .cannotConnect(let reason):
+            logger.error("machine signals: cannot connect to the broker; retrying", metadata: ["broker": broker, "reason": "\(reason)"])
+        case .stillCannotConnect(let failures, let reason):
+            logger.error("machine signals: still cannot connect to the broker", metadata: [
+                "broker": broker, "failedAttemptsSinceLastLine": "\(failures)", "reason": "\(reason)",
+            ])
+        case .connected, nil:
+            break
         }
     }
 }

@@ -54,22 +54,46 @@ final class MosquittoClient: @unchecked Sendable {
         if options.tlsCAFile != nil {
             try check(mosquitto_tls_set(handle, options.tlsCAFile, nil, options.tlsCertFile, options.tlsKeyFile, nil), "TLS")
         }
+        // Every callback runs with the thread's cancellation off: `stop()` may cancel the thread (see there), and a
+        // thread cancelled inside a callback (at an `fdatasync` or `pwrite` of the inbox, say) would die holding
+        // the inbox's Swift `Mutex`, whose next user then crashes ("Unknown error occurred while attempting to
+        // acquire a Mutex": the lock's owner no longer exists). Cancelled outside them, it dies in libmosquitto's
+        // own wait for the next reconnect, holding nothing of ours.
         mosquitto_connect_callback_set(handle) { _, userdata, code in
-            Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue().connected(code: code)
+            MosquittoClient.uncancellable {
+                Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue().connected(code: code)
+            }
         }
         mosquitto_disconnect_callback_set(handle) { _, userdata, code in
-            let client = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
-            client.isConnected.store(false, ordering: .relaxed)
-            client.onConnection(.disconnected(expected: code == 0, reason: String(cString: mosquitto_strerror(code))))
+            MosquittoClient.uncancellable {
+                let client = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
+                client.isConnected.store(false, ordering: .relaxed)
+                client.onConnection(.disconnected(expected: code == 0, reason: String(cString: mosquitto_strerror(code))))
+            }
         }
         mosquitto_message_callback_set(handle) { _, userdata, message in
-            guard let message = message?.pointee else { return }
-            let client = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
-            let topic = String(cString: message.topic)
-            let payload = message.payloadlen > 0
-                ? Array(UnsafeRawBufferPointer(start: message.payload, count: Int(message.payloadlen))) : []
-            client.onMessage(MQTTMessage(topic: topic, payload: payload, qos: message.qos, retained: message.retain))
+            MosquittoClient.uncancellable {
+                guard let message = message?.pointee else { return }
+                let client = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
+                let topic = String(cString: message.topic)
+                let payload = message.payloadlen > 0
+                    ? Array(UnsafeRawBufferPointer(start: message.payload, count: Int(message.payloadlen))) : []
+                client.onMessage(MQTTMessage(topic: topic, payload: payload, qos: message.qos, retained: message.retain))
+            }
         }
+    }
+
+    /// Runs `body` with the calling thread's cancellation disabled (`pthread_setcancelstate`): a `pthread_cancel`
+    /// arriving meanwhile takes effect at the thread's next cancellation point after `body`, so `body` always runs
+    /// to its end and releases its locks.
+    static func uncancellable<T>(_ body: () throws -> T) rethrows -> T {
+        var previous: Int32 = 0
+        pthread_setcancelstate(Int32(PTHREAD_CANCEL_DISABLE), &previous)
+        defer {
+            var ignored: Int32 = 0
+            pthread_setcancelstate(previous, &ignored)
+        }
+        return try body()
     }
 
     /// Starts connecting in the background; libmosquitto keeps retrying with backoff until it succeeds.
@@ -83,8 +107,10 @@ final class MosquittoClient: @unchecked Sendable {
     }
 
     /// Disconnects cleanly and stops the network thread; no callback runs after this returns. While not
-    /// connected no message callback can be running, and the thread may sit in a reconnect wait of up to 30 s
-    /// that a disconnect does not interrupt: then the thread is cancelled instead of awaited.
+    /// connected the thread may sit in a reconnect wait of up to 30 s that a disconnect does not interrupt: then
+    /// the thread is cancelled instead of awaited. A callback may still be running then (the one reporting the
+    /// lost connection writes to the inbox): cancellation is off inside callbacks, so the cancel waits for it
+    /// to return, and the thread ends at libmosquitto's next cancellation point.
     func stop() {
         if isConnected.load(ordering: .relaxed) {
             mosquitto_disconnect(handle)

@@ -6,7 +6,8 @@ import Synchronization
 /// files named by the id of their first entry (`00000000000000000001.log`). Taking a message is encoding it
 /// into a buffer and one `pwrite` into the page cache, which survives a process crash like a WAL commit does,
 /// without SQLite's B-tree, page and log work; with `power-loss` durability an `fdatasync` follows. It is what
-/// libmosquitto's thread does for each QoS 1 message before returning (libmosquitto has sent PUBACK already).
+/// libmosquitto's thread does for each QoS 1 message before returning (libmosquitto has queued the PUBACK and
+/// writes it once the callback returns).
 /// The projection behind it (`SQLitePlantStore.projectMachineInbox`) reads recent entries from memory and the
 /// rest from the files, records in the store's transaction how far it has projected (`mqtt_inbox_progress`),
 /// and deletes a segment once every entry in it is projected.

@@ -36,6 +36,9 @@ final class AlertWebhookService: Service {
                     for exception in try await store.purchaseExceptions(unconfirmedAfter: settings.confirmWithin.seconds) {
                         try await store.raise(exception)
                     }
+                } catch is CancellationError {
+                    // Stopping (or another service failed to start): not a failure of the check.
+                    return
                 } catch {
                     logger.error("checking purchase order lines failed", metadata: ["error": "\(error)"])
                 }

@@ -82,17 +82,26 @@ final class SyncService: Service {
             if case .diverged = machine.trouble {
                 markReachable(error: "the hub has applied up to \(through) but this log ends at \(machine.head): "
                               + "the store is not the one the hub knows (see docs/sync-protocol.md, diverged logs)")
+                raise(HubLinkStatus.eventsRefused, because: "the hub has applied up to \(through) but this store's log ends at \(machine.head)")
             } else {
                 markReachable(error: nil)
+                raise(nil, because: "the hub acknowledged through \(through)")
             }
             if !events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)"]) }
         case .refused(let expected):
             logger.notice("hub asked to resume from another sequence", metadata: ["expected": "\(expected)"])
             next = machine.hubRefused(expected: expected)
             markReachable(error: machine.trouble.map { "hub expects sequence \(expected): \($0)" })
+            if machine.trouble == nil {
+                raise(nil, because: "the hub expects sequence \(expected)")
+            } else {
+                raise(HubLinkStatus.eventsRefused, because: "the hub expects sequence \(expected) but this store's log ends at \(machine.head)")
+            }
         case .rejected(let problem):
             logger.error("hub rejected a batch", metadata: ["problem": "\(problem.code)", "detail": "\(problem.detail)"])
-            markReachable(error: "hub rejected the batch from \(from): \(problem.detail)")
+            markReachable(error: "hub rejected the batch from \(from): \(problem.status) \(problem.code): \(problem.detail)")
+            let alarm = problem.status == 401 || problem.status == 403 ? HubLinkStatus.tokenRefused : HubLinkStatus.eventsRefused
+            raise(alarm, because: "\(problem.status) \(problem.code): \(problem.detail)")
             return machine.batchRejected(code: problem.code)
         case .unavailable(let reason):
             next = machine.transportFailed()
@@ -124,6 +133,26 @@ final class SyncService: Service {
             $0.consecutiveFailures += 1
         }
         return machine.storeFailed()
+    }
+
+    /// Raises `alarm` in `/v1/status` (nil: clears it), logging each change once: a refusal repeats with every
+    /// retry, and the log should say when it began and when it ended, not every minute in between.
+    private func raise(_ alarm: String?, because reason: String) {
+        let before = board.current.alarm
+        guard alarm != before else { return }
+        board.update { $0.alarm = alarm }
+        switch alarm {
+        case HubLinkStatus.tokenRefused?:
+            logger.critical(
+                "the hub refuses this plant's token; nothing syncs until hub.token is right (gantry-hub plants rotate-token prints a new one)",
+                metadata: ["alarm": "\(alarm!)", "reason": "\(reason)"])
+        case let alarm?:
+            logger.critical(
+                "the hub refuses this plant's events; new facts are kept but none sync until an operator acts: is store.path this plant's store? (docs/sync-protocol.md)",
+                metadata: ["alarm": "\(alarm)", "reason": "\(reason)"])
+        case nil:
+            logger.notice("the hub accepts this plant again", metadata: ["cleared": "\(before!)", "reason": "\(reason)"])
+        }
     }
 
     private func markReachable(error: String?) {
