@@ -413,12 +413,12 @@ extension SQLitePlantStore {
         var reservations: [StockReserved.Reservation] = []
         var shortages: [Shortage] = []
         let candidates = try db.cachedStatement(sql: """
-            SELECT s.location, s.lot, s.serial, s.quantity, l.expiry, coalesce(l.status, 'available') AS status,
+            SELECT s.location, s.lot, s.serial, s.quantity, loc.type, l.expiry, coalesce(l.status, 'available') AS status,
                 (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
                   WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
             FROM stock s JOIN locations loc ON loc.code = s.location
             LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
-            WHERE s.item = ? AND loc.type IN ('storage', 'production', 'receiving')
+            WHERE s.item = ?
             ORDER BY l.expiry IS NULL, l.expiry, s.lot, s.location, s.serial
             """)
         let today = Self.day(at)
@@ -433,8 +433,10 @@ extension SQLitePlantStore {
                 let location: String = row["location"], lot: String = row["lot"], serial: String = row["serial"]
                 if let wanted = line.location, wanted != location { continue }
                 if let wanted = line.lot, wanted != lot { continue }
-                if (row["status"] as String) == "quarantined" { continue }
-                if let expiry = row["expiry"] as String?, expiry < today { continue }
+                // The rule readiness nets by too (`UsableStock`), so the two never disagree on what counts.
+                guard UsableStock.isUsable(
+                    locationType: LocationType(rawValue: row["type"]) ?? .storage, held: (row["status"] as String) == "quarantined",
+                    expiry: row["expiry"], today: today) else { continue }
                 let key = "\(line.item)\u{1F}\(location)\u{1F}\(lot)\u{1F}\(serial)"
                 let quantity: Int64 = row["quantity"], reserved: Int64 = row["reserved"] + taken[key, default: 0]
                 onHand += quantity

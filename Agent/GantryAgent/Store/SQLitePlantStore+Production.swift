@@ -383,41 +383,47 @@ extension SQLitePlantStore {
 
     // MARK: Readiness
 
-    /// For each planned or released order (or one): whether its material is there and, if not, the earliest day
-    /// it can be; and machines down on its work centres.
+    /// For each planned or released order (or one): whether its material is there at its source location and, if
+    /// not, where it lies or the earliest day it can be; and machines down on its work centres.
     public func readiness(workOrder: String?) async throws -> [WorkOrderReadiness] {
         let today = Self.day(now())
         return try await pool.read { db in
             let (orders, demands) = try Self.openDemands(in: db)
-            let free = try Self.usableStock(today: today, in: db).mapValues { $0.onHand - $0.reserved }
+            let free = UsableStock.free(try Self.stockRows(in: db), today: today)
             let assessed = Readiness.assess(demands, free: free, supply: try Self.openSupply(in: db), today: today)
             var result: [WorkOrderReadiness] = []
             for order in orders where workOrder == nil || order.workOrder == workOrder {
                 let components = assessed[order.workOrder] ?? []
-                var delays: [String] = []
-                for centre in Set(order.operations.map(\.workCentre)).sorted() {
-                    guard let machine = try Self.workCentre(centre, in: db)?.machine,
-                          let state = try Row.fetchOne(db, sql: """
-                            SELECT state, reason, at FROM machine_states WHERE line = ? AND machine = ? ORDER BY at DESC LIMIT 1
-                            """, arguments: [machine.line, machine.machine]),
-                          (state["state"] as String) == "down" else { continue }
-                    delays.append("machine \(machine) of work centre \(centre) is down since \(state["at"] as String)"
-                                  + ((state["reason"] as String?).map { " (\($0))" } ?? ""))
-                }
-                let missingDate = components.contains { $0.readyBy == nil }
+                let delays = try Self.machineDelays(order, in: db)
+                let readyBy = Readiness.readyBy(components, today: today)
                 result.append(WorkOrderReadiness(
                     workOrder: order.workOrder, item: order.item, status: order.status, plannedStart: order.plannedStart,
-                    materialReady: components.allSatisfy(\.ready),
-                    materialReadyBy: missingDate ? nil : components.compactMap(\.readyBy).max() ?? today,
-                    atRisk: components.contains { !$0.ready } || !delays.isEmpty, components: components, delays: delays))
+                    materialReady: components.allSatisfy(\.ready), materialReadyBy: readyBy,
+                    atRisk: Readiness.atRisk(readyBy: readyBy, plannedStartDay: Self.day(order.plannedStart), machineDown: !delays.isEmpty),
+                    components: components, delays: delays))
             }
             if let workOrder, result.isEmpty { throw ProductionRefusal(.notFound, "no open work order \(workOrder)") }
             return result
         }
     }
 
+    /// Machines down on the order's work centres: which, since when, why.
+    static func machineDelays(_ order: WorkOrderView, in db: Database) throws -> [String] {
+        var delays: [String] = []
+        for centre in Set(order.operations.map(\.workCentre)).sorted() {
+            guard let machine = try Self.workCentre(centre, in: db)?.machine,
+                  let state = try Row.fetchOne(db, sql: """
+                    SELECT state, reason, at FROM machine_states WHERE line = ? AND machine = ? ORDER BY at DESC LIMIT 1
+                    """, arguments: [machine.line, machine.machine]),
+                  (state["state"] as String) == "down" else { continue }
+            delays.append("machine \(machine) of work centre \(centre) is down since \(state["at"] as String)"
+                          + ((state["reason"] as String?).map { " (\($0))" } ?? ""))
+        }
+        return delays
+    }
+
     /// Open work orders, in the order they are planned to start, and what each still needs of each component
-    /// (less what was issued), with what it has reserved.
+    /// (less what was issued) at its source location, with what it has reserved.
     static func openDemands(in db: Database) throws -> (orders: [WorkOrderView], demands: [Readiness.Demand]) {
         let orders = try String.fetchAll(db, sql: """
             SELECT work_order FROM work_orders WHERE status IN ('planned', 'released', 'in-progress') ORDER BY planned_start, work_order
@@ -431,14 +437,15 @@ extension SQLitePlantStore {
                     WHERE kind = 'issue' AND reference_kind = 'work-order' AND reference_id = ? AND item = ?
                     """, arguments: [order.workOrder, line.item]) ?? 0)
                 let needed = max(.zero, line.quantity - issued)
-                demands.append(Readiness.Demand(workOrder: order.workOrder, component: line.item, needed: needed, reserved: reserved))
+                demands.append(Readiness.Demand(
+                    workOrder: order.workOrder, component: line.item, needed: needed, reserved: reserved, location: line.location))
             }
         }
         return (orders, demands)
     }
 
     /// Per item, the stock that can be used (in receiving, storage or production locations, of lots neither held
-    /// nor expired on `today`) and what is reserved of the item.
+    /// nor expired on `today`) and what is reserved of the item: the plant-wide position reorder nets.
     static func usableStock(today: String, in db: Database) throws -> [String: (onHand: Quantity, reserved: Quantity)] {
         var stock: [String: (onHand: Quantity, reserved: Quantity)] = [:]
         for row in try Row.fetchAll(db, sql: """
@@ -452,14 +459,33 @@ extension SQLitePlantStore {
         return stock
     }
 
-    /// Open purchase order lines: what is still to be received of each, at the date the supplier confirmed, else the due date.
+    /// Every stock row with its location's type, its lot's status and expiry, and what is reserved of it: the input
+    /// of `UsableStock`, the rule release's reservation follows too.
+    static func stockRows(in db: Database) throws -> [UsableStock.Row] {
+        try Row.fetchAll(db, sql: """
+            SELECT s.item, s.location, s.quantity, loc.type, l.expiry, coalesce(l.status, 'available') AS status,
+                (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
+                  WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
+            FROM stock s JOIN locations loc ON loc.code = s.location LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
+            """).map { row in
+            UsableStock.Row(
+                item: row["item"], location: row["location"], locationType: LocationType(rawValue: row["type"]) ?? .storage,
+                held: (row["status"] as String) == "quarantined", expiry: row["expiry"], quantity: Quantity(micro: row["quantity"]),
+                reserved: Quantity(micro: row["reserved"]))
+        }
+    }
+
+    /// Open purchase order lines: what is still owed of each (received less returned), the part a supplier confirmed
+    /// at its confirmed date and the rest at the line's due date (`SupplyLine.portions`).
     static func openSupply(in db: Database) throws -> [Readiness.Supply] {
         try Row.fetchAll(db, sql: """
-            SELECT purchase_order, line, item, ordered - received AS open, coalesce(confirmed_due, due) AS due
+            SELECT purchase_order, line, item, ordered, received, due, confirmed_due, confirmed_quantity
             FROM purchase_order_lines WHERE ordered > received
-            """).map { row in
-            Readiness.Supply(item: row["item"], source: "\(row["purchase_order"] as String)/\(row["line"] as Int)", due: row["due"],
-                             open: Quantity(micro: row["open"]))
+            """).flatMap { row in
+            SupplyLine(
+                item: row["item"], source: "\(row["purchase_order"] as String)/\(row["line"] as Int)", ordered: Quantity(micro: row["ordered"]),
+                received: Quantity(micro: row["received"]), due: row["due"], confirmedDue: row["confirmed_due"],
+                confirmedQuantity: (row["confirmed_quantity"] as Int64?).map(Quantity.init(micro:))).portions
         }
     }
 
@@ -602,7 +628,8 @@ public struct WorkOrderReadiness: Sendable, Equatable, Codable {
     public var materialReady: Bool
     /// `YYYY-MM-DD`; nil when open supply does not cover what is short.
     public var materialReadyBy: String?
-    /// Material not ready, or a machine of its work centres down.
+    /// The material will not be at the source location by the planned start day, or a machine of its work centres
+    /// is down (`Readiness.atRisk`).
     public var atRisk: Bool
     public var components: [Readiness.Component]
     public var delays: [String]

@@ -42,10 +42,14 @@ extension SQLitePlantStore {
                 let fed = readiness.filter { order in order.components.contains { $0.item == item && $0.coveredBy.contains(source) } }
                 let neededBy = fed.map { Self.day($0.plannedStart) }.min()
                 let confirmed: String? = row["confirmed_due"], due: String? = row["due"]
+                // A partial confirmation dates only its quantity: the line is overdue when any part still open is.
+                let portions = SupplyLine(
+                    item: item, source: source, ordered: Quantity(micro: row["ordered"]), received: Quantity(micro: row["received"]), due: due,
+                    confirmedDue: confirmed, confirmedQuantity: (row["confirmed_quantity"] as Int64?).map(Quantity.init(micro:))).portions
                 var kind: String?
                 if let confirmed, let neededBy, confirmed > neededBy {
                     kind = "supplier-delay"
-                } else if let date = confirmed ?? due, date < today {
+                } else if let date = portions.compactMap(\.due).min(), date < today {
                     kind = "supplier-overdue"
                 } else if confirmed == nil, let placed = (row["placed_at"] as String?).flatMap(Timestamp.parse), at.timeIntervalSince(placed) > unconfirmedAfter {
                     kind = "supplier-unconfirmed"
