@@ -85,6 +85,32 @@ import Testing
         }
     }
 
+    @Test func aReturnIsOwedAgain() async throws {
+        try await withPlant { agent in
+            try await ok(agent, "POST", "/v1/purchase-orders", #"{"order":"PO-2","supplier":"S1","lines":[{"line":1,"item":"BOLT","quantity":"350","due":"2030-11-01"}]}"#)
+            try await ok(agent, "POST", "/v1/receipts", #"{"order":"PO-2","line":1,"location":"STORE","item":"BOLT","lot":"L2","quantity":"350"}"#)
+            try await ok(agent, "POST", "/v1/work-orders", #"{"workOrder":"WO-3","item":"ASSY","quantity":"350","sourceLocation":"STORE","outputLocation":"STORE","earliestStart":"2030-11-10T00:00:00Z"}"#)
+            #expect(try await ok(agent, "GET", "/v1/work-orders/WO-3/readiness")["materialReady"] as? Bool == true)
+
+            let returned = try await ok(agent, "POST", "/v1/returns", #"{"order":"PO-2/1","from":"STORE","item":"BOLT","lot":"L2","quantity":"50","reason":"cracked heads"}"#)
+            #expect((returned["message"] as? String)?.contains("300 of 350 received, 50 owed again") == true, "\(returned)")
+            let line = (try await ok(agent, "GET", "/v1/purchase-orders?order=PO-2")["lines"] as? [[String: String]])?.first
+            #expect(line?["received"] == "300" && line?["returned"] == "50", "\(line ?? [:])")
+            // Readiness expects the replacement on the line's date.
+            let readiness = try await ok(agent, "GET", "/v1/work-orders/WO-3/readiness")
+            let component = bolts(readiness)
+            #expect(component["fromStock"] as? String == "300" && component["short"] as? String == "50", "\(component)")
+            #expect(component["coveredBy"] as? [String] == ["PO-2/1"] && readiness["materialReadyBy"] as? String == "2030-11-01")
+            // The replacement can be received; more than the line holds cannot go back.
+            let tooMuch = try await HTTP.request("POST", agent + "/v1/returns", json: #"{"order":"PO-2/1","from":"STORE","item":"BOLT","lot":"L2","quantity":"301","reason":"all of it"}"#)
+            #expect(tooMuch.status == 409 && tooMuch.text.contains("over-return") && tooMuch.text.contains("300 received"), "\(tooMuch.text)")
+            let unknown = try await HTTP.request("POST", agent + "/v1/returns", json: #"{"order":"PO-9/1","from":"STORE","item":"BOLT","lot":"L2","quantity":"1","reason":"x"}"#)
+            #expect(unknown.status == 404, "\(unknown.text)")
+            try await ok(agent, "POST", "/v1/receipts", #"{"order":"PO-2","line":1,"location":"STORE","item":"BOLT","lot":"L3","quantity":"50"}"#)
+            #expect(try await ok(agent, "GET", "/v1/work-orders/WO-3/readiness")["materialReady"] as? Bool == true)
+        }
+    }
+
     @Test func readinessAndReleaseAgreeOnWhereTheStockIs() async throws {
         try await withPlant { agent in
             try await ok(agent, "POST", "/v1/purchase-orders", #"{"order":"PO-3","supplier":"S1","lines":[{"line":1,"item":"BOLT","quantity":"10"}]}"#)

@@ -223,6 +223,10 @@ public struct InventoryRefusal: Error, Sendable, Equatable, CustomStringConverti
 
     public init(_ code: Code, _ detail: String, field: String? = nil, shortages: [Shortage]? = nil) {
         self.code = code
+        /// More goes back to the supplier than the purchase order line has received.
+        case overReturn = "over-return"
+        /// A label says something else about a known lot (its expiry, best-before or production date) than the lot holds.
+        case lotLabelConflict = "lot-label-conflict"
         self.detail = detail
         self.field = field
         self.shortages = shortages

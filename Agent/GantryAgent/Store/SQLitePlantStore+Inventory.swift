@@ -388,11 +388,14 @@ extension SQLitePlantStore {
     public func purchaseOrderLines(order: String?) async throws -> [[String: String]] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM purchase_order_lines WHERE (?1 IS NULL OR purchase_order = ?1) ORDER BY purchase_order, line
+                SELECT p.*, (SELECT coalesce(sum(m.quantity), 0) FROM stock_moves m
+                  WHERE m.kind = 'return' AND m.reference_kind = 'purchase-order-line' AND m.reference_id = p.purchase_order || '/' || p.line) AS returned
+                FROM purchase_order_lines p WHERE (?1 IS NULL OR p.purchase_order = ?1) ORDER BY p.purchase_order, p.line
                 """, arguments: [order]).map { row in
                 [
                     "order": row["purchase_order"], "line": String(row["line"] as Int), "supplier": row["supplier"], "item": row["item"],
                     "ordered": Quantity(micro: row["ordered"]).description, "received": Quantity(micro: row["received"]).description,
+                    "returned": Quantity(micro: row["returned"]).description,
                     "tolerancePercent": row["tolerance_percent"], "due": row["due"] ?? "", "price": row["price"] ?? "",
                     "confirmedDue": row["confirmed_due"] ?? "",
                     "confirmedQuantity": (row["confirmed_quantity"] as Int64?).map { Quantity(micro: $0).description } ?? "",
