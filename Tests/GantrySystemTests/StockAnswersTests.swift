@@ -129,4 +129,32 @@ import Testing
             #expect(try await ok(agent, "POST", "/v1/work-orders/WO-4/release")["status"] as? String == "released")
         }
     }
+
+    @Test func aSecondLabelCannotChangeAKnownLotsDates() async throws {
+        try await withPlant { agent in
+            try await ok(agent, "POST", "/v1/purchase-orders", #"{"order":"PO-4","supplier":"S1","lines":[{"line":1,"item":"BOLT","quantity":"100"}]}"#)
+            let (far, near) = (Self.labelDate(900), Self.labelDate(100))
+            func receive(_ elements: String) async throws -> HTTPAnswer {
+                try await HTTP.request("POST", agent + "/v1/receipts", json: #"{"order":"PO-4","line":1,"location":"STORE","scan":"]C101\#(Self.boltGTIN)\#(elements)","quantity":"10"}"#)
+            }
+            let first = try await receive("17\(far.label)10R1")
+            #expect(first.status == 201, "\(first.text)")
+            // The same lot with an expiry 100 days out: refused, naming the lot and both dates.
+            let second = try await receive("17\(near.label)10R1")
+            #expect(second.status == 409 && second.text.contains("lot-label-conflict"), "\(second.text)")
+            #expect(second.text.contains("R1") && second.text.contains(far.iso) && second.text.contains(near.iso), "\(second.text)")
+            // A best-before or production date the lot has is held the same way; a label naming no date adds nothing.
+            #expect(try await receive("17\(far.label)15\(near.label)10R1").status == 201)
+            let bestBefore = try await receive("15\(far.label)10R1")
+            #expect(bestBefore.status == 409 && bestBefore.text.contains("AI 15"), "\(bestBefore.text)")
+            #expect(try await receive("11\(Self.labelDate(-10).label)10R1").status == 201)
+            #expect(try await receive("11\(Self.labelDate(-11).label)10R1").status == 409)
+            #expect(try await receive("10R1").status == 201)
+            // A move scanning the conflicting label is refused too.
+            let move = try await HTTP.request("POST", agent + "/v1/moves", json: #"{"from":"STORE","to":"LINE","scan":"]C101\#(Self.boltGTIN)17\#(near.label)10R1","quantity":"1"}"#)
+            #expect(move.status == 409 && move.text.contains("lot-label-conflict"), "\(move.text)")
+            let stock = try await ok(agent, "GET", "/v1/stock?item=BOLT")["stock"] as? [[String: Any]] ?? []
+            #expect(stock.map { "\($0["lot"]!) \($0["expiry"]!) \($0["quantity"]!)" } == ["R1 \(far.iso) 40"])
+        }
+    }
 }

@@ -542,8 +542,12 @@ struct ResolvedUnit: Sendable, CustomStringConvertible {
     var serial: String?
     var expiry: String?
     var quantity: Quantity
+    /// What the scanned label says of the lot beside its expiry (AI 15, AI 11).
+    var bestBefore: String? = nil
+    var produced: String? = nil
 
     var description: String { StockUnit(item: item.key, lot: lot, serial: serial).description }
+    var labelDates: LotLabel.Dates { LotLabel.Dates(expiry: expiry, bestBefore: bestBefore, produced: produced) }
 }
 
 /// Item, lot and serial as stored ('' for none), ordered for stable output.
@@ -651,7 +655,9 @@ extension SQLitePlantStore {
                 throw InventoryRefusal(.invalid, "\(key) is counted in whole \(item.uom), not \(quantity)", field: "quantity")
             }
         }
-        return ResolvedUnit(item: item, lot: lot, serial: serial, expiry: expiry, quantity: quantity)
+        return ResolvedUnit(
+            item: item, lot: lot, serial: serial, expiry: expiry, quantity: quantity, bestBefore: spec.scanned?.bestBefore,
+            produced: spec.scanned?.productionDate)
     }
 
     static func location(_ code: String, in db: Database) throws -> LocationDefined {
@@ -698,6 +704,24 @@ extension SQLitePlantStore {
 
     static func lotExpiry(_ item: String, _ lot: String, in db: Database) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT expiry FROM lots WHERE item = ? AND lot = ?"), arguments: [item, lot])
+    }
+
+    /// The lot's dates with what the unit's label adds, or a refusal when the label names other dates than the lot
+    /// holds (`LotLabel`).
+    static func lotDates(of unit: ResolvedUnit, in db: Database) throws -> LotLabel.Dates {
+        let known = try Row.fetchOne(db.cachedStatement(sql: "SELECT expiry, best_before, produced FROM lots WHERE item = ? AND lot = ?"),
+                                     arguments: [unit.item.key, unit.lot ?? ""]).map {
+            LotLabel.Dates(expiry: $0["expiry"], bestBefore: $0["best_before"], produced: $0["produced"])
+        }
+        switch LotLabel.decide(known: known, label: unit.labelDates) {
+        case .accepted(let dates):
+            return dates
+        case .refused(let conflicts):
+            throw InventoryRefusal(
+                .lotLabelConflict, "lot \(unit.lot ?? "") of \(unit.item.key): " + conflicts.map(\.description).joined(separator: "; ")
+                    + ". A lot has one date of each kind: put the goods aside and check the label against the delivery note.",
+                field: conflicts[0].field)
+        }
     }
 
     static func day(_ date: Date) -> String { String(Timestamp.format(date).prefix(10)) }
@@ -797,11 +821,14 @@ extension SQLitePlantStore {
                 ON CONFLICT (item, location, lot, serial) DO UPDATE SET quantity = quantity + excluded.quantity
                 """).execute(arguments: [unit.item.key, to, lot, serial, quantity.micro])
             if !lot.isEmpty {
+                let dates = try lotDates(of: unit, in: db)
                 try db.cachedStatement(sql: """
-                    INSERT INTO lots (item, lot, expiry, status) VALUES (?, ?, ?, 'available')
-                    ON CONFLICT (item, lot) DO UPDATE SET expiry = coalesce(lots.expiry, excluded.expiry)
-                    """).execute(arguments: [unit.item.key, lot, unit.expiry])
+                    INSERT INTO lots (item, lot, expiry, best_before, produced, status) VALUES (?, ?, ?, ?, ?, 'available')
+                    ON CONFLICT (item, lot) DO UPDATE SET expiry = excluded.expiry, best_before = excluded.best_before, produced = excluded.produced
+                    """).execute(arguments: [unit.item.key, lot, dates.expiry, dates.bestBefore, dates.produced])
             }
+        } else if !lot.isEmpty {
+            _ = try lotDates(of: unit, in: db)
         }
         let expiry = unit.lot == nil ? unit.expiry : try lotExpiry(unit.item.key, lot, in: db) ?? unit.expiry
         let moveID = UUID()
