@@ -123,6 +123,7 @@ import Testing
             #expect(moves.map { "\($0["from"]!)→\($0["to"]!) \($0["quantity"]!)" } == ["LINE→STORE 10"], "\(component)")
             let refused = try await HTTP.request("POST", agent + "/v1/work-orders/WO-4/release", json: "{}")
             #expect(refused.status == 409, "release reserves only at STORE, as readiness says: \(refused.text)")
+            #expect(refused.text.contains("0 on hand at STORE") && refused.text.contains("10 free at LINE: move it to STORE first"), "\(refused.text)")
 
             try await ok(agent, "POST", "/v1/moves", #"{"from":"LINE","to":"STORE","item":"BOLT","lot":"L4","quantity":"10"}"#)
             #expect(try await ok(agent, "GET", "/v1/work-orders/WO-4/readiness")["materialReady"] as? Bool == true)

@@ -156,8 +156,12 @@ extension SQLitePlantStore {
             let lines = try Self.componentLines(order, in: db)
             let (reservations, shortages) = try Self.reserve(workOrder: workOrder, lines: lines, allowShort: true, at: at, in: db)
             if !shortages.isEmpty && override == nil {
+                let elsewhere = UsableStock.free(try Self.stockRows(in: db), today: Self.day(at))
                 throw ProductionRefusal(
-                    .shortage, "\(workOrder) cannot be released: " + shortages.map { "\($0.item) needs \($0.needed), \($0.onHand) on hand, \($0.reservedElsewhere) reserved elsewhere, \($0.short) short" }.joined(separator: "; "),
+                    .shortage, "\(workOrder) cannot be released: " + shortages.map { shortage in
+                        "\(shortage.item) needs \(shortage.needed), \(shortage.onHand) on hand at \(order.sourceLocation), \(shortage.reservedElsewhere) reserved elsewhere, \(shortage.short) short"
+                            + Self.toMove(shortage.item, to: order.sourceLocation, free: elsewhere)
+                    }.joined(separator: "; "),
                     shortages: shortages)
             }
             try db.execute(sql: "UPDATE work_orders SET status = 'released', released_override = ? WHERE work_order = ?",

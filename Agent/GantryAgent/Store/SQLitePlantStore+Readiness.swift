@@ -29,6 +29,14 @@ extension SQLitePlantStore {
         }
     }
 
+    /// Free stock of `item` at other locations than `location`, as a release refusal names it: ` (12 free at LINE:
+    /// move it to STORE first)`, or nothing.
+    static func toMove(_ item: String, to location: String, free: [Readiness.Place: Quantity]) -> String {
+        let places = free.filter { $0.key.item == item && $0.key.location != location && $0.value > .zero }.sorted { $0.key.location < $1.key.location }
+        guard !places.isEmpty else { return "" }
+        return " (" + places.map { "\($0.value) free at \($0.key.location)" }.joined(separator: ", ") + ": move it to \(location) first)"
+    }
+
     /// Machines down on the order's work centres: which, since when, why.
     static func machineDelays(_ order: WorkOrderView, in db: Database) throws -> [String] {
         var delays: [String] = []
