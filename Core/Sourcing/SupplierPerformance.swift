@@ -34,11 +34,13 @@ public struct SupplierLineRecord: Sendable, Equatable {
     public var confirmedQuantity: Quantity?
     /// Oldest first.
     public var receipts: [Receipt]
+    /// Goods sent back against the line (`StockMoved` of kind `return`), oldest first: owed again.
+    public var returns: [Receipt]
 
     public init(
         plant: String, company: String, timeZone: String, order: String, line: Int, supplier: String, item: String,
         quantity: Quantity, price: Decimal?, currency: String?, orderedAt: Date, due: String?, confirmedAt: Date?,
-        confirmedDue: String?, confirmedQuantity: Quantity?, receipts: [Receipt]
+        confirmedDue: String?, confirmedQuantity: Quantity?, receipts: [Receipt], returns: [Receipt] = []
     ) {
         self.plant = plant
         self.company = company
@@ -56,16 +58,24 @@ public struct SupplierLineRecord: Sendable, Equatable {
         self.confirmedDue = confirmedDue
         self.confirmedQuantity = confirmedQuantity
         self.receipts = receipts
+        self.returns = returns
     }
 
-    /// When the receipts first added up to the ordered quantity; nil while the line is short.
+    /// When the receipts less returns last reached the ordered quantity and stayed there; nil while the line is
+    /// short. A return after the line was complete reopens it until the replacement comes.
     public var completedAt: Date? {
-        var received = Quantity.zero
-        for receipt in receipts.sorted(by: { $0.at < $1.at }) {
-            received += receipt.quantity
-            if received >= quantity { return receipt.at }
+        let changes = (receipts.map { ($0.at, $0.quantity) } + returns.map { ($0.at, .zero - $0.quantity) }).enumerated()
+            .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
+        var received = Quantity.zero, completed: Date?
+        for (at, change) in changes {
+            received += change
+            if received < quantity {
+                completed = nil
+            } else if completed == nil {
+                completed = at
+            }
         }
-        return nil
+        return completed
     }
 
     var calendar: Calendar {

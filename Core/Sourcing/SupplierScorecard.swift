@@ -53,6 +53,9 @@ public struct SupplierScorecard: Sendable, Equatable, Codable {
         public var nonconformingQuantity = Quantity.zero
         /// nonconforming / received × 1,000,000, rounded; nil with nothing received.
         public var ppm: Int64?
+        /// Goods sent back against the supplier's lines in the window (not netted out of `receivedQuantity`).
+        public var returns = 0
+        public var returnedQuantity = Quantity.zero
     }
 
     public var company: String
@@ -86,6 +89,12 @@ extension SupplierPerformance {
         for line in lines {
             for receipt in line.receipts where receipt.at >= from && receipt.at < to {
                 tally(line.company, line.supplier, line.plant) { $0.received(receipt.quantity) }
+            }
+            for returned in line.returns where returned.at >= from && returned.at < to {
+                tally(line.company, line.supplier, line.plant) {
+                    $0.card.quality.returns += 1
+                    $0.card.quality.returnedQuantity = .saturating($0.card.quality.returnedQuantity, returned.quantity)
+                }
             }
             guard let dueStart = line.start(of: line.due), dueStart >= from, dueStart < to else { continue }
             tally(line.company, line.supplier, line.plant) { countDue(line, dueStart: dueStart, now: now, into: &$0) }

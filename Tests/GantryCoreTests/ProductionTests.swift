@@ -57,7 +57,7 @@ import Testing
         ]
         let supply = [Readiness.Supply(item: "X", source: "PO-2/1", due: "2030-05-01", open: Quantity(5)),
                       Readiness.Supply(item: "X", source: "PO-1/1", due: "2030-04-01", open: Quantity(4))]
-        let result = Readiness.assess(demands, free: ["X": Quantity(12)], supply: supply, today: "2030-01-01")
+        let result = Readiness.assess(demands, free: [Readiness.Place(item: "X", location: "S1"): Quantity(12)], supply: supply, today: "2030-01-01")
         #expect(result["WO-1"]?.first?.ready == true && result["WO-1"]?.first?.readyBy == "2030-01-01")
         let second = result["WO-2"]!.first!
         #expect(second.fromStock == Quantity(2) && second.short == Quantity(4) && second.coveredBy == ["PO-1/1"] && second.readyBy == "2030-04-01")

@@ -272,7 +272,8 @@ extension InventoryRefusal {
         let status: Int
         switch code {
         case .unknownOrder, .unknownLocation: status = 404
-        case .overReceipt, .serialInStock, .reservedElsewhere, .insufficientStock, .notInStock, .quarantined, .expired, .shortage: status = 409
+        case .overReceipt, .serialInStock, .reservedElsewhere, .insufficientStock, .notInStock, .quarantined, .expired, .shortage,
+             .overReturn, .lotLabelConflict: status = 409
         default: status = 422
         }
         return ProblemDetails(code: code.rawValue, title: "Refused", status: status, detail: detail, field: field, shortages: shortages)

@@ -10,19 +10,28 @@ public struct ScannedUnit: Sendable, Equatable {
     public var expiry: String?
     /// A count of trade items (AI 30 or 37).
     public var quantity: Quantity?
+    /// `YYYY-MM-DD` (AI 15 and AI 11): a lot keeps them as it keeps its expiry.
+    public var bestBefore: String?
+    public var productionDate: String?
 
-    public init(gtin: String? = nil, lot: String? = nil, serial: String? = nil, expiry: String? = nil, quantity: Quantity? = nil) {
+    public init(
+        gtin: String? = nil, lot: String? = nil, serial: String? = nil, expiry: String? = nil, quantity: Quantity? = nil,
+        bestBefore: String? = nil, productionDate: String? = nil
+    ) {
         self.gtin = gtin
         self.lot = lot
         self.serial = serial
         self.expiry = expiry
         self.quantity = quantity
+        self.bestBefore = bestBefore
+        self.productionDate = productionDate
     }
 
     public init(_ message: GS1Message) {
         self.init(
             gtin: message.gtin, lot: message.batch, serial: message.serial, expiry: message.expiry?.iso,
-            quantity: message.quantity.flatMap { Quantity(text: $0) })
+            quantity: message.quantity.flatMap { Quantity(text: $0) }, bestBefore: message.bestBefore?.iso,
+            productionDate: message.productionDate?.iso)
     }
 }
 
@@ -214,6 +223,10 @@ public struct InventoryRefusal: Error, Sendable, Equatable, CustomStringConverti
         case serialQuantity = "serial-quantity", serialInStock = "serial-in-stock", unknownUnit = "unknown-unit"
         case notInStock = "not-in-stock", insufficientStock = "insufficient-stock", reservedElsewhere = "reserved-elsewhere"
         case quarantined, expired, shortage, invalid
+        /// More goes back to the supplier than the purchase order line has received.
+        case overReturn = "over-return"
+        /// A label says something else about a known lot (its expiry, best-before or production date) than the lot holds.
+        case lotLabelConflict = "lot-label-conflict"
     }
 
     public var code: Code

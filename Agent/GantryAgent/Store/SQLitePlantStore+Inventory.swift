@@ -388,11 +388,14 @@ extension SQLitePlantStore {
     public func purchaseOrderLines(order: String?) async throws -> [[String: String]] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM purchase_order_lines WHERE (?1 IS NULL OR purchase_order = ?1) ORDER BY purchase_order, line
+                SELECT p.*, (SELECT coalesce(sum(m.quantity), 0) FROM stock_moves m
+                  WHERE m.kind = 'return' AND m.reference_kind = 'purchase-order-line' AND m.reference_id = p.purchase_order || '/' || p.line) AS returned
+                FROM purchase_order_lines p WHERE (?1 IS NULL OR p.purchase_order = ?1) ORDER BY p.purchase_order, p.line
                 """, arguments: [order]).map { row in
                 [
                     "order": row["purchase_order"], "line": String(row["line"] as Int), "supplier": row["supplier"], "item": row["item"],
                     "ordered": Quantity(micro: row["ordered"]).description, "received": Quantity(micro: row["received"]).description,
+                    "returned": Quantity(micro: row["returned"]).description,
                     "tolerancePercent": row["tolerance_percent"], "due": row["due"] ?? "", "price": row["price"] ?? "",
                     "confirmedDue": row["confirmed_due"] ?? "",
                     "confirmedQuantity": (row["confirmed_quantity"] as Int64?).map { Quantity(micro: $0).description } ?? "",
@@ -413,12 +416,12 @@ extension SQLitePlantStore {
         var reservations: [StockReserved.Reservation] = []
         var shortages: [Shortage] = []
         let candidates = try db.cachedStatement(sql: """
-            SELECT s.location, s.lot, s.serial, s.quantity, l.expiry, coalesce(l.status, 'available') AS status,
+            SELECT s.location, s.lot, s.serial, s.quantity, loc.type, l.expiry, coalesce(l.status, 'available') AS status,
                 (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
                   WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
             FROM stock s JOIN locations loc ON loc.code = s.location
             LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
-            WHERE s.item = ? AND loc.type IN ('storage', 'production', 'receiving')
+            WHERE s.item = ?
             ORDER BY l.expiry IS NULL, l.expiry, s.lot, s.location, s.serial
             """)
         let today = Self.day(at)
@@ -433,8 +436,10 @@ extension SQLitePlantStore {
                 let location: String = row["location"], lot: String = row["lot"], serial: String = row["serial"]
                 if let wanted = line.location, wanted != location { continue }
                 if let wanted = line.lot, wanted != lot { continue }
-                if (row["status"] as String) == "quarantined" { continue }
-                if let expiry = row["expiry"] as String?, expiry < today { continue }
+                // The rule readiness nets by too (`UsableStock`), so the two never disagree on what counts.
+                guard UsableStock.isUsable(
+                    locationType: LocationType(rawValue: row["type"]) ?? .storage, held: (row["status"] as String) == "quarantined",
+                    expiry: row["expiry"], today: today) else { continue }
                 let key = "\(line.item)\u{1F}\(location)\u{1F}\(lot)\u{1F}\(serial)"
                 let quantity: Int64 = row["quantity"], reserved: Int64 = row["reserved"] + taken[key, default: 0]
                 onHand += quantity
@@ -537,8 +542,12 @@ struct ResolvedUnit: Sendable, CustomStringConvertible {
     var serial: String?
     var expiry: String?
     var quantity: Quantity
+    /// What the scanned label says of the lot beside its expiry (AI 15, AI 11).
+    var bestBefore: String? = nil
+    var produced: String? = nil
 
     var description: String { StockUnit(item: item.key, lot: lot, serial: serial).description }
+    var labelDates: LotLabel.Dates { LotLabel.Dates(expiry: expiry, bestBefore: bestBefore, produced: produced) }
 }
 
 /// Item, lot and serial as stored ('' for none), ordered for stable output.
@@ -646,7 +655,9 @@ extension SQLitePlantStore {
                 throw InventoryRefusal(.invalid, "\(key) is counted in whole \(item.uom), not \(quantity)", field: "quantity")
             }
         }
-        return ResolvedUnit(item: item, lot: lot, serial: serial, expiry: expiry, quantity: quantity)
+        return ResolvedUnit(
+            item: item, lot: lot, serial: serial, expiry: expiry, quantity: quantity, bestBefore: spec.scanned?.bestBefore,
+            produced: spec.scanned?.productionDate)
     }
 
     static func location(_ code: String, in db: Database) throws -> LocationDefined {
@@ -693,6 +704,24 @@ extension SQLitePlantStore {
 
     static func lotExpiry(_ item: String, _ lot: String, in db: Database) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT expiry FROM lots WHERE item = ? AND lot = ?"), arguments: [item, lot])
+    }
+
+    /// The lot's dates with what the unit's label adds, or a refusal when the label names other dates than the lot
+    /// holds (`LotLabel`).
+    static func lotDates(of unit: ResolvedUnit, in db: Database) throws -> LotLabel.Dates {
+        let known = try Row.fetchOne(db.cachedStatement(sql: "SELECT expiry, best_before, produced FROM lots WHERE item = ? AND lot = ?"),
+                                     arguments: [unit.item.key, unit.lot ?? ""]).map {
+            LotLabel.Dates(expiry: $0["expiry"], bestBefore: $0["best_before"], produced: $0["produced"])
+        }
+        switch LotLabel.decide(known: known, label: unit.labelDates) {
+        case .accepted(let dates):
+            return dates
+        case .refused(let conflicts):
+            throw InventoryRefusal(
+                .lotLabelConflict, "lot \(unit.lot ?? "") of \(unit.item.key): " + conflicts.map(\.description).joined(separator: "; ")
+                    + ". A lot has one date of each kind: put the goods aside and check the label against the delivery note.",
+                field: conflicts[0].field)
+        }
     }
 
     static func day(_ date: Date) -> String { String(Timestamp.format(date).prefix(10)) }
@@ -792,11 +821,14 @@ extension SQLitePlantStore {
                 ON CONFLICT (item, location, lot, serial) DO UPDATE SET quantity = quantity + excluded.quantity
                 """).execute(arguments: [unit.item.key, to, lot, serial, quantity.micro])
             if !lot.isEmpty {
+                let dates = try lotDates(of: unit, in: db)
                 try db.cachedStatement(sql: """
-                    INSERT INTO lots (item, lot, expiry, status) VALUES (?, ?, ?, 'available')
-                    ON CONFLICT (item, lot) DO UPDATE SET expiry = coalesce(lots.expiry, excluded.expiry)
-                    """).execute(arguments: [unit.item.key, lot, unit.expiry])
+                    INSERT INTO lots (item, lot, expiry, best_before, produced, status) VALUES (?, ?, ?, ?, ?, 'available')
+                    ON CONFLICT (item, lot) DO UPDATE SET expiry = excluded.expiry, best_before = excluded.best_before, produced = excluded.produced
+                    """).execute(arguments: [unit.item.key, lot, dates.expiry, dates.bestBefore, dates.produced])
             }
+        } else if !lot.isEmpty {
+            _ = try lotDates(of: unit, in: db)
         }
         let expiry = unit.lot == nil ? unit.expiry : try lotExpiry(unit.item.key, lot, in: db) ?? unit.expiry
         let moveID = UUID()

@@ -156,8 +156,12 @@ extension SQLitePlantStore {
             let lines = try Self.componentLines(order, in: db)
             let (reservations, shortages) = try Self.reserve(workOrder: workOrder, lines: lines, allowShort: true, at: at, in: db)
             if !shortages.isEmpty && override == nil {
+                let elsewhere = UsableStock.free(try Self.stockRows(in: db), today: Self.day(at))
                 throw ProductionRefusal(
-                    .shortage, "\(workOrder) cannot be released: " + shortages.map { "\($0.item) needs \($0.needed), \($0.onHand) on hand, \($0.reservedElsewhere) reserved elsewhere, \($0.short) short" }.joined(separator: "; "),
+                    .shortage, "\(workOrder) cannot be released: " + shortages.map { shortage in
+                        "\(shortage.item) needs \(shortage.needed), \(shortage.onHand) on hand at \(order.sourceLocation), \(shortage.reservedElsewhere) reserved elsewhere, \(shortage.short) short"
+                            + Self.toMove(shortage.item, to: order.sourceLocation, free: elsewhere)
+                    }.joined(separator: "; "),
                     shortages: shortages)
             }
             try db.execute(sql: "UPDATE work_orders SET status = 'released', released_override = ? WHERE work_order = ?",
@@ -381,88 +385,6 @@ extension SQLitePlantStore {
         }
     }
 
-    // MARK: Readiness
-
-    /// For each planned or released order (or one): whether its material is there and, if not, the earliest day
-    /// it can be; and machines down on its work centres.
-    public func readiness(workOrder: String?) async throws -> [WorkOrderReadiness] {
-        let today = Self.day(now())
-        return try await pool.read { db in
-            let (orders, demands) = try Self.openDemands(in: db)
-            let free = try Self.usableStock(today: today, in: db).mapValues { $0.onHand - $0.reserved }
-            let assessed = Readiness.assess(demands, free: free, supply: try Self.openSupply(in: db), today: today)
-            var result: [WorkOrderReadiness] = []
-            for order in orders where workOrder == nil || order.workOrder == workOrder {
-                let components = assessed[order.workOrder] ?? []
-                var delays: [String] = []
-                for centre in Set(order.operations.map(\.workCentre)).sorted() {
-                    guard let machine = try Self.workCentre(centre, in: db)?.machine,
-                          let state = try Row.fetchOne(db, sql: """
-                            SELECT state, reason, at FROM machine_states WHERE line = ? AND machine = ? ORDER BY at DESC LIMIT 1
-                            """, arguments: [machine.line, machine.machine]),
-                          (state["state"] as String) == "down" else { continue }
-                    delays.append("machine \(machine) of work centre \(centre) is down since \(state["at"] as String)"
-                                  + ((state["reason"] as String?).map { " (\($0))" } ?? ""))
-                }
-                let missingDate = components.contains { $0.readyBy == nil }
-                result.append(WorkOrderReadiness(
-                    workOrder: order.workOrder, item: order.item, status: order.status, plannedStart: order.plannedStart,
-                    materialReady: components.allSatisfy(\.ready),
-                    materialReadyBy: missingDate ? nil : components.compactMap(\.readyBy).max() ?? today,
-                    atRisk: components.contains { !$0.ready } || !delays.isEmpty, components: components, delays: delays))
-            }
-            if let workOrder, result.isEmpty { throw ProductionRefusal(.notFound, "no open work order \(workOrder)") }
-            return result
-        }
-    }
-
-    /// Open work orders, in the order they are planned to start, and what each still needs of each component
-    /// (less what was issued), with what it has reserved.
-    static func openDemands(in db: Database) throws -> (orders: [WorkOrderView], demands: [Readiness.Demand]) {
-        let orders = try String.fetchAll(db, sql: """
-            SELECT work_order FROM work_orders WHERE status IN ('planned', 'released', 'in-progress') ORDER BY planned_start, work_order
-            """).map { try Self.workOrder($0, in: db) }
-        var demands: [Readiness.Demand] = []
-        for order in orders {
-            for line in try Self.componentLines(order, in: db) {
-                let reserved = try Self.reserved(for: order.workOrder, item: line.item, in: db)
-                let issued = Quantity(micro: try Int64.fetchOne(db, sql: """
-                    SELECT coalesce(sum(quantity), 0) FROM stock_moves
-                    WHERE kind = 'issue' AND reference_kind = 'work-order' AND reference_id = ? AND item = ?
-                    """, arguments: [order.workOrder, line.item]) ?? 0)
-                let needed = max(.zero, line.quantity - issued)
-                demands.append(Readiness.Demand(workOrder: order.workOrder, component: line.item, needed: needed, reserved: reserved))
-            }
-        }
-        return (orders, demands)
-    }
-
-    /// Per item, the stock that can be used (in receiving, storage or production locations, of lots neither held
-    /// nor expired on `today`) and what is reserved of the item.
-    static func usableStock(today: String, in db: Database) throws -> [String: (onHand: Quantity, reserved: Quantity)] {
-        var stock: [String: (onHand: Quantity, reserved: Quantity)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT s.item, sum(s.quantity) AS on_hand, coalesce((SELECT sum(r.quantity) FROM reservations r WHERE r.item = s.item), 0) AS reserved
-            FROM stock s JOIN locations loc ON loc.code = s.location LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
-            WHERE loc.type IN ('storage', 'production', 'receiving') AND coalesce(l.status, 'available') = 'available'
-              AND (l.expiry IS NULL OR l.expiry >= ?) GROUP BY s.item
-            """, arguments: [today]) {
-            stock[row["item"]] = (Quantity(micro: row["on_hand"]), Quantity(micro: row["reserved"]))
-        }
-        return stock
-    }
-
-    /// Open purchase order lines: what is still to be received of each, at the date the supplier confirmed, else the due date.
-    static func openSupply(in db: Database) throws -> [Readiness.Supply] {
-        try Row.fetchAll(db, sql: """
-            SELECT purchase_order, line, item, ordered - received AS open, coalesce(confirmed_due, due) AS due
-            FROM purchase_order_lines WHERE ordered > received
-            """).map { row in
-            Readiness.Supply(item: row["item"], source: "\(row["purchase_order"] as String)/\(row["line"] as Int)", due: row["due"],
-                             open: Quantity(micro: row["open"]))
-        }
-    }
-
     public func rescheduleSupply(order: String, line: Int, due: String?) async throws {
         let at = now()
         try await writer.write { db in
@@ -602,7 +524,8 @@ public struct WorkOrderReadiness: Sendable, Equatable, Codable {
     public var materialReady: Bool
     /// `YYYY-MM-DD`; nil when open supply does not cover what is short.
     public var materialReadyBy: String?
-    /// Material not ready, or a machine of its work centres down.
+    /// The material will not be at the source location by the planned start day, or a machine of its work centres
+    /// is down (`Readiness.atRisk`).
     public var atRisk: Bool
     public var components: [Readiness.Component]
     public var delays: [String]

@@ -422,6 +422,14 @@ extension SQLitePlantStore {
                 ALTER TABLE machine_counts_new RENAME TO machine_counts;
                 """)
         }
+        migrator.registerMigration("12-lot-label-dates") { db in
+            // A lot keeps every date its labels carry (best-before AI 15, production date AI 11) beside its expiry,
+            // so a later label naming other dates is refused rather than dropped (LotLabel).
+            try db.execute(sql: """
+                ALTER TABLE lots ADD COLUMN best_before TEXT;
+                ALTER TABLE lots ADD COLUMN produced TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -42,10 +42,14 @@ extension SQLitePlantStore {
                 let fed = readiness.filter { order in order.components.contains { $0.item == item && $0.coveredBy.contains(source) } }
                 let neededBy = fed.map { Self.day($0.plannedStart) }.min()
                 let confirmed: String? = row["confirmed_due"], due: String? = row["due"]
+                // A partial confirmation dates only its quantity: the line is overdue when any part still open is.
+                let portions = SupplyLine(
+                    item: item, source: source, ordered: Quantity(micro: row["ordered"]), received: Quantity(micro: row["received"]), due: due,
+                    confirmedDue: confirmed, confirmedQuantity: (row["confirmed_quantity"] as Int64?).map(Quantity.init(micro:))).portions
                 var kind: String?
                 if let confirmed, let neededBy, confirmed > neededBy {
                     kind = "supplier-delay"
-                } else if let date = confirmed ?? due, date < today {
+                } else if let date = portions.compactMap(\.due).min(), date < today {
                     kind = "supplier-overdue"
                 } else if confirmed == nil, let placed = (row["placed_at"] as String?).flatMap(Timestamp.parse), at.timeIntervalSince(placed) > unconfirmedAfter {
                     kind = "supplier-unconfirmed"
@@ -97,16 +101,39 @@ extension SQLitePlantStore {
         }
     }
 
+    /// Sends goods back against a purchase order line (`ORDER/LINE`): they leave stock as a `return` move and the
+    /// line's received quantity goes down by them, so the line is owed them again (`PurchaseReturn`).
     public func returnToSupplier(_ intent: IssueIntent, reason: String) async throws -> MoveAnswer {
         let at = now()
         return try await writer.write { db in
             try Self.idempotent(intent.requestID, kind: "return", fingerprint: [intent.workOrder, intent.unit.fingerprint, intent.from, reason], in: db) {
+                guard let (order, number) = PurchaseReturn.lineReference(intent.workOrder) else {
+                    throw InventoryRefusal(.invalid, "order names the purchase order line as ORDER/LINE, not \(intent.workOrder)", field: "order")
+                }
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT item, ordered, received, due FROM purchase_order_lines WHERE purchase_order = ? AND line = ?", arguments: [order, number])
+                else { throw InventoryRefusal(.unknownOrder, "no purchase order line \(order)/\(number) at this plant", field: "order") }
                 let unit = try Self.resolve(intent.unit, in: db)
                 _ = try Self.location(intent.from, in: db)
+                let line = SupplyLine(item: row["item"], source: "\(order)/\(number)", ordered: Quantity(micro: row["ordered"]),
+                                      received: Quantity(micro: row["received"]), due: row["due"])
+                let received: Quantity, open: Quantity
+                switch PurchaseReturn.decide(line, item: unit.item.key, quantity: unit.quantity) {
+                case .accepted(let after, let owed):
+                    (received, open) = (after, owed)
+                case .wrongItem(let lineItem):
+                    throw InventoryRefusal(.wrongItem, "\(order)/\(number) is for \(lineItem); \(unit.item.key) is not returned against it", field: "order")
+                case .moreThanReceived(let held):
+                    throw InventoryRefusal(.overReturn, "\(order)/\(number) has \(held) received (less earlier returns); \(unit.quantity) cannot go back against it")
+                }
                 try Self.requireFree(unit, at: intent.from, for: nil, in: db)
-                var answer = try Self.move(.returned, unit, from: intent.from, to: nil, reference: MoveReference(kind: .purchaseOrderLine, id: intent.workOrder),
+                try db.execute(sql: "UPDATE purchase_order_lines SET received = ? WHERE purchase_order = ? AND line = ?",
+                               arguments: [received.micro, order, number])
+                var answer = try Self.move(.returned, unit, from: intent.from, to: nil, reference: MoveReference(kind: .purchaseOrderLine, id: "\(order)/\(number)"),
                                            scan: intent.unit.scan, reason: reason, requestID: intent.requestID, at: at, in: db)
-                answer.message = "Returned \(unit.quantity) \(unit.item.uom) of \(unit.description) from \(intent.from) against \(intent.workOrder): \(reason)."
+                answer.purchaseOrder = .init(order: order, line: number, received: received, ordered: line.ordered)
+                answer.message = "Returned \(unit.quantity) \(unit.item.uom) of \(unit.description) from \(intent.from) against \(order)/\(number): \(reason). "
+                    + "\(received) of \(line.ordered) received, \(open) owed again."
                 return answer
             }
         }
@@ -146,8 +173,11 @@ extension SQLitePlantStore {
     static func alternates(among offers: [Reorder.Offer], except current: String, in db: Database) throws -> [AlternateSupplier] {
         let offers = offers.filter { $0.supplier != current && ($0.status == "approved" || $0.status == "conditional") }
         return try offers.map { offer in
-            let received = try Int64.fetchOne(
-                db, sql: "SELECT coalesce(sum(received), 0) FROM purchase_order_lines WHERE supplier = ?", arguments: [offer.supplier]) ?? 0
+            // Everything received from the supplier, returns included: a line's `received` is net of returns.
+            let received = try Int64.fetchOne(db, sql: """
+                SELECT coalesce(sum(m.quantity), 0) FROM stock_moves m JOIN purchase_order_lines p ON m.reference_id = p.purchase_order || '/' || p.line
+                WHERE m.kind = 'receipt' AND m.reference_kind = 'purchase-order-line' AND p.supplier = ?
+                """, arguments: [offer.supplier]) ?? 0
             let rejected = try Int64.fetchOne(
                 db, sql: "SELECT coalesce(sum(quantity), 0) FROM nonconformances WHERE supplier = ?", arguments: [offer.supplier]) ?? 0
             return AlternateSupplier(

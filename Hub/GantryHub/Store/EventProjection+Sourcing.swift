@@ -53,14 +53,16 @@ extension EventProjection {
                 due: commitment.confirmedDue, quantity: commitment.confirmedQuantity.micro))
         }
 
-        /// Only receipts against a purchase order line (`ORDER/LINE`) count.
+        /// Only receipts and returns against a purchase order line (`ORDER/LINE`) count; a return is kept as a
+        /// receipt of the negative quantity (`SupplierRows` tells them apart).
         mutating func add(_ moved: StockMoved, _ event: EventEnvelope) {
-            guard moved.kind == .receipt, let reference = moved.reference, reference.kind == .purchaseOrderLine,
+            guard moved.kind == .receipt || moved.kind == .returned, let reference = moved.reference, reference.kind == .purchaseOrderLine,
                   let slash = reference.id.lastIndex(of: "/"), let line = Int(reference.id[reference.id.index(after: slash)...]),
                   Self.storable(line)
             else { return }
             receipts.append(Receipt(
-                sequence: event.sequence, order: String(reference.id[..<slash]), line: line, quantity: moved.quantity.micro,
+                sequence: event.sequence, order: String(reference.id[..<slash]), line: line,
+                quantity: moved.kind == .returned ? -moved.quantity.micro : moved.quantity.micro,
                 at: event.occurredAt))
         }
 

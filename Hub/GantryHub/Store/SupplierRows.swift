@@ -11,15 +11,24 @@ enum SupplierRows {
         var receipt: SupplierLineRecord.Receipt
     }
 
-    /// `lines` with their receipts, oldest first.
+    /// `lines` with their receipts and returns (rows of a negative quantity), oldest first.
     static func performance(
         lines: [SupplierLineRecord], receipts: [Receipt], nonconformances: [SupplierNonconformanceRecord]
     ) -> SupplierPerformance {
-        var byLine: [String: [SupplierLineRecord.Receipt]] = [:]
-        for row in receipts { byLine["\(row.plant)\u{1F}\(row.order)\u{1F}\(row.line)", default: []].append(row.receipt) }
+        var byLine: [String: [SupplierLineRecord.Receipt]] = [:], returnsByLine: [String: [SupplierLineRecord.Receipt]] = [:]
+        for row in receipts {
+            let key = "\(row.plant)\u{1F}\(row.order)\u{1F}\(row.line)"
+            if row.receipt.quantity < .zero {
+                returnsByLine[key, default: []].append(.init(at: row.receipt.at, quantity: .zero - row.receipt.quantity))
+            } else {
+                byLine[key, default: []].append(row.receipt)
+            }
+        }
         let complete = lines.map { line in
             var line = line
-            line.receipts = (byLine["\(line.plant)\u{1F}\(line.order)\u{1F}\(line.line)"] ?? []).sorted { $0.at < $1.at }
+            let key = "\(line.plant)\u{1F}\(line.order)\u{1F}\(line.line)"
+            line.receipts = (byLine[key] ?? []).sorted { $0.at < $1.at }
+            line.returns = (returnsByLine[key] ?? []).sorted { $0.at < $1.at }
             return line
         }
         return SupplierPerformance(lines: complete, nonconformances: nonconformances)

@@ -1,0 +1,121 @@
+import Foundation
+import GantryCore
+import GRDB
+
+/// Readiness of work orders: the store reads stock, demand and open supply in one read, and Core decides
+/// (`Readiness`, `UsableStock`, `SupplyLine`) with the rule release's reservation follows too.
+extension SQLitePlantStore {
+    /// For each planned or released order (or one): whether its material is there at its source location and, if
+    /// not, where it lies or the earliest day it can be; and machines down on its work centres.
+    public func readiness(workOrder: String?) async throws -> [WorkOrderReadiness] {
+        let today = Self.day(now())
+        return try await pool.read { db in
+            let (orders, demands) = try Self.openDemands(in: db)
+            let free = UsableStock.free(try Self.stockRows(in: db), today: today)
+            let assessed = Readiness.assess(demands, free: free, supply: try Self.openSupply(in: db), today: today)
+            var result: [WorkOrderReadiness] = []
+            for order in orders where workOrder == nil || order.workOrder == workOrder {
+                let components = assessed[order.workOrder] ?? []
+                let delays = try Self.machineDelays(order, in: db)
+                let readyBy = Readiness.readyBy(components, today: today)
+                result.append(WorkOrderReadiness(
+                    workOrder: order.workOrder, item: order.item, status: order.status, plannedStart: order.plannedStart,
+                    materialReady: components.allSatisfy(\.ready), materialReadyBy: readyBy,
+                    atRisk: Readiness.atRisk(readyBy: readyBy, plannedStartDay: Self.day(order.plannedStart), machineDown: !delays.isEmpty),
+                    components: components, delays: delays))
+            }
+            if let workOrder, result.isEmpty { throw ProductionRefusal(.notFound, "no open work order \(workOrder)") }
+            return result
+        }
+    }
+
+    /// Free stock of `item` at other locations than `location`, as a release refusal names it: ` (12 free at LINE:
+    /// move it to STORE first)`, or nothing.
+    static func toMove(_ item: String, to location: String, free: [Readiness.Place: Quantity]) -> String {
+        let places = free.filter { $0.key.item == item && $0.key.location != location && $0.value > .zero }.sorted { $0.key.location < $1.key.location }
+        guard !places.isEmpty else { return "" }
+        return " (" + places.map { "\($0.value) free at \($0.key.location)" }.joined(separator: ", ") + ": move it to \(location) first)"
+    }
+
+    /// Machines down on the order's work centres: which, since when, why.
+    static func machineDelays(_ order: WorkOrderView, in db: Database) throws -> [String] {
+        var delays: [String] = []
+        for centre in Set(order.operations.map(\.workCentre)).sorted() {
+            guard let machine = try Self.workCentre(centre, in: db)?.machine,
+                  let state = try Row.fetchOne(db, sql: """
+                    SELECT state, reason, at FROM machine_states WHERE line = ? AND machine = ? ORDER BY at DESC LIMIT 1
+                    """, arguments: [machine.line, machine.machine]),
+                  (state["state"] as String) == "down" else { continue }
+            delays.append("machine \(machine) of work centre \(centre) is down since \(state["at"] as String)"
+                          + ((state["reason"] as String?).map { " (\($0))" } ?? ""))
+        }
+        return delays
+    }
+
+    /// Open work orders, in the order they are planned to start, and what each still needs of each component
+    /// (less what was issued) at its source location, with what it has reserved.
+    static func openDemands(in db: Database) throws -> (orders: [WorkOrderView], demands: [Readiness.Demand]) {
+        let orders = try String.fetchAll(db, sql: """
+            SELECT work_order FROM work_orders WHERE status IN ('planned', 'released', 'in-progress') ORDER BY planned_start, work_order
+            """).map { try Self.workOrder($0, in: db) }
+        var demands: [Readiness.Demand] = []
+        for order in orders {
+            for line in try Self.componentLines(order, in: db) {
+                let reserved = try Self.reserved(for: order.workOrder, item: line.item, in: db)
+                let issued = Quantity(micro: try Int64.fetchOne(db, sql: """
+                    SELECT coalesce(sum(quantity), 0) FROM stock_moves
+                    WHERE kind = 'issue' AND reference_kind = 'work-order' AND reference_id = ? AND item = ?
+                    """, arguments: [order.workOrder, line.item]) ?? 0)
+                let needed = max(.zero, line.quantity - issued)
+                demands.append(Readiness.Demand(
+                    workOrder: order.workOrder, component: line.item, needed: needed, reserved: reserved, location: line.location))
+            }
+        }
+        return (orders, demands)
+    }
+
+    /// Per item, the stock that can be used (in receiving, storage or production locations, of lots neither held
+    /// nor expired on `today`) and what is reserved of the item: the plant-wide position reorder nets.
+    static func usableStock(today: String, in db: Database) throws -> [String: (onHand: Quantity, reserved: Quantity)] {
+        var stock: [String: (onHand: Quantity, reserved: Quantity)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT s.item, sum(s.quantity) AS on_hand, coalesce((SELECT sum(r.quantity) FROM reservations r WHERE r.item = s.item), 0) AS reserved
+            FROM stock s JOIN locations loc ON loc.code = s.location LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
+            WHERE loc.type IN ('storage', 'production', 'receiving') AND coalesce(l.status, 'available') = 'available'
+              AND (l.expiry IS NULL OR l.expiry >= ?) GROUP BY s.item
+            """, arguments: [today]) {
+            stock[row["item"]] = (Quantity(micro: row["on_hand"]), Quantity(micro: row["reserved"]))
+        }
+        return stock
+    }
+
+    /// Every stock row with its location's type, its lot's status and expiry, and what is reserved of it: the input
+    /// of `UsableStock`, the rule release's reservation follows too.
+    static func stockRows(in db: Database) throws -> [UsableStock.Row] {
+        try Row.fetchAll(db, sql: """
+            SELECT s.item, s.location, s.quantity, loc.type, l.expiry, coalesce(l.status, 'available') AS status,
+                (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
+                  WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
+            FROM stock s JOIN locations loc ON loc.code = s.location LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
+            """).map { row in
+            UsableStock.Row(
+                item: row["item"], location: row["location"], locationType: LocationType(rawValue: row["type"]) ?? .storage,
+                held: (row["status"] as String) == "quarantined", expiry: row["expiry"], quantity: Quantity(micro: row["quantity"]),
+                reserved: Quantity(micro: row["reserved"]))
+        }
+    }
+
+    /// Open purchase order lines: what is still owed of each (received less returned), the part a supplier confirmed
+    /// at its confirmed date and the rest at the line's due date (`SupplyLine.portions`).
+    static func openSupply(in db: Database) throws -> [Readiness.Supply] {
+        try Row.fetchAll(db, sql: """
+            SELECT purchase_order, line, item, ordered, received, due, confirmed_due, confirmed_quantity
+            FROM purchase_order_lines WHERE ordered > received
+            """).flatMap { row in
+            SupplyLine(
+                item: row["item"], source: "\(row["purchase_order"] as String)/\(row["line"] as Int)", ordered: Quantity(micro: row["ordered"]),
+                received: Quantity(micro: row["received"]), due: row["due"], confirmedDue: row["confirmed_due"],
+                confirmedQuantity: (row["confirmed_quantity"] as Int64?).map(Quantity.init(micro:))).portions
+        }
+    }
+}
