@@ -175,11 +175,11 @@ def main():
         hub = Process(cli + ["serve", "--config", hub_conf], f"{work}/hub.log")
         processes.append(hub)
         enrolment = subprocess.run(cli + ["plants", "add", "--config", hub_conf, "--company", "ACME", "--code", "BER",
-                                          "--time-zone", "Europe/Berlin"], check=True, capture_output=True, text=True,
+                                          "--time-zone", "Europe/Berlin", "--store-dir", work], check=True, capture_output=True, text=True,
                                    env={**os.environ, "GANTRY_HUB_HTTP_PUBLIC_URL": f"http://127.0.0.1:{hub.port}"}).stdout
         agent_conf = f"{work}/agent.conf"
         with open(agent_conf, "w") as f:
-            f.write(enrolment + f"\nstore.path = {work}/agent.sqlite\nhttp.port = 0\nlog.level = error\n"
+            f.write(enrolment + "\nhttp.port = 0\nlog.level = error\n"
                     "masters.poll_interval = 500ms\n")
         agent = Process([f"{args.bin}/gantry-agent", "run", "--config", agent_conf], f"{work}/agent.log")
         processes.append(agent)

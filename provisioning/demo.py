@@ -254,10 +254,11 @@ def main():
         agents, sent = {}, {}
         for code, zone in PLANTS:
             enrolment = cli(args.bin, "plants", "add", "--config", hub_conf, "--company", "ACME", "--code", code,
-                            "--time-zone", zone, env={"GANTRY_HUB_HTTP_PUBLIC_URL": hub.url})
+                            "--time-zone", zone, "--store-dir", work,
+                            env={"GANTRY_HUB_HTTP_PUBLIC_URL": hub.url})
             conf = f"{work}/{code}.conf"
             with open(conf, "w") as f:
-                f.write(enrolment + f"\nstore.path = {work}/{code}.sqlite\nhttp.port = 0\n"
+                f.write(enrolment + "\nhttp.port = 0\n"
                         "sync.backoff_initial = 250ms\nsync.backoff_max = 2s\nsync.heartbeat = 1s\n"
                         f"masters.poll_interval = 1s\nusers.file = {work}/users\n"
                         "workorders.demand_source_location = STORE\nworkorders.demand_output_location = STORE\n")

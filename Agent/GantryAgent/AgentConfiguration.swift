@@ -6,7 +6,7 @@ import GantryCore
 public struct AgentConfiguration: Sendable {
     /// The plant this agent records for (`COMPANY-PLANT`, as printed by `gantry-hub plants add`).
     public var plantID: String
-    /// The SQLite store file; by default `/var/lib/gantry/agent/{plant.id}.sqlite` (`defaultStorePath`), never
+    /// The SQLite store file; by default `/var/lib/gantry/{plant.id}.sqlite` (`defaultStorePath`), never
     /// a path relative to wherever the agent happens to be started.
     public var storePath: String
     /// What an acknowledged fact survives: `.powerLoss` (fsync on every commit) or `.processCrash`.
@@ -82,7 +82,7 @@ public struct AgentConfiguration: Sendable {
     /// Where a plant's store is kept unless `store.path` says otherwise: one fixed place, so an agent started
     /// from another folder finds the same store instead of creating an empty one the hub refuses.
     public static func defaultStorePath(plantID: String) -> String {
-        "/var/lib/gantry/agent/\(plantID).sqlite"
+        "/var/lib/gantry/\(plantID).sqlite"
     }
 
     /// Every key a configuration file may hold.
@@ -103,9 +103,9 @@ public struct AgentConfiguration: Sendable {
         var text = ""
         if let path {
             do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+                text = try TextFile.read(path, role: "the configuration file")
             } catch {
-                throw ConfigurationError(key: nil, origin: path, reason: "cannot read the file (\(error.localizedDescription))")
+                throw ConfigurationError(key: nil, origin: nil, reason: "\(error)")
             }
         }
         let settings = try ConfigurationText(
@@ -184,9 +184,9 @@ public struct AgentConfiguration: Sendable {
         guard let path = reasonsFile else { return DowntimeReasons() }
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try TextFile.read(path, role: "the reasons file")
         } catch {
-            throw ConfigurationError(key: "machines.reasons_file", origin: path, reason: "cannot read the file")
+            throw ConfigurationError(key: "machines.reasons_file", origin: nil, reason: "\(error)")
         }
         return try DowntimeReasons(csv: text, source: path)
     }

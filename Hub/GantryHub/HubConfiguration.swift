@@ -4,8 +4,9 @@ import GantryCore
 /// Everything `gantry-hub` needs, read from one file plus `GANTRY_HUB_*` environment overrides.
 /// docs/operations.md lists every key with its type and default.
 public struct HubConfiguration: Sendable {
-    /// The SQLite database file (the embedded default, used when no `store.url` is set).
-    public var storePath: String = "gantry-hub.sqlite"
+    /// The SQLite database file (the embedded default, used when no `store.url` is set). One fixed place by
+    /// default, so a command run from another folder finds the hub's database instead of creating an empty one.
+    public var storePath: String = "/var/lib/gantry/hub.sqlite"
     /// A PostgreSQL server to keep the hub's state in instead of SQLite.
     public var storeURL: DatabaseURL?
     /// Most connections one hub process opens to PostgreSQL.
@@ -46,9 +47,9 @@ public struct HubConfiguration: Sendable {
         var text = ""
         if let path {
             do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+                text = try TextFile.read(path, role: "the configuration file")
             } catch {
-                throw ConfigurationError(key: nil, origin: path, reason: "cannot read the file (\(error.localizedDescription))")
+                throw ConfigurationError(key: nil, origin: nil, reason: "\(error)")
             }
         }
         let settings = try ConfigurationText(

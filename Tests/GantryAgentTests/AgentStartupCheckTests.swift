@@ -23,9 +23,9 @@ import Testing
     }
 
     @Test func theStoreDefaultsToOneAbsolutePlacePerPlant() throws {
-        #expect(try load([:]).storePath == "/var/lib/gantry/agent/ACME-BER.sqlite")
+        #expect(try load([:]).storePath == "/var/lib/gantry/ACME-BER.sqlite")
         #expect(AgentConfiguration(plantID: "ACME-HAM", hubURL: "http://hub", hubToken: "t").storePath
-                == "/var/lib/gantry/agent/ACME-HAM.sqlite")
+                == "/var/lib/gantry/ACME-HAM.sqlite")
         #expect(try load(["GANTRY_AGENT_STORE_PATH": "/srv/ber.sqlite"]).storePath == "/srv/ber.sqlite")
     }
 

@@ -3,9 +3,9 @@ import GantryCore
 
 /// Files named on the command line, read whole; a file that cannot be read is a `FileProblem` naming it and
 /// saying why (missing, a folder, not permitted, not UTF-8).
-enum TextFile {
+public enum TextFile {
     /// The file's text, which must be UTF-8.
-    static func read(_ path: String, role: String) throws -> String {
+    public static func read(_ path: String, role: String) throws -> String {
         guard let text = String(data: try data(path, role: role), encoding: .utf8) else {
             throw FileProblem(path: path, role: role, reason: .notText)
         }
@@ -13,7 +13,7 @@ enum TextFile {
     }
 
     /// The file's bytes.
-    static func data(_ path: String, role: String) throws -> Data {
+    public static func data(_ path: String, role: String) throws -> Data {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw FileProblem(path: path, role: role, reason: .missing)
