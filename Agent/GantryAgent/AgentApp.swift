@@ -5,13 +5,13 @@ import Logging
 import ServiceLifecycle
 
 /// Builds the whole agent, store, local API and sync service, without starting it.
-/// `onListening` receives the bound port (useful with port 0).
+/// `onListening` receives the bound port (useful with port 0); `now` is the agent's clock (tests set it).
 public func buildAgent(
-    configuration: AgentConfiguration, logger: Logger,
+    configuration: AgentConfiguration, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let store = try SQLitePlantStore(
-        path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability)
+        path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability, now: now)
     let board = SyncStatusBoard(HubLinkStatus())
     let sync = SyncService(
         store: store,
@@ -46,7 +46,8 @@ public func buildAgent(
         services.append(ReorderWatch(store: store, interval: interval, logger: logger))
     }
     let api = AgentAPI(
-        store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger)
+        store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger,
+        now: now)
     return Application(
         router: api.router(),
         configuration: ApplicationConfiguration(
