@@ -386,8 +386,9 @@ extension SQLitePlantStore {
     /// For each planned or released order (or one): whether its material is there and, if not, the earliest day
     /// it can be; and machines down on its work centres.
     public func readiness(workOrder: String?) async throws -> [WorkOrderReadiness] {
-        let today = Self.day(now())
+        let at = now()
         return try await pool.read { db in
+            let today = try Self.plantDay(at, in: db)
             let (orders, demands) = try Self.openDemands(in: db)
             let free = try Self.usableStock(today: today, in: db).mapValues { $0.onHand - $0.reserved }
             let assessed = Readiness.assess(demands, free: free, supply: try Self.openSupply(in: db), today: today)
