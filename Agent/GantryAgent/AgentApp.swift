@@ -6,14 +6,14 @@ import NIOCore
 import ServiceLifecycle
 
 /// Builds the whole agent, store, local API and sync service, without starting it.
-/// `onListening` receives the bound port (useful with port 0).
+/// `onListening` receives the bound port (useful with port 0); `now` is the agent's clock (tests set it).
 public func buildAgent(
-    configuration: AgentConfiguration, logger: Logger,
+    configuration: AgentConfiguration, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try checkStoreFolder(configuration.storePath)
     let store = try SQLitePlantStore(
-        path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability)
+        path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability, now: now)
     logger.info("store opened", metadata: [
         "path": "\(URL(fileURLWithPath: configuration.storePath).standardizedFileURL.path)",
         "plant": "\(configuration.plantID)",
@@ -52,7 +52,8 @@ public func buildAgent(
         services.append(ReorderWatch(store: store, interval: interval, logger: logger))
     }
     let api = AgentAPI(
-        store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger)
+        store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger,
+        now: now)
     return Application(
         router: api.router(),
         configuration: ApplicationConfiguration(

@@ -14,7 +14,9 @@ public struct MachineHistory: Sendable {
     /// Every machine with a state or a count, in line and machine order.
     public var machines: [MachineID] { Set(timelines.keys).union(counts.keys).sorted() }
 
-    /// Seconds per state, downtime by reason, counts and availability per machine within `[from, to)`.
+    /// Seconds per state, downtime by reason, counts and availability per machine within `[from, to)`. The
+    /// window must have passed: cut it at now first (`ReportWindow.elapsed(now:)`), or the last known state is
+    /// counted for time that has not happened yet.
     public func timeReports(plant: String, from: Date, to: Date) -> [MachineTimeReport] {
         machines.map { machine in
             let count = counts[machine] ?? (0, 0)
@@ -24,17 +26,18 @@ public struct MachineHistory: Sendable {
         }
     }
 
-    /// Every `down` stretch within `[from, to)`, classified by the reason taxonomy, oldest first.
+    /// Every `down` stretch within `[from, to)` up to `now`, classified by the reason taxonomy, oldest first.
     public func downtime(from: Date, to: Date, now: Date, reasons: DowntimeReasons) -> [DowntimeInterval] {
         machines.flatMap { machine in
             Reliability.downtime(timeline(machine), machine: machine, from: from, to: to, now: now, reasons: reasons)
         }.sorted { ($0.start, $0.line, $0.machine) < ($1.start, $1.line, $1.machine) }
     }
 
-    /// MTBF and MTTR in hours per machine within `[from, to)`.
+    /// MTBF and MTTR in hours per machine within `[from, to)`, up to `now` at the latest (time after now has
+    /// not happened: it is neither running nor down time).
     public func reliability(from: Date, to: Date, now: Date, reasons: DowntimeReasons) -> [ReliabilityReport] {
         machines.map { machine in
-            let summary = timeline(machine).summary(from: from, to: to)
+            let summary = timeline(machine).summary(from: from, to: max(from, min(to, now)))
             let downtime = Reliability.downtime(timeline(machine), machine: machine, from: from, to: to, now: now, reasons: reasons)
             let figures = Reliability.figures(summary: summary, downtime: downtime)
             return ReliabilityReport(

@@ -29,13 +29,23 @@ public struct MachineTimeReport: Codable, Sendable, Equatable {
 /// The body of a machine-time report.
 public struct MachineTimeReportBody: Codable, Sendable, Equatable {
     public var from: Date
+    /// The end of the time reported: the end asked for, or now when that was later.
     public var to: Date
+    /// The end asked for, present only when it was after now and the window was cut there (see
+    /// `ReportWindow.elapsed(now:)`).
+    public var requestedTo: Date?
     public var machines: [MachineTimeReport]
 
-    public init(from: Date, to: Date, machines: [MachineTimeReport]) {
+    public init(from: Date, to: Date, requestedTo: Date? = nil, machines: [MachineTimeReport]) {
         self.from = from
         self.to = to
+        self.requestedTo = requestedTo
         self.machines = machines
+    }
+
+    /// The report of `window` (cut at now, see `ReportWindow.elapsed(now:)`).
+    public init(window: ReportWindow, machines: [MachineTimeReport]) {
+        self.init(from: window.from, to: window.to, requestedTo: window.requestedTo, machines: machines)
     }
 }
 
@@ -43,6 +53,8 @@ public struct MachineTimeReportBody: Codable, Sendable, Equatable {
 public struct ReportWindow: Sendable, Equatable {
     public var from: Date
     public var to: Date
+    /// The end asked for when the window was cut at now (`to` is then now); nil when `to` is as asked.
+    public var requestedTo: Date?
 
     /// A window that cannot be used, naming the parameter at fault.
     public struct Invalid: Error, Sendable, Equatable {
@@ -62,5 +74,22 @@ public struct ReportWindow: Sendable, Equatable {
         }
         self.from = from
         self.to = to
+    }
+
+    /// The part of the window that has passed by `now`: time after now is not yet time, so a window that ends
+    /// later ends at `now` instead, and says so in `requestedTo`. Reports of what machines did (machine time,
+    /// downtime, reliability) use this; the last known state is never carried past now. A window that starts
+    /// at or after `now` holds nothing that has happened: refused, naming `from`.
+    public func elapsed(now: Date) throws(Invalid) -> ReportWindow {
+        guard from < now else {
+            throw Invalid(
+                field: "from",
+                detail: "the window starts at \(Timestamp.format(from)), not before now (\(Timestamp.format(now))): nothing has happened in it yet")
+        }
+        guard to > now else { return self }
+        var cut = self
+        cut.to = now
+        cut.requestedTo = to
+        return cut
     }
 }

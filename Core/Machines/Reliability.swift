@@ -19,13 +19,15 @@ public struct DowntimeInterval: Sendable, Equatable, Codable {
 }
 
 public enum Reliability {
-    /// The `down` stretches of a machine's timeline within `[from, to)`, classified.
+    /// The `down` stretches of a machine's timeline within `[from, to)`, classified. Time after `now` has not
+    /// happened: the window ends at `now` when `to` is later, and a stretch reaching now is still down.
     public static func downtime(
         _ timeline: MachineTimeline, machine: MachineID, from: Date, to: Date, now: Date, reasons: DowntimeReasons
     ) -> [DowntimeInterval] {
-        timeline.intervals(from: from, to: to).filter { $0.state == .down }.map { interval in
+        let end = min(to, now)
+        return timeline.intervals(from: from, to: end).filter { $0.state == .down }.map { interval in
             let known = reasons[interval.reason]
-            let stillDown = interval.end >= to && to >= now
+            let stillDown = interval.end >= now
             return DowntimeInterval(
                 line: machine.line, machine: machine.machine, start: interval.start, end: stillDown ? nil : interval.end,
                 reason: interval.reason, lossClass: known?.lossClass, knownReason: known != nil,

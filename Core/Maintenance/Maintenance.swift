@@ -110,10 +110,14 @@ public struct MaintenancePolicy: Sendable {
     /// How long a machine may stay down before a corrective request opens.
     public var downThreshold: TimeInterval
     public var reasons: DowntimeReasons
+    /// The plant's time zone: a plan's days are the plant's calendar days, so "every 7 days" from Monday 09:00 is
+    /// the next Monday at 09:00 on the plant's clock, also across a clock change.
+    public var timeZone: TimeZone
 
-    public init(downThreshold: TimeInterval, reasons: DowntimeReasons) {
+    public init(downThreshold: TimeInterval, reasons: DowntimeReasons, timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
         self.downThreshold = downThreshold
         self.reasons = reasons
+        self.timeZone = timeZone
     }
 
     /// A corrective request is due when the machine is `down` (`latest.at` is when the stop began) and either
@@ -134,7 +138,9 @@ public struct MaintenancePolicy: Sendable {
         plan: MaintenancePlan, lastOpenedAt: Date?, goodPartsSince: Int64, hasOpenRequest: Bool, now: Date
     ) -> MaintenanceTrigger? {
         guard !hasOpenRequest else { return nil }
-        if let days = plan.everyDays, now >= (lastOpenedAt ?? plan.createdAt).addingTimeInterval(Double(days) * 86_400) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        if let days = plan.everyDays, let due = calendar.date(byAdding: .day, value: days, to: lastOpenedAt ?? plan.createdAt), now >= due {
             return .calendar
         }
         if let parts = plan.everyGoodParts, goodPartsSince >= parts { return .counter }

@@ -4,7 +4,8 @@ import Foundation
 public struct WorkCalendar: Sendable, Equatable, Codable {
     /// ISO weekdays, 1 = Monday … 7 = Sunday.
     public var days: Set<Int>
-    /// Minutes after midnight.
+    /// Wall-clock time of the shift's start and end in the plant's time zone, as minutes after midnight (06:00 is
+    /// 360), whatever the length of the day.
     public var shiftStart: Int
     public var shiftEnd: Int
     public var timeZone: String
@@ -35,18 +36,34 @@ public struct WorkCalendar: Sendable, Equatable, Codable {
     }
 
     /// The working window (start, end) that contains `date` or comes next after it.
+    ///
+    /// Shift times are wall-clock times of the plant's day, not time elapsed since midnight: on the days clocks
+    /// change a day has 23 or 25 hours, and 06:00 is then 5 or 7 hours after midnight.
     func window(atOrAfter date: Date) -> (start: Date, end: Date) {
         let calendar = self.calendar
         var day = calendar.startOfDay(for: date)
         for _ in 0..<400 {
             let weekday = (calendar.component(.weekday, from: day) + 5) % 7 + 1  // Sunday = 1 → ISO 7
-            if days.contains(weekday) {
-                let start = day.addingTimeInterval(Double(shiftStart * 60)), end = day.addingTimeInterval(Double(shiftEnd * 60))
-                if date < end { return (max(start, date), end) }
+            if days.contains(weekday), let start = Self.instant(shiftStart, on: day, in: calendar),
+               let end = Self.instant(shiftEnd, on: day, in: calendar), date < end {
+                return (max(start, date), end)
             }
-            day = calendar.date(byAdding: .day, value: 1, to: day)!
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            day = next
         }
         return (date, date.addingTimeInterval(Double((shiftEnd - shiftStart) * 60)))
+    }
+
+    /// When the plant's clock shows `minutes` after midnight on `day` (24:00 is the next day's midnight). A time
+    /// the clock skips when it springs forward is the first instant after the gap; a time it shows twice when it
+    /// falls back is the first of the two.
+    static func instant(_ minutes: Int, on day: Date, in calendar: Calendar) -> Date? {
+        guard minutes < 24 * 60 else {
+            return calendar.date(byAdding: .day, value: 1, to: day).map { calendar.startOfDay(for: $0) }
+        }
+        return calendar.date(
+            bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: day,
+            matchingPolicy: .nextTime, repeatedTimePolicy: .first, direction: .forward)
     }
 
     /// When `seconds` of work starting at `start` (or the next working time) end, spread over shifts.
@@ -56,7 +73,7 @@ public struct WorkCalendar: Sendable, Equatable, Codable {
         var remaining = seconds
         while remaining > windowEnd.timeIntervalSince(windowStart) {
             remaining -= windowEnd.timeIntervalSince(windowStart)
-            (windowStart, windowEnd) = window(atOrAfter: windowEnd.addingTimeInterval(1))
+            (windowStart, windowEnd) = window(atOrAfter: windowEnd)  // a window holds instants before its end
         }
         return (begin, windowStart.addingTimeInterval(remaining))
     }

@@ -176,7 +176,8 @@ public enum Reorder {
         return Quantity(micro: (whole + (rest > 0 ? 1 : 0)) * multiple.micro)
     }
 
-    /// `today` (`YYYY-MM-DD`, UTC) plus `leadTimeDays` calendar days; nil for a malformed day.
+    /// `today` (`YYYY-MM-DD`, the plant's day) plus `leadTimeDays` calendar days (civil date arithmetic, done on
+    /// UTC midnights, which no clock change moves); nil for a malformed day.
     public static func due(today: String, leadTimeDays: Int) -> String? {
         guard let start = Timestamp.parse(today + "T00:00:00Z") else { return nil }
         return String(Timestamp.format(start.addingTimeInterval(Double(leadTimeDays) * 86_400)).prefix(10))

@@ -28,12 +28,13 @@ func checkStoreFolder(_ path: String) throws(ConfigurationError) {
     }
 }
 
-/// Builds the hub's HTTP application over `store` without starting it.
+/// Builds the hub's HTTP application over `store` without starting it. `now` is the hub's clock for reports
+/// (tests set it).
 public func buildHub(
-    configuration: HubConfiguration, store: any HubStore, logger: Logger,
+    configuration: HubConfiguration, store: any HubStore, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let api = HubAPI(store: store, configuration: configuration, logger: logger)
+    let api = HubAPI(store: store, configuration: configuration, logger: logger, now: now)
     return Application(
         router: api.router(),
         configuration: ApplicationConfiguration(

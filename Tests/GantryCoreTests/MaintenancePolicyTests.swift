@@ -43,4 +43,24 @@ import Testing
                 "the calendar counts from the last request")
         #expect(policy.preventive(plan: plan, lastOpenedAt: nil, goodPartsSince: 50_000, hasOpenRequest: true, now: now) == nil)
     }
+
+    @Test func aPlansDaysAreThePlantsCalendarDaysAcrossAClockChange() {
+        // Every day, last requested Saturday 2031-03-29 at 09:00 in Berlin (CET) = 08:00Z. Sunday is 23 hours
+        // long there: the next 09:00 (CEST) is 2031-03-30T07:00Z, not 24 hours later at 08:00Z.
+        var berlin = policy
+        berlin.timeZone = TimeZone(identifier: "Europe/Berlin")!
+        let plan = MaintenancePlan(planId: UUID(), line: "L1", machine: "M1", everyDays: 1, everyGoodParts: nil,
+                                   description: "check", createdAt: Timestamp.parse("2031-03-01T08:00:00Z")!)
+        let last = Timestamp.parse("2031-03-29T08:00:00Z")!
+        #expect(berlin.preventive(plan: plan, lastOpenedAt: last, goodPartsSince: 0, hasOpenRequest: false,
+                                  now: Timestamp.parse("2031-03-30T06:59:59Z")!) == nil)
+        #expect(berlin.preventive(plan: plan, lastOpenedAt: last, goodPartsSince: 0, hasOpenRequest: false,
+                                  now: Timestamp.parse("2031-03-30T07:00:00Z")!) == .calendar)
+        // Autumn: Sunday 2031-10-26 is 25 hours long; 09:00 CEST Saturday (07:00Z) → 09:00 CET Sunday (08:00Z).
+        let autumn = Timestamp.parse("2031-10-25T07:00:00Z")!
+        #expect(berlin.preventive(plan: plan, lastOpenedAt: autumn, goodPartsSince: 0, hasOpenRequest: false,
+                                  now: Timestamp.parse("2031-10-26T07:30:00Z")!) == nil)
+        #expect(berlin.preventive(plan: plan, lastOpenedAt: autumn, goodPartsSince: 0, hasOpenRequest: false,
+                                  now: Timestamp.parse("2031-10-26T08:00:00Z")!) == .calendar)
+    }
 }

@@ -76,7 +76,7 @@ import Testing
     @Test(arguments: HubBackend.allCases) func scorecardsAcrossPlantsCountEachFactOnce(backend: HubBackend) async throws {
         try await backend.withStore { store in
             try await feed(store)
-            let performance = try await store.supplierPerformance(company: nil, before: to, scope: .all)
+            let performance = try await store.supplierPerformance(company: nil, from: from, to: to, scope: .all)
             let cards = performance.scorecards(from: from, to: to, now: now)
             #expect(cards.map { "\($0.company)/\($0.supplier)" } == ["ACME/S1", "OTHER/S1"])
             let acme = try #require(cards.first)
@@ -103,6 +103,30 @@ import Testing
         }
     }
 
+    /// A line belongs to the window by its due date: one entered after the window but due in it counts.
+    @Test(arguments: HubBackend.allCases) func aLineEnteredAfterTheWindowButDueInItCounts(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            try await feed(store)
+            // Entered on 3 February for 20 January (an order placed by phone and keyed in late), received in full
+            // an hour later: after its grace day (end of 21 January), so late.
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-HAM", agentHead: 6, events: [
+                placed(5, "2026-02-03T08:00:00Z", "PO-10", [(100, "2026-01-20", "1.00")]),
+                receipt(6, "2026-02-03T09:00:00Z", "PO-10/1", 100),
+            ]), receivedAt: Date())
+            let performance = try await store.supplierPerformance(company: "ACME", from: from, to: to, scope: .all)
+            #expect(performance.lines.contains { $0.order == "PO-10" && $0.receipts.count == 1 })
+            let acme = try #require(performance.scorecards(from: from, to: to, now: now).first)
+            // The four lines of scorecardsAcrossPlantsCountEachFactOnce (2 on time, 2 late) and PO-10, late.
+            #expect(acme.lines == 5)
+            #expect(acme.delivery.onTime == 2 && acme.delivery.late == 3 && acme.delivery.lateOpen == 1 && acme.delivery.onTimePercent == 40)
+            #expect(acme.quality.receipts == 5, "the receipt on 3 February is after the window")
+            // February's scorecard does not have it: it is due in January, though entered in February.
+            let february = try await store.supplierPerformance(company: "ACME", from: to, to: to + 28 * 86_400, scope: .all)
+                .scorecards(from: to, to: to + 28 * 86_400, now: to + 28 * 86_400)
+            #expect(february.first?.lines == 2, "PO-8 and PO-9, due in February")
+        }
+    }
+
     /// A plant's absurd quantities are quarantined, not summed: three of these would overflow a scorecard's total.
     @Test(arguments: HubBackend.allCases) func quantitiesNoPlantHandlesAreQuarantinedNotCounted(backend: HubBackend) async throws {
         try await backend.withStore { store in
@@ -111,7 +135,7 @@ import Testing
             _ = try await store.applyBatch(SyncBatch(plant: "OTHER-LON", agentHead: 6, events: huge), receivedAt: Date())
             let report = try #require(try await store.syncReport(now: Date()).first { $0.plant == "OTHER-LON" })
             #expect(report.quarantinedEvents == 3)
-            let cards = try await store.supplierPerformance(company: nil, before: to, scope: .all).scorecards(from: from, to: to, now: now)
+            let cards = try await store.supplierPerformance(company: nil, from: from, to: to, scope: .all).scorecards(from: from, to: to, now: now)
             #expect(cards.last?.quality.nonconformingQuantity == Quantity(50) && cards.last?.quality.ppm == 500_000)
         }
     }
@@ -126,13 +150,13 @@ import Testing
     @Test(arguments: HubBackend.allCases) func aCompanysPrincipalSeesOnlyItsPlantsFigures(backend: HubBackend) async throws {
         try await backend.withStore { store in
             try await feed(store)
-            let other = try await store.supplierPerformance(company: nil, before: to, scope: .only(["OTHER"]))
+            let other = try await store.supplierPerformance(company: nil, from: from, to: to, scope: .only(["OTHER"]))
             #expect(other.lines.map(\.plant) == ["OTHER-LON"] && other.nonconformances.map(\.plant) == ["OTHER-LON"])
             #expect(other.scorecards(from: from, to: to, now: now).map(\.company) == ["OTHER"])
             #expect(other.anomalies(from: from, to: to).isEmpty)
-            let asked = try await store.supplierPerformance(company: "ACME", before: to, scope: .only(["OTHER"]))
+            let asked = try await store.supplierPerformance(company: "ACME", from: from, to: to, scope: .only(["OTHER"]))
             #expect(asked.lines.isEmpty && asked.nonconformances.isEmpty, "naming another company reaches nothing")
-            let acme = try await store.supplierPerformance(company: "ACME", before: to, scope: .all)
+            let acme = try await store.supplierPerformance(company: "ACME", from: from, to: to, scope: .all)
             #expect(Set(acme.lines.map(\.company)) == ["ACME"] && acme.lines.count == 6)
             #expect(acme.lines.first { $0.order == "PO-2" }?.due == "2026-01-05", "the reschedule stands")
         }
@@ -141,7 +165,7 @@ import Testing
     @Test(arguments: HubBackend.allCases) func anUpgradedHubProjectsTheSourcingEventsItAlreadyKept(backend: HubBackend) async throws {
         try await backend.withStore { store in
             try await feed(store)
-            let projected = try await store.supplierPerformance(company: nil, before: to, scope: .all)
+            let projected = try await store.supplierPerformance(company: nil, from: from, to: to, scope: .all)
             #expect(projected.lines.count == 7 && projected.nonconformances.count == 2)
             // As a hub of the previous version left the database: the events kept, no projection of them.
             let tables = "DROP TABLE supplier_order_lines; DROP TABLE supplier_receipts; DROP TABLE supplier_nonconformances;"
@@ -149,14 +173,14 @@ import Testing
             case .sqlite:
                 try backend.executeDirectly(tables + " DELETE FROM grdb_migrations WHERE identifier = '5-supplier-performance'", on: store)
                 let upgraded = try SQLiteHubStore(path: (store as! SQLiteHubStore).pool.path)
-                #expect(try await upgraded.supplierPerformance(company: nil, before: to, scope: .all) == projected)
+                #expect(try await upgraded.supplierPerformance(company: nil, from: from, to: to, scope: .all) == projected)
             case .postgres:
                 // Versions are numbered in order, so the previous version's database also lacks the later ones.
                 try backend.executeDirectly(
                     tables + " DROP TABLE plant_instructions; DROP TABLE approval_requests; DELETE FROM gantry_schema WHERE version >= 4",
                     on: store)
                 let upgraded = try await PostgresHubStore.open((store as! PostgresHubStore).url, poolSize: 2, logger: HubBackend.quiet)
-                let performance = try await upgraded.supplierPerformance(company: nil, before: to, scope: .all)
+                let performance = try await upgraded.supplierPerformance(company: nil, from: from, to: to, scope: .all)
                 await upgraded.close()
                 #expect(performance == projected)
             }

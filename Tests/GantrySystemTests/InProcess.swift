@@ -34,7 +34,8 @@ func withService<T: Sendable>(_ service: some Service, _ body: () async throws -
     }
 }
 
-func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -> T {
+/// `now` is the hub's clock for reports.
+func withHub<T: Sendable>(now: @escaping @Sendable () -> Date = { Date() }, _ body: (HubFixture) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { dir in
         var configuration = HubConfiguration()
         configuration.storePath = "\(dir)/hub.sqlite"
@@ -45,7 +46,7 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
         configuration.maxBatchBytes = 256 << 10
         let store = try await openHubStore(configuration)
         let (ports, announce) = AsyncStream.makeStream(of: Int.self)
-        let app = buildHub(configuration: configuration, store: store, logger: quietLogger) { announce.yield($0) }
+        let app = buildHub(configuration: configuration, store: store, now: now, logger: quietLogger) { announce.yield($0) }
         return try await withService(app) {
             var iterator = ports.makeAsyncIterator()
             let port = await iterator.next()!
@@ -62,7 +63,7 @@ func withHub<T: Sendable>(_ body: (HubFixture) async throws -> T) async throws -
 /// An agent built in-process over a real SQLite file in `dir`, syncing to `hubURL`.
 func withAgent<T: Sendable>(
     plantID: String, hubURL: String, token: String, dir: String, batchEvents: Int = 20, mqtt: MQTTSettings? = nil,
-    reasons: String? = nil, configure: (inout AgentConfiguration) -> Void = { _ in },
+    reasons: String? = nil, now: @escaping @Sendable () -> Date = { Date() }, configure: (inout AgentConfiguration) -> Void = { _ in },
     _ body: (String) async throws -> T
 ) async throws -> T {
     var configuration = AgentConfiguration(plantID: plantID, hubURL: hubURL, hubToken: token)
@@ -80,7 +81,7 @@ func withAgent<T: Sendable>(
     }
     configure(&configuration)
     let (ports, announce) = AsyncStream.makeStream(of: Int.self)
-    let app = try buildAgent(configuration: configuration, logger: quietLogger) { announce.yield($0) }
+    let app = try buildAgent(configuration: configuration, now: now, logger: quietLogger) { announce.yield($0) }
     return try await withService(app) {
         var iterator = ports.makeAsyncIterator()
         return try await body("http://127.0.0.1:\(await iterator.next()!)")

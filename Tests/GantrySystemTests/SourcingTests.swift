@@ -157,7 +157,7 @@ import Testing
         let noStart = try await HTTP.request("GET", "\(hub.url)/v1/reports/suppliers?to=2026-01-01T00:00:00Z", token: hub.adminToken)
         let field = try noStart.json()["field"] as? String
         #expect(noStart.status == 400 && field == "from", "\(noStart.text)")
-        let atHub = try await hub.store.supplierPerformance(company: "ACME", before: Date() + 86_400, scope: .all).lines
+        let atHub = try await hub.store.supplierPerformance(company: "ACME", from: Date() - 300 * 86_400, to: Date() + 86_400, scope: .all).lines
         #expect(atHub.first { $0.order == "PO-1" }.map { "\($0.price ?? 0) \($0.currency ?? "")" } == "100 EUR")
     }
 }

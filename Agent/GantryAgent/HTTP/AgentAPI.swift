@@ -12,6 +12,8 @@ struct AgentAPI: Sendable {
     let reasons: DowntimeReasons
     let configuration: AgentConfiguration
     let logger: Logger
+    /// The agent's clock: machine reports end at now at the latest.
+    var now: @Sendable () -> Date = { Date() }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -19,23 +21,23 @@ struct AgentAPI: Sendable {
         router.get("/healthz") { _, _ in try await health() }
         router.get("/v1/status") { _, _ in try await status() }
         router.get("/v1/reports/machine-time") { request, _ in
-            let (window, history) = try await machineHistory(request)
+            let (window, history, _) = try await machineHistory(request)
             let machines = history.timeReports(plant: store.plantID, from: window.from, to: window.to)
-            return try jsonResponse(MachineTimeReportBody(from: window.from, to: window.to, machines: machines))
+            return try jsonResponse(MachineTimeReportBody(window: window, machines: machines))
         }
         router.get("/v1/downtime") { request, _ in
-            let (window, history) = try await machineHistory(request)
+            let (window, history, now) = try await machineHistory(request)
             return try jsonResponse(DowntimeBody(
-                from: window.from, to: window.to,
+                from: window.from, to: window.to, requestedTo: window.requestedTo,
                 intervals: history.downtime(
-                    from: window.from, to: window.to, now: Date(), reasons: try await store.downtimeReasons(base: reasons))))
+                    from: window.from, to: window.to, now: now, reasons: try await store.downtimeReasons(base: reasons))))
         }
         router.get("/v1/reports/reliability") { request, _ in
-            let (window, history) = try await machineHistory(request)
+            let (window, history, now) = try await machineHistory(request)
             return try jsonResponse(ReliabilityBody(
-                from: window.from, to: window.to,
+                from: window.from, to: window.to, requestedTo: window.requestedTo,
                 machines: history.reliability(
-                    from: window.from, to: window.to, now: Date(), reasons: try await store.downtimeReasons(base: reasons))))
+                    from: window.from, to: window.to, now: now, reasons: try await store.downtimeReasons(base: reasons))))
         }
         MaintenanceRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
         router.get("/v1/dead-letters") { request, _ in
@@ -79,16 +81,16 @@ struct AgentAPI: Sendable {
         }
     }
 
-    /// The window of a report request and the machine history it needs.
-    private func machineHistory(_ request: Request) async throws -> (ReportWindow, MachineHistory) {
+    /// The window of a report request, cut at now (time after now has not happened), and the machine history it needs.
+    private func machineHistory(_ request: Request) async throws -> (ReportWindow, MachineHistory, now: Date) {
         let query = request.uri.queryParameters
-        let window: ReportWindow
+        let window: ReportWindow, now = self.now()
         do {
-            window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+            window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init)).elapsed(now: now)
         } catch let error as ReportWindow.Invalid {
             throw invalidQuery(error.field, error.detail)
         }
-        return (window, try await store.machineHistory(from: window.from, to: window.to))
+        return (window, try await store.machineHistory(from: window.from, to: window.to), now)
     }
 
     func status() async throws -> Response {
@@ -121,11 +123,13 @@ struct AgentAPI: Sendable {
 struct DowntimeBody: Encodable, Sendable {
     var from: Date
     var to: Date
+    var requestedTo: Date?
     var intervals: [DowntimeInterval]
 }
 
 struct ReliabilityBody: Encodable, Sendable {
     var from: Date
     var to: Date
+    var requestedTo: Date?
     var machines: [ReliabilityReport]
 }

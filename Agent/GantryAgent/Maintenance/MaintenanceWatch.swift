@@ -31,6 +31,7 @@ final class MaintenanceWatch: Service {
         let situation = try await store.maintenanceSituation()
         var policy = self.policy
         policy.reasons = try await store.downtimeReasons(base: policy.reasons)
+        policy.timeZone = situation.timeZone
         for (machine, latest) in situation.latest.sorted(by: { $0.key < $1.key }) {
             guard let trigger = policy.corrective(
                 latest: latest, hasOpenRequest: situation.openCorrective.contains(machine),

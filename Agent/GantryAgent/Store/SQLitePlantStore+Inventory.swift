@@ -102,7 +102,7 @@ extension SQLitePlantStore {
                 guard location.type != .scrap else {
                     throw InventoryRefusal(.locationNotUsable, "goods are not received into the scrap location \(location.code)")
                 }
-                if let expiry = unit.expiry, Self.isExpired(expiry, at: at), location.type != .quarantine {
+                if let expiry = unit.expiry, try Self.isExpired(expiry, at: at, in: db), location.type != .quarantine {
                     throw InventoryRefusal(.expired, "lot \(unit.lot ?? "-") of \(unit.item.key) expired on \(expiry): receive it into a quarantine location")
                 }
                 let ordered = Quantity(micro: line["ordered"]), received = Quantity(micro: line["received"])
@@ -306,9 +306,10 @@ extension SQLitePlantStore {
     // MARK: Queries
 
     public func stock(item: String?, location: String?, lot: String?) async throws -> [StockRow] {
-        let today = Self.day(now())
+        let at = now()
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            let today = try Self.plantDay(at, in: db)
+            return try Row.fetchAll(db, sql: """
                 SELECT s.*, loc.type, l.expiry, coalesce(l.status, 'available') AS status,
                     (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
                       WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
@@ -424,7 +425,7 @@ extension SQLitePlantStore {
             WHERE s.item = ?
             ORDER BY l.expiry IS NULL, l.expiry, s.lot, s.location, s.serial
             """)
-        let today = Self.day(at)
+        let today = try Self.plantDay(at, in: db)
         let known = try db.cachedStatement(sql: "SELECT 1 FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'item' AND key = ?")
         for (index, line) in lines.enumerated() {
             guard line.quantity.isPositive else { throw InventoryRefusal(.invalid, "line \(index + 1): the quantity must be positive", field: "lines") }
@@ -492,7 +493,7 @@ extension SQLitePlantStore {
         if let lot = unit.lot, try Self.lotStatus(unit.item.key, lot, in: db) == "quarantined" {
             throw InventoryRefusal(.quarantined, "lot \(lot) of \(unit.item.key) is quarantined: it may not be issued")
         }
-        if !allowExpired, let lot = unit.lot, let expiry = try Self.lotExpiry(unit.item.key, lot, in: db), Self.isExpired(expiry, at: at) {
+        if !allowExpired, let lot = unit.lot, let expiry = try Self.lotExpiry(unit.item.key, lot, in: db), try Self.isExpired(expiry, at: at, in: db) {
             throw InventoryRefusal(.expired, "lot \(lot) of \(unit.item.key) expired on \(expiry): it is blocked from issue")
         }
         try Self.requireFree(unit, at: from.code, for: intent.workOrder, in: db)
@@ -724,9 +725,8 @@ extension SQLitePlantStore {
         }
     }
 
-    static func day(_ date: Date) -> String { String(Timestamp.format(date).prefix(10)) }
-
-    static func isExpired(_ expiry: String, at date: Date) -> Bool { expiry < day(date) }
+    /// A lot is expired from the plant's day after its expiry date on (see `plantDays(in:)`).
+    static func isExpired(_ expiry: String, at date: Date, in db: Database) throws -> Bool { expiry < (try plantDay(date, in: db)) }
 
 
     /// Held stock cannot stay reserved: every reservation of the lot goes back, and the orders that held it must

@@ -163,7 +163,9 @@ extension SQLitePlantStore {
                     """, arguments: [row["line"], row["machine"], since]) ?? 0
                 plans[id] = ((row["last_opened"] as String?).flatMap(Timestamp.parse), row["open"], good)
             }
-            return MaintenanceSituation(latest: latest, openCorrective: openCorrective, lastCorrective: lastCorrective, plans: plans)
+            return MaintenanceSituation(
+                latest: latest, openCorrective: openCorrective, lastCorrective: lastCorrective, plans: plans,
+                timeZone: try Self.plantDays(in: db).calendar.timeZone)
         }
     }
 
@@ -190,4 +192,6 @@ public struct MaintenanceSituation: Sendable {
     /// The start of the latest stop each machine had a corrective request for.
     public var lastCorrective: [MachineID: Date]
     public var plans: [UUID: (lastOpenedAt: Date?, open: Bool, goodSince: Int64)]
+    /// The plant's time zone, whose days preventive plans count.
+    public var timeZone: TimeZone
 }

@@ -156,7 +156,7 @@ extension SQLitePlantStore {
             let lines = try Self.componentLines(order, in: db)
             let (reservations, shortages) = try Self.reserve(workOrder: workOrder, lines: lines, allowShort: true, at: at, in: db)
             if !shortages.isEmpty && override == nil {
-                let elsewhere = UsableStock.free(try Self.stockRows(in: db), today: Self.day(at))
+                let elsewhere = UsableStock.free(try Self.stockRows(in: db), today: try Self.plantDay(at, in: db))
                 throw ProductionRefusal(
                     .shortage, "\(workOrder) cannot be released: " + shortages.map { shortage in
                         "\(shortage.item) needs \(shortage.needed), \(shortage.onHand) on hand at \(order.sourceLocation), \(shortage.reservedElsewhere) reserved elsewhere, \(shortage.short) short"

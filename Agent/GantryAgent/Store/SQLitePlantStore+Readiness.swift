@@ -8,8 +8,9 @@ extension SQLitePlantStore {
     /// For each planned or released order (or one): whether its material is there at its source location and, if
     /// not, where it lies or the earliest day it can be; and machines down on its work centres.
     public func readiness(workOrder: String?) async throws -> [WorkOrderReadiness] {
-        let today = Self.day(now())
+        let at = now()
         return try await pool.read { db in
+            let days = try Self.plantDays(in: db), today = days.day(at)
             let (orders, demands) = try Self.openDemands(in: db)
             let free = UsableStock.free(try Self.stockRows(in: db), today: today)
             let assessed = Readiness.assess(demands, free: free, supply: try Self.openSupply(in: db), today: today)
@@ -21,7 +22,7 @@ extension SQLitePlantStore {
                 result.append(WorkOrderReadiness(
                     workOrder: order.workOrder, item: order.item, status: order.status, plannedStart: order.plannedStart,
                     materialReady: components.allSatisfy(\.ready), materialReadyBy: readyBy,
-                    atRisk: Readiness.atRisk(readyBy: readyBy, plannedStartDay: Self.day(order.plannedStart), machineDown: !delays.isEmpty),
+                    atRisk: Readiness.atRisk(readyBy: readyBy, plannedStartDay: days.day(order.plannedStart), machineDown: !delays.isEmpty),
                     components: components, delays: delays))
             }
             if let workOrder, result.isEmpty { throw ProductionRefusal(.notFound, "no open work order \(workOrder)") }

@@ -37,8 +37,8 @@ extension SQLitePlantStore {
 
     /// What every rule comes to now: the orders it proposes and the rules no supplier can serve.
     public func reorderProposals() async throws -> ReorderEvaluation {
-        let today = Self.day(now())
-        return try await pool.read { db in try Self.evaluateReorder(today: today, in: db) }
+        let at = now()
+        return try await pool.read { db in try Self.evaluateReorder(today: try Self.plantDay(at, in: db), in: db) }
     }
 
     /// Places the proposed orders, one per supplier (`RO-YYYYMMDD-N`, numbered after the day's highest), each as
@@ -47,8 +47,8 @@ extension SQLitePlantStore {
     /// An order refused leaves nothing behind but its number, unused.
     public func runReorder() async throws -> ReorderRun {
         let at = now()
-        let today = Self.day(at)
         return try await writer.write { db in
+            let today = try Self.plantDay(at, in: db)
             let prefix = "RO-" + today.replacingOccurrences(of: "-", with: "") + "-"
             var number = try Int.fetchOne(db, sql: """
                 SELECT max(CAST(substr(purchase_order, ?1 + 1) AS INTEGER)) FROM purchase_order_lines WHERE substr(purchase_order, 1, ?1) = ?2

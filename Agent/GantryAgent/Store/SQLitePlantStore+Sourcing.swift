@@ -30,9 +30,9 @@ extension SQLitePlantStore {
     /// (`supplier-overdue`), or not confirmed within `unconfirmedAfter` seconds of being placed (`supplier-unconfirmed`).
     public func purchaseExceptions(unconfirmedAfter: TimeInterval) async throws -> [PurchaseLineException] {
         let at = now()
-        let today = Self.day(at)
         let readiness = try await readiness(workOrder: nil)
         return try await pool.read { db in
+            let days = try Self.plantDays(in: db), today = days.day(at)
             var exceptions: [PurchaseLineException] = []
             // The hub's supplier items, read once and only when a line needs alternates.
             var offers: [String: [Reorder.Offer]]?
@@ -40,7 +40,7 @@ extension SQLitePlantStore {
                 let order: String = row["purchase_order"], line: Int = row["line"], item: String = row["item"], supplier: String = row["supplier"]
                 let source = "\(order)/\(line)"
                 let fed = readiness.filter { order in order.components.contains { $0.item == item && $0.coveredBy.contains(source) } }
-                let neededBy = fed.map { Self.day($0.plannedStart) }.min()
+                let neededBy = fed.map { days.day($0.plannedStart) }.min()
                 let confirmed: String? = row["confirmed_due"], due: String? = row["due"]
                 // A partial confirmation dates only its quantity: the line is overdue when any part still open is.
                 let portions = SupplyLine(

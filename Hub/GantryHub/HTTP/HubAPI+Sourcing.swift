@@ -15,7 +15,7 @@ extension HubAPI {
         }
         if supplier?.isEmpty == true { throw invalidQuery("supplier", "supplier must be a supplier code") }
         // Every supplier of the company is read: an item's history from other suppliers can judge this one's values.
-        var performance = try await store.supplierPerformance(company: company, before: window.to, scope: scope)
+        var performance = try await store.supplierPerformance(company: company, from: window.from, to: window.to, scope: scope)
         performance.masterLeadTimes = try await masterLeadTimes(scope: scope)
         let cards = performance.scorecards(from: window.from, to: window.to, now: Date())
         let anomalies = performance.anomalies(from: window.from, to: window.to)

@@ -9,6 +9,8 @@ struct HubAPI: Sendable {
     let store: any HubStore
     let configuration: HubConfiguration
     let logger: Logger
+    /// The hub's clock: machine-time reports end at now at the latest.
+    var now: @Sendable () -> Date = { Date() }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -124,12 +126,12 @@ struct HubAPI: Sendable {
     }
 
     func machineTime(_ query: Parameters, scope: CompanyScope) async throws -> Response {
-        let window = try reportWindow(query)
+        let window = try reportWindow(query, cutAt: now())
         let plant = query["plant"].map(String.init)
         if let plant { try requireScope(scope, plant: plant) }
         let machines = try await store.machineTime(plantID: plant, from: window.from, to: window.to)
             .filter { scope.covers(PlantIdentity.company(of: $0.plant)) }
-        return try jsonResponse(MachineTimeReportBody(from: window.from, to: window.to, machines: machines))
+        return try jsonResponse(MachineTimeReportBody(window: window, machines: machines))
     }
 
     func health() async throws -> Response {
@@ -237,9 +239,12 @@ struct HubAPI: Sendable {
     }
 
     /// A report's `from` and `to`, or `400 invalid-query` naming the one at fault.
-    func reportWindow(_ query: Parameters) throws -> ReportWindow {
+    /// The window of a report request; with `cutAt`, only the part that has passed by then.
+    func reportWindow(_ query: Parameters, cutAt now: Date? = nil) throws -> ReportWindow {
         do {
-            return try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+            let window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+            if let now { return try window.elapsed(now: now) }
+            return window
         } catch let error as ReportWindow.Invalid {
             throw invalidQuery(error.field, error.detail)
         }

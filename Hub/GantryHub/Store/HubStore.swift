@@ -74,9 +74,11 @@ public protocol HubStore: Sendable {
 
     // MARK: Sourcing (docs/sourcing.md)
 
-    /// Plants' purchase order lines ordered before `before` with all their receipts, and nonconformances against
-    /// suppliers opened before it, within `scope`'s companies (and only `company`'s when given).
-    func supplierPerformance(company: String?, before: Date, scope: CompanyScope) async throws -> SupplierPerformance
+    /// For a scorecard window `[from, to)`: plants' purchase order lines due in the window, whenever they were
+    /// entered, and the lines ordered before `to` (the history anomalies are judged against), with all their
+    /// receipts, and nonconformances against suppliers opened before `to`, within `scope`'s companies (and only
+    /// `company`'s when given). Core picks each figure's lines by their due date (`SupplierPerformance.scorecards`).
+    func supplierPerformance(company: String?, from: Date, to: Date, scope: CompanyScope) async throws -> SupplierPerformance
 
     // MARK: Audit
 

@@ -81,15 +81,18 @@ extension PostgresHubStore {
         }
     }
 
-    public func supplierPerformance(company: String?, before: Date, scope: CompanyScope) async throws -> SupplierPerformance {
+    public func supplierPerformance(company: String?, from: Date, to before: Date, scope: CompanyScope) async throws -> SupplierPerformance {
         let companies = scope.companies.map { $0.sorted() }
+        // A line belongs to a scorecard by its due date: one entered after the window but due in it is read too.
+        let due = SupplierRows.dueDays(from: from, to: before)
         return try await run { [logger] client in
             var lines: [SupplierLineRecord] = []
             let lineRows = try await client.query("""
                 SELECT l.plant_id, p.company, p.time_zone, l.purchase_order, l.line, l.supplier, l.item, l.quantity, l.price,
                        l.currency, l.ordered_at, l.due, l.confirmed_at, l.confirmed_due, l.confirmed_quantity
                 FROM supplier_order_lines l JOIN plants p ON p.plant_id = l.plant_id
-                WHERE l.ordered_at < \(before) AND (\(company)::text IS NULL OR p.company = \(company))
+                WHERE (l.ordered_at < \(before) OR (l.due >= \(due.first) AND l.due <= \(due.last)))
+                  AND (\(company)::text IS NULL OR p.company = \(company))
                   AND (\(companies == nil) OR p.company = ANY(\(companies ?? [])))
                 ORDER BY l.plant_id, l.purchase_order, l.line
                 """, logger: logger)
@@ -107,7 +110,8 @@ extension PostgresHubStore {
                 SELECT r.plant_id, r.purchase_order, r.line, r.quantity, r.received_at FROM supplier_receipts r
                 JOIN supplier_order_lines l ON l.plant_id = r.plant_id AND l.purchase_order = r.purchase_order AND l.line = r.line
                 JOIN plants p ON p.plant_id = r.plant_id
-                WHERE l.ordered_at < \(before) AND (\(company)::text IS NULL OR p.company = \(company))
+                WHERE (l.ordered_at < \(before) OR (l.due >= \(due.first) AND l.due <= \(due.last)))
+                  AND (\(company)::text IS NULL OR p.company = \(company))
                   AND (\(companies == nil) OR p.company = ANY(\(companies ?? [])))
                 ORDER BY r.plant_id, r.seq
                 """, logger: logger).decode((String, String, Int32, Int64, Date).self) {

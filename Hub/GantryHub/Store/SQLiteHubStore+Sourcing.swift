@@ -3,26 +3,32 @@ import GantryCore
 import GRDB
 
 extension SQLiteHubStore {
-    public func supplierPerformance(company: String?, before: Date, scope: CompanyScope) async throws -> SupplierPerformance {
-        // Every query joins the plant and keeps to the principal's companies.
+    public func supplierPerformance(company: String?, from: Date, to: Date, scope: CompanyScope) async throws -> SupplierPerformance {
+        // Every query joins the plant and keeps to the principal's companies. A line belongs to a scorecard by its
+        // due date, so one entered after the window but due in it is read too (?3 to ?4: its possible due days).
+        // The bare ? of the company list are numbered after ?4 in the line queries and after ?2 in the other.
         var scoped = "(?2 IS NULL OR p.company = ?2)"
-        var arguments: StatementArguments = [Timestamp.format(before), company]
+        var arguments: StatementArguments = [Timestamp.format(to), company]
+        let due = SupplierRows.dueDays(from: from, to: to)
+        var lineArguments: StatementArguments = [Timestamp.format(to), company, due.first, due.last]
         if let companies = scope.companies {
             scoped += " AND p.company IN (\(Array(repeating: "?", count: companies.count).joined(separator: ", ")))"
             arguments += StatementArguments(companies.sorted())
+            lineArguments += StatementArguments(companies.sorted())
         }
-        let filter = scoped, values = arguments
+        let filter = scoped, values = arguments, lineValues = lineArguments
+        let lineWindow = "(l.ordered_at < ?1 OR (l.due >= ?3 AND l.due <= ?4))"
         return try await pool.read { db in
             let lines = try Row.fetchAll(db, sql: """
                 SELECT l.*, p.company, p.time_zone FROM supplier_order_lines l JOIN plants p ON p.plant_id = l.plant_id
-                WHERE l.ordered_at < ?1 AND \(filter) ORDER BY l.plant_id, l.purchase_order, l.line
-                """, arguments: values).map(Self.supplierLine)
+                WHERE \(lineWindow) AND \(filter) ORDER BY l.plant_id, l.purchase_order, l.line
+                """, arguments: lineValues).map(Self.supplierLine)
             let receipts = try Row.fetchAll(db, sql: """
                 SELECT r.plant_id, r.purchase_order, r.line, r.quantity, r.received_at FROM supplier_receipts r
                 JOIN supplier_order_lines l ON l.plant_id = r.plant_id AND l.purchase_order = r.purchase_order AND l.line = r.line
                 JOIN plants p ON p.plant_id = r.plant_id
-                WHERE l.ordered_at < ?1 AND \(filter) ORDER BY r.plant_id, r.seq
-                """, arguments: values).map { row in
+                WHERE \(lineWindow) AND \(filter) ORDER BY r.plant_id, r.seq
+                """, arguments: lineValues).map { row in
                 SupplierRows.Receipt(
                     plant: row["plant_id"], order: row["purchase_order"], line: row["line"],
                     receipt: .init(at: Timestamp.parse(row["received_at"]) ?? .distantPast, quantity: Quantity(micro: row["quantity"])))

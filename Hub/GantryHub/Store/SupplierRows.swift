@@ -11,6 +11,14 @@ enum SupplierRows {
         var receipt: SupplierLineRecord.Receipt
     }
 
+    /// The due dates (`YYYY-MM-DD`) a line due in `[from, to)` can have in any plant's time zone: a plant's day
+    /// starts between 14 hours before and 12 hours after the UTC day of the same date, so one UTC day either side
+    /// covers every zone. The rows are only narrowed by it; Core decides exactly in the plant's zone.
+    static func dueDays(from: Date, to: Date) -> (first: String, last: String) {
+        let day: TimeInterval = 86_400  // UTC days: no clock changes
+        return (String(Timestamp.format(from - day).prefix(10)), String(Timestamp.format(to + day).prefix(10)))
+    }
+
     /// `lines` with their receipts and returns (rows of a negative quantity), oldest first.
     static func performance(
         lines: [SupplierLineRecord], receipts: [Receipt], nonconformances: [SupplierNonconformanceRecord]
