@@ -32,7 +32,8 @@ import Testing
                 moved(3, "2026-01-05T09:00:00Z", .returned, 50),
                 moved(4, "2026-01-08T10:00:00Z", .receipt, 50),
             ]), receivedAt: Date())
-            let performance = try await store.supplierPerformance(company: nil, before: Timestamp.parse("2026-02-01T00:00:00Z")!, scope: .all)
+            let performance = try await store.supplierPerformance(
+                company: nil, from: Timestamp.parse("2026-01-01T00:00:00Z")!, to: Timestamp.parse("2026-02-01T00:00:00Z")!, scope: .all)
             let line = try #require(performance.lines.first)
             #expect(line.receipts.map(\.quantity) == [Quantity(350), Quantity(50)] && line.returns.map(\.quantity) == [Quantity(50)])
             let card = try #require(performance.scorecards(
