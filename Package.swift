@@ -74,6 +74,7 @@ let package = Package(
                 // Only for ConnectionPoolError, which the pool throws as is (no connection can be made).
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             path: "Hub/GantryHub", swiftSettings: strict),
         .executableTarget(

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// Opens the configured store: PostgreSQL when `store.url` is set, else the SQLite file.
 public func openHubStore(_ configuration: HubConfiguration, logger: Logger = Logger(label: "gantry-hub")) async throws -> any HubStore {
@@ -51,8 +52,13 @@ public func runHub(configuration: HubConfiguration) async throws {
     let app = buildHub(configuration: configuration, store: store, logger: logger) { port in
         FileHandle.standardOutput.write(Data("gantry-hub listening on http://\(configuration.httpHost):\(port)\n".utf8))
     }
+    // On SIGTERM or SIGINT open requests are answered before the hub stops; each waits at most store.timeout for
+    // the store, so graceful shutdown waits that long and a little more, then cancels what is left.
+    var group = ServiceGroupConfiguration(
+        services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    group.maximumGracefulShutdownDuration = configuration.storeTimeout + .seconds(5)
     do {
-        try await app.runService()
+        try await ServiceGroup(configuration: group).run()
     } catch {
         await store.close()
         throw ListenError(error, host: configuration.httpHost, port: configuration.httpPort) ?? error

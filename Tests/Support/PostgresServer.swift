@@ -97,6 +97,43 @@ public final class PostgresServer: Sendable {
         return text
     }
 
+    /// The application name of the sessions `hold` opens.
+    static let holderName = "gantry-test-holder"
+
+    /// Runs `sql` in a transaction of a psql session that then stays open, so the locks `sql` took are held until
+    /// `releaseHeld()` ends the session (or the server stops). Returns once `sql` has run.
+    public func hold(_ database: String, _ sql: String) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary("psql"))
+        process.arguments = [
+            "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-qAt",
+            "-c", "BEGIN; \(sql); SELECT pg_sleep(3600)",
+        ]
+        process.environment = ["PGPASSWORD": password, "PGAPPNAME": Self.holderName, "PATH": "/usr/bin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try psql(database, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)' AND wait_event = 'PgSleep'")
+            .trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                throw PostgresServerError(message: "the holding session did not start: \(sql)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Ends the sessions `hold` opened, releasing their locks.
+    public func releaseHeld() throws {
+        try psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)'")
+    }
+
+    /// How many sessions on `database` wait for a lock right now.
+    public func waitingForLocks(_ database: String) throws -> Int {
+        let count = try psql(database, "SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)' AND wait_event_type = 'Lock'")
+        return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
     private func runAsOwner(_ command: String) throws {
         try Self.shell(getuid() == 0 ? "runuser -u postgres -- sh -c '\(command.replacingOccurrences(of: "'", with: "'\\''"))'" : command)
     }

@@ -321,7 +321,7 @@ extension PostgresHubStore {
     /// Brings the schema up to date under an advisory lock, so hubs started together migrate once; refuses a
     /// database whose schema is newer than this hub knows.
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.withTransaction(logger: logger) { connection in
+        try await inTransaction(connection, logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7461112201)", logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS gantry_schema (

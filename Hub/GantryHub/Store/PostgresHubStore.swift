@@ -128,22 +128,27 @@ public final class PostgresHubStore: HubStore {
 
     // MARK: Running queries
 
-    /// Runs `body` against the pool within the store timeout, turning a database that is away into
-    /// `HubStoreError.unavailable` (the API answers 503) and server-side constraint errors into their meaning.
-    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        let client = client, timeout = timeout
+    /// Runs `body` on a connection of its own within the store timeout, turning a database that is away or does not
+    /// answer into `HubStoreError.unavailable` (the API answers 503) and server-side constraint errors into their
+    /// meaning. The time limit does not wait for the query (see `AbandonableCall`): on time-out the connection is
+    /// closed, which ends the query and makes the server roll back what it had not committed (docs/postgresql.md says
+    /// what a 503 leaves behind).
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = client, timeout = timeout, logger = logger
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body(client) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
+            return try await AbandonableCall.run(timeout: timeout, timedOut: {
+                HubStoreError(.unavailable, "the database did not answer within \(timeout)")
+            }) { call in
+                try await client.withConnection { connection in
+                    let accepted = call.whenAbandoned {
+                        logger.warning("gave up waiting for the database; closing the connection", metadata: [
+                            "connection": "\(connection.id)", "store.timeout": "\(timeout)",
+                        ])
+                        connection.close().whenComplete { _ in }
+                    }
+                    guard accepted else { throw CancellationError() }
+                    return try await body(connection)
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw HubStoreError(.unavailable, "the database did not answer within \(timeout)")
-                }
-                return value
             }
         } catch {
             throw Self.translate(error)
@@ -170,9 +175,33 @@ public final class PostgresHubStore: HubStore {
     /// Runs `body` in one transaction.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = logger
-        return try await run { client in
-            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        return try await run { connection in try await Self.inTransaction(connection, logger: logger, body) }
+    }
+
+    /// `body` between BEGIN and COMMIT. Not postgres-nio's `withTransaction`: that one sends ROLLBACK after a failed
+    /// statement even when the connection is gone, and postgres-nio never answers a query written to a closed
+    /// connection (the write is dropped with its handler, the query's promise is never completed), so a request in
+    /// flight when the server went away waited forever. The server rolls back a transaction whose connection closed.
+    static func inTransaction<T>(
+        _ connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        let value: T
+        do {
+            value = try await body(connection)
+        } catch {
+            if !connection.isClosed {
+                do {
+                    try await connection.query("ROLLBACK", logger: logger)
+                } catch {
+                    // Never hand a connection still in a transaction back to the pool.
+                    connection.close().whenComplete { _ in }
+                }
+            }
+            throw error
         }
+        try await connection.query("COMMIT", logger: logger)
+        return value
     }
 
     static func classify(_ error: PSQLError) -> any Error {
