@@ -14,7 +14,8 @@ extension HubAPI {
             var request = request
             let body = try await decode(PrincipalRequest.self, &request)
             let companies: CompanyScope
-            do { companies = try CompanyScope(text: body.companies ?? "*") } catch {
+            // Every company is asked for explicitly (`*`), never given by leaving the field out.
+            do { companies = try CompanyScope(text: body.companies) } catch {
                 throw invalidBody("companies", error.reason)
             }
             guard let role = Role(rawValue: body.role) else {
@@ -23,6 +24,7 @@ extension HubAPI {
             guard role != .plantAgent else {
                 throw invalidBody("role", "plants get their tokens by enrolment (POST /v1/plants)")
             }
+            try requireFuture(body.expiresAt)
             let token = try await administration.addPrincipal(
                 name: body.name, kind: body.kind ?? .user, role: role, companies: companies, expiresAt: body.expiresAt, by: actor)
             return try jsonResponse(TokenBody(name: body.name, token: token), status: .created)
@@ -33,6 +35,7 @@ extension HubAPI {
             var request = request
             let body = try await decode(RotateRequest.self, &request, emptyAllowed: true) ?? RotateRequest()
             let name = try parameter("name", context)
+            try requireFuture(body.expiresAt)
             let token = try await administration.rotatePrincipalToken(name: name, expiresAt: body.expiresAt, by: actor)
             return try jsonResponse(TokenBody(name: name, token: token))
         case .plantEnrol:
@@ -51,13 +54,20 @@ extension HubAPI {
         }
     }
 
+    /// A token's expiry lies in the future, on creation and on rotation alike.
+    private func requireFuture(_ expiresAt: Date?) throws {
+        if let expiresAt, expiresAt <= Date() {
+            throw invalidBody("expiresAt", "the expiry \(Timestamp.format(expiresAt)) has passed; it must lie in the future")
+        }
+    }
+
     private func decode<T: Decodable>(_ type: T.Type, _ request: inout Request, emptyAllowed: Bool = false) async throws -> T? {
-        let buffer = try await request.collectBody(upTo: 1 << 20)
+        let buffer = try await body(&request, limit: 1 << 20)
         if buffer.readableBytes == 0 && emptyAllowed { return nil }
         do {
-            return try WireFormat.decoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try StrictJSON.decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw ProblemDetails(code: "malformed-body", title: "Malformed request body", status: 400, detail: "\(error)")
+            throw ProblemDetails(refused: error)
         }
     }
 
@@ -70,7 +80,8 @@ struct PrincipalRequest: Decodable {
     var name: String
     var kind: PrincipalRecord.Kind?
     var role: String
-    var companies: String?
+    /// `*` for every company, or company codes separated by commas: required.
+    var companies: String
     var expiresAt: Date?
 }
 
