@@ -23,6 +23,11 @@ public struct MasterChangeSet: Sendable, Equatable {
     public static func read(_ data: Data) throws -> MasterChangeSet {
         let body: JSONValue
         do { body = try SyncBatchReader.value(data) } catch { throw Malformed(field: "body", detail: error.detail) }
+        return try read(body)
+    }
+
+    /// A change set from JSON already read.
+    public static func read(_ body: JSONValue) throws -> MasterChangeSet {
         guard case .object(let members) = body else {
             throw Malformed(field: "body", detail: "expected {\"summary\": \"…\", \"records\": [{\"kind\": …, \"key\": …, \"data\": {…}}, …]}")
         }

@@ -129,6 +129,7 @@ import Testing
                 try await HTTP.request("PUT", "\(hub.url)/v1/masters/item/BOLT?company=ACME", token: admin,
                                        json: #"{"activ":false,"data":{"description":"Bolt","uom":"EA","tracking":"lot"}}"#),
                 422, "invalid-request", field: "activ")
+            try expectProblem(try await HTTP.request("POST", "\(hub.url)/v1/masters", token: admin, json: #"{"records": ["#), 400, "malformed-body")
             try expectProblem(
                 try await HTTP.request("POST", "\(hub.url)/v1/masters", token: admin, json: """
                     {"records":[{"kind":"item","company":"ACME","key":"BOLT","expectedVersio":1,

@@ -38,8 +38,8 @@ extension HubAPI {
             return try jsonResponse(commit)
         case .masterChangeSet:
             var request = request
-            let buffer = try await body(&request, limit: configuration.maxBatchBytes)
-            let changeSet = try MasterChangeSet.read(Data(buffer.readableBytesView))
+            // Not JSON at all is 400, as for every body; JSON of the wrong shape is 422 naming the field.
+            let changeSet = try MasterChangeSet.read(try await jsonBody(&request))
             let summary = changeSet.summary ?? "change set of \(changeSet.records.count) records"
             return try jsonResponse(try await service.commit(changeSet.records, by: actor, summary: summary))
         case .masterImport:
