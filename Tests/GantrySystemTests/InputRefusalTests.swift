@@ -79,7 +79,16 @@ import Testing
             try expectProblem(
                 try await HTTP.request("POST", url, token: admin, json: #"{"name":"buyer-1","role":"buyer","companies":"ACME","expiresAt":"2020-01-01T00:00:00Z"}"#),
                 422, "invalid-request", field: "expiresAt")
+            try expectProblem(
+                try await HTTP.request("POST", url, token: admin, json: #"{"name":"a b","role":"buyer","companies":"ACME"}"#),
+                422, "invalid-request", field: "name")
             #expect(try await hub.store.principals().map(\.name) == ["tests"], "nothing was created")
+            for (body, field) in [(#"{"company":"AC-ME","code":"P1","timeZone":"UTC"}"#, "company"),
+                                  (#"{"company":"ACME","code":"P 1","timeZone":"UTC"}"#, "code"),
+                                  (#"{"company":"ACME","code":"P1","timeZone":"Mars/Olympus"}"#, "timeZone"),
+                                  (#"{"company":"ACME","code":"P1","timezone":"UTC"}"#, "timezone")] {
+                try expectProblem(try await HTTP.request("POST", "\(hub.url)/v1/plants", token: admin, json: body), 422, "invalid-request", field: field)
+            }
 
             let created = try await HTTP.request("POST", url, token: admin, json: #"{"name":"ACME-BUYER","role":"buyer","companies":"*"}"#)
             #expect(created.status == 201, "\(created.text)")

@@ -25,8 +25,10 @@ extension HubAPI {
                 throw invalidBody("role", "plants get their tokens by enrolment (POST /v1/plants)")
             }
             try requireFuture(body.expiresAt)
-            let token = try await administration.addPrincipal(
-                name: body.name, kind: body.kind ?? .user, role: role, companies: companies, expiresAt: body.expiresAt, by: actor)
+            let token = try await field("name") {
+                try await administration.addPrincipal(
+                    name: body.name, kind: body.kind ?? .user, role: role, companies: companies, expiresAt: body.expiresAt, by: actor)
+            }
             return try jsonResponse(TokenBody(name: body.name, token: token), status: .created)
         case .principalRevoke:
             try await administration.revokePrincipal(name: try parameter("name", context), by: actor)
@@ -41,6 +43,12 @@ extension HubAPI {
         case .plantEnrol:
             var request = request
             let body = try await decode(EnrolRequest.self, &request)
+            // Each code checked on its own, so the answer names the field at fault.
+            _ = try await field("company") { try PlantIdentity(company: body.company, code: "0") }
+            _ = try await field("code") { try PlantIdentity(company: "0", code: body.code) }
+            guard TimeZone(identifier: body.timeZone) != nil else {
+                throw invalidBody("timeZone", "unknown time zone \"\(body.timeZone)\" (use an IANA name such as Europe/Berlin)")
+            }
             guard actor.companies.covers(body.company.uppercased()) else {
                 throw AccessDenied("company \(body.company) is outside this principal's companies")
             }
@@ -51,6 +59,15 @@ extension HubAPI {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: configuration + "\n")))
         default:
             throw HTTPError(.notFound)
+        }
+    }
+
+    /// Runs `body`, naming `name` as the field at fault when it refuses a malformed identifier.
+    private func field<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as IdentifierError {
+            throw invalidBody(name, error.reason)
         }
     }
 
