@@ -109,7 +109,8 @@ public enum MasterCSV {
                 problems += invalid.problems.map { RowProblem(line: row.line, column: column(of: $0.field, kind: kind), detail: $0.detail) }
             case .success(let checked):
                 if let earlier = seen[checked.draft.identity] {
-                    problems.append(RowProblem(line: row.line, column: nil, detail: "\(checked.draft.identity) is also on line \(earlier)"))
+                    problems.append(RowProblem(
+                        line: row.line, column: column(of: "key", kind: kind), detail: "\(checked.draft.identity) is also on line \(earlier)"))
                 } else {
                     seen[checked.draft.identity] = row.line
                     imported.append(ImportedRow(line: row.line, master: checked))
@@ -117,7 +118,7 @@ public enum MasterCSV {
             }
         }
         if rows.count == 1 { problems.append(RowProblem(line: 2, column: nil, detail: "no rows below the header")) }
-        return problems.isEmpty ? .success(imported) : .failure(ImportRefused(problems: problems))
+        return problems.isEmpty ? .success(imported) : .failure(ImportRefused(problems: problems, valid: imported))
     }
 
     /// Records as CSV text with a header, in the order given.
@@ -255,7 +256,7 @@ public enum MasterCSV {
     }
 
     /// The CSV column a record field comes from, for error messages.
-    private static func column(of field: String, kind: MasterKind) -> String? {
+    public static func column(of field: String, kind: MasterKind) -> String? {
         let path = field.split(separator: ".").map { String($0.prefix { $0 != "[" }) }
         switch path.first {
         case "key": return kind == .supplierItem ? "supplier" : "key"
@@ -277,8 +278,13 @@ public enum MasterCSV {
 /// An import that wrote nothing, with every problem by line.
 public struct ImportRefused: Error, Sendable, Equatable, CustomStringConvertible {
     public var problems: [MasterCSV.RowProblem]
+    /// The rows that passed their own checks, so their references can be checked too and every problem told at once.
+    public var valid: [MasterCSV.ImportedRow]
 
-    public init(problems: [MasterCSV.RowProblem]) { self.problems = problems }
+    public init(problems: [MasterCSV.RowProblem], valid: [MasterCSV.ImportedRow] = []) {
+        self.problems = problems
+        self.valid = valid
+    }
 
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

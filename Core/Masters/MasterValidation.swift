@@ -250,7 +250,7 @@ extension MasterKind {
                 f.choice("subject", among: ["expedite", "exceptional-buy", "purchase-order"])
                 let category = f.code("category", required: false)
                 f.currency("currency")
-                f.decimal("plantLimit", required: false)
+                f.decimal("plantLimit", required: false, nonNegative: true)
                 let tiers = f.objects("tiers") ?? []
                 if tiers.isEmpty { f.problem("tiers", "at least one approval tier") }
                 var previous: Decimal?
@@ -346,12 +346,13 @@ struct MasterFields {
 
     /// Decimals travel as text ("12.50") so no digit is lost to binary floating point.
     @discardableResult
-    mutating func decimal(_ field: String, required: Bool = true, positive: Bool = false) -> Decimal? {
+    mutating func decimal(_ field: String, required: Bool = true, positive: Bool = false, nonNegative: Bool = false) -> Decimal? {
         guard let value = value(field, required: required) else { return nil }
         guard case .string(let text) = value, let decimal = DecimalText.parse(text) else {
             problem(field, "expected a decimal number as text, e.g. \"12.50\""); return nil
         }
         if positive && decimal <= 0 { problem(field, "must be more than 0"); return nil }
+        if nonNegative && decimal < 0 { problem(field, "must not be negative"); return nil }
         return decimal
     }
 
@@ -359,7 +360,8 @@ struct MasterFields {
         guard let value = value(field, required: required) else { return }
         guard case .object(let members) = value else { problem(field, "expected {\"amount\": \"…\", \"currency\": \"…\"}"); return }
         var nested = nested(members, at: field)
-        nested.decimal("amount")
+        // Prices and costs are never negative: a credit is not a price.
+        nested.decimal("amount", nonNegative: true)
         nested.currency("currency")
         for name in members.keys.sorted() where name != "amount" && name != "currency" {
             nested.problem(name, "not a field of an amount (amount, currency)")
@@ -411,9 +413,9 @@ struct MasterFields {
         }
     }
 
-    /// Keys and codes: 1 to 64 letters, digits, '-', '_' or '.'.
+    /// Keys and codes: `MasterKey`'s rule.
     static func codeProblem(_ text: String) -> String? {
-        PlantIdentity.isLocalCode(text) ? nil : "a code is 1 to 64 letters, digits, '-', '_' or '.', got \"\(text)\""
+        MasterKey.problem(text)
     }
 
     static func gtinProblem(_ text: String) -> String? {

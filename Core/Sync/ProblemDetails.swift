@@ -56,3 +56,22 @@ public struct ProblemDetails: Codable, Sendable, Equatable, Error {
     /// The media type problem documents are served with.
     public static let mediaType = "application/problem+json"
 }
+
+extension ProblemDetails {
+    /// A request body refused by `StrictJSON`: 400 when it is not JSON at all, otherwise 422 naming the field
+    /// (an unknown member, a missing one, or a value of the wrong type).
+    public init(refused: StrictJSON.Refusal) {
+        if refused.malformed {
+            self.init(code: "malformed-body", title: "Malformed request body", status: 400, detail: refused.detail, field: refused.field)
+        } else {
+            self.init(code: "invalid-request", title: "Invalid request", status: 422, detail: refused.detail, field: refused.field)
+        }
+    }
+
+    /// A request body past the route's limit: 413, whatever the route.
+    public static func bodyTooLarge(limit: Int?) -> ProblemDetails {
+        ProblemDetails(
+            code: "body-too-large", title: "Request body too large", status: 413,
+            detail: limit.map { "the body exceeds \($0) bytes" } ?? "the body exceeds this route's limit")
+    }
+}

@@ -121,6 +121,8 @@ public struct HubAdministration: Sendable {
 
     /// Gives a principal a new token (the old one stops working) and optionally a new expiry.
     public func rotatePrincipalToken(name: String, expiresAt: Date?, by actor: Actor = .local()) async throws -> String {
+        // As at creation: a token that is expired when issued would lock the principal out.
+        if let expiresAt, expiresAt <= Date() { throw IdentifierError(reason: "the expiry must lie in the future") }
         let before = try await principal(named: name, visibleTo: actor)
         guard before.revokedAt == nil else { throw HubStoreError(.notFound, "no active principal named \(name)") }
         var after = before

@@ -47,6 +47,21 @@ import Testing
         }
     }
 
+    @Test(arguments: HubBackend.allCases) func principalNamesAreUniqueWhateverTheirCase(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            let buyer = PrincipalRecord(name: "ACME-BUYER", kind: .user, role: .buyer, companies: .all, createdAt: Date(timeIntervalSince1970: 1_000_000))
+            try await store.addPrincipal(buyer, tokenHash: "t1", audit: .test)
+            for name in ["acme-buyer", "Acme-Buyer"] {
+                var twin = buyer
+                twin.name = name
+                await #expect { try await store.addPrincipal(twin, tokenHash: "t-\(name)", audit: .test) }
+                    throws: { ($0 as? HubStoreError)?.code == .duplicate }
+            }
+            #expect(try await store.principals().map(\.name) == ["ACME-BUYER"])
+            #expect(try await store.auditEntries(after: 0, limit: 100, scope: .all).count == 1, "a refused twin leaves no audit entry")
+        }
+    }
+
     @Test(arguments: HubBackend.allCases) func eachChangeSetIsOneVersionAndUnchangedRecordsStayPut(backend: HubBackend) async throws {
         try await backend.withStore { store in
             let first = try await store.commitMasters([Self.acme, Self.item("BOLT"), Self.item("NUT")], actor: "user:steward", summary: "s", at: Date())

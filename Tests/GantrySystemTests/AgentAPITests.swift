@@ -46,15 +46,16 @@ import Testing
                 try await withAgent(plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir) { agent in
                     let cases: [(String, Int, String, String?)] = [
                         (#"{"data": "#, 400, "malformed-body", nil),
-                        (#"{"device":"d"}"#, 400, "malformed-body", "data"),
-                        (#"{"data":5,"device":"d"}"#, 400, "malformed-body", "data"),
+                        (#"{"device":"d"}"#, 422, "invalid-request", "data"),
+                        (#"{"data":5,"device":"d"}"#, 422, "invalid-request", "data"),
+                        (#"{"data":"x","device":"d","clientScanId":"x"}"#, 422, "invalid-request", "clientScanId"),
                         (#"{"data":"","device":"d"}"#, 422, "invalid-scan", "data"),
                         (#"{"data":"x","device":"  "}"#, 422, "invalid-scan", "device"),
-                        (#"{"data":"x","device":"d","id":"not-a-uuid"}"#, 400, "malformed-body", "id"),
+                        (#"{"data":"x","device":"d","id":"not-a-uuid"}"#, 422, "invalid-request", "id"),
                         (#"{"data":"x","device":"d","occurredAt":"2999-01-01T00:00:00Z"}"#, 422, "invalid-scan", "occurredAt"),
                         (#"{"data":"x","device":"d","occurredAt":"1999-12-31T23:59:59Z"}"#, 422, "invalid-scan", "occurredAt"),
-                        (#"{"data":"x","device":"d","occurredAt":"0000-01-01T00:00:00Z"}"#, 400, "malformed-body", "occurredAt"),
-                        (#"{"data":"x","device":"d","occurredAt":"300000-01-01T00:00:00Z"}"#, 400, "malformed-body", "occurredAt"),
+                        (#"{"data":"x","device":"d","occurredAt":"0000-01-01T00:00:00Z"}"#, 422, "invalid-request", "occurredAt"),
+                        (#"{"data":"x","device":"d","occurredAt":"300000-01-01T00:00:00Z"}"#, 422, "invalid-request", "occurredAt"),
                         ("{\"data\":\"\(String(repeating: "9", count: 5000))\",\"device\":\"d\"}", 422, "invalid-scan", "data"),
                         ("{\"data\":\"\(String(repeating: "9", count: 70_000))\",\"device\":\"d\"}", 413, "body-too-large", nil),
                     ]

@@ -76,7 +76,8 @@ import Testing
                 ("BOLT", #"{"minimum":"1","maximum":"5","supplier":"NOPE"}"#, "invalid", "supplier"),
                 ("NUT", #"{"minimum":"1","maximum":"5","uom":"PAL"}"#, "unknown-unit", "uom"),
                 ("WIDGET", #"{"minimum":"1","maximum":"5"}"#, "unknown-item", "item"),
-                ("BOLT", #"{"minimum":"ten","maximum":"5"}"#, "malformed-body", "minimum"),
+                ("BOLT", #"{"minimum":"ten","maximum":"5"}"#, "invalid-request", "minimum"),
+                ("BOLT", #"{"minimum":"1","maximum":"5","minimun":"2"}"#, "invalid-request", "minimun"),
             ]
             for (path, json, code, field) in cases {
                 let problem = try await refused(agent, "/v1/reorder/rules/\(path)", json)

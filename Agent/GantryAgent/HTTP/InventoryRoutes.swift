@@ -86,7 +86,7 @@ struct InventoryRoutes: Sendable {
             try jsonResponse(["reservations": try await store.reservations(workOrder: request.uri.queryParameters["workOrder"].map(String.init))])
         }
         router.post("/v1/reservations/:workOrder/release") { _, context in
-            let order = context.parameters.get("workOrder") ?? ""
+            let order = context.parameters.decoded("workOrder") ?? ""
             let released = try await store.releaseReservations(workOrder: order, reason: "released by request")
             return try jsonResponse(["workOrder": .string(order), "released": JSONValue.number(Double(released))])
         }
@@ -94,7 +94,7 @@ struct InventoryRoutes: Sendable {
             router.post(RouterPath("/v1/lots/:item/:lot/\(action)")) { request, context in
                 var request = request
                 let body = try await request.decodeJSON(ReasonBody.self, limit: limit)
-                let item = context.parameters.get("item") ?? "", lot = context.parameters.get("lot") ?? ""
+                let item = context.parameters.decoded("item") ?? "", lot = context.parameters.decoded("lot") ?? ""
                 try await refusals { try await store.setLotStatus(item: item, lot: lot, status: status, reason: body.reason) }
                 return try jsonResponse(LotStatusChanged(item: item, lot: lot, status: status, reason: body.reason))
             }

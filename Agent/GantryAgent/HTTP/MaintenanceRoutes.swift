@@ -27,7 +27,7 @@ struct MaintenanceRoutes: Sendable {
             return try jsonResponse(opened, status: .created)
         }
         router.post("/v1/maintenance/requests/:id/complete") { request, context in
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
+            guard let id = context.parameters.decoded("id").flatMap(UUID.init(uuidString:)) else {
                 throw problem(404, "not-found", "no maintenance request with that id")
             }
             var request = request

@@ -12,8 +12,8 @@ extension AgentAPI {
             return try jsonResponse(PlantMastersBody(version: state.version, records: try await store.masters(kind: kind, key: nil)))
         }
         router.get("/v1/masters/:kind/:key") { _, context in
-            let kind = try masterKind(context.parameters.get("kind") ?? "")
-            let key = context.parameters.get("key") ?? ""
+            let kind = try masterKind(context.parameters.decoded("kind") ?? "")
+            let key = context.parameters.decoded("key") ?? ""
             guard let record = try await store.masters(kind: kind, key: key).first else {
                 throw ProblemDetails(code: "not-found", title: "Not found", status: 404,
                                      detail: "no \(kind.rawValue) \(key) in this plant's copy of the masters")

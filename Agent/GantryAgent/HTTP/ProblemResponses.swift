@@ -31,6 +31,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as ProblemDetails {
             return try problem.response()
+        } catch is NIOTooManyBytesError {
+            return try ProblemDetails.bodyTooLarge(limit: nil).response()
         } catch let error as HTTPError {
             let status = Int(error.status.code)
             return try ProblemDetails(
@@ -48,36 +50,27 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension Request {
-    /// Reads the body as JSON of type `T`, answering 413 past `limit` and 400 naming the field at fault.
+    /// Reads the body strictly as JSON of type `T` (`StrictJSON`): 413 past `limit`, 400 when it is not JSON,
+    /// 422 naming the field at fault for an unknown or missing member or a value of the wrong type.
     mutating func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw ProblemDetails(
-                code: "body-too-large", title: "Request body too large", status: 413,
-                detail: "the body exceeds \(limit) bytes")
+            throw ProblemDetails.bodyTooLarge(limit: limit)
         }
         do {
-            return try WireFormat.decoder().decode(T.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw ProblemDetails(
-                code: "malformed-body", title: "Malformed request body", status: 400,
-                detail: error.fieldDescription, field: error.fieldPath)
+            return try StrictJSON.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw ProblemDetails(refused: error)
         }
     }
 }
 
-extension DecodingError {
-    /// The dotted path of the field at fault, or `nil` when the body as a whole is wrong.
-    var fieldPath: String? {
-        let context: Context
-        switch self {
-        case .keyNotFound(let key, let keyContext):
-            return (keyContext.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
-        @unknown default: return nil
-        }
-        return context.codingPath.isEmpty ? nil : context.codingPath.map(\.stringValue).joined(separator: ".")
+extension Parameters {
+    /// A path parameter percent-decoded (`BOLT%2DM8` is `BOLT-M8`); a malformed escape is left as it is, and
+    /// the code checks then refuse it.
+    func decoded(_ name: String) -> String? {
+        get(name).map { $0.removingPercentEncoding ?? $0 }
     }
 }

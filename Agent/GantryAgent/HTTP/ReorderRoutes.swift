@@ -15,12 +15,12 @@ struct ReorderRoutes: Sendable {
             var request = request
             let body = try await request.decodeJSON(ReorderRuleBody.self, limit: limit)
             let rule = ReorderRuleDefined(
-                item: context.parameters.get("item") ?? "", minimum: body.minimum, maximum: body.maximum, multiple: body.multiple ?? Quantity(1),
+                item: context.parameters.decoded("item") ?? "", minimum: body.minimum, maximum: body.maximum, multiple: body.multiple ?? Quantity(1),
                 supplier: body.supplier, leadTimeDays: body.leadTimeDays)
             return try jsonResponse(try await ProductionRefusal.asProblem { try await store.defineReorderRule(rule, uom: body.uom) })
         }
         router.delete("/v1/reorder/rules/:item") { _, context in
-            let item = context.parameters.get("item") ?? ""
+            let item = context.parameters.decoded("item") ?? ""
             try await ProductionRefusal.asProblem { try await store.deleteReorderRule(item: item) }
             return try jsonResponse(["deleted": item])
         }

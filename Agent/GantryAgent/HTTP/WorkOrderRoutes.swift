@@ -21,20 +21,27 @@ struct WorkOrderRoutes: Sendable {
         router.put("/v1/boms/:item") { request, context in
             var request = request
             let body = try await request.decodeJSON(BOMBody.self, limit: limit)
-            let bom = BOMDefined(item: context.parameters.get("item") ?? "", lines: body.lines, byProducts: body.byProducts ?? [])
+            let bom = BOMDefined(item: context.parameters.decoded("item") ?? "", lines: body.lines, byProducts: body.byProducts ?? [])
             try await refusals { try await store.defineBOM(bom) }
             return try jsonResponse(bom)
         }
         router.get("/v1/boms/:item/explosion") { request, context in
-            let quantity = request.uri.queryParameters["quantity"].flatMap { Quantity(text: String($0)) } ?? Quantity(1)
-            let item = context.parameters.get("item") ?? ""
+            let quantity = try request.uri.queryParameters["quantity"].map { text -> Quantity in
+                guard let quantity = Quantity(text: String(text)), quantity > .zero else {
+                    throw ProblemDetails(
+                        code: "invalid-query", title: "Invalid query", status: 400,
+                        detail: "quantity must be a decimal number more than 0, e.g. 12.5, got \"\(text)\"", field: "quantity")
+                }
+                return quantity
+            } ?? Quantity(1)
+            let item = context.parameters.decoded("item") ?? ""
             let requirements = try await refusals { try await store.explodeBOM(item: item, quantity: quantity) }
             return try jsonResponse(ExplosionBody(item: item, quantity: quantity, requirements: requirements))
         }
         router.put("/v1/routings/:item") { request, context in
             var request = request
             let body = try await request.decodeJSON(RoutingBody.self, limit: limit)
-            let routing = RoutingDefined(item: context.parameters.get("item") ?? "", operations: body.operations)
+            let routing = RoutingDefined(item: context.parameters.decoded("item") ?? "", operations: body.operations)
             try await refusals { try await store.defineRouting(routing) }
             return try jsonResponse(routing)
         }
@@ -71,14 +78,14 @@ struct WorkOrderRoutes: Sendable {
             try jsonResponse(["workOrders": try await store.workOrders()])
         }
         router.get("/v1/work-orders/:id") { _, context in
-            try jsonResponse(try await refusals { try await store.workOrder(context.parameters.get("id") ?? "") })
+            try jsonResponse(try await refusals { try await store.workOrder(context.parameters.decoded("id") ?? "") })
         }
         router.post("/v1/work-orders/:id/release") { request, context in
             var request = request
             let body = try await request.decodeJSON(ReleaseBody.self, limit: limit)
             let order = try await refusals {
                 try await store.releaseWorkOrder(
-                    context.parameters.get("id") ?? "", override: try users.override(body.override, request), permittedRoles: overrideRoles)
+                    context.parameters.decoded("id") ?? "", override: try users.override(body.override, request), permittedRoles: overrideRoles)
             }
             return try jsonResponse(order)
         }
@@ -87,12 +94,12 @@ struct WorkOrderRoutes: Sendable {
             router.post(RouterPath("/v1/work-orders/:id/operations/:sequence/\(verb)")) { request, context in
                 var request = request
                 let body = try await request.decodeJSON(ProgressBody.self, limit: limit)
-                guard let sequence = context.parameters.get("sequence").flatMap(Int.init) else {
+                guard let sequence = context.parameters.decoded("sequence").flatMap(Int.init) else {
                     throw ProblemDetails(code: "invalid-request", title: "Invalid request", status: 422, detail: "the operation is a sequence number")
                 }
                 let order = try await refusals {
                     try await store.progressOperation(
-                        context.parameters.get("id") ?? "", sequence: sequence, step: step, good: body.good, scrap: body.scrap,
+                        context.parameters.decoded("id") ?? "", sequence: sequence, step: step, good: body.good, scrap: body.scrap,
                         rework: body.rework, reasons: body.reasons ?? [])
                 }
                 return try jsonResponse(order)
@@ -102,7 +109,7 @@ struct WorkOrderRoutes: Sendable {
             var request = request
             let body = try await request.decodeJSON(WithUnit<ConsumeFields>.self, limit: limit)
             let intent = IssueIntent(
-                requestID: body.fields.id ?? UUID(), workOrder: context.parameters.get("id") ?? "", unit: try inventory.unit(body.unit),
+                requestID: body.fields.id ?? UUID(), workOrder: context.parameters.decoded("id") ?? "", unit: try inventory.unit(body.unit),
                 from: body.fields.from)
             let moved = try await refusals {
                 try await store.consume(
@@ -114,7 +121,7 @@ struct WorkOrderRoutes: Sendable {
         router.post("/v1/work-orders/:id/output") { request, context in
             var request = request
             let body = try await request.decodeJSON(WithUnit<OutputToFields>.self, limit: limit)
-            let order = context.parameters.get("id") ?? ""
+            let order = context.parameters.decoded("id") ?? ""
             var destination = body.fields.to
             if destination == nil { destination = try await refusals { try await store.workOrder(order).outputLocation } }
             guard let target = destination else { throw HTTPError(.notFound) }
@@ -123,10 +130,10 @@ struct WorkOrderRoutes: Sendable {
             return try jsonResponse(moved, status: moved.duplicate ? .ok : .created)
         }
         router.post("/v1/work-orders/:id/complete") { _, context in
-            try jsonResponse(try await refusals { try await store.completeWorkOrder(context.parameters.get("id") ?? "") })
+            try jsonResponse(try await refusals { try await store.completeWorkOrder(context.parameters.decoded("id") ?? "") })
         }
         router.get("/v1/work-orders/:id/readiness") { _, context in
-            try jsonResponse(try await refusals { try await store.readiness(workOrder: context.parameters.get("id") ?? "") }.first)
+            try jsonResponse(try await refusals { try await store.readiness(workOrder: context.parameters.decoded("id") ?? "") }.first)
         }
         router.get("/v1/readiness") { _, _ in
             try jsonResponse(["workOrders": try await refusals { try await store.readiness(workOrder: nil) }])
@@ -134,11 +141,11 @@ struct WorkOrderRoutes: Sendable {
         router.patch("/v1/purchase-orders/:order/lines/:line") { request, context in
             var request = request
             let body = try await request.decodeJSON(DueBody.self, limit: limit)
-            guard let line = context.parameters.get("line").flatMap(Int.init) else {
+            guard let line = context.parameters.decoded("line").flatMap(Int.init) else {
                 throw ProblemDetails(code: "invalid-request", title: "Invalid request", status: 422, detail: "the line is a number")
             }
-            try await refusals { try await store.rescheduleSupply(order: context.parameters.get("order") ?? "", line: line, due: body.due) }
-            return try jsonResponse(["order": context.parameters.get("order") ?? "", "line": String(line), "due": body.due ?? ""])
+            try await refusals { try await store.rescheduleSupply(order: context.parameters.decoded("order") ?? "", line: line, due: body.due) }
+            return try jsonResponse(["order": context.parameters.decoded("order") ?? "", "line": String(line), "due": body.due ?? ""])
         }
     }
 
@@ -221,10 +228,10 @@ struct SourcingRoutes: Sendable {
         router.post("/v1/purchase-orders/:order/lines/:line/confirmation") { request, context in
             var request = request
             let body = try await request.decodeJSON(ConfirmationBody.self, limit: limit)
-            guard let line = context.parameters.get("line").flatMap(Int.init) else {
+            guard let line = context.parameters.decoded("line").flatMap(Int.init) else {
                 throw ProblemDetails(code: "invalid-request", title: "Invalid request", status: 422, detail: "the line is a number")
             }
-            let order = context.parameters.get("order") ?? ""
+            let order = context.parameters.decoded("order") ?? ""
             let delay = try await ProductionRefusal.asProblem { try await store.recordCommitment(order: order, line: line, due: body.due, quantity: body.quantity) }
             return try jsonResponse(ConfirmationAnswer(order: order, line: line, due: body.due, quantity: body.quantity, delay: delay))
         }

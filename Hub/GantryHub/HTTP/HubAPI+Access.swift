@@ -14,7 +14,8 @@ extension HubAPI {
             var request = request
             let body = try await decode(PrincipalRequest.self, &request)
             let companies: CompanyScope
-            do { companies = try CompanyScope(text: body.companies ?? "*") } catch {
+            // Every company is asked for explicitly (`*`), never given by leaving the field out.
+            do { companies = try CompanyScope(text: body.companies) } catch {
                 throw invalidBody("companies", error.reason)
             }
             guard let role = Role(rawValue: body.role) else {
@@ -23,8 +24,11 @@ extension HubAPI {
             guard role != .plantAgent else {
                 throw invalidBody("role", "plants get their tokens by enrolment (POST /v1/plants)")
             }
-            let token = try await administration.addPrincipal(
-                name: body.name, kind: body.kind ?? .user, role: role, companies: companies, expiresAt: body.expiresAt, by: actor)
+            try requireFuture(body.expiresAt)
+            let token = try await field("name") {
+                try await administration.addPrincipal(
+                    name: body.name, kind: body.kind ?? .user, role: role, companies: companies, expiresAt: body.expiresAt, by: actor)
+            }
             return try jsonResponse(TokenBody(name: body.name, token: token), status: .created)
         case .principalRevoke:
             try await administration.revokePrincipal(name: try parameter("name", context), by: actor)
@@ -33,11 +37,18 @@ extension HubAPI {
             var request = request
             let body = try await decode(RotateRequest.self, &request, emptyAllowed: true) ?? RotateRequest()
             let name = try parameter("name", context)
+            try requireFuture(body.expiresAt)
             let token = try await administration.rotatePrincipalToken(name: name, expiresAt: body.expiresAt, by: actor)
             return try jsonResponse(TokenBody(name: name, token: token))
         case .plantEnrol:
             var request = request
             let body = try await decode(EnrolRequest.self, &request)
+            // Each code checked on its own, so the answer names the field at fault.
+            _ = try await field("company") { try PlantIdentity(company: body.company, code: "0") }
+            _ = try await field("code") { try PlantIdentity(company: "0", code: body.code) }
+            guard TimeZone(identifier: body.timeZone) != nil else {
+                throw invalidBody("timeZone", "unknown time zone \"\(body.timeZone)\" (use an IANA name such as Europe/Berlin)")
+            }
             guard actor.companies.covers(body.company.uppercased()) else {
                 throw AccessDenied("company \(body.company) is outside this principal's companies")
             }
@@ -51,13 +62,29 @@ extension HubAPI {
         }
     }
 
+    /// Runs `body`, naming `name` as the field at fault when it refuses a malformed identifier.
+    private func field<T>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as IdentifierError {
+            throw invalidBody(name, error.reason)
+        }
+    }
+
+    /// A token's expiry lies in the future, on creation and on rotation alike.
+    private func requireFuture(_ expiresAt: Date?) throws {
+        if let expiresAt, expiresAt <= Date() {
+            throw invalidBody("expiresAt", "the expiry \(Timestamp.format(expiresAt)) has passed; it must lie in the future")
+        }
+    }
+
     private func decode<T: Decodable>(_ type: T.Type, _ request: inout Request, emptyAllowed: Bool = false) async throws -> T? {
-        let buffer = try await request.collectBody(upTo: 1 << 20)
+        let buffer = try await body(&request, limit: 1 << 20)
         if buffer.readableBytes == 0 && emptyAllowed { return nil }
         do {
-            return try WireFormat.decoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try StrictJSON.decode(T.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw ProblemDetails(code: "malformed-body", title: "Malformed request body", status: 400, detail: "\(error)")
+            throw ProblemDetails(refused: error)
         }
     }
 
@@ -70,7 +97,8 @@ struct PrincipalRequest: Decodable {
     var name: String
     var kind: PrincipalRecord.Kind?
     var role: String
-    var companies: String?
+    /// `*` for every company, or company codes separated by commas: required.
+    var companies: String
     var expiresAt: Date?
 }
 

@@ -52,8 +52,7 @@ extension HubAPI {
         if let state, !["pending", "approved", "rejected"].contains(state) {
             throw invalidQuery("state", "state is pending, approved or rejected")
         }
-        let plant = query["plant"].map(String.init)
-        if let plant { try requireScope(actor.companies, plant: plant) }
+        let plant = try await plantFilter(query, scope: actor.companies)
         return try jsonResponse(["approvals": try await store.approvals(plantID: plant, state: state, scope: actor.companies)])
     }
 
@@ -92,9 +91,9 @@ extension HubAPI {
 
     private func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
         do {
-            return try WireFormat.decoder().decode(T.self, from: Data(value.canonicalText.utf8))
-        } catch let error as DecodingError {
-            throw invalidBody("body", error.fieldDescription)
+            return try StrictJSON.decode(T.self, from: value)
+        } catch {
+            throw ProblemDetails(refused: error)
         }
     }
 }

@@ -5,10 +5,9 @@ import Hummingbird
 /// Consolidated stock and lot traces across plants, within the principal's companies.
 extension HubAPI {
     func stockReport(_ query: Parameters, scope: CompanyScope) async throws -> Response {
-        let plant = query["plant"].map(String.init)
-        if let plant { try requireScope(scope, plant: plant) }
+        let plant = try await plantFilter(query, scope: scope)
         let balances = try await store.stockBalances(
-            plantID: plant, item: query["item"].map(String.init), lot: query["lot"].map(String.init), scope: scope)
+            plantID: plant, item: try codeFilter(query, "item"), lot: query["lot"].map(String.init), scope: scope)
         // Per company and item: two companies may use the same item code for different things.
         var totals: [String: Quantity] = [:]
         for balance in balances {
@@ -21,7 +20,7 @@ extension HubAPI {
     /// Follows a lot or serial through every plant's genealogy, level by level, and says where each unit of
     /// the trace is in stock now.
     func lotTrace(_ query: Parameters, scope: CompanyScope) async throws -> Response {
-        guard let item = query["item"].map(String.init), !item.isEmpty else { throw invalidQuery("item", "item is required") }
+        let item = try codeFilter(query, "item", required: true)!
         let direction = query["direction"].map(String.init) ?? "backward"
         guard direction == "backward" || direction == "forward" else {
             throw invalidQuery("direction", "direction is backward (what went into it) or forward (where it went)")

@@ -38,15 +38,15 @@ extension HubAPI {
             return try jsonResponse(commit)
         case .masterChangeSet:
             var request = request
-            let buffer = try await request.collectBody(upTo: configuration.maxBatchBytes)
-            let changeSet = try MasterChangeSet.read(Data(buffer.readableBytesView))
+            // Not JSON at all is 400, as for every body; JSON of the wrong shape is 422 naming the field.
+            let changeSet = try MasterChangeSet.read(try await jsonBody(&request))
             let summary = changeSet.summary ?? "change set of \(changeSet.records.count) records"
             return try jsonResponse(try await service.commit(changeSet.records, by: actor, summary: summary))
         case .masterImport:
             let kindName = try parameter("kind", context)
             let kind = try masterKind(kindName, csv: true)
             var request = request
-            let buffer = try await request.collectBody(upTo: configuration.maxBatchBytes)
+            let buffer = try await body(&request, limit: configuration.maxBatchBytes)
             guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
                 throw invalidBody("body", "the file is not UTF-8 text")
             }
@@ -112,9 +112,13 @@ extension HubAPI {
     }
 
     /// `company=` of a query: absent (nil), shared (`company=` empty, .some(nil)) or one company.
-    private func company(_ query: Parameters) -> String?? {
+    private func company(_ query: Parameters) throws -> String?? {
         guard let value = query["company"] else { return nil }
-        return .some(value.isEmpty ? nil : value.uppercased())
+        if value.isEmpty { return .some(nil) }
+        guard let code = try? PlantIdentity(company: String(value), code: "0").company else {
+            throw invalidQuery("company", "company is a company code of 1 to 16 letters or digits (empty for shared records), got \"\(value)\"")
+        }
+        return .some(code)
     }
 
     private func one(_ kind: MasterKind, _ key: String, company: String??, actor: Actor) async throws -> MasterRecord? {
@@ -126,14 +130,17 @@ extension HubAPI {
         return records.first
     }
 
-    func jsonBody(_ request: inout Request) async throws -> JSONValue {
-        let buffer: ByteBuffer
+    /// The request's body, or 413 past `limit`.
+    func body(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
         do {
-            buffer = try await request.collectBody(upTo: configuration.maxBatchBytes)
+            return try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw ProblemDetails(code: "body-too-large", title: "Body too large", status: 413,
-                                 detail: "the body exceeds \(configuration.maxBatchBytes) bytes")
+            throw ProblemDetails.bodyTooLarge(limit: limit)
         }
+    }
+
+    func jsonBody(_ request: inout Request) async throws -> JSONValue {
+        let buffer = try await body(&request, limit: configuration.maxBatchBytes)
         do {
             return try SyncBatchReader.value(Data(buffer.readableBytesView))
         } catch {

@@ -6,14 +6,7 @@ import Hummingbird
 extension HubAPI {
     func supplierReport(_ query: Parameters, scope: CompanyScope) async throws -> Response {
         let window = try reportWindow(query)
-        let company = query["company"].map(String.init), supplier = query["supplier"].map(String.init)
-        if let company {
-            guard !company.isEmpty else { throw invalidQuery("company", "company must be a company code") }
-            guard scope.covers(company) else {
-                throw ProblemDetails.forbidden("company \(company) is outside this principal's companies")
-            }
-        }
-        if supplier?.isEmpty == true { throw invalidQuery("supplier", "supplier must be a supplier code") }
+        let company = try await companyFilter(query, scope: scope), supplier = try codeFilter(query, "supplier")
         // Every supplier of the company is read: an item's history from other suppliers can judge this one's values.
         var performance = try await store.supplierPerformance(company: company, from: window.from, to: window.to, scope: scope)
         performance.masterLeadTimes = try await masterLeadTimes(scope: scope)

@@ -107,10 +107,7 @@ struct HubAPI: Sendable {
     }
 
     func eventFeed(_ query: Parameters, scope: CompanyScope) async throws -> Response {
-        guard let plant = query["plant"].map(String.init), !plant.isEmpty else {
-            throw invalidQuery("plant", "the plant query parameter is required")
-        }
-        try requireScope(scope, plant: plant)
+        let plant = try await plantFilter(query, scope: scope, required: true)!
         let after = try query["after"].map { text -> Int64 in
             guard let value = Int64(text), value >= 0 else { throw invalidQuery("after", "after must be a sequence ≥ 0") }
             return value
@@ -127,8 +124,7 @@ struct HubAPI: Sendable {
 
     func machineTime(_ query: Parameters, scope: CompanyScope) async throws -> Response {
         let window = try reportWindow(query, cutAt: now())
-        let plant = query["plant"].map(String.init)
-        if let plant { try requireScope(scope, plant: plant) }
+        let plant = try await plantFilter(query, scope: scope)
         let machines = try await store.machineTime(plantID: plant, from: window.from, to: window.to)
             .filter { scope.covers(PlantIdentity.company(of: $0.plant)) }
         return try jsonResponse(MachineTimeReportBody(window: window, machines: machines))
@@ -190,8 +186,8 @@ struct HubAPI: Sendable {
             return caller
         case (.masterWriter, .principal(let principal)):
             let needed: [Permission]
-            if let kindName = context.parameters.get("kind") {
-                needed = [try masterKind(kindName, csv: endpoint == .masterImport).writePermission]
+            if context.parameters.get("kind") != nil {
+                needed = [try masterKind(try parameter("kind", context), csv: endpoint == .masterImport).writePermission]
             } else {
                 needed = [.writeCatalogue, .writeOrganisation, .writeFinance, .writePolicies]
             }
@@ -229,9 +225,14 @@ struct HubAPI: Sendable {
         }
     }
 
+    /// A path parameter, percent-decoded (`BOLT%2DM8` is `BOLT-M8`), or 400 when its escapes are malformed.
     func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
         guard let value = context.parameters.get(name) else { throw HTTPError(.notFound) }
-        return value
+        guard let decoded = value.removingPercentEncoding else {
+            throw ProblemDetails(code: "invalid-path", title: "Invalid path", status: 400,
+                                 detail: "the path segment \"\(value)\" has a malformed %-escape", field: name)
+        }
+        return decoded
     }
 
     private func problem(_ error: SyncBatchError, status: Int) -> ProblemDetails {

@@ -2,6 +2,7 @@ import Foundation
 import GantryCore
 import Hummingbird
 import Logging
+import NIOCore
 
 extension ProblemDetails {
     /// The problem as an `application/problem+json` response with its status.
@@ -38,6 +39,8 @@ struct HubProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let problem as ProblemDetails {
             let challenge: HTTPFields = problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"gantry-hub\""] : [:]
             return try problem.response(headers: challenge)
+        } catch is NIOTooManyBytesError {
+            return try ProblemDetails.bodyTooLarge(limit: nil).response()
         } catch let error as HubStoreError where error.code == .unavailable {
             logger.warning("store unavailable", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return try ProblemDetails(

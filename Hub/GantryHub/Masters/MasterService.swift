@@ -61,13 +61,17 @@ public struct MasterService: Sendable {
             invalid.append(MasterInvalid(identity: master.draft.identity, problems: [
                 MasterProblem(field: "key", detail: "the change set holds this record twice")]))
         }
-        guard invalid.isEmpty else { throw MastersRefused(problems: [], invalid: invalid) }
         try authorise(checked.map(\.draft), actor)
+        // Every problem at once: the fields of every record and the references of those whose fields are right.
         let unresolved = try await unresolvedReferences(checked)
-        guard unresolved.isEmpty else {
-            throw MastersRefused(problems: [], invalid: unresolved.map { MasterInvalid(identity: $0.key, problems: $0.value) }
-                .sorted { $0.identity.description < $1.identity.description })
+        for (identity, problems) in unresolved.sorted(by: { $0.key.description < $1.key.description }) {
+            if let index = invalid.firstIndex(where: { $0.identity == identity }) {
+                invalid[index].problems += problems
+            } else {
+                invalid.append(MasterInvalid(identity: identity, problems: problems))
+            }
         }
+        guard invalid.isEmpty else { throw MastersRefused(problems: [], invalid: invalid) }
         return try await store.commitMasters(ordered(checked), actor: actor.name, summary: summary, at: Date())
     }
 
@@ -76,20 +80,24 @@ public struct MasterService: Sendable {
         let rows: [MasterCSV.ImportedRow]
         let stored = try await store.masters(kind: kind, key: nil, company: nil, scope: actor.companies)
         let existing = Dictionary(stored.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        var problems: [MasterCSV.RowProblem] = []
         switch MasterCSV.read(text, kind: kind, existing: existing) {
         case .success(let imported): rows = imported
-        case .failure(let refused): throw MastersRefused(problems: refused.problems, invalid: [])
+        case .failure(let refused):
+            // Every problem at once: the rows whose fields are right still have their references checked.
+            rows = refused.valid
+            problems = refused.problems
         }
         try authorise(rows.map(\.master.draft), actor)
         let unresolved = try await unresolvedReferences(rows.map(\.master))
-        if !unresolved.isEmpty {
+        if !unresolved.isEmpty || !problems.isEmpty {
             let lines = Dictionary(rows.map { ($0.master.draft.identity, $0.line) }, uniquingKeysWith: { first, _ in first })
-            let problems = unresolved.flatMap { identity, problems in
+            problems += unresolved.flatMap { identity, problems in
                 problems.map { problem in
-                    MasterCSV.RowProblem(line: lines[identity] ?? 0, column: problem.field, detail: problem.detail)
+                    MasterCSV.RowProblem(line: lines[identity] ?? 0, column: MasterCSV.column(of: problem.field, kind: kind), detail: problem.detail)
                 }
-            }.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }
-            throw MastersRefused(problems: problems, invalid: [])
+            }
+            throw MastersRefused(problems: problems.sorted { ($0.line, $0.column ?? "") < ($1.line, $1.column ?? "") }, invalid: [])
         }
         return try await store.commitMasters(
             ordered(rows.map(\.master)), actor: actor.name, summary: "import of \(rows.count) \(kind.rawValue) rows from \(source)",
@@ -136,7 +144,8 @@ public struct MasterService: Sendable {
     func authorise(_ drafts: [MasterDraft], _ actor: Actor) throws {
         for draft in drafts {
             guard actor.role.allows(draft.kind.writePermission) else {
-                throw AccessDenied("the role \(actor.role.rawValue) may not change \(draft.kind.rawValue) records")
+                throw AccessDenied(
+                    "the role \(actor.role.rawValue) may not change \(draft.kind.rawValue) records: that needs the permission \(draft.kind.writePermission.rawValue)")
             }
             guard actor.companies.mayChange(draft.company) else {
                 throw AccessDenied(draft.company == nil

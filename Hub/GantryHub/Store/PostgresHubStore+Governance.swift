@@ -20,7 +20,7 @@ extension PostgresHubStore {
                 try await Self.appendAudit(audit, at: principal.createdAt, in: connection, logger: logger)
             }
         } catch where Self.isUniqueViolation(error) {
-            throw HubStoreError(.duplicate, "a principal named \(principal.name) exists already")
+            throw HubStoreError(.duplicate, "a principal named \(principal.name) exists already (names are unique whatever their case)")
         }
     }
 

@@ -316,6 +316,10 @@ extension PostgresHubStore {
             """,
             "CREATE INDEX approval_requests_state ON approval_requests (state, requested_at)",
         ]),
+        ("6-principal-names", [
+            // Segregation of duties treats ACME-BUYER and acme-buyer as one person: so does the store.
+            "CREATE UNIQUE INDEX principals_name_folded ON principals (lower(name))",
+        ]),
     ]
 
     /// Brings the schema up to date under an advisory lock, so hubs started together migrate once; refuses a

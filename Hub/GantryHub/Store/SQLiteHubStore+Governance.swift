@@ -7,8 +7,11 @@ extension SQLiteHubStore {
 
     public func addPrincipal(_ principal: PrincipalRecord, tokenHash: String, audit: AuditDraft) async throws {
         try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM principals WHERE name = ?", arguments: [principal.name]) == true {
-                throw HubStoreError(.duplicate, "a principal named \(principal.name) exists already")
+            if let existing = try String.fetchOne(
+                db, sql: "SELECT name FROM principals WHERE lower(name) = lower(?)", arguments: [principal.name]) {
+                throw HubStoreError(.duplicate, existing == principal.name
+                    ? "a principal named \(principal.name) exists already"
+                    : "a principal named \(existing) exists already (names are unique whatever their case)")
             }
             try db.execute(sql: """
                 INSERT INTO principals (name, kind, role, companies, token_hash, created_at, expires_at)

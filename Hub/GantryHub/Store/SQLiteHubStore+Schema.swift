@@ -264,6 +264,10 @@ extension SQLiteHubStore {
                 CREATE INDEX approval_requests_state ON approval_requests (state, requested_at);
                 """)
         }
+        migrator.registerMigration("7-principal-names") { db in
+            // Segregation of duties treats ACME-BUYER and acme-buyer as one person: so does the store.
+            try db.execute(sql: "CREATE UNIQUE INDEX principals_name_folded ON principals (lower(name))")
+        }
         return migrator
     }
 }
