@@ -79,7 +79,7 @@ class Hub:
             f.write(f"{store_line}\nhttp.port = 0\nhttp.public_url = http://127.0.0.1:8480\nlog.level = error\n"
                     "sync.max_batch_events = 20000\n"
                     "sync.max_batch_bytes = 64MiB\n")
-        self.admin = self.cli("tokens", "add", "--name", "bench").strip()
+        self.admin = self.cli("tokens", "add", "--name", "bench", "--companies", "*").strip()
         self.proc = None
 
     def cli(self, *arguments):

@@ -239,7 +239,7 @@ def main():
         hub_conf = f"{work}/hub.conf"
         with open(hub_conf, "w") as f:
             f.write(f"store.path = {work}/hub.sqlite\nhttp.port = 0\n")
-        admin = cli(args.bin, "tokens", "add", "--config", hub_conf, "--name", "demo").strip()
+        admin = cli(args.bin, "tokens", "add", "--config", hub_conf, "--name", "demo", "--companies", "*").strip()
         people = {name: cli(args.bin, "tokens", "add", "--config", hub_conf, "--name", name, "--kind", "user",
                             "--role", role, "--companies", "ACME").strip()
                   for name, role in [("pat", "planner"), ("alice", "buyer"), ("carol", "controller")]}

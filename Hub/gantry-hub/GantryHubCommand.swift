@@ -106,7 +106,8 @@ struct Tokens: AsyncParsableCommand {
         @Option(help: "Role: \(Role.principalRoles.joined(separator: ", ")).")
         var role: String = Role.administrator.rawValue
         @Option(help: "user or service.") var kind: String = "service"
-        @Option(help: "Companies the principal may see: * for all, or codes separated by commas.") var companies: String = "*"
+        @Option(help: "Companies the principal may see: * for all, or codes separated by commas (required: all companies are never implied).")
+        var companies: String?
         @Option(help: "Days until the token expires (none: no expiry).") var expiresInDays: Int?
 
         func run() async throws {
@@ -117,6 +118,9 @@ struct Tokens: AsyncParsableCommand {
                 throw CommandLineError.choice("--kind", kind, among: ["user", "service"])
             }
             if let days = expiresInDays, days < 1 { throw CommandLineError("--expires-in-days must be 1 or more, got \(days)") }
+            guard let companies else {
+                throw CommandLineError("--companies is required: '*' for every company, or company codes separated by commas")
+            }
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             print(try await options.administration().addPrincipal(
                 name: name, kind: kind, role: role, companies: try CompanyScope(text: companies), expiresAt: expiry))
@@ -151,6 +155,9 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             if let days = expiresInDays, days < 1 { throw CommandLineError("--expires-in-days must be 1 or more, got \(days)") }
+            guard let companies else {
+                throw CommandLineError("--companies is required: '*' for every company, or company codes separated by commas")
+            }
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             print(try await options.administration().rotatePrincipalToken(name: name, expiresAt: expiry))
         }

@@ -75,7 +75,7 @@ import Testing
     @Test func enrolmentOverHTTPIsRefusedTheSameWay() async throws {
         try await withTemporaryDirectory { dir in
             let config = try hubConfiguration(dir, "http.host = 0.0.0.0\nhttp.port = 0\n")
-            let admin = try await run("gantry-hub", ["tokens", "add", "--config", config, "--name", "ops"])
+            let admin = try await run("gantry-hub", ["tokens", "add", "--config", config, "--name", "ops", "--companies", "*"])
             let hub = try ChildProcess("gantry-hub", ["serve", "--config", config])
             let port = try await hub.listeningPort()
             let answer = try await HTTP.request(
@@ -123,7 +123,7 @@ import Testing
         try await withTemporaryDirectory { dir in
             let config = try hubConfiguration(dir)
             let forged = ["USER": "mallory", "SUDO_USER": "mallory", "LOGNAME": "mallory"]
-            let added = try await run("gantry-hub", ["tokens", "add", "--config", config, "--name", "ops"], environment: forged)
+            let added = try await run("gantry-hub", ["tokens", "add", "--config", config, "--name", "ops", "--companies", "*"], environment: forged)
             #expect(added.status == 0, "\(added.stderr)")
             let id = try await run("/usr/bin/id", ["-un"])
             let account = id.status == 0 ? id.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : "uid \(geteuid())"
@@ -162,10 +162,11 @@ import Testing
             let config = try hubConfiguration(dir)
             let roles = "administrator, master-data-steward, buyer, planner, controller, auditor"
             for (arguments, says) in [
-                (["tokens", "add", "--config", config, "--name", "x", "--role", "boss"], "--role \"boss\" is not one of: \(roles)"),
-                (["tokens", "add", "--config", config, "--name", "x", "--role", "plant-agent"], "--role \"plant-agent\" is not one of: \(roles)"),
-                (["tokens", "add", "--config", config, "--name", "x", "--kind", "robot"], "--kind \"robot\" is not one of: user, service"),
-                (["tokens", "add", "--config", config, "--name", "x", "--expires-in-days", "0"], "--expires-in-days must be 1 or more, got 0"),
+                (["tokens", "add", "--config", config, "--name", "x", "--companies", "*", "--role", "boss"], "--role \"boss\" is not one of: \(roles)"),
+                (["tokens", "add", "--config", config, "--name", "x", "--companies", "*", "--role", "plant-agent"], "--role \"plant-agent\" is not one of: \(roles)"),
+                (["tokens", "add", "--config", config, "--name", "x", "--companies", "*", "--kind", "robot"], "--kind \"robot\" is not one of: user, service"),
+                (["tokens", "add", "--config", config, "--name", "x", "--companies", "*", "--expires-in-days", "0"], "--expires-in-days must be 1 or more, got 0"),
+                (["tokens", "add", "--config", config, "--name", "x"], "--companies is required: '*' for every company"),
                 (["masters", "export", "--config", config, "--kind", "widgets"], "--kind \"widgets\" is not one of: items, supplier-items, suppliers"),
                 (["masters", "import", "--config", config, "--kind", "widgets", "x.csv"], "--kind \"widgets\" is not one of: items, supplier-items, suppliers"),
                 (["masters", "list", "--config", config, "--kind", "widget"], "--kind \"widget\" is not one of: company, plant, "),

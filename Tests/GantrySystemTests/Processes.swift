@@ -130,7 +130,7 @@ final class HubProcess: @unchecked Sendable {
         if let adminToken {
             self.adminToken = adminToken
         } else {
-            let token = try await run("gantry-hub", ["tokens", "add", "--config", configPath, "--name", "tests"])
+            let token = try await run("gantry-hub", ["tokens", "add", "--config", configPath, "--name", "tests", "--companies", "*"])
             try #require(token.status == 0, "\(token.stderr)")
             self.adminToken = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
