@@ -155,9 +155,6 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             if let days = expiresInDays, days < 1 { throw CommandLineError("--expires-in-days must be 1 or more, got \(days)") }
-            guard let companies else {
-                throw CommandLineError("--companies is required: '*' for every company, or company codes separated by commas")
-            }
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             print(try await options.administration().rotatePrincipalToken(name: name, expiresAt: expiry))
         }
