@@ -51,7 +51,8 @@ import Testing
             try await AbandonableCall<Int>.run(timeout: .milliseconds(200), timedOut: { TimedOut() }, stuck.work)
         }
         let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(200) && waited < .seconds(5), "\(waited)")
+        // The work never ends: any answer at all means it was abandoned (the bound is loose for a loaded machine).
+        #expect(waited >= .milliseconds(200) && waited < .seconds(30), "\(waited)")
         let hookRan = stuck.hookRan.load(ordering: .relaxed)
         #expect(hookRan, "the hook that ends the work ran")
     }
@@ -63,7 +64,7 @@ import Testing
         while !stuck.registered.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(5)) }
         caller.cancel()
         await #expect(throws: CancellationError.self) { try await caller.value }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(30), "long before the 60 s timeout")
         let hookRan = stuck.hookRan.load(ordering: .relaxed)
         #expect(hookRan)
     }

@@ -71,7 +71,16 @@ func withMachineAgent<T: Sendable>(
                 plantID: "ACME-BER", hubURL: hub.url, token: token, dir: dir, mqtt: broker.settings, reasons: reasons,
                 configure: configure
             ) { agent in
-                try await eventually("the agent connects to the broker") { try await mqttStatus(agent)["connected"] as? Bool == true }
+                nonisolated(unsafe) var last: [String: Any] = [:]
+                do {
+                    try await eventually("the agent connects to the broker") {
+                        last = try await mqttStatus(agent)
+                        return last["connected"] as? Bool == true
+                    }
+                } catch {
+                    Issue.record("the agent's MQTT status: \(last); broker accepts: \(canConnect(port: broker.port)); broker running: \(broker.child?.process.isRunning as Any); broker stderr: \(broker.child?.standardError ?? "")")
+                    throw error
+                }
                 return try await body(hub, broker, agent)
             }
             try await broker.stop()

@@ -87,8 +87,9 @@ import Testing
             try server.stop(mode: stop)
             let stopped = ContinuousClock.now
             let outcomes = try await answers.value
-            // Answered as the connections close, not only at the timeout: nothing waits on a closed connection.
-            #expect(ContinuousClock.now - stopped < .milliseconds(1500), "answered once the server is gone")
+            // Answered as the connections close, before the timeout: nothing waits on a closed connection (on a
+            // loaded machine the answers take a second or two to arrive).
+            #expect(ContinuousClock.now - stopped < .seconds(Self.storeTimeout), "answered once the server is gone")
             #expect(outcomes.count == inFlight.count)
             for outcome in outcomes {
                 try expectUnavailable(outcome.answer)
