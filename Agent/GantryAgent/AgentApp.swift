@@ -11,7 +11,8 @@ public func buildAgent(
     configuration: AgentConfiguration, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    try checkStoreFolder(configuration.storePath)
+    try ConfigurationError.checkStoreFolder(
+        of: configuration.storePath, program: "agent", instead: "store.path to where this plant's store is", isFolder: isExistingFolder)
     let store = try SQLitePlantStore(
         path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability, now: now)
     logger.info("store opened", metadata: [
@@ -74,19 +75,6 @@ public func runAgent(configuration: AgentConfiguration) async throws {
         try await app.runService()
     } catch {
         throw ListenError(error, host: configuration.httpHost, port: configuration.httpPort) ?? error
-    }
-}
-
-/// A store in a folder that does not exist cannot be created; say so, naming the setting, before SQLite says
-/// "unable to open database file".
-func checkStoreFolder(_ path: String) throws(ConfigurationError) {
-    let folder = (path as NSString).deletingLastPathComponent
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
-        throw ConfigurationError(
-            key: "store.path", origin: nil,
-            reason: "the folder \(folder) of the store \(path) does not exist: create it, writable by the agent's user, "
-                + "or set store.path to where this plant's store is")
     }
 }
 

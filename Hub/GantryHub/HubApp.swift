@@ -12,21 +12,9 @@ public func openHubStore(_ configuration: HubConfiguration, logger: Logger = Log
         return try await PostgresHubStore.open(
             url, poolSize: configuration.storePoolSize, timeout: configuration.storeTimeout, logger: logger)
     }
-    try checkStoreFolder(configuration.storePath)
+    try ConfigurationError.checkStoreFolder(
+        of: configuration.storePath, program: "hub", instead: "store.path (or store.url for PostgreSQL)", isFolder: isExistingFolder)
     return try SQLiteHubStore(path: configuration.storePath, durability: configuration.durability)
-}
-
-/// A database in a folder that does not exist cannot be created; say so, naming the setting, before SQLite says
-/// "unable to open database file".
-func checkStoreFolder(_ path: String) throws(ConfigurationError) {
-    let folder = (path as NSString).deletingLastPathComponent
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
-        throw ConfigurationError(
-            key: "store.path", origin: nil,
-            reason: "the folder \(folder) of the hub's database \(path) does not exist: create it, writable by the hub's "
-                + "user, or set store.path (or store.url for PostgreSQL)")
-    }
 }
 
 /// Builds the hub's HTTP application over `store` without starting it. `now` is the hub's clock for reports

@@ -25,3 +25,9 @@ public enum TextFile {
         return data
     }
 }
+
+/// Whether `path` is an existing folder.
+func isExistingFolder(_ path: String) -> Bool {
+    var isFolder: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+}

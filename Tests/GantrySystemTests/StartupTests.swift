@@ -86,7 +86,13 @@ final class OccupiedPort {
                 "GANTRY_AGENT_PLANT_ID": "ACME-BER", "GANTRY_AGENT_HUB_URL": "http://127.0.0.1:1", "GANTRY_AGENT_HUB_TOKEN": "t",
                 "GANTRY_AGENT_STORE_PATH": "\(dir)/absent/ber.sqlite", "GANTRY_AGENT_HTTP_PORT": "0",
             ])
-            expectRefusedStart(result, saying: "store.path: the folder \(dir)/absent of the store \(dir)/absent/ber.sqlite does not exist")
+            expectRefusedStart(result, saying: "store.path: the folder \(dir)/absent of the agent's store \(dir)/absent/ber.sqlite does not exist")
+            // The hub's database the same way, for `serve` and for every command that opens it.
+            for arguments in [["serve"], ["tokens", "list"]] {
+                let hub = try await run("gantry-hub", arguments, environment: ["GANTRY_HUB_STORE_PATH": "\(dir)/absent/hub.sqlite"])
+                expectRefusedStart(hub, saying: "store.path: the folder \(dir)/absent of the hub's store \(dir)/absent/hub.sqlite does not exist")
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(dir)/absent"))
         }
     }
 
