@@ -320,8 +320,8 @@ public enum BOMExplosion {
                 try walk(line.component, amount, level: level + 1, path: path + [line.component])
             }
         }
-        guard boms[item] != nil else { throw ProductionRefusal(.notFound, "no bill of materials for \(item)") }
         guard quantity > .zero else { throw ProductionRefusal(.invalid, "the quantity to explode must be more than 0") }
+        guard boms[item] != nil else { throw ProductionRefusal(.notFound, "no bill of materials for \(item)") }
         try walk(item, quantity, level: 1, path: [item])
         return requirements
     }

@@ -86,13 +86,15 @@ public enum Readiness {
     /// stock per item and location (`UsableStock.free`); `supply` the open quantities by date (`SupplyLine.portions`).
     public static func assess(_ demands: [Demand], free: [Place: Quantity], supply: [Supply], today: String) -> [String: [Component]] {
         var free = free
+        // The places of each item, once: a plant holds thousands of items, an order a handful of components.
+        let placesOf = Dictionary(grouping: free.keys, by: \.item).mapValues { $0.sorted { $0.location < $1.location } }
         var open = supply.sorted { ($0.due ?? "9999-12-31", $0.source) < ($1.due ?? "9999-12-31", $1.source) }
         var result: [String: [Component]] = [:]
         for demand in demands {
             var missing = max(.zero, demand.needed - demand.reserved)
-            let sourcePlaces = free.keys.filter { $0.item == demand.component && (demand.location == nil || $0.location == demand.location) }
+            let places = placesOf[demand.component] ?? []
             var fromStock = Quantity.zero
-            for place in sourcePlaces.sorted(by: { $0.location < $1.location }) where missing > .zero {
+            for place in places where (demand.location == nil || place.location == demand.location) && missing > .zero {
                 let take = min(missing, max(.zero, free[place] ?? .zero))
                 free[place, default: .zero] -= take
                 fromStock += take
@@ -101,8 +103,7 @@ public enum Readiness {
             let short = missing
             var toMove: [Transfer] = []
             if let target = demand.location {
-                let elsewhere = free.keys.filter { $0.item == demand.component && $0.location != target }.sorted { $0.location < $1.location }
-                for place in elsewhere where missing > .zero {
+                for place in places where place.location != target && missing > .zero {
                     let take = min(missing, max(.zero, free[place] ?? .zero))
                     guard take > .zero else { continue }
                     free[place, default: .zero] -= take

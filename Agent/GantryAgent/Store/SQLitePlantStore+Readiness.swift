@@ -75,19 +75,17 @@ extension SQLitePlantStore {
         return (orders, demands)
     }
 
-    /// Per item, the stock that can be used (in receiving, storage or production locations, of lots neither held
-    /// nor expired on `today`) and what is reserved of the item: the plant-wide position reorder nets.
+    /// Per item, the stock that can be used (`UsableStock`: the rule readiness and release follow) and what is
+    /// reserved of the item anywhere: the plant-wide position reorder nets.
     static func usableStock(today: String, in db: Database) throws -> [String: (onHand: Quantity, reserved: Quantity)] {
-        var stock: [String: (onHand: Quantity, reserved: Quantity)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT s.item, sum(s.quantity) AS on_hand, coalesce((SELECT sum(r.quantity) FROM reservations r WHERE r.item = s.item), 0) AS reserved
-            FROM stock s JOIN locations loc ON loc.code = s.location LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
-            WHERE loc.type IN ('storage', 'production', 'receiving') AND coalesce(l.status, 'available') = 'available'
-              AND (l.expiry IS NULL OR l.expiry >= ?) GROUP BY s.item
-            """, arguments: [today]) {
-            stock[row["item"]] = (Quantity(micro: row["on_hand"]), Quantity(micro: row["reserved"]))
+        var onHand: [String: Quantity] = [:], reserved: [String: Quantity] = [:]
+        for row in try stockRows(in: db) {
+            reserved[row.item, default: .zero] += row.reserved
+            if UsableStock.isUsable(locationType: row.locationType, held: row.held, expiry: row.expiry, today: today) {
+                onHand[row.item, default: .zero] += row.quantity
+            }
         }
-        return stock
+        return onHand.reduce(into: [:]) { stock, item in stock[item.key] = (item.value, reserved[item.key] ?? .zero) }
     }
 
     /// Every stock row with its location's type, its lot's status and expiry, and what is reserved of it: the input
