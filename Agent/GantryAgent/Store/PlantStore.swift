@@ -3,7 +3,16 @@ import GantryCore
 
 /// The plant's durable state and its event log. Every intent is one transaction that changes state and
 /// appends the events describing the change, so the log (the outbox) and the state never disagree.
-public protocol PlantStore: Sendable {
+///
+/// The store is reached through its roles, one per domain; a route or service asks for the roles it uses.
+public protocol PlantStore:
+    PlantEventLog, MachineSignalStore, MasterCache, StockLedger, StockMovements, StockReservations,
+    ProductionDefinitions, WorkOrderStore, QualityStore, SourcingStore, ReorderStore, ApprovalStore,
+    MaintenanceStore
+{}
+
+/// The event log (the outbox) and the scans that feed it (docs/sync.md).
+public protocol PlantEventLog: Sendable {
     /// The plant this store belongs to.
     var plantID: String { get }
 
@@ -24,8 +33,10 @@ public protocol PlantStore: Sendable {
 
     /// Waits until the log's head passes `sequence`, or `timeout` elapses; returns the head then.
     func waitForEvents(after sequence: Int64, timeout: Duration) async -> Int64
+}
 
-    // MARK: Machine signals (docs/mqtt.md)
+/// Machine signals from MQTT: the inbox, its projection and what it shows (docs/mqtt.md).
+public protocol MachineSignalStore: Sendable {
 
     /// Opens the inbox that makes machine messages durable as they arrive, on a connection of its own.
     /// `committed` runs after each commit with the entries it made durable, `failed` when queued entries
@@ -55,8 +66,10 @@ public protocol PlantStore: Sendable {
     func deadLetters(limit: Int) async throws -> [DeadLetter]
     /// The machines' timelines up to `to` and their counts within `[from, to)`.
     func machineHistory(from: Date, to: Date) async throws -> MachineHistory
+}
 
-    // MARK: Masters from the hub (docs/masters.md)
+/// The masters the hub hands to the plant, by version (docs/masters.md).
+public protocol MasterCache: Sendable {
 
     /// Applies one answer of the hub's master pull in a single transaction: every record, every removal and
     /// the new version, or nothing. An answer that does not start at the version held is refused.
@@ -65,13 +78,22 @@ public protocol PlantStore: Sendable {
     func masterState() async throws -> (version: Int64, pulledAt: Date?)
     /// The masters held, of one kind or all, optionally one key.
     func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord]
+}
 
-    // MARK: Inventory (docs/inventory.md)
-
+/// Locations, purchase orders and what is in stock where (docs/inventory.md).
+public protocol StockLedger: Sendable {
     func defineLocation(_ location: LocationDefined) async throws
     func locations() async throws -> [LocationDefined]
     func placePurchaseOrder(_ order: PurchaseOrderPlaced) async throws
     func purchaseOrderLines(order: String?) async throws -> [[String: String]]
+    func stock(item: String?, location: String?, lot: String?) async throws -> [StockRow]
+    func genealogy(of unit: StockUnit, forward: Bool) async throws -> [GenealogyLink]
+    func moves(item: String?, lot: String?, after: Int64, limit: Int) async throws -> [LedgerMove]
+    func counts(limit: Int) async throws -> [CountRecord]
+}
+
+/// Stock changes: receipts, moves, issues, output, counts and lot status (docs/inventory.md).
+public protocol StockMovements: Sendable {
     /// Receives against a purchase order line: right item, within tolerance, a serial not already in stock.
     func receive(_ intent: ReceiptIntent) async throws -> MoveAnswer
     /// Moves unreserved stock between locations.
@@ -81,44 +103,58 @@ public protocol PlantStore: Sendable {
     /// Records a work order's output and its genealogy from what was issued to the order.
     func recordOutput(_ intent: OutputIntent) async throws -> MoveAnswer
     func count(_ intent: CountIntent) async throws -> CountAnswer
+    func setLotStatus(item: String, lot: String, status: LotStatusChanged.Status, reason: String) async throws
+}
+
+/// Stock reserved for work orders (docs/inventory.md).
+public protocol StockReservations: Sendable {
     func reserve(workOrder: String, lines: [ReservationLine], requestID: UUID) async throws -> ReservationAnswer
     func releaseReservations(workOrder: String, reason: String) async throws -> Int
     func reservations(workOrder: String?) async throws -> [StockReserved.Reservation]
-    func setLotStatus(item: String, lot: String, status: LotStatusChanged.Status, reason: String) async throws
-    func stock(item: String?, location: String?, lot: String?) async throws -> [StockRow]
-    func genealogy(of unit: StockUnit, forward: Bool) async throws -> [GenealogyLink]
-    func moves(item: String?, lot: String?, after: Int64, limit: Int) async throws -> [LedgerMove]
-    func counts(limit: Int) async throws -> [CountRecord]
+}
 
-    // MARK: Production (docs/work-orders.md)
+/// Work centres, bills of materials, routings and quality points (docs/work-orders.md).
+public protocol ProductionDefinitions: Sendable {
 
     func defineWorkCentre(_ centre: WorkCentreDefined) async throws
     func defineBOM(_ bom: BOMDefined) async throws
     func defineRouting(_ routing: RoutingDefined) async throws
     func defineQualityPoint(_ point: QualityPointDefined) async throws
     func explodeBOM(item: String, quantity: Quantity) async throws -> [BOMExplosion.Requirement]
+}
+
+/// Work orders from creation to completion, with their material (docs/work-orders.md).
+public protocol WorkOrderStore: Sendable {
     func createWorkOrder(_ workOrder: String, item: String, quantity: Quantity, due: Date?, source: String, output: String, earliest: Date) async throws -> WorkOrderView
     func releaseWorkOrder(_ workOrder: String, override: Override?, permittedRoles: Set<String>) async throws -> WorkOrderView
     func progressOperation(_ workOrder: String, sequence: Int, step: OperationProgressed.Step, good: Quantity?, scrap: Quantity?, rework: Quantity?, reasons: [String]) async throws -> WorkOrderView
     func consume(_ intent: IssueIntent, override: Override?, permittedRoles: Set<String>, allowExpired: Bool) async throws -> MoveAnswer
     func reportOutput(_ intent: OutputIntent) async throws -> MoveAnswer
     func completeWorkOrder(_ workOrder: String) async throws -> WorkOrderView
-    func recordQualityCheck(point: String, workOrder: String?, lot: String?, location: String?, quantity: Quantity?, passed: Bool?, value: Quantity?, quarantineLocation: String?, supplier: String?) async throws -> QualityCheckRecorded
-    func nonconformances() async throws -> [NonconformanceOpened]
     func readiness(workOrder: String?) async throws -> [WorkOrderReadiness]
     func rescheduleSupply(order: String, line: Int, due: String?) async throws
     func workOrders() async throws -> [WorkOrderView]
     func workOrder(_ id: String) async throws -> WorkOrderView
+}
 
-    // MARK: Sourcing (docs/sourcing.md)
+/// Quality checks and the nonconformances they open (docs/work-orders.md).
+public protocol QualityStore: Sendable {
+    func recordQualityCheck(point: String, workOrder: String?, lot: String?, location: String?, quantity: Quantity?, passed: Bool?, value: Quantity?, quarantineLocation: String?, supplier: String?) async throws -> QualityCheckRecorded
+    func nonconformances() async throws -> [NonconformanceOpened]
+}
+
+/// Supplier commitments, purchase exceptions, alerts and returns (docs/sourcing.md).
+public protocol SourcingStore: Sendable {
 
     func recordCommitment(order: String, line: Int, due: String, quantity: Quantity) async throws -> PurchaseLineException?
     func purchaseExceptions(unconfirmedAfter: TimeInterval) async throws -> [PurchaseLineException]
     func alerts() async throws -> [AlertRecord]
     /// Returns stock to its supplier (after a failed incoming inspection): it leaves the plant's stock.
     func returnToSupplier(_ intent: IssueIntent, reason: String) async throws -> MoveAnswer
+}
 
-    // MARK: Reorder rules (docs/sourcing.md)
+/// Reorder rules and the orders they propose (docs/sourcing.md).
+public protocol ReorderStore: Sendable {
 
     /// Sets an item's reorder rule, quantities given in `uom` (nil: the item's base unit); returns it in base units.
     func defineReorderRule(_ rule: ReorderRuleDefined, uom: String?) async throws -> ReorderRuleDefined
@@ -128,8 +164,10 @@ public protocol PlantStore: Sendable {
     func reorderProposals() async throws -> ReorderEvaluation
     /// Places the proposed orders as purchase orders; a repeated run places nothing new.
     func runReorder() async throws -> ReorderRun
+}
 
-    // MARK: Approvals and the hub's instructions (docs/approvals.md)
+/// Approval requests and the hub's instructions (docs/approvals.md).
+public protocol ApprovalStore: Sendable {
 
     func requestApproval(_ draft: ApprovalDraft, by user: PlantUser) async throws -> ApprovalRecord
     /// Decides a request within the plant's limit; throws `ApprovalRefusal` for the wrong person or place.
@@ -140,8 +178,10 @@ public protocol PlantStore: Sendable {
     func instructionsApplied() async throws -> Int64
     /// Applies instructions after the newest applied, with their answering events, in one transaction.
     func applyInstructions(_ instructions: [PlantInstruction], defaults: DemandDefaults) async throws
+}
 
-    // MARK: Maintenance
+/// Maintenance requests and plans (docs/maintenance.md).
+public protocol MaintenanceStore: Sendable {
 
     /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.
     func openMaintenanceRequest(
@@ -157,7 +197,7 @@ public protocol PlantStore: Sendable {
     func maintenanceSituation() async throws -> MaintenanceSituation
 }
 
-extension PlantStore {
+extension MasterCache {
     /// The plant's downtime reasons now: its own file's (`base`) with the hub's governed ones laid over them.
     func downtimeReasons(base: DowntimeReasons) async throws -> DowntimeReasons {
         base.overlaid(with: try await masters(kind: .downtimeReason, key: nil))
