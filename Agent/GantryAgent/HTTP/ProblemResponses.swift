@@ -29,8 +29,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as ProblemDetails {
-            return try problem.response()
+        } catch let reporting as any ProblemReporting {
+            return try reporting.problem.response()
         } catch is NIOTooManyBytesError {
             return try ProblemDetails.bodyTooLarge(limit: nil).response()
         } catch let error as HTTPError {

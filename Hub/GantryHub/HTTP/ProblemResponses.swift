@@ -36,7 +36,8 @@ struct HubProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as ProblemDetails {
+        } catch let reporting as any ProblemReporting {
+            let problem = reporting.problem
             let challenge: HTTPFields = problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"gantry-hub\""] : [:]
             return try problem.response(headers: challenge)
         } catch is NIOTooManyBytesError {
