@@ -1,75 +1,6 @@
 import Foundation
 import GantryCore
 
-/// What a scan says about a unit of stock, as the GS1 parser read it.
-public struct ScannedUnit: Sendable, Equatable {
-    public var gtin: String?
-    public var lot: String?
-    public var serial: String?
-    /// `YYYY-MM-DD` (AI 17).
-    public var expiry: String?
-    /// A count of trade items (AI 30 or 37).
-    public var quantity: Quantity?
-    /// `YYYY-MM-DD` (AI 15 and AI 11): a lot keeps them as it keeps its expiry.
-    public var bestBefore: String?
-    public var productionDate: String?
-
-    public init(
-        gtin: String? = nil, lot: String? = nil, serial: String? = nil, expiry: String? = nil, quantity: Quantity? = nil,
-        bestBefore: String? = nil, productionDate: String? = nil
-    ) {
-        self.gtin = gtin
-        self.lot = lot
-        self.serial = serial
-        self.expiry = expiry
-        self.quantity = quantity
-        self.bestBefore = bestBefore
-        self.productionDate = productionDate
-    }
-
-    public init(_ message: GS1Message) {
-        self.init(
-            gtin: message.gtin, lot: message.batch, serial: message.serial, expiry: message.expiry?.iso,
-            quantity: message.quantity.flatMap { Quantity(text: $0) }, bestBefore: message.bestBefore?.iso,
-            productionDate: message.productionDate?.iso)
-    }
-}
-
-/// The stock unit a request is about: from a scan, from named fields, or both (they must agree).
-public struct UnitSpec: Sendable, Equatable {
-    /// The raw scan, kept with the move.
-    public var scan: String?
-    public var scanned: ScannedUnit?
-    public var item: String?
-    public var lot: String?
-    public var serial: String?
-    public var expiry: String?
-    /// In `uom` (the item's base unit when absent); a scan's own count is used when this is absent.
-    public var quantity: Quantity?
-    public var uom: String?
-
-    public init(
-        scan: String? = nil, scanned: ScannedUnit? = nil, item: String? = nil, lot: String? = nil, serial: String? = nil,
-        expiry: String? = nil, quantity: Quantity? = nil, uom: String? = nil
-    ) {
-        self.scan = scan
-        self.scanned = scanned
-        self.item = item
-        self.lot = lot
-        self.serial = serial
-        self.expiry = expiry
-        self.quantity = quantity
-        self.uom = uom
-    }
-}
-
-extension UnitSpec {
-    /// The request's own fields, for telling a retried request from a different one under the same id.
-    var fingerprint: String {
-        [scan, item, lot, serial, expiry, quantity?.description, uom].map { $0 ?? "" }.joined(separator: "\u{1F}")
-    }
-}
-
 /// Receive goods against a purchase order line.
 public struct ReceiptIntent: Sendable {
     public var requestID: UUID
@@ -147,21 +78,6 @@ public struct CountIntent: Sendable {
     }
 }
 
-/// Reserve stock for a work order: every line or none.
-public struct ReservationLine: Sendable, Equatable, Codable {
-    public var item: String
-    public var quantity: Quantity
-    public var location: String?
-    public var lot: String?
-
-    public init(item: String, quantity: Quantity, location: String? = nil, lot: String? = nil) {
-        self.item = item
-        self.quantity = quantity
-        self.location = location
-        self.lot = lot
-    }
-}
-
 /// The answer to a move of any kind, for the operator and the caller.
 public struct MoveAnswer: Sendable, Equatable, Codable {
     public struct OrderLine: Sendable, Equatable, Codable {
@@ -212,36 +128,6 @@ public struct ReservationAnswer: Sendable, Equatable, Codable {
     public var reservations: [StockReserved.Reservation]
     public var message: String
     public var duplicate: Bool
-}
-
-/// An inventory request refused, with what the operator needs to act.
-public struct InventoryRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case unknownItem = "unknown-item", wrongItem = "wrong-item", overReceipt = "over-receipt"
-        case unknownOrder = "unknown-order", unknownLocation = "unknown-location", locationNotUsable = "location-not-usable"
-        case lotRequired = "lot-required", serialRequired = "serial-required", quantityRequired = "quantity-required"
-        case serialQuantity = "serial-quantity", serialInStock = "serial-in-stock", unknownUnit = "unknown-unit"
-        case notInStock = "not-in-stock", insufficientStock = "insufficient-stock", reservedElsewhere = "reserved-elsewhere"
-        case quarantined, expired, shortage, invalid
-        /// More goes back to the supplier than the purchase order line has received.
-        case overReturn = "over-return"
-        /// A label says something else about a known lot (its expiry, best-before or production date) than the lot holds.
-        case lotLabelConflict = "lot-label-conflict"
-    }
-
-    public var code: Code
-    public var detail: String
-    public var field: String?
-    public var shortages: [Shortage]?
-
-    public init(_ code: Code, _ detail: String, field: String? = nil, shortages: [Shortage]? = nil) {
-        self.code = code
-        self.detail = detail
-        self.field = field
-        self.shortages = shortages
-    }
-
-    public var description: String { detail }
 }
 
 /// One row of stock as `GET /v1/stock` shows it.
