@@ -80,39 +80,6 @@ public protocol MasterCache: Sendable {
     func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord]
 }
 
-/// Locations, purchase orders and what is in stock where (docs/inventory.md).
-public protocol StockLedger: Sendable {
-    func defineLocation(_ location: LocationDefined) async throws
-    func locations() async throws -> [LocationDefined]
-    func placePurchaseOrder(_ order: PurchaseOrderPlaced) async throws
-    func purchaseOrderLines(order: String?) async throws -> [[String: String]]
-    func stock(item: String?, location: String?, lot: String?) async throws -> [StockRow]
-    func genealogy(of unit: StockUnit, forward: Bool) async throws -> [GenealogyLink]
-    func moves(item: String?, lot: String?, after: Int64, limit: Int) async throws -> [LedgerMove]
-    func counts(limit: Int) async throws -> [CountRecord]
-}
-
-/// Stock changes: receipts, moves, issues, output, counts and lot status (docs/inventory.md).
-public protocol StockMovements: Sendable {
-    /// Receives against a purchase order line: right item, within tolerance, a serial not already in stock.
-    func receive(_ intent: ReceiptIntent) async throws -> MoveAnswer
-    /// Moves unreserved stock between locations.
-    func move(_ intent: MoveIntent) async throws -> MoveAnswer
-    /// Issues to a work order: never stock reserved for another, held, or (unless allowed) expired.
-    func issue(_ intent: IssueIntent, allowExpired: Bool) async throws -> MoveAnswer
-    /// Records a work order's output and its genealogy from what was issued to the order.
-    func recordOutput(_ intent: OutputIntent) async throws -> MoveAnswer
-    func count(_ intent: CountIntent) async throws -> CountAnswer
-    func setLotStatus(item: String, lot: String, status: LotStatusChanged.Status, reason: String) async throws
-}
-
-/// Stock reserved for work orders (docs/inventory.md).
-public protocol StockReservations: Sendable {
-    func reserve(workOrder: String, lines: [ReservationLine], requestID: UUID) async throws -> ReservationAnswer
-    func releaseReservations(workOrder: String, reason: String) async throws -> Int
-    func reservations(workOrder: String?) async throws -> [StockReserved.Reservation]
-}
-
 /// Work centres, bills of materials, routings and quality points (docs/work-orders.md).
 public protocol ProductionDefinitions: Sendable {
 
