@@ -33,10 +33,8 @@ extension PostgresHubStore {
     }
 
     private func principals(where filter: PostgresQuery) async throws -> [PrincipalRecord] {
-        var query: PostgresQuery = "SELECT name, kind, role, companies, created_at, expires_at, revoked_at FROM principals"
-        query.sql += filter.sql + " ORDER BY name"
-        query.binds = filter.binds
-        let finished = query
+        let finished = Self.select(
+            "name, kind, role, companies, created_at, expires_at, revoked_at FROM principals", filter, orderBy: "name")
         return try await run { [logger] client in
             var principals: [PrincipalRecord] = []
             for try await (name, kind, role, companies, created, expires, revoked) in try await client.query(finished, logger: logger)

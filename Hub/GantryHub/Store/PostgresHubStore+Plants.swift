@@ -44,10 +44,7 @@ extension PostgresHubStore {
     }
 
     private func plants(where filter: PostgresQuery) async throws -> [PlantRecord] {
-        var query: PostgresQuery = "SELECT plant_id, company, code, time_zone, enrolled_at FROM plants"
-        query.sql += filter.sql + " ORDER BY plant_id"
-        query.binds = filter.binds
-        let finished = query
+        let finished = Self.select("plant_id, company, code, time_zone, enrolled_at FROM plants", filter, orderBy: "plant_id")
         return try await run { [logger] client in
             var plants: [PlantRecord] = []
             for try await (plant, company, code, zone, enrolled) in try await client.query(finished, logger: logger)
@@ -56,5 +53,12 @@ extension PostgresHubStore {
             }
             return plants
         }
+    }
+
+    /// `SELECT columns` with `filter` (a WHERE clause and its binds, or nothing) and an order.
+    static func select(_ columns: String, _ filter: PostgresQuery, orderBy order: String) -> PostgresQuery {
+        var query = filter
+        query.sql = "SELECT \(columns)\(filter.sql) ORDER BY \(order)"
+        return query
     }
 }
