@@ -178,7 +178,7 @@ import Testing
                 // Versions are numbered in order, so the previous version's database also lacks the later ones.
                 try backend.executeDirectly(
                     tables + " DROP TABLE plant_instructions; DROP TABLE approval_requests; DROP INDEX principals_name_folded;"
-                        + " DELETE FROM gantry_schema WHERE version >= 4",
+                        + " DELETE FROM gantry_schema WHERE version >= 5",
                     on: store)
                 let upgraded = try await PostgresHubStore.open((store as! PostgresHubStore).url, poolSize: 2, logger: HubBackend.quiet)
                 let performance = try await upgraded.supplierPerformance(company: nil, from: from, to: to, scope: .all)

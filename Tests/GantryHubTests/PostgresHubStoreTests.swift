@@ -38,6 +38,23 @@ import Testing
         }
     }
 
+    @Test func aDatabaseNumberedTheOldWayIsRenumberedAndMigrated() async throws {
+        let url = try PostgresServer.shared.createDatabase()
+        try await open(url).close()
+        // As a hub from before SQLite and PostgreSQL shared migration numbers left it: six versions, the machine
+        // signals and the sync counters made by the first.
+        try PostgresServer.shared.psql(url.database, """
+            DELETE FROM gantry_schema;
+            INSERT INTO gantry_schema (version, name) VALUES (1, '1-plants-and-events'), (2, '2-governance'), (3, '3-inventory'),
+                (4, '4-supplier-performance'), (5, '5-plant-instructions'), (6, '6-principal-names');
+            """)
+        let store = try await open(url)
+        _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
+        await store.close()
+        let expected = HubMigration.all.map { "\($0.number)|\($0.identifier)" }.joined(separator: "\n") + "\n"
+        #expect(try PostgresServer.shared.psql(url.database, "SELECT version, name FROM gantry_schema ORDER BY version") == expected)
+    }
+
     @Test func migrationsRunOnceWhenHubsStartTogether() async throws {
         let url = try PostgresServer.shared.createDatabase()
         let stores = try await withThrowingTaskGroup(of: PostgresHubStore.self) { group in
@@ -45,7 +62,7 @@ import Testing
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(stores.count == 4)
-        #expect(try PostgresServer.shared.psql(url.database, "SELECT count(*) FROM gantry_schema") == "\(PostgresHubStore.migrations.count)\n")
+        #expect(try PostgresServer.shared.psql(url.database, "SELECT count(*) FROM gantry_schema") == "\(HubMigration.all.count)\n")
         for store in stores { await store.close() }
     }
 

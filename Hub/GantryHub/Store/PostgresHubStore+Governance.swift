@@ -33,10 +33,8 @@ extension PostgresHubStore {
     }
 
     private func principals(where filter: PostgresQuery) async throws -> [PrincipalRecord] {
-        var query: PostgresQuery = "SELECT name, kind, role, companies, created_at, expires_at, revoked_at FROM principals"
-        query.sql += filter.sql + " ORDER BY name"
-        query.binds = filter.binds
-        let finished = query
+        let finished = Self.select(
+            "name, kind, role, companies, created_at, expires_at, revoked_at FROM principals", filter, orderBy: "name")
         return try await run { [logger] client in
             var principals: [PrincipalRecord] = []
             for try await (name, kind, role, companies, created, expires, revoked) in try await client.query(finished, logger: logger)
@@ -137,13 +135,13 @@ extension PostgresHubStore {
     }
 
     public func masters(kind: MasterKind?, key: String?, company: String??, scope: CompanyScope) async throws -> [MasterRecord] {
-        let kind = kind?.rawValue, owner: String? = company.map { $0 ?? "" }, companies = scope.companies.map { $0.sorted() }
+        let kind = kind?.rawValue, owner: String? = company.map { $0 ?? "" }, scoped = PostgresCompanyFilter(scope)
         return try await run { [logger] client in
             try await Self.masterRows(client.query("""
                 SELECT kind, company, key, version, active, plants, data, updated_at, updated_by FROM masters
                 WHERE (\(kind)::text IS NULL OR kind = \(kind)) AND (\(key)::text IS NULL OR key = \(key))
                   AND (\(owner)::text IS NULL OR company = \(owner))
-                  AND (\(companies == nil) OR company = '' OR company = ANY(\(companies ?? [])))
+                  AND (\(scoped.everyCompany) OR company = '' OR company = ANY(\(scoped.companies)))
                 ORDER BY kind, company, key
                 """, logger: logger))
         }
@@ -201,12 +199,12 @@ extension PostgresHubStore {
     // MARK: Audit
 
     public func auditEntries(after sequence: Int64, limit: Int, scope: CompanyScope) async throws -> [AuditEntry] {
-        let companies = scope.companies.map { $0.sorted() }
+        let scoped = PostgresCompanyFilter(scope)
         return try await run { [logger] client in
             var entries: [AuditEntry] = []
             for try await row in try await client.query("""
                 SELECT seq, at, actor, action, subject, company, before, after, previous_hash, hash FROM audit_log
-                WHERE seq > \(sequence) AND (\(companies == nil) OR company IS NULL OR company = ANY(\(companies ?? [])))
+                WHERE seq > \(sequence) AND (\(scoped.everyCompany) OR company IS NULL OR company = ANY(\(scoped.companies)))
                 ORDER BY seq LIMIT \(limit)
                 """, logger: logger) {
                 let (seq, at, actor, action, subject, company, before, after, previous, hash) = try row.decode(

@@ -50,12 +50,12 @@ extension PostgresHubStore {
     }
 
     public func approvals(plantID: String?, state: String?, scope: CompanyScope) async throws -> [ApprovalRecord] {
-        let companies = scope.companies.map { Array($0).sorted() }
+        let scoped = PostgresCompanyFilter(scope)
         return try await run { [logger] client in
             try await Self.approvals(client.query("""
                 SELECT \(unescaped: Self.approvalColumns) FROM approval_requests a JOIN plants p ON p.plant_id = a.plant_id
                 WHERE (\(plantID)::text IS NULL OR a.plant_id = \(plantID)) AND (\(state)::text IS NULL OR a.state = \(state))
-                  AND (\(companies == nil) OR p.company = ANY(\(companies ?? [])))
+                  AND (\(scoped.everyCompany) OR p.company = ANY(\(scoped.companies)))
                 ORDER BY a.requested_at DESC, a.plant_id, a.approval_id LIMIT 1000
                 """, logger: logger))
         }

@@ -7,7 +7,7 @@ extension PostgresHubStore {
         try await run { [logger] client in
             // Only what the window needs: each plant's last lost signal and each machine's last state before it,
             // and everything inside it. A NULL plant means every plant.
-            var gaps: [String: [MachineTimeline.Change]] = [:]
+            var facts = MachineFacts()
             for try await (plant, at) in try await client.query("""
                 SELECT plant_id, at FROM machine_signal_gaps
                 WHERE at >= \(from) AND at < \(to) AND (\(plantID)::text IS NULL OR plant_id = \(plantID))
@@ -15,10 +15,9 @@ extension PostgresHubStore {
                 SELECT plant_id, max(at) FROM machine_signal_gaps
                 WHERE at < \(from) AND (\(plantID)::text IS NULL OR plant_id = \(plantID)) GROUP BY plant_id
                 """, logger: logger).decode((String, Date).self) {
-                gaps[plant, default: []].append(MachineTimeline.Change(at: at, state: .unknown))
+                facts.signalLost(plant: plant, at: at)
             }
-            var changes: [String: [MachineID: [MachineTimeline.Change]]] = [:]
-            for try await (plant, line, machine, at, stateText, reason) in try await client.query("""
+            for try await (plant, line, machine, at, state, reason) in try await client.query("""
                 SELECT plant_id, line, machine, at, state, reason FROM machine_states
                 WHERE at >= \(from) AND at < \(to) AND (\(plantID)::text IS NULL OR plant_id = \(plantID))
                 UNION ALL
@@ -26,25 +25,16 @@ extension PostgresHubStore {
                  FROM machine_states WHERE at < \(from) AND (\(plantID)::text IS NULL OR plant_id = \(plantID))
                  ORDER BY plant_id, line, machine, at DESC)
                 """, logger: logger).decode((String, String, String, Date, String, String?).self) {
-                guard let state = MachineState(rawValue: stateText) else { continue }
-                changes[plant, default: [:]][MachineID(line: line, machine: machine), default: []]
-                    .append(MachineTimeline.Change(at: at, state: state, reason: reason))
+                facts.stateChanged(plant: plant, line: line, machine: machine, at: at, state: state, reason: reason)
             }
-            var counts: [String: [MachineID: (good: Int64, scrap: Int64)]] = [:]
             for try await (plant, line, machine, good, scrap) in try await client.query("""
                 SELECT plant_id, line, machine, sum(good)::bigint, sum(scrap)::bigint FROM machine_counts
                 WHERE at >= \(from) AND at < \(to) AND (\(plantID)::text IS NULL OR plant_id = \(plantID))
                 GROUP BY plant_id, line, machine
                 """, logger: logger).decode((String, String, String, Int64, Int64).self) {
-                counts[plant, default: [:]][MachineID(line: line, machine: machine)] = (good, scrap)
+                facts.counted(plant: plant, line: line, machine: machine, good: good, scrap: scrap)
             }
-            // Each plant's history, reported the same way as at the agent and on SQLite.
-            return Set(changes.keys).union(counts.keys).sorted().flatMap { plant in
-                MachineHistory(
-                    timelines: (changes[plant] ?? [:]).mapValues { MachineTimeline(changes: $0 + (gaps[plant] ?? [])) },
-                    counts: counts[plant] ?? [:]
-                ).timeReports(plant: plant, from: from, to: to)
-            }
+            return facts.reports(from: from, to: to)
         }
     }
 }

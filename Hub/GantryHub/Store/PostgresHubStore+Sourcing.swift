@@ -82,7 +82,7 @@ extension PostgresHubStore {
     }
 
     public func supplierPerformance(company: String?, from: Date, to before: Date, scope: CompanyScope) async throws -> SupplierPerformance {
-        let companies = scope.companies.map { $0.sorted() }
+        let scoped = PostgresCompanyFilter(scope)
         // A line belongs to a scorecard by its due date: one entered after the window but due in it is read too.
         let due = SupplierRows.dueDays(from: from, to: before)
         return try await run { [logger] client in
@@ -93,7 +93,7 @@ extension PostgresHubStore {
                 FROM supplier_order_lines l JOIN plants p ON p.plant_id = l.plant_id
                 WHERE (l.ordered_at < \(before) OR (l.due >= \(due.first) AND l.due <= \(due.last)))
                   AND (\(company)::text IS NULL OR p.company = \(company))
-                  AND (\(companies == nil) OR p.company = ANY(\(companies ?? [])))
+                  AND (\(scoped.everyCompany) OR p.company = ANY(\(scoped.companies)))
                 ORDER BY l.plant_id, l.purchase_order, l.line
                 """, logger: logger)
             for try await (plant, company, zone, order, line, supplier, item, quantity, price, currency, ordered, due, confirmedAt,
@@ -112,7 +112,7 @@ extension PostgresHubStore {
                 JOIN plants p ON p.plant_id = r.plant_id
                 WHERE (l.ordered_at < \(before) OR (l.due >= \(due.first) AND l.due <= \(due.last)))
                   AND (\(company)::text IS NULL OR p.company = \(company))
-                  AND (\(companies == nil) OR p.company = ANY(\(companies ?? [])))
+                  AND (\(scoped.everyCompany) OR p.company = ANY(\(scoped.companies)))
                 ORDER BY r.plant_id, r.seq
                 """, logger: logger).decode((String, String, Int32, Int64, Date).self) {
                 receipts.append(.init(plant: plant, order: order, line: Int(line), receipt: .init(at: at, quantity: Quantity(micro: quantity))))
@@ -122,7 +122,7 @@ extension PostgresHubStore {
                 SELECT n.plant_id, p.company, n.supplier, n.item, n.quantity, n.opened_at
                 FROM supplier_nonconformances n JOIN plants p ON p.plant_id = n.plant_id
                 WHERE n.opened_at < \(before) AND (\(company)::text IS NULL OR p.company = \(company))
-                  AND (\(companies == nil) OR p.company = ANY(\(companies ?? [])))
+                  AND (\(scoped.everyCompany) OR p.company = ANY(\(scoped.companies)))
                 ORDER BY n.plant_id, n.seq
                 """, logger: logger).decode((String, String, String, String, Int64, Date).self) {
                 nonconformances.append(SupplierNonconformanceRecord(

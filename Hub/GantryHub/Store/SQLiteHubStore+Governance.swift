@@ -26,13 +26,13 @@ extension SQLiteHubStore {
 
     public func principal(tokenHash: String) async throws -> PrincipalRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM principals WHERE token_hash = ?", arguments: [tokenHash]).map(Self.principal)
+            try PrincipalRow.fetchOne(db, sql: "SELECT * FROM principals WHERE token_hash = ?", arguments: [tokenHash])?.record()
         }
     }
 
     public func principals() async throws -> [PrincipalRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM principals ORDER BY name").map(Self.principal)
+            try PrincipalRow.fetchAll(db, sql: "SELECT * FROM principals ORDER BY name").map { try $0.record() }
         }
     }
 
@@ -48,23 +48,37 @@ extension SQLiteHubStore {
     }
 
     public func replacePrincipalToken(name: String, tokenHash: String, expiresAt: Date?, audit: AuditDraft) async throws {
+        let now = now()
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE principals SET token_hash = ?, expires_at = ? WHERE name = ? AND revoked_at IS NULL",
                 arguments: [tokenHash, expiresAt.map(Timestamp.format), name])
             guard db.changesCount > 0 else { throw HubStoreError(.notFound, "no active principal named \(name)") }
-            try Self.appendAudit(audit, at: Date(), in: db)
+            try Self.appendAudit(audit, at: now, in: db)
         }
     }
 
-    private static func principal(_ row: Row) throws -> PrincipalRecord {
-        PrincipalRecord(
-            name: row["name"], kind: PrincipalRecord.Kind(rawValue: row["kind"]) ?? .service,
-            role: try Role(rawValue: row["role"]).orThrow("unknown role \(row["role"] as String)"),
-            companies: try CompanyScope(text: row["companies"]),
-            createdAt: Timestamp.parse(row["created_at"]) ?? .distantPast,
-            expiresAt: (row["expires_at"] as String?).flatMap(Timestamp.parse),
-            revokedAt: (row["revoked_at"] as String?).flatMap(Timestamp.parse))
+    /// A row of `principals`.
+    private struct PrincipalRow: Decodable, FetchableRecord {
+        var name: String
+        var kind: String
+        var role: String
+        var companies: String
+        var createdAt: String
+        var expiresAt: String?
+        var revokedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, role, companies, createdAt = "created_at", expiresAt = "expires_at", revokedAt = "revoked_at"
+        }
+
+        func record() throws -> PrincipalRecord {
+            PrincipalRecord(
+                name: name, kind: PrincipalRecord.Kind(rawValue: kind) ?? .service,
+                role: try Role(rawValue: role).orThrow("unknown role \(role)"), companies: try CompanyScope(text: companies),
+                createdAt: Timestamp.parse(createdAt) ?? .distantPast, expiresAt: expiresAt.flatMap(Timestamp.parse),
+                revokedAt: revokedAt.flatMap(Timestamp.parse))
+        }
     }
 
     // MARK: Masters
@@ -84,10 +98,10 @@ extension SQLiteHubStore {
             let head = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM master_versions") ?? 0
             let version = head + 1
             let stored = try drafts.map { draft in
-                try Row.fetchOne(
+                try MasterRow.fetchOne(
                     db, sql: "SELECT m.*, m.updated_at AS committed_at, m.updated_by AS actor FROM masters m WHERE kind = ? AND company = ? AND key = ?",
                     arguments: [draft.kind.rawValue, draft.company ?? "", draft.key]
-                ).map(Self.master)
+                )?.record()
             }
             let changed = try MasterChangePlan.changed(drafts, stored: stored)
             guard !changed.isEmpty else { return MasterCommit(version: head, changed: 0, unchanged: drafts.count) }
@@ -117,53 +131,77 @@ extension SQLiteHubStore {
         if let kind { conditions.append("kind = ?"); arguments += [kind.rawValue] }
         if let key { conditions.append("key = ?"); arguments += [key] }
         if let company { conditions.append("company = ?"); arguments += [company ?? ""] }
-        if let companies = scope.companies {
-            conditions.append("(company = '' OR company IN (\(Array(repeating: "?", count: companies.count).joined(separator: ", "))))")
-            arguments += StatementArguments(companies.sorted())
-        }
+        let scoped = SQLiteCompanyFilter(scope, column: "company", shared: "company = ''")
+        if let condition = scoped.condition { conditions.append(condition); arguments += scoped.arguments }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT *, updated_at AS committed_at, updated_by AS actor FROM masters \(filter) ORDER BY kind, company, key"
         let values = arguments
-        return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: values).map(Self.master) }
+        return try await pool.read { db in try MasterRow.fetchAll(db, sql: sql, arguments: values).map { try $0.record() } }
     }
 
     public func masterVersions(after version: Int64, limit: Int) async throws -> [MasterVersion] {
         try await pool.read { db in
-            try Row.fetchAll(
+            try MasterVersionRow.fetchAll(
                 db, sql: "SELECT * FROM master_versions WHERE version > ? ORDER BY version LIMIT ?", arguments: [version, limit]
-            ).map { row in
-                MasterVersion(
-                    version: row["version"], committedAt: Timestamp.parse(row["committed_at"]) ?? .distantPast,
-                    actor: row["actor"], summary: row["summary"], records: row["records"])
-            }
+            ).map(\.record)
         }
     }
 
     public func masterRevisions(company: String, after: Int64, through: Int64) async throws -> [MasterRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try MasterRow.fetchAll(db, sql: """
                 SELECT r.*, v.committed_at, v.actor FROM master_revisions r JOIN master_versions v USING (version)
                 WHERE r.version > ? AND r.version <= ? AND r.company IN ('', ?) ORDER BY r.version, r.kind, r.company, r.key
-                """, arguments: [after, through, company]).map(Self.master)
+                """, arguments: [after, through, company]).map { try $0.record() }
         }
     }
 
     public func masterRevision(_ identity: MasterIdentity, atOrBefore version: Int64) async throws -> MasterRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: """
+            try MasterRow.fetchOne(db, sql: """
                 SELECT r.*, v.committed_at, v.actor FROM master_revisions r JOIN master_versions v USING (version)
                 WHERE r.kind = ? AND r.company = ? AND r.key = ? AND r.version <= ? ORDER BY r.version DESC LIMIT 1
-                """, arguments: [identity.kind.rawValue, identity.company ?? "", identity.key, version]).map(Self.master)
+                """, arguments: [identity.kind.rawValue, identity.company ?? "", identity.key, version])?.record()
         }
     }
 
-    private static func master(_ row: Row) throws -> MasterRecord {
-        let company: String = row["company"], plants: String = row["plants"]
-        return MasterRecord(
-            kind: try MasterKind(rawValue: row["kind"]).orThrow("unknown master kind \(row["kind"] as String)"),
-            company: company.isEmpty ? nil : company, key: row["key"], active: row["active"],
-            plants: plants.split(separator: " ").map(String.init), data: try JSONValue.parse(row["data"] as String),
-            version: row["version"], updatedAt: Timestamp.parse(row["committed_at"]) ?? .distantPast, updatedBy: row["actor"])
+    /// A master record or revision with its version's time and actor (as `committed_at` and `actor`).
+    private struct MasterRow: Decodable, FetchableRecord {
+        var kind: String
+        var company: String
+        var key: String
+        var active: Bool
+        var plants: String
+        var data: String
+        var version: Int64
+        var committedAt: String
+        var actor: String
+
+        enum CodingKeys: String, CodingKey {
+            case kind, company, key, active, plants, data, version, committedAt = "committed_at", actor
+        }
+
+        func record() throws -> MasterRecord {
+            MasterRecord(
+                kind: try MasterKind(rawValue: kind).orThrow("unknown master kind \(kind)"), company: company.isEmpty ? nil : company,
+                key: key, active: active, plants: plants.split(separator: " ").map(String.init), data: try JSONValue.parse(data),
+                version: version, updatedAt: Timestamp.parse(committedAt) ?? .distantPast, updatedBy: actor)
+        }
+    }
+
+    /// A row of `master_versions`.
+    private struct MasterVersionRow: Decodable, FetchableRecord {
+        var version: Int64
+        var committedAt: String
+        var actor: String
+        var summary: String
+        var records: Int
+
+        enum CodingKeys: String, CodingKey { case version, committedAt = "committed_at", actor, summary, records }
+
+        var record: MasterVersion {
+            MasterVersion(version: version, committedAt: Timestamp.parse(committedAt) ?? .distantPast, actor: actor, summary: summary, records: records)
+        }
     }
 
     // MARK: Audit
@@ -171,28 +209,22 @@ extension SQLiteHubStore {
     public func auditEntries(after sequence: Int64, limit: Int, scope: CompanyScope) async throws -> [AuditEntry] {
         var sql = "SELECT * FROM audit_log WHERE seq > ?"
         var arguments: StatementArguments = [sequence]
-        if let companies = scope.companies {
-            sql += " AND (company IS NULL OR company IN (\(Array(repeating: "?", count: companies.count).joined(separator: ", "))))"
-            arguments += StatementArguments(companies.sorted())
-        }
+        let scoped = SQLiteCompanyFilter(scope, column: "company", shared: "company IS NULL")
+        sql += scoped.and
+        arguments += scoped.arguments
         sql += " ORDER BY seq LIMIT ?"
         arguments += [limit]
         let query = sql, values = arguments
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: query, arguments: values).map { row in
-                AuditEntry(
-                    sequence: row["seq"], at: row["at"], actor: row["actor"], action: row["action"], subject: row["subject"],
-                    company: row["company"], before: row["before"], after: row["after"],
-                    previousHash: row["previous_hash"], hash: row["hash"])
-            }
+            try AuditRow.fetchAll(db, sql: query, arguments: values).map(\.entry)
         }
     }
 
     /// Appends an entry to the chain inside the caller's write transaction (SQLite has one writer, so the
     /// chain cannot fork).
     static func appendAudit(_ draft: AuditDraft, at: Date, in db: Database) throws {
-        let previous = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .map { (sequence: $0["seq"] as Int64, hash: $0["hash"] as String) }
+        let previous = try AuditRow.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .map { (sequence: $0.seq, hash: $0.hash) }
         let entry = draft.entry(after: previous, at: at, hash: sha256Hex)
         try db.execute(sql: """
             INSERT INTO audit_log (seq, at, actor, action, subject, company, before, after, previous_hash, hash)
@@ -204,22 +236,26 @@ extension SQLiteHubStore {
     }
 }
 
-extension Optional {
-    /// The value, or a store error saying the stored data is not what this hub understands.
-    func orThrow(_ message: @autoclosure () -> String) throws -> Wrapped {
-        guard let self else { throw HubStoreError(.unusable, message()) }
-        return self
-    }
-}
+/// A row of `audit_log`.
+private struct AuditRow: Decodable, FetchableRecord {
+    var seq: Int64
+    var at: String
+    var actor: String
+    var action: String
+    var subject: String
+    var company: String?
+    var before: String?
+    var after: String?
+    var previousHash: String
+    var hash: String
 
-/// The audit entry of a master change.
-enum MasterAudit {
-    static func draft(_ draft: MasterDraft, before: MasterRecord?, actor: String) -> AuditDraft {
-        let after = MasterRecord(
-            kind: draft.kind, company: draft.company, key: draft.key, active: draft.active, plants: draft.plants,
-            data: draft.data, version: 0, updatedAt: .distantPast, updatedBy: actor)
-        return AuditDraft(
-            actor: actor, action: before == nil ? "master.created" : "master.changed", subject: draft.identity.description,
-            company: draft.company, before: before?.auditText, after: after.auditText)
+    enum CodingKeys: String, CodingKey {
+        case seq, at, actor, action, subject, company, before, after, previousHash = "previous_hash", hash
+    }
+
+    var entry: AuditEntry {
+        AuditEntry(
+            sequence: seq, at: at, actor: actor, action: action, subject: subject, company: company, before: before, after: after,
+            previousHash: previousHash, hash: hash)
     }
 }

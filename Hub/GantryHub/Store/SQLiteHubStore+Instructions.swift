@@ -6,10 +6,10 @@ import GRDB
 extension SQLiteHubStore {
     public func issueInstruction(_ draft: InstructionDraft, audit: AuditDraft) async throws -> (instruction: PlantInstruction, created: Bool) {
         try await pool.write { db in
-            if let held = try Row.fetchOne(db, sql: """
+            if let held = try InstructionRow.fetchOne(db, sql: """
                 SELECT * FROM plant_instructions WHERE plant_id = ? AND kind = ? AND reference = ?
                 """, arguments: [draft.plant, draft.kind.rawValue, draft.reference]) {
-                return (try Self.instruction(held), false)
+                return (try held.record(), false)
             }
             let sequence = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) + 1 FROM plant_instructions WHERE plant_id = ?",
                                               arguments: [draft.plant]) ?? 1
@@ -24,9 +24,9 @@ extension SQLiteHubStore {
 
     public func instructions(plantID: String, kind: PlantInstruction.Kind?, after: Int64, limit: Int) async throws -> [PlantInstruction] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try InstructionRow.fetchAll(db, sql: """
                 SELECT * FROM plant_instructions WHERE plant_id = ? AND (?2 IS NULL OR kind = ?2) AND seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [plantID, kind?.rawValue, after, limit]).map(Self.instruction)
+                """, arguments: [plantID, kind?.rawValue, after, limit]).map { try $0.record() }
         }
     }
 
@@ -42,12 +42,11 @@ extension SQLiteHubStore {
             WHERE (?1 IS NULL OR a.plant_id = ?1) AND (?2 IS NULL OR a.state = ?2)
             """
         var arguments: StatementArguments = [plantID, state]
-        if let companies = scope.companies {
-            sql += " AND p.company IN (\(Array(repeating: "?", count: companies.count).joined(separator: ", ")))"
-            arguments += StatementArguments(companies.sorted())
-        }
+        let scoped = SQLiteCompanyFilter(scope, column: "p.company")
+        sql += scoped.and
+        arguments += scoped.arguments
         let query = sql + " ORDER BY a.requested_at DESC, a.plant_id, a.approval_id LIMIT 1000", values = arguments
-        return try await pool.read { db in try Row.fetchAll(db, sql: query, arguments: values).map(Self.approval) }
+        return try await pool.read { db in try ApprovalRow.fetchAll(db, sql: query, arguments: values).map { try $0.record() } }
     }
 
     public func decideApproval(
@@ -55,11 +54,11 @@ extension SQLiteHubStore {
         check: @escaping @Sendable (ApprovalRequested, String) throws -> Void, audit: AuditDraft
     ) async throws -> PlantInstruction {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE plant_id = ? AND approval_id = ?",
-                                             arguments: [plantID, approval]) else {
+            guard let row = try ApprovalRow.fetchOne(db, sql: "SELECT * FROM approval_requests WHERE plant_id = ? AND approval_id = ?",
+                                                     arguments: [plantID, approval]) else {
                 throw HubStoreError(.notFound, "no request for approval \(approval) from plant \(plantID)")
             }
-            let held = try Self.approval(row)
+            let held = try row.record()
             try check(held.request, held.state)
             let decided = ApprovalDecided(
                 approval: approval, verdict: decision.verdict, decidedBy: decision.decidedBy, role: decision.role, place: .hub,
@@ -81,15 +80,42 @@ extension SQLiteHubStore {
         }
     }
 
-    private static func instruction(_ row: Row) throws -> PlantInstruction {
-        try PlantInstruction.stored(
-            plant: row["plant_id"], sequence: row["seq"], kind: row["kind"], reference: row["reference"], body: row["body"],
-            issuedAt: try Timestamp.parse(row["issued_at"]).orThrow("unreadable issued_at"), issuedBy: row["issued_by"], answer: row["answer"])
+    /// A row of `plant_instructions`.
+    private struct InstructionRow: Decodable, FetchableRecord {
+        var plantID: String
+        var seq: Int64
+        var kind: String
+        var reference: String
+        var body: String
+        var issuedAt: String
+        var issuedBy: String
+        var answer: String?
+
+        enum CodingKeys: String, CodingKey {
+            case plantID = "plant_id", seq, kind, reference, body, issuedAt = "issued_at", issuedBy = "issued_by", answer
+        }
+
+        func record() throws -> PlantInstruction {
+            try PlantInstruction.stored(
+                plant: plantID, sequence: seq, kind: kind, reference: reference, body: body,
+                issuedAt: try Timestamp.parse(issuedAt).orThrow("unreadable issued_at"), issuedBy: issuedBy, answer: answer)
+        }
     }
 
-    private static func approval(_ row: Row) throws -> ApprovalRecord {
-        try ApprovalRecord.stored(
-            plant: row["plant_id"], request: row["request"], state: row["state"],
-            requestedAt: try Timestamp.parse(row["requested_at"]).orThrow("unreadable requested_at"), decision: row["decision"])
+    /// A row of `approval_requests`.
+    private struct ApprovalRow: Decodable, FetchableRecord {
+        var plantID: String
+        var request: String
+        var state: String
+        var requestedAt: String
+        var decision: String?
+
+        enum CodingKeys: String, CodingKey { case plantID = "plant_id", request, state, requestedAt = "requested_at", decision }
+
+        func record() throws -> ApprovalRecord {
+            try ApprovalRecord.stored(
+                plant: plantID, request: request, state: state,
+                requestedAt: try Timestamp.parse(requestedAt).orThrow("unreadable requested_at"), decision: decision)
+        }
     }
 }

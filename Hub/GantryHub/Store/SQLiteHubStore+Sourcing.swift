@@ -11,36 +11,27 @@ extension SQLiteHubStore {
         var arguments: StatementArguments = [Timestamp.format(to), company]
         let due = SupplierRows.dueDays(from: from, to: to)
         var lineArguments: StatementArguments = [Timestamp.format(to), company, due.first, due.last]
-        if let companies = scope.companies {
-            scoped += " AND p.company IN (\(Array(repeating: "?", count: companies.count).joined(separator: ", ")))"
-            arguments += StatementArguments(companies.sorted())
-            lineArguments += StatementArguments(companies.sorted())
-        }
+        let companies = SQLiteCompanyFilter(scope, column: "p.company")
+        scoped += companies.and
+        arguments += companies.arguments
+        lineArguments += companies.arguments
         let filter = scoped, values = arguments, lineValues = lineArguments
         let lineWindow = "(l.ordered_at < ?1 OR (l.due >= ?3 AND l.due <= ?4))"
         return try await pool.read { db in
-            let lines = try Row.fetchAll(db, sql: """
+            let lines = try LineRow.fetchAll(db, sql: """
                 SELECT l.*, p.company, p.time_zone FROM supplier_order_lines l JOIN plants p ON p.plant_id = l.plant_id
                 WHERE \(lineWindow) AND \(filter) ORDER BY l.plant_id, l.purchase_order, l.line
-                """, arguments: lineValues).map(Self.supplierLine)
-            let receipts = try Row.fetchAll(db, sql: """
+                """, arguments: lineValues).map(\.record)
+            let receipts = try ReceiptRow.fetchAll(db, sql: """
                 SELECT r.plant_id, r.purchase_order, r.line, r.quantity, r.received_at FROM supplier_receipts r
                 JOIN supplier_order_lines l ON l.plant_id = r.plant_id AND l.purchase_order = r.purchase_order AND l.line = r.line
                 JOIN plants p ON p.plant_id = r.plant_id
                 WHERE \(lineWindow) AND \(filter) ORDER BY r.plant_id, r.seq
-                """, arguments: lineValues).map { row in
-                SupplierRows.Receipt(
-                    plant: row["plant_id"], order: row["purchase_order"], line: row["line"],
-                    receipt: .init(at: Timestamp.parse(row["received_at"]) ?? .distantPast, quantity: Quantity(micro: row["quantity"])))
-            }
-            let nonconformances = try Row.fetchAll(db, sql: """
+                """, arguments: lineValues).map(\.record)
+            let nonconformances = try NonconformanceRow.fetchAll(db, sql: """
                 SELECT n.*, p.company FROM supplier_nonconformances n JOIN plants p ON p.plant_id = n.plant_id
                 WHERE n.opened_at < ?1 AND \(filter) ORDER BY n.plant_id, n.seq
-                """, arguments: values).map { row in
-                SupplierNonconformanceRecord(
-                    plant: row["plant_id"], company: row["company"], supplier: row["supplier"], item: row["item"],
-                    quantity: Quantity(micro: row["quantity"]), openedAt: Timestamp.parse(row["opened_at"]) ?? .distantPast)
-            }
+                """, arguments: values).map(\.record)
             return SupplierRows.performance(lines: lines, receipts: receipts, nonconformances: nonconformances)
         }
     }
@@ -49,7 +40,7 @@ extension SQLiteHubStore {
     /// adds its tables, plant by plant in log order as the plants' batches would have been.
     static func projectKeptSourcing(_ db: Database) throws {
         let types = EventProjection.SourcingFacts.eventTypes
-        let rows = try Row.fetchCursor(db, sql: """
+        let rows = try KeptEventRow.fetchCursor(db, sql: """
             SELECT plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at, payload FROM events
             WHERE status = 'applied' AND type IN (\(Array(repeating: "?", count: types.count).joined(separator: ", ")))
             ORDER BY plant_id, seq
@@ -60,23 +51,95 @@ extension SQLiteHubStore {
             run.removeAll(keepingCapacity: true)
         }
         while let row = try rows.next() {
-            let rowPlant: String = row["plant_id"]
-            if rowPlant != plant || run.count == 10_000 {
+            if row.plantID != plant || run.count == 10_000 {
                 try flush()
-                plant = rowPlant
+                plant = row.plantID
             }
-            run.append(try storedEnvelope(row))
+            run.append(try row.event.envelope())
         }
         try flush()
     }
 
-    private static func supplierLine(_ row: Row) -> SupplierLineRecord {
-        SupplierLineRecord(
-            plant: row["plant_id"], company: row["company"], timeZone: row["time_zone"], order: row["purchase_order"],
-            line: row["line"], supplier: row["supplier"], item: row["item"], quantity: Quantity(micro: row["quantity"]),
-            price: (row["price"] as String?).flatMap(DecimalText.parse), currency: row["currency"],
-            orderedAt: Timestamp.parse(row["ordered_at"]) ?? .distantPast, due: row["due"],
-            confirmedAt: (row["confirmed_at"] as String?).flatMap(Timestamp.parse), confirmedDue: row["confirmed_due"],
-            confirmedQuantity: (row["confirmed_quantity"] as Int64?).map(Quantity.init(micro:)), receipts: [])
+    /// A kept event with its plant (for `projectKeptSourcing`).
+    private struct KeptEventRow: Decodable, FetchableRecord {
+        var plantID: String
+        var event: EventRow
+
+        enum CodingKeys: String, CodingKey { case plantID = "plant_id" }
+
+        init(from decoder: any Decoder) throws {
+            plantID = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .plantID)
+            event = try EventRow(from: decoder)
+        }
+    }
+
+    /// A purchase order line with its plant's company and time zone.
+    private struct LineRow: Decodable, FetchableRecord {
+        var plantID: String
+        var company: String
+        var timeZone: String
+        var purchaseOrder: String
+        var line: Int
+        var supplier: String
+        var item: String
+        var quantity: Int64
+        var price: String?
+        var currency: String?
+        var orderedAt: String
+        var due: String?
+        var confirmedAt: String?
+        var confirmedDue: String?
+        var confirmedQuantity: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case plantID = "plant_id", company, timeZone = "time_zone", purchaseOrder = "purchase_order", line, supplier, item
+            case quantity, price, currency, orderedAt = "ordered_at", due, confirmedAt = "confirmed_at"
+            case confirmedDue = "confirmed_due", confirmedQuantity = "confirmed_quantity"
+        }
+
+        var record: SupplierLineRecord {
+            SupplierLineRecord(
+                plant: plantID, company: company, timeZone: timeZone, order: purchaseOrder, line: line, supplier: supplier,
+                item: item, quantity: Quantity(micro: quantity), price: price.flatMap(DecimalText.parse), currency: currency,
+                orderedAt: Timestamp.parse(orderedAt) ?? .distantPast, due: due, confirmedAt: confirmedAt.flatMap(Timestamp.parse),
+                confirmedDue: confirmedDue, confirmedQuantity: confirmedQuantity.map(Quantity.init(micro:)), receipts: [])
+        }
+    }
+
+    /// A receipt (or return) against a line.
+    private struct ReceiptRow: Decodable, FetchableRecord {
+        var plantID: String
+        var purchaseOrder: String
+        var line: Int
+        var quantity: Int64
+        var receivedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case plantID = "plant_id", purchaseOrder = "purchase_order", line, quantity, receivedAt = "received_at"
+        }
+
+        var record: SupplierRows.Receipt {
+            SupplierRows.Receipt(
+                plant: plantID, order: purchaseOrder, line: line,
+                receipt: .init(at: Timestamp.parse(receivedAt) ?? .distantPast, quantity: Quantity(micro: quantity)))
+        }
+    }
+
+    /// A nonconformance against a supplier with its plant's company.
+    private struct NonconformanceRow: Decodable, FetchableRecord {
+        var plantID: String
+        var company: String
+        var supplier: String
+        var item: String
+        var quantity: Int64
+        var openedAt: String
+
+        enum CodingKeys: String, CodingKey { case plantID = "plant_id", company, supplier, item, quantity, openedAt = "opened_at" }
+
+        var record: SupplierNonconformanceRecord {
+            SupplierNonconformanceRecord(
+                plant: plantID, company: company, supplier: supplier, item: item, quantity: Quantity(micro: quantity),
+                openedAt: Timestamp.parse(openedAt) ?? .distantPast)
+        }
     }
 }

@@ -2,67 +2,10 @@ import Foundation
 import GantryCore
 import PostgresNIO
 
+/// Plants' batches and where each plant's log stands (the flow is `BatchFlow`'s; this is its SQL).
 extension PostgresHubStore {
-    // MARK: Plants
-
-    public func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String, audit: AuditDraft) async throws -> PlantRecord {
-        let now = Date()
-        do {
-            return try await transaction { [logger] connection in
-                try await connection.query(
-                    "INSERT INTO companies (code, created_at) VALUES (\(identity.company), \(now)) ON CONFLICT (code) DO NOTHING",
-                    logger: logger)
-                try await connection.query("""
-                    INSERT INTO plants (plant_id, company, code, time_zone, token_hash, enrolled_at)
-                    VALUES (\(identity.plantID), \(identity.company), \(identity.code), \(timeZone), \(tokenHash), \(now))
-                    """, logger: logger)
-                try await Self.appendAudit(audit, at: now, in: connection, logger: logger)
-                return PlantRecord(
-                    plantID: identity.plantID, company: identity.company, code: identity.code, timeZone: timeZone,
-                    enrolledAt: now)
-            }
-        } catch where Self.isUniqueViolation(error) {
-            throw HubStoreError(.duplicate, "plant \(identity.plantID) is already enrolled")
-        }
-    }
-
-    public func replacePlantToken(plantID: String, tokenHash: String, audit: AuditDraft) async throws {
-        try await transaction { [logger] connection in
-            let updated = try await Self.count(connection.query(
-                "UPDATE plants SET token_hash = \(tokenHash) WHERE plant_id = \(plantID) RETURNING 1", logger: logger))
-            if updated == 0 { throw HubStoreError(.notFound, "no plant \(plantID)") }
-            try await Self.appendAudit(audit, at: Date(), in: connection, logger: logger)
-        }
-    }
-
-    public func plants() async throws -> [PlantRecord] {
-        try await plants(where: "")
-    }
-
-    public func plant(tokenHash: String) async throws -> PlantRecord? {
-        try await plants(where: " WHERE token_hash = \(tokenHash)").first
-    }
-
-    private func plants(where filter: PostgresQuery) async throws -> [PlantRecord] {
-        var query: PostgresQuery = "SELECT plant_id, company, code, time_zone, enrolled_at FROM plants"
-        query.sql += filter.sql + " ORDER BY plant_id"
-        query.binds = filter.binds
-        let finished = query
-        return try await run { [logger] client in
-            var plants: [PlantRecord] = []
-            for try await (plant, company, code, zone, enrolled) in try await client.query(finished, logger: logger)
-                .decode((String, String, String, String, Date).self) {
-                plants.append(PlantRecord(plantID: plant, company: company, code: code, timeZone: zone, enrolledAt: enrolled))
-            }
-            return plants
-        }
-    }
-
-    // MARK: Sync
-
     public func applyBatch(_ batch: SyncBatch, receivedAt: Date) async throws -> BatchOutcome {
-        // Worked out before the transaction, so the plant's row lock is held only for the writes.
-        let projection = EventProjection(batch.events)
+        let flow = BatchFlow(batch, receivedAt: receivedAt)
         return try await transaction { [logger] connection in
             var lastApplied: Int64?
             for try await sequence in try await connection.query(
@@ -70,57 +13,43 @@ extension PostgresHubStore {
             ).decode(Int64.self) {
                 lastApplied = sequence
             }
-            guard let lastApplied else { throw HubStoreError(.notFound, "no plant \(batch.plant)") }
-            var applied = 0
-            switch batch.plan(lastApplied: lastApplied) {
-            case .refuse(let expected):
-                try await Self.touch(connection, batch: batch, at: receivedAt, logger: logger)
-                return .refused(expected: expected)
-            case .nothingNew:
-                try await Self.verifyResent(batch.events[...], plant: batch.plant, in: connection, logger: logger)
-            case .apply(let alreadyApplied):
-                try await Self.verifyResent(batch.events[..<alreadyApplied], plant: batch.plant, in: connection, logger: logger)
-                let fresh = projection.after(lastApplied)
-                try await Self.write(fresh, plant: batch.plant, receivedAt: receivedAt, into: connection, logger: logger)
-                applied = fresh.events.count
-                let last = fresh.events.last!.envelope
-                let statuses = fresh.events.map(\.status)
-                try await connection.query("""
-                    UPDATE plants SET last_sequence = \(last.sequence), events_received = events_received + \(applied),
-                        last_event_recorded_at = \(last.recordedAt),
-                        scans = scans + \(fresh.scans.count),
-                        quarantined_events = quarantined_events + \(statuses.count(where: { $0 == .quarantined })),
-                        unprojected_events = unprojected_events + \(statuses.count(where: { $0 == .unprojected }))
-                    WHERE plant_id = \(batch.plant)
-                    """, logger: logger)
-            }
-            try await Self.touch(connection, batch: batch, at: receivedAt, logger: logger)
-            let through = applied > 0 ? batch.events.last!.sequence : lastApplied
-            return .acknowledged(SyncAcknowledgement(plant: batch.plant, acknowledgedThrough: through, applied: applied))
+            let plan = try flow.plan(lastApplied: lastApplied)
+            let decision = try plan.decide(
+                stored: try await Self.storedEventIDs(plant: batch.plant, plan.resentSequences, in: connection, logger: logger))
+            try await Self.write(decision, into: connection, logger: logger)
+            return decision.outcome
         }
     }
 
-    /// A resent event must be the very event the hub holds at that sequence (see the SQLite store).
-    private static func verifyResent(
-        _ events: ArraySlice<EventEnvelope>, plant: String, in connection: PostgresConnection, logger: Logger
-    ) async throws {
-        guard let first = events.first, let last = events.last else { return }
+    /// The ids of the events the hub holds for `plant` at `sequences`.
+    private static func storedEventIDs(
+        plant: String, _ sequences: ClosedRange<Int64>?, in connection: PostgresConnection, logger: Logger
+    ) async throws -> [Int64: UUID] {
+        guard let sequences else { return [:] }
         var stored: [Int64: UUID] = [:]
         for try await (sequence, id) in try await connection.query("""
-            SELECT seq, event_id FROM events WHERE plant_id = \(plant) AND seq BETWEEN \(first.sequence) AND \(last.sequence)
+            SELECT seq, event_id FROM events WHERE plant_id = \(plant) AND seq BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound)
             """, logger: logger).decode((Int64, UUID).self) {
             stored[sequence] = id
         }
-        for event in events where stored[event.sequence] != event.id {
-            throw SyncBatchError(
-                code: .sequenceConflict,
-                detail: "sequence \(event.sequence) is event \(stored[event.sequence].map(\.uuidString) ?? "none") at the hub, not \(event.id)")
-        }
+        return stored
     }
 
-    private static func touch(_ connection: PostgresConnection, batch: SyncBatch, at received: Date, logger: Logger) async throws {
+    private static func write(_ decision: BatchDecision, into connection: PostgresConnection, logger: Logger) async throws {
+        let touch = decision.touch
+        if let fresh = decision.fresh {
+            let advance = fresh.advance
+            try await write(fresh.projection, plant: advance.plant, receivedAt: touch.seenAt, into: connection, logger: logger)
+            try await connection.query("""
+                UPDATE plants SET last_sequence = \(advance.lastSequence), events_received = events_received + \(advance.applied),
+                    last_event_recorded_at = \(advance.lastRecordedAt), scans = scans + \(advance.scans),
+                    quarantined_events = quarantined_events + \(advance.quarantined),
+                    unprojected_events = unprojected_events + \(advance.unprojected)
+                WHERE plant_id = \(advance.plant)
+                """, logger: logger)
+        }
         try await connection.query(
-            "UPDATE plants SET last_seen_at = \(received), agent_head = \(batch.agentHead) WHERE plant_id = \(batch.plant)",
+            "UPDATE plants SET last_seen_at = \(touch.seenAt), agent_head = \(touch.agentHead) WHERE plant_id = \(touch.plant)",
             logger: logger)
     }
 
@@ -240,12 +169,11 @@ extension PostgresHubStore {
                 """, logger: logger)
             for try await (plant, company, zone, received, last, head, seen, newest, scans, quarantined, unprojected) in rows
                 .decode((String, String, String, Int64, Int64, Int64, Date?, Date?, Int64, Int64, Int64).self) {
-                let pending = max(head - last, 0)
-                let lag = pending == 0 ? 0 : newest.map { max(now.timeIntervalSince($0), 0) } ?? 0
-                reports.append(PlantSyncReport(
-                    plant: plant, company: company, timeZone: zone, eventsReceived: received, lastSequence: last,
-                    agentHead: head, pendingEvents: pending, lastSeenAt: seen, lagSeconds: lag, scans: scans,
-                    quarantinedEvents: quarantined, unprojectedEvents: unprojected))
+                reports.append(PlantSyncFacts(
+                    plant: plant, company: company, timeZone: zone, eventsReceived: received, lastSequence: last, agentHead: head,
+                    lastSeenAt: seen, lastEventRecordedAt: newest, scans: scans, quarantinedEvents: quarantined,
+                    unprojectedEvents: unprojected
+                ).report(now: now))
             }
             return reports
         }
