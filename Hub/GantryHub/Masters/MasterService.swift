@@ -41,9 +41,13 @@ public struct MastersRefused: Error, Sendable, Equatable, CustomStringConvertibl
 /// writes only within the actor's role and companies, references resolved, one version per change set.
 public struct MasterService: Sendable {
     let store: any HubStore
+    /// The clock that dates each new master version.
+    let now: @Sendable () -> Date
 
-    public init(store: any HubStore) {
+    /// The masters' rules over `store`; `now` dates new versions (the wall clock unless a caller sets one).
+    public init(store: any HubStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.now = now
     }
 
     /// Checks, authorises and commits `drafts` as one version.
@@ -72,7 +76,7 @@ public struct MasterService: Sendable {
             }
         }
         guard invalid.isEmpty else { throw MastersRefused(problems: [], invalid: invalid) }
-        return try await store.commitMasters(ordered(checked), actor: actor.name, summary: summary, at: Date())
+        return try await store.commitMasters(ordered(checked), actor: actor.name, summary: summary, at: now())
     }
 
     /// Imports a CSV file of `kind` as one version: every row is checked first, and any problem refuses all.
@@ -101,7 +105,7 @@ public struct MasterService: Sendable {
         }
         return try await store.commitMasters(
             ordered(rows.map(\.master)), actor: actor.name, summary: "import of \(rows.count) \(kind.rawValue) rows from \(source)",
-            at: Date())
+            at: now())
     }
 
     /// The masters a plant is meant to have that changed after `since`, at most about `limit` revisions
