@@ -37,6 +37,19 @@ public struct MastersRefused: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
+extension MastersRefused: ProblemReporting {
+    /// 422 with every problem: by CSV line and column, or by record and field.
+    public var problem: ProblemDetails {
+        let items = problems.map { ProblemDetails.Item(line: $0.line, field: $0.column, detail: $0.detail) }
+            + invalid.flatMap { invalid in
+                invalid.problems.map { ProblemDetails.Item(subject: invalid.identity.description, field: $0.field, detail: $0.detail) }
+            }
+        return ProblemDetails(
+            code: "invalid-masters", title: "Masters refused", status: 422,
+            detail: "\(items.count) problem(s); nothing was changed", errors: items)
+    }
+}
+
 /// The masters' rules that hold whatever the way in (HTTP, CSV, command line): fields checked by kind,
 /// writes only within the actor's role and companies, references resolved, one version per change set.
 public struct MasterService: Sendable {
@@ -194,9 +207,10 @@ public struct MasterService: Sendable {
     }
 }
 
-/// A request the caller's role or companies do not allow.
-public struct AccessDenied: Error, Sendable, Equatable, CustomStringConvertible {
+/// A request the caller's role or companies do not allow: answered 403.
+public struct AccessDenied: Error, Sendable, Equatable, CustomStringConvertible, ProblemReporting {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
+    public var problem: ProblemDetails { ProblemDetails(code: "forbidden", title: "Not allowed", status: 403, detail: reason) }
 }
