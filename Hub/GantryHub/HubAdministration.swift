@@ -5,10 +5,14 @@ import GantryCore
 public struct HubAdministration: Sendable {
     public let store: any HubStore
     let configuration: HubConfiguration
+    /// The clock that judges expiries and dates principals, revocations and new master versions.
+    let now: @Sendable () -> Date
 
-    public init(store: any HubStore, configuration: HubConfiguration) {
+    /// The operator's tasks over `store`; `now` is the clock (the wall clock unless a caller sets one).
+    public init(store: any HubStore, configuration: HubConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.configuration = configuration
+        self.now = now
     }
 
     /// The company master record a new company gets when its first plant is enrolled.
@@ -49,7 +53,7 @@ public struct HubAdministration: Sendable {
             let record = MasterDraft(
                 kind: .company, company: nil, key: identity.company,
                 data: .object(["legalName": .string(newCompany.legalName ?? identity.company), "currency": .string(newCompany.currency)]))
-            _ = try await MasterService(store: store).commit(
+            _ = try await MasterService(store: store, now: now).commit(
                 [record], by: actor, summary: "company \(identity.company), created with its first plant \(identity.plantID)")
         }
         let token = SecretToken.generate(.plant)
@@ -95,9 +99,10 @@ public struct HubAdministration: Sendable {
         guard actor.companies.contains(companies) else {
             throw AccessDenied("a principal may be given only companies within \(actor.companies)")
         }
-        if let expiresAt, expiresAt <= Date() { throw IdentifierError(reason: "the expiry must lie in the future") }
+        let at = now()
+        if let expiresAt, expiresAt <= at { throw IdentifierError(reason: "the expiry must lie in the future") }
         let principal = PrincipalRecord(
-            name: name, kind: kind, role: role, companies: companies, createdAt: Date(), expiresAt: expiresAt)
+            name: name, kind: kind, role: role, companies: companies, createdAt: at, expiresAt: expiresAt)
         let token = SecretToken.generate(role == .administrator ? .admin : .user)
         let audit = AuditDraft(
             actor: actor.name, action: "principal.added", subject: "principal \(name)", company: companies.single,
@@ -110,7 +115,7 @@ public struct HubAdministration: Sendable {
     public func revokePrincipal(name: String, by actor: Actor = .local()) async throws {
         let before = try await principal(named: name, visibleTo: actor)
         var after = before
-        after.revokedAt = Date()
+        after.revokedAt = now()
         let audit = AuditDraft(
             actor: actor.name, action: "principal.revoked", subject: "principal \(name)", company: before.companies.single,
             before: before.auditText, after: after.auditText)
@@ -122,7 +127,7 @@ public struct HubAdministration: Sendable {
     /// Gives a principal a new token (the old one stops working) and optionally a new expiry.
     public func rotatePrincipalToken(name: String, expiresAt: Date?, by actor: Actor = .local()) async throws -> String {
         // As at creation: a token that is expired when issued would lock the principal out.
-        if let expiresAt, expiresAt <= Date() { throw IdentifierError(reason: "the expiry must lie in the future") }
+        if let expiresAt, expiresAt <= now() { throw IdentifierError(reason: "the expiry must lie in the future") }
         let before = try await principal(named: name, visibleTo: actor)
         guard before.revokedAt == nil else { throw HubStoreError(.notFound, "no active principal named \(name)") }
         var after = before

@@ -6,7 +6,9 @@ import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
-/// Opens the configured store: PostgreSQL when `store.url` is set, else the SQLite file.
+/// Opens the configured store: PostgreSQL when `store.url` is set, else the SQLite file. A PostgreSQL store is
+/// migrated here, before anything serves, and its connection pool works only while it runs (`withRunning`, or
+/// the hub's service group).
 public func openHubStore(_ configuration: HubConfiguration, logger: Logger = Logger(label: "gantry-hub")) async throws -> any HubStore {
     if let url = configuration.storeURL {
         return try await PostgresHubStore.open(
@@ -15,6 +17,34 @@ public func openHubStore(_ configuration: HubConfiguration, logger: Logger = Log
     try ConfigurationError.checkStoreFolder(
         of: configuration.storePath, program: "hub", instead: "store.path (or store.url for PostgreSQL)", isFolder: isExistingFolder)
     return try SQLiteHubStore(path: configuration.storePath, durability: configuration.durability)
+}
+
+/// Opens the configured store and keeps it running while `body` uses it: for the commands that use the database
+/// without serving. What stops the store from opening (an unreachable server, refused credentials, a missing
+/// database, a newer schema) is thrown before `body` runs.
+public func withHubStore<T>(
+    _ configuration: HubConfiguration, logger: Logger = Logger(label: "gantry-hub"), _ body: (any HubStore) async throws -> T
+) async throws -> T {
+    let store = try await openHubStore(configuration, logger: logger)
+    return try await withRunning(store) { try await body(store) }
+}
+
+/// Runs `store`'s background work (PostgreSQL's connection pool; SQLite has none) while `body` runs, and ends it
+/// when `body` returns or throws.
+public func withRunning<T>(_ store: any HubStore, _ body: () async throws -> T) async throws -> T {
+    guard let service = store as? any Service else { return try await body() }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await service.run() }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+/// The services that run with the hub's HTTP server, in start order: the store's (PostgreSQL's connection pool)
+/// before the server, so that on graceful shutdown the server stops first and the store after it.
+func hubServices(store: any HubStore, app: some Service) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    let storeService = (store as? any Service).map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []
+    return storeService + [.init(service: app)]
 }
 
 /// Builds the hub's HTTP application over `store` without starting it. `now` is the hub's clock for reports
@@ -32,26 +62,25 @@ public func buildHub(
         logger: logger)
 }
 
-/// Runs the hub until SIGTERM or SIGINT, announcing the listening address on standard output.
+/// Runs the hub until SIGTERM or SIGINT, announcing the listening address on standard output. The store is
+/// opened (and migrated) before the server starts accepting requests; the hub's clock is the wall clock.
 public func runHub(configuration: HubConfiguration) async throws {
     var logger = Logger(label: "gantry-hub")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
     let store = try await openHubStore(configuration, logger: logger)
-    let app = buildHub(configuration: configuration, store: store, logger: logger) { port in
+    let app = buildHub(configuration: configuration, store: store, now: { Date() }, logger: logger) { port in
         FileHandle.standardOutput.write(Data("gantry-hub listening on http://\(configuration.httpHost):\(port)\n".utf8))
     }
     // On SIGTERM or SIGINT open requests are answered before the hub stops; each waits at most store.timeout for
     // the store, so graceful shutdown waits that long and a little more, then cancels what is left.
     var group = ServiceGroupConfiguration(
-        services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        services: hubServices(store: store, app: app), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     group.maximumGracefulShutdownDuration = configuration.storeTimeout + .seconds(5)
     do {
         try await ServiceGroup(configuration: group).run()
     } catch {
-        await store.close()
         throw ListenError(error, host: configuration.httpHost, port: configuration.httpPort) ?? error
     }
-    await store.close()
 }
 
 extension ListenError {

@@ -22,15 +22,20 @@ struct ConfigOption: ParsableArguments {
         try HubConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
     }
 
-    func administration() async throws -> HubAdministration {
+    /// Runs `body` with the hub's administration over its store, which runs (PostgreSQL's connection pool) for
+    /// as long as `body` does.
+    func withAdministration<T>(_ body: (HubAdministration) async throws -> T) async throws -> T {
         let configuration = try load()
         var logger = Logger(label: "gantry-hub")
         logger.logLevel = .error
-        return HubAdministration(store: try await openHubStore(configuration, logger: logger), configuration: configuration)
+        return try await withHubStore(configuration, logger: logger) { store in
+            try await body(HubAdministration(store: store, configuration: configuration, now: { Date() }))
+        }
     }
 
-    func masters() async throws -> MasterService {
-        try await MasterService(store: administration().store)
+    /// Runs `body` with the masters' rules over the hub's store, as `withAdministration`.
+    func withMasters<T>(_ body: (MasterService) async throws -> T) async throws -> T {
+        try await withAdministration { try await body(MasterService(store: $0.store, now: { Date() })) }
     }
 }
 
@@ -61,14 +66,15 @@ struct Plants: AsyncParsableCommand {
 
         func run() async throws {
             let folder = URL(fileURLWithPath: storeDir, isDirectory: true).standardizedFileURL.path
-            let administration = try await options.administration()
-            print(try await administration.enrolPlant(
-                company: company, code: code, timeZone: timeZone, storeDirectory: folder,
-                newCompany: currency.map { HubAdministration.NewCompany(legalName: companyName, currency: $0) }))
-            if try await !administration.hasCompanyMaster(company.uppercased()) {
-                FileHandle.standardError.write(Data((
-                    "note: company \(company.uppercased()) has no master record yet, so its masters (items, suppliers, …) are "
-                        + "refused until it has one: enrol with --currency (e.g. EUR) or create it with `gantry-hub masters apply`\n").utf8))
+            try await options.withAdministration { administration in
+                print(try await administration.enrolPlant(
+                    company: company, code: code, timeZone: timeZone, storeDirectory: folder,
+                    newCompany: currency.map { HubAdministration.NewCompany(legalName: companyName, currency: $0) }))
+                if try await !administration.hasCompanyMaster(company.uppercased()) {
+                    FileHandle.standardError.write(Data((
+                        "note: company \(company.uppercased()) has no master record yet, so its masters (items, suppliers, …) are "
+                            + "refused until it has one: enrol with --currency (e.g. EUR) or create it with `gantry-hub masters apply`\n").utf8))
+                }
             }
         }
     }
@@ -78,7 +84,7 @@ struct Plants: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
-            try await options.administration().listPlants().forEach { print($0) }
+            try await options.withAdministration { try await $0.listPlants() }.forEach { print($0) }
         }
     }
 
@@ -89,7 +95,7 @@ struct Plants: AsyncParsableCommand {
         @Option(help: "Plant id, COMPANY-PLANT.") var plant: String
 
         func run() async throws {
-            print(try await options.administration().rotatePlantToken(plantID: plant))
+            print(try await options.withAdministration { try await $0.rotatePlantToken(plantID: plant) })
         }
     }
 }
@@ -122,8 +128,9 @@ struct Tokens: AsyncParsableCommand {
                 throw CommandLineError("--companies is required: '*' for every company, or company codes separated by commas")
             }
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
-            print(try await options.administration().addPrincipal(
-                name: name, kind: kind, role: role, companies: try CompanyScope(text: companies), expiresAt: expiry))
+            print(try await options.withAdministration {
+                try await $0.addPrincipal(name: name, kind: kind, role: role, companies: try CompanyScope(text: companies), expiresAt: expiry)
+            })
         }
     }
 
@@ -132,7 +139,7 @@ struct Tokens: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
-            try await options.administration().listPrincipals().forEach { print($0) }
+            try await options.withAdministration { try await $0.listPrincipals() }.forEach { print($0) }
         }
     }
 
@@ -142,7 +149,7 @@ struct Tokens: AsyncParsableCommand {
         @Option(help: "The principal's name.") var name: String
 
         func run() async throws {
-            try await options.administration().revokePrincipal(name: name)
+            try await options.withAdministration { try await $0.revokePrincipal(name: name) }
         }
     }
 
@@ -156,7 +163,7 @@ struct Tokens: AsyncParsableCommand {
         func run() async throws {
             if let days = expiresInDays, days < 1 { throw CommandLineError("--expires-in-days must be 1 or more, got \(days)") }
             let expiry = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
-            print(try await options.administration().rotatePrincipalToken(name: name, expiresAt: expiry))
+            print(try await options.withAdministration { try await $0.rotatePrincipalToken(name: name, expiresAt: expiry) })
         }
     }
 }
@@ -176,7 +183,7 @@ struct Masters: AsyncParsableCommand {
         func run() async throws {
             let masterKind = try csvKind(kind)
             let text = try TextFile.read(file, role: "the CSV file")
-            let commit = try await options.masters().importCSV(text, kind: masterKind, by: .local(), source: file)
+            let commit = try await options.withMasters { try await $0.importCSV(text, kind: masterKind, by: .local(), source: file) }
             print("version \(commit.version): \(commit.changed) changed, \(commit.unchanged) unchanged")
         }
     }
@@ -188,7 +195,9 @@ struct Masters: AsyncParsableCommand {
 
         func run() async throws {
             let masterKind = try csvKind(kind)
-            let records = try await options.administration().store.masters(kind: masterKind, key: nil, company: nil, scope: .all)
+            let records = try await options.withAdministration {
+                try await $0.store.masters(kind: masterKind, key: nil, company: nil, scope: .all)
+            }
             FileHandle.standardOutput.write(Data(MasterCSV.write(records, kind: masterKind).utf8))
         }
     }
@@ -202,7 +211,8 @@ struct Masters: AsyncParsableCommand {
         func run() async throws {
             let data = try TextFile.data(file, role: "the change set")
             let drafts = try MasterChangeSet.read(data)
-            let commit = try await options.masters().commit(drafts.records, by: .local(), summary: drafts.summary ?? "change set from \(file)")
+            let summary = drafts.summary ?? "change set from \(file)"
+            let commit = try await options.withMasters { try await $0.commit(drafts.records, by: .local(), summary: summary) }
             print("version \(commit.version): \(commit.changed) changed, \(commit.unchanged) unchanged")
         }
     }
@@ -219,7 +229,10 @@ struct Masters: AsyncParsableCommand {
                 }
                 return kind
             }
-            for record in try await options.administration().store.masters(kind: masterKind, key: nil, company: nil, scope: .all) {
+            let records = try await options.withAdministration {
+                try await $0.store.masters(kind: masterKind, key: nil, company: nil, scope: .all)
+            }
+            for record in records {
                 print("\(record.kind.rawValue)\t\(record.company ?? "*")\t\(record.key)\tv\(record.version)\t\(record.active ? "active" : "inactive")")
             }
         }
@@ -243,7 +256,7 @@ struct Audit: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
-            let result = try await options.administration().verifyAudit()
+            let result = try await options.withAdministration { try await $0.verifyAudit() }
             if let broken = result.broken {
                 print("audit trail BROKEN after \(result.checked) intact entries: \(broken)")
                 throw ExitCode(1)

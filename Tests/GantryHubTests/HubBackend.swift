@@ -25,14 +25,7 @@ enum HubBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         case .postgres:
             let url = try PostgresServer.shared.createDatabase()
             let store = try await PostgresHubStore.open(url, poolSize: 4, logger: Self.quiet)
-            do {
-                let result = try await body(store)
-                await store.close()
-                return result
-            } catch {
-                await store.close()
-                throw error
-            }
+            return try await withRunning(store) { try await body(store) }
         }
     }
 

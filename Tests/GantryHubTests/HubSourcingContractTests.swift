@@ -181,8 +181,9 @@ import Testing
                         + " DELETE FROM gantry_schema WHERE version >= 5",
                     on: store)
                 let upgraded = try await PostgresHubStore.open((store as! PostgresHubStore).url, poolSize: 2, logger: HubBackend.quiet)
-                let performance = try await upgraded.supplierPerformance(company: nil, from: from, to: to, scope: .all)
-                await upgraded.close()
+                let performance = try await withRunning(upgraded) {
+                    try await upgraded.supplierPerformance(company: nil, from: from, to: to, scope: .all)
+                }
                 #expect(performance == projected)
             }
         }

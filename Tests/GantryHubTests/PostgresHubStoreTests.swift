@@ -69,27 +69,27 @@ import Testing
     @Test func theSameBatchSentToTwoHubsAtOnceIsAppliedOnce() async throws {
         let url = try PostgresServer.shared.createDatabase()
         let first = try await open(url), second = try await open(url)
-        _ = try await first.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
-        var next: Int64 = 1
-        for round in 0..<20 {
-            let events = (next..<next + 50).map { HubStoreContractTests.envelope($0) }
-            let batch = SyncBatch(plant: "ACME-BER", agentHead: events.last!.sequence, events: events)
-            async let a = first.applyBatch(batch, receivedAt: Date())
-            async let b = second.applyBatch(batch, receivedAt: Date())
-            let outcomes = try await [a, b]
-            let applied = outcomes.map { outcome -> Int in
-                guard case .acknowledged(let ack) = outcome else { return -1 }
-                #expect(ack.acknowledgedThrough == events.last!.sequence, "round \(round)")
-                return ack.applied
+        try await withRunning(first) { try await withRunning(second) {
+            _ = try await first.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
+            var next: Int64 = 1
+            for round in 0..<20 {
+                let events = (next..<next + 50).map { HubStoreContractTests.envelope($0) }
+                let batch = SyncBatch(plant: "ACME-BER", agentHead: events.last!.sequence, events: events)
+                async let a = first.applyBatch(batch, receivedAt: Date())
+                async let b = second.applyBatch(batch, receivedAt: Date())
+                let outcomes = try await [a, b]
+                let applied = outcomes.map { outcome -> Int in
+                    guard case .acknowledged(let ack) = outcome else { return -1 }
+                    #expect(ack.acknowledgedThrough == events.last!.sequence, "round \(round)")
+                    return ack.applied
+                }
+                #expect(applied.sorted() == [0, 50], "round \(round): one hub applies, the other acknowledges the resend")
+                next += 50
             }
-            #expect(applied.sorted() == [0, 50], "round \(round): one hub applies, the other acknowledges the resend")
-            next += 50
-        }
-        let report = try #require(try await first.syncReport(now: Date()).first)
-        #expect(report.eventsReceived == 1000 && report.scans == 1000 && report.lastSequence == 1000)
-        #expect(try PostgresServer.shared.psql(url.database, "SELECT count(*), count(DISTINCT seq) FROM events") == "1000|1000\n")
-        await first.close()
-        await second.close()
+            let report = try #require(try await first.syncReport(now: Date()).first)
+            #expect(report.eventsReceived == 1000 && report.scans == 1000 && report.lastSequence == 1000)
+            #expect(try PostgresServer.shared.psql(url.database, "SELECT count(*), count(DISTINCT seq) FROM events") == "1000|1000\n")
+        } }
     }
 
     @Test func aDatabaseThatGoesAwayMakesTheStoreUnavailableUntilItReturns() async throws {
@@ -97,31 +97,32 @@ import Testing
         defer { server.destroy() }
         try server.psql("postgres", "CREATE DATABASE hub")
         let store = try await open(server.url(database: "hub"), timeout: .seconds(3))
-        _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
-        let batch = SyncBatch(plant: "ACME-BER", agentHead: 3, events: (1...3).map { HubStoreContractTests.envelope($0) })
-        _ = try await store.applyBatch(batch, receivedAt: Date())
+        try await withRunning(store) {
+            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
+            let batch = SyncBatch(plant: "ACME-BER", agentHead: 3, events: (1...3).map { HubStoreContractTests.envelope($0) })
+            _ = try await store.applyBatch(batch, receivedAt: Date())
 
-        try server.stop(mode: "immediate")
-        let started = ContinuousClock.now
-        let later = SyncBatch(plant: "ACME-BER", agentHead: 4, events: [HubStoreContractTests.envelope(4)])
-        await #expect { _ = try await store.applyBatch(later, receivedAt: Date()) } throws: {
-            ($0 as? HubStoreError)?.code == .unavailable
-        }
-        await #expect { try await store.checkReadable() } throws: { ($0 as? HubStoreError)?.code == .unavailable }
-        #expect(ContinuousClock.now - started < .seconds(10), "answers within the store timeout, never hangs")
-
-        try server.start()
-        var outcome: BatchOutcome?
-        for _ in 0..<60 where outcome == nil {
-            do {
-                outcome = try await store.applyBatch(later, receivedAt: Date())
-            } catch let error as HubStoreError where error.code == .unavailable {
-                // reconnecting
+            try server.stop(mode: "immediate")
+            let started = ContinuousClock.now
+            let later = SyncBatch(plant: "ACME-BER", agentHead: 4, events: [HubStoreContractTests.envelope(4)])
+            await #expect { _ = try await store.applyBatch(later, receivedAt: Date()) } throws: {
+                ($0 as? HubStoreError)?.code == .unavailable
             }
-            if outcome == nil { try await Task.sleep(for: .milliseconds(250)) }
+            await #expect { try await store.checkReadable() } throws: { ($0 as? HubStoreError)?.code == .unavailable }
+            #expect(ContinuousClock.now - started < .seconds(10), "answers within the store timeout, never hangs")
+
+            try server.start()
+            var outcome: BatchOutcome?
+            for _ in 0..<60 where outcome == nil {
+                do {
+                    outcome = try await store.applyBatch(later, receivedAt: Date())
+                } catch let error as HubStoreError where error.code == .unavailable {
+                    // reconnecting
+                }
+                if outcome == nil { try await Task.sleep(for: .milliseconds(250)) }
+            }
+            #expect(outcome == .acknowledged(SyncAcknowledgement(plant: "ACME-BER", acknowledgedThrough: 4, applied: 1)))
+            #expect(try await store.events(plantID: "ACME-BER", after: 0, limit: 10).map(\.sequence) == [1, 2, 3, 4])
         }
-        #expect(outcome == .acknowledged(SyncAcknowledgement(plant: "ACME-BER", acknowledgedThrough: 4, applied: 1)))
-        #expect(try await store.events(plantID: "ACME-BER", after: 0, limit: 10).map(\.sequence) == [1, 2, 3, 4])
-        await store.close()
     }
 }

@@ -5,7 +5,8 @@ import Hummingbird
 /// Demand handed to plants, each plant's pull of its instructions, and requests for approval above a plant's
 /// limit decided here (docs/approvals.md, docs/work-orders.md).
 extension HubAPI {
-    func plantInstructions(_ plant: PlantRecord, requested: String, query: Parameters) async throws -> Response {
+    /// `GET /v1/plants/{plant}/instructions?after=…&limit=…`: a plant's pull of what the hub handed it.
+    func plantInstructions(_ plant: PlantRecord, requested: String, query: Parameters) async throws -> PlantInstructions {
         guard requested == plant.plantID else {
             throw ProblemDetails.forbidden("the token is plant \(plant.plantID)'s; it cannot read the instructions of \(requested)")
         }
@@ -13,22 +14,19 @@ extension HubAPI {
         let limit = Int(try integer(query, "limit", range: 1...1000) ?? 200)
         let found = try await store.instructions(plantID: plant.plantID, kind: nil, after: after, limit: limit + 1)
         let latest = try await store.latestInstruction(plantID: plant.plantID)
-        return try jsonResponse(PlantInstructions(
-            after: after, instructions: Array(found.prefix(limit)), more: found.count > limit, latest: latest))
+        return PlantInstructions(after: after, instructions: Array(found.prefix(limit)), more: found.count > limit, latest: latest)
     }
 
-    /// Hands demand to a plant; the same reference again answers what was handed (200), or 409 if it differs.
-    func sendDemand(_ request: Request, plantID: String, actor: Actor) async throws -> Response {
-        let plant = try await enrolled(plantID, scope: actor.companies)
-        var request = request
-        let demand = try decode(DemandInstruction.self, from: try await jsonBody(&request))
+    /// `POST /v1/plants/{plant}/demand`: hands demand to an enrolled plant; the same reference again answers what
+    /// was handed (`created == false`), or 409 if it differs.
+    func sendDemand(_ demand: DemandInstruction, to plant: PlantRecord, actor: Actor) async throws -> DemandSent {
         if let problem = demand.problems.first { throw invalidBody(problem.field, problem.detail) }
         let items = try await store.masters(kind: .item, key: demand.item, company: nil, scope: .all)
             .filter { $0.active && $0.isMeant(forPlant: plant.plantID, company: plant.company) }
         guard !items.isEmpty else { throw invalidBody("item", "no item \(demand.item) among the masters meant for plant \(plant.plantID)") }
         let body = try JSONValue.encoding(demand)
         let draft = InstructionDraft(
-            plant: plant.plantID, kind: .demand, reference: demand.reference, body: body, issuedAt: Date(), issuedBy: actor.name)
+            plant: plant.plantID, kind: .demand, reference: demand.reference, body: body, issuedAt: now(), issuedBy: actor.name)
         let audit = AuditDraft(
             actor: actor.name, action: "demand.sent", subject: "plant \(plant.plantID) demand \(demand.reference)", company: plant.company,
             before: nil, after: body.canonicalText)
@@ -37,65 +35,62 @@ extension HubAPI {
             throw ProblemDetails(code: "duplicate", title: "Refused", status: 409,
                                  detail: "demand \(demand.reference) was handed to \(plant.plantID) already with other figures")
         }
-        return try jsonResponse(instruction, status: created ? .created : .ok)
+        return DemandSent(instruction: instruction, created: created)
     }
 
-    func demandList(plantID: String, query: Parameters, actor: Actor) async throws -> Response {
+    /// `GET /v1/plants/{plant}/demand?after=…`: the demand handed to a plant.
+    func demandList(plantID: String, query: Parameters, actor: Actor) async throws -> DemandListBody {
         let plant = try await enrolled(plantID, scope: actor.companies)
         let after = try integer(query, "after", range: 0...Int64.max) ?? 0
-        let found = try await store.instructions(plantID: plant.plantID, kind: .demand, after: after, limit: 1000)
-        return try jsonResponse(["demand": found])
+        return DemandListBody(demand: try await store.instructions(plantID: plant.plantID, kind: .demand, after: after, limit: 1000))
     }
 
-    func approvalList(query: Parameters, actor: Actor) async throws -> Response {
+    /// `GET /v1/approvals[?state=…&plant=…]`: requests for approval within the actor's companies.
+    func approvalList(query: Parameters, actor: Actor) async throws -> ApprovalListBody {
         let state = query["state"].map(String.init)
         if let state, !["pending", "approved", "rejected"].contains(state) {
             throw invalidQuery("state", "state is pending, approved or rejected")
         }
         let plant = try await plantFilter(query, scope: actor.companies)
-        return try jsonResponse(["approvals": try await store.approvals(plantID: plant, state: state, scope: actor.companies)])
+        return ApprovalListBody(approvals: try await store.approvals(plantID: plant, state: state, scope: actor.companies))
     }
 
-    /// A decision at the hub on a request above the plant's limit, by a role the policy names for its amount
-    /// and never by who asked; it reaches the plant with the plant's next pull.
-    func decideApproval(_ request: Request, plantID: String, approval: String, actor: Actor, principal: PrincipalRecord) async throws -> Response {
-        try requireScope(actor.companies, plant: plantID)
-        var request = request
-        let body = try decode(DecisionBody.self, from: try await jsonBody(&request))
+    /// `POST /v1/approvals/{plant}/{approval}/decision`: a decision at the hub on a request above the plant's
+    /// limit, by a role the policy names for its amount and never by who asked; it reaches the plant with the
+    /// plant's next pull. The caller checked the plant's company against the principal's first.
+    func decideApproval(_ body: DecisionBody, plantID: String, approval: String, principal: PrincipalRecord) async throws -> PlantInstruction {
+        let actor = Actor(principal)
         if (body.comment?.count ?? 0) > 1000 { throw invalidBody("comment", "at most 1000 characters") }
         let decision = ApprovalDecisionInstruction(
-            approval: approval, verdict: body.verdict, decidedBy: principal.name, role: principal.role, decidedAt: Date(),
+            approval: approval, verdict: body.verdict, decidedBy: principal.name, role: principal.role, decidedAt: now(),
             comment: body.comment)
         let audit = AuditDraft(
             actor: actor.name, action: "approval.\(body.verdict.rawValue)", subject: "plant \(plantID) approval \(approval)",
             company: PlantIdentity.company(of: plantID), before: nil, after: try JSONValue.encoding(decision).canonicalText)
         let name = principal.name, role = principal.role
-        let instruction: PlantInstruction
         do {
-            instruction = try await store.decideApproval(plantID: plantID, approval: approval, decision: decision, check: { requested, state in
+            return try await store.decideApproval(plantID: plantID, approval: approval, decision: decision, check: { requested, state in
                 if let refusal = ApprovalRefusal.check(decider: name, role: role, at: .hub, request: requested, state: state) { throw refusal }
             }, audit: audit)
         } catch let refusal as ApprovalRefusal {
+            // ApprovalRefusal is Core's and the agent's as well; it keeps its status, this names the problem.
             throw ProblemDetails(code: refusal.reason.rawValue, title: "Decision refused", status: refusal.status, detail: refusal.detail)
         }
-        return try jsonResponse(instruction)
     }
+}
 
-    private func enrolled(_ plantID: String, scope: CompanyScope) async throws -> PlantRecord {
-        try requireScope(scope, plant: plantID)
-        guard let plant = try await store.plants().first(where: { $0.plantID == plantID }) else {
-            throw ProblemDetails(code: "not-found", title: "Not found", status: 404, detail: "no plant \(plantID)")
-        }
-        return plant
-    }
+/// What `sendDemand` answers: the instruction, and whether it was handed now (201) or before (200).
+struct DemandSent: Codable, Sendable {
+    var instruction: PlantInstruction
+    var created: Bool
+}
 
-    private func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        do {
-            return try StrictJSON.decode(T.self, from: value)
-        } catch {
-            throw ProblemDetails(refused: error)
-        }
-    }
+struct DemandListBody: Codable, Sendable {
+    var demand: [PlantInstruction]
+}
+
+struct ApprovalListBody: Codable, Sendable {
+    var approvals: [ApprovalRecord]
 }
 
 struct DecisionBody: Codable, Sendable {

@@ -4,7 +4,8 @@ import Hummingbird
 
 /// Consolidated stock and lot traces across plants, within the principal's companies.
 extension HubAPI {
-    func stockReport(_ query: Parameters, scope: CompanyScope) async throws -> Response {
+    /// `GET /v1/reports/stock[?plant=…&item=…&lot=…]`: balances per plant, item and lot, with totals.
+    func stockReport(_ query: Parameters, scope: CompanyScope) async throws -> StockReportBody {
         let plant = try await plantFilter(query, scope: scope)
         let balances = try await store.stockBalances(
             plantID: plant, item: try codeFilter(query, "item"), lot: query["lot"].map(String.init), scope: scope)
@@ -14,12 +15,12 @@ extension HubAPI {
             let key = "\(PlantIdentity.company(of: balance.plant))/\(balance.item)"
             totals[key] = .saturating(totals[key, default: .zero], balance.quantity)
         }
-        return try jsonResponse(StockReportBody(balances: balances, totals: totals))
+        return StockReportBody(balances: balances, totals: totals)
     }
 
     /// Follows a lot or serial through every plant's genealogy, level by level, and says where each unit of
-    /// the trace is in stock now.
-    func lotTrace(_ query: Parameters, scope: CompanyScope) async throws -> Response {
+    /// the trace is in stock now (`GET /v1/lots/trace?item=…&lot=…|serial=…[&direction=…]`).
+    func lotTrace(_ query: Parameters, scope: CompanyScope) async throws -> LotTraceBody {
         let item = try codeFilter(query, "item", required: true)!
         let direction = query["direction"].map(String.init) ?? "backward"
         guard direction == "backward" || direction == "forward" else {
@@ -44,7 +45,7 @@ extension HubAPI {
         for unit in seen.sorted(by: { ($0.item, $0.lot ?? "") < ($1.item, $1.lot ?? "") }) where unit.lot != nil {
             whereabouts += try await store.stockBalances(plantID: nil, item: unit.item, lot: unit.lot, scope: scope)
         }
-        return try jsonResponse(LotTraceBody(unit: start, direction: direction, links: links, stock: whereabouts))
+        return LotTraceBody(unit: start, direction: direction, links: links, stock: whereabouts)
     }
 }
 

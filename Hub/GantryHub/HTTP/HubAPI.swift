@@ -5,12 +5,23 @@ import Logging
 import NIOCore
 
 /// The hub's HTTP API: the sync endpoint for plants, reports and the event feed for administrators.
+///
+/// Every route comes from `HubEndpoint` (its path, method and access rule); `respond` hands each to one named
+/// handler that takes the request's values and returns a Codable body. Refusals carry their own status
+/// (`ProblemReporting`) and `HubProblemMiddleware` answers them.
 struct HubAPI: Sendable {
     let store: any HubStore
     let configuration: HubConfiguration
     let logger: Logger
-    /// The hub's clock: machine-time reports end at now at the latest.
-    var now: @Sendable () -> Date = { Date() }
+    /// The hub's clock: token expiry, machine-time windows, and the times of audit entries, instructions and
+    /// decisions.
+    let now: @Sendable () -> Date
+
+    /// The operator's tasks, on the hub's clock.
+    var administration: HubAdministration { HubAdministration(store: store, configuration: configuration, now: now) }
+
+    /// The masters' rules, on the hub's clock.
+    var service: MasterService { MasterService(store: store, now: now) }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -18,252 +29,110 @@ struct HubAPI: Sendable {
         for endpoint in HubEndpoint.allCases {
             router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
                 let caller = try await admit(request, context: context, to: endpoint)
-                return try await handle(endpoint, request, context: context, caller: caller)
+                return try await respond(to: endpoint, request, context: context, caller: caller)
             }
         }
         return router
     }
 
-    private func handle(
-        _ endpoint: HubEndpoint, _ request: Request, context: BasicRequestContext, caller: Caller
+    /// The handler of each route: reads what the route takes from the request, calls the handler, and encodes
+    /// its answer. Exhaustive over `HubEndpoint`, so a route cannot be listed without its handler.
+    func respond(
+        to endpoint: HubEndpoint, _ request: Request, context: BasicRequestContext, caller: Caller
     ) async throws -> Response {
+        var request = request
         let query = request.uri.queryParameters
-        switch (endpoint, caller) {
-        case (.health, _):
-            return try await health()
-        case (.syncBatches, .plant(let plant)):
-            var request = request
-            let batch = try await decodeBatch(&request)
-            return try await sync(batch, from: plant)
-        case (.plantMasters, .plant(let plant)):
-            return try await plantMasters(plant, requested: try parameter("plant", context), query: query)
-        case (.plantInstructions, .plant(let plant)):
-            return try await plantInstructions(plant, requested: try parameter("plant", context), query: query)
-        case (.demandSend, .principal):
-            return try await sendDemand(request, plantID: try parameter("plant", context), actor: caller.actor!)
-        case (.demandList, .principal):
-            return try await demandList(plantID: try parameter("plant", context), query: query, actor: caller.actor!)
-        case (.approvalList, .principal):
-            return try await approvalList(query: query, actor: caller.actor!)
-        case (.approvalDecide, .principal(let principal)):
-            return try await decideApproval(
-                request, plantID: try parameter("plant", context), approval: try parameter("approval", context), actor: caller.actor!,
-                principal: principal)
-        case (.syncReport, .principal(let principal)):
-            let plants = try await store.syncReport(now: Date()).filter { principal.companies.covers(PlantIdentity.company(of: $0.plant)) }
-            return try jsonResponse(SyncReportBody(plants: plants))
-        case (.machineTimeReport, .principal(let principal)):
-            return try await machineTime(query, scope: principal.companies)
-        case (.eventFeed, .principal(let principal)):
-            return try await eventFeed(query, scope: principal.companies)
-        case (.stockReport, .principal(let principal)):
-            return try await stockReport(query, scope: principal.companies)
-        case (.lotTrace, .principal(let principal)):
-            return try await lotTrace(query, scope: principal.companies)
-        case (.supplierReport, .principal(let principal)):
-            return try await supplierReport(query, scope: principal.companies)
-        case (.principalList, .principal), (.principalAdd, .principal), (.principalRevoke, .principal),
-             (.principalRotate, .principal), (.plantEnrol, .principal):
-            return try await access(endpoint, request, context: context, actor: caller.actor!)
-        case (.auditTrail, .principal), (.auditVerify, .principal):
-            return try await audit(endpoint, query: query, actor: caller.actor!)
-        case (_, .principal):
-            return try await masters(endpoint, request, context: context, actor: caller.actor!)
-        default:
-            throw ProblemDetails.forbidden("this route is not for this kind of caller")
+        switch endpoint {
+        case .health:
+            return try jsonResponse(try await health())
+        case .syncBatches:
+            return try jsonResponse(try await sync(try await decodeBatch(&request), from: try caller.plant()))
+        case .plantMasters:
+            return try jsonResponse(try await plantMasters(try caller.plant(), requested: try parameter("plant", context), query: query))
+        case .plantInstructions:
+            return try jsonResponse(
+                try await plantInstructions(try caller.plant(), requested: try parameter("plant", context), query: query))
+        case .syncReport:
+            return try jsonResponse(try await syncReport(scope: try caller.principal().companies))
+        case .machineTimeReport:
+            return try jsonResponse(try await machineTime(query, scope: try caller.principal().companies))
+        case .eventFeed:
+            return try jsonResponse(try await eventFeed(query, scope: try caller.principal().companies))
+        case .stockReport:
+            return try jsonResponse(try await stockReport(query, scope: try caller.principal().companies))
+        case .lotTrace:
+            return try jsonResponse(try await lotTrace(query, scope: try caller.principal().companies))
+        case .supplierReport:
+            return try jsonResponse(try await supplierReport(query, scope: try caller.principal().companies))
+        case .masterList:
+            return try jsonResponse(try await masterList(query, actor: try caller.actor()))
+        case .masterVersions:
+            return try jsonResponse(try await masterVersions(query, actor: try caller.actor()))
+        case .masterRead:
+            let record = try await masterRead(
+                kind: try masterKind(try parameter("kind", context), csv: false), key: try parameter("key", context), query: query,
+                actor: try caller.actor())
+            var response = try jsonResponse(record)
+            response.headers[.eTag] = "\"\(record.version)\""
+            return response
+        case .masterWrite:
+            let kind = try masterKind(try parameter("kind", context), csv: false)
+            let body = try await jsonBody(&request)
+            return try jsonResponse(try await masterWrite(
+                body, kind: kind, key: try parameter("key", context), query: query, ifMatch: request.headers[.ifMatch],
+                actor: try caller.actor()))
+        case .masterChangeSet:
+            // Not JSON at all is 400, as for every body; JSON of the wrong shape is 422 naming the field.
+            return try jsonResponse(try await masterChangeSet(try MasterChangeSet.read(try await jsonBody(&request)), actor: try caller.actor()))
+        case .masterImport:
+            let name = try parameter("kind", context)
+            let kind = try masterKind(name, csv: true)
+            let csv = try await textBody(&request)
+            return try jsonResponse(try await masterImport(csv, kind: kind, source: "HTTP import of \(name)", actor: try caller.actor()))
+        case .masterExport:
+            let csv = try await masterExport(
+                kind: try masterKind(try parameter("kind", context), csv: true), query: query, actor: try caller.actor())
+            return textResponse(csv, contentType: "text/csv; charset=utf-8")
+        case .auditTrail:
+            return try jsonResponse(try await auditTrail(query, actor: try caller.actor()))
+        case .auditVerify:
+            return try jsonResponse(try await auditVerify())
+        case .principalList:
+            return try jsonResponse(try await principalList(actor: try caller.actor()))
+        case .principalAdd:
+            let body = try await decode(PrincipalRequest.self, &request)
+            return try jsonResponse(try await principalAdd(body, actor: try caller.actor()), status: .created)
+        case .principalRevoke:
+            try await principalRevoke(name: try parameter("name", context), actor: try caller.actor())
+            return Response(status: .noContent)
+        case .principalRotate:
+            let body = try await decode(RotateRequest.self, &request, emptyAllowed: true) ?? RotateRequest()
+            return try jsonResponse(try await principalRotate(name: try parameter("name", context), body, actor: try caller.actor()))
+        case .plantEnrol:
+            let body = try await decode(EnrolRequest.self, &request)
+            let configuration = try await plantEnrol(body, actor: try caller.actor())
+            return textResponse(configuration + "\n", contentType: "text/plain; charset=utf-8", status: .created)
+        case .demandSend:
+            let actor = try caller.actor()
+            let plant = try await enrolled(try parameter("plant", context), scope: actor.companies)
+            let demand = try decode(DemandInstruction.self, from: try await jsonBody(&request))
+            let sent = try await sendDemand(demand, to: plant, actor: actor)
+            return try jsonResponse(sent.instruction, status: sent.created ? .created : .ok)
+        case .demandList:
+            return try jsonResponse(try await demandList(plantID: try parameter("plant", context), query: query, actor: try caller.actor()))
+        case .approvalList:
+            return try jsonResponse(try await approvalList(query: query, actor: try caller.actor()))
+        case .approvalDecide:
+            let plantID = try parameter("plant", context), approval = try parameter("approval", context)
+            let principal = try caller.principal()
+            try requireScope(principal.companies, plant: plantID)
+            let body = try decode(DecisionBody.self, from: try await jsonBody(&request))
+            return try jsonResponse(try await decideApproval(body, plantID: plantID, approval: approval, principal: principal))
         }
     }
 
-    // MARK: Routes
-
-    func sync(_ batch: SyncBatch, from plant: PlantRecord) async throws -> Response {
-        guard batch.plant == plant.plantID else {
-            throw problem(
-                SyncBatchError(code: .wrongPlant, detail: "the token is plant \(plant.plantID)'s; the batch claims \(batch.plant)"),
-                status: 403)
-        }
-        guard batch.events.count <= configuration.maxBatchEvents else {
-            throw ProblemDetails(
-                code: "batch-too-large", title: "Batch too large", status: 413,
-                detail: "\(batch.events.count) events; at most \(configuration.maxBatchEvents) per batch")
-        }
-        do {
-            try batch.validate()
-            switch try await store.applyBatch(batch, receivedAt: Date()) {
-            case .acknowledged(let ack):
-                if ack.applied > 0 {
-                    logger.debug("batch applied", metadata: ["plant": "\(plant.plantID)", "through": "\(ack.acknowledgedThrough)"])
-                }
-                return try jsonResponse(ack)
-            case .refused(let expected):
-                throw ProblemDetails(
-                    code: "sequence-gap", title: "Batch starts past the next expected sequence", status: 409,
-                    detail: "the batch starts at \(batch.events.first?.sequence ?? 0); the hub expects \(expected) next",
-                    expectedSequence: expected)
-            }
-        } catch let error as SyncBatchError {
-            throw problem(error, status: error.code == .sequenceConflict ? 409 : 422)
-        }
-    }
-
-    func eventFeed(_ query: Parameters, scope: CompanyScope) async throws -> Response {
-        let plant = try await plantFilter(query, scope: scope, required: true)!
-        let after = try query["after"].map { text -> Int64 in
-            guard let value = Int64(text), value >= 0 else { throw invalidQuery("after", "after must be a sequence ≥ 0") }
-            return value
-        } ?? 0
-        let limit = try query["limit"].map { text -> Int in
-            guard let value = Int(text), (1...10_000).contains(value) else {
-                throw invalidQuery("limit", "limit must be from 1 to 10000")
-            }
-            return value
-        } ?? 1000
-        let events = try await store.events(plantID: plant, after: after, limit: limit)
-        return try jsonResponse(EventFeedBody(plant: plant, events: events, next: events.last?.sequence ?? after))
-    }
-
-    func machineTime(_ query: Parameters, scope: CompanyScope) async throws -> Response {
-        let window = try reportWindow(query, cutAt: now())
-        let plant = try await plantFilter(query, scope: scope)
-        let machines = try await store.machineTime(plantID: plant, from: window.from, to: window.to)
-            .filter { scope.covers(PlantIdentity.company(of: $0.plant)) }
-        return try jsonResponse(MachineTimeReportBody(window: window, machines: machines))
-    }
-
-    func health() async throws -> Response {
-        do {
-            try await store.checkReadable()
-            return try jsonResponse(["status": "ok"])
-        } catch {
-            logger.error("health check failed", metadata: ["error": "\(error)"])
-            throw ProblemDetails(code: "store-unavailable", title: "Store unavailable", status: 503,
-                                 detail: "the hub database cannot be read")
-        }
-    }
-
-    // MARK: Access
-
-    private func bearerToken(_ request: Request) throws -> String {
-        guard let header = request.headers[.authorization] else {
-            throw ProblemDetails.unauthorized("an Authorization: Bearer token is required")
-        }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
-            throw ProblemDetails.unauthorized("the Authorization header must be `Bearer <token>`")
-        }
-        return String(parts[1])
-    }
-
-    /// Authenticates the caller and checks the route's access rule before anything of the request is read.
-    func admit(_ request: Request, context: BasicRequestContext, to endpoint: HubEndpoint) async throws -> Caller {
-        if endpoint.access == .open { return .anonymous }
-        let hash = SecretToken.hash(try bearerToken(request))
-        let caller: Caller
-        if let plant = try await store.plant(tokenHash: hash) {
-            caller = .plant(plant)
-        } else if let principal = try await store.principal(tokenHash: hash) {
-            if let revoked = principal.revokedAt {
-                throw ProblemDetails.unauthorized("the token of \(principal.name) was revoked at \(Timestamp.format(revoked))")
-            }
-            if let expires = principal.expiresAt, expires <= Date() {
-                throw ProblemDetails.unauthorized("the token of \(principal.name) expired at \(Timestamp.format(expires))")
-            }
-            caller = .principal(principal)
-        } else {
-            throw ProblemDetails.unauthorized("unknown, replaced or revoked token")
-        }
-        switch (endpoint.access, caller) {
-        case (.plant, .plant):
-            return caller
-        case (.plant, _):
-            throw ProblemDetails.forbidden("only a plant's own token may use \(endpoint.path)")
-        case (_, .plant):
-            throw ProblemDetails.forbidden("a plant token may only send its events and read its masters")
-        case (.principal(let permission), .principal(let principal)):
-            guard principal.role.allows(permission) else {
-                throw ProblemDetails.forbidden("the role \(principal.role.rawValue) lacks the permission \(permission.rawValue)")
-            }
-            return caller
-        case (.masterWriter, .principal(let principal)):
-            let needed: [Permission]
-            if context.parameters.get("kind") != nil {
-                needed = [try masterKind(try parameter("kind", context), csv: endpoint == .masterImport).writePermission]
-            } else {
-                needed = [.writeCatalogue, .writeOrganisation, .writeFinance, .writePolicies]
-            }
-            guard needed.contains(where: principal.role.allows) else {
-                throw ProblemDetails.forbidden(
-                    "the role \(principal.role.rawValue) lacks the permission \(needed.map(\.rawValue).joined(separator: " or "))")
-            }
-            return caller
-        default:
-            throw ProblemDetails.forbidden("not allowed")
-        }
-    }
-
-    // MARK: Bodies
-
-    private func decodeBatch(_ request: inout Request) async throws -> SyncBatch {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: configuration.maxBatchBytes)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails(
-                code: "batch-too-large", title: "Batch too large", status: 413,
-                detail: "the body exceeds \(configuration.maxBatchBytes) bytes; send smaller batches")
-        }
-        do {
-            return try SyncBatchReader.read(Data(buffer.readableBytesView))
-        } catch {
-            throw ProblemDetails(code: "malformed-body", title: "Malformed request body", status: 400, detail: error.detail)
-        }
-    }
-
-    func requireScope(_ scope: CompanyScope, plant: String) throws {
-        guard scope.covers(PlantIdentity.company(of: plant)) else {
-            throw ProblemDetails.forbidden("plant \(plant) belongs to a company outside this principal's companies")
-        }
-    }
-
-    /// A path parameter, percent-decoded (`BOLT%2DM8` is `BOLT-M8`), or 400 when its escapes are malformed.
-    func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
-        guard let value = context.parameters.get(name) else { throw HTTPError(.notFound) }
-        guard let decoded = value.removingPercentEncoding else {
-            throw ProblemDetails(code: "invalid-path", title: "Invalid path", status: 400,
-                                 detail: "the path segment \"\(value)\" has a malformed %-escape", field: name)
-        }
-        return decoded
-    }
-
-    private func problem(_ error: SyncBatchError, status: Int) -> ProblemDetails {
-        ProblemDetails(code: error.code.rawValue, title: "Batch refused", status: status, detail: error.detail)
-    }
-
-    /// A report's `from` and `to`, or `400 invalid-query` naming the one at fault.
-    /// The window of a report request; with `cutAt`, only the part that has passed by then.
-    func reportWindow(_ query: Parameters, cutAt now: Date? = nil) throws -> ReportWindow {
-        do {
-            let window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
-            if let now { return try window.elapsed(now: now) }
-            return window
-        } catch let error as ReportWindow.Invalid {
-            throw invalidQuery(error.field, error.detail)
-        }
-    }
-
-    func invalidQuery(_ field: String, _ detail: String) -> ProblemDetails {
-        ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400, detail: detail, field: field)
+    /// A text answer (CSV, an agent's configuration).
+    private func textResponse(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
-
-struct SyncReportBody: Codable, Sendable {
-    var plants: [PlantSyncReport]
-}
-
-struct EventFeedBody: Codable, Sendable {
-    var plant: String
-    var events: [EventEnvelope]
-    /// Pass as `after` to read on.
-    var next: Int64
-}
-

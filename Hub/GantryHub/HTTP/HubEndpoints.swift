@@ -92,9 +92,4 @@ enum Caller: Sendable {
     case anonymous
     case plant(PlantRecord)
     case principal(PrincipalRecord)
-
-    var actor: Actor? {
-        if case .principal(let principal) = self { return Actor(principal) }
-        return nil
-    }
 }

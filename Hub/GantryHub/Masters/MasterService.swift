@@ -37,13 +37,30 @@ public struct MastersRefused: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
+extension MastersRefused: ProblemReporting {
+    /// 422 with every problem: by CSV line and column, or by record and field.
+    public var problem: ProblemDetails {
+        let items = problems.map { ProblemDetails.Item(line: $0.line, field: $0.column, detail: $0.detail) }
+            + invalid.flatMap { invalid in
+                invalid.problems.map { ProblemDetails.Item(subject: invalid.identity.description, field: $0.field, detail: $0.detail) }
+            }
+        return ProblemDetails(
+            code: "invalid-masters", title: "Masters refused", status: 422,
+            detail: "\(items.count) problem(s); nothing was changed", errors: items)
+    }
+}
+
 /// The masters' rules that hold whatever the way in (HTTP, CSV, command line): fields checked by kind,
 /// writes only within the actor's role and companies, references resolved, one version per change set.
 public struct MasterService: Sendable {
     let store: any HubStore
+    /// The clock that dates each new master version.
+    let now: @Sendable () -> Date
 
-    public init(store: any HubStore) {
+    /// The masters' rules over `store`; `now` dates new versions (the wall clock unless a caller sets one).
+    public init(store: any HubStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.now = now
     }
 
     /// Checks, authorises and commits `drafts` as one version.
@@ -72,7 +89,7 @@ public struct MasterService: Sendable {
             }
         }
         guard invalid.isEmpty else { throw MastersRefused(problems: [], invalid: invalid) }
-        return try await store.commitMasters(ordered(checked), actor: actor.name, summary: summary, at: Date())
+        return try await store.commitMasters(ordered(checked), actor: actor.name, summary: summary, at: now())
     }
 
     /// Imports a CSV file of `kind` as one version: every row is checked first, and any problem refuses all.
@@ -101,7 +118,7 @@ public struct MasterService: Sendable {
         }
         return try await store.commitMasters(
             ordered(rows.map(\.master)), actor: actor.name, summary: "import of \(rows.count) \(kind.rawValue) rows from \(source)",
-            at: Date())
+            at: now())
     }
 
     /// The masters a plant is meant to have that changed after `since`, at most about `limit` revisions
@@ -190,9 +207,10 @@ public struct MasterService: Sendable {
     }
 }
 
-/// A request the caller's role or companies do not allow.
-public struct AccessDenied: Error, Sendable, Equatable, CustomStringConvertible {
+/// A request the caller's role or companies do not allow: answered 403.
+public struct AccessDenied: Error, Sendable, Equatable, CustomStringConvertible, ProblemReporting {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
+    public var problem: ProblemDetails { ProblemDetails(code: "forbidden", title: "Not allowed", status: 403, detail: reason) }
 }

@@ -4,30 +4,34 @@ import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import ServiceLifecycle
 import _ConnectionPoolModule
 
 /// The hub's store on a PostgreSQL server, for companies that outgrow one hub process on a SQLite file.
 /// Several hub processes may share one database: a plant's batches are serialised by a row lock on the
 /// plant, so a batch sent to two hubs at once is applied exactly once. Catch-up is set-based: a batch's
 /// events and projections go in as one `INSERT … SELECT FROM unnest(arrays)` per table.
-public final class PostgresHubStore: HubStore {
+///
+/// The store is a `Service`: its connection pool works only while `run()` runs. The hub runs it in its
+/// `ServiceGroup` before the HTTP server, so on shutdown the server stops first and the pool after it; a command
+/// that only uses the database runs it for the command's duration (`withRunning`).
+public final class PostgresHubStore: HubStore, Service {
     let client: PostgresClient
     let url: DatabaseURL
     let timeout: Duration
     let logger: Logger
-    private let running: Task<Void, Never>
 
     private init(client: PostgresClient, url: DatabaseURL, timeout: Duration, logger: Logger) {
         self.client = client
         self.url = url
         self.timeout = timeout
         self.logger = logger
-        running = Task { await client.run() }
     }
 
-    /// Connects, checks the credentials and the schema, migrates, and opens a pool of `poolSize` connections.
-    /// Fails with a message saying what is wrong and what to do: unreachable server, refused credentials,
-    /// missing database, or a schema written by a newer hub.
+    /// Connects, checks the credentials and the schema, and migrates, on one connection of its own; then returns
+    /// the store with a pool of `poolSize` connections that opens them once `run()` runs. Fails with a message
+    /// saying what is wrong and what to do: unreachable server, refused credentials, missing database, or a
+    /// schema written by a newer hub.
     public static func open(
         _ url: DatabaseURL, poolSize: Int = 10, timeout: Duration = .seconds(10), logger: Logger
     ) async throws -> PostgresHubStore {
@@ -58,9 +62,10 @@ public final class PostgresHubStore: HubStore {
             timeout: timeout, logger: logger)
     }
 
-    public func close() async {
-        running.cancel()
-        await running.value
+    /// Runs the connection pool until the task is cancelled or the service group shuts down gracefully; queries
+    /// wait until it runs. Call it once per store.
+    public func run() async throws {
+        await client.run()
     }
 
     // MARK: Connection settings
