@@ -3,84 +3,83 @@ import GantryCore
 import Hummingbird
 
 /// `/v1/maintenance/…`: requests (opened by the watch or by hand, completed with spare parts) and plans.
+/// Each handler takes and returns Codable values; refusals answer with their own status (`MaintenanceRefusal`).
 struct MaintenanceRoutes: Sendable {
-    let store: any PlantStore
+    let store: any MaintenanceStore
     let limit: Int
+    /// The agent's clock: when a request by hand opens, a request completes, a plan is created.
+    var now: @Sendable () -> Date = { Date() }
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/maintenance/requests") { request, _ in
-            let status = request.uri.queryParameters["status"].map(String.init)
-            guard status == nil || ["open", "done", "all"].contains(status!) else {
-                throw problem(400, "invalid-query", "status must be open, done or all", field: "status")
-            }
-            return try jsonResponse(["requests": try await store.maintenanceRequests(status: status)])
+            try jsonResponse(try await requests(status: request.uri.queryParameters["status"].map(String.init)))
         }
         router.post("/v1/maintenance/requests") { request, _ in
             var request = request
-            let body = try await request.decodeJSON(ManualRequest.self, limit: limit)
-            let machine = try body.machineID()
-            guard let opened = try await store.openMaintenanceRequest(
-                machine: machine, kind: "corrective", trigger: .manual, reason: body.reason, planID: nil, stopAt: nil, at: Date())
-            else {
-                throw problem(409, "request-open", "\(machine) already has an open corrective maintenance request")
-            }
-            return try jsonResponse(opened, status: .created)
+            return try jsonResponse(try await openByHand(try await request.decodeJSON(ManualRequest.self, limit: limit)), status: .created)
         }
         router.post("/v1/maintenance/requests/:id/complete") { request, context in
             guard let id = context.parameters.decoded("id").flatMap(UUID.init(uuidString:)) else {
-                throw problem(404, "not-found", "no maintenance request with that id")
+                throw MaintenanceRefusal(.notFound, "no maintenance request with that id")
             }
             var request = request
-            let body = try await request.decodeJSON(Completion.self, limit: limit)
-            try body.validate()
-            do {
-                return try jsonResponse(try await store.completeMaintenanceRequest(id, note: body.note, parts: body.parts ?? [], at: Date()))
-            } catch let error as StoreError where error.code == .notFound {
-                throw problem(404, "not-found", error.message)
-            } catch let error as StoreError where error.code == .invalidTransition {
-                throw problem(409, "already-completed", error.message)
-            }
+            return try jsonResponse(try await complete(id, try await request.decodeJSON(Completion.self, limit: limit)))
         }
-        router.get("/v1/maintenance/plans") { _, _ in
-            try jsonResponse(["plans": try await store.maintenancePlans()])
-        }
+        router.get("/v1/maintenance/plans") { _, _ in try jsonResponse(try await plans()) }
         router.post("/v1/maintenance/plans") { request, _ in
             var request = request
-            let body = try await request.decodeJSON(PlanRequest.self, limit: limit)
-            let plan = try body.plan(now: Date())
-            try await store.defineMaintenancePlan(plan)
-            return try jsonResponse(plan, status: .created)
+            return try jsonResponse(try await definePlan(try await request.decodeJSON(PlanRequest.self, limit: limit)), status: .created)
         }
+    }
+
+    /// `GET /v1/maintenance/requests?status=open|done|all`.
+    func requests(status: String?) async throws -> RequestList {
+        guard status == nil || ["open", "done", "all"].contains(status!) else {
+            throw MaintenanceRefusal(.invalidQuery, "status must be open, done or all", field: "status")
+        }
+        return RequestList(requests: try await store.maintenanceRequests(status: status))
+    }
+
+    /// `POST /v1/maintenance/requests`: a corrective request by hand, unless one is open for the machine.
+    func openByHand(_ body: ManualRequest) async throws -> MaintenanceRequestRecord {
+        let machine = try MaintenanceRequestRules.machine(line: body.line, machine: body.machine)
+        guard let opened = try await store.openMaintenanceRequest(
+            machine: machine, kind: "corrective", trigger: .manual, reason: body.reason, planID: nil, stopAt: nil, at: now())
+        else {
+            throw MaintenanceRefusal(.requestOpen, "\(machine) already has an open corrective maintenance request")
+        }
+        return opened
+    }
+
+    /// `POST /v1/maintenance/requests/:id/complete`.
+    func complete(_ id: UUID, _ body: Completion) async throws -> MaintenanceRequestRecord {
+        try MaintenanceRequestRules.checkParts(body.parts ?? [])
+        return try await store.completeMaintenanceRequest(id, note: body.note, parts: body.parts ?? [], at: now())
+    }
+
+    /// `GET /v1/maintenance/plans`.
+    func plans() async throws -> PlanList {
+        PlanList(plans: try await store.maintenancePlans())
+    }
+
+    /// `POST /v1/maintenance/plans`.
+    func definePlan(_ body: PlanRequest) async throws -> MaintenancePlan {
+        let plan = try MaintenanceRequestRules.plan(
+            id: UUID(), line: body.line, machine: body.machine, everyDays: body.everyDays, everyGoodParts: body.everyGoodParts,
+            description: body.description, at: now())
+        try await store.defineMaintenancePlan(plan)
+        return plan
     }
 
     struct ManualRequest: Decodable {
         var line: String
         var machine: String
         var reason: String?
-
-        func machineID() throws -> MachineID {
-            guard MachineID.isValidName(line) else { throw problem(422, "invalid-request", "line must be 1 to 64 letters, digits, '-', '_' or '.'", field: "line") }
-            guard MachineID.isValidName(machine) else { throw problem(422, "invalid-request", "machine must be 1 to 64 letters, digits, '-', '_' or '.'", field: "machine") }
-            return MachineID(line: line, machine: machine)
-        }
     }
 
     struct Completion: Decodable {
         var note: String?
         var parts: [SparePart]?
-
-        func validate() throws {
-            for (index, part) in (parts ?? []).enumerated() {
-                guard !part.item.isEmpty, part.item.count <= 64 else {
-                    throw problem(422, "invalid-part", "item must be 1 to 64 characters", field: "parts[\(index)].item")
-                }
-                guard let quantity = Decimal(string: part.quantity, locale: Locale(identifier: "en_US_POSIX")), quantity > 0,
-                      part.quantity.allSatisfy({ $0.isNumber || $0 == "." })
-                else {
-                    throw problem(422, "invalid-part", "quantity must be a positive decimal such as 2 or 0.5", field: "parts[\(index)].quantity")
-                }
-            }
-        }
     }
 
     struct PlanRequest: Decodable {
@@ -89,28 +88,13 @@ struct MaintenanceRoutes: Sendable {
         var everyDays: Int?
         var everyGoodParts: Int64?
         var description: String
-
-        func plan(now: Date) throws -> MaintenancePlan {
-            let machine = try ManualRequest(line: line, machine: self.machine, reason: nil).machineID()
-            guard everyDays != nil || everyGoodParts != nil else {
-                throw problem(422, "invalid-plan", "a plan needs everyDays, everyGoodParts or both", field: "everyDays")
-            }
-            if let days = everyDays, !(1...3660).contains(days) {
-                throw problem(422, "invalid-plan", "everyDays must be from 1 to 3660", field: "everyDays")
-            }
-            if let parts = everyGoodParts, parts < 1 {
-                throw problem(422, "invalid-plan", "everyGoodParts must be 1 or more", field: "everyGoodParts")
-            }
-            guard !description.isEmpty, description.count <= 200 else {
-                throw problem(422, "invalid-plan", "description must be 1 to 200 characters", field: "description")
-            }
-            return MaintenancePlan(
-                planId: UUID(), line: machine.line, machine: machine.machine, everyDays: everyDays,
-                everyGoodParts: everyGoodParts, description: description, createdAt: now)
-        }
     }
-}
 
-private func problem(_ status: Int, _ code: String, _ detail: String, field: String? = nil) -> ProblemDetails {
-    ProblemDetails(code: code, title: "Maintenance request refused", status: status, detail: detail, field: field)
+    struct RequestList: Encodable {
+        var requests: [MaintenanceRequestRecord]
+    }
+
+    struct PlanList: Encodable {
+        var plans: [MaintenancePlan]
+    }
 }
