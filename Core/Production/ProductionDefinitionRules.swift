@@ -68,4 +68,10 @@ public enum ProductionDefinitionRules {
             throw ProductionRefusal(.invalid, "due is a date YYYY-MM-DD")
         }
     }
+
+    /// Rescheduling purchase order line `order`/`line` (`lineExists`: the plant has it) to `due` (`checkDue`).
+    public static func reschedule(order: String, line: Int, due: String?, lineExists: Bool) throws(ProductionRefusal) {
+        try checkDue(due)
+        guard lineExists else { throw ProductionRefusal(.notFound, "no purchase order line \(order)/\(line)") }
+    }
 }

@@ -178,6 +178,12 @@ import Testing
                 at: point, named: "QP", passed: nil, value: Quantity(1), workOrder: "WO-9", workOrderFound: false, lot: nil, location: nil,
                 quantity: nil, quarantineLocation: nil)
         },
+        Case(name: "no purchase order line", code: .notFound, detail: "no purchase order line PO-1/2") {
+            try ProductionDefinitionRules.reschedule(order: "PO-1", line: 2, due: "2026-12-24", lineExists: false)
+        },
+        Case(name: "bad due date before a missing line", code: .invalid, detail: "due is a date YYYY-MM-DD") {
+            try ProductionDefinitionRules.reschedule(order: "PO-1", line: 2, due: "24.12.2026", lineExists: false)
+        },
         Case(name: "no open order for readiness", code: .notFound, detail: "no open work order WO-9") {
             _ = try Readiness.found([Int](), workOrder: "WO-9")
         },

@@ -112,9 +112,8 @@ extension SQLitePlantStore {
     public func rescheduleSupply(order: String, line: Int, due: String?) async throws {
         let at = now()
         try await writer.write { db in
-            try ProductionDefinitionRules.checkDue(due)
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM purchase_order_lines WHERE purchase_order = ? AND line = ?", arguments: [order, line]) ?? false
-            guard exists else { throw ProductionRefusal(.notFound, "no purchase order line \(order)/\(line)") }
+            try ProductionDefinitionRules.reschedule(order: order, line: line, due: due, lineExists: exists)
             try db.execute(sql: "UPDATE purchase_order_lines SET due = ? WHERE purchase_order = ? AND line = ?", arguments: [due, order, line])
             _ = try Self.append(PurchaseOrderLineRescheduled(order: order, line: line, due: due), occurredAt: at, recordedAt: at, in: db)
         }
