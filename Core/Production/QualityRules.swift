@@ -8,9 +8,20 @@ public struct QualityOutcome: Sendable, Equatable {
         public var from: String
         public var to: String
         public var quantity: Quantity
+
+        public init(lot: String, from: String, to: String, quantity: Quantity) {
+            self.lot = lot
+            self.from = from
+            self.to = to
+            self.quantity = quantity
+        }
     }
 
+    /// The item the point checks.
+    public var item: String
     public var passed: Bool
+    /// The point blocks (`onFailure: block`): a failure at it holds the order's operation and output until a pass.
+    public var blocks: Bool
     /// Set for a failure at a `quarantine` point: the move to make and the lot to hold.
     public var quarantine: Quarantine?
     /// For a failure: what the nonconformance says.
@@ -39,17 +50,19 @@ public enum QualityRules {
             result = (point.lower.map { value >= $0 } ?? true) && (point.upper.map { value <= $0 } ?? true)
         }
         if let workOrder, !workOrderFound { throw ProductionRefusal(.notFound, "no work order \(workOrder)") }
-        guard !result else { return QualityOutcome(passed: true) }
+        guard !result else { return QualityOutcome(item: point.item, passed: true, blocks: point.onFailure == .block) }
         let reason = point.kind == .measurement
             ? "\(point.characteristic) \(value!) outside \(point.lower.map(\.description) ?? "-")…\(point.upper.map(\.description) ?? "-")"
             : "\(point.characteristic) failed"
-        guard point.onFailure == .quarantine else { return QualityOutcome(passed: false, reason: reason, disposition: "blocked") }
+        guard point.onFailure == .quarantine else {
+            return QualityOutcome(item: point.item, passed: false, blocks: true, reason: reason, disposition: "blocked")
+        }
         let amount = quantity ?? .zero
         guard let lot, let location, let quarantine = quarantineLocation, amount.isPositive else {
             throw ProductionRefusal(.invalid, "\(name) sends failures to quarantine: give lot, location, quantity and quarantineLocation")
         }
         return QualityOutcome(
-            passed: false, quarantine: .init(lot: lot, from: location, to: quarantine, quantity: amount), reason: reason,
+            item: point.item, passed: false, blocks: false, quarantine: .init(lot: lot, from: location, to: quarantine, quantity: amount), reason: reason,
             disposition: "quarantined")
     }
 

@@ -293,4 +293,25 @@ import Testing
         #expect(QualityRules.blockingPoint([("A", 20), ("C", 10)], operation: 10) == "C")
         #expect(QualityRules.blockingPoint([("A", 20)], operation: 10) == nil)
     }
+
+    @Test(arguments: [
+        (Quantity(1), true, nil, nil), (Quantity(2), true, nil, nil), (Quantity(3), false, "width 3 outside 1…2", "quarantined"),
+    ] as [(Quantity, Bool, String?, String?)])
+    func measurementsPassWithinTheirLimits(_ value: Quantity, _ passed: Bool, _ reason: String?, _ disposition: String?) throws {
+        let outcome = try QualityRules.outcome(
+            at: Self.point, named: "QP", passed: nil, value: value, workOrder: "WO-1", workOrderFound: true, lot: "L1", location: "S",
+            quantity: Quantity(4), quarantineLocation: "Q")
+        #expect(outcome.passed == passed && outcome.reason == reason && outcome.disposition == disposition && outcome.item == "P")
+        #expect(outcome.quarantine == (passed ? nil : QualityOutcome.Quarantine(lot: "L1", from: "S", to: "Q", quantity: Quantity(4))))
+    }
+
+    @Test func aFailedBlockingPointBlocksAndNeedsNoLot() throws {
+        var point = Self.point
+        point.kind = .passFail
+        point.onFailure = .block
+        let outcome = try QualityRules.outcome(
+            at: point, named: "QP", passed: false, value: nil, workOrder: nil, workOrderFound: true, lot: nil, location: nil, quantity: nil,
+            quarantineLocation: nil)
+        #expect(!outcome.passed && outcome.blocks && outcome.reason == "width failed" && outcome.disposition == "blocked" && outcome.quarantine == nil)
+    }
 }

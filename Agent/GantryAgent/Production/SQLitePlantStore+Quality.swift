@@ -13,12 +13,11 @@ extension SQLitePlantStore {
     ) async throws -> QualityCheckRecorded {
         let at = now()
         return try await writer.write { db in
-            let point = try Self.qualityPoint(name, in: db)
             let orderFound = try workOrder.map { try Bool.fetchOne(db, sql: "SELECT 1 FROM work_orders WHERE work_order = ?", arguments: [$0]) ?? false } ?? true
             let outcome = try QualityRules.outcome(
-                at: point, named: name, passed: passed, value: value, workOrder: workOrder, workOrderFound: orderFound,
+                at: try Self.qualityPoint(name, in: db), named: name, passed: passed, value: value, workOrder: workOrder, workOrderFound: orderFound,
                 lot: lot, location: location, quantity: quantity, quarantineLocation: quarantineLocation)
-            let item = point!.item
+            let item = outcome.item
             var nonconformance: UUID?
             if let reason = outcome.reason, let disposition = outcome.disposition {
                 let id = UUID()
@@ -41,7 +40,7 @@ extension SQLitePlantStore {
                 nonconformance: nonconformance)
             try db.execute(sql: """
                 INSERT INTO quality_checks (check_id, point, work_order, item, lot, passed, blocking, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [check.checkId.uuidString, name, workOrder, item, lot, outcome.passed, point!.onFailure == .block, Timestamp.format(at)])
+                """, arguments: [check.checkId.uuidString, name, workOrder, item, lot, outcome.passed, outcome.blocks, Timestamp.format(at)])
             _ = try Self.append(check, occurredAt: at, recordedAt: at, in: db)
             return check
         }
