@@ -48,7 +48,7 @@ public func buildAgent(
     services.append(MaintenanceWatch(
         store: store,
         policy: MaintenancePolicy(downThreshold: configuration.maintenanceDownThreshold.seconds, reasons: reasons),
-        interval: configuration.maintenanceCheckInterval, logger: logger))
+        interval: configuration.maintenanceCheckInterval, now: now, logger: logger))
     if let interval = configuration.reorderCheckInterval {
         services.append(ReorderWatch(store: store, interval: interval, logger: logger))
     }

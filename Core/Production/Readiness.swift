@@ -142,4 +142,10 @@ public enum Readiness {
         guard let readyBy else { return true }
         return readyBy > plannedStartDay || machineDown
     }
+
+    /// The readiness asked for: of one order (`workOrder`), which must be open, or of every open order.
+    public static func found<Order>(_ result: [Order], workOrder: String?) throws(ProductionRefusal) -> [Order] {
+        if let workOrder, result.isEmpty { throw ProductionRefusal(.notFound, "no open work order \(workOrder)") }
+        return result
+    }
 }

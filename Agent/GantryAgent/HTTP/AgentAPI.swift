@@ -39,7 +39,7 @@ struct AgentAPI: Sendable {
                 machines: history.reliability(
                     from: window.from, to: window.to, now: now, reasons: try await store.downtimeReasons(base: reasons))))
         }
-        MaintenanceRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
+        MaintenanceRoutes(store: store, limit: configuration.maxRequestBytes, now: now).add(to: router)
         router.get("/v1/dead-letters") { request, _ in
             let limit = try request.uri.queryParameters["limit"].map { text -> Int in
                 guard let value = Int(text), (1...1000).contains(value) else { throw invalidQuery("limit", "limit must be from 1 to 1000") }
@@ -56,7 +56,7 @@ struct AgentAPI: Sendable {
         let users = PlantUsers(path: configuration.usersFile)
         WorkOrderRoutes(
             store: store, limit: configuration.maxRequestBytes, inventory: inventory, overrideRoles: configuration.overrideRoles,
-            allowExpiredIssue: configuration.issueExpiredLots, users: users
+            allowExpiredIssue: configuration.issueExpiredLots, users: users, now: now
         ).add(to: router)
         SourcingRoutes(store: store, limit: configuration.maxRequestBytes, inventory: inventory, confirmWithin: configuration.alerts.confirmWithin)
             .add(to: router)

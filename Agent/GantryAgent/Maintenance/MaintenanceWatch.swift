@@ -6,24 +6,27 @@ import ServiceLifecycle
 /// Opens maintenance requests when they are due: corrective when a machine has been down past the threshold
 /// or went down for a failure-class reason, preventive when a plan's days or good parts come round.
 final class MaintenanceWatch: Service {
-    private let store: any PlantStore
+    private let store: any MaintenanceStore & MasterCache
     private let policy: MaintenancePolicy
     private let interval: Duration
     private let clock: any Clock<Duration>
+    /// The time the policy compares stops and plans with (the wall clock; `clock` only paces the checks).
+    private let now: @Sendable () -> Date
     private let logger: Logger
 
-    init(store: any PlantStore, policy: MaintenancePolicy, interval: Duration,
-         clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    init(store: any MaintenanceStore & MasterCache, policy: MaintenancePolicy, interval: Duration,
+         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.store = store
         self.policy = policy
         self.interval = interval
         self.clock = clock
+        self.now = now
         self.logger = logger
     }
 
     func run() async throws {
         try await runPeriodically(every: interval, clock: clock, logger: logger, failure: "maintenance check failed; retrying") {
-            try await self.check(now: Date())
+            try await self.check(now: self.now())
         }
     }
 

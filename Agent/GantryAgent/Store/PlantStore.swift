@@ -80,36 +80,6 @@ public protocol MasterCache: Sendable {
     func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord]
 }
 
-/// Work centres, bills of materials, routings and quality points (docs/work-orders.md).
-public protocol ProductionDefinitions: Sendable {
-
-    func defineWorkCentre(_ centre: WorkCentreDefined) async throws
-    func defineBOM(_ bom: BOMDefined) async throws
-    func defineRouting(_ routing: RoutingDefined) async throws
-    func defineQualityPoint(_ point: QualityPointDefined) async throws
-    func explodeBOM(item: String, quantity: Quantity) async throws -> [BOMExplosion.Requirement]
-}
-
-/// Work orders from creation to completion, with their material (docs/work-orders.md).
-public protocol WorkOrderStore: Sendable {
-    func createWorkOrder(_ workOrder: String, item: String, quantity: Quantity, due: Date?, source: String, output: String, earliest: Date) async throws -> WorkOrderView
-    func releaseWorkOrder(_ workOrder: String, override: Override?, permittedRoles: Set<String>) async throws -> WorkOrderView
-    func progressOperation(_ workOrder: String, sequence: Int, step: OperationProgressed.Step, good: Quantity?, scrap: Quantity?, rework: Quantity?, reasons: [String]) async throws -> WorkOrderView
-    func consume(_ intent: IssueIntent, override: Override?, permittedRoles: Set<String>, allowExpired: Bool) async throws -> MoveAnswer
-    func reportOutput(_ intent: OutputIntent) async throws -> MoveAnswer
-    func completeWorkOrder(_ workOrder: String) async throws -> WorkOrderView
-    func readiness(workOrder: String?) async throws -> [WorkOrderReadiness]
-    func rescheduleSupply(order: String, line: Int, due: String?) async throws
-    func workOrders() async throws -> [WorkOrderView]
-    func workOrder(_ id: String) async throws -> WorkOrderView
-}
-
-/// Quality checks and the nonconformances they open (docs/work-orders.md).
-public protocol QualityStore: Sendable {
-    func recordQualityCheck(point: String, workOrder: String?, lot: String?, location: String?, quantity: Quantity?, passed: Bool?, value: Quantity?, quarantineLocation: String?, supplier: String?) async throws -> QualityCheckRecorded
-    func nonconformances() async throws -> [NonconformanceOpened]
-}
-
 /// Supplier commitments, purchase exceptions, alerts and returns (docs/sourcing.md).
 public protocol SourcingStore: Sendable {
 
@@ -145,23 +115,6 @@ public protocol ApprovalStore: Sendable {
     func instructionsApplied() async throws -> Int64
     /// Applies instructions after the newest applied, with their answering events, in one transaction.
     func applyInstructions(_ instructions: [PlantInstruction], defaults: DemandDefaults) async throws
-}
-
-/// Maintenance requests and plans (docs/maintenance.md).
-public protocol MaintenanceStore: Sendable {
-
-    /// Opens a request unless one is open for the machine (corrective) or plan (preventive); `nil` then.
-    func openMaintenanceRequest(
-        machine: MachineID, kind: String, trigger: MaintenanceTrigger, reason: String?, planID: UUID?, stopAt: Date?, at: Date
-    ) async throws -> MaintenanceRequestRecord?
-    /// Completes an open request with the spare parts it used.
-    func completeMaintenanceRequest(_ id: UUID, note: String?, parts: [SparePart], at: Date) async throws -> MaintenanceRequestRecord
-    /// Requests, newest first: `open`, `done` or all (`nil`).
-    func maintenanceRequests(status: String?) async throws -> [MaintenanceRequestRecord]
-    func defineMaintenancePlan(_ plan: MaintenancePlan) async throws
-    func maintenancePlans() async throws -> [MaintenancePlan]
-    /// The inputs of the maintenance policy, in one snapshot.
-    func maintenanceSituation() async throws -> MaintenanceSituation
 }
 
 extension MasterCache {

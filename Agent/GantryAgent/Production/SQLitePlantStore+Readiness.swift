@@ -25,17 +25,8 @@ extension SQLitePlantStore {
                     atRisk: Readiness.atRisk(readyBy: readyBy, plannedStartDay: days.day(order.plannedStart), machineDown: !delays.isEmpty),
                     components: components, delays: delays))
             }
-            if let workOrder, result.isEmpty { throw ProductionRefusal(.notFound, "no open work order \(workOrder)") }
-            return result
+            return try Readiness.found(result, workOrder: workOrder)
         }
-    }
-
-    /// Free stock of `item` at other locations than `location`, as a release refusal names it: ` (12 free at LINE:
-    /// move it to STORE first)`, or nothing.
-    static func toMove(_ item: String, to location: String, free: [Readiness.Place: Quantity]) -> String {
-        let places = free.filter { $0.key.item == item && $0.key.location != location && $0.value > .zero }.sorted { $0.key.location < $1.key.location }
-        guard !places.isEmpty else { return "" }
-        return " (" + places.map { "\($0.value) free at \($0.key.location)" }.joined(separator: ", ") + ": move it to \(location) first)"
     }
 
     /// Machines down on the order's work centres: which, since when, why.
@@ -43,12 +34,11 @@ extension SQLitePlantStore {
         var delays: [String] = []
         for centre in Set(order.operations.map(\.workCentre)).sorted() {
             guard let machine = try Self.workCentre(centre, in: db)?.machine,
-                  let state = try Row.fetchOne(db, sql: """
+                  let state = try MachineStateRecord.fetchOne(db, sql: """
                     SELECT state, reason, at FROM machine_states WHERE line = ? AND machine = ? ORDER BY at DESC LIMIT 1
                     """, arguments: [machine.line, machine.machine]),
-                  (state["state"] as String) == "down" else { continue }
-            delays.append("machine \(machine) of work centre \(centre) is down since \(state["at"] as String)"
-                          + ((state["reason"] as String?).map { " (\($0))" } ?? ""))
+                  state.state == MachineState.down.rawValue else { continue }
+            delays.append("machine \(machine) of work centre \(centre) is down since \(state.at)" + (state.reason.map { " (\($0))" } ?? ""))
         }
         return delays
     }
@@ -57,8 +47,8 @@ extension SQLitePlantStore {
     /// (less what was issued) at its source location, with what it has reserved.
     static func openDemands(in db: Database) throws -> (orders: [WorkOrderView], demands: [Readiness.Demand]) {
         let orders = try String.fetchAll(db, sql: """
-            SELECT work_order FROM work_orders WHERE status IN ('planned', 'released', 'in-progress') ORDER BY planned_start, work_order
-            """).map { try Self.workOrder($0, in: db) }
+            SELECT work_order FROM work_orders WHERE status <> ? ORDER BY planned_start, work_order
+            """, arguments: [WorkOrderStatus.completed.rawValue]).map { try Self.workOrder($0, in: db) }
         var demands: [Readiness.Demand] = []
         for order in orders {
             for line in try Self.componentLines(order, in: db) {
@@ -91,30 +81,41 @@ extension SQLitePlantStore {
     /// Every stock row with its location's type, its lot's status and expiry, and what is reserved of it: the input
     /// of `UsableStock`, the rule release's reservation follows too.
     static func stockRows(in db: Database) throws -> [UsableStock.Row] {
-        try Row.fetchAll(db, sql: """
+        try StockPositionRecord.fetchAll(db, sql: """
             SELECT s.item, s.location, s.quantity, loc.type, l.expiry, coalesce(l.status, 'available') AS status,
                 (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
                   WHERE r.item = s.item AND r.location = s.location AND r.lot = s.lot AND r.serial = s.serial) AS reserved
             FROM stock s JOIN locations loc ON loc.code = s.location LEFT JOIN lots l ON l.item = s.item AND l.lot = s.lot
             """).map { row in
             UsableStock.Row(
-                item: row["item"], location: row["location"], locationType: LocationType(rawValue: row["type"]) ?? .storage,
-                held: (row["status"] as String) == "quarantined", expiry: row["expiry"], quantity: Quantity(micro: row["quantity"]),
-                reserved: Quantity(micro: row["reserved"]))
+                item: row.item, location: row.location, locationType: LocationType(rawValue: row.type) ?? .storage,
+                held: row.status == "quarantined", expiry: row.expiry, quantity: Quantity(micro: row.quantity),
+                reserved: Quantity(micro: row.reserved))
         }
     }
 
     /// Open purchase order lines: what is still owed of each (received less returned), the part a supplier confirmed
     /// at its confirmed date and the rest at the line's due date (`SupplyLine.portions`).
     static func openSupply(in db: Database) throws -> [Readiness.Supply] {
-        try Row.fetchAll(db, sql: """
+        try OpenSupplyRecord.fetchAll(db, sql: """
             SELECT purchase_order, line, item, ordered, received, due, confirmed_due, confirmed_quantity
             FROM purchase_order_lines WHERE ordered > received
             """).flatMap { row in
             SupplyLine(
-                item: row["item"], source: "\(row["purchase_order"] as String)/\(row["line"] as Int)", ordered: Quantity(micro: row["ordered"]),
-                received: Quantity(micro: row["received"]), due: row["due"], confirmedDue: row["confirmed_due"],
-                confirmedQuantity: (row["confirmed_quantity"] as Int64?).map(Quantity.init(micro:))).portions
+                item: row.item, source: "\(row.purchaseOrder)/\(row.line)", ordered: Quantity(micro: row.ordered),
+                received: Quantity(micro: row.received), due: row.due, confirmedDue: row.confirmedDue,
+                confirmedQuantity: row.confirmedQuantity.map(Quantity.init(micro:))).portions
+        }
+    }
+
+    /// Moves a purchase order line's due date (a supplier's new commitment, an expedite): the supply readiness counts on.
+    public func rescheduleSupply(order: String, line: Int, due: String?) async throws {
+        let at = now()
+        try await writer.write { db in
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM purchase_order_lines WHERE purchase_order = ? AND line = ?", arguments: [order, line]) ?? false
+            try ProductionDefinitionRules.reschedule(order: order, line: line, due: due, lineExists: exists)
+            try db.execute(sql: "UPDATE purchase_order_lines SET due = ? WHERE purchase_order = ? AND line = ?", arguments: [due, order, line])
+            _ = try Self.append(PurchaseOrderLineRescheduled(order: order, line: line, due: due), occurredAt: at, recordedAt: at, in: db)
         }
     }
 }
