@@ -24,3 +24,11 @@ public enum PurchaseLineWatch {
         return nil
     }
 }
+
+extension PurchaseLineWatch {
+    /// Checks a supplier's confirmation of a line before it is recorded: a `YYYY-MM-DD` date and a positive quantity.
+    public static func checkCommitment(due: String, quantity: Quantity) throws(SourcingRefusal) {
+        guard due.count == 10, Timestamp.parse(due + "T00:00:00Z") != nil else { throw SourcingRefusal(.invalid, "due is a date YYYY-MM-DD") }
+        guard quantity.isPositive else { throw SourcingRefusal(.invalid, "the confirmed quantity must be positive") }
+    }
+}

@@ -189,6 +189,14 @@ import Testing
             now: Self.placed.addingTimeInterval(sincePlaced), unconfirmedAfter: 60) == kind)
     }
 
+    @Test(arguments: [("2030-1-5", Quantity(1), "due is a date"), ("2030-13-40", Quantity(1), "due is a date"), ("2030-01-05", Quantity.zero, "positive")])
+    func aCommitmentWithoutADateOrQuantityIsRefused(due: String, quantity: Quantity, words: String) {
+        #expect { try PurchaseLineWatch.checkCommitment(due: due, quantity: quantity) } throws: {
+            ($0 as? SourcingRefusal).map { $0.code == .invalid && $0.detail.contains(words) } ?? false
+        }
+        #expect(throws: Never.self) { try PurchaseLineWatch.checkCommitment(due: "2030-01-05", quantity: Quantity(1)) }
+    }
+
     // MARK: Events
 
     @Test func aPurchaseOrderEventKeepsItsShapeAndReadsOlderPayloads() throws {

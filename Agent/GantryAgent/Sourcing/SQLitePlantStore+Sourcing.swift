@@ -9,8 +9,7 @@ extension SQLitePlantStore {
     public func recordCommitment(order: String, line: Int, due: String, quantity: Quantity) async throws -> PurchaseLineException? {
         let at = now()
         try await writer.write { db in
-            guard due.count == 10, Timestamp.parse(due + "T00:00:00Z") != nil else { throw SourcingRefusal(.invalid, "due is a date YYYY-MM-DD") }
-            guard quantity.isPositive else { throw SourcingRefusal(.invalid, "the confirmed quantity must be positive") }
+            try PurchaseLineWatch.checkCommitment(due: due, quantity: quantity)
             guard let supplier = try String.fetchOne(db, sql: "SELECT supplier FROM purchase_order_lines WHERE purchase_order = ? AND line = ?",
                                                      arguments: [order, line]) else {
                 throw SourcingRefusal(.notFound, "no purchase order line \(order)/\(line)")
