@@ -39,15 +39,11 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @Option(help: "For an expedite: wanted by, YYYY-MM-DD.") var neededBy: String?
 
         func run() async throws {
-            guard ApprovalSubject(rawValue: subject) != nil else {
+            guard let subject = ApprovalSubject(rawValue: subject) else {
                 throw CommandLineError.choice("--subject", subject, among: ApprovalSubject.allCases.map(\.rawValue))
             }
-            var body: [String: JSONValue] = [
-                "subject": .string(subject), "purchaseOrder": .string(order), "amount": .string(amount), "reason": .string(reason),
-            ]
-            if let line { body["line"] = .number(Double(line)) }
-            if let neededBy { body["neededBy"] = .string(neededBy) }
-            print(try await options.client.send("POST", "/v1/approvals", body: .object(body)))
+            let draft = ApprovalDraft(subject: subject, purchaseOrder: order, line: line, amount: amount, reason: reason, neededBy: neededBy)
+            print(try await options.client.send("POST", "/v1/approvals", body: try JSONValue.encoding(draft)))
         }
     }
 

@@ -48,21 +48,58 @@ public struct PurchaseOrderLine: Sendable, Equatable, Codable {
     /// How much more than ordered a receipt may bring, in percent of the ordered quantity.
     public var tolerancePercent: Quantity
     public var due: String?
-    /// The unit price (decimal text, per base unit) the plant placed the line at, when it had one; absent in
-    /// events of plants that did not record it.
-    public var price: String?
-    public var currency: String?
+    /// The unit price (per base unit) the plant placed the line at, when it had one. On the wire it is two
+    /// members as ever, `price` (decimal text, as written) and `currency`, both absent in events of plants that
+    /// did not record a price; a price that does not read as money (not a decimal, an unknown currency) reads as none.
+    public var unitPrice: Money?
+    /// The price's decimal text, as the wire carries it.
+    public var price: String? { unitPrice?.amountText }
+    /// The price's ISO 4217 code, as the wire carries it.
+    public var currency: String? { unitPrice?.currency.code }
 
-    public init(
-        line: Int, item: String, quantity: Quantity, tolerancePercent: Quantity, due: String?, price: String? = nil, currency: String? = nil
-    ) {
+    public init(line: Int, item: String, quantity: Quantity, tolerancePercent: Quantity, due: String?, unitPrice: Money?) {
         self.line = line
         self.item = item
         self.quantity = quantity
         self.tolerancePercent = tolerancePercent
         self.due = due
-        self.price = price
-        self.currency = currency
+        self.unitPrice = unitPrice
+    }
+
+    /// A line with its price as the wire carries it (decimal text and currency code).
+    public init(
+        line: Int, item: String, quantity: Quantity, tolerancePercent: Quantity, due: String?, price: String? = nil, currency: String? = nil
+    ) {
+        self.init(line: line, item: item, quantity: quantity, tolerancePercent: tolerancePercent, due: due,
+                  unitPrice: Self.money(price, currency))
+    }
+
+    private static func money(_ price: String?, _ currency: String?) -> Money? {
+        guard let price, let code = currency.flatMap(CurrencyCode.init(code:)) else { return nil }
+        return Money(text: price, currency: code)
+    }
+
+    private enum CodingKeys: String, CodingKey { case line, item, quantity, tolerancePercent, due, price, currency }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            line: try container.decode(Int.self, forKey: .line), item: try container.decode(String.self, forKey: .item),
+            quantity: try container.decode(Quantity.self, forKey: .quantity),
+            tolerancePercent: try container.decode(Quantity.self, forKey: .tolerancePercent),
+            due: try container.decodeIfPresent(String.self, forKey: .due),
+            price: try container.decodeIfPresent(String.self, forKey: .price), currency: try container.decodeIfPresent(String.self, forKey: .currency))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(line, forKey: .line)
+        try container.encode(item, forKey: .item)
+        try container.encode(quantity, forKey: .quantity)
+        try container.encode(tolerancePercent, forKey: .tolerancePercent)
+        try container.encodeIfPresent(due, forKey: .due)
+        try container.encodeIfPresent(price, forKey: .price)
+        try container.encodeIfPresent(currency, forKey: .currency)
     }
 }
 

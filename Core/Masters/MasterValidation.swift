@@ -373,6 +373,8 @@ struct MasterFields {
         guard let text = text(field) else { return }
         if text.count != 3 || !text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) {
             problem(field, "an ISO 4217 code of three capital letters, e.g. EUR")
+        } else if CurrencyCode(code: text) == nil {
+            problem(field, UnknownCurrency(code: text).description)
         }
     }
 

@@ -20,33 +20,21 @@ public struct ApprovalPolicy: Sendable, Equatable {
     public var company: String?
     public var subject: ApprovalSubject
     public var category: String?
-    public var currency: String
+    public var currency: CurrencyCode
     public var plantLimit: Decimal?
     public var tiers: [Tier]
 
-    /// Reads a validated master; `nil` for anything else (a record of another kind, or one that does not read).
+    /// Reads a validated master; `nil` for anything else (a record of another kind, a retired one, or one that
+    /// does not read).
     public init?(_ record: MasterRecord) {
-        guard record.kind == .approvalPolicy, record.active, case .object(let data) = record.data,
-              case .string(let subjectText)? = data["subject"], let subject = ApprovalSubject(rawValue: subjectText),
-              case .string(let currency)? = data["currency"], case .array(let tierValues)? = data["tiers"], !tierValues.isEmpty
-        else { return nil }
-        var tiers: [Tier] = []
-        for value in tierValues {
-            guard case .object(let tier) = value, case .string(let roleText)? = tier["role"], let role = Role(rawValue: roleText) else { return nil }
-            var limit: Decimal?
-            if case .string(let text)? = tier["upTo"] {
-                guard let parsed = DecimalText.parse(text) else { return nil }
-                limit = parsed
-            }
-            tiers.append(Tier(upTo: limit, role: role))
-        }
-        key = record.key
-        company = record.company
-        self.subject = subject
-        if case .string(let category)? = data["category"] { self.category = category }
-        self.currency = currency
-        if case .string(let text)? = data["plantLimit"] { plantLimit = DecimalText.parse(text) }
-        self.tiers = tiers
+        guard record.active, let master = ApprovalPolicyMaster(record), !master.tiers.isEmpty else { return nil }
+        key = master.key
+        company = master.company
+        subject = master.subject
+        category = master.category
+        currency = master.currency
+        plantLimit = master.plantLimit
+        tiers = master.tiers.map { Tier(upTo: $0.upTo, role: $0.role) }
     }
 
     /// The tier an amount falls in: the first whose limit it does not exceed, else the last.
@@ -235,5 +223,13 @@ public struct ApprovalRecord: Sendable, Equatable, Codable {
         let requested = try ApprovalRequested(payload: try JSONValue.parse(request))
         let decided = try decision.map { try ApprovalDecided(payload: try JSONValue.parse($0)) }
         return ApprovalRecord(plant: plant, request: requested, state: state, requestedAt: requestedAt, decision: decided)
+    }
+}
+
+extension ApprovalRefusal: ProblemReporting {
+    /// `403` for who decides (`segregation-of-duties`, `role-not-permitted`), `409` for the request's state or
+    /// place (`already-decided`, `wrong-place`).
+    public var problem: ProblemDetails {
+        ProblemDetails(code: reason.rawValue, title: "Decision refused", status: status, detail: detail)
     }
 }

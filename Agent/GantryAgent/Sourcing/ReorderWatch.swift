@@ -6,12 +6,12 @@ import ServiceLifecycle
 /// Runs the reorder rules every `interval` (`reorder.check_interval`), placing what they propose as
 /// `POST /v1/reorder/run` would. Off unless configured: a plant decides to let rules order on their own.
 final class ReorderWatch: Service {
-    private let store: any PlantStore
+    private let store: any ReorderStore
     private let interval: Duration
     private let clock: any Clock<Duration>
     private let logger: Logger
 
-    init(store: any PlantStore, interval: Duration, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    init(store: any ReorderStore, interval: Duration, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.store = store
         self.interval = interval
         self.clock = clock

@@ -8,7 +8,7 @@ import GantryCore
 public protocol PlantStore:
     PlantEventLog, MachineSignalStore, MasterCache, StockLedger, StockMovements, StockReservations,
     ProductionDefinitions, WorkOrderStore, QualityStore, SourcingStore, ReorderStore, ApprovalStore,
-    MaintenanceStore
+    MaintenanceStore, PurchaseOrders
 {}
 
 /// The event log (the outbox) and the scans that feed it (docs/sync.md).
@@ -66,62 +66,6 @@ public protocol MachineSignalStore: Sendable {
     func deadLetters(limit: Int) async throws -> [DeadLetter]
     /// The machines' timelines up to `to` and their counts within `[from, to)`.
     func machineHistory(from: Date, to: Date) async throws -> MachineHistory
-}
-
-/// The masters the hub hands to the plant, by version (docs/masters.md).
-public protocol MasterCache: Sendable {
-
-    /// Applies one answer of the hub's master pull in a single transaction: every record, every removal and
-    /// the new version, or nothing. An answer that does not start at the version held is refused.
-    func applyMasters(_ changes: MasterChanges, at: Date) async throws
-    /// The master version held and when it was last pulled.
-    func masterState() async throws -> (version: Int64, pulledAt: Date?)
-    /// The masters held, of one kind or all, optionally one key.
-    func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord]
-}
-
-/// Supplier commitments, purchase exceptions, alerts and returns (docs/sourcing.md).
-public protocol SourcingStore: Sendable {
-
-    func recordCommitment(order: String, line: Int, due: String, quantity: Quantity) async throws -> PurchaseLineException?
-    func purchaseExceptions(unconfirmedAfter: TimeInterval) async throws -> [PurchaseLineException]
-    func alerts() async throws -> [AlertRecord]
-    /// Returns stock to its supplier (after a failed incoming inspection): it leaves the plant's stock.
-    func returnToSupplier(_ intent: IssueIntent, reason: String) async throws -> MoveAnswer
-}
-
-/// Reorder rules and the orders they propose (docs/sourcing.md).
-public protocol ReorderStore: Sendable {
-
-    /// Sets an item's reorder rule, quantities given in `uom` (nil: the item's base unit); returns it in base units.
-    func defineReorderRule(_ rule: ReorderRuleDefined, uom: String?) async throws -> ReorderRuleDefined
-    func deleteReorderRule(item: String) async throws
-    func reorderRules() async throws -> [ReorderRuleDefined]
-    /// The orders the rules propose now, with their arithmetic, and the rules no supplier can serve.
-    func reorderProposals() async throws -> ReorderEvaluation
-    /// Places the proposed orders as purchase orders; a repeated run places nothing new.
-    func runReorder() async throws -> ReorderRun
-}
-
-/// Approval requests and the hub's instructions (docs/approvals.md).
-public protocol ApprovalStore: Sendable {
-
-    func requestApproval(_ draft: ApprovalDraft, by user: PlantUser) async throws -> ApprovalRecord
-    /// Decides a request within the plant's limit; throws `ApprovalRefusal` for the wrong person or place.
-    func decideApproval(_ id: String, verdict: ApprovalVerdict, comment: String?, by user: PlantUser) async throws -> ApprovalRecord
-    func approvals(state: String?) async throws -> [ApprovalRecord]
-    func approval(_ id: String) async throws -> ApprovalRecord
-    /// The newest of the hub's instructions applied.
-    func instructionsApplied() async throws -> Int64
-    /// Applies instructions after the newest applied, with their answering events, in one transaction.
-    func applyInstructions(_ instructions: [PlantInstruction], defaults: DemandDefaults) async throws
-}
-
-extension MasterCache {
-    /// The plant's downtime reasons now: its own file's (`base`) with the hub's governed ones laid over them.
-    func downtimeReasons(base: DowntimeReasons) async throws -> DowntimeReasons {
-        base.overlaid(with: try await masters(kind: .downtimeReason, key: nil))
-    }
 }
 
 /// The answer to a recorded scan.

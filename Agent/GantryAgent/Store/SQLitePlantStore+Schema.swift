@@ -430,6 +430,17 @@ extension SQLitePlantStore {
                 ALTER TABLE lots ADD COLUMN produced TEXT;
                 """)
         }
+        migrator.registerMigration("13-purchase-line-money") { db in
+            // A line's unit price is an amount and a currency (Money), no longer "AMOUNT CURRENCY" in one column.
+            try db.execute(sql: """
+                ALTER TABLE purchase_order_lines ADD COLUMN price_amount TEXT;
+                ALTER TABLE purchase_order_lines ADD COLUMN price_currency TEXT;
+                UPDATE purchase_order_lines SET price_amount = substr(price, 1, instr(price, ' ') - 1), price_currency = substr(price, instr(price, ' ') + 1)
+                    WHERE instr(price, ' ') > 0;
+                UPDATE purchase_order_lines SET price_amount = price WHERE price IS NOT NULL AND instr(price, ' ') = 0;
+                ALTER TABLE purchase_order_lines DROP COLUMN price;
+                """)
+        }
         return migrator
     }
 }

@@ -23,10 +23,8 @@ extension HubAPI {
     private func masterLeadTimes(scope: CompanyScope) async throws -> [String: Int] {
         var leadTimes: [String: Int] = [:]
         for record in try await store.masters(kind: .supplierItem, key: nil, company: nil, scope: scope) where record.active {
-            guard case .object(let data) = record.data, case .string(let supplier)? = data["supplier"],
-                  case .string(let item)? = data["item"], case .number(let number)? = data["leadTimeDays"],
-                  let days = Int(exactly: number) else { continue }
-            leadTimes[SupplierPerformance.leadTimeKey(company: record.company ?? "", supplier: supplier, item: item)] = days
+            guard let terms = SupplierItemMaster(record) else { continue }
+            leadTimes[SupplierPerformance.leadTimeKey(company: record.company ?? "", supplier: terms.supplier, item: terms.item)] = terms.leadTimeDays
         }
         return leadTimes
     }

@@ -9,11 +9,10 @@ extension SQLitePlantStore {
     public func recordCommitment(order: String, line: Int, due: String, quantity: Quantity) async throws -> PurchaseLineException? {
         let at = now()
         try await writer.write { db in
-            guard due.count == 10, Timestamp.parse(due + "T00:00:00Z") != nil else { throw ProductionRefusal(.invalid, "due is a date YYYY-MM-DD") }
-            guard quantity.isPositive else { throw ProductionRefusal(.invalid, "the confirmed quantity must be positive") }
+            try PurchaseLineWatch.checkCommitment(due: due, quantity: quantity)
             guard let supplier = try String.fetchOne(db, sql: "SELECT supplier FROM purchase_order_lines WHERE purchase_order = ? AND line = ?",
                                                      arguments: [order, line]) else {
-                throw ProductionRefusal(.notFound, "no purchase order line \(order)/\(line)")
+                throw SourcingRefusal(.notFound, "no purchase order line \(order)/\(line)")
             }
             try db.execute(sql: """
                 UPDATE purchase_order_lines SET confirmed_due = ?, confirmed_quantity = ?, confirmed_at = ? WHERE purchase_order = ? AND line = ?
@@ -36,29 +35,26 @@ extension SQLitePlantStore {
             var exceptions: [PurchaseLineException] = []
             // The hub's supplier items, read once and only when a line needs alternates.
             var offers: [String: [Reorder.Offer]]?
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM purchase_order_lines WHERE received < ordered ORDER BY purchase_order, line") {
-                let order: String = row["purchase_order"], line: Int = row["line"], item: String = row["item"], supplier: String = row["supplier"]
+            for row in try OpenPurchaseLineRow.fetchAll(db, sql: """
+                SELECT purchase_order, line, supplier, item, ordered, received, due, confirmed_due, confirmed_quantity, placed_at
+                FROM purchase_order_lines WHERE received < ordered ORDER BY purchase_order, line
+                """) {
+                let (order, line, item, supplier) = (row.purchaseOrder, row.line, row.item, row.supplier)
                 let source = "\(order)/\(line)"
                 let fed = readiness.filter { order in order.components.contains { $0.item == item && $0.coveredBy.contains(source) } }
                 let neededBy = fed.map { days.day($0.plannedStart) }.min()
-                let confirmed: String? = row["confirmed_due"], due: String? = row["due"]
+                let confirmed = row.confirmedDue, due = row.due
                 // A partial confirmation dates only its quantity: the line is overdue when any part still open is.
                 let portions = SupplyLine(
-                    item: item, source: source, ordered: Quantity(micro: row["ordered"]), received: Quantity(micro: row["received"]), due: due,
-                    confirmedDue: confirmed, confirmedQuantity: (row["confirmed_quantity"] as Int64?).map(Quantity.init(micro:))).portions
-                var kind: String?
-                if let confirmed, let neededBy, confirmed > neededBy {
-                    kind = "supplier-delay"
-                } else if let date = portions.compactMap(\.due).min(), date < today {
-                    kind = "supplier-overdue"
-                } else if confirmed == nil, let placed = (row["placed_at"] as String?).flatMap(Timestamp.parse), at.timeIntervalSince(placed) > unconfirmedAfter {
-                    kind = "supplier-unconfirmed"
-                }
-                guard let kind else { continue }
+                    item: item, source: source, ordered: Quantity(micro: row.ordered), received: Quantity(micro: row.received), due: due,
+                    confirmedDue: confirmed, confirmedQuantity: row.confirmedQuantity.map(Quantity.init(micro:))).portions
+                guard let kind = PurchaseLineWatch.kind(
+                    confirmed: confirmed, neededBy: neededBy, openDue: portions.compactMap(\.due).min(), today: today,
+                    placedAt: row.placedAt.flatMap(Timestamp.parse), now: at, unconfirmedAfter: unconfirmedAfter) else { continue }
                 if offers == nil { offers = try Self.supplierOffers(in: db) }
                 exceptions.append(PurchaseLineException(
-                    kind: kind, order: order, line: line, supplier: supplier, item: item,
-                    open: Quantity(micro: (row["ordered"] as Int64) - (row["received"] as Int64)), due: due, confirmedDue: confirmed,
+                    kind: kind.rawValue, order: order, line: line, supplier: supplier, item: item,
+                    open: Quantity(micro: row.ordered - row.received), due: due, confirmedDue: confirmed,
                     neededBy: neededBy, affectedWorkOrders: fed.map(\.workOrder),
                     alternates: AlternateSupplier.ranked(try Self.alternates(among: offers?[item] ?? [], except: supplier, in: db))))
             }
@@ -87,15 +83,15 @@ extension SQLitePlantStore {
 
     public func alerts() async throws -> [AlertRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alerts ORDER BY raised_at").map { row in
-                let id: String = row["alert_id"]
-                let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY attempt", arguments: [id]).map { delivery in
-                    AlertRecord.Delivery(attempt: delivery["attempt"], at: Timestamp.parse(delivery["at"]) ?? .distantPast, url: delivery["url"],
-                                         status: delivery["status"], error: delivery["error"])
+            try AlertRow.fetchAll(db, sql: "SELECT * FROM alerts ORDER BY raised_at").map { row in
+                let deliveries = try AlertDeliveryRow.fetchAll(
+                    db, sql: "SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY attempt", arguments: [row.alertId]).map { delivery in
+                    AlertRecord.Delivery(attempt: delivery.attempt, at: Timestamp.parse(delivery.at) ?? .distantPast, url: delivery.url,
+                                         status: delivery.status, error: delivery.error)
                 }
                 return AlertRecord(
-                    alertId: UUID(uuidString: id)!, kind: row["kind"], summary: row["summary"], details: try JSONValue.parse(row["body"] as String),
-                    raisedAt: Timestamp.parse(row["raised_at"]) ?? .distantPast, deliveredAt: (row["delivered_at"] as String?).flatMap(Timestamp.parse),
+                    alertId: UUID(uuidString: row.alertId)!, kind: row.kind, summary: row.summary, details: try JSONValue.parse(row.body),
+                    raisedAt: Timestamp.parse(row.raisedAt) ?? .distantPast, deliveredAt: row.deliveredAt.flatMap(Timestamp.parse),
                     deliveries: deliveries)
             }
         }
@@ -110,13 +106,13 @@ extension SQLitePlantStore {
                 guard let (order, number) = PurchaseReturn.lineReference(intent.workOrder) else {
                     throw InventoryRefusal(.invalid, "order names the purchase order line as ORDER/LINE, not \(intent.workOrder)", field: "order")
                 }
-                guard let row = try Row.fetchOne(
+                guard let row = try OrderedLineRow.fetchOne(
                     db, sql: "SELECT item, ordered, received, due FROM purchase_order_lines WHERE purchase_order = ? AND line = ?", arguments: [order, number])
                 else { throw InventoryRefusal(.unknownOrder, "no purchase order line \(order)/\(number) at this plant", field: "order") }
                 let unit = try Self.resolve(intent.unit, in: db)
                 _ = try Self.location(intent.from, in: db)
-                let line = SupplyLine(item: row["item"], source: "\(order)/\(number)", ordered: Quantity(micro: row["ordered"]),
-                                      received: Quantity(micro: row["received"]), due: row["due"])
+                let line = SupplyLine(item: row.item, source: "\(order)/\(number)", ordered: Quantity(micro: row.ordered),
+                                      received: Quantity(micro: row.received), due: row.due)
                 let received: Quantity, open: Quantity
                 switch PurchaseReturn.decide(line, item: unit.item.key, quantity: unit.quantity) {
                 case .accepted(let after, let owed):
@@ -150,9 +146,9 @@ extension SQLitePlantStore {
     /// Alerts not delivered yet whose next attempt is due.
     func alertsDue(at date: Date) async throws -> [(id: UUID, body: String, attempts: Int)] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try DueAlertRow.fetchAll(db, sql: """
                 SELECT alert_id, body, attempts FROM alerts WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY raised_at LIMIT 50
-                """, arguments: [Timestamp.format(date)]).map { (UUID(uuidString: $0["alert_id"])!, $0["body"], $0["attempts"]) }
+                """, arguments: [Timestamp.format(date)]).map { (UUID(uuidString: $0.alertId)!, $0.body, $0.attempts) }
         }
     }
 
@@ -233,4 +229,63 @@ public struct AlertRecord: Sendable, Equatable, Codable {
     public var raisedAt: Date
     public var deliveredAt: Date?
     public var deliveries: [Delivery]
+}
+
+/// An open row of `purchase_order_lines`, as the exception watch reads it.
+struct OpenPurchaseLineRow: Decodable, FetchableRecord {
+    var purchaseOrder: String
+    var line: Int
+    var supplier: String
+    var item: String
+    var ordered: Int64
+    var received: Int64
+    var due: String?
+    var confirmedDue: String?
+    var confirmedQuantity: Int64?
+    var placedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case purchaseOrder = "purchase_order", line, supplier, item, ordered, received, due
+        case confirmedDue = "confirmed_due", confirmedQuantity = "confirmed_quantity", placedAt = "placed_at"
+    }
+}
+
+/// What a purchase order line is for and how much of it came, as a return reads it.
+struct OrderedLineRow: Decodable, FetchableRecord {
+    var item: String
+    var ordered: Int64
+    var received: Int64
+    var due: String?
+}
+
+/// A row of `alerts`.
+struct AlertRow: Decodable, FetchableRecord {
+    var alertId: String
+    var kind: String
+    var summary: String
+    var body: String
+    var raisedAt: String
+    var deliveredAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case alertId = "alert_id", kind, summary, body, raisedAt = "raised_at", deliveredAt = "delivered_at"
+    }
+}
+
+/// A row of `alert_deliveries`: one webhook attempt.
+struct AlertDeliveryRow: Decodable, FetchableRecord {
+    var attempt: Int
+    var at: String
+    var url: String
+    var status: Int?
+    var error: String?
+}
+
+/// An alert waiting for delivery.
+struct DueAlertRow: Decodable, FetchableRecord {
+    var alertId: String
+    var body: String
+    var attempts: Int
+
+    enum CodingKeys: String, CodingKey { case alertId = "alert_id", body, attempts }
 }

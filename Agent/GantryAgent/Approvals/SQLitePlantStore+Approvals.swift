@@ -10,47 +10,8 @@ extension SQLitePlantStore {
     public func requestApproval(_ draft: ApprovalDraft, by user: PlantUser) async throws -> ApprovalRecord {
         let at = now()
         return try await writer.write { [plantID] db in
-            let reason = draft.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...500).contains(reason.count) else { throw ProductionRefusal(.invalid, "reason: say why, in at most 500 characters") }
-            guard let amount = DecimalText.parse(draft.amount), amount > 0, amount < 1_000_000_000_000 else {
-                throw ProductionRefusal(.invalid, "amount: a positive decimal such as \"1250.00\"")
-            }
-            if draft.subject == .expedite {
-                guard draft.line != nil else { throw ProductionRefusal(.invalid, "line: an expedite is for one purchase order line") }
-                guard let wanted = draft.neededBy, DemandInstruction.day(wanted) != nil else {
-                    throw ProductionRefusal(.invalid, "neededBy: an expedite says when the goods are wanted, YYYY-MM-DD")
-                }
-            }
-            guard let line = try Row.fetchOne(db, sql: """
-                SELECT supplier, item FROM purchase_order_lines WHERE purchase_order = ? AND (?2 IS NULL OR line = ?2) ORDER BY line LIMIT 1
-                """, arguments: [draft.purchaseOrder, draft.line]) else {
-                throw ProductionRefusal(.notFound, "no purchase order \(draft.purchaseOrder)\(draft.line.map { " line \($0)" } ?? "")")
-            }
-            let supplier: String = line["supplier"]
-            var categories: [String] = []
-            if let record = try Self.master(.supplier, supplier, in: db), case .object(let data) = record.data,
-               case .array(let values)? = data["categories"] {
-                categories = values.compactMap { if case .string(let code) = $0 { code } else { nil } }
-            }
-            let policies = try Row.fetchAll(db, sql: "SELECT * FROM hub_masters WHERE kind = ?", arguments: [MasterKind.approvalPolicy.rawValue])
-                .compactMap(Self.heldMaster).compactMap(ApprovalPolicy.init)
-            let company = PlantIdentity.company(of: plantID)
-            guard let policy = ApprovalPolicy.governing(policies, subject: draft.subject, company: company, supplierCategories: categories) else {
-                throw ProductionRefusal(.invalid, "no approval policy for \(draft.subject.rawValue)"
-                    + (categories.isEmpty ? "" : " (supplier categories \(categories.joined(separator: ", ")))")
-                    + " in this plant's masters; the hub's approval-policy masters govern who approves")
-            }
-            let currency = draft.currency ?? policy.currency
-            guard currency == policy.currency else {
-                throw ProductionRefusal(.invalid, "currency: policy \(policy.key) is in \(policy.currency), not \(currency)")
-            }
-            let tier = policy.tier(for: amount)
-            let number = (try Int.fetchOne(db, sql: "SELECT count(*) FROM approvals") ?? 0) + 1
-            let request = ApprovalRequested(
-                approval: "APR-\(number)", subject: draft.subject, purchaseOrder: draft.purchaseOrder, line: draft.line, supplier: supplier,
-                item: draft.line == nil ? nil : line["item"], amount: "\(amount)", currency: currency, policy: policy.key, tier: tier,
-                approvingRoles: policy.approvingRoles(tier: tier), route: policy.decidedAtPlant(amount) ? .plant : .hub,
-                requestedBy: user.name, requesterRole: user.role, reason: reason, neededBy: draft.neededBy)
+            let request = try ApprovalRequest.decide(draft, by: user.name, role: user.role, snapshot: try Self.approvalSnapshot(
+                for: draft, company: PlantIdentity.company(of: plantID), in: db))
             try db.execute(sql: "INSERT INTO approvals (approval_id, request, state, requested_at) VALUES (?, ?, 'pending', ?)",
                            arguments: [request.approval, try request.payloadJSON(), Timestamp.format(at)])
             _ = try Self.append(request, occurredAt: at, recordedAt: at, in: db)
@@ -65,25 +26,34 @@ extension SQLitePlantStore {
         }
     }
 
+    /// What `ApprovalRequest` decides on: the order line's supplier and item, the supplier's categories, the
+    /// approval policies held and the next request number.
+    private static func approvalSnapshot(for draft: ApprovalDraft, company: String, in db: Database) throws -> ApprovalRequest.Snapshot {
+        let line = try PurchaseOrderLineParty.fetchOne(db, sql: """
+            SELECT supplier, item FROM purchase_order_lines WHERE purchase_order = ? AND (?2 IS NULL OR line = ?2) ORDER BY line LIMIT 1
+            """, arguments: [draft.purchaseOrder, draft.line])
+        let categories = try line.flatMap { try Self.master(.supplier, $0.supplier, in: db) }.flatMap(SupplierMaster.init)?.categories ?? []
+        let policies = try Self.heldMasters(of: .approvalPolicy, in: db).compactMap(ApprovalPolicy.init)
+        let number = (try Int.fetchOne(db, sql: "SELECT count(*) FROM approvals") ?? 0) + 1
+        return ApprovalRequest.Snapshot(
+            supplier: line?.supplier, item: line?.item, supplierCategories: categories, policies: policies, company: company, number: number)
+    }
+
     /// Decides a request within the plant's limit: by a role its policy names for the amount, never by who asked.
     public func decideApproval(_ id: String, verdict: ApprovalVerdict, comment: String?, by user: PlantUser) async throws -> ApprovalRecord {
         let at = now()
         return try await writer.write { [plantID] db in
-            guard (comment?.count ?? 0) <= 1000 else { throw ProductionRefusal(.invalid, "comment: at most 1000 characters") }
-            let held = try Self.approval(id, in: db, plant: plantID)
-            if let refusal = ApprovalRefusal.check(decider: user.name, role: user.role, at: .plant, request: held.request, state: held.state) {
-                throw refusal
-            }
-            try Self.decide(ApprovalDecided(
-                approval: id, verdict: verdict, decidedBy: user.name, role: user.role, place: .plant, decidedAt: at, comment: comment), at: at, in: db)
+            let held = try ApprovalRow.fetchOne(db, sql: "SELECT * FROM approvals WHERE approval_id = ?", arguments: [id])?.record(plant: plantID)
+            let decision = try ApprovalDecision.decide(verdict, comment: comment, by: user.name, role: user.role, at: at, approval: id, held: held)
+            try Self.decide(decision, at: at, in: db)
             return try Self.approval(id, in: db, plant: plantID)
         }
     }
 
     public func approvals(state: String?) async throws -> [ApprovalRecord] {
         try await pool.read { [plantID] db in
-            try Row.fetchAll(db, sql: "SELECT * FROM approvals WHERE ?1 IS NULL OR state = ?1 ORDER BY requested_at DESC, approval_id DESC",
-                             arguments: [state]).map { try Self.approval($0, plant: plantID) }
+            try ApprovalRow.fetchAll(db, sql: "SELECT * FROM approvals WHERE ?1 IS NULL OR state = ?1 ORDER BY requested_at DESC, approval_id DESC",
+                                     arguments: [state]).map { try $0.record(plant: plantID) }
         }
     }
 
@@ -124,8 +94,8 @@ extension SQLitePlantStore {
                     // Only a request waiting for the hub takes the hub's decision; anything else was settled already.
                     // A decision this agent cannot read, or for a request it does not hold, has nothing to settle.
                     if let decision = try? instruction.decode(ApprovalDecisionInstruction.self),
-                       let row = try Row.fetchOne(db, sql: "SELECT * FROM approvals WHERE approval_id = ?", arguments: [decision.approval]),
-                       case let held = try Self.approval(row, plant: plantID), held.state == "pending", held.request.route == .hub {
+                       let row = try ApprovalRow.fetchOne(db, sql: "SELECT * FROM approvals WHERE approval_id = ?", arguments: [decision.approval]),
+                       case let held = try row.record(plant: plantID), held.state == "pending", held.request.route == .hub {
                         try Self.decide(ApprovalDecided(
                             approval: decision.approval, verdict: decision.verdict, decidedBy: decision.decidedBy, role: decision.role,
                             place: .hub, decidedAt: decision.decidedAt, comment: decision.comment), at: at, in: db)
@@ -179,28 +149,35 @@ extension SQLitePlantStore {
     }
 
     private static func approval(_ id: String, in db: Database, plant: String) throws -> ApprovalRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM approvals WHERE approval_id = ?", arguments: [id]) else {
-            throw ProductionRefusal(.notFound, "no approval \(id)")
+        guard let row = try ApprovalRow.fetchOne(db, sql: "SELECT * FROM approvals WHERE approval_id = ?", arguments: [id]) else {
+            throw SourcingRefusal(.notFound, "no approval \(id)")
         }
-        return try approval(row, plant: plant)
-    }
-
-    private static func approval(_ row: Row, plant: String) throws -> ApprovalRecord {
-        try ApprovalRecord.stored(
-            plant: plant, request: row["request"], state: row["state"], requestedAt: Timestamp.parse(row["requested_at"]) ?? .distantPast,
-            decision: row["decision"])
+        return try row.record(plant: plant)
     }
 }
 
-/// What a request for approval says, as the local API takes it.
-public struct ApprovalDraft: Sendable, Equatable, Codable {
-    public var subject: ApprovalSubject
-    public var purchaseOrder: String
-    public var line: Int?
-    public var amount: String
-    public var currency: String?
-    public var reason: String
-    public var neededBy: String?
+/// A row of `approvals`: the request and decision as their events' canonical JSON.
+struct ApprovalRow: Decodable, FetchableRecord {
+    var approvalId: String
+    var request: String
+    var state: String
+    var requestedAt: String
+    var decision: String?
+
+    enum CodingKeys: String, CodingKey {
+        case approvalId = "approval_id", request, state, requestedAt = "requested_at", decision
+    }
+
+    func record(plant: String) throws -> ApprovalRecord {
+        try ApprovalRecord.stored(
+            plant: plant, request: request, state: state, requestedAt: Timestamp.parse(requestedAt) ?? .distantPast, decision: decision)
+    }
+}
+
+/// Who a purchase order line is with and for what.
+struct PurchaseOrderLineParty: Decodable, FetchableRecord {
+    var supplier: String
+    var item: String
 }
 
 /// Where a work order for the hub's demand takes components from and puts output, unless the demand says.

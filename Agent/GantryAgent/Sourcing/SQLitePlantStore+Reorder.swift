@@ -26,7 +26,7 @@ extension SQLitePlantStore {
         let at = now()
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM reorder_rules WHERE item = ?", arguments: [item])
-            guard db.changesCount > 0 else { throw ProductionRefusal(.notFound, "no reorder rule for \(item)") }
+            guard db.changesCount > 0 else { throw SourcingRefusal(.notFound, "no reorder rule for \(item)") }
             _ = try Self.append(ReorderRuleDeleted(item: item), occurredAt: at, recordedAt: at, in: db)
         }
     }
@@ -68,7 +68,7 @@ extension SQLitePlantStore {
                         return .commit
                     }
                     run.placed.append(order)
-                } catch let refusal as InventoryRefusal {
+                } catch let refusal as SourcingRefusal {
                     run.refused.append(.init(order: order.order, supplier: supplier, items: lines.map(\.item), reason: refusal.detail))
                 }
             }
@@ -76,36 +76,14 @@ extension SQLitePlantStore {
         }
     }
 
-    /// The rule with its quantities in the item's base unit, or the refusal naming the field at fault.
+    /// The rule with its quantities in the item's base unit, or the refusal naming the field at fault (`Reorder.check`).
     static func checked(_ given: ReorderRuleDefined, uom: String?, in db: Database) throws -> ReorderRuleDefined {
-        guard let item = try Self.item(given.item, in: db) else {
-            throw InventoryRefusal(.unknownItem, "no item \(given.item) in this plant's masters", field: "item")
-        }
-        guard item.active else { throw InventoryRefusal(.unknownItem, "item \(given.item) is retired", field: "item") }
-        var rule = given
-        let quantities: [(String, WritableKeyPath<ReorderRuleDefined, Quantity>)] = [("minimum", \.minimum), ("maximum", \.maximum), ("multiple", \.multiple)]
-        for (field, path) in quantities {
-            guard let base = item.baseQuantity(given[keyPath: path], unit: uom) else {
-                throw InventoryRefusal(.unknownUnit, "\(item.key) has no exact conversion of the \(field) from \(uom ?? "-") to \(item.uom)", field: "uom")
-            }
-            rule[keyPath: path] = base
-        }
-        if let invalid = rule.invalidField { throw InventoryRefusal(.invalid, invalid.detail, field: invalid.field) }
-        if item.uom == "EA" || item.tracking == .serial, !rule.multiple.isWhole {
-            throw InventoryRefusal(.invalid, "\(item.key) is counted in whole \(item.uom): the multiple cannot be \(rule.multiple)", field: "multiple")
-        }
-        if let supplier = rule.supplier, try Self.master(.supplier, supplier, in: db) == nil {
-            throw InventoryRefusal(.invalid, "no supplier \(supplier) in this plant's masters", field: "supplier")
-        }
-        return rule
+        let supplierHeld = try given.supplier.map { try Self.master(.supplier, $0, in: db) != nil } ?? true
+        return try Reorder.check(given, uom: uom, item: try Self.item(given.item, in: db), supplierHeld: supplierHeld)
     }
 
     static func reorderRules(in db: Database) throws -> [ReorderRuleDefined] {
-        try Row.fetchAll(db, sql: "SELECT * FROM reorder_rules ORDER BY item").map { row in
-            ReorderRuleDefined(
-                item: row["item"], minimum: Quantity(micro: row["minimum"]), maximum: Quantity(micro: row["maximum"]),
-                multiple: Quantity(micro: row["multiple"]), supplier: row["supplier"], leadTimeDays: row["lead_time_days"])
-        }
+        try ReorderRuleRow.fetchAll(db, sql: "SELECT * FROM reorder_rules ORDER BY item").map(\.rule)
     }
 
     /// Every rule against its item's projected position: the same stock, reservations, work order demand and open
@@ -139,18 +117,12 @@ extension SQLitePlantStore {
     /// The hub's active supplier items by item, each with its supplier's status now.
     static func supplierOffers(in db: Database) throws -> [String: [Reorder.Offer]] {
         var offers: [String: [Reorder.Offer]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT data FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'supplier-item' AND active") {
-            guard case .object(let data) = try JSONValue.parse(row["data"] as String),
-                  case .string(let item)? = data["item"], case .string(let supplier)? = data["supplier"],
-                  case .number(let lead)? = data["leadTimeDays"], case .object(let price)? = data["price"],
-                  case .string(let amount)? = price["amount"], case .string(let currency)? = price["currency"] else { continue }
-            var rank = 1
-            if case .number(let value)? = data["rank"] { rank = Int(value) }
-            var least: Quantity?
-            if case .string(let text)? = data["minimumQuantity"] { least = Quantity(text: text) }
-            let status = try master(.supplier, supplier, in: db).map(Self.supplierStatus) ?? "unknown"
-            offers[item, default: []].append(Reorder.Offer(
-                supplier: supplier, status: status, rank: rank, leadTimeDays: Int(lead), price: amount, currency: currency, minimumQuantity: least))
+        let rows = try HeldMasterRow.fetchAll(db, sql: "SELECT * FROM hub_masters INDEXED BY hub_masters_kind_key WHERE kind = 'supplier-item' AND active")
+        for terms in try rows.compactMap({ try $0.record() }).compactMap(SupplierItemMaster.init) {
+            let status = try master(.supplier, terms.supplier, in: db).map(Self.supplierStatus) ?? "unknown"
+            offers[terms.item, default: []].append(Reorder.Offer(
+                supplier: terms.supplier, status: status, rank: terms.rank, leadTimeDays: terms.leadTimeDays, price: terms.price.amountText,
+                currency: terms.price.currency.code, minimumQuantity: terms.minimumQuantity))
         }
         return offers
     }
@@ -158,8 +130,27 @@ extension SQLitePlantStore {
     /// A supplier master's status, `retired` for a record the hub retired.
     static func supplierStatus(_ supplier: MasterRecord) -> String {
         guard supplier.active else { return "retired" }
-        guard case .object(let data) = supplier.data, case .string(let status)? = data["status"] else { return "unknown" }
-        return status
+        return SupplierMaster(supplier)?.status.rawValue ?? "unknown"
+    }
+}
+
+/// A row of `reorder_rules`, quantities in millionths of the item's base unit.
+struct ReorderRuleRow: Decodable, FetchableRecord {
+    var item: String
+    var minimum: Int64
+    var maximum: Int64
+    var multiple: Int64
+    var supplier: String?
+    var leadTimeDays: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case item, minimum, maximum, multiple, supplier, leadTimeDays = "lead_time_days"
+    }
+
+    var rule: ReorderRuleDefined {
+        ReorderRuleDefined(
+            item: item, minimum: Quantity(micro: minimum), maximum: Quantity(micro: maximum), multiple: Quantity(micro: multiple),
+            supplier: supplier, leadTimeDays: leadTimeDays)
     }
 }
 

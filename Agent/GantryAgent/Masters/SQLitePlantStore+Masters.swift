@@ -49,26 +49,58 @@ extension SQLitePlantStore {
 
     public func masterState() async throws -> (version: Int64, pulledAt: Date?) {
         try await pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT version, pulled_at FROM hub_master_state WHERE id = 1")
-            return (row?["version"] ?? 0, (row?["pulled_at"] as String?).flatMap(Timestamp.parse))
+            let state = try MasterStateRow.fetchOne(db, sql: "SELECT version, pulled_at FROM hub_master_state WHERE id = 1")
+            return (state?.version ?? 0, state?.pulledAt.flatMap(Timestamp.parse))
         }
     }
 
     public func masters(kind: MasterKind?, key: String?) async throws -> [MasterRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try HeldMasterRow.fetchAll(db, sql: """
                 SELECT * FROM hub_masters WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR key = ?2) ORDER BY kind, company, key
-                """, arguments: [kind?.rawValue, key]).compactMap(Self.heldMaster)
+                """, arguments: [kind?.rawValue, key]).compactMap { try $0.record() }
         }
+    }
+
+    /// Every record of one kind in the plant's copy, in key order.
+    static func heldMasters(of kind: MasterKind, in db: Database) throws -> [MasterRecord] {
+        try HeldMasterRow.fetchAll(db, sql: "SELECT * FROM hub_masters WHERE kind = ?", arguments: [kind.rawValue]).compactMap { try $0.record() }
     }
 
     /// A row of the plant's copy of the masters (a kind this agent does not know is skipped).
     static func heldMaster(_ row: Row) throws -> MasterRecord? {
-        guard let kind = MasterKind(rawValue: row["kind"]) else { return nil }
-        let company: String = row["company"]
-        return MasterRecord(
-            kind: kind, company: company.isEmpty ? nil : company, key: row["key"], active: row["active"],
-            plants: [], data: try JSONValue.parse(row["data"] as String), version: row["version"],
-            updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast, updatedBy: "hub")
+        try HeldMasterRow(row: row).record()
     }
+}
+
+/// A row of `hub_masters`: one record of the plant's copy, its data as canonical JSON.
+struct HeldMasterRow: Decodable, FetchableRecord {
+    var kind: String
+    /// `""` for a shared record.
+    var company: String
+    var key: String
+    var version: Int64
+    var active: Bool
+    var data: String
+    var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case kind, company, key, version, active, data, updatedAt = "updated_at"
+    }
+
+    /// The record; nil for a kind this agent does not know.
+    func record() throws -> MasterRecord? {
+        guard let kind = MasterKind(rawValue: kind) else { return nil }
+        return MasterRecord(
+            kind: kind, company: company.isEmpty ? nil : company, key: key, active: active, plants: [], data: try JSONValue.parse(data),
+            version: version, updatedAt: Timestamp.parse(updatedAt) ?? .distantPast, updatedBy: "hub")
+    }
+}
+
+/// The one row of `hub_master_state`.
+struct MasterStateRow: Decodable, FetchableRecord {
+    var version: Int64
+    var pulledAt: String?
+
+    enum CodingKeys: String, CodingKey { case version, pulledAt = "pulled_at" }
 }

@@ -1,0 +1,84 @@
+import Foundation
+@testable import GantryCore
+import Testing
+
+/// Every master kind reads into its typed view; a record of another kind or whose data does not read gives none.
+@Suite struct MasterViewTests {
+    static func record(_ kind: MasterKind, _ key: String, _ data: String, company: String? = "ACME", active: Bool = true) throws -> MasterRecord {
+        MasterRecord(
+            kind: kind, company: company, key: key, active: active, plants: [], data: try JSONValue.parse(data), version: 1,
+            updatedAt: Date(timeIntervalSince1970: 0), updatedBy: "tests")
+    }
+
+    /// Each kind with data the hub's validation accepts: its record validates and its view reads.
+    static let valid: [(MasterKind, String, String)] = [
+        (.company, "ACME", #"{"legalName":"Acme GmbH","currency":"EUR","country":"DE"}"#),
+        (.plant, "ACME-BER", #"{"name":"Berlin","timeZone":"Europe/Berlin"}"#),
+        (.account, "4000", #"{"name":"Revenue","type":"revenue"}"#),
+        (.accountMapping, "SALE", #"{"debit":"1200","credit":"4000"}"#),
+        (.supplierCategory, "MOTORS", #"{"name":"Motors"}"#),
+        (.supplier, "S1", #"{"name":"Supplier 1","status":"conditional","categories":["MOTORS"]}"#),
+        (.supplierItem, "S1:BOLT", #"{"supplier":"S1","item":"BOLT","leadTimeDays":14,"price":{"amount":"0.120","currency":"BHD"},"rank":2,"minimumQuantity":"500"}"#),
+        (.kpi, "OEE", #"{"name":"OEE","formula":"oee","unit":"%","target":"85.5","higherIsBetter":true}"#),
+        (.downtimeReason, "JAM", #"{"class":"availability","failure":true,"description":"Jammed"}"#),
+        (.approvalPolicy, "EXP", #"{"subject":"expedite","currency":"EUR","plantLimit":"500","tiers":[{"upTo":"2000","role":"buyer"},{"role":"controller"}]}"#),
+    ]
+
+    static func view(_ record: MasterRecord) -> (any MasterView)? {
+        switch record.kind {
+        case .company: CompanyMaster(record)
+        case .plant: PlantMaster(record)
+        case .account: AccountMaster(record)
+        case .accountMapping: AccountMappingMaster(record)
+        case .supplierCategory: SupplierCategoryMaster(record)
+        case .supplier: SupplierMaster(record)
+        case .supplierItem: SupplierItemMaster(record)
+        case .kpi: KPIMaster(record)
+        case .downtimeReason: DowntimeReasonMaster(record)
+        case .approvalPolicy: ApprovalPolicyMaster(record)
+        case .item: nil
+        }
+    }
+
+    @Test(arguments: valid.indices)
+    func everyKindReadsWithItsIdentity(index: Int) throws {
+        let (kind, key, data) = Self.valid[index]
+        let draft = MasterDraft(kind: kind, company: "ACME", key: key, active: true, plants: [], data: try JSONValue.parse(data), expectedVersion: nil)
+        guard case .success = draft.checked() else { Issue.record("\(kind.rawValue) does not validate"); return }
+        let view = try #require(Self.view(try Self.record(kind, key, data)), "\(kind.rawValue) does not read")
+        #expect(view.key == key && view.company == "ACME" && view.active)
+        #expect(Self.view(try Self.record(kind == .kpi ? .plant : .kpi, key, data)) == nil, "a record of another kind is not read as \(kind.rawValue)")
+    }
+
+    @Test func fieldsReadTyped() throws {
+        let terms = try #require(SupplierItemMaster(try Self.record(.supplierItem, "S1:BOLT", Self.valid[6].2)))
+        #expect(terms.price == Money(minorUnits: 120, currency: .BHD) && terms.price.amountText == "0.120")
+        #expect(terms.leadTimeDays == 14 && terms.rank == 2 && terms.minimumQuantity == Quantity(500))
+        let supplier = try #require(SupplierMaster(try Self.record(.supplier, "S1", Self.valid[5].2)))
+        #expect(supplier.status == .conditional && supplier.takesOrders && supplier.categories == ["MOTORS"])
+        let retired = try #require(SupplierMaster(try Self.record(.supplier, "S1", Self.valid[5].2, active: false)))
+        #expect(!retired.takesOrders)
+        let kpi = try #require(KPIMaster(try Self.record(.kpi, "OEE", Self.valid[7].2)))
+        #expect(kpi.target == Decimal(string: "85.5") && kpi.kpiFormula == .oee)
+        let reason = try #require(DowntimeReasonMaster(try Self.record(.downtimeReason, "JAM", Self.valid[8].2)))
+        #expect(reason.lossClass == .availability && reason.failure)
+        let policy = try #require(ApprovalPolicyMaster(try Self.record(.approvalPolicy, "EXP", Self.valid[9].2)))
+        #expect(policy.currency == .EUR && policy.plantLimit == 500 && policy.tiers.map(\.upTo) == [2000, nil])
+        let company = try #require(CompanyMaster(try Self.record(.company, "ACME", Self.valid[0].2)))
+        #expect(company.currency == .EUR && company.country == "DE")
+    }
+
+    @Test func aSupplierItemWithoutReadablePriceIsNotRead() throws {
+        #expect(SupplierItemMaster(try Self.record(.supplierItem, "S1:BOLT", #"{"supplier":"S1","item":"BOLT","leadTimeDays":14,"rank":1}"#)) == nil)
+        #expect(SupplierItemMaster(try Self.record(
+            .supplierItem, "S1:BOLT", #"{"supplier":"S1","item":"BOLT","leadTimeDays":14,"price":{"amount":"1","currency":"XYZ"},"rank":1}"#)) == nil)
+    }
+
+    @Test func validationRefusesACurrencyISO4217DoesNotList() throws {
+        let draft = MasterDraft(
+            kind: .company, company: "ACME", key: "ACME", active: true, plants: [],
+            data: try JSONValue.parse(#"{"legalName":"Acme","currency":"XYZ"}"#), expectedVersion: nil)
+        guard case .failure(let invalid) = draft.checked() else { Issue.record("XYZ accepted"); return }
+        #expect(invalid.problems.map(\.field) == ["data.currency"] && invalid.problems[0].detail.contains("ISO 4217"))
+    }
+}
