@@ -67,7 +67,7 @@ import Testing
             await refused(.unknownLocation) { _ = try await receive(store, lot: "L2", 1, into: "NOWHERE") }
             // A refused receipt changes nothing: the line has received exactly what was accepted.
             let lines = try await store.purchaseOrderLines(order: "PO-1")
-            #expect(lines.first?["received"] == "105")
+            #expect(lines.first?.received == "105")
             #expect(try await store.stock(item: "BOLT", location: nil, lot: nil).map(\.quantity) == [Quantity(105)])
         }
     }

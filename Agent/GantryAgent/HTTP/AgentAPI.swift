@@ -53,6 +53,7 @@ struct AgentAPI: Sendable {
             parser: GS1Parser(referenceYear: Calendar(identifier: .gregorian).component(.year, from: Date()), separators: configuration.scanSeparators),
             allowExpiredIssue: configuration.issueExpiredLots)
         inventory.add(to: router)
+        PurchaseOrderRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
         let users = PlantUsers(path: configuration.usersFile)
         WorkOrderRoutes(
             store: store, limit: configuration.maxRequestBytes, inventory: inventory, overrideRoles: configuration.overrideRoles,

@@ -23,20 +23,6 @@ struct LocationBody: Decodable, Sendable {
     var active: Bool?
 }
 
-struct PurchaseOrderBody: Decodable, Sendable {
-    struct Line: Decodable, Sendable {
-        var line: Int
-        var item: String
-        var quantity: Quantity
-        var tolerancePercent: Quantity?
-        var due: String?
-    }
-
-    var order: String
-    var supplier: String
-    var lines: [Line]
-}
-
 /// A route's own fields and, in the same JSON object, the unit it is about.
 struct WithUnit<Fields: Decodable & Sendable>: Decodable, Sendable {
     var fields: Fields

@@ -21,13 +21,6 @@ struct InventoryRoutes: Sendable {
             return try jsonResponse(try await defineLocation(request.decodeJSON(LocationBody.self, limit: limit)), status: .created)
         }
         routes.get("/v1/locations") { _, _ in try jsonResponse(try await locations()) }
-        routes.post("/v1/purchase-orders") { request, _ in
-            var request = request
-            return try jsonResponse(try await placePurchaseOrder(request.decodeJSON(PurchaseOrderBody.self, limit: bulkLimit)), status: .created)
-        }
-        routes.get("/v1/purchase-orders") { request, _ in
-            try jsonResponse(try await purchaseOrderLines(order: request.uri.queryParameters["order"].map(String.init)))
-        }
         routes.post("/v1/receipts") { request, _ in
             var request = request
             return try answered(try await receive(request.decodeJSON(WithUnit<ReceiptFields>.self, limit: limit)))
@@ -98,19 +91,6 @@ struct InventoryRoutes: Sendable {
     func locations() async throws -> [String: [LocationDefined]] {
         let locations = try await store.locations()
         return ["locations": locations]
-    }
-
-    func placePurchaseOrder(_ body: PurchaseOrderBody) async throws -> PurchaseOrderPlaced {
-        let order = PurchaseOrderPlaced(order: body.order, supplier: body.supplier, lines: body.lines.map { line in
-            PurchaseOrderLine(line: line.line, item: line.item, quantity: line.quantity, tolerancePercent: line.tolerancePercent ?? .zero, due: line.due)
-        })
-        try await store.placePurchaseOrder(order)
-        return order
-    }
-
-    func purchaseOrderLines(order: String?) async throws -> [String: [[String: String]]] {
-        let lines = try await store.purchaseOrderLines(order: order)
-        return ["lines": lines]
     }
 
     func receive(_ body: WithUnit<ReceiptFields>) async throws -> MoveAnswer {

@@ -1,14 +1,12 @@
 import Foundation
 import GantryCore
 
-/// Locations, purchase orders and what is in stock where (docs/inventory.md).
+/// Locations and what is in stock where (docs/inventory.md).
 public protocol StockLedger: Sendable {
     /// Defines or changes a location; a location holding stock is not retired.
     func defineLocation(_ location: LocationDefined) async throws
     /// Every location, by code.
     func locations() async throws -> [LocationDefined]
-    func placePurchaseOrder(_ order: PurchaseOrderPlaced) async throws
-    func purchaseOrderLines(order: String?) async throws -> [[String: String]]
     /// Stock rows with what is reserved and available of each, optionally of one item, location or lot.
     func stock(item: String?, location: String?, lot: String?) async throws -> [StockRow]
     /// What went into a unit (`forward` false) or what it went into, every level.
