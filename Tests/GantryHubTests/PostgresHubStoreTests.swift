@@ -40,7 +40,7 @@ import Testing
 
     @Test func aDatabaseNumberedTheOldWayIsRenumberedAndMigrated() async throws {
         let url = try PostgresServer.shared.createDatabase()
-        try await open(url).close()
+        _ = try await open(url)
         // As a hub from before SQLite and PostgreSQL shared migration numbers left it: six versions, the machine
         // signals and the sync counters made by the first.
         try PostgresServer.shared.psql(url.database, """
@@ -49,8 +49,9 @@ import Testing
                 (4, '4-supplier-performance'), (5, '5-plant-instructions'), (6, '6-principal-names');
             """)
         let store = try await open(url)
-        _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
-        await store.close()
+        try await withRunning(store) {
+            _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "UTC", tokenHash: "h", audit: .test)
+        }
         let expected = HubMigration.all.map { "\($0.number)|\($0.identifier)" }.joined(separator: "\n") + "\n"
         #expect(try PostgresServer.shared.psql(url.database, "SELECT version, name FROM gantry_schema ORDER BY version") == expected)
     }
