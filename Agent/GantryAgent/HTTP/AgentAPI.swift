@@ -17,7 +17,7 @@ struct AgentAPI: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: ProblemMiddleware(logger: logger))
+        router.add(middleware: ProblemMiddleware(logger: logger, server: "the agent"))
         router.get("/healthz") { _, _ in try await health() }
         router.get("/v1/status") { _, _ in try await status() }
         router.get("/v1/reports/machine-time") { request, _ in

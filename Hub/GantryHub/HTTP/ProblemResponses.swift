@@ -5,14 +5,6 @@ import Logging
 import NIOCore
 
 extension ProblemDetails {
-    /// The problem as an `application/problem+json` response with its status.
-    func response(headers: HTTPFields = [:]) throws -> Response {
-        var response = try jsonResponse(self, status: HTTPResponse.Status(code: status))
-        response.headers[.contentType] = ProblemDetails.mediaType
-        response.headers.append(contentsOf: headers)
-        return response
-    }
-
     static func unauthorized(_ detail: String) -> ProblemDetails {
         ProblemDetails(code: "unauthorized", title: "Authentication required", status: 401, detail: detail)
     }
@@ -20,13 +12,6 @@ extension ProblemDetails {
     static func forbidden(_ detail: String) -> ProblemDetails {
         ProblemDetails(code: "forbidden", title: "Not allowed", status: 403, detail: detail)
     }
-}
-
-/// Encodes `value` in the wire format as a JSON response.
-func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-    Response(
-        status: status, headers: [.contentType: "application/json"],
-        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WireFormat.encoder().encode(value))))
 }
 
 /// Every error a hub route throws leaves as `application/problem+json`; internals stay in the log.
