@@ -16,7 +16,7 @@ import Testing
                 store: store, board: SyncStatusBoard(HubLinkStatus()), machines: MQTTStatusBoard(),
                 masters: MasterPullBoard(MasterPullStatus()), reasons: DowntimeReasons(),
                 configuration: AgentConfiguration(plantID: "ACME-BER", hubURL: "http://127.0.0.1:9", hubToken: "unused"),
-                logger: Logger(label: "gantry-test") { _ in SwiftLogNoOpLogHandler() })
+                logger: Logger(label: "gantry-test") { _ in SwiftLogNoOpLogHandler() }, now: { Date() })
             let registered = Set(api.router().routes.map { "\($0.method) \($0.path)" })
             let listed = AgentEndpoint.all.map { "\($0.method) \(RouterPath($0.path))" }
             #expect(Set(listed).count == listed.count, "a route is listed once")
