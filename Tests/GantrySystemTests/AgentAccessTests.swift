@@ -18,7 +18,8 @@ import Testing
                     let path = endpoint.path.split(separator: "/").map { $0.hasPrefix(":") ? "X" : String($0) }.joined(separator: "/")
                     let body = [.get, .delete].contains(endpoint.method) ? nil : "{}"
                     let answer = try await HTTP.request(endpoint.method.rawValue, "\(agent)/\(path)", json: body)
-                    let code = (try? answer.json())?["code"] as? String
+                    // A problem's code is the end of its type (`urn:gantry:problem:CODE`).
+                    let code = ((try? answer.json())?["type"] as? String)?.split(separator: ":").last.map(String.init)
                     switch endpoint.access {
                     case .plantUser:
                         #expect(answer.status == 401 && code == "unauthenticated", "\(endpoint): \(answer.status) \(answer.text)")
