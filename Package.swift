@@ -29,7 +29,18 @@ let package = Package(
     ],
     targets: [
         // Pure domain: events, sync protocol, configuration parsing. No I/O.
-        .target(name: "GantryCore", path: "Core", swiftSettings: strict),
+        .target(name: "GantryCore", path: "Core", exclude: ["Web"], swiftSettings: strict),
+        // What the agent's and the hub's HTTP APIs share: JSON and problem answers, strict bodies, path
+        // parameters, files named on the command line. No server of its own; GantryCore stays free of Hummingbird.
+        .target(
+            name: "GantryWeb",
+            dependencies: [
+                "GantryCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Core/Web", swiftSettings: strict),
 
         // C libraries, one small target each.
         .systemLibrary(
@@ -46,7 +57,7 @@ let package = Package(
         .target(
             name: "GantryAgent",
             dependencies: [
-                "GantryCore", "CCurl", "CMosquitto", "CSQLite3",
+                "GantryCore", "GantryWeb", "CCurl", "CMosquitto", "CSQLite3",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -63,7 +74,7 @@ let package = Package(
         .target(
             name: "GantryHub",
             dependencies: [
-                "GantryCore",
+                "GantryCore", "GantryWeb",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,7 +101,10 @@ let package = Package(
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], path: "Tests/GantryCoreTests"),
         .testTarget(
             name: "GantryAgentTests",
-            dependencies: ["GantryAgent", "GantryTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GantryAgent", "GantryTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/GantryAgentTests"),
         .testTarget(
             name: "GantryHubTests",

@@ -27,22 +27,22 @@ public func buildAgent(
         configuration: SyncStateMachine.Configuration(
             batchEvents: configuration.batchEvents, heartbeat: configuration.heartbeat,
             backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
-        batchBytes: configuration.batchBytes, board: board, logger: logger)
+        batchBytes: configuration.batchBytes, board: board, now: now, logger: logger)
     let machines = MQTTStatusBoard()
     let masters = MasterPullBoard(MasterPullStatus())
     let pull = try HubPullService(
         store: store, hubURL: configuration.hubURL, token: configuration.hubToken, plantID: configuration.plantID,
         interval: configuration.mastersPollInterval, timeout: configuration.requestTimeout,
         backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum), board: masters,
-        demandDefaults: configuration.demandDefaults, logger: logger)
-    var services: [any Service] = [sync, pull, AlertWebhookService(store: store, settings: configuration.alerts, logger: logger)]
+        demandDefaults: configuration.demandDefaults, now: now, logger: logger)
+    var services: [any Service] = [sync, pull, AlertWebhookService(store: store, settings: configuration.alerts, now: now, logger: logger)]
     if configuration.mqtt.enabled {
         machines.update {
             $0.enabled = true
             $0.broker = "\(configuration.mqtt.host):\(configuration.mqtt.port)"
         }
         services.append(MachineSignalIngest(
-            store: store, settings: configuration.mqtt, plantID: configuration.plantID, board: machines, logger: logger))
+            store: store, settings: configuration.mqtt, plantID: configuration.plantID, board: machines, logger: logger, now: now))
     }
     let reasons = try configuration.downtimeReasons()
     services.append(MaintenanceWatch(

@@ -12,12 +12,12 @@ struct AgentAPI: Sendable {
     let reasons: DowntimeReasons
     let configuration: AgentConfiguration
     let logger: Logger
-    /// The agent's clock: machine reports end at now at the latest.
-    var now: @Sendable () -> Date = { Date() }
+    /// The agent's clock: machine reports end at now at the latest; scans and the status are judged by it.
+    let now: @Sendable () -> Date
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: ProblemMiddleware(logger: logger))
+        router.add(middleware: ProblemMiddleware(logger: logger, server: "the agent"))
         router.get("/healthz") { _, _ in try await health() }
         router.get("/v1/status") { _, _ in try await status() }
         router.get("/v1/reports/machine-time") { request, _ in
@@ -50,7 +50,7 @@ struct AgentAPI: Sendable {
         addMasterRoutes(to: router)
         let inventory = InventoryRoutes(
             store: store, limit: configuration.maxRequestBytes,
-            parser: GS1Parser(referenceYear: Calendar(identifier: .gregorian).component(.year, from: Date()), separators: configuration.scanSeparators),
+            parser: GS1Parser(referenceYear: Calendar(identifier: .gregorian).component(.year, from: now()), separators: configuration.scanSeparators),
             allowExpiredIssue: configuration.issueExpiredLots)
         inventory.add(to: router)
         PurchaseOrderRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
@@ -72,7 +72,7 @@ struct AgentAPI: Sendable {
 
     /// 201 with the receipt once the scan is durable; 200 with the first receipt for a repeated key.
     func recordScan(_ body: ScanRequest) async throws -> Response {
-        let (scan, occurredAt) = try body.validated(now: Date())
+        let (scan, occurredAt) = try body.validated(now: now())
         do {
             let receipt = try await store.recordScan(scan, occurredAt: occurredAt)
             return try jsonResponse(receipt, status: receipt.duplicate ? .ok : .created)
@@ -97,7 +97,7 @@ struct AgentAPI: Sendable {
     func status() async throws -> Response {
         let position = try await store.position()
         var status = AgentStatus(
-            plantID: store.plantID, position: position, hub: board.current, now: Date(),
+            plantID: store.plantID, position: position, hub: board.current, now: now(),
             alarmBytes: configuration.backlogAlarmBytes, alarmAge: configuration.backlogAlarmAge)
         status.mqtt = machines.current
         status.masters = masters.current

@@ -17,37 +17,40 @@ final class MachineSignalIngest: Service {
     /// Inbox entries projected per transaction at most.
     static let projectionBatch = 2_000
 
-    private let store: any PlantStore
+    private let store: any MachineSignalStore
     private let settings: MQTTSettings
     private let plantID: String
     private let board: MQTTStatusBoard
     private let logger: Logger
     private let clock: any Clock<Duration>
+    /// The agent's clock: arrival times, liveness notes, lost signals.
+    private let now: @Sendable () -> Date
     private let reader: MachineMessageReading
     /// Which connection failures reach the log (on libmosquitto's thread, and the starting one).
     private let connectionLog = Mutex(BrokerConnectionLog())
 
-    init(store: any PlantStore, settings: MQTTSettings, plantID: String, board: MQTTStatusBoard,
-         logger: Logger, clock: any Clock<Duration> = ContinuousClock()) {
+    init(store: any MachineSignalStore, settings: MQTTSettings, plantID: String, board: MQTTStatusBoard,
+         logger: Logger, clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date) {
         self.store = store
         self.settings = settings
         self.plantID = plantID
         self.board = board
         self.logger = logger
         self.clock = clock
+        self.now = now
         reader = MachineMessageReading(settings: settings, plantID: plantID)
     }
 
     func run() async throws {
         let projection = InboxProjectionThread { [self] stopping in projectInboxNow(stopping: stopping) }
         let inbox = try await store.openMachineInbox(
-            committed: { [board] entries in
+            committed: { [board, now] entries in
                 let messages = entries.count { if case .message = $0.content { true } else { false } }
-                let now = Date()
+                let storedAt = now()
                 board.update {
                     $0.stored += messages
                     $0.inboxBacklog += entries.count
-                    if messages > 0 { $0.lastStoredAt = now }
+                    if messages > 0 { $0.lastStoredAt = storedAt }
                 }
                 projection.ring(entries: entries.count)
             },
@@ -60,7 +63,7 @@ final class MachineSignalIngest: Service {
         // What a crash left in the inbox was heard before it: project it before anything else.
         await projectInbox(retrying: true)
         // A crash leaves the last liveness note behind: machines went unheard from then.
-        if let lastAlive = try await store.recordAlive(at: Date()) {
+        if let lastAlive = try await store.recordAlive(at: now()) {
             try await store.recordSignalLost(cause: "agent-stopped", at: lastAlive)
         }
         let client = try MosquittoClient(
@@ -75,7 +78,7 @@ final class MachineSignalIngest: Service {
             try await cancelWhenGracefulShutdown {
                 while true {
                     try await self.clock.sleep(for: .seconds(5))
-                    _ = try? await self.store.recordAlive(at: Date())
+                    _ = try? await self.store.recordAlive(at: self.now())
                 }
             }
         } catch {}
@@ -84,7 +87,7 @@ final class MachineSignalIngest: Service {
         await projection.stop()
         // Whatever arrived last; if the store fails now, the inbox keeps it for the next start.
         await projectInbox(retrying: false)
-        try await store.recordSignalLost(cause: "agent-stopped", at: Date())
+        try await store.recordSignalLost(cause: "agent-stopped", at: now())
         try await store.recordAlive(at: nil)
     }
 
@@ -96,7 +99,7 @@ final class MachineSignalIngest: Service {
             ? Array(message.payload.prefix(SQLitePlantStore.deadLetterPayloadLimit)) : message.payload
         let entry = InboxEntry(
             .message(topic: message.topic, payload: payload, payloadBytes: message.payload.count, qos: message.qos),
-            receivedAt: Date())
+            receivedAt: now())
         guard message.qos > 0 else {
             inbox.enqueue(entry)
             return
@@ -124,9 +127,9 @@ final class MachineSignalIngest: Service {
     }
 
     private func count(_ done: InboxProjection) {
-        let now = Date()
+        let projectedAt = now()
         board.update {
-            if done.entries > 0 { $0.lastProjectedAt = now }
+            if done.entries > 0 { $0.lastProjectedAt = projectedAt }
             $0.inboxBacklog -= done.entries
             $0.recorded += done.recorded
             $0.duplicates += done.duplicates
@@ -162,7 +165,7 @@ final class MachineSignalIngest: Service {
             }
             board.update {
                 $0.connected = true
-                $0.lastConnectedAt = Date()
+                $0.lastConnectedAt = now()
                 $0.lastError = nil
             }
         case .refused(let reason):
@@ -179,7 +182,7 @@ final class MachineSignalIngest: Service {
             guard wasConnected else { return logFailure(reason) }
             logger.warning("machine signals: connection lost", metadata: ["broker": broker, "reason": "\(reason)"])
             // Through the inbox, so that the projection places it after every message heard before it.
-            do { try inbox.append(InboxEntry(.signalLost(cause: "broker-disconnected"), receivedAt: Date())) } catch {
+            do { try inbox.append(InboxEntry(.signalLost(cause: "broker-disconnected"), receivedAt: now())) } catch {
                 logger.error("could not record the lost broker connection", metadata: ["error": "\(error)"])
             }
         }

@@ -12,9 +12,9 @@ struct EventLogTail {
     private let insert: Statement
 
     init(_ db: Database) throws {
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, log_bytes FROM events ORDER BY seq DESC LIMIT 1"))
-        sequence = last?["seq"] ?? 0
-        logBytes = last?["log_bytes"] ?? 0
+        let last = try EventLogRows.Last.fetchOne(db.cachedStatement(sql: "SELECT seq, log_bytes FROM events ORDER BY seq DESC LIMIT 1"))
+        sequence = last?.seq ?? 0
+        logBytes = last?.logBytes ?? 0
         insert = try db.cachedStatement(sql: """
             INSERT INTO events (seq, event_id, type, schema_version, occurred_at, recorded_at, payload, log_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)

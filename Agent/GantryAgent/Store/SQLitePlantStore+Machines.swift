@@ -119,12 +119,9 @@ extension SQLitePlantStore {
     /// The newest dead letters first.
     public func deadLetters(limit: Int) async throws -> [DeadLetter] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM mqtt_dead_letters ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
-                DeadLetter(
-                    id: row["id"], receivedAt: Timestamp.parse(row["received_at"]) ?? .distantPast, topic: row["topic"],
-                    payload: String(decoding: row["payload"] as Data, as: UTF8.self), payloadBytes: row["payload_bytes"],
-                    reason: row["reason"])
-            }
+            try MachineSignalRows.DeadLetterRow.fetchAll(
+                db, sql: "SELECT * FROM mqtt_dead_letters ORDER BY id DESC LIMIT ?", arguments: [limit]
+            ).map(\.deadLetter)
         }
     }
 
@@ -140,22 +137,21 @@ extension SQLitePlantStore {
                 """, arguments: [start, end, start])
                 .compactMap { $0.flatMap(Timestamp.parse) }.map { MachineTimeline.Change(at: $0, state: .unknown) }
             var changes: [MachineID: [MachineTimeline.Change]] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try MachineSignalRows.StateChange.fetchAll(db, sql: """
                 SELECT line, machine, at, state, reason FROM machine_states WHERE at >= ? AND at < ?
                 UNION ALL
                 -- SQLite takes a bare column's value from the row that holds the max()
                 SELECT line, machine, max(at) AS at, state, reason FROM machine_states WHERE at < ? GROUP BY line, machine
                 """, arguments: [start, end, start]) {
-                guard let at = Timestamp.parse(row["at"]), let state = MachineState(rawValue: row["state"]) else { continue }
-                changes[MachineID(line: row["line"], machine: row["machine"]), default: []]
-                    .append(MachineTimeline.Change(at: at, state: state, reason: row["reason"]))
+                guard let at = Timestamp.parse(row.at), let state = MachineState(rawValue: row.state) else { continue }
+                changes[row.machineID, default: []].append(MachineTimeline.Change(at: at, state: state, reason: row.reason))
             }
             var counts: [MachineID: (good: Int64, scrap: Int64)] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try MachineSignalRows.CountTotal.fetchAll(db, sql: """
                 SELECT line, machine, sum(good) AS good, sum(scrap) AS scrap FROM machine_counts
                 WHERE at >= ? AND at < ? GROUP BY line, machine
                 """, arguments: [start, end]) {
-                counts[MachineID(line: row["line"], machine: row["machine"])] = (row["good"], row["scrap"])
+                counts[row.machineID] = (row.good, row.scrap)
             }
             return MachineHistory(timelines: changes.mapValues { MachineTimeline(changes: $0 + gaps) }, counts: counts)
         }

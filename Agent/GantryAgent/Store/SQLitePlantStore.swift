@@ -80,15 +80,15 @@ public final class SQLitePlantStore: PlantStore {
                 SELECT s.seq, s.device, s.data, e.event_id, e.recorded_at
                 FROM scans s JOIN events e ON e.seq = s.seq WHERE s.scan_id = ?
                 """)
-            if let earlier = try Row.fetchOne(lookup, arguments: [scan.scanID.uuidString]) {
-                guard earlier["device"] == scan.device, earlier["data"] == scan.data else {
+            if let earlier = try EventLogRows.EarlierScan.fetchOne(lookup, arguments: [scan.scanID.uuidString]) {
+                guard earlier.device == scan.device, earlier.data == scan.data else {
                     throw StoreError(
                         .idempotencyConflict,
                         "scan \(scan.scanID) was already recorded with other data or device")
                 }
                 return ScanReceipt(
-                    scanID: scan.scanID, sequence: earlier["seq"], eventID: UUID(uuidString: earlier["event_id"])!,
-                    recordedAt: Timestamp.parse(earlier["recorded_at"]) ?? recordedAt, duplicate: true)
+                    scanID: scan.scanID, sequence: earlier.seq, eventID: UUID(uuidString: earlier.eventID)!,
+                    recordedAt: Timestamp.parse(earlier.recordedAt) ?? recordedAt, duplicate: true)
             }
             let event = try Self.append(scan, occurredAt: occurredAt, recordedAt: recordedAt, in: db)
             try db.cachedStatement(sql: "INSERT INTO scans (scan_id, seq, device, data, occurred_at) VALUES (?, ?, ?, ?, ?)")
@@ -113,19 +113,16 @@ public final class SQLitePlantStore: PlantStore {
 
     public func storedEvents(from sequence: Int64, maxEvents: Int, maxBytes: Int) async throws -> [StoredEvent] {
         try await pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try EventLogRows.Event.fetchCursor(db, sql: """
                 SELECT seq, event_id, type, schema_version, occurred_at, recorded_at, payload
                 FROM events WHERE seq >= ? ORDER BY seq LIMIT ?
                 """, arguments: [sequence, maxEvents])
             var events: [StoredEvent] = []
             var bytes = 0
             while let row = try rows.next() {
-                let payload: String = row["payload"]
-                bytes += payload.utf8.count
+                bytes += row.payload.utf8.count
                 if !events.isEmpty, bytes > maxBytes { break }
-                events.append(StoredEvent(
-                    sequence: row["seq"], id: row["event_id"], type: row["type"], schemaVersion: row["schema_version"],
-                    occurredAt: row["occurred_at"], recordedAt: row["recorded_at"], payload: payload))
+                events.append(row.stored)
             }
             return events
         }
@@ -143,18 +140,16 @@ public final class SQLitePlantStore: PlantStore {
     public func position() async throws -> LogPosition {
         try await pool.read { db in
             let acknowledged = try Int64.fetchOne(db, sql: "SELECT acknowledged_through FROM sync_progress") ?? 0
-            let row = try Row.fetchOne(db, sql: """
+            let row = try EventLogRows.Position.fetchOne(db, sql: """
                 SELECT
                     (SELECT coalesce(max(seq), 0) FROM events) AS head,
                     (SELECT coalesce(max(log_bytes), 0) FROM events) AS total_bytes,
                     (SELECT log_bytes FROM events WHERE seq = ?) AS acknowledged_bytes,
                     (SELECT recorded_at FROM events WHERE seq = ? + 1) AS oldest
                 """, arguments: [acknowledged, acknowledged])!
-            let total: Int64 = row["total_bytes"]
             return LogPosition(
-                head: row["head"], acknowledged: acknowledged,
-                backlogBytes: total - (row["acknowledged_bytes"] as Int64? ?? 0),
-                oldestUnsyncedAt: (row["oldest"] as String?).flatMap(Timestamp.parse))
+                head: row.head, acknowledged: acknowledged, backlogBytes: row.totalBytes - (row.acknowledgedBytes ?? 0),
+                oldestUnsyncedAt: row.oldest.flatMap(Timestamp.parse))
         }
     }
 

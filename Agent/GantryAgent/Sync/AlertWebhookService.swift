@@ -8,15 +8,21 @@ import ServiceLifecycle
 /// configured webhook: signed (HMAC-SHA256 over timestamp and body), retried with backoff until a 2xx answer,
 /// each attempt logged.
 final class AlertWebhookService: Service {
-    private let store: SQLitePlantStore
+    private let store: any AlertOutbox
     private let settings: AlertSettings
     private let clock: any Clock<Duration>
+    /// The agent's clock: which alerts are due, the signed timestamp, when to retry.
+    private let now: @Sendable () -> Date
     private let logger: Logger
 
-    init(store: SQLitePlantStore, settings: AlertSettings, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    init(
+        store: any AlertOutbox, settings: AlertSettings, clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.now = now
         self.logger = logger
     }
 
@@ -44,7 +50,7 @@ final class AlertWebhookService: Service {
                 }
             }
             if let url = settings.webhookURL {
-                for alert in (try? await store.alertsDue(at: Date())) ?? [] {
+                for alert in (try? await store.alertsDue(at: now())) ?? [] {
                     await deliver(alert, to: url, http: http)
                 }
             }
@@ -53,7 +59,7 @@ final class AlertWebhookService: Service {
     }
 
     private func deliver(_ alert: (id: UUID, body: String, attempts: Int), to url: String, http: CurlHTTPClient) async {
-        let timestamp = String(Int(Date().timeIntervalSince1970))
+        let timestamp = String(Int(now().timeIntervalSince1970))
         var headers = ["Content-Type: application/json", "X-Gantry-Alert: \(alert.id.uuidString)", "X-Gantry-Timestamp: \(timestamp)"]
         if let secret = settings.webhookSecret {
             headers.append("X-Gantry-Signature: sha256=\(Self.signature(secret: secret, timestamp: timestamp, body: alert.body))")
@@ -69,7 +75,7 @@ final class AlertWebhookService: Service {
         let delay = settings.backoff.delay(afterFailures: alert.attempts + 1, unit: Double.random(in: 0..<1))
         do {
             try await store.recordDelivery(
-                alert.id, url: url, status: status, error: failure, delivered: failure == nil, retryAt: Date().addingTimeInterval(delay.seconds))
+                alert.id, url: url, status: status, error: failure, delivered: failure == nil, retryAt: now().addingTimeInterval(delay.seconds))
         } catch {
             logger.error("could not log an alert delivery", metadata: ["alert": "\(alert.id)", "error": "\(error)"])
         }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// in one transaction, and asks again while more waits. Offline, the plant works on what it has; failures back off
 /// and retry, and the next answer picks up exactly where the plant stands.
 final class HubPullService: Service {
-    private let store: any PlantStore
+    private let store: any MasterCache & ApprovalStore
     private let endpoint: String
     private let instructionsEndpoint: String
     private let demandDefaults: DemandDefaults
@@ -18,13 +18,15 @@ final class HubPullService: Service {
     private let backoff: Backoff
     private let board: MasterPullBoard
     private let clock: any Clock<Duration>
+    /// The agent's clock: when masters were applied and pulled.
+    private let now: @Sendable () -> Date
     private let logger: Logger
     fileprivate let http: CurlHTTPClient
 
     init(
-        store: any PlantStore, hubURL: String, token: String, plantID: String, interval: Duration, timeout: Duration,
+        store: any MasterCache & ApprovalStore, hubURL: String, token: String, plantID: String, interval: Duration, timeout: Duration,
         backoff: Backoff, board: MasterPullBoard, demandDefaults: DemandDefaults, clock: any Clock<Duration> = ContinuousClock(),
-        logger: Logger
+        now: @escaping @Sendable () -> Date, logger: Logger
     ) throws {
         self.store = store
         endpoint = hubURL.trimmingSuffix("/") + "/v1/plants/\(plantID)/masters"
@@ -36,6 +38,7 @@ final class HubPullService: Service {
         self.backoff = backoff
         self.board = board
         self.clock = clock
+        self.now = now
         self.logger = logger
         http = try CurlHTTPClient()
     }
@@ -127,14 +130,14 @@ final class HubPullService: Service {
             let held = try await store.masterState().version
             let changes = try await fetch(since: held)
             if changes.through != held || changes.reset {
-                try await store.applyMasters(changes, at: Date())
+                try await store.applyMasters(changes, at: now())
                 logger.info("masters updated", metadata: [
                     "version": "\(changes.through)", "records": "\(changes.records.count)", "removed": "\(changes.removed.count)",
                 ])
             }
             board.update {
                 $0.version = changes.through
-                $0.lastPulledAt = Date()
+                $0.lastPulledAt = now()
             }
             if changes.reset { logger.warning("the hub holds older masters than this plant (restored?); the copy started over") }
             if !changes.more { return }

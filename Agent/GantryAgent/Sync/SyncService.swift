@@ -6,17 +6,20 @@ import ServiceLifecycle
 /// Pushes the plant's event log to the hub in order, for as long as the agent runs. The protocol decisions
 /// are `SyncStateMachine`'s; this service only carries its actions out and feeds back what happened.
 final class SyncService: Service {
-    private let store: any PlantStore
+    private let store: any PlantEventLog
     private let client: HubSyncClient
     private let configuration: SyncStateMachine.Configuration
     private let batchBytes: Int
     private let board: SyncStatusBoard
     private let clock: any Clock<Duration>
+    /// The agent's clock, for the times the status shows (next attempt, last contact).
+    private let now: @Sendable () -> Date
     private let logger: Logger
 
     init(
-        store: any PlantStore, client: HubSyncClient, configuration: SyncStateMachine.Configuration,
-        batchBytes: Int, board: SyncStatusBoard, clock: any Clock<Duration> = ContinuousClock(), logger: Logger
+        store: any PlantEventLog, client: HubSyncClient, configuration: SyncStateMachine.Configuration,
+        batchBytes: Int, board: SyncStatusBoard, clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date,
+        logger: Logger
     ) {
         self.store = store
         self.client = client
@@ -24,6 +27,7 @@ final class SyncService: Service {
         self.batchBytes = batchBytes
         self.board = board
         self.clock = clock
+        self.now = now
         self.logger = logger
     }
 
@@ -52,7 +56,7 @@ final class SyncService: Service {
                 try Task.checkCancellation()
                 action = machine.eventsAppended(head: head) ?? machine.heartbeatDue()
             case .waitAndRetry(let delay):
-                board.update { $0.nextAttemptAt = Date().addingTimeInterval(delay.seconds) }
+                board.update { $0.nextAttemptAt = now().addingTimeInterval(delay.seconds) }
                 try await clock.sleep(for: delay)
                 action = machine.retryDue()
             }
@@ -158,7 +162,7 @@ final class SyncService: Service {
     private func markReachable(error: String?) {
         board.update {
             $0.reachable = true
-            $0.lastContactAt = Date()
+            $0.lastContactAt = now()
             $0.lastError = error
             $0.consecutiveFailures = error == nil ? 0 : $0.consecutiveFailures + 1
             $0.nextAttemptAt = nil

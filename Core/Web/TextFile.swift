@@ -27,7 +27,7 @@ public enum TextFile {
 }
 
 /// Whether `path` is an existing folder.
-func isExistingFolder(_ path: String) -> Bool {
+public func isExistingFolder(_ path: String) -> Bool {
     var isFolder: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
 }
