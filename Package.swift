@@ -31,7 +31,7 @@ let package = Package(
         // Pure domain: events, sync protocol, configuration parsing. No I/O.
         .target(name: "GantryCore", path: "Core", exclude: ["Web"], swiftSettings: strict),
         // What the agent's and the hub's HTTP APIs share: JSON and problem answers, strict bodies, path
-        // parameters, files named on the command line. No server of its own; GantryCore stays free of Hummingbird.
+        // parameters. No I/O and no server of its own; GantryCore stays free of Hummingbird.
         .target(
             name: "GantryWeb",
             dependencies: [

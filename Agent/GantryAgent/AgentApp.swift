@@ -12,7 +12,7 @@ public func buildAgent(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try ConfigurationError.checkStoreFolder(
-        of: configuration.storePath, program: "agent", instead: "store.path to where this plant's store is", isFolder: isExistingFolder)
+        of: configuration.storePath, program: "agent", instead: "store.path to where this plant's store is", isFolder: LocalFiles.isFolder)
     let store = try SQLitePlantStore(
         path: configuration.storePath, plantID: configuration.plantID, durability: configuration.durability, now: now)
     logger.info("store opened", metadata: [

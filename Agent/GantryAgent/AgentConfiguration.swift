@@ -103,7 +103,7 @@ public struct AgentConfiguration: Sendable {
         var text = ""
         if let path {
             do {
-                text = try TextFile.read(path, role: "the configuration file")
+                text = try LocalFiles.text(path, role: "the configuration file")
             } catch {
                 throw ConfigurationError(key: nil, origin: nil, reason: "\(error)")
             }
@@ -184,7 +184,7 @@ public struct AgentConfiguration: Sendable {
         guard let path = reasonsFile else { return DowntimeReasons() }
         let text: String
         do {
-            text = try TextFile.read(path, role: "the reasons file")
+            text = try LocalFiles.text(path, role: "the reasons file")
         } catch {
             throw ConfigurationError(key: "machines.reasons_file", origin: nil, reason: "\(error)")
         }

@@ -80,7 +80,7 @@ struct UsersCommand: ParsableCommand {
             guard let role = Role(rawValue: role), role != .plantAgent else {
                 throw CommandLineError.choice("--role", role, among: Role.principalRoles)
             }
-            let existing = FileManager.default.fileExists(atPath: file) ? try TextFile.read(file, role: "the users file") : ""
+            let existing = FileManager.default.fileExists(atPath: file) ? try LocalFiles.text(file, role: "the users file") : ""
             if try PlantUsers.read(existing).contains(where: { $0.user.name == name }) {
                 throw CommandLineError("\(name) is in \(file) already; remove the line to replace the token")
             }

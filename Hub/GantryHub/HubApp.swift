@@ -15,7 +15,7 @@ public func openHubStore(_ configuration: HubConfiguration, logger: Logger = Log
             url, poolSize: configuration.storePoolSize, timeout: configuration.storeTimeout, logger: logger)
     }
     try ConfigurationError.checkStoreFolder(
-        of: configuration.storePath, program: "hub", instead: "store.path (or store.url for PostgreSQL)", isFolder: isExistingFolder)
+        of: configuration.storePath, program: "hub", instead: "store.path (or store.url for PostgreSQL)", isFolder: LocalFiles.isFolder)
     return try SQLiteHubStore(path: configuration.storePath, durability: configuration.durability)
 }
 

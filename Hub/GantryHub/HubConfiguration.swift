@@ -47,7 +47,7 @@ public struct HubConfiguration: Sendable {
         var text = ""
         if let path {
             do {
-                text = try TextFile.read(path, role: "the configuration file")
+                text = try LocalFiles.text(path, role: "the configuration file")
             } catch {
                 throw ConfigurationError(key: nil, origin: nil, reason: "\(error)")
             }

@@ -182,7 +182,7 @@ struct Masters: AsyncParsableCommand {
 
         func run() async throws {
             let masterKind = try csvKind(kind)
-            let text = try TextFile.read(file, role: "the CSV file")
+            let text = try LocalFiles.text(file, role: "the CSV file")
             let commit = try await options.withMasters { try await $0.importCSV(text, kind: masterKind, by: .local(), source: file) }
             print("version \(commit.version): \(commit.changed) changed, \(commit.unchanged) unchanged")
         }
@@ -209,7 +209,7 @@ struct Masters: AsyncParsableCommand {
         @Argument(help: "The JSON file.") var file: String
 
         func run() async throws {
-            let data = try TextFile.data(file, role: "the change set")
+            let data = try LocalFiles.data(file, role: "the change set")
             let drafts = try MasterChangeSet.read(data)
             let summary = drafts.summary ?? "change set from \(file)"
             let commit = try await options.withMasters { try await $0.commit(drafts.records, by: .local(), summary: summary) }
