@@ -65,7 +65,7 @@ extension PostgresHubStore {
                 WHERE name = \(name) AND revoked_at IS NULL RETURNING 1
                 """, logger: logger))
             guard updated > 0 else { throw HubStoreError(.notFound, "no active principal named \(name)") }
-            try await Self.appendAudit(audit, at: Date(), in: connection, logger: logger)
+            try await Self.appendAudit(audit, at: self.now(), in: connection, logger: logger)
         }
     }
 

@@ -6,7 +6,7 @@ extension PostgresHubStore {
     // MARK: Plants
 
     public func enrolPlant(_ identity: PlantIdentity, timeZone: String, tokenHash: String, audit: AuditDraft) async throws -> PlantRecord {
-        let now = Date()
+        let now = self.now()
         do {
             return try await transaction { [logger] connection in
                 try await connection.query(
@@ -31,7 +31,7 @@ extension PostgresHubStore {
             let updated = try await Self.count(connection.query(
                 "UPDATE plants SET token_hash = \(tokenHash) WHERE plant_id = \(plantID) RETURNING 1", logger: logger))
             if updated == 0 { throw HubStoreError(.notFound, "no plant \(plantID)") }
-            try await Self.appendAudit(audit, at: Date(), in: connection, logger: logger)
+            try await Self.appendAudit(audit, at: self.now(), in: connection, logger: logger)
         }
     }
 

@@ -20,12 +20,15 @@ public final class PostgresHubStore: HubStore, Service {
     let url: DatabaseURL
     let timeout: Duration
     let logger: Logger
+    /// The hub's clock: when plants are enrolled and audit entries written.
+    let now: @Sendable () -> Date
 
-    private init(client: PostgresClient, url: DatabaseURL, timeout: Duration, logger: Logger) {
+    private init(client: PostgresClient, url: DatabaseURL, timeout: Duration, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.client = client
         self.url = url
         self.timeout = timeout
         self.logger = logger
+        self.now = now
     }
 
     /// Connects, checks the credentials and the schema, and migrates, on one connection of its own; then returns
@@ -33,7 +36,8 @@ public final class PostgresHubStore: HubStore, Service {
     /// saying what is wrong and what to do: unreachable server, refused credentials, missing database, or a
     /// schema written by a newer hub.
     public static func open(
-        _ url: DatabaseURL, poolSize: Int = 10, timeout: Duration = .seconds(10), logger: Logger
+        _ url: DatabaseURL, poolSize: Int = 10, timeout: Duration = .seconds(10), logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> PostgresHubStore {
         let configuration = try connectionConfiguration(url, timeout: timeout)
         let connection: PostgresConnection
@@ -59,7 +63,7 @@ public final class PostgresHubStore: HubStore, Service {
         poolConfiguration.options = options
         return PostgresHubStore(
             client: PostgresClient(configuration: poolConfiguration, backgroundLogger: logger), url: url,
-            timeout: timeout, logger: logger)
+            timeout: timeout, logger: logger, now: now)
     }
 
     /// Runs the connection pool until the task is cancelled or the service group shuts down gracefully; queries
