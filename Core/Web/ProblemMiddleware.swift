@@ -35,7 +35,11 @@ extension ProblemDetails {
     public static func answer(_ error: any Error, to request: Request, server: String, logger: Logger) throws -> Response {
         switch error {
         case let reporting as any ProblemReporting:
-            return try reporting.problem.response()
+            let problem = reporting.problem
+            if problem.status >= 500, !(reporting is ProblemDetails) {
+                logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(reporting)"])
+            }
+            return try problem.response()
         case is NIOTooManyBytesError:
             return try ProblemDetails.bodyTooLarge(limit: nil).response()
         case let error as HTTPError:

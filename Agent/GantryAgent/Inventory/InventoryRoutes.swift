@@ -15,7 +15,7 @@ struct InventoryRoutes: Sendable {
     var bulkLimit: Int { max(limit, 16 << 20) }
 
     func add(to router: Router<BasicRequestContext>) {
-        let routes = router.group().add(middleware: InventoryRequestMiddleware<BasicRequestContext>())
+        let routes = router
         routes.post("/v1/locations") { request, _ in
             var request = request
             return try jsonResponse(try await defineLocation(request.decodeJSON(LocationBody.self, limit: limit)), status: .created)
@@ -193,20 +193,5 @@ struct InventoryRoutes: Sendable {
     /// 201 for a new answer, 200 for the first answer to a repeated request id.
     private func answered(_ answer: some Encodable & DuplicateMarking) throws -> Response {
         try jsonResponse(answer, status: answer.duplicate ? .ok : .created)
-    }
-}
-
-/// Answers a request id reused for another request with 409 naming `id`, and a refusal of a work order's rules
-/// (an issue or output to one of the plant's orders) as its problem document.
-struct InventoryRequestMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try await ProductionRefusal.asProblem { try await next(request, context) }
-    }
-}
-
-extension StoreError {
-    /// A request id used before for another request.
-    var reusedIDProblem: ProblemDetails {
-        ProblemDetails(code: "idempotency-conflict", title: "Request id reused", status: 409, detail: message, field: "id")
     }
 }

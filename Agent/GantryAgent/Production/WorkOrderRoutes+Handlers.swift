@@ -44,11 +44,9 @@ extension WorkOrderRoutes {
 
     /// `POST /v1/quality-checks`: a failure at a quarantine point moves stock, so inventory may refuse it.
     func recordQualityCheck(_ body: QualityCheckBody) async throws -> QualityCheckRecorded {
-        try await ProductionRefusal.asProblem {
-            try await store.recordQualityCheck(
-                point: body.point, workOrder: body.workOrder, lot: body.lot, location: body.location, quantity: body.quantity,
-                passed: body.passed, value: body.value, quarantineLocation: body.quarantineLocation, supplier: body.supplier)
-        }
+        try await store.recordQualityCheck(
+            point: body.point, workOrder: body.workOrder, lot: body.lot, location: body.location, quantity: body.quantity,
+            passed: body.passed, value: body.value, quarantineLocation: body.quarantineLocation, supplier: body.supplier)
     }
 
     /// `GET /v1/nonconformances`.
@@ -58,11 +56,9 @@ extension WorkOrderRoutes {
 
     /// `POST /v1/work-orders`: scheduled from `earliestStart`, or from now; inventory refuses unknown locations.
     func createWorkOrder(_ body: WorkOrderBody) async throws -> WorkOrderView {
-        try await ProductionRefusal.asProblem {
-            try await store.createWorkOrder(
-                body.workOrder, item: body.item, quantity: body.quantity, due: body.due, source: body.sourceLocation,
-                output: body.outputLocation, earliest: body.earliestStart ?? now())
-        }
+        try await store.createWorkOrder(
+            body.workOrder, item: body.item, quantity: body.quantity, due: body.due, source: body.sourceLocation,
+            output: body.outputLocation, earliest: body.earliestStart ?? now())
     }
 
     /// `GET /v1/work-orders`.
@@ -72,9 +68,7 @@ extension WorkOrderRoutes {
 
     /// `POST /v1/work-orders/:id/release`, with the override the request's user gave, if any.
     func release(_ workOrder: String, override: Override?) async throws -> WorkOrderView {
-        try await ProductionRefusal.asProblem {
-            try await store.releaseWorkOrder(workOrder, override: override, permittedRoles: overrideRoles)
-        }
+        try await store.releaseWorkOrder(workOrder, override: override, permittedRoles: overrideRoles)
     }
 
     /// `POST /v1/work-orders/:id/operations/:sequence/{start,pause,resume,finish}`.
@@ -86,9 +80,7 @@ extension WorkOrderRoutes {
     /// `POST /v1/work-orders/:id/consume` of `unit`, with the override the request's user gave, if any.
     func consume(_ workOrder: String, _ fields: ConsumeFields, unit: UnitSpec, override: Override?) async throws -> MoveAnswer {
         let intent = IssueIntent(requestID: fields.id ?? UUID(), workOrder: workOrder, unit: unit, from: fields.from)
-        return try await ProductionRefusal.asProblem {
-            try await store.consume(intent, override: override, permittedRoles: overrideRoles, allowExpired: allowExpiredIssue)
-        }
+        return try await store.consume(intent, override: override, permittedRoles: overrideRoles, allowExpired: allowExpiredIssue)
     }
 
     /// `POST /v1/work-orders/:id/output`: into `to`, or the order's output location.
@@ -96,7 +88,7 @@ extension WorkOrderRoutes {
         let target: String
         if let to = body.fields.to { target = to } else { target = try await store.workOrder(workOrder).outputLocation }
         let intent = OutputIntent(requestID: body.fields.id ?? UUID(), workOrder: workOrder, unit: try inventory.unit(body.unit), to: target)
-        return try await ProductionRefusal.asProblem { try await store.reportOutput(intent) }
+        return try await store.reportOutput(intent)
     }
 
     /// `PATCH /v1/purchase-orders/:order/lines/:line`: a new due date for the line, or none.

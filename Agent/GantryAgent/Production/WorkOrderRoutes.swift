@@ -5,8 +5,7 @@ import Hummingbird
 /// Work orders, their definitions and quality through the local API (docs/work-orders.md).
 ///
 /// `add(to:)` only binds paths to the named handlers below, which take and return Codable values; refusals
-/// answer with their own status (`ProductionRefusal` is `ProblemReporting`). Handlers that reach inventory's intents
-/// still run through `ProductionRefusal.asProblem`, for inventory's refusals and reused request ids.
+/// answer with their own status (`ProductionRefusal`, `InventoryRefusal` and `StoreError` are `ProblemReporting`).
 struct WorkOrderRoutes: Sendable {
     let store: any ProductionDefinitions & WorkOrderStore & QualityStore
     let limit: Int

@@ -17,7 +17,7 @@ struct SourcingRoutes: Sendable {
                 throw ProblemDetails(code: "invalid-request", title: "Invalid request", status: 422, detail: "the line is a number")
             }
             let order = context.parameters.decoded("order") ?? ""
-            let delay = try await ProductionRefusal.asProblem { try await store.recordCommitment(order: order, line: line, due: body.due, quantity: body.quantity) }
+            let delay = try await store.recordCommitment(order: order, line: line, due: body.due, quantity: body.quantity)
             return try jsonResponse(ConfirmationAnswer(order: order, line: line, due: body.due, quantity: body.quantity, delay: delay))
         }
         router.get("/v1/purchase-orders/exceptions") { _, _ in
@@ -30,7 +30,7 @@ struct SourcingRoutes: Sendable {
             var request = request
             let body = try await request.decodeJSON(WithUnit<ReturnFields>.self, limit: limit)
             let intent = IssueIntent(requestID: body.fields.id ?? UUID(), workOrder: body.fields.order, unit: try inventory.unit(body.unit), from: body.fields.from)
-            let moved = try await ProductionRefusal.asProblem { try await store.returnToSupplier(intent, reason: body.fields.reason) }
+            let moved = try await store.returnToSupplier(intent, reason: body.fields.reason)
             return try jsonResponse(moved, status: moved.duplicate ? .ok : .created)
         }
     }

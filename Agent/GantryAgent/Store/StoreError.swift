@@ -1,3 +1,5 @@
+import GantryCore
+
 /// A store that cannot be opened or an intent it refuses, with a message an operator can act on.
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable codes for callers that branch on the kind of failure.
@@ -29,4 +31,18 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension StoreError: ProblemReporting {
+    /// A request id reused for another request is the caller's mistake: 409 `idempotency-conflict` naming `id`.
+    /// Anything else is the store's own failure: 500 without internals (the error middleware logs the error).
+    public var problem: ProblemDetails {
+        switch code {
+        case .idempotencyConflict:
+            ProblemDetails(code: "idempotency-conflict", title: "Request id reused", status: 409, detail: message, field: "id")
+        default:
+            ProblemDetails(
+                code: "internal", title: "Internal error", status: 500, detail: "the agent could not complete the request; see its log")
+        }
+    }
 }
