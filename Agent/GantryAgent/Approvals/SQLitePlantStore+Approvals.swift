@@ -75,12 +75,7 @@ extension SQLitePlantStore {
         try await writer.write { [plantID] db in
             var applied = try Int64.fetchOne(db, sql: "SELECT applied_through FROM hub_instruction_progress") ?? 0
             for instruction in instructions.sorted(by: { $0.sequence < $1.sequence }) where instruction.sequence > applied {
-                guard instruction.sequence == applied + 1 else {
-                    throw ProductionRefusal(.invalid, "instruction \(instruction.sequence) does not follow \(applied): the hub's numbers have a gap")
-                }
-                guard instruction.plant == plantID else {
-                    throw ProductionRefusal(.invalid, "instruction \(instruction.sequence) is for plant \(instruction.plant), not \(plantID)")
-                }
+                try instruction.checkApplicable(after: applied, at: plantID)
                 switch instruction.kind {
                 case .demand:
                     if let demand = try? instruction.decode(DemandInstruction.self) {
