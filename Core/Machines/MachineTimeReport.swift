@@ -57,9 +57,14 @@ public struct ReportWindow: Sendable, Equatable {
     public var requestedTo: Date?
 
     /// A window that cannot be used, naming the parameter at fault.
-    public struct Invalid: Error, Sendable, Equatable {
+    public struct Invalid: Error, Sendable, Equatable, ProblemReporting {
         public var field: String
         public var detail: String
+
+        /// `400 invalid-query` naming the query parameter at fault.
+        public var problem: ProblemDetails {
+            ProblemDetails(code: "invalid-query", title: "Invalid query", status: 400, detail: detail, field: field)
+        }
     }
 
     public init(from fromText: String?, to toText: String?) throws {

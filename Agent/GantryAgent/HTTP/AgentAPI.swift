@@ -85,12 +85,8 @@ struct AgentAPI: Sendable {
     /// The window of a report request, cut at now (time after now has not happened), and the machine history it needs.
     private func machineHistory(_ request: Request) async throws -> (ReportWindow, MachineHistory, now: Date) {
         let query = request.uri.queryParameters
-        let window: ReportWindow, now = self.now()
-        do {
-            window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init)).elapsed(now: now)
-        } catch let error as ReportWindow.Invalid {
-            throw invalidQuery(error.field, error.detail)
-        }
+        let now = self.now()
+        let window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init)).elapsed(now: now)
         return (window, try await store.machineHistory(from: window.from, to: window.to), now)
     }
 

@@ -68,14 +68,9 @@ extension HubAPI {
             actor: actor.name, action: "approval.\(body.verdict.rawValue)", subject: "plant \(plantID) approval \(approval)",
             company: PlantIdentity.company(of: plantID), before: nil, after: try JSONValue.encoding(decision).canonicalText)
         let name = principal.name, role = principal.role
-        do {
-            return try await store.decideApproval(plantID: plantID, approval: approval, decision: decision, check: { requested, state in
-                if let refusal = ApprovalRefusal.check(decider: name, role: role, at: .hub, request: requested, state: state) { throw refusal }
-            }, audit: audit)
-        } catch let refusal as ApprovalRefusal {
-            // ApprovalRefusal is Core's and the agent's as well; it keeps its status, this names the problem.
-            throw ProblemDetails(code: refusal.reason.rawValue, title: "Decision refused", status: refusal.status, detail: refusal.detail)
-        }
+        return try await store.decideApproval(plantID: plantID, approval: approval, decision: decision, check: { requested, state in
+            if let refusal = ApprovalRefusal.check(decider: name, role: role, at: .hub, request: requested, state: state) { throw refusal }
+        }, audit: audit)
     }
 }
 

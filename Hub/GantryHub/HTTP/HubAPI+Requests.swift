@@ -35,13 +35,9 @@ extension HubAPI {
     /// The window of a report request (`from`, `to`), or `400 invalid-query` naming the one at fault; with
     /// `cutAt`, only the part that has passed by then.
     func reportWindow(_ query: Parameters, cutAt now: Date? = nil) throws -> ReportWindow {
-        do {
-            let window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
-            if let now { return try window.elapsed(now: now) }
-            return window
-        } catch let error as ReportWindow.Invalid {
-            throw invalidQuery(error.field, error.detail)
-        }
+        let window = try ReportWindow(from: query["from"].map(String.init), to: query["to"].map(String.init))
+        if let now { return try window.elapsed(now: now) }
+        return window
     }
 
     /// A whole-number query value within `range`; nil when absent.
