@@ -33,18 +33,17 @@ public enum Reorder {
         /// 1 = primary; higher = alternates.
         public var rank: Int
         public var leadTimeDays: Int
-        public var price: String
-        public var currency: String
+        /// The supplier item's unit price.
+        public var unitPrice: Money
         /// The least the supplier sells in one line, in the item's base unit.
         public var minimumQuantity: Quantity?
 
-        public init(supplier: String, status: String, rank: Int, leadTimeDays: Int, price: String, currency: String, minimumQuantity: Quantity? = nil) {
+        public init(supplier: String, status: String, rank: Int, leadTimeDays: Int, unitPrice: Money, minimumQuantity: Quantity? = nil) {
             self.supplier = supplier
             self.status = status
             self.rank = rank
             self.leadTimeDays = leadTimeDays
-            self.price = price
-            self.currency = currency
+            self.unitPrice = unitPrice
             self.minimumQuantity = minimumQuantity
         }
 
@@ -52,12 +51,11 @@ public enum Reorder {
         public var isApproved: Bool { status == "approved" || status == "conditional" }
     }
 
-    /// Where an order goes and on what terms; `price` is nil for a supplier the rule names without a supplier item.
-    public struct Source: Sendable, Equatable, Codable {
+    /// Where an order goes and on what terms; `unitPrice` is nil for a supplier the rule names without a supplier item.
+    public struct Source: Sendable, Equatable {
         public var supplier: String
         public var leadTimeDays: Int
-        public var price: String?
-        public var currency: String?
+        public var unitPrice: Money?
         public var minimumQuantity: Quantity?
         /// Why this supplier, e.g. `primary S2 is blocked; next approved alternate S3 (rank 2)`.
         public var reason: String
@@ -72,14 +70,64 @@ public enum Reorder {
         public var position: Position
         public var quantity: Quantity
         public var supplier: String
-        public var price: String?
-        public var currency: String?
+        /// The supplier item's unit price, nil without one; answered as `price` (decimal text) and `currency`.
+        public var unitPrice: Money?
         public var leadTimeDays: Int
         /// `YYYY-MM-DD`: today plus the lead time in calendar days.
         public var due: String
         /// Why an order, and how much.
         public var reason: String
         public var supplierReason: String
+
+        private enum CodingKeys: String, CodingKey {
+            case item, minimum, maximum, multiple, position, quantity, supplier, price, currency, leadTimeDays, due, reason, supplierReason
+        }
+
+        public init(
+            item: String, minimum: Quantity, maximum: Quantity, multiple: Quantity, position: Position, quantity: Quantity,
+            supplier: String, unitPrice: Money?, leadTimeDays: Int, due: String, reason: String, supplierReason: String
+        ) {
+            self.item = item
+            self.minimum = minimum
+            self.maximum = maximum
+            self.multiple = multiple
+            self.position = position
+            self.quantity = quantity
+            self.supplier = supplier
+            self.unitPrice = unitPrice
+            self.leadTimeDays = leadTimeDays
+            self.due = due
+            self.reason = reason
+            self.supplierReason = supplierReason
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                item: try container.decode(String.self, forKey: .item), minimum: try container.decode(Quantity.self, forKey: .minimum),
+                maximum: try container.decode(Quantity.self, forKey: .maximum), multiple: try container.decode(Quantity.self, forKey: .multiple),
+                position: try container.decode(Position.self, forKey: .position), quantity: try container.decode(Quantity.self, forKey: .quantity),
+                supplier: try container.decode(String.self, forKey: .supplier),
+                unitPrice: try container.decodeFlattenedMoney(amount: .price, currency: .currency),
+                leadTimeDays: try container.decode(Int.self, forKey: .leadTimeDays), due: try container.decode(String.self, forKey: .due),
+                reason: try container.decode(String.self, forKey: .reason), supplierReason: try container.decode(String.self, forKey: .supplierReason))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(item, forKey: .item)
+            try container.encode(minimum, forKey: .minimum)
+            try container.encode(maximum, forKey: .maximum)
+            try container.encode(multiple, forKey: .multiple)
+            try container.encode(position, forKey: .position)
+            try container.encode(quantity, forKey: .quantity)
+            try container.encode(supplier, forKey: .supplier)
+            try container.encodeFlattened(unitPrice, amount: .price, currency: .currency)
+            try container.encode(leadTimeDays, forKey: .leadTimeDays)
+            try container.encode(due, forKey: .due)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(supplierReason, forKey: .supplierReason)
+        }
     }
 
     /// A rule no supplier can serve, with what it would order now (zero while the position is above the minimum).
@@ -120,7 +168,7 @@ public enum Reorder {
         reason += ", ordered \(quantity) in multiples of \(rule.multiple)"
         return .order(Proposal(
             item: rule.item, minimum: rule.minimum, maximum: rule.maximum, multiple: rule.multiple, position: position, quantity: quantity,
-            supplier: source.supplier, price: source.price, currency: source.currency, leadTimeDays: source.leadTimeDays, due: due,
+            supplier: source.supplier, unitPrice: source.unitPrice, leadTimeDays: source.leadTimeDays, due: due,
             reason: reason, supplierReason: source.reason))
     }
 
@@ -146,7 +194,7 @@ public enum Reorder {
                 return .failure(NoSource(reason: "the hub has no supplier item \(named):\(rule.item) to give a lead time; give the rule one"))
             }
             return .success(Source(
-                supplier: named, leadTimeDays: leadTimeDays, price: offer?.price, currency: offer?.currency,
+                supplier: named, leadTimeDays: leadTimeDays, unitPrice: offer?.unitPrice,
                 minimumQuantity: offer?.minimumQuantity, reason: "the rule names \(named)"))
         }
         let ranked = offers.sorted { ($0.rank, $0.supplier) < ($1.rank, $1.supplier) }
@@ -159,7 +207,7 @@ public enum Reorder {
             ? "primary supplier \(offer.supplier) (rank \(offer.rank))"
             : skipped.joined(separator: ", ") + "; next approved alternate \(offer.supplier) (rank \(offer.rank))"
         return .success(Source(
-            supplier: offer.supplier, leadTimeDays: rule.leadTimeDays ?? offer.leadTimeDays, price: offer.price, currency: offer.currency,
+            supplier: offer.supplier, leadTimeDays: rule.leadTimeDays ?? offer.leadTimeDays, unitPrice: offer.unitPrice,
             minimumQuantity: offer.minimumQuantity, reason: reason))
     }
 

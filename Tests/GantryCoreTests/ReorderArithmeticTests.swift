@@ -8,9 +8,11 @@ import Testing
                            supplier: supplier, leadTimeDays: leadTimeDays)
     }
 
+    static func euros(_ text: String) -> Money { Money(text: text, currency: try! CurrencyCode("EUR"))! }
+
     static let offers = [
-        Reorder.Offer(supplier: "S1", status: "approved", rank: 1, leadTimeDays: 14, price: "0.12", currency: "EUR"),
-        Reorder.Offer(supplier: "S2", status: "conditional", rank: 2, leadTimeDays: 5, price: "0.15", currency: "EUR"),
+        Reorder.Offer(supplier: "S1", status: "approved", rank: 1, leadTimeDays: 14, unitPrice: Self.euros("0.12")),
+        Reorder.Offer(supplier: "S2", status: "conditional", rank: 2, leadTimeDays: 5, unitPrice: Self.euros("0.15")),
     ]
 
     @Test(arguments: [
@@ -44,7 +46,7 @@ import Testing
             Issue.record("15 is below the minimum of 20")
             return
         }
-        #expect(proposal.quantity == Quantity(90) && proposal.supplier == "S1" && proposal.price == "0.12" && proposal.currency == "EUR")
+        #expect(proposal.quantity == Quantity(90) && proposal.supplier == "S1" && proposal.unitPrice == Self.euros("0.12") && proposal.unitPrice?.amountText == "0.12")
         #expect(proposal.due == "2030-02-13", "today plus the primary's 14 calendar days")
         #expect(proposal.reason.contains("projected 15") && proposal.supplierReason == "primary supplier S1 (rank 1)")
         // With the open order counted the next time, the position is above the minimum: nothing more.
@@ -56,7 +58,7 @@ import Testing
         var offers = Self.offers
         offers[0].status = "blocked"
         offers[1].rank = 3
-        offers.append(Reorder.Offer(supplier: "S3", status: "pending", rank: 2, leadTimeDays: 1, price: "0.01", currency: "EUR"))
+        offers.append(Reorder.Offer(supplier: "S3", status: "pending", rank: 2, leadTimeDays: 1, unitPrice: Self.euros("0.01")))
         let source = try Reorder.choose(for: Self.rule(min: 1, max: 2), offers: offers, statuses: [:]).get()
         #expect(source.supplier == "S2" && source.leadTimeDays == 5)
         #expect(source.reason == "S1 (rank 1) is blocked, S3 (rank 2) is pending; next approved alternate S2 (rank 3)")
@@ -85,7 +87,7 @@ import Testing
 
     @Test func aNamedSupplierWithoutASupplierItemOrdersWithTheRulesLeadTimeAndNoPrice() throws {
         let source = try Reorder.choose(for: Self.rule(min: 5, max: 10, supplier: "S9", leadTimeDays: 3), offers: Self.offers, statuses: ["S9": "approved"]).get()
-        #expect(source.supplier == "S9" && source.leadTimeDays == 3 && source.price == nil)
+        #expect(source.supplier == "S9" && source.leadTimeDays == 3 && source.unitPrice == nil)
     }
 
     @Test func unsoundRulesNameTheirField() {

@@ -121,8 +121,8 @@ extension SQLitePlantStore {
         for terms in try rows.compactMap({ try $0.record() }).compactMap(SupplierItemMaster.init) {
             let status = try master(.supplier, terms.supplier, in: db).map(Self.supplierStatus) ?? "unknown"
             offers[terms.item, default: []].append(Reorder.Offer(
-                supplier: terms.supplier, status: status, rank: terms.rank, leadTimeDays: terms.leadTimeDays, price: terms.price.amountText,
-                currency: terms.price.currency.code, minimumQuantity: terms.minimumQuantity))
+                supplier: terms.supplier, status: status, rank: terms.rank, leadTimeDays: terms.leadTimeDays, unitPrice: terms.price,
+                minimumQuantity: terms.minimumQuantity))
         }
         return offers
     }

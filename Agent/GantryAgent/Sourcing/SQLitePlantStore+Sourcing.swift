@@ -177,7 +177,7 @@ extension SQLitePlantStore {
             let rejected = try Int64.fetchOne(
                 db, sql: "SELECT coalesce(sum(quantity), 0) FROM nonconformances WHERE supplier = ?", arguments: [offer.supplier]) ?? 0
             return AlternateSupplier(
-                supplier: offer.supplier, status: offer.status, leadTimeDays: offer.leadTimeDays, price: offer.price, currency: offer.currency,
+                supplier: offer.supplier, status: offer.status, leadTimeDays: offer.leadTimeDays, unitPrice: offer.unitPrice,
                 rank: offer.rank, qualityPPM: received > 0 ? Int(Double(rejected) / Double(received) * 1_000_000) : 0)
         }
     }
