@@ -74,7 +74,9 @@ extension SQLitePlantStore {
 }
 
 /// A row of `hub_masters`: one record of the plant's copy, its data as canonical JSON.
-struct HeldMasterRow: Decodable, FetchableRecord {
+/// Read column by column rather than through `Decodable`: every scan, move and count line reads its item's master,
+/// and decoding through a `Decoder` costs several times more per row.
+struct HeldMasterRow: FetchableRecord {
     var kind: String
     /// `""` for a shared record.
     var company: String
@@ -84,8 +86,19 @@ struct HeldMasterRow: Decodable, FetchableRecord {
     var data: String
     var updatedAt: String
 
-    enum CodingKeys: String, CodingKey {
-        case kind, company, key, version, active, data, updatedAt = "updated_at"
+    enum Columns {
+        static let kind = Column("kind"), company = Column("company"), key = Column("key"), version = Column("version")
+        static let active = Column("active"), data = Column("data"), updatedAt = Column("updated_at")
+    }
+
+    init(row: Row) throws {
+        kind = try row.decode(forColumn: Columns.kind)
+        company = try row.decode(forColumn: Columns.company)
+        key = try row.decode(forColumn: Columns.key)
+        version = try row.decode(forColumn: Columns.version)
+        active = try row.decode(forColumn: Columns.active)
+        data = try row.decode(forColumn: Columns.data)
+        updatedAt = try row.decode(forColumn: Columns.updatedAt)
     }
 
     /// The record; nil for a kind this agent does not know.
