@@ -112,8 +112,15 @@ extension SQLitePlantStore {
     /// After stock of a row went down, reservations on it beyond what is there shrink, newest first.
     /// Returns how much each work order lost.
     static func trimReservations(_ key: StockKey, at location: String, in db: Database, at date: Date) throws -> [String: Quantity] {
-        let onHand = try Int64.fetchOne(db, sql: "SELECT quantity FROM stock WHERE item = ? AND location = ? AND lot = ? AND serial = ?",
-                                        arguments: [key.item, location, key.lot, key.serial]) ?? 0
+        let arguments: StatementArguments = [key.item, location, key.lot, key.serial]
+        let onHand = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT quantity FROM stock WHERE item = ? AND location = ? AND lot = ? AND serial = ?
+            """), arguments: arguments) ?? 0
+        // Most counted lines hold no more reservations than stock: one sum answers for them without reading any.
+        let reserved = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT coalesce(sum(quantity), 0) FROM reservations WHERE item = ? AND location = ? AND lot = ? AND serial = ?
+            """), arguments: arguments) ?? 0
+        guard reserved > onHand else { return [:] }
         let held = try ReservationRecord.fetchAll(db, sql: """
             SELECT * FROM reservations WHERE item = ? AND location = ? AND lot = ? AND serial = ? ORDER BY created_at DESC
             """, arguments: [key.item, location, key.lot, key.serial])
