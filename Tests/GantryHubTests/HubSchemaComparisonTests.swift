@@ -44,7 +44,7 @@ import Testing
             return try Self.sqliteSchema(path: "\(dir)/hub.sqlite")
         }
         let url = try PostgresServer.shared.createDatabase()
-        try await PostgresHubStore.open(url, poolSize: 1, logger: HubBackend.quiet).close()
+        _ = try await PostgresHubStore.open(url, poolSize: 1, logger: HubBackend.quiet)
         let postgres = try Self.postgresSchema(database: url.database)
 
         #expect(sqlite.contains("plants.scans integer not null default 0"), "the comparison reads columns")
@@ -61,7 +61,7 @@ import Testing
             }
         }
         let url = try PostgresServer.shared.createDatabase()
-        try await PostgresHubStore.open(url, poolSize: 1, logger: HubBackend.quiet).close()
+        _ = try await PostgresHubStore.open(url, poolSize: 1, logger: HubBackend.quiet)
         let postgres = try PostgresServer.shared.psql(url.database, "SELECT name FROM gantry_schema ORDER BY version")
         #expect(sqlite == HubMigration.all.map(\.identifier))
         #expect(postgres.split(separator: "\n").map(String.init) == sqlite)

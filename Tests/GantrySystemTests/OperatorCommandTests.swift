@@ -115,7 +115,6 @@ import Testing
                 "plant.enrolled plant ACME-BER", "master.created company ACME/ACME", "plant.enrolled plant ACME-HAM",
                 "master.created item ACME/BOLT",
             ], "\(trail)")
-            await store.close()
         }
     }
 
@@ -131,7 +130,6 @@ import Testing
             configuration.storePath = "\(dir)/hub.sqlite"
             let store = try await openHubStore(configuration)
             let actors = try await store.auditEntries(after: 0, limit: 10, scope: .all).map(\.actor)
-            await store.close()
             #expect(actors == ["local:\(account)"] && account != "mallory", "\(actors)")
         }
     }

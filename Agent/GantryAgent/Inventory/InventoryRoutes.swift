@@ -15,63 +15,62 @@ struct InventoryRoutes: Sendable {
     var bulkLimit: Int { max(limit, 16 << 20) }
 
     func add(to router: Router<BasicRequestContext>) {
-        let routes = router
-        routes.post("/v1/locations") { request, _ in
+        router.post("/v1/locations") { request, _ in
             var request = request
             return try jsonResponse(try await defineLocation(request.decodeJSON(LocationBody.self, limit: limit)), status: .created)
         }
-        routes.get("/v1/locations") { _, _ in try jsonResponse(try await locations()) }
-        routes.post("/v1/receipts") { request, _ in
+        router.get("/v1/locations") { _, _ in try jsonResponse(try await locations()) }
+        router.post("/v1/receipts") { request, _ in
             var request = request
             return try answered(try await receive(request.decodeJSON(WithUnit<ReceiptFields>.self, limit: limit)))
         }
-        routes.post("/v1/moves") { request, _ in
+        router.post("/v1/moves") { request, _ in
             var request = request
             return try answered(try await move(request.decodeJSON(WithUnit<MoveFields>.self, limit: limit)))
         }
-        routes.post("/v1/issues") { request, _ in
+        router.post("/v1/issues") { request, _ in
             var request = request
             return try answered(try await issue(request.decodeJSON(WithUnit<IssueFields>.self, limit: limit)))
         }
-        routes.post("/v1/outputs") { request, _ in
+        router.post("/v1/outputs") { request, _ in
             var request = request
             return try answered(try await output(request.decodeJSON(WithUnit<OutputFields>.self, limit: limit)))
         }
-        routes.post("/v1/counts") { request, _ in
+        router.post("/v1/counts") { request, _ in
             var request = request
             return try answered(try await count(request.decodeJSON(CountBody.self, limit: bulkLimit)))
         }
-        routes.post("/v1/reservations") { request, _ in
+        router.post("/v1/reservations") { request, _ in
             var request = request
             return try answered(try await reserve(request.decodeJSON(ReservationBody.self, limit: bulkLimit)))
         }
-        routes.get("/v1/reservations") { request, _ in
+        router.get("/v1/reservations") { request, _ in
             try jsonResponse(try await reservations(workOrder: request.uri.queryParameters["workOrder"].map(String.init)))
         }
-        routes.post("/v1/reservations/:workOrder/release") { _, context in
+        router.post("/v1/reservations/:workOrder/release") { _, context in
             try jsonResponse(try await releaseReservations(workOrder: context.parameters.decoded("workOrder") ?? ""))
         }
         for (action, status) in [("quarantine", LotStatusChanged.Status.quarantined), ("release", .released)] {
-            routes.post(RouterPath("/v1/lots/:item/:lot/\(action)")) { request, context in
+            router.post(RouterPath("/v1/lots/:item/:lot/\(action)")) { request, context in
                 var request = request
                 let body = try await request.decodeJSON(ReasonBody.self, limit: limit)
                 return try jsonResponse(try await setLotStatus(LotStatusRequest(
                     item: context.parameters.decoded("item") ?? "", lot: context.parameters.decoded("lot") ?? "", status: status, reason: body.reason)))
             }
         }
-        routes.get("/v1/stock") { request, _ in
+        router.get("/v1/stock") { request, _ in
             let query = request.uri.queryParameters
             return try jsonResponse(try await stock(
                 item: query["item"].map(String.init), location: query["location"].map(String.init), lot: query["lot"].map(String.init)))
         }
-        routes.get("/v1/moves") { request, _ in
+        router.get("/v1/moves") { request, _ in
             let query = request.uri.queryParameters
             return try jsonResponse(try await moves(
                 item: query["item"].map(String.init), lot: query["lot"].map(String.init), after: query["after"].map(String.init),
                 limit: query["limit"].map(String.init)))
         }
-        routes.get("/v1/counts") { _, _ in try jsonResponse(try await counts()) }
-        routes.get("/v1/genealogy") { request, _ in
+        router.get("/v1/counts") { _, _ in try jsonResponse(try await counts()) }
+        router.get("/v1/genealogy") { request, _ in
             let query = request.uri.queryParameters
             return try jsonResponse(try await genealogy(
                 item: query["item"].map(String.init), lot: query["lot"].map(String.init), serial: query["serial"].map(String.init),

@@ -10,13 +10,12 @@ struct PurchaseOrderRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         // Orders may be large (thousands of lines); a reused order number answers 409 like a reused request id.
-        let routes = router
-        routes.post("/v1/purchase-orders") { request, _ in
+        router.post("/v1/purchase-orders") { request, _ in
             var request = request
             return try jsonResponse(
                 try await placePurchaseOrder(request.decodeJSON(PurchaseOrderBody.self, limit: max(limit, 16 << 20))), status: .created)
         }
-        routes.get("/v1/purchase-orders") { request, _ in
+        router.get("/v1/purchase-orders") { request, _ in
             try jsonResponse(try await purchaseOrderLines(order: request.uri.queryParameters["order"].map(String.init)))
         }
     }

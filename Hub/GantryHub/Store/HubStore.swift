@@ -6,14 +6,7 @@ import GantryCore
 public protocol HubStore:
     PlantRegistry, BatchApplier, PrincipalStore, MasterStore, InventoryReports, InstructionStore, SourcingReports, AuditLog,
     SyncReports, MachineReports
-{
-    /// Releases the store's connections; the store is unusable afterwards.
-    func close() async
-}
-
-extension HubStore {
-    public func close() async {}
-}
+{}
 
 /// What became of a batch.
 public enum BatchOutcome: Sendable, Equatable {
