@@ -13,21 +13,23 @@ public enum MasterKind: String, Sendable, Codable, CaseIterable, Comparable {
     case kpi
     case downtimeReason = "downtime-reason"
     case approvalPolicy = "approval-policy"
+    case customer
+    case intercompanyPrice = "intercompany-price"
 
     /// The permission that changing records of this kind needs.
     public var writePermission: Permission {
         switch self {
         case .company, .plant: .writeOrganisation
-        case .account, .accountMapping: .writeFinance
+        case .account, .accountMapping, .intercompanyPrice: .writeFinance
         case .approvalPolicy: .writePolicies
-        case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason: .writeCatalogue
+        case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason, .customer: .writeCatalogue
         }
     }
 
     /// Whether every record belongs to one company; other kinds may also be shared by all companies.
     public var requiresCompany: Bool {
         switch self {
-        case .company, .plant, .account, .accountMapping, .approvalPolicy: true
+        case .company, .plant, .account, .accountMapping, .approvalPolicy, .customer, .intercompanyPrice: true
         case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason: false
         }
     }

@@ -66,7 +66,7 @@ extension MasterDraft {
             if kind.requiresCompany, draft.company == nil {
                 problems.append(MasterProblem(field: "company", detail: "a \(kind.rawValue) belongs to one company"))
             }
-            if kind != .supplierItem, let problem = MasterFields.codeProblem(key) {
+            if kind != .supplierItem, kind != .intercompanyPrice, let problem = MasterFields.codeProblem(key) {
                 problems.append(MasterProblem(field: "key", detail: problem))
             }
         }
@@ -149,12 +149,15 @@ extension MasterKind {
                 return []
             }
         case .plant:
-            MasterSchema(fields: ["name", "timeZone", "address"]) { _, f in
+            MasterSchema(fields: ["name", "timeZone", "address", "gs1CompanyPrefix"]) { _, f in
                 f.text("name")
                 if let zone = f.text("timeZone"), TimeZone(identifier: zone) == nil {
                     f.problem("timeZone", "unknown time zone \"\(zone)\" (an IANA name such as Europe/Berlin)")
                 }
                 f.text("address", required: false, maxLength: 500)
+                if let prefix = f.text("gs1CompanyPrefix", required: false) {
+                    do throws(SSCCError) { _ = try GS1CompanyPrefix(prefix) } catch { f.problem("gs1CompanyPrefix", error.description) }
+                }
                 return []
             }
         case .account:
@@ -228,6 +231,26 @@ extension MasterKind {
                 f.integer("rank", range: 1...99)
                 return [supplier.map { MasterReference(kind: .supplier, key: $0, field: "supplier") },
                         item.map { MasterReference(kind: .item, key: $0, field: "item") }].compactMap { $0 }
+            }
+        case .customer:
+            MasterSchema(fields: ["name", "currency", "paymentTermsDays", "country", "email"]) { _, f in
+                f.text("name")
+                f.currency("currency")
+                f.integer("paymentTermsDays", range: 0...365)
+                f.country("country", required: false)
+                if let email = f.text("email", required: false), !email.contains("@") {
+                    f.problem("email", "not an e-mail address")
+                }
+                return []
+            }
+        case .intercompanyPrice:
+            MasterSchema(fields: ["buyer", "item", "price"]) { key, f in
+                let buyer = f.code("buyer"), item = f.code("item")
+                f.money("price")
+                if let buyer, let item, key != "\(buyer):\(item)" {
+                    f.problem("buyer", "an intercompany price's key is BUYER:ITEM, here \(buyer):\(item)")
+                }
+                return item.map { [MasterReference(kind: .item, key: $0, field: "item")] } ?? []
             }
         case .kpi:
             MasterSchema(fields: ["name", "formula", "unit", "target", "higherIsBetter"]) { _, f in

@@ -24,8 +24,10 @@ public struct PlantMaster: MasterView, Equatable {
     /// An IANA time zone name, e.g. `Europe/Berlin`.
     public var timeZone: String
     public var address: String?
+    /// The GS1 company prefix the plant allocates SSCCs under (6 to 12 digits).
+    public var gs1CompanyPrefix: GS1CompanyPrefix?
 
-    private enum CodingKeys: String, CodingKey { case name, timeZone, address }
+    private enum CodingKeys: String, CodingKey { case name, timeZone, address, gs1CompanyPrefix }
 }
 
 /// An `account` master: a ledger account of a company's chart.

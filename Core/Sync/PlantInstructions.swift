@@ -7,6 +7,14 @@ public struct PlantInstruction: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
         case demand
         case approvalDecision = "approval-decision"
+        /// A customer order for the plant to ship (`CustomerOrderInstruction`).
+        case customerOrder = "customer-order"
+        /// A transfer the plant ships to another plant (`TransferInstruction`).
+        case transferOut = "transfer-out"
+        /// A transfer the plant is to receive from another plant (`TransferInstruction`).
+        case transferIn = "transfer-in"
+        /// The logistic units another plant shipped on a transfer to this one (`InboundShipmentInstruction`).
+        case inboundShipment = "inbound-shipment"
     }
 
     public var plant: String

@@ -22,6 +22,9 @@ import Testing
         (.kpi, "OEE", #"{"name":"OEE","formula":"oee","unit":"%","target":"85.5","higherIsBetter":true}"#),
         (.downtimeReason, "JAM", #"{"class":"availability","failure":true,"description":"Jammed"}"#),
         (.approvalPolicy, "EXP", #"{"subject":"expedite","currency":"EUR","plantLimit":"500","tiers":[{"upTo":"2000","role":"buyer"},{"role":"controller"}]}"#),
+        (.customer, "C100", #"{"name":"Northwind","currency":"USD","paymentTermsDays":30,"country":"US"}"#),
+        (.intercompanyPrice, "BETA:MOTOR", #"{"buyer":"BETA","item":"MOTOR","price":{"amount":"41.50","currency":"USD"}}"#),
+        (.plant, "ACME-HAM", #"{"name":"Hamburg","timeZone":"Europe/Berlin","gs1CompanyPrefix":"4012345"}"#),
     ]
 
     static func view(_ record: MasterRecord) -> (any MasterView)? {
@@ -36,6 +39,8 @@ import Testing
         case .kpi: KPIMaster(record)
         case .downtimeReason: DowntimeReasonMaster(record)
         case .approvalPolicy: ApprovalPolicyMaster(record)
+        case .customer: CustomerMaster(record)
+        case .intercompanyPrice: IntercompanyPriceMaster(record)
         case .item: nil
         }
     }
@@ -48,6 +53,26 @@ import Testing
         let view = try #require(Self.view(try Self.record(kind, key, data)), "\(kind.rawValue) does not read")
         #expect(view.key == key && view.company == "ACME" && view.active)
         #expect(Self.view(try Self.record(kind == .kpi ? .plant : .kpi, key, data)) == nil, "a record of another kind is not read as \(kind.rawValue)")
+    }
+
+    @Test func shippingMastersReadTyped() throws {
+        let customer = try #require(CustomerMaster(try Self.record(.customer, "C100", Self.valid[10].2)))
+        #expect(customer.currency == .USD && customer.paymentTermsDays == 30 && customer.name == "Northwind")
+        let price = try #require(IntercompanyPriceMaster(try Self.record(.intercompanyPrice, "BETA:MOTOR", Self.valid[11].2)))
+        #expect(price.buyer == "BETA" && price.item == "MOTOR" && price.price == Money(minorUnits: 4150, currency: .USD))
+        let plant = try #require(PlantMaster(try Self.record(.plant, "ACME-HAM", Self.valid[12].2)))
+        #expect(plant.gs1CompanyPrefix?.digits == "4012345")
+    }
+
+    @Test(arguments: [
+        (MasterKind.plant, "ACME-HAM", #"{"name":"Hamburg","timeZone":"UTC","gs1CompanyPrefix":"40123"}"#, "data.gs1CompanyPrefix"),
+        (.intercompanyPrice, "BETA:BOLT", #"{"buyer":"BETA","item":"MOTOR","price":{"amount":"1","currency":"USD"}}"#, "data.buyer"),
+        (.customer, "C1", #"{"name":"N","currency":"USD","paymentTermsDays":400}"#, "data.paymentTermsDays"),
+    ])
+    func shippingMastersRefuseWhatIsWrong(kind: MasterKind, key: String, data: String, field: String) throws {
+        let draft = MasterDraft(kind: kind, company: "ACME", key: key, data: try JSONValue.parse(data))
+        guard case .failure(let invalid) = draft.checked() else { Issue.record("\(kind.rawValue) \(key) validated"); return }
+        #expect(invalid.problems.map(\.field) == [field])
     }
 
     @Test func fieldsReadTyped() throws {

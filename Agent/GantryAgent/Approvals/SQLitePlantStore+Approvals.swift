@@ -95,6 +95,9 @@ extension SQLitePlantStore {
                             approval: decision.approval, verdict: decision.verdict, decidedBy: decision.decidedBy, role: decision.role,
                             place: .hub, decidedAt: decision.decidedAt, comment: decision.comment), at: at, in: db)
                     }
+                case .customerOrder, .transferOut, .transferIn, .inboundShipment:
+                    // Shipping instructions are taken on by the shipping domain, which follows in the next change.
+                    break
                 }
                 applied = instruction.sequence
             }
