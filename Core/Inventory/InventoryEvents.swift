@@ -124,12 +124,18 @@ public enum MoveKind: String, Sendable, Codable, CaseIterable {
     case receipt, move, issue, output, adjustment, scrap
     /// Sent back to the supplier.
     case returned = "return"
+    /// Left the plant in a shipment to a customer or another plant.
+    case shipment
 }
 
 /// What a move was made against.
 public struct MoveReference: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
         case purchaseOrderLine = "purchase-order-line", workOrder = "work-order", count
+        /// `SSCC`: packed into a logistic unit.
+        case logisticUnit = "logistic-unit"
+        /// `ORDER/LINE` of a customer order, `TRANSFER/LINE` of a transfer: shipped or received against it.
+        case customerOrderLine = "customer-order-line", transferLine = "transfer-line"
     }
 
     public var kind: Kind

@@ -77,3 +77,10 @@ extension Quantity: Codable {
         try container.encode(description)
     }
 }
+
+extension Quantity {
+    /// What `wanted` still lacks after `had`: their difference, or zero when `had` covers it.
+    public static func shortfall(_ wanted: Quantity, _ had: Quantity) -> Quantity {
+        wanted > had ? wanted - had : .zero
+    }
+}

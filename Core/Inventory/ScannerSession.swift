@@ -7,8 +7,11 @@ import Foundation
 ///     #MOVE RECV A1               move the next scans from RECV to A1
 ///     #ISSUE WO-77 LINE           issue the next scans to work order WO-77 from LINE
 ///     #COUNT A1 [COMPLETE]        count A1: scans and quantities pile up until #END
+///     #PACK SSCC A1               pack the next scans into logistic unit SSCC, taken from A1
+///     #SHIP SO-1001 DHL JD0146    the next scans are SSCCs of units to ship for SO-1001 with DHL, tracking JD0146
+///     #TRANSFER TR-7 RECV kim     the next scans are SSCCs of transfer TR-7 that kim receives into RECV
 ///     #QTY 12 [BOX]               the next scan is 12 (of BOX); without it a scan counts what its label says, or 1
-///     #END                        post the count
+///     #END                        post the count, or the shipment
 ///     #CANCEL                     forget the mode and anything pending
 ///
 /// A pure state machine: lines in, actions out; the I/O layer posts requests and prints answers.
@@ -19,6 +22,9 @@ public struct ScannerSession: Sendable {
         case move(from: String, to: String)
         case issue(workOrder: String, from: String)
         case count(location: String, complete: Bool)
+        case pack(sscc: String, from: String)
+        case ship(order: String, carrier: String, tracking: String)
+        case transfer(transfer: String, location: String, by: String)
     }
 
     public enum Action: Sendable, Equatable {
@@ -31,6 +37,7 @@ public struct ScannerSession: Sendable {
     public private(set) var mode: Mode = .idle
     private var quantity: (value: Quantity, uom: String?)?
     private var countLines: [(scan: String, quantity: Quantity, uom: String?)] = []
+    private var shipUnits: [String] = []
 
     private func quantityUnit(_ unit: [String: JSONValue]) -> String? {
         if case .string(let text)? = unit["uom"] { return text }
@@ -52,7 +59,7 @@ public struct ScannerSession: Sendable {
         quantity = nil
         switch mode {
         case .idle:
-            return .say("REFUSED no mode: scan a #RECEIVE, #MOVE, #ISSUE or #COUNT command first")
+            return .say("REFUSED no mode: scan a #RECEIVE, #MOVE, #ISSUE, #COUNT, #PACK, #SHIP or #TRANSFER command first")
         case .receive(let order, let orderLine, let location):
             unit.merge(["id": .string(requestID.uuidString), "order": .string(order), "line": .number(Double(orderLine)), "location": .string(location)]) { $1 }
             return .post(path: "/v1/receipts", body: JSONValue.object(unit).canonicalText)
@@ -62,6 +69,18 @@ public struct ScannerSession: Sendable {
         case .issue(let workOrder, let from):
             unit.merge(["id": .string(requestID.uuidString), "workOrder": .string(workOrder), "from": .string(from)]) { $1 }
             return .post(path: "/v1/issues", body: JSONValue.object(unit).canonicalText)
+        case .pack(let sscc, let from):
+            unit.merge(["id": .string(requestID.uuidString), "from": .string(from)]) { $1 }
+            let escaped = sscc.addingPercentEncoding(withAllowedCharacters: Self.segment) ?? sscc
+            return .post(path: "/v1/logistic-units/\(escaped)/contents", body: JSONValue.object(unit).canonicalText)
+        case .ship:
+            guard !shipUnits.contains(line) else { return .say("REFUSED that unit is on this shipment already") }
+            shipUnits.append(line)
+            return .say("\(shipUnits.count) unit(s) on the shipment; #END ships them")
+        case .transfer(let transfer, let location, let by):
+            let escaped = transfer.addingPercentEncoding(withAllowedCharacters: Self.segment) ?? transfer
+            let body: [String: JSONValue] = ["id": .string(requestID.uuidString), "scan": .string(line), "location": .string(location), "receivedBy": .string(by)]
+            return .post(path: "/v1/inbound-transfers/\(escaped)/receipts", body: JSONValue.object(body).canonicalText)
         case .count:
             let counted = unit["quantity"].flatMap { if case .string(let text) = $0 { Quantity(text: text) } else { nil } } ?? Quantity(1)
             // The same label scanned again (identical cartons) adds to its line.
@@ -91,12 +110,30 @@ public struct ScannerSession: Sendable {
             if arguments.count == 2 && !complete { return .say("REFUSED #COUNT LOCATION [COMPLETE]") }
             return enter(.count(location: arguments[0], complete: complete),
                          "counting \(arguments[0])\(complete ? " (all of it: what is not scanned counts as none)" : "")")
+        case ("PACK", 2):
+            return enter(.pack(sscc: arguments[0], from: arguments[1]), "packing into \(arguments[0]) from \(arguments[1])")
+        case ("SHIP", 3):
+            return enter(.ship(order: arguments[0], carrier: arguments[1], tracking: arguments[2]),
+                         "shipping \(arguments[0]) with \(arguments[1]) (\(arguments[2])): scan the units, then #END")
+        case ("TRANSFER", 3):
+            return enter(.transfer(transfer: arguments[0], location: arguments[1], by: arguments[2]),
+                         "receiving transfer \(arguments[0]) into \(arguments[1])")
         case ("QTY", 1), ("QTY", 2):
             guard let value = Quantity(text: arguments[0]), value >= .zero else { return .say("REFUSED #QTY takes a number, e.g. #QTY 12") }
             quantity = (value, arguments.count == 2 ? arguments[1] : nil)
             return .say("next scan: \(value)\(arguments.count == 2 ? " \(arguments[1])" : "")")
         case ("END", 0):
-            guard case .count(let location, let complete) = mode else { return .say("REFUSED #END closes a count; no count is open") }
+            if case .ship(let order, let carrier, let tracking) = mode {
+                guard !shipUnits.isEmpty else { return .say("REFUSED no unit scanned for the shipment") }
+                let body = JSONValue.object([
+                    "id": .string(requestID.uuidString), "order": .string(order), "carrier": .string(carrier), "trackingReference": .string(tracking),
+                    "units": .array(shipUnits.map(JSONValue.string)),
+                ]).canonicalText
+                shipUnits = []
+                mode = .idle
+                return .post(path: "/v1/shipments", body: body)
+            }
+            guard case .count(let location, let complete) = mode else { return .say("REFUSED #END closes a count or a shipment; none is open") }
             let lines = countLines.map { line -> JSONValue in
                 var members: [String: JSONValue] = ["scan": .string(line.scan), "quantity": .string(line.quantity.description)]
                 if let uom = line.uom { members["uom"] = .string(uom) }
@@ -109,13 +146,14 @@ public struct ScannerSession: Sendable {
             mode = .idle
             return .post(path: "/v1/counts", body: body)
         case ("CANCEL", 0):
-            let dropped = countLines.count
+            let dropped = countLines.count, units = shipUnits.count
             mode = .idle
             quantity = nil
             countLines = []
-            return .say("cancelled" + (dropped > 0 ? "; \(dropped) counted line(s) dropped" : ""))
+            shipUnits = []
+            return .say("cancelled" + (dropped > 0 ? "; \(dropped) counted line(s) dropped" : "") + (units > 0 ? "; \(units) unit(s) not shipped" : ""))
         default:
-            return .say("REFUSED unknown command #\(words.joined(separator: " ")) (#RECEIVE, #MOVE, #ISSUE, #COUNT, #QTY, #END, #CANCEL)")
+            return .say("REFUSED unknown command #\(words.joined(separator: " ")) (#RECEIVE, #MOVE, #ISSUE, #COUNT, #PACK, #SHIP, #TRANSFER, #QTY, #END, #CANCEL)")
         }
     }
 
@@ -123,10 +161,16 @@ public struct ScannerSession: Sendable {
         if case .count = mode, !countLines.isEmpty {
             return .say("REFUSED a count of \(countLines.count) line(s) is open: #END it or #CANCEL it first")
         }
+        if case .ship = mode, !shipUnits.isEmpty {
+            return .say("REFUSED a shipment of \(shipUnits.count) unit(s) is open: #END it or #CANCEL it first")
+        }
         mode = next
         quantity = nil
         return .say(description)
     }
+
+    /// What may stand unescaped in one path segment.
+    private static let segment = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
 
     /// Lines counted but not posted yet.
     public var pendingCountLines: Int { countLines.count }

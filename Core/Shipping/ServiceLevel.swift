@@ -98,7 +98,7 @@ public enum ServiceLevel {
             result.leadTimeDays = rounded
         }
         if !complete, !shipments.isEmpty || today > windowEnd {
-            result.backorder = Quantity.saturating(line.ordered, shipped)
+            result.backorder = Quantity.shortfall(line.ordered, shipped)
         }
         if measured {
             result.onTime = shipments.last.map { $0.day <= windowEnd } ?? false

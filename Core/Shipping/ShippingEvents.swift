@@ -261,3 +261,31 @@ public struct TransferReceiptClosed: PlantEvent {
         self.tradingPartner = tradingPartner
     }
 }
+
+/// A unit of stock was packed into a logistic unit by scan, against one line of the unit's order. When it was
+/// taken from elsewhere than where the unit stands, a `StockMoved` (kind `move`, reference `logistic-unit`) moved it.
+public struct LogisticUnitPacked: PlantEvent {
+    public static let eventType = "LogisticUnitPacked"
+    public static let schemaVersion = 1
+
+    public var sscc: SSCC
+    public var order: String
+    public var line: Int
+    public var item: String
+    public var lot: String?
+    public var serial: String?
+    public var quantity: Quantity
+    /// Where it was taken from.
+    public var from: String
+
+    public init(sscc: SSCC, order: String, line: Int, item: String, lot: String?, serial: String?, quantity: Quantity, from: String) {
+        self.sscc = sscc
+        self.order = order
+        self.line = line
+        self.item = item
+        self.lot = lot
+        self.serial = serial
+        self.quantity = quantity
+        self.from = from
+    }
+}

@@ -78,11 +78,14 @@ public struct TransferInstruction: Sendable, Equatable, Codable {
     public var requested: String
     public var lines: [Line]
     public var note: String?
+    /// The sending plant's GS1 company prefix: the receiver refuses an SSCC allocated under another one.
+    public var fromCompanyPrefix: GS1CompanyPrefix?
 
     public init(
         transfer: String, fromPlant: String, toPlant: String, fromCompany: String, toCompany: String, requested: String,
-        lines: [Line], note: String? = nil
+        lines: [Line], note: String? = nil, fromCompanyPrefix: GS1CompanyPrefix? = nil
     ) {
+        self.fromCompanyPrefix = fromCompanyPrefix
         self.transfer = transfer
         self.fromPlant = fromPlant
         self.toPlant = toPlant

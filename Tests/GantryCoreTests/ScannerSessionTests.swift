@@ -13,7 +13,7 @@ import Testing
 
     @Test func modesTurnScansIntoRequests() throws {
         var session = ScannerSession()
-        #expect(session.take("]C10109506000134352") == .say("REFUSED no mode: scan a #RECEIVE, #MOVE, #ISSUE or #COUNT command first"))
+        #expect(session.take("]C10109506000134352") == .say("REFUSED no mode: scan a #RECEIVE, #MOVE, #ISSUE, #COUNT, #PACK, #SHIP or #TRANSFER command first"))
         #expect(session.take("#RECEIVE PO-1 2 RECV") == .say("receiving against PO-1/2 into RECV"))
         let id = UUID()
         let receipt = session.take("]C10109506000134352\r", requestID: id)
@@ -57,4 +57,32 @@ import Testing
         }
         #expect(session.mode == .move(from: "A", to: "B"))
     }
+
+    @Test func packShipAndTransferModes() throws {
+        var session = ScannerSession()
+        _ = session.take("#PACK 040123450000000016 A1")
+        let packed = session.take("]C10104012345000016211001")
+        guard case .post(let packPath, _) = packed else { Issue.record("no post"); return }
+        let packBody = try body(packed)
+        #expect(packPath == "/v1/logistic-units/040123450000000016/contents" && packBody["from"] == .string("A1"))
+        #expect(session.take("#SHIP SO-1 DHL JD1") == .say("shipping SO-1 with DHL (JD1): scan the units, then #END"))
+        #expect(session.take("]C100040123450000000016") == .say("1 unit(s) on the shipment; #END ships them"))
+        #expect(session.take("]C100040123450000000016") == .say("REFUSED that unit is on this shipment already"))
+        _ = session.take("040123450000000023")
+        #expect(session.take("#MOVE A B").isRefusal, "an open shipment is ended or cancelled first")
+        let shipment = try body(session.take("#END"))
+        #expect(shipment["order"] == .string("SO-1") && shipment["carrier"] == .string("DHL") && shipment["trackingReference"] == .string("JD1"))
+        #expect(shipment["units"] == .array([.string("]C100040123450000000016"), .string("040123450000000023")]))
+        #expect(session.mode == .idle)
+        _ = session.take("#TRANSFER TR-7 RECV kim")
+        let received = session.take("]C1003012345678000000016")
+        guard case .post(let receivePath, _) = received else { Issue.record("no post"); return }
+        #expect(receivePath == "/v1/inbound-transfers/TR-7/receipts")
+        #expect(try body(received)["receivedBy"] == .string("kim"))
+        #expect(session.take("#END").isRefusal, "#END has nothing to post while receiving")
+    }
+}
+
+extension ScannerSession.Action {
+    var isRefusal: Bool { if case .say(let text) = self { text.hasPrefix("REFUSED") } else { false } }
 }

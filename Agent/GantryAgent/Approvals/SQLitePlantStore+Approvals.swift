@@ -95,9 +95,10 @@ extension SQLitePlantStore {
                             approval: decision.approval, verdict: decision.verdict, decidedBy: decision.decidedBy, role: decision.role,
                             place: .hub, decidedAt: decision.decidedAt, comment: decision.comment), at: at, in: db)
                     }
-                case .customerOrder, .transferOut, .transferIn, .inboundShipment:
-                    // Shipping instructions are taken on by the shipping domain, which follows in the next change.
-                    break
+                case .customerOrder: try Self.takeCustomerOrder(instruction, at: at, in: db)
+                case .transferOut: try Self.takeTransferOut(instruction, at: at, in: db)
+                case .transferIn: try Self.expectTransfer(instruction, in: db)
+                case .inboundShipment: try Self.expectUnits(instruction, in: db)
                 }
                 applied = instruction.sequence
             }

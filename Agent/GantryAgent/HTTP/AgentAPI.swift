@@ -54,6 +54,7 @@ struct AgentAPI: Sendable {
             allowExpiredIssue: configuration.issueExpiredLots)
         inventory.add(to: router)
         PurchaseOrderRoutes(store: store, limit: configuration.maxRequestBytes).add(to: router)
+        ShippingRoutes(store: store, limit: configuration.maxRequestBytes, parser: inventory.parser, inventory: inventory).add(to: router)
         let users = PlantUsers(path: configuration.usersFile)
         WorkOrderRoutes(
             store: store, limit: configuration.maxRequestBytes, inventory: inventory, overrideRoles: configuration.overrideRoles,

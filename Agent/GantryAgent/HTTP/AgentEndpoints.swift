@@ -42,7 +42,7 @@ public struct AgentEndpoint: Sendable, Hashable, CustomStringConvertible {
 
 extension AgentEndpoint {
     /// The agent's routes, by domain.
-    public static let all: [AgentEndpoint] = health + scans + machines + inventory + production + sourcing + approvals + masters
+    public static let all: [AgentEndpoint] = health + scans + machines + inventory + production + sourcing + shipping + approvals + masters
 
     static let health: [AgentEndpoint] = [
         .init(.get, "/healthz", .local, "http-api.md#get-healthz"),
@@ -101,6 +101,13 @@ extension AgentEndpoint {
         .init(.get, "/v1/reorder/proposals", .local, "http-api.md#reorder-rules"),
         .init(.post, "/v1/reorder/run", .local, "http-api.md#reorder-rules"),
     ]
+
+    static let shipping = routes(.local, "shipping.md#at-the-plant", [
+        (.get, "/v1/outbound-orders"), (.post, "/v1/outbound-orders/:order/pick-list"),
+        (.post, "/v1/logistic-units"), (.get, "/v1/logistic-units"), (.post, "/v1/logistic-units/:sscc/contents"),
+        (.post, "/v1/shipments"),
+        (.get, "/v1/inbound-transfers"), (.post, "/v1/inbound-transfers/:transfer/receipts"), (.post, "/v1/inbound-transfers/:transfer/close"),
+    ])
 
     static let approvals = routes(.plantUser, "approvals.md#requests-for-approval", [
         (.post, "/v1/approvals"), (.get, "/v1/approvals"), (.get, "/v1/approvals/:id"), (.post, "/v1/approvals/:id/decision"),

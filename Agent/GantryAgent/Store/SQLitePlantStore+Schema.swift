@@ -108,6 +108,7 @@ extension SQLitePlantStore {
                 ALTER TABLE purchase_order_lines DROP COLUMN price;
                 """)
         }
+        migrator.registerMigration("14-shipping", migrate: AgentMigrations.shipping)
         return migrator
     }
 }
