@@ -102,10 +102,16 @@ extension SQLitePlantStore {
     /// A work order's issue uses up its own reservations: first on the row it takes from, then of the same item
     /// elsewhere (the demand is met, so stock held for it elsewhere goes back).
     static func consumeReservations(of workOrder: String, _ unit: ResolvedUnit, at location: String, quantity: Quantity, in db: Database) throws {
-        let held = try ReservationRecord.fetchAll(db, sql: """
-            SELECT * FROM reservations WHERE work_order = ? AND item = ?
-            ORDER BY (location = ? AND lot = ? AND serial = ?) DESC, created_at
-            """, arguments: [workOrder, unit.item.key, location, unit.lot ?? "", unit.serial ?? ""])
+        // The row's own reservations usually cover the issue (a picked case is scanned): then nothing else is read,
+        // however much the order holds elsewhere.
+        var held = try ReservationRecord.fetchAll(db.cachedStatement(sql: """
+            SELECT * FROM reservations WHERE item = ? AND location = ? AND lot = ? AND serial = ? AND work_order = ? ORDER BY created_at
+            """), arguments: [unit.item.key, location, unit.lot ?? "", unit.serial ?? "", workOrder])
+        if held.reduce(Int64(0), { $0 + $1.quantity }) < quantity.micro {
+            held += try ReservationRecord.fetchAll(db.cachedStatement(sql: """
+                SELECT * FROM reservations WHERE work_order = ? AND item = ? AND NOT (location = ? AND lot = ? AND serial = ?) ORDER BY created_at
+                """), arguments: [workOrder, unit.item.key, location, unit.lot ?? "", unit.serial ?? ""])
+        }
         try applyReservationChanges(ReservationDecision.consume(quantity, from: held.map(\.held)), in: db)
     }
 
