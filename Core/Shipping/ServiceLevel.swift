@@ -98,7 +98,8 @@ public enum ServiceLevel {
             result.leadTimeDays = rounded
         }
         if !complete, !shipments.isEmpty || today > windowEnd {
-            result.backorder = Quantity.saturating(line.ordered, shipped)
+            // Ordered less shipped (`Quantity.saturating` adds: it is no difference).
+            result.backorder = line.ordered - shipped
         }
         if measured {
             result.onTime = shipments.last.map { $0.day <= windowEnd } ?? false

@@ -12,6 +12,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case principalList, principalAdd, principalRevoke, principalRotate, plantEnrol
     case demandSend, demandList, approvalList, approvalDecide
     case supplierReport
+    case customerOrderSend, customerOrderList, transferSend, transferList, discrepancySettle, inTransitReport
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -29,7 +30,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     public var method: HTTPRequest.Method {
         switch self {
         case .syncBatches, .masterChangeSet, .masterImport, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol, .demandSend,
-             .approvalDecide: .post
+             .approvalDecide, .customerOrderSend, .transferSend, .discrepancySettle: .post
         case .masterWrite: .put
         default: .get
         }
@@ -63,6 +64,10 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .approvalList: "/v1/approvals"
         case .approvalDecide: "/v1/approvals/:plant/:approval/decision"
         case .supplierReport: "/v1/reports/suppliers"
+        case .customerOrderSend, .customerOrderList: "/v1/customer-orders"
+        case .transferSend, .transferList: "/v1/transfers"
+        case .discrepancySettle: "/v1/transfers/:transfer/discrepancies/:number/settle"
+        case .inTransitReport: "/v1/reports/in-transit"
         }
     }
 
@@ -77,6 +82,9 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .approvalList, .approvalDecide: .principal(.decideApprovals)
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
         case .supplierReport: .principal(.readOperations)
+        case .customerOrderSend, .transferSend: .principal(.sendDemand)
+        case .customerOrderList, .transferList, .inTransitReport: .principal(.readOperations)
+        case .discrepancySettle: .principal(.settleDiscrepancies)
         case .eventFeed: .principal(.readEvents)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)
