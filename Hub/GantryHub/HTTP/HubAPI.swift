@@ -141,6 +141,13 @@ struct HubAPI: Sendable {
             return try jsonResponse(try await transferList(query, scope: try caller.principal().companies))
         case .inTransitReport:
             return try jsonResponse(try await inTransitReport(query, scope: try caller.principal().companies))
+        case .serviceLevelReport:
+            return try jsonResponse(try await serviceLevelReport(query, scope: try caller.principal().companies))
+        case .shipmentTrace:
+            return try jsonResponse(try await shipmentTrace(
+                plant: try parameter("plant", context), shipment: try parameter("shipment", context), scope: try caller.principal().companies))
+        case .recall:
+            return try jsonResponse(try await recall(query, scope: try caller.principal().companies))
         case .discrepancySettle:
             let body = try decode(SettleBody.self, from: try await jsonBody(&request))
             return try jsonResponse(try await settleDiscrepancy(

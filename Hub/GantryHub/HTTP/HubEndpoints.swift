@@ -13,6 +13,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case demandSend, demandList, approvalList, approvalDecide
     case supplierReport
     case customerOrderSend, customerOrderList, transferSend, transferList, discrepancySettle, inTransitReport
+    case serviceLevelReport, shipmentTrace, recall
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -68,6 +69,9 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .transferSend, .transferList: "/v1/transfers"
         case .discrepancySettle: "/v1/transfers/:transfer/discrepancies/:number/settle"
         case .inTransitReport: "/v1/reports/in-transit"
+        case .serviceLevelReport: "/v1/reports/service-level"
+        case .shipmentTrace: "/v1/shipments/:plant/:shipment/trace"
+        case .recall: "/v1/recalls"
         }
     }
 
@@ -83,7 +87,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
         case .supplierReport: .principal(.readOperations)
         case .customerOrderSend, .transferSend: .principal(.sendDemand)
-        case .customerOrderList, .transferList, .inTransitReport: .principal(.readOperations)
+        case .customerOrderList, .transferList, .inTransitReport, .serviceLevelReport, .shipmentTrace, .recall: .principal(.readOperations)
         case .discrepancySettle: .principal(.settleDiscrepancies)
         case .eventFeed: .principal(.readEvents)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
