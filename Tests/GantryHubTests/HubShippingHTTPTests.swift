@@ -155,3 +155,123 @@ import FoundationNetworking
         }
     }
 }
+
+extension HubShippingHTTPTests {
+    static func at(_ text: String) -> Date { Timestamp.parse(text)! }
+
+    static func dispatched(_ shipment: String, order: String, lines: [(Int, String, Int64)], sscc: Int64) throws -> ShipmentDispatched {
+        ShipmentDispatched(
+            shipment: shipment, kind: .customerOrder, order: order, customer: "C100", toPlant: nil, company: "ACME", tradingPartner: nil,
+            carrier: "DHL", trackingReference: "T-\(shipment)",
+            units: [try Fixture.unit(sscc, lines.map { ($0.0, $0.1, "L1", $0.2) })],
+            lines: lines.map { .init(line: $0.0, item: $0.1, quantity: Quantity($0.2), price: nil) }, backorders: [])
+    }
+
+    func report(_ hub: Hub, _ query: String) async throws -> ServiceLevelReport {
+        let answer = try await hub.call("GET", "/v1/reports/service-level?\(query)", as: "acme-planner")
+        #expect(answer.status == 200, "\(answer.text)")
+        return try WireFormat.decoder().decode(ServiceLevelReport.self, from: Data(answer.text.utf8))
+    }
+
+    /// Ordered 2027-01-15 08:00 UTC (the hub's clock). SO-1: line 1, 10 PUMP requested 01-20, promised 01-22; line 2, 4 VALVE
+    /// requested 01-20, promised 01-21 by the plant. SHP-1 leaves 2027-01-21 03:00 UTC, which is 01-20 in New York (the
+    /// plant master's zone; in Berlin, where it was enrolled, it would be 01-21): 6 PUMP and 4 VALVE. SHP-2 leaves 01-23
+    /// 12:00 UTC with the other 4 PUMP. SO-2: 5 PUMP requested 01-25, never shipped.
+    @Test func serviceLevelFiguresAsWorkedOutByHand() async throws {
+        try await Self.withHub(now: Fixture.start) { hub in
+            #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: Self.masters).status == 200)
+            #expect(try await hub.call("POST", "/v1/customer-orders", as: "planner", json: Self.order("SO-1")).status == 201)
+            let second = #"{"order": "SO-2", "plant": "ACME-BER", "customer": "C100", "requested": "2027-01-25", "lines": [{"line": 1, "item": "PUMP", "quantity": "5", "price": "12"}]}"#
+            #expect(try await hub.call("POST", "/v1/customer-orders", as: "planner", json: second).status == 201)
+            _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 3, events: [
+                try Fixture.envelope(1, CustomerOrderAnswered(order: "SO-1", instruction: 1, lines: [
+                    .init(line: 1, accepted: true, promised: "2027-01-22"), .init(line: 2, accepted: true, promised: "2027-01-21"),
+                ])),
+                try Fixture.envelope(2, try Self.dispatched("SHP-1", order: "SO-1", lines: [(1, "PUMP", 6), (2, "VALVE", 4)], sscc: 1),
+                                     at: Self.at("2027-01-21T03:00:00Z")),
+                try Fixture.envelope(3, try Self.dispatched("SHP-2", order: "SO-1", lines: [(1, "PUMP", 4)], sscc: 2),
+                                     at: Self.at("2027-01-23T12:00:00Z")),
+            ]), receivedAt: Fixture.start)
+
+            // Requested dates, no grace, no tolerance, judged on 02-01. SO-1/1: window ends 01-20; 6 by then, last left 01-23:
+            // late, in full, not OTIF; lead 8 d 4 h = 8.17 d. SO-1/2: all 4 on 01-20: OTIF; lead 5 d 19 h = 5.79 d. SO-2/1:
+            // nothing by 01-25: late, short, 5 owed.
+            var level = try await report(hub, "basis=requested&asOf=2027-02-01")
+            #expect(level.lines.map { "\($0.order)/\($0.line)" } == ["SO-1/1", "SO-1/2", "SO-2/1"])
+            #expect(level.lines.map(\.figures.onTime) == [false, true, false])
+            #expect(level.lines.map(\.figures.inFull) == [true, true, false])
+            #expect(level.lines.map(\.figures.otif) == [false, true, false])
+            #expect(level.lines.map(\.figures.shippedInWindow) == [Quantity(6), Quantity(4), .zero])
+            #expect(level.lines.map(\.figures.leadTimeDays) == [Decimal(string: "8.17"), Decimal(string: "5.79"), nil])
+            #expect(level.total.measured == 3 && level.total.onTime == 1 && level.total.inFull == 2 && level.total.otif == 1)
+            #expect(level.total.otifPercent == Decimal(string: "33.33") && level.total.inFullPercent == Decimal(string: "66.67"))
+            #expect(level.total.averageLeadTimeDays == Decimal(string: "6.98") && level.total.backorderLines == 1)
+            #expect(level.backorders == ["ACME/PUMP": Quantity(5)])
+            #expect(level.customers["ACME/C100"]?.lines == 3 && level.plants["ACME-BER"]?.otif == 1 && level.companies["ACME"]?.lines == 3)
+
+            // Promised dates with a day's grace: SO-1/1 is due 01-22, its window ends 01-23 and all 10 left by then: OTIF.
+            level = try await report(hub, "basis=promised&lateDays=1&asOf=2027-02-01")
+            #expect(level.lines.map(\.figures.otif) == [true, true, false] && level.total.otifPercent == Decimal(string: "66.67"))
+
+            // Half the quantity is in full: SO-1/1 has 6 of 10 by 01-20 (at least 5): OTIF, completed by SHP-1 (lead 5.79 d).
+            level = try await report(hub, "tolerancePercent=50&asOf=2027-02-01")
+            #expect(level.lines.first?.figures.otif == true && level.lines.first?.figures.leadTimeDays == Decimal(string: "5.79"))
+
+            // Judged today (01-15 at the plant) SO-2 is still open: it counts in no ratio and owes nothing yet.
+            level = try await report(hub, "")
+            #expect(level.total.measured == 2 && level.lines.last?.figures.status == .open && level.backorders.isEmpty)
+
+            for bad in ["basis=soon", "lateDays=-1", "tolerancePercent=101", "asOf=yesterday", "customer=a%20b"] {
+                #expect(try await hub.call("GET", "/v1/reports/service-level?\(bad)", as: "planner").status == 400, "\(bad)")
+            }
+            #expect(try await hub.call("GET", "/v1/reports/service-level?company=BETA", as: "acme-planner").status == 403)
+            #expect(try await hub.call("GET", "/v1/reports/service-level", as: "gamma").text.contains("SO-1") == false)
+
+            let trace = try await hub.call("GET", "/v1/shipments/ACME-BER/SHP-1/trace", as: "acme-planner")
+            #expect(trace.status == 200 && trace.text.contains(#""customer":"C100""#), "\(trace.text)")
+            #expect(try await hub.call("GET", "/v1/shipments/ACME-BER/SHP-9/trace", as: "acme-planner").status == 404)
+            #expect(try await hub.call("GET", "/v1/shipments/ACME-BER/SHP-1/trace", as: "gamma").status == 403)
+            let recall = try await hub.call("GET", "/v1/recalls?item=PUMP&lot=L1", as: "acme-planner")
+            #expect(recall.status == 200 && recall["customers"] == .array([.string("C100")]), "\(recall.text)")
+            #expect(try await hub.call("GET", "/v1/recalls?item=PUMP", as: "acme-planner").status == 400)
+        }
+    }
+
+    @Test func unitsOnTheRoadAndADiscrepancySettledOnceByAController() async throws {
+        try await Self.withHub(now: Fixture.start) { hub in
+            #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: Self.masters).status == 200)
+            let transfer = #"{"transfer": "TR-1", "fromPlant": "ACME-BER", "toPlant": "BETA-OSL", "requested": "2027-02-01", "lines": [{"line": 1, "item": "PUMP", "quantity": "8"}]}"#
+            #expect(try await hub.call("POST", "/v1/transfers", as: "planner", json: transfer).status == 201)
+            _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 1, events: [
+                try Fixture.envelope(1, try Fixture.transferShipment()),
+            ]), receivedAt: Fixture.start)
+            let road = try await hub.call("GET", "/v1/reports/in-transit?company=BETA", as: "controller")
+            guard case .array(let units)? = road["units"] else { Issue.record("\(road.text)"); return }
+            #expect(units.count == 2 && road.text.contains(#""carrier":"DSV""#) && road.text.contains(#""lot":"L1""#))
+            #expect(try await hub.call("GET", "/v1/reports/in-transit", as: "gamma").text.contains("TR-1") == false)
+            #expect(try await hub.call("GET", "/v1/reports/in-transit?plant=ACME-BER", as: "controller").status == 403)
+
+            _ = try await hub.store.applyBatch(SyncBatch(plant: "BETA-OSL", agentHead: 1, events: [
+                try Fixture.envelope(1, TransferDiscrepancyRecorded(
+                    discrepancy: "TR-1/1", transfer: "TR-1", sscc: try Fixture.sscc(12), kind: .short, line: 1, item: "PUMP", lot: "L1",
+                    serial: nil, quantity: Quantity(3), reason: "not on the truck", recordedBy: "kim", company: "BETA", tradingPartner: "ACME")),
+            ]), receivedAt: Fixture.start)
+            let settle = #"{"resolution": "credited", "note": "carrier pays"}"#
+            #expect(try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "planner", json: settle).status == 403)
+            #expect(try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "gamma", json: settle).status == 404)
+            let settled = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "controller", json: settle)
+            #expect(settled.status == 200 && settled.text.contains(#""settledBy":"service:controller""#), "\(settled.text)")
+            let again = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "admin", json: settle)
+            #expect(again.status == 409 && again.code == "duplicate")
+            #expect(try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/2/settle", as: "admin", json: settle).status == 404)
+            #expect(try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/x/settle", as: "admin", json: settle).status == 404)
+            let invented = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "admin",
+                                              json: #"{"resolution": "forgotten", "note": "n"}"#)
+            #expect((400...422).contains(invented.status))
+            #expect(try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "admin",
+                                       json: #"{"resolution": "found", "note": " "}"#).status == 422)
+            let audit = try await hub.store.auditEntries(after: 0, limit: 100, scope: .only(["BETA"]))
+            #expect(audit.contains { $0.action == "discrepancy.settled" && $0.actor == "service:controller" })
+        }
+    }
+}
