@@ -3,7 +3,8 @@ import PostgresNIO
 extension HubMigration {
     /// Customer orders and transfers handed to plants, what the plants shipped and received, discrepancies and their
     /// settlement, and the lots received against purchase orders (docs/shipping.md). Quantities in millionths of the
-    /// item's base unit.
+    /// item's base unit. On PostgreSQL every statement is IF NOT EXISTS, as in 8: a database whose recorded versions
+    /// were rewritten (renumbered, or set back to an older hub's) runs the step again over tables it has.
     static let shipping = HubMigration(
         number: 9, name: "shipping",
         sqlite: """
@@ -168,7 +169,7 @@ extension HubMigration {
         postgres: [
             // Customer orders handed to plants; body: the CustomerOrderInstruction (canonical JSON).
             """
-            CREATE TABLE customer_orders (
+            CREATE TABLE IF NOT EXISTS customer_orders (
                 company text NOT NULL,
                 order_ref text NOT NULL,
                 plant_id text NOT NULL REFERENCES plants(plant_id),
@@ -183,7 +184,7 @@ extension HubMigration {
             """,
             // Their lines, with the plant's answer; quantities in millionths, prices decimal text.
             """
-            CREATE TABLE customer_order_lines (
+            CREATE TABLE IF NOT EXISTS customer_order_lines (
                 company text NOT NULL,
                 order_ref text NOT NULL,
                 line integer NOT NULL,
@@ -199,7 +200,7 @@ extension HubMigration {
             """,
             // Transfers between plants; body: the TransferInstruction both plants received.
             """
-            CREATE TABLE transfers (
+            CREATE TABLE IF NOT EXISTS transfers (
                 transfer text NOT NULL,
                 from_plant text NOT NULL REFERENCES plants(plant_id),
                 to_plant text NOT NULL REFERENCES plants(plant_id),
@@ -218,7 +219,7 @@ extension HubMigration {
             """,
             // Their lines with the transfer price (none within one company) and the sender's answer.
             """
-            CREATE TABLE transfer_lines (
+            CREATE TABLE IF NOT EXISTS transfer_lines (
                 transfer text NOT NULL,
                 line integer NOT NULL,
                 item text NOT NULL,
@@ -233,7 +234,7 @@ extension HubMigration {
             """,
             // What left a plant (ShipmentDispatched); company and trading_partner as the event carries them.
             """
-            CREATE TABLE shipments (
+            CREATE TABLE IF NOT EXISTS shipments (
                 plant_id text NOT NULL,
                 shipment text NOT NULL,
                 seq bigint NOT NULL,
@@ -251,7 +252,7 @@ extension HubMigration {
             """,
             // Per order or transfer line: what the shipment carried and at what price.
             """
-            CREATE TABLE shipment_lines (
+            CREATE TABLE IF NOT EXISTS shipment_lines (
                 plant_id text NOT NULL,
                 shipment text NOT NULL,
                 line integer NOT NULL,
@@ -264,7 +265,7 @@ extension HubMigration {
             """,
             // Logistic units shipped; a transfer's unit is in transit until received_at.
             """
-            CREATE TABLE shipment_units (
+            CREATE TABLE IF NOT EXISTS shipment_units (
                 plant_id text NOT NULL,
                 shipment text NOT NULL,
                 sscc text NOT NULL,
@@ -280,7 +281,7 @@ extension HubMigration {
             """,
             // What is in each unit; lot and serial '' when none; received and damaged once the unit is received.
             """
-            CREATE TABLE shipment_contents (
+            CREATE TABLE IF NOT EXISTS shipment_contents (
                 plant_id text NOT NULL,
                 shipment text NOT NULL,
                 sscc text NOT NULL,
@@ -298,7 +299,7 @@ extension HubMigration {
             """,
             // Short, over and damaged receipts, and how each was settled at the hub.
             """
-            CREATE TABLE transfer_discrepancies (
+            CREATE TABLE IF NOT EXISTS transfer_discrepancies (
                 transfer text NOT NULL,
                 discrepancy text NOT NULL,
                 plant_id text NOT NULL,
@@ -323,7 +324,7 @@ extension HubMigration {
             """,
             // Lots received against purchase order lines: the leaves of a backward trace.
             """
-            CREATE TABLE received_lots (
+            CREATE TABLE IF NOT EXISTS received_lots (
                 plant_id text NOT NULL,
                 seq bigint NOT NULL,
                 item text NOT NULL,
@@ -335,13 +336,13 @@ extension HubMigration {
                 PRIMARY KEY (plant_id, seq)
             )
             """,
-            "CREATE INDEX customer_orders_plant ON customer_orders (plant_id)",
-            "CREATE INDEX transfers_to_plant ON transfers (to_plant)",
-            "CREATE INDEX transfers_from_plant ON transfers (from_plant)",
-            "CREATE INDEX shipments_order ON shipments (order_ref)",
-            "CREATE INDEX shipment_units_order ON shipment_units (order_ref, sscc)",
-            "CREATE INDEX shipment_contents_lot ON shipment_contents (item, lot)",
-            "CREATE INDEX received_lots_lot ON received_lots (item, lot)",
-            "CREATE INDEX lot_links_output_plant ON lot_links (output_item, output_lot, plant_id)",
+            "CREATE INDEX IF NOT EXISTS customer_orders_plant ON customer_orders (plant_id)",
+            "CREATE INDEX IF NOT EXISTS transfers_to_plant ON transfers (to_plant)",
+            "CREATE INDEX IF NOT EXISTS transfers_from_plant ON transfers (from_plant)",
+            "CREATE INDEX IF NOT EXISTS shipments_order ON shipments (order_ref)",
+            "CREATE INDEX IF NOT EXISTS shipment_units_order ON shipment_units (order_ref, sscc)",
+            "CREATE INDEX IF NOT EXISTS shipment_contents_lot ON shipment_contents (item, lot)",
+            "CREATE INDEX IF NOT EXISTS received_lots_lot ON received_lots (item, lot)",
+            "CREATE INDEX IF NOT EXISTS lot_links_output_plant ON lot_links (output_item, output_lot, plant_id)",
         ])
 }
