@@ -22,7 +22,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .planner:
             return [.readMasters, .readOperations, .sendDemand, .decideApprovals]
         case .controller:
-            return [.readMasters, .writeFinance, .writePolicies, .readOperations, .readMasterHistory, .decideApprovals]
+            return [.readMasters, .writeFinance, .writePolicies, .readOperations, .readMasterHistory, .decideApprovals, .settleDiscrepancies]
         case .auditor:
             return [.readMasters, .readOperations, .readEvents, .readMasterHistory, .readAudit]
         case .plantAgent:
@@ -53,8 +53,11 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case readEvents = "events:read"
     /// Requests for approval: read them, and decide those an approval policy gives the role.
     case decideApprovals = "approvals:decide"
-    /// Hand demand to a plant.
+    /// Hand demand to a plant: work orders, customer orders, transfers between plants.
     case sendDemand = "demand:send"
+    /// Settle a transfer's discrepancy (write it off, credit it, reship or find the goods): a decision on the
+    /// group's money, not on its plans.
+    case settleDiscrepancies = "transfers:settle"
     /// The audit trail.
     case readAudit = "audit:read"
     /// Principals and tokens; plant enrolment.

@@ -78,7 +78,7 @@ import Testing
             Sample(endpoint: .approvalList, method: "GET", path: "/v1/approvals?state=pending"),
             Sample(endpoint: .approvalDecide, method: "POST", path: "/v1/approvals/ACME-HAM/APR-\(role.rawValue)/decision",
                    body: #"{"verdict":"approved"}"#),
-        ]
+        ] + shippingSamples(for: role, unique: unique)
     }
 
     func expectedAllowed(_ sample: Sample, _ role: Role) -> Bool {
@@ -114,6 +114,7 @@ import Testing
                     recordedAt: Date(), payload: try JSONValue.parse(try request.payloadJSON()))
             }
             _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-HAM", agentHead: Int64(requests.count), events: requests), receivedAt: Date())
+            try await Self.seedShipping(hub, after: Int64(requests.count))
             var covered = Set<HubEndpoint>()
             for role in Role.allCases {
                 for sample in samples(for: role, unique: "\(role.rawValue)") {
@@ -324,4 +325,55 @@ import Testing
 
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension HubAccessTests {
+    /// A customer, a shipment from ACME-HAM and a transfer to it with one discrepancy per role, for the shipping samples.
+    static func seedShipping(_ hub: HubFixture, after sequence: Int64) async throws {
+        let customer = try MasterChangeSet.read(Data("""
+            {"records":[{"kind":"customer","company":"ACME","key":"C1","data":{"name":"Customer","currency":"EUR","paymentTermsDays":30}}]}
+            """.utf8))
+        _ = try await MasterService(store: hub.store).commit(customer.records, by: .local(), summary: "customer")
+        _ = try await hub.store.placeTransfer(TransferInstruction(
+            transfer: "TR-S", fromPlant: "ACME-BER", toPlant: "ACME-HAM", fromCompany: "ACME", toCompany: "ACME", requested: "2030-01-31",
+            lines: [.init(line: 1, item: "BOLT", quantity: Quantity(5))]), at: Date(), by: "local:tests", audit: AuditDraft(
+                actor: "local:tests", action: "transfer.sent", subject: "transfer TR-S", company: "ACME", before: nil, after: nil))
+        let shipped = ShipmentDispatched(
+            shipment: "SHP-1", kind: .customerOrder, order: "CO-1", customer: "C1", toPlant: nil, company: "ACME", tradingPartner: nil,
+            carrier: "UPS", trackingReference: "1Z", units: [ShippedUnit(sscc: try SSCC(companyPrefix: try GS1CompanyPrefix("4012345"),
+                                                                                         serialReference: 1),
+                                                                         contents: [.init(line: 1, item: "BOLT", lot: "L1", serial: nil, expiry: nil, quantity: Quantity(5))])],
+            lines: [.init(line: 1, item: "BOLT", quantity: Quantity(5), price: nil)], backorders: [])
+        var events = [shipped as any PlantEvent]
+        for number in 1...Role.allCases.count {
+            events.append(TransferDiscrepancyRecorded(
+                discrepancy: "TR-S/\(number)", transfer: "TR-S", sscc: nil, kind: .short, line: 1, item: "BOLT", lot: "L1", serial: nil,
+                quantity: Quantity(1), reason: "short", recordedBy: "kim", company: "ACME", tradingPartner: nil))
+        }
+        let envelopes = try events.enumerated().map { index, event in
+            EventEnvelope(
+                sequence: sequence + Int64(index) + 1, id: UUID(), type: type(of: event).eventType, schemaVersion: 1, occurredAt: Date(),
+                recordedAt: Date(), payload: try JSONValue.parse(try event.payloadJSON()))
+        }
+        _ = try await hub.store.applyBatch(
+            SyncBatch(plant: "ACME-HAM", agentHead: envelopes.last!.sequence, events: envelopes), receivedAt: Date())
+    }
+
+    func shippingSamples(for role: Role, unique: String) -> [Sample] {
+        [
+            Sample(endpoint: .customerOrderSend, method: "POST", path: "/v1/customer-orders",
+                   body: #"{"order":"CO-\#(unique)","plant":"ACME-BER","customer":"C1","requested":"2030-01-31","lines":[{"line":1,"item":"BOLT","quantity":"5","price":"1.20"}]}"#),
+            Sample(endpoint: .customerOrderList, method: "GET", path: "/v1/customer-orders"),
+            Sample(endpoint: .transferSend, method: "POST", path: "/v1/transfers",
+                   body: #"{"transfer":"TR-\#(unique)","fromPlant":"ACME-BER","toPlant":"ACME-HAM","requested":"2030-01-31","lines":[{"line":1,"item":"BOLT","quantity":"5"}]}"#),
+            Sample(endpoint: .transferList, method: "GET", path: "/v1/transfers"),
+            Sample(endpoint: .inTransitReport, method: "GET", path: "/v1/reports/in-transit"),
+            Sample(endpoint: .serviceLevelReport, method: "GET", path: "/v1/reports/service-level"),
+            Sample(endpoint: .shipmentTrace, method: "GET", path: "/v1/shipments/ACME-HAM/SHP-1/trace"),
+            Sample(endpoint: .recall, method: "GET", path: "/v1/recalls?item=BOLT&lot=L1"),
+            Sample(endpoint: .discrepancySettle, method: "POST",
+                   path: "/v1/transfers/TR-S/discrepancies/\(Role.allCases.firstIndex(of: role)! + 1)/settle",
+                   body: #"{"resolution":"written-off","note":"lost"}"#),
+        ]
+    }
 }

@@ -40,6 +40,8 @@ import Testing
         Expected(error: SyncBatchError(code: .sequenceConflict, detail: "diverged"), status: 409, code: "sequence-conflict"),
         Expected(error: SyncBatchError(code: .invalidSequence, detail: "gap"), status: 422, code: "invalid-sequence"),
         Expected(error: SyncBatchError(code: .invalidEvent, detail: "year 10000"), status: 422, code: "invalid-event"),
+        Expected(error: ShippingRefusal(.unknownCounterpart, "no transfer price"), status: 422, code: "unknown-counterpart"),
+        Expected(error: ShippingRefusal(.invalid, "a date YYYY-MM-DD", field: "requested"), status: 422, code: "invalid"),
     ]
 
     @Test(arguments: expected) func aRefusalCarriesItsStatusCodeAndHeaders(_ expected: Expected) {

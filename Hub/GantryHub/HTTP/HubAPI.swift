@@ -128,6 +128,30 @@ struct HubAPI: Sendable {
             try requireScope(principal.companies, plant: plantID)
             let body = try decode(DecisionBody.self, from: try await jsonBody(&request))
             return try jsonResponse(try await decideApproval(body, plantID: plantID, approval: approval, principal: principal))
+        case .customerOrderSend:
+            let placed = try await placeCustomerOrder(
+                try decode(CustomerOrderRequest.self, from: try await jsonBody(&request)), actor: try caller.actor())
+            return try jsonResponse(placed, status: placed.created ? .created : .ok)
+        case .transferSend:
+            let placed = try await placeTransfer(try decode(TransferRequest.self, from: try await jsonBody(&request)), actor: try caller.actor())
+            return try jsonResponse(placed, status: placed.created ? .created : .ok)
+        case .customerOrderList:
+            return try jsonResponse(try await customerOrderList(query, scope: try caller.principal().companies))
+        case .transferList:
+            return try jsonResponse(try await transferList(query, scope: try caller.principal().companies))
+        case .inTransitReport:
+            return try jsonResponse(try await inTransitReport(query, scope: try caller.principal().companies))
+        case .serviceLevelReport:
+            return try jsonResponse(try await serviceLevelReport(query, scope: try caller.principal().companies))
+        case .shipmentTrace:
+            return try jsonResponse(try await shipmentTrace(
+                plant: try parameter("plant", context), shipment: try parameter("shipment", context), scope: try caller.principal().companies))
+        case .recall:
+            return try jsonResponse(try await recall(query, scope: try caller.principal().companies))
+        case .discrepancySettle:
+            let body = try decode(SettleBody.self, from: try await jsonBody(&request))
+            return try jsonResponse(try await settleDiscrepancy(
+                body, transfer: try parameter("transfer", context), number: try parameter("number", context), actor: try caller.actor()))
         }
     }
 

@@ -12,6 +12,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case principalList, principalAdd, principalRevoke, principalRotate, plantEnrol
     case demandSend, demandList, approvalList, approvalDecide
     case supplierReport
+    case customerOrderSend, customerOrderList, transferSend, transferList, discrepancySettle, inTransitReport
+    case serviceLevelReport, shipmentTrace, recall
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -29,7 +31,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     public var method: HTTPRequest.Method {
         switch self {
         case .syncBatches, .masterChangeSet, .masterImport, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol, .demandSend,
-             .approvalDecide: .post
+             .approvalDecide, .customerOrderSend, .transferSend, .discrepancySettle: .post
         case .masterWrite: .put
         default: .get
         }
@@ -63,6 +65,13 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .approvalList: "/v1/approvals"
         case .approvalDecide: "/v1/approvals/:plant/:approval/decision"
         case .supplierReport: "/v1/reports/suppliers"
+        case .customerOrderSend, .customerOrderList: "/v1/customer-orders"
+        case .transferSend, .transferList: "/v1/transfers"
+        case .discrepancySettle: "/v1/transfers/:transfer/discrepancies/:number/settle"
+        case .inTransitReport: "/v1/reports/in-transit"
+        case .serviceLevelReport: "/v1/reports/service-level"
+        case .shipmentTrace: "/v1/shipments/:plant/:shipment/trace"
+        case .recall: "/v1/recalls"
         }
     }
 
@@ -77,6 +86,9 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .approvalList, .approvalDecide: .principal(.decideApprovals)
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
         case .supplierReport: .principal(.readOperations)
+        case .customerOrderSend, .transferSend: .principal(.sendDemand)
+        case .customerOrderList, .transferList, .inTransitReport, .serviceLevelReport, .shipmentTrace, .recall: .principal(.readOperations)
+        case .discrepancySettle: .principal(.settleDiscrepancies)
         case .eventFeed: .principal(.readEvents)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)

@@ -98,5 +98,6 @@ struct EventApplier {
             try answer.execute(arguments: [kept.payload, Timestamp.format(kept.at), plant, kept.event.instruction, kept.event.reference])
         }
         try apply(projection.sourcing)
+        try apply(projection.shipping)
     }
 }

@@ -41,10 +41,11 @@ struct EventProjection {
         LocationDefined.self, StockCounted.self, StockReserved.self, ReservationsReleased.self,
         LotStatusChanged.self, WorkCentreDefined.self, BOMDefined.self, RoutingDefined.self, WorkOrderCreated.self,
         WorkOrderReleased.self, OperationProgressed.self, QualityPointDefined.self, QualityCheckRecorded.self,
-        WorkOrderCompleted.self, AlertRaised.self, ReorderRuleDefined.self, ReorderRuleDeleted.self,
+        WorkOrderCompleted.self, AlertRaised.self, ReorderRuleDefined.self, ReorderRuleDeleted.self, LogisticUnitCreated.self,
     ] as [any PlantEvent.Type]).map { ($0.eventType, $0) })
     private(set) var links: [Link] = []
     private(set) var sourcing = SourcingFacts()
+    private(set) var shipping = ShippingFacts()
 
     /// The plant's stock changes of this run, one per item and lot (a batch may move one lot many times; the
     /// store adds each sum once).
@@ -78,6 +79,7 @@ struct EventProjection {
         rest.approvalDecisions.removeAll { $0.sequence <= sequence }
         rest.demandAnswers.removeAll { $0.sequence <= sequence }
         rest.sourcing = sourcing.after(sequence)
+        rest.shipping = shipping.after(sequence)
         return rest
     }
 
@@ -115,6 +117,7 @@ struct EventProjection {
             return typed(StockMoved.self, event, quantity: \.quantity) {
                 $0.moves.append(StockDelta(sequence: event.sequence, item: $1.item, lot: $1.lot ?? "", delta: $1.plantDelta.micro))
                 $0.sourcing.add($1, event)
+                $0.shipping.add($1, event)
             }
         case LotsLinked.eventType:
             return typed(LotsLinked.self, event) { projection, linked in
@@ -140,6 +143,22 @@ struct EventProjection {
             return typed(SupplierCommitmentRecorded.self, event) { $0.sourcing.add($1, event) }
         case NonconformanceOpened.eventType:
             return typed(NonconformanceOpened.self, event, quantity: \.quantity) { $0.sourcing.add($1, event) }
+        case CustomerOrderAnswered.eventType:
+            return typed(CustomerOrderAnswered.self, event) { $0.shipping.add($1, event) }
+        case TransferAnswered.eventType:
+            return typed(TransferAnswered.self, event) { $0.shipping.add($1, event) }
+        case ShipmentDispatched.eventType:
+            return typed(ShipmentDispatched.self, event, quantities: { $0.units.flatMap(\.contents).map(\.quantity) + $0.lines.map(\.quantity) }) {
+                $0.shipping.add($1, event)
+            }
+        case TransferUnitReceived.eventType:
+            return typed(TransferUnitReceived.self, event, quantities: { $0.contents.flatMap { [$0.shipped, $0.received, $0.damaged] } }) {
+                $0.shipping.add($1, event)
+            }
+        case TransferDiscrepancyRecorded.eventType:
+            return typed(TransferDiscrepancyRecorded.self, event, quantity: \.quantity) { $0.shipping.add($1, event) }
+        case TransferReceiptClosed.eventType:
+            return typed(TransferReceiptClosed.self, event) { $0.shipping.add($1, event) }
         default:
             // Plant facts the hub keeps in the plant's log without a projection of their own (yet): read to be sure.
             if let type = Self.keptTypes[event.type] { return kept(type, event) }
@@ -159,7 +178,8 @@ struct EventProjection {
     /// Decodes `event` as `E` and adds it; quarantines it when it cannot be read, or when the `quantity` it
     /// moves is beyond `largestMove`: not a plant's fact, and summed, such numbers could not be counted.
     private mutating func typed<E: PlantEvent>(
-        _ type: E.Type, _ event: EventEnvelope, quantity: KeyPath<E, Quantity>? = nil, add: (inout EventProjection, E) -> Void
+        _ type: E.Type, _ event: EventEnvelope, quantity: KeyPath<E, Quantity>? = nil, quantities: ((E) -> [Quantity])? = nil,
+        add: (inout EventProjection, E) -> Void
     ) -> (Status, String?) {
         guard event.schemaVersion <= E.schemaVersion else {
             return (.unprojected, "\(event.type) schema version \(event.schemaVersion) is newer than this hub's \(E.schemaVersion)")
@@ -172,6 +192,9 @@ struct EventProjection {
         }
         if let quantity, decoded[keyPath: quantity] > Self.largestMove {
             return (.quarantined, "\(event.type): a quantity of \(decoded[keyPath: quantity]) is beyond \(Self.largestMove)")
+        }
+        if let quantities, let beyond = quantities(decoded).first(where: { $0 > Self.largestMove || $0 < .zero }) {
+            return (.quarantined, "\(event.type): a quantity of \(beyond) is beyond 0 to \(Self.largestMove)")
         }
         add(&self, decoded)
         return (.applied, nil)

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// Instructions to plants and requests for approval (docs/approvals.md).
 extension PostgresHubStore {
-    private static let instructionColumns = "plant_id, seq, kind, reference, body::text, issued_at, issued_by, answer::text"
+    static let instructionColumns = "plant_id, seq, kind, reference, body::text, issued_at, issued_by, answer::text"
     private static let approvalColumns = "a.plant_id, a.request::text, a.state, a.requested_at, a.decision::text"
 
     public func issueInstruction(_ draft: InstructionDraft, audit: AuditDraft) async throws -> (instruction: PlantInstruction, created: Bool) {
@@ -95,7 +95,7 @@ extension PostgresHubStore {
         }
     }
 
-    private static func nextInstruction(_ plant: String, _ connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+    static func nextInstruction(_ plant: String, _ connection: PostgresConnection, logger: Logger) async throws -> Int64 {
         var next: Int64 = 1
         for try await value in try await connection.query(
             "SELECT coalesce(max(seq), 0)::bigint + 1 FROM plant_instructions WHERE plant_id = \(plant)", logger: logger
@@ -105,7 +105,7 @@ extension PostgresHubStore {
         return next
     }
 
-    private static func instructions(_ rows: PostgresRowSequence) async throws -> [PlantInstruction] {
+    static func instructions(_ rows: PostgresRowSequence) async throws -> [PlantInstruction] {
         var instructions: [PlantInstruction] = []
         for try await (plant, sequence, kind, reference, body, issuedAt, issuedBy, answer) in rows
             .decode((String, Int64, String, String, String, Date, String, String?).self) {

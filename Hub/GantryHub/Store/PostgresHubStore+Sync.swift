@@ -151,6 +151,7 @@ extension PostgresHubStore {
                 """, logger: logger)
         }
         try await write(projection.sourcing, plant: plant, into: connection, logger: logger)
+        try await write(projection.shipping, plant: plant, receivedAt: receivedAt, into: connection, logger: logger)
     }
 
     // MARK: Reports

@@ -81,7 +81,7 @@ extension SQLiteHubStore {
     }
 
     /// A row of `plant_instructions`.
-    private struct InstructionRow: Decodable, FetchableRecord {
+    struct InstructionRow: Decodable, FetchableRecord {
         var plantID: String
         var seq: Int64
         var kind: String
