@@ -30,8 +30,11 @@ extension HubAPI {
         let to = try await enrolled(request.toPlant, scope: actor.companies)
         let prices = from.company == to.company ? [] : try await store.masters(
             kind: .intercompanyPrice, key: nil, company: .some(from.company), scope: .all).compactMap(IntercompanyPriceMaster.init)
-        let transfer = try request.decide(.init(
+        var transfer = try request.decide(.init(
             fromCompany: from.company, toCompany: to.company, items: try await items(meantFor: from), prices: prices))
+        // The receiver refuses SSCCs allocated under another prefix than the sender's.
+        transfer.fromCompanyPrefix = try await store.masters(kind: .plant, key: from.plantID, company: .some(from.company), scope: .all)
+            .compactMap(PlantMaster.init).first?.gs1CompanyPrefix
         let body = try JSONValue.encoding(transfer)
         let audit = AuditDraft(
             actor: actor.name, action: "transfer.sent", subject: "transfer \(transfer.transfer) from \(from.plantID) to \(to.plantID)",
