@@ -42,6 +42,7 @@ struct EventProjection {
         LotStatusChanged.self, WorkCentreDefined.self, BOMDefined.self, RoutingDefined.self, WorkOrderCreated.self,
         WorkOrderReleased.self, OperationProgressed.self, QualityPointDefined.self, QualityCheckRecorded.self,
         WorkOrderCompleted.self, AlertRaised.self, ReorderRuleDefined.self, ReorderRuleDeleted.self, LogisticUnitCreated.self,
+        LogisticUnitPacked.self,
     ] as [any PlantEvent.Type]).map { ($0.eventType, $0) })
     private(set) var links: [Link] = []
     private(set) var sourcing = SourcingFacts()
