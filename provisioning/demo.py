@@ -4,7 +4,8 @@
 Shows store-and-forward: the agents keep acknowledging scans while the hub is down, and once it is back
 the hub's report counts every scan of both plants exactly once. Then where buying meets making: demand handed
 from the hub to a plant becomes a planned work order, a supplier slips, and an expedite is approved at the hub
-by the right person. Leaves no process running.
+by the right person. Last, goods leave: a customer order from the hub ships from ACME-BER on two SSCC pallets, and
+the hub answers OTIF and a recall of the motor lot. Leaves no process running.
 """
 import argparse
 import json
@@ -170,6 +171,51 @@ def source_to_make(bin_dir, hub, hub_conf, work, agent, people):
         "GET", f"{agent.url}/v1/approvals/{request['approval']}", token=people["plant-alice"])[1]["state"] == "approved")
     say(f"  at the plant {request['approval']} is approved by carol; the requester's alert: "
         + next(a["summary"] for a in http("GET", f"{agent.url}/v1/alerts")[1]["alerts"] if a["kind"] == "approval-decided"))
+
+
+def ship_to_customer(bin_dir, hub, hub_conf, work, agent, people):
+    """A customer order from the hub ships from BER on two SSCC pallets; the hub answers OTIF and a recall."""
+    say("\n8. A customer order from the hub ships from ACME-BER on SSCC pallets")
+    with open(f"{work}/shipping.json", "w") as f:
+        json.dump({"records": [
+            {"kind": "customer", "company": "ACME", "key": "C100", "data": {
+                "name": "Northwind Pumps Ltd", "currency": "EUR", "paymentTermsDays": 30}},
+            {"kind": "plant", "company": "ACME", "key": "ACME-BER", "data": {
+                "name": "Berlin", "timeZone": "Europe/Berlin", "gs1CompanyPrefix": "4012345"}},
+        ]}, f)
+    say("  " + cli(bin_dir, "masters", "apply", "--config", hub_conf, f"{work}/shipping.json").strip())
+    http("POST", f"{agent.url}/v1/receipts", {"order": "PO-77", "line": 1, "location": "STORE", "item": "MOTOR",
+                                              "lot": "M-2401", "quantity": "40"})
+    say("  S1's 40 motors of lot M-2401 arrive on PO-77 at BER")
+    requested = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 10 * 86400))
+    status, _ = http("POST", f"{hub.url}/v1/customer-orders", {
+        "order": "SO-2001", "plant": "ACME-BER", "customer": "C100", "requested": requested,
+        "lines": [{"line": 1, "item": "MOTOR", "quantity": "30", "price": "149.00"}]}, token=people["pat"])
+    say(f"  planner pat sends customer order SO-2001 (30 MOTOR at 149.00 EUR, requested {requested}): HTTP {status}")
+    wait_until("BER holds the order and its company prefix", lambda: http(
+        "GET", f"{agent.url}/v1/outbound-orders?order=SO-2001")[1]["orders"] and "4012345" in json.dumps(
+        http("GET", f"{agent.url}/v1/masters/plant/ACME-BER")[1]))
+    _, picks = http("POST", f"{agent.url}/v1/outbound-orders/SO-2001/pick-list")
+    say(f"  pick list: {picks['message']}")
+    for quantity, tracking in [("20", "JD0146000031"), ("10", "JD0146000032")]:
+        _, unit = http("POST", f"{agent.url}/v1/logistic-units", {"order": "SO-2001", "location": "STORE"})
+        _, packed = http("POST", f"{agent.url}/v1/logistic-units/{unit['sscc']}/contents", {
+            "from": "STORE", "item": "MOTOR", "lot": "M-2401", "quantity": quantity})
+        _, label = http("GET", f"{agent.url}/v1/logistic-units?sscc={unit['sscc']}")
+        say(f"  pallet {unit['sscc']}: {packed['message']}")
+        say(f"    label {label['units'][0]['label']['humanReadable']}")
+        _, shipped = http("POST", f"{agent.url}/v1/shipments", {
+            "order": "SO-2001", "units": [unit["sscc"]], "carrier": "DHL", "trackingReference": tracking})
+        say(f"  {shipped['message']}")
+    wait_until("the hub has both shipments", lambda: http(
+        "GET", f"{hub.url}/v1/customer-orders?order=SO-2001", token=people["pat"])[1]["orders"][0]["status"] == "shipped")
+    _, level = http("GET", f"{hub.url}/v1/reports/service-level?customer=C100", token=people["pat"])
+    total = level["total"]
+    say(f"  OTIF for C100: {total['otif']} of {total['measured']} measured line(s) on time in full; "
+        f"mean lead time {total.get('averageLeadTimeDays')} days")
+    _, recall = http("GET", f"{hub.url}/v1/recalls?item=MOTOR&lot=M-2401", token=people["pat"])
+    pallets = sorted({carried["sscc"] for carried in recall["shipped"]})
+    say(f"  recall of MOTOR lot M-2401: customers {', '.join(recall['customers'])}; pallets {', '.join(pallets)}")
 
 
 def master_versions(agents):
@@ -341,7 +387,8 @@ def main():
             say(f"  ACME-{code}: sent {len(expected)}, at hub {len(ids)}, distinct {len(set(ids))}, "
                 f"sequences 1..{len(sequences)} gap-free: {'yes' if plant_ok else 'NO'}")
         source_to_make(args.bin, hub, hub_conf, work, agents["BER"], people)
-        say("\n8. The audit trail of every master, access, demand and approval change, hash-chained")
+        ship_to_customer(args.bin, hub, hub_conf, work, agents["BER"], people)
+        say("\n9. The audit trail of every master, access, demand, order and approval change, hash-chained")
         say("  " + cli(args.bin, "audit", "verify", "--config", hub_conf).strip())
         say("\nRESULT: " + ("every scan of both plants counted exactly once across the hub outage" if ok
                             else "MISMATCH: see above"))
