@@ -79,6 +79,11 @@ import Testing
             #expect(answer.lines[2].reason?.contains("twice") == true)
             let held = try #require(try await store.outboundOrders(reference: "SO-1").first)
             #expect(held.lines.map(\.line) == [1, 2] && held.lines[0].price == Money(minorUnits: 12_000, currency: .EUR))
+            #expect(held.status == "open")
+            // An order with no line taken on is refused: nothing is packed for it.
+            try await store.applyInstructions([try Self.order(2, [(1, "GHOST", 1)], reference: "SO-2")], defaults: DemandDefaults())
+            #expect(try await store.outboundOrders(reference: "SO-2").first?.status == "refused")
+            await refused(.closed) { _ = try await store.openUnit(reference: "SO-2", location: "DOCK", requestID: UUID()) }
         }
     }
 

@@ -52,7 +52,7 @@ extension SQLitePlantStore {
     ) throws -> [OrderLineAnswer] {
         var active: Set<String> = []
         for item in Set(lines.map(\.item)) where try Self.item(item, in: db)?.active == true { active.insert(item) }
-        var answers = OutboundDecision.answer(
+        let answers = OutboundDecision.answer(
             lines: lines.map { ($0.line, $0.item, $0.quantity, $0.promised) }, requested: requested, activeItems: active)
         // A reference the plant holds already (another kind, or handed over twice) keeps what it has.
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM outbound_orders WHERE reference = ?", arguments: [reference]) == true {
@@ -74,8 +74,7 @@ extension SQLitePlantStore {
                                  answer.accepted, answer.promised, answer.reason])
         }
         if !answers.contains(where: \.accepted) {
-            try db.execute(sql: "UPDATE outbound_orders SET status = 'shipped' WHERE reference = ?", arguments: [reference])
-            answers = answers.map { var answer = $0; answer.reason = answer.reason ?? "nothing to ship"; return answer }
+            try db.execute(sql: "UPDATE outbound_orders SET status = 'refused' WHERE reference = ?", arguments: [reference])
         }
         return answers
     }

@@ -12,7 +12,10 @@ extension SQLitePlantStore {
                 guard let order = try Self.outboundOrder(reference, in: db) else {
                     throw ShippingRefusal(.unknownOrder, "no customer order or transfer \(reference) at this plant", field: "order")
                 }
-                guard order.status == "open" else { throw ShippingRefusal(.closed, "\(reference) is shipped in full") }
+                guard order.status == "open" else {
+                    throw ShippingRefusal(.closed, order.status == "refused" ? "no line of \(reference) was taken on: nothing is packed for it"
+                                                                             : "\(reference) is shipped in full")
+                }
                 let place = try Self.location(location, in: db)
                 guard place.type.isAvailable else {
                     throw InventoryRefusal(.locationNotUsable, "\(location) is a \(place.type.rawValue) location: units are packed where stock is usable",

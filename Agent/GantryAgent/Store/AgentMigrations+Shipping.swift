@@ -15,7 +15,7 @@ extension AgentMigrations {
                 company TEXT NOT NULL,
                 trading_partner TEXT,      -- the buying company of an intercompany transfer
                 requested TEXT NOT NULL,
-                status TEXT NOT NULL CHECK (status IN ('open', 'shipped')),
+                status TEXT NOT NULL CHECK (status IN ('open', 'shipped', 'refused')),
                 body TEXT NOT NULL
             );
             -- Quantities in millionths of the item's base unit; price per base unit in the order's currency.
