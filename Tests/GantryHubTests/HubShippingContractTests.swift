@@ -155,10 +155,10 @@ import Testing
             let settled = try await store.settleDiscrepancy(
                 transfer: "TR-1", discrepancy: "TR-1/1", settlement: settlement, scope: .only(["ACME"]), audit: .test)
             #expect(settled.settlement == settlement && settled.quantity == Quantity(3))
-            let twice = await #expect(throws: HubStoreError.self) {
+            let twice = await #expect(throws: ShippingRefusal.self) {
                 _ = try await store.settleDiscrepancy(transfer: "TR-1", discrepancy: "TR-1/1", settlement: settlement, scope: .all, audit: .test)
             }
-            #expect(twice?.code == .duplicate)
+            #expect(twice?.code == .settledAlready && twice?.detail.contains("written-off by user:carol") == true)
             let unknown = await #expect(throws: HubStoreError.self) {
                 _ = try await store.settleDiscrepancy(transfer: "TR-1", discrepancy: "TR-1/2", settlement: settlement, scope: .all, audit: .test)
             }

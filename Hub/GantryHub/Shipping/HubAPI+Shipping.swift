@@ -71,10 +71,8 @@ extension HubAPI {
         guard PlantIdentity.isLocalCode(transfer), let n = Int(number), n > 0 else {
             throw ProblemDetails(code: "not-found", title: "Not found", status: 404, detail: "no discrepancy \(transfer)/\(number)")
         }
-        let note = body.note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !note.isEmpty, note.count <= 1000 else { throw invalidBody("note", "say why, in 1 to 1000 characters") }
         let discrepancy = "\(transfer)/\(n)"
-        let settlement = DiscrepancySettlement(resolution: body.resolution, note: note, settledBy: actor.name, settledAt: now())
+        let settlement = DiscrepancySettlement(resolution: body.resolution, note: body.note, settledBy: actor.name, settledAt: now())
         let audit = AuditDraft(
             actor: actor.name, action: "discrepancy.settled", subject: "transfer \(transfer) discrepancy \(discrepancy)", company: nil,
             before: nil, after: try JSONValue.encoding(settlement).canonicalText)
