@@ -16,7 +16,7 @@ extension HubAPI {
             actor: actor.name, action: "customer-order.sent", subject: "plant \(plant.plantID) customer order \(order.order)",
             company: plant.company, before: nil, after: body.canonicalText)
         let placed = try await store.placeCustomerOrder(order, plant: plant.plantID, at: now(), by: actor.name, audit: audit)
-        guard placed.created || placed.instructions.map(\.body) == [body] else {
+        guard placed.created || placed.instructions.map({ "\($0.plant) \($0.body.canonicalText)" }) == ["\(plant.plantID) \(body.canonicalText)"] else {
             throw ProblemDetails(code: "duplicate", title: "Refused", status: 409,
                                  detail: "customer order \(order.order) of \(plant.company) was handed to a plant already with other content")
         }
