@@ -27,6 +27,8 @@ public struct ShippingRefusal: Error, Sendable, Equatable, CustomStringConvertib
         case unitEmpty = "unit-empty"
         /// The order or transfer is closed.
         case closed
+        /// A transfer's discrepancy was settled already.
+        case settledAlready = "settled-already"
         /// No hub-side record for the request's counterpart (customer, plant, transfer price).
         case unknownCounterpart = "unknown-counterpart"
         case invalid
@@ -56,7 +58,8 @@ extension ShippingRefusal.Code {
     public var status: Int {
         switch self {
         case .unknownOrder, .unknownUnit: 404
-        case .wrongOrder, .scannedTwice, .noCompanyPrefix, .serialReferencesExhausted, .overPack, .unitShipped, .unitEmpty, .closed: 409
+        case .wrongOrder, .scannedTwice, .noCompanyPrefix, .serialReferencesExhausted, .overPack, .unitShipped, .unitEmpty, .closed,
+             .settledAlready: 409
         case .foreignSSCC, .notOnOrder, .unknownCounterpart, .invalid: 422
         }
     }

@@ -108,4 +108,24 @@ import Testing
             #expect(detail.contains("PUMP") && detail.contains("ACME") && detail.contains("BETA"), "names the item and both companies")
         }
     }
+
+    @Test(arguments: [
+        (nil as DiscrepancySettlement.Resolution?, "  carrier pays  ", nil as ShippingRefusal.Code?),
+        (.writtenOff, "carrier pays", .settledAlready),
+        (.found, "carrier pays", .settledAlready),
+        (nil, "   ", .invalid),
+        (nil, String(repeating: "n", count: 1001), .invalid),
+    ])
+    func aDiscrepancyIsSettledOnceWithAReason(held: DiscrepancySettlement.Resolution?, note: String, refusal: ShippingRefusal.Code?) throws {
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        let settling = DiscrepancySettlement(resolution: .credited, note: note, settledBy: "user:carol", settledAt: at)
+        let before = held.map { DiscrepancySettlement(resolution: $0, note: "n", settledBy: "user:dan", settledAt: at) }
+        if let refusal {
+            let refused = #expect(throws: ShippingRefusal.self) { _ = try DiscrepancySettlement.settle(before, with: settling, discrepancy: "TR-1/1") }
+            #expect(refused?.code == refusal && refused?.problem.status == (refusal == .settledAlready ? 409 : 422))
+        } else {
+            let settled = try DiscrepancySettlement.settle(before, with: settling, discrepancy: "TR-1/1")
+            #expect(settled.note == "carrier pays" && settled.resolution == .credited && settled.settledBy == "user:carol")
+        }
+    }
 }

@@ -155,16 +155,39 @@ import Testing
             let settled = try await store.settleDiscrepancy(
                 transfer: "TR-1", discrepancy: "TR-1/1", settlement: settlement, scope: .only(["ACME"]), audit: .test)
             #expect(settled.settlement == settlement && settled.quantity == Quantity(3))
-            let twice = await #expect(throws: HubStoreError.self) {
+            let twice = await #expect(throws: ShippingRefusal.self) {
                 _ = try await store.settleDiscrepancy(transfer: "TR-1", discrepancy: "TR-1/1", settlement: settlement, scope: .all, audit: .test)
             }
-            #expect(twice?.code == .duplicate)
+            #expect(twice?.code == .settledAlready && twice?.detail.contains("written-off by user:carol") == true)
             let unknown = await #expect(throws: HubStoreError.self) {
                 _ = try await store.settleDiscrepancy(transfer: "TR-1", discrepancy: "TR-1/2", settlement: settlement, scope: .all, audit: .test)
             }
             #expect(unknown?.code == .notFound)
             let listed = try await store.transfers(OutboundFilter(company: "ACME"), scope: .all)
             #expect(listed.first?.discrepancies.first?.settlement?.resolution == .writtenOff)
+        }
+    }
+
+    @Test(arguments: HubBackend.allCases) func aShipmentOfManyPalletsOfSerialisedCasesIsKeptWhole(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            try await Self.enrol(store, [("ACME", "BER"), ("BETA", "OSL")])
+            _ = try await store.placeTransfer(Self.transfer, at: Self.start, by: "user:pat", audit: .test)
+            // 200 pallets of 40 serialised cases each: 8,000 contents in one event.
+            let units = try (1...200).map { pallet in
+                ShippedUnit(sscc: try Self.sscc(Int64(pallet)), contents: (1...40).map { case_ in
+                    .init(line: 1, item: "PUMP", lot: "L\(pallet % 3)", serial: "SN-\(pallet)-\(case_)", expiry: nil, quantity: Quantity(1))
+                })
+            }
+            var shipment = try Self.transferShipment()
+            shipment.units = units
+            shipment.lines = [.init(line: 1, item: "PUMP", quantity: Quantity(8000), price: nil)]
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 1, events: [try Self.envelope(1, shipment)]), receivedAt: Self.start)
+            let road = try await store.inTransit(company: nil, plant: nil, scope: .all)
+            #expect(road.count == 200 && road.allSatisfy { $0.contents.count == 40 })
+            #expect(road.last?.contents.last?.serial == "SN-200-40" && road.first?.contents.first?.serial == "SN-1-1", "in packing order")
+            let inbound = try await store.instructions(plantID: "BETA-OSL", kind: .inboundShipment, after: 0, limit: 5)
+            let body = try WireFormat.decoder().decode(InboundShipmentInstruction.self, from: Data(try #require(inbound.first).body.canonicalText.utf8))
+            #expect(body.units.count == 200 && body.units.flatMap(\.contents).count == 8000)
         }
     }
 }

@@ -42,6 +42,7 @@ import Testing
         Expected(error: SyncBatchError(code: .invalidEvent, detail: "year 10000"), status: 422, code: "invalid-event"),
         Expected(error: ShippingRefusal(.unknownCounterpart, "no transfer price"), status: 422, code: "unknown-counterpart"),
         Expected(error: ShippingRefusal(.invalid, "a date YYYY-MM-DD", field: "requested"), status: 422, code: "invalid"),
+        Expected(error: ShippingRefusal(.settledAlready, "settled"), status: 409, code: "settled-already"),
     ]
 
     @Test(arguments: expected) func aRefusalCarriesItsStatusCodeAndHeaders(_ expected: Expected) {

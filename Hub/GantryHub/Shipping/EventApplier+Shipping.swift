@@ -61,25 +61,32 @@ extension EventApplier {
                 plant, shipped.shipment, dispatch.sequence, shipped.kind.rawValue, shipped.order, shipped.customer, shipped.toPlant,
                 shipped.company, shipped.tradingPartner, shipped.carrier, shipped.trackingReference, at,
             ])
+        let insertLine = try db.cachedStatement(sql: """
+            INSERT INTO shipment_lines (plant_id, shipment, line, item, quantity, price, currency) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """)
         for line in shipped.lines {
-            try db.execute(sql: """
-                INSERT INTO shipment_lines (plant_id, shipment, line, item, quantity, price, currency) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """, arguments: [plant, shipped.shipment, line.line, line.item, line.quantity.micro, line.price?.amountText, line.price?.currency.code])
+            try insertLine.execute(arguments: [
+                plant, shipped.shipment, line.line, line.item, line.quantity.micro, line.price?.amountText, line.price?.currency.code,
+            ])
         }
+        let insertUnit = try db.cachedStatement(sql: """
+            INSERT INTO shipment_units (plant_id, shipment, sscc, kind, order_ref, company, trading_partner) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """)
+        let insertContent = try db.cachedStatement(sql: """
+            INSERT INTO shipment_contents (plant_id, shipment, sscc, content_no, line, item, lot, serial, expiry, quantity)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """)
         for unit in shipped.units {
-            try db.execute(sql: """
-                INSERT INTO shipment_units (plant_id, shipment, sscc, kind, order_ref, company, trading_partner) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """, arguments: [plant, shipped.shipment, unit.sscc.digits, shipped.kind.rawValue, shipped.order, shipped.company, shipped.tradingPartner])
-            for (position, content) in unit.contents.enumerated() {
-                try db.execute(sql: """
-                    INSERT INTO shipment_contents (plant_id, shipment, sscc, content_no, line, item, lot, serial, expiry, quantity)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, arguments: [
-                        plant, shipped.shipment, unit.sscc.digits, position + 1, content.line, content.item, content.lot ?? "",
-                        content.serial ?? "", content.expiry, content.quantity.micro,
-                    ])
+            try insertUnit.execute(arguments: [
+                plant, shipped.shipment, unit.sscc.digits, shipped.kind.rawValue, shipped.order, shipped.company, shipped.tradingPartner,
+            ])
+            for (index, content) in unit.contents.enumerated() {
+                try insertContent.execute(arguments: [
+                    plant, shipped.shipment, unit.sscc.digits, index + 1, content.line, content.item, content.lot ?? "", content.serial ?? "",
+                    content.expiry, content.quantity.micro,
+                ])
             }
         }
         guard shipped.kind == .transfer,

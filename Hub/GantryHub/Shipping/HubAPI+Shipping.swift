@@ -16,7 +16,7 @@ extension HubAPI {
             actor: actor.name, action: "customer-order.sent", subject: "plant \(plant.plantID) customer order \(order.order)",
             company: plant.company, before: nil, after: body.canonicalText)
         let placed = try await store.placeCustomerOrder(order, plant: plant.plantID, at: now(), by: actor.name, audit: audit)
-        guard placed.created || placed.instructions.map(\.body) == [body] else {
+        guard placed.created || placed.instructions.map({ "\($0.plant) \($0.body.canonicalText)" }) == ["\(plant.plantID) \(body.canonicalText)"] else {
             throw ProblemDetails(code: "duplicate", title: "Refused", status: 409,
                                  detail: "customer order \(order.order) of \(plant.company) was handed to a plant already with other content")
         }
@@ -74,10 +74,8 @@ extension HubAPI {
         guard PlantIdentity.isLocalCode(transfer), let n = Int(number), n > 0 else {
             throw ProblemDetails(code: "not-found", title: "Not found", status: 404, detail: "no discrepancy \(transfer)/\(number)")
         }
-        let note = body.note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !note.isEmpty, note.count <= 1000 else { throw invalidBody("note", "say why, in 1 to 1000 characters") }
         let discrepancy = "\(transfer)/\(n)"
-        let settlement = DiscrepancySettlement(resolution: body.resolution, note: note, settledBy: actor.name, settledAt: now())
+        let settlement = DiscrepancySettlement(resolution: body.resolution, note: body.note, settledBy: actor.name, settledAt: now())
         let audit = AuditDraft(
             actor: actor.name, action: "discrepancy.settled", subject: "transfer \(transfer) discrepancy \(discrepancy)", company: nil,
             before: nil, after: try JSONValue.encoding(settlement).canonicalText)

@@ -95,19 +95,17 @@ extension PostgresHubStore {
                 FOR UPDATE OF d
                 """, logger: logger))
             guard var report = found.first else { throw HubStoreError(.notFound, "no discrepancy \(discrepancy) of transfer \(transfer)") }
-            guard report.settlement == nil else {
-                throw HubStoreError(.duplicate, "discrepancy \(discrepancy) was settled already (\(report.settlement!.resolution.rawValue))")
-            }
+            let settled = try DiscrepancySettlement.settle(report.settlement, with: settlement, discrepancy: discrepancy)
             try await connection.query("""
-                UPDATE transfer_discrepancies SET resolution = \(settlement.resolution.rawValue), settlement_note = \(settlement.note),
-                    settled_by = \(settlement.settledBy), settled_at = \(settlement.settledAt)
+                UPDATE transfer_discrepancies SET resolution = \(settled.resolution.rawValue), settlement_note = \(settled.note),
+                    settled_by = \(settled.settledBy), settled_at = \(settled.settledAt)
                 WHERE transfer = \(transfer) AND discrepancy = \(discrepancy)
                 """, logger: logger)
             // The entry belongs to the company that recorded the discrepancy (its trading partner sees the transfer).
             var audit = audit
             audit.company = audit.company ?? report.company
-            try await Self.appendAudit(audit, at: settlement.settledAt ?? Date(timeIntervalSince1970: 0), in: connection, logger: logger)
-            report.settlement = settlement
+            try await Self.appendAudit(audit, at: settled.settledAt ?? report.recordedAt, in: connection, logger: logger)
+            report.settlement = settled
             return report
         }
     }

@@ -68,23 +68,25 @@ extension PostgresHubStore {
                 AS u(line, item, quantity, price, currency)
             ON CONFLICT DO NOTHING
             """, logger: logger)
-        for unit in shipped.units {
-            try await connection.query("""
-                INSERT INTO shipment_units (plant_id, shipment, sscc, kind, order_ref, company, trading_partner)
-                VALUES (\(plant), \(shipped.shipment), \(unit.sscc.digits), \(shipped.kind.rawValue), \(shipped.order), \(shipped.company),
-                        \(shipped.tradingPartner))
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-            let contents = unit.contents
-            try await connection.query("""
-                INSERT INTO shipment_contents (plant_id, shipment, sscc, content_no, line, item, lot, serial, expiry, quantity)
-                SELECT \(plant), \(shipped.shipment), \(unit.sscc.digits), content_no::integer, line, item, lot, serial, NULLIF(expiry, ''), quantity
-                FROM unnest(\(contents.map { Int32($0.line) }), \(contents.map(\.item)), \(contents.map { $0.lot ?? "" }),
-                            \(contents.map { $0.serial ?? "" }), \(contents.map { $0.expiry ?? "" }), \(contents.map(\.quantity.micro)))
-                    WITH ORDINALITY AS u(line, item, lot, serial, expiry, quantity, content_no)
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
+        // Every unit and every content of the shipment in two statements, however many pallets left.
+        let units = shipped.units
+        try await connection.query("""
+            INSERT INTO shipment_units (plant_id, shipment, sscc, kind, order_ref, company, trading_partner)
+            SELECT \(plant), \(shipped.shipment), sscc, \(shipped.kind.rawValue), \(shipped.order), \(shipped.company),
+                   \(shipped.tradingPartner)
+            FROM unnest(\(units.map(\.sscc.digits))) AS u(sscc)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        let contents = units.flatMap { unit in unit.contents.enumerated().map { (sscc: unit.sscc.digits, number: Int32($0.offset + 1), content: $0.element) } }
+        try await connection.query("""
+            INSERT INTO shipment_contents (plant_id, shipment, sscc, content_no, line, item, lot, serial, expiry, quantity)
+            SELECT \(plant), \(shipped.shipment), sscc, content_no, line, item, lot, serial, NULLIF(expiry, ''), quantity
+            FROM unnest(\(contents.map(\.sscc)), \(contents.map(\.number)), \(contents.map { Int32($0.content.line) }),
+                        \(contents.map(\.content.item)), \(contents.map { $0.content.lot ?? "" }), \(contents.map { $0.content.serial ?? "" }),
+                        \(contents.map { $0.content.expiry ?? "" }), \(contents.map(\.content.quantity.micro)))
+                AS u(sscc, content_no, line, item, lot, serial, expiry, quantity)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
         guard shipped.kind == .transfer else { return }
         var receiver: (plant: String, company: String)?
         for try await (toPlant, toCompany) in try await connection.query(

@@ -74,20 +74,18 @@ extension SQLiteHubStore {
                 """, arguments: arguments) else {
                 throw HubStoreError(.notFound, "no discrepancy \(discrepancy) of transfer \(transfer)")
             }
-            guard row.resolution == nil else {
-                throw HubStoreError(.duplicate, "discrepancy \(discrepancy) was settled already (\(row.resolution ?? ""))")
-            }
+            var report = try row.report()
+            let settled = try DiscrepancySettlement.settle(report.settlement, with: settlement, discrepancy: discrepancy)
             try db.execute(sql: """
                 UPDATE transfer_discrepancies SET resolution = ?, settlement_note = ?, settled_by = ?, settled_at = ?
                 WHERE transfer = ? AND discrepancy = ?
-                """, arguments: [settlement.resolution.rawValue, settlement.note, settlement.settledBy,
-                                 settlement.settledAt.map(Timestamp.format), transfer, discrepancy])
+                """, arguments: [settled.resolution.rawValue, settled.note, settled.settledBy,
+                                 settled.settledAt.map(Timestamp.format), transfer, discrepancy])
             // The entry belongs to the company that recorded the discrepancy (its trading partner sees the transfer).
             var audit = audit
             audit.company = audit.company ?? row.company
-            try Self.appendAudit(audit, at: settlement.settledAt ?? Date(timeIntervalSince1970: 0), in: db)
-            var report = try row.report()
-            report.settlement = settlement
+            try Self.appendAudit(audit, at: settled.settledAt ?? report.recordedAt, in: db)
+            report.settlement = settled
             return report
         }
     }

@@ -49,22 +49,3 @@ public struct OrderPlacement: Sendable, Equatable {
     public var instructions: [PlantInstruction]
     public var created: Bool
 }
-
-/// How a discrepancy was settled.
-public struct DiscrepancySettlement: Sendable, Equatable, Codable {
-    public enum Resolution: String, Sendable, Codable, CaseIterable {
-        case writtenOff = "written-off", reshipped, credited, found
-    }
-
-    public var resolution: Resolution
-    public var note: String
-    public var settledBy: String?
-    public var settledAt: Date?
-
-    public init(resolution: Resolution, note: String, settledBy: String? = nil, settledAt: Date? = nil) {
-        self.resolution = resolution
-        self.note = note
-        self.settledBy = settledBy
-        self.settledAt = settledAt
-    }
-}
