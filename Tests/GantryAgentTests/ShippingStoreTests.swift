@@ -156,6 +156,17 @@ import Testing
         }
     }
 
+    @Test func anInboundShipmentThisAgentCannotReadRaisesAnAlert() async throws {
+        try await withStore { store in
+            try await store.applyInstructions([PlantInstruction(
+                plant: "ACME-BER", sequence: 1, kind: .inboundShipment, reference: "T9/SHP-1", body: .object(["transfer": .string("T9")]),
+                issuedAt: Self.now, issuedBy: "hub")], defaults: DemandDefaults())
+            #expect(try await store.instructionsApplied() == 1)
+            let alert = try #require(try await events(AlertRaised.self, in: store).first)
+            #expect(alert.kind == "instruction-unreadable" && alert.summary.contains("T9/SHP-1"))
+        }
+    }
+
     @Test func noCompanyPrefixNoSSCC() async throws {
         try await withStore(prefix: nil) { store in
             try await store.applyInstructions([try Self.order(1, [(1, "MOTOR", 1)])], defaults: DemandDefaults())

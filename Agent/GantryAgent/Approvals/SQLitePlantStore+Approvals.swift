@@ -97,8 +97,8 @@ extension SQLitePlantStore {
                     }
                 case .customerOrder: try Self.takeCustomerOrder(instruction, at: at, in: db)
                 case .transferOut: try Self.takeTransferOut(instruction, at: at, in: db)
-                case .transferIn: try Self.expectTransfer(instruction, in: db)
-                case .inboundShipment: try Self.expectUnits(instruction, in: db)
+                case .transferIn: try Self.expectTransfer(instruction, at: at, in: db)
+                case .inboundShipment: try Self.expectUnits(instruction, at: at, in: db)
                 }
                 applied = instruction.sequence
             }

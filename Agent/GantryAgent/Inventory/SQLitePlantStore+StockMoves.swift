@@ -57,9 +57,10 @@ extension SQLitePlantStore {
             message: "", duplicate: false)
     }
 
-    /// Where a serial of an item is in stock now.
+    /// Where a serial of an item is in stock now. `serial <> ''` lets SQLite use the partial index of serials; without it
+    /// the lookup reads every stock row of the item (40,000 serialised cases: 40,000 rows per scan).
     static func serialPlaces(_ item: String, _ serial: String, in db: Database) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT location FROM stock WHERE item = ? AND serial = ?"), arguments: [item, serial])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT location FROM stock WHERE item = ? AND serial = ? AND serial <> ''"), arguments: [item, serial])
     }
 
     /// Runs `body` once per request id: a repeat with the same content gets the stored answer marked as a

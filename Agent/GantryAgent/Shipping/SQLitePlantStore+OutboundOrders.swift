@@ -79,9 +79,18 @@ extension SQLitePlantStore {
         return answers
     }
 
+    /// An instruction this agent cannot read is not dropped in silence: the plant's people hear of it (and the hub, in
+    /// the alert's event), since goods may be on their way that no SSCC scan can be checked against.
+    private static func unreadable(_ instruction: PlantInstruction, at: Date, in db: Database) throws {
+        try raiseAlert(
+            kind: "instruction-unreadable", key: "instruction-\(instruction.sequence)",
+            summary: "\(instruction.kind.rawValue) \(instruction.reference) from the hub cannot be read by this agent version: upgrade it",
+            details: .object(["instruction": .number(Double(instruction.sequence)), "reference": .string(instruction.reference)]), at: at, in: db)
+    }
+
     /// Records a transfer this plant is to receive.
-    static func expectTransfer(_ instruction: PlantInstruction, in db: Database) throws {
-        guard let transfer = try? instruction.decode(TransferInstruction.self) else { return }
+    static func expectTransfer(_ instruction: PlantInstruction, at: Date, in db: Database) throws {
+        guard let transfer = try? instruction.decode(TransferInstruction.self) else { return try unreadable(instruction, at: at, in: db) }
         try db.execute(sql: """
             INSERT INTO inbound_transfers (transfer, from_plant, company, trading_partner, sender_prefix, status, body)
             VALUES (?, ?, ?, ?, ?, 'open', ?)
@@ -91,8 +100,8 @@ extension SQLitePlantStore {
     }
 
     /// Records the units another plant shipped on a transfer to this one, so each SSCC can be checked at receipt.
-    static func expectUnits(_ instruction: PlantInstruction, in db: Database) throws {
-        guard let shipment = try? instruction.decode(InboundShipmentInstruction.self) else { return }
+    static func expectUnits(_ instruction: PlantInstruction, at: Date, in db: Database) throws {
+        guard let shipment = try? instruction.decode(InboundShipmentInstruction.self) else { return try unreadable(instruction, at: at, in: db) }
         try db.execute(sql: """
             INSERT INTO inbound_transfers (transfer, from_plant, company, trading_partner, status)
             VALUES (?, ?, ?, ?, 'open') ON CONFLICT (transfer) DO NOTHING
