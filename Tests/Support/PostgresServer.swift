@@ -140,12 +140,23 @@ public final class PostgresServer: Sendable {
 
     /// Runs `command` with /bin/sh and waits for it with waitpid. Not Foundation's Process: it notices a
     /// child's exit only when every inherited descriptor closes, and `pg_ctl start` leaves a server holding them.
+    /// The shell gets standard input, output and error only: a server it starts must not keep the pipes of
+    /// whatever else the test process runs at that moment (another test's psql or hub), or their readers would
+    /// wait for an end of file that never comes.
     private static func shell(_ command: String) throws {
         var pid: pid_t = 0
         let arguments = ["/bin/sh", "-c", command]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // glibc 2.34 and later; Swift's Glibc module does not declare it, so it is looked up by name.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        }
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, environ)
         guard spawned == 0 else { throw PostgresServerError(message: "cannot start /bin/sh: \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
