@@ -9,8 +9,8 @@ extension PostgresHubStore {
     ) async throws -> OrderPlacement {
         let body = try JSONValue.encoding(order)
         return try await transaction { [logger] connection in
-            // Numbers per plant are handed out one at a time: under the plant's row lock.
-            try await connection.query("SELECT 1 FROM plants WHERE plant_id = \(plant) FOR UPDATE", logger: logger)
+            // Numbers per plant are handed out one at a time.
+            try await Self.lockInstructionNumbers(of: [plant], connection, logger: logger)
             var held: String?
             for try await plantID in try await connection.query(
                 "SELECT plant_id FROM customer_orders WHERE company = \(order.company) AND order_ref = \(order.order)", logger: logger
@@ -44,10 +44,8 @@ extension PostgresHubStore {
     public func placeTransfer(_ transfer: TransferInstruction, at: Date, by: String, audit: AuditDraft) async throws -> OrderPlacement {
         let body = try JSONValue.encoding(transfer)
         return try await transaction { [logger] connection in
-            // Both plants' numbers, locked in one order so two transfers between the same plants cannot deadlock.
-            try await connection.query("""
-                SELECT 1 FROM plants WHERE plant_id IN (\(transfer.fromPlant), \(transfer.toPlant)) ORDER BY plant_id FOR UPDATE
-                """, logger: logger)
+            // Both plants' numbers, locked in plant order so two transfers between the same plants cannot deadlock.
+            try await Self.lockInstructionNumbers(of: [transfer.fromPlant, transfer.toPlant], connection, logger: logger)
             var held: (from: String, to: String)?
             for try await (from, to) in try await connection.query(
                 "SELECT from_plant, to_plant FROM transfers WHERE transfer = \(transfer.transfer)", logger: logger

@@ -31,6 +31,17 @@ extension PostgresHubStore {
                 }
             }
         }
+        // The receiving plants of the batch's transfers, whose instruction numbers it takes, locked at once in plant order.
+        let transfers = shipping.dispatches.filter { $0.event.kind == .transfer }.map(\.event.order)
+        if !transfers.isEmpty {
+            var receivers: [String] = []
+            for try await receiver in try await connection.query(
+                "SELECT to_plant FROM transfers WHERE transfer = ANY(\(transfers)) AND from_plant = \(plant)", logger: logger
+            ).decode(String.self) {
+                receivers.append(receiver)
+            }
+            try await lockInstructionNumbers(of: receivers, connection, logger: logger)
+        }
         for dispatch in shipping.dispatches {
             try await write(dispatch, plant: plant, receivedAt: receivedAt, into: connection, logger: logger)
         }
@@ -96,8 +107,7 @@ extension PostgresHubStore {
         }
         guard let receiver else { return }
         let (reference, body) = try EventProjection.ShippingFacts.inbound(dispatch, from: plant, toCompany: receiver.company)
-        // Numbers per plant are handed out one at a time: under the receiving plant's row lock, as `issueInstruction` does.
-        try await connection.query("SELECT 1 FROM plants WHERE plant_id = \(receiver.plant) FOR UPDATE", logger: logger)
+        // Numbers per plant are handed out one at a time: the receiving plant's lock was taken with the batch's others.
         try await connection.query("""
             INSERT INTO plant_instructions (plant_id, seq, kind, reference, body, issued_at, issued_by)
             SELECT \(receiver.plant), coalesce(max(seq), 0) + 1, \(PlantInstruction.Kind.inboundShipment.rawValue), \(reference),

@@ -7,10 +7,22 @@ extension PostgresHubStore {
     static let instructionColumns = "plant_id, seq, kind, reference, body::text, issued_at, issued_by, answer::text"
     private static let approvalColumns = "a.plant_id, a.request::text, a.state, a.requested_at, a.decision::text"
 
+    /// Takes the locks under which instruction numbers of `plants` are handed out, one at a time per plant, until the
+    /// transaction ends. They are not the plants' rows, which a batch holds while it applies: a batch that hands the
+    /// receiving plant of a transfer its instruction would otherwise hold its own plant's row and wait for the other's,
+    /// while that plant's batch does the reverse (a deadlock). Every transaction takes these after any row lock and all
+    /// it needs at once, in plant order, so they never wait on each other in a circle.
+    static func lockInstructionNumbers(of plants: some Sequence<String>, _ connection: PostgresConnection, logger: Logger) async throws {
+        for plant in Set(plants).sorted() {
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(\("gantry-instructions:" + plant), 0))", logger: logger)
+        }
+    }
+
     public func issueInstruction(_ draft: InstructionDraft, audit: AuditDraft) async throws -> (instruction: PlantInstruction, created: Bool) {
         try await transaction { [logger] connection in
-            // Numbers per plant are handed out one at a time: under the plant's row lock.
-            try await connection.query("SELECT 1 FROM plants WHERE plant_id = \(draft.plant) FOR UPDATE", logger: logger)
+            // Numbers per plant are handed out one at a time.
+            try await Self.lockInstructionNumbers(of: [draft.plant], connection, logger: logger)
             let held = try await Self.instructions(connection.query("""
                 SELECT \(unescaped: Self.instructionColumns) FROM plant_instructions
                 WHERE plant_id = \(draft.plant) AND kind = \(draft.kind.rawValue) AND reference = \(draft.reference)
@@ -66,13 +78,14 @@ extension PostgresHubStore {
         check: @escaping @Sendable (ApprovalRequested, String) throws -> Void, audit: AuditDraft
     ) async throws -> PlantInstruction {
         try await transaction { [logger] connection in
-            try await connection.query("SELECT 1 FROM plants WHERE plant_id = \(plantID) FOR UPDATE", logger: logger)
+            try await connection.query("SELECT 1 FROM plants WHERE plant_id = \(plantID) FOR NO KEY UPDATE", logger: logger)
             let held = try await Self.approvals(connection.query("""
                 SELECT \(unescaped: Self.approvalColumns) FROM approval_requests a
                 WHERE a.plant_id = \(plantID) AND a.approval_id = \(approval) FOR UPDATE
                 """, logger: logger))
             guard let request = held.first else { throw HubStoreError(.notFound, "no request for approval \(approval) from plant \(plantID)") }
             try check(request.request, request.state)
+            try await Self.lockInstructionNumbers(of: [plantID], connection, logger: logger)
             let decided = ApprovalDecided(
                 approval: approval, verdict: decision.verdict, decidedBy: decision.decidedBy, role: decision.role, place: .hub,
                 decidedAt: decision.decidedAt, comment: decision.comment)

@@ -8,8 +8,10 @@ extension PostgresHubStore {
         let flow = BatchFlow(batch, receivedAt: receivedAt)
         return try await transaction { [logger] connection in
             var lastApplied: Int64?
+            // NO KEY UPDATE, not UPDATE: the plant's batches queue here, while rows that only refer to the plant (an
+            // instruction another plant's batch hands it, with its foreign key) are not held up by them.
             for try await sequence in try await connection.query(
-                "SELECT last_sequence FROM plants WHERE plant_id = \(batch.plant) FOR UPDATE", logger: logger
+                "SELECT last_sequence FROM plants WHERE plant_id = \(batch.plant) FOR NO KEY UPDATE", logger: logger
             ).decode(Int64.self) {
                 lastApplied = sequence
             }
