@@ -6,11 +6,14 @@ public enum TransferReceiptDecision {
     public struct Announced: Sendable, Equatable {
         public var transfer: String
         public var received: Bool
+        /// Recorded short when the receipt was closed without it.
+        public var recordedShort: Bool
         public var contents: [ShippedUnit.Content]
 
-        public init(transfer: String, received: Bool, contents: [ShippedUnit.Content]) {
+        public init(transfer: String, received: Bool, recordedShort: Bool = false, contents: [ShippedUnit.Content]) {
             self.transfer = transfer
             self.received = received
+            self.recordedShort = recordedShort
             self.contents = contents
         }
     }
@@ -59,7 +62,8 @@ public enum TransferReceiptDecision {
 
     /// Takes `sscc` into `transfer`, or refuses: a closed or unknown transfer, an SSCC under another company prefix
     /// than the sender's, one not announced (yet), one of another transfer, one received already; findings that name
-    /// no content of the unit, or find more damaged than there is.
+    /// no content of the unit, or find more damaged than there is. A unit recorded short that turns up after all is
+    /// received, and what it holds is recorded as found (`over`), beside the short recorded before.
     public static func receive(_ sscc: SSCC, transfer: String, findings: [Finding], _ snapshot: Snapshot) throws -> Receipt {
         guard let open = snapshot.transferOpen else {
             throw ShippingRefusal(.unknownOrder, "this plant expects no transfer \(transfer)", field: "transfer")
@@ -93,7 +97,9 @@ public enum TransferReceiptDecision {
                 line: content.line, item: content.item, lot: content.lot, serial: content.serial, shipped: content.quantity,
                 received: counted - damaged, damaged: damaged))
             let reason = finding?.reason ?? ""
-            if counted < content.quantity {
+            if unit.recordedShort {
+                receipt.discrepancies.append((.over, content, counted, "found after the receipt recorded it short"))
+            } else if counted < content.quantity {
                 receipt.discrepancies.append((.short, content, content.quantity - counted, reason.isEmpty ? "less found in the unit than shipped" : reason))
             } else if counted > content.quantity {
                 receipt.discrepancies.append((.over, content, counted - content.quantity, reason.isEmpty ? "more found in the unit than shipped" : reason))

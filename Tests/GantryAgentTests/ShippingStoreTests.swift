@@ -221,6 +221,23 @@ import Testing
             let stock = try await store.stock(item: "MOTOR", location: nil, lot: nil).map { "\($0.location) \($0.lot ?? "") \($0.quantity)" }
             #expect(stock.sorted() == ["A1 B1 10", "A1 B2 7", "QUAR B2 2"])
             await refused(.closed) { _ = try await receive(three, []) }
+
+            // The short pallet is reshipped under a new SSCC: its announcement opens the receipt again.
+            let reshipped = try SSCC(companyPrefix: sender, serialReference: 4)
+            let again = InboundShipmentInstruction(
+                transfer: "TR-1", shipment: "SHP-8", fromPlant: "BETA-LYO", fromCompany: "BETA", toCompany: "ACME", carrier: "DSV",
+                trackingReference: "T2", dispatchedAt: Self.now, units: [ShippedUnit(sscc: reshipped, contents: content("B3"))])
+            try await store.applyInstructions([PlantInstruction(
+                plant: "ACME-BER", sequence: 5, kind: .inboundShipment, reference: "TR-1/SHP-8", body: try JSONValue.encoding(again),
+                issuedAt: Self.now, issuedBy: "hub")], defaults: DemandDefaults())
+            #expect(try await store.inboundTransfers(transfer: "TR-1").first?.status == "open")
+            #expect(try await receive(reshipped, []).discrepancies.isEmpty)
+            // And the pallet recorded short turns up after all: received, and found beside the short recorded before.
+            let found = try await receive(three, [])
+            #expect(found.discrepancies.map { "\($0.discrepancy) \($0.kind.rawValue) \($0.quantity)" } == ["TR-1/4 over 10"])
+            #expect(try await store.closeTransferReceipt(transfer: "TR-1", closedBy: "kim").unitsShort == 0)
+            let units = try #require(try await store.inboundTransfers(transfer: "TR-1").first).units.map(\.status)
+            #expect(units == ["received", "received", "received", "received"], "\(units)")
         }
     }
 }

@@ -107,12 +107,14 @@ extension SQLitePlantStore {
             VALUES (?, ?, ?, ?, 'open') ON CONFLICT (transfer) DO NOTHING
             """, arguments: [shipment.transfer, shipment.fromPlant, shipment.toCompany,
                              shipment.fromCompany == shipment.toCompany ? nil : shipment.fromCompany])
+        var announced = 0
         for unit in shipment.units {
             let inserted = try db.cachedStatement(sql: """
                 INSERT INTO inbound_units (sscc, transfer, shipment, status) VALUES (?, ?, ?, 'expected') ON CONFLICT (sscc) DO NOTHING
                 """)
             try inserted.execute(arguments: [unit.sscc.digits, shipment.transfer, shipment.shipment])
             guard db.changesCount > 0 else { continue }
+            announced += 1
             for content in unit.contents {
                 try db.cachedStatement(sql: """
                     INSERT INTO inbound_unit_contents (sscc, line, item, lot, serial, expiry, quantity) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -120,6 +122,10 @@ extension SQLitePlantStore {
                     """).execute(arguments: [unit.sscc.digits, content.line, content.item, content.lot ?? "", content.serial ?? "",
                                              content.expiry, content.quantity.micro])
             }
+        }
+        // Units shipped after the receipt was closed (a reshipment of what was short) open it again, so they can be received.
+        if announced > 0 {
+            try db.execute(sql: "UPDATE inbound_transfers SET status = 'open' WHERE transfer = ? AND status = 'closed'", arguments: [shipment.transfer])
         }
     }
 

@@ -50,7 +50,8 @@ extension SQLitePlantStore {
                 let snapshot = TransferReceiptDecision.Snapshot(
                     transferOpen: transfer.map { $0.status == "open" }, senderPrefix: transfer?.senderPrefix.flatMap { try? GS1CompanyPrefix($0) },
                     unit: try unit.map { TransferReceiptDecision.Announced(
-                        transfer: $0.transfer, received: $0.status != "expected", contents: try Self.announcedContents($0.sscc, in: db)) })
+                        transfer: $0.transfer, received: $0.status == "received", recordedShort: $0.status == "short",
+                        contents: try Self.announcedContents($0.sscc, in: db)) })
                 let receipt = try TransferReceiptDecision.receive(intent.sscc, transfer: intent.transfer, findings: intent.findings, snapshot)
                 let location = try Self.location(intent.location, in: db)
                 let damagedAt: LocationDefined? = try receipt.contents.contains { $0.damaged.isPositive } ? {
