@@ -165,6 +165,15 @@ import Testing
             #expect(unknown?.code == .notFound)
             let listed = try await store.transfers(OutboundFilter(company: "ACME"), scope: .all)
             #expect(listed.first?.discrepancies.first?.settlement?.resolution == .writtenOff)
+
+            // The short pallet is reshipped under a new SSCC after the close: on the road again, the short one stays short.
+            var reshipment = try Self.transferShipment()
+            reshipment.shipment = "SHP-9"
+            reshipment.units = [try Self.unit(13, [(1, "PUMP", "L1", 3)])]
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 3, events: [try Self.envelope(3, reshipment)]), receivedAt: Self.start)
+            #expect(try await store.inTransit(company: nil, plant: nil, scope: .all).map(\.sscc) == [try Self.sscc(13).digits])
+            let reshipped = try #require(try await store.transfers(OutboundFilter(reference: "TR-1"), scope: .all).first)
+            #expect(reshipped.status == .inTransit && reshipped.units == .init(shipped: 3, received: 1, short: 1))
         }
     }
 

@@ -96,7 +96,8 @@ extension PostgresHubStore {
             FROM shipment_units u JOIN shipments s ON s.plant_id = u.plant_id AND s.shipment = u.shipment
             JOIN transfers t ON u.kind = 'transfer' AND t.transfer = u.order_ref AND t.from_plant = u.plant_id
             """
-        let open = "AND u.received_at IS NULL AND t.closed_at IS NULL"
+        // Not received, and not recorded short by the receiver (a reshipment after a closed receipt is on its way again).
+        let open = "AND u.received_at IS NULL AND NOT EXISTS (SELECT 1 FROM transfer_discrepancies d WHERE d.transfer = t.transfer AND d.sscc = u.sscc AND d.kind = 'short')"
         return try await run { [logger] client in
             var contents = ShippingRows()
             contents.contents = try await Self.contents(client.query(Self.transfers("""

@@ -79,13 +79,15 @@ extension SQLiteHubStore {
                        s.tracking
                 FROM shipment_units u JOIN shipments s ON s.plant_id = u.plant_id AND s.shipment = u.shipment
                 JOIN transfers t ON u.kind = 'transfer' AND t.transfer = u.order_ref AND t.from_plant = u.plant_id
-                WHERE u.received_at IS NULL AND t.closed_at IS NULL AND \(condition)
+                WHERE u.received_at IS NULL AND NOT EXISTS (SELECT 1 FROM transfer_discrepancies d WHERE d.transfer = t.transfer AND d.sscc = u.sscc AND d.kind = 'short')
+                  AND \(condition)
                 ORDER BY s.dispatched_at, u.sscc
                 """, arguments: arguments)
             let contents = try ContentRow.fetchAll(db, sql: """
                 SELECT c.* FROM shipment_contents c JOIN shipment_units u ON u.plant_id = c.plant_id AND u.shipment = c.shipment AND u.sscc = c.sscc
                 JOIN transfers t ON u.kind = 'transfer' AND t.transfer = u.order_ref AND t.from_plant = u.plant_id
-                WHERE u.received_at IS NULL AND t.closed_at IS NULL AND \(condition)
+                WHERE u.received_at IS NULL AND NOT EXISTS (SELECT 1 FROM transfer_discrepancies d WHERE d.transfer = t.transfer AND d.sscc = u.sscc AND d.kind = 'short')
+                  AND \(condition)
                 ORDER BY c.content_no
                 """, arguments: arguments).map(\.row)
             let contentsOf = Dictionary(grouping: contents) { "\($0.plant)\u{1F}\($0.shipment)\u{1F}\($0.sscc)" }

@@ -33,8 +33,9 @@ struct ShippingRows {
     /// The owner key of a customer order (`company`, `order`): orders are unique per company.
     static func owner(company: String, order: String) -> String { "\(company)\u{1F}\(order)" }
 
-    /// Each owner's shipments, oldest first; a transfer's unreceived units are short once `closed` holds for it.
-    func shipmentReports(closed: (String) -> Bool = { _ in false }) -> [String: [ShipmentReport]] {
+    /// Each owner's shipments, oldest first; a transfer's unit not received is short when `short` holds for its owner and
+    /// SSCC (the receiver recorded it short), else in transit.
+    func shipmentReports(short: (_ owner: String, _ sscc: String) -> Bool = { _, _ in false }) -> [String: [ShipmentReport]] {
         let key = { (plant: String, shipment: String) in "\(plant)\u{1F}\(shipment)" }
         let linesOf = Dictionary(grouping: shipmentLines) { key($0.plant, $0.shipment) }
         let contentsOf = Dictionary(grouping: contents) { "\(key($0.plant, $0.shipment))\u{1F}\($0.sscc)" }
@@ -43,7 +44,7 @@ struct ShippingRows {
         for shipment in shipments.sorted(by: { ($0.dispatchedAt, $0.shipment) < ($1.dispatchedAt, $1.shipment) }) {
             let id = key(shipment.plant, shipment.shipment)
             let units = (unitsOf[id] ?? []).sorted { $0.sscc < $1.sscc }.map { unit in
-                let state: UnitReport.State = unit.receivedAt != nil ? .received : closed(shipment.owner) ? .short : .inTransit
+                let state: UnitReport.State = unit.receivedAt != nil ? .received : short(shipment.owner, unit.sscc) ? .short : .inTransit
                 return UnitReport(
                     sscc: unit.sscc, state: state, receivedAt: unit.receivedAt, receivedBy: unit.receivedBy,
                     contents: (contentsOf["\(id)\u{1F}\(unit.sscc)"] ?? []).map(Self.report))
@@ -98,8 +99,13 @@ struct ShippingRows {
     }
 
     func transfers(_ transfers: [Transfer], discrepancies: [DiscrepancyReport]) -> [TransferReport] {
-        let closed = Set(transfers.filter { $0.closedAt != nil }.map(\.transfer))
-        let shipped = shipmentReports { closed.contains($0) }
+        // A unit is short once the receiver recorded it so (at the close of its receipt); one shipped after that close, a
+        // reshipment, is on its way like any other.
+        let short = Set(discrepancies.compactMap { found -> String? in
+            guard found.kind == .short, let sscc = found.sscc else { return nil }
+            return "\(found.transfer)\u{1F}\(sscc)"
+        })
+        let shipped = shipmentReports { short.contains("\($0)\u{1F}\($1)") }
         let lines = lineReports(shipped)
         let discrepanciesOf = Dictionary(grouping: discrepancies, by: \.transfer)
         return transfers.map { transfer in
@@ -107,9 +113,9 @@ struct ShippingRows {
             let counts = TransferReport.Units(
                 shipped: units.count, received: units.count { $0.state == .received }, short: units.count { $0.state == .short })
             let status: TransferReport.Status =
-                transfer.closedAt != nil ? .closed
-                : units.isEmpty ? .open
-                : counts.received == counts.shipped ? .received : .inTransit
+                units.contains { $0.state == .inTransit } ? .inTransit
+                : transfer.closedAt != nil ? .closed
+                : units.isEmpty ? .open : .received
             return TransferReport(
                 transfer: transfer.transfer, fromPlant: transfer.fromPlant, toPlant: transfer.toPlant, fromCompany: transfer.fromCompany,
                 toCompany: transfer.toCompany, requested: transfer.requested, createdAt: transfer.createdAt, createdBy: transfer.createdBy,
