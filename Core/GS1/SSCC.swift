@@ -46,13 +46,9 @@ public struct SSCC: Sendable, Hashable, Codable, CustomStringConvertible, Compar
 
     public static func < (lhs: SSCC, rhs: SSCC) -> Bool { lhs.digits < rhs.digits }
 
-    /// The GS1 mod-10 check digit: weights 3, 1, 3, … from the rightmost data digit.
+    /// The GS1 mod-10 check digit of `data` (digits only), as the GS1 linters compute it for every keyed AI.
     public static func checkDigit(of data: Substring) -> Int {
-        var sum = 0
-        for (offset, character) in data.reversed().enumerated() {
-            sum += (character.wholeNumberValue ?? 0) * (offset % 2 == 0 ? 3 : 1)
-        }
-        return (10 - sum % 10) % 10
+        GS1Linters.expectedCheckDigit(ArraySlice(Array(data.utf8))) ?? 0
     }
 
     public init(from decoder: any Decoder) throws {

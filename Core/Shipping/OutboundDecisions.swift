@@ -26,10 +26,15 @@ public enum OutboundDecision {
     }
 
     /// Answers an order's lines: a line is taken on when its item is one the plant knows and is active, its number
-    /// is used once and its quantity is positive; it is promised for its own date or the order's requested one.
+    /// is used once and its quantity is positive; it is promised for its own date or the order's requested one. A
+    /// reference the plant holds already (handed over twice, or as another kind) is refused whole: it keeps what it has.
     public static func answer(
-        lines: [(line: Int, item: String, quantity: Quantity, promised: String?)], requested: String, activeItems: Set<String>
+        reference: String, held: Bool, lines: [(line: Int, item: String, quantity: Quantity, promised: String?)], requested: String,
+        activeItems: Set<String>
     ) -> [OrderLineAnswer] {
+        if held {
+            return lines.map { OrderLineAnswer(line: $0.line, accepted: false, reason: "\(reference) is already an order or transfer at this plant") }
+        }
         var seen: Set<Int> = []
         return lines.map { line in
             defer { seen.insert(line.line) }
@@ -41,6 +46,33 @@ public enum OutboundDecision {
             }
             return OrderLineAnswer(line: line.line, accepted: true, promised: line.promised ?? requested)
         }
+    }
+
+    /// The status an order is taken on with: `open`, or `refused` when no line was taken on (nothing is packed for it).
+    public static func status(of answers: [OrderLineAnswer]) -> String {
+        answers.contains(where: \.accepted) ? "open" : "refused"
+    }
+
+    /// The GS1 company prefix a new logistic unit of `reference` is allocated under, or why none may be opened: an
+    /// unknown order, one shipped in full or refused, a location whose stock is not usable, a plant without a prefix.
+    public static func openUnit(
+        for reference: String, orderStatus: String?, location: LocationDefined, prefix: GS1CompanyPrefix?
+    ) throws -> GS1CompanyPrefix {
+        guard let orderStatus else {
+            throw ShippingRefusal(.unknownOrder, "no customer order or transfer \(reference) at this plant", field: "order")
+        }
+        guard orderStatus == "open" else {
+            throw ShippingRefusal(.closed, orderStatus == "refused" ? "no line of \(reference) was taken on: nothing is packed for it"
+                                                                   : "\(reference) is shipped in full")
+        }
+        guard location.type.isAvailable else {
+            throw InventoryRefusal(.locationNotUsable, "\(location.code) is a \(location.type.rawValue) location: units are packed where stock is usable",
+                                   field: "location")
+        }
+        guard let prefix else {
+            throw ShippingRefusal(.noCompanyPrefix, "this plant's master at the hub names no gs1CompanyPrefix: no SSCC can be allocated")
+        }
+        return prefix
     }
 
     /// What packing is checked against, read in the transaction that packs.

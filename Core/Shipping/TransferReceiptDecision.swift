@@ -110,4 +110,10 @@ public enum TransferReceiptDecision {
         }
         return receipt
     }
+
+    /// Refuses closing the receipt of `transfer` when this plant expects no such transfer (`open` nil) or has closed it.
+    public static func close(_ transfer: String, open: Bool?) throws {
+        guard let open else { throw ShippingRefusal(.unknownOrder, "this plant expects no transfer \(transfer)") }
+        guard open else { throw ShippingRefusal(.closed, "the receipt of \(transfer) is closed already") }
+    }
 }

@@ -188,9 +188,9 @@ struct InventoryRoutes: Sendable {
         }
         return spec
     }
+}
 
-    /// 201 for a new answer, 200 for the first answer to a repeated request id.
-    private func answered(_ answer: some Encodable & DuplicateMarking) throws -> Response {
-        try jsonResponse(answer, status: answer.duplicate ? .ok : .created)
-    }
+/// 201 for a new answer, 200 for the first answer to a repeated request id (inventory and shipping scans alike).
+func answered(_ answer: some Encodable & DuplicateMarking) throws -> Response {
+    try jsonResponse(answer, status: answer.duplicate ? .ok : .created)
 }

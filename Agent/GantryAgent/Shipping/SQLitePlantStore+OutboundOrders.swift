@@ -52,16 +52,16 @@ extension SQLitePlantStore {
     ) throws -> [OrderLineAnswer] {
         var active: Set<String> = []
         for item in Set(lines.map(\.item)) where try Self.item(item, in: db)?.active == true { active.insert(item) }
+        let held = try Bool.fetchOne(db, sql: "SELECT 1 FROM outbound_orders WHERE reference = ?", arguments: [reference]) == true
         let answers = OutboundDecision.answer(
-            lines: lines.map { ($0.line, $0.item, $0.quantity, $0.promised) }, requested: requested, activeItems: active)
-        // A reference the plant holds already (another kind, or handed over twice) keeps what it has.
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM outbound_orders WHERE reference = ?", arguments: [reference]) == true {
-            return answers.map { OrderLineAnswer(line: $0.line, accepted: false, reason: "\(reference) is already an order or transfer at this plant") }
-        }
+            reference: reference, held: held, lines: lines.map { ($0.line, $0.item, $0.quantity, $0.promised) }, requested: requested,
+            activeItems: active)
+        guard !held else { return answers }
         try db.execute(sql: """
             INSERT INTO outbound_orders (reference, kind, instruction, counterpart, company, trading_partner, requested, status, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
-            """, arguments: [reference, kind.rawValue, instruction.sequence, counterpart, company, tradingPartner, requested, instruction.body.canonicalText])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [reference, kind.rawValue, instruction.sequence, counterpart, company, tradingPartner, requested,
+                             OutboundDecision.status(of: answers), instruction.body.canonicalText])
         for (index, line) in lines.enumerated() where answers[index].line >= 1 {
             let answer = answers[index]
             // A line number used twice is answered, not stored a second time.
@@ -72,9 +72,6 @@ extension SQLitePlantStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [reference, line.line, line.item, line.quantity.micro, line.price?.amountText, line.price?.currency.code,
                                  answer.accepted, answer.promised, answer.reason])
-        }
-        if !answers.contains(where: \.accepted) {
-            try db.execute(sql: "UPDATE outbound_orders SET status = 'refused' WHERE reference = ?", arguments: [reference])
         }
         return answers
     }
@@ -135,22 +132,21 @@ extension SQLitePlantStore {
                 SELECT reference, kind, counterpart, company, trading_partner, requested, status FROM outbound_orders
                 WHERE (?1 IS NULL OR reference = ?1) ORDER BY reference
                 """, arguments: [reference])
-            return try orders.map { order in
-                let lines = try OutboundLineRecord.fetchAll(db, sql: """
-                    SELECT line, item, ordered, packed, shipped, price_amount, price_currency, accepted, promised, reason
-                    FROM outbound_lines WHERE reference = ? ORDER BY line
-                    """, arguments: [order.reference])
-                return order.view(lines: lines.map(\.view))
-            }
+            return try orders.map { order in order.view(lines: try Self.outboundLineRecords(order.reference, in: db).map(\.view)) }
         }
     }
 
-    /// The order's accepted lines as the decisions read them.
-    static func outboundLines(_ reference: String, in db: Database) throws -> [OutboundDecision.Line] {
+    /// An order's lines as stored, in line order.
+    static func outboundLineRecords(_ reference: String, in db: Database) throws -> [OutboundLineRecord] {
         try OutboundLineRecord.fetchAll(db, sql: """
             SELECT line, item, ordered, packed, shipped, price_amount, price_currency, accepted, promised, reason
             FROM outbound_lines WHERE reference = ? ORDER BY line
-            """, arguments: [reference]).map(\.decisionLine)
+            """, arguments: [reference])
+    }
+
+    /// The order's lines as the decisions read them.
+    static func outboundLines(_ reference: String, in db: Database) throws -> [OutboundDecision.Line] {
+        try outboundLineRecords(reference, in: db).map(\.decisionLine)
     }
 
     static func outboundOrder(_ reference: String, in db: Database) throws -> OutboundOrderRecord? {

@@ -9,21 +9,10 @@ extension SQLitePlantStore {
         let at = now()
         return try await writer.write { db in
             try Self.idempotent(requestID, kind: "logistic-unit", fingerprint: [reference, location], in: db) {
-                guard let order = try Self.outboundOrder(reference, in: db) else {
-                    throw ShippingRefusal(.unknownOrder, "no customer order or transfer \(reference) at this plant", field: "order")
-                }
-                guard order.status == "open" else {
-                    throw ShippingRefusal(.closed, order.status == "refused" ? "no line of \(reference) was taken on: nothing is packed for it"
-                                                                             : "\(reference) is shipped in full")
-                }
-                let place = try Self.location(location, in: db)
-                guard place.type.isAvailable else {
-                    throw InventoryRefusal(.locationNotUsable, "\(location) is a \(place.type.rawValue) location: units are packed where stock is usable",
-                                           field: "location")
-                }
-                guard let prefix = try Self.ownPlantMaster(in: db)?.gs1CompanyPrefix else {
-                    throw ShippingRefusal(.noCompanyPrefix, "this plant's master at the hub names no gs1CompanyPrefix: no SSCC can be allocated")
-                }
+                let order = try Self.outboundOrder(reference, in: db)
+                let prefix = try OutboundDecision.openUnit(
+                    for: reference, orderStatus: order?.status, location: try Self.location(location, in: db),
+                    prefix: try Self.ownPlantMaster(in: db)?.gs1CompanyPrefix)
                 let serial = (try Int64.fetchOne(db, sql: "SELECT last FROM sscc_serials WHERE prefix = ?", arguments: [prefix.digits]) ?? 0) + 1
                 let sscc: SSCC
                 do { sscc = try SSCC(companyPrefix: prefix, serialReference: serial) } catch {
@@ -35,7 +24,7 @@ extension SQLitePlantStore {
                 try db.execute(sql: """
                     INSERT INTO logistic_units (sscc, reference, location, status, created_at) VALUES (?, ?, ?, 'open', ?)
                     """, arguments: [sscc.digits, reference, location, Timestamp.format(at)])
-                _ = try Self.append(LogisticUnitCreated(sscc: sscc, kind: order.outboundKind, order: reference, location: location),
+                _ = try Self.append(LogisticUnitCreated(sscc: sscc, kind: order!.outboundKind, order: reference, location: location),
                                     occurredAt: at, recordedAt: at, in: db)
                 return try Self.unitView(sscc.digits, in: db)!
             }
@@ -139,9 +128,10 @@ extension SQLitePlantStore {
                         """, arguments: [sscc.digits]) { contents[row.line, default: .zero] += Quantity(micro: row.quantity) }
                     states.append(OutboundDecision.UnitState(sscc: sscc, order: unit?.reference, shipped: unit?.status == "shipped", contents: contents))
                 }
-                let lines = try Self.outboundLines(intent.reference, in: db)
+                let held = try Self.outboundLineRecords(intent.reference, in: db)
+                let prices = Dictionary(uniqueKeysWithValues: held.map { ($0.line, $0.price) })
                 let decision = try OutboundDecision.ship(
-                    states, order: intent.reference, prefix: try Self.ownPlantMaster(in: db)?.gs1CompanyPrefix, lines: lines)
+                    states, order: intent.reference, prefix: try Self.ownPlantMaster(in: db)?.gs1CompanyPrefix, lines: held.map(\.decisionLine))
                 let shipment = "SHP-\((try Int.fetchOne(db, sql: "SELECT count(*) FROM shipments") ?? 0) + 1)"
                 let lineKind: MoveReference.Kind = order.outboundKind == .customerOrder ? .customerOrderLine : .transferLine
                 var shipped: [ShippedUnit] = []
@@ -181,10 +171,6 @@ extension SQLitePlantStore {
                                                                  reason: "\(intent.reference) shipped in full"), occurredAt: at, recordedAt: at, in: db)
                     }
                 }
-                let prices = Dictionary(uniqueKeysWithValues: try OutboundLineRecord.fetchAll(db, sql: """
-                    SELECT line, item, ordered, packed, shipped, price_amount, price_currency, accepted, promised, reason
-                    FROM outbound_lines WHERE reference = ?
-                    """, arguments: [intent.reference]).map { ($0.line, $0.price) })
                 let dispatched = ShipmentDispatched(
                     shipment: shipment, kind: order.outboundKind, order: intent.reference,
                     customer: order.outboundKind == .customerOrder ? order.counterpart : nil,

@@ -70,8 +70,7 @@ extension SQLitePlantStore {
                     guard let item = try Self.item(content.item, in: db) else {
                         throw InventoryRefusal(.unknownItem, "item \(content.item) is not in this plant's masters: it cannot be received")
                     }
-                    let expiry = try Self.announcedContents(intent.sscc.digits, in: db)
-                        .first { $0.unit == StockUnit(item: content.item, lot: content.lot, serial: content.serial) }?.expiry
+                    let expiry = snapshot.unit?.contents.first { $0.unit == StockUnit(item: content.item, lot: content.lot, serial: content.serial) }?.expiry
                     let reference = MoveReference(kind: .transferLine, id: "\(intent.transfer)/\(content.line)")
                     for (quantity, place) in [(content.received, location), (content.damaged, damagedAt)] where quantity.isPositive {
                         let resolved = ResolvedUnit(item: item, lot: content.lot, serial: content.serial, expiry: expiry, quantity: quantity)
@@ -120,12 +119,11 @@ extension SQLitePlantStore {
     public func closeTransferReceipt(transfer reference: String, closedBy: String) async throws -> TransferReceiptClosed {
         let at = now()
         return try await writer.write { db in
-            guard let transfer = try InboundTransferRecord.fetchOne(db, sql: """
+            let held = try InboundTransferRecord.fetchOne(db, sql: """
                 SELECT transfer, from_plant, company, trading_partner, sender_prefix, status FROM inbound_transfers WHERE transfer = ?
-                """, arguments: [reference]) else {
-                throw ShippingRefusal(.unknownOrder, "this plant expects no transfer \(reference)")
-            }
-            guard transfer.status == "open" else { throw ShippingRefusal(.closed, "the receipt of \(reference) is closed already") }
+                """, arguments: [reference])
+            try TransferReceiptDecision.close(reference, open: held.map { $0.status == "open" })
+            let transfer = held!
             let missing = try String.fetchAll(db, sql: "SELECT sscc FROM inbound_units WHERE transfer = ? AND status = 'expected' ORDER BY sscc",
                                               arguments: [reference])
             for sscc in missing {

@@ -118,9 +118,4 @@ struct ShippingRoutes: Sendable {
             throw ShippingRefusal(.invalid, "\(field) names who did it: 1 to 100 characters", field: field)
         }
     }
-
-    /// 201 for a new answer, 200 for the first answer to a repeated request id.
-    private func answered(_ answer: some Encodable & DuplicateMarking) throws -> Response {
-        try jsonResponse(answer, status: answer.duplicate ? .ok : .created)
-    }
 }
