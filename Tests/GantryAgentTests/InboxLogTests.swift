@@ -131,6 +131,24 @@ import Testing
         }
     }
 
+    /// One agent per inbox: a second opening is refused while the first is open, and allowed once it is gone.
+    @Test func aSecondOpeningIsRefusedUntilTheFirstCloses() async throws {
+        try await withTemporaryDirectory { dir in
+            let folder = "\(dir)/inbox.d"
+            do {
+                let first = try Self.open(folder)
+                try first.append(Self.entry(1))
+                #expect(throws: StoreError.self) { try Self.open(folder) }
+                do { _ = try Self.open(folder) } catch let error as StoreError {
+                    #expect(error.code == .locked)
+                    #expect(error.message.contains("the MQTT inbox \(folder)"))
+                }
+            }
+            let again = try Self.open(folder)
+            #expect(try await again.count(after: 0) == 1)
+        }
+    }
+
     /// A full segment is followed by an empty one at once: a restart before anything went into it must still
     /// find every entry before it.
     @Test func anEmptyNewestSegmentHidesNothing() async throws {

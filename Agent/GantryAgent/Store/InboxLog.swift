@@ -65,7 +65,7 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
     private let folder: String
     private let powerLoss: Bool
     private let segmentBytes: Int
-    private let lock: Int32
+    private let lock: StoreLock
     private let writer: Mutex<Writer>
     private let queued = Mutex<(entries: [InboxEntry], flushing: Bool)>(([], false))
     /// Written entries in id order, a cache of the log's newest ones: when it is full, new ones are only in the files.
@@ -91,37 +91,26 @@ final class InboxLog: MachineInbox, @unchecked Sendable {
         self.failed = failed
         if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw Self.error("cannot create the MQTT inbox \(folder)") }
         // One agent per inbox: a second one on the same store would interleave its entries with ours.
-        lock = open("\(folder)/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw Self.error("cannot open \(folder)/lock") }
-        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            close(lock)
-            throw StoreError(.unusable, "the MQTT inbox \(folder) is in use by another process")
+        lock = try StoreLock(path: "\(folder)/lock", guarding: "the MQTT inbox \(folder)")
+        let recovered = try Self.recover(folder: folder, powerLoss: powerLoss)
+        var segments = recovered.segments
+        let lastID = recovered.lastID
+        var nextID = max(lastID ?? 0, projectedThrough) + 1
+        // Segments whose entries are all projected: the last crash came before their deletion.
+        for segment in Self.removeProjected(from: &segments, through: projectedThrough) { unlink(segment.path) }
+        if segments.isEmpty || lastID.map({ $0 <= projectedThrough }) ?? true {
+            // Nothing to project: start afresh at the next id.
+            for segment in segments { unlink(segment.path) }
+            segments = [try Self.create(firstID: nextID, in: folder, powerLoss: powerLoss)]
         }
-        do {
-            let recovered = try Self.recover(folder: folder, powerLoss: powerLoss)
-            var segments = recovered.segments
-            let lastID = recovered.lastID
-            var nextID = max(lastID ?? 0, projectedThrough) + 1
-            // Segments whose entries are all projected: the last crash came before their deletion.
-            for segment in Self.removeProjected(from: &segments, through: projectedThrough) { unlink(segment.path) }
-            if segments.isEmpty || lastID.map({ $0 <= projectedThrough }) ?? true {
-                // Nothing to project: start afresh at the next id.
-                for segment in segments { unlink(segment.path) }
-                segments = [try Self.create(firstID: nextID, in: folder, powerLoss: powerLoss)]
-            }
-            let descriptor = open(segments[segments.count - 1].path, O_WRONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw Self.error("cannot open \(segments[segments.count - 1].path)") }
-            nextID = max(nextID, segments[segments.count - 1].firstID)
-            writer = Mutex(Writer(segments: segments, descriptor: descriptor, nextID: nextID))
-        } catch {
-            close(lock)
-            throw error
-        }
+        let descriptor = open(segments[segments.count - 1].path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Self.error("cannot open \(segments[segments.count - 1].path)") }
+        nextID = max(nextID, segments[segments.count - 1].firstID)
+        writer = Mutex(Writer(segments: segments, descriptor: descriptor, nextID: nextID))
     }
 
     deinit {
         writer.withLock { _ = close($0.descriptor) }
-        close(lock)
     }
 
     // MARK: Writing (libmosquitto's thread, the flush queue)
