@@ -15,12 +15,17 @@ public enum MasterKind: String, Sendable, Codable, CaseIterable, Comparable {
     case approvalPolicy = "approval-policy"
     case customer
     case intercompanyPrice = "intercompany-price"
-
+    case fiscalPeriod = "fiscal-period"
+    case exchangeRate = "exchange-rate"
+    case itemCost = "item-cost"
+    case workCentreRate = "work-centre-rate"
+    case group
     /// The permission that changing records of this kind needs.
     public var writePermission: Permission {
         switch self {
         case .company, .plant: .writeOrganisation
-        case .account, .accountMapping, .intercompanyPrice: .writeFinance
+        case .account, .accountMapping, .intercompanyPrice, .fiscalPeriod, .exchangeRate, .itemCost, .workCentreRate, .group:
+            .writeFinance
         case .approvalPolicy: .writePolicies
         case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason, .customer: .writeCatalogue
         }
@@ -29,8 +34,9 @@ public enum MasterKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// Whether every record belongs to one company; other kinds may also be shared by all companies.
     public var requiresCompany: Bool {
         switch self {
-        case .company, .plant, .account, .accountMapping, .approvalPolicy, .customer, .intercompanyPrice: true
-        case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason: false
+        case .company, .plant, .account, .accountMapping, .approvalPolicy, .customer, .intercompanyPrice, .fiscalPeriod, .itemCost,
+             .workCentreRate: true
+        case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason, .exchangeRate, .group: false
         }
     }
 

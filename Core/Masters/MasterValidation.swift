@@ -142,10 +142,14 @@ extension MasterKind {
     var schema: MasterSchema {
         switch self {
         case .company:
-            MasterSchema(fields: ["legalName", "currency", "country"]) { _, f in
+            MasterSchema(fields: ["legalName", "currency", "country", "valuation", "matchTolerancePercent"]) { _, f in
                 f.text("legalName")
                 f.currency("currency")
                 f.country("country", required: false)
+                if f.has("valuation") { f.choice("valuation", among: Set(InventoryValuation.allCases.map(\.rawValue))) }
+                if let percent = f.decimal("matchTolerancePercent", required: false, nonNegative: true), percent > 100 {
+                    f.problem("matchTolerancePercent", "a tolerance is 0 to 100 percent")
+                }
                 return []
             }
         case .plant:
@@ -252,6 +256,65 @@ extension MasterKind {
                 }
                 return item.map { [MasterReference(kind: .item, key: $0, field: "item")] } ?? []
             }
+        case .fiscalPeriod:
+            MasterSchema(fields: ["start", "end", "fiscalYear"]) { _, f in
+                let start = f.day("start"), end = f.day("end")
+                if let start, let end, end < start { f.problem("end", "a period ends on or after its start (\(start))") }
+                if let year = f.code("fiscalYear"), MasterFields.codeProblem(year) != nil { f.problem("fiscalYear", "not a code") }
+                return []
+            }
+        case .exchangeRate:
+            MasterSchema(fields: ["from", "to", "kind", "on", "through", "rate", "source"]) { key, f in
+                f.currency("from")
+                f.currency("to")
+                let kind = f.choice("kind", among: Set(ExchangeRateMaster.RateKind.allCases.map(\.rawValue)))
+                let on = f.day("on")
+                let through = f.day("through", required: kind == "average")
+                if kind != "average", through != nil { f.problem("through", "only an average rate covers a range") }
+                if let on, let through, through < on { f.problem("through", "an average rate's range ends on or after \(on)") }
+                f.decimal("rate", positive: true)
+                f.text("source")
+                if case .string(let from)? = f.members["from"], case .string(let to)? = f.members["to"], let kind, let on {
+                    if from == to { f.problem("to", "a rate is between two different currencies") }
+                    let expected = "\(from).\(to).\(kind).\(on)"
+                    if key != expected { f.problem("on", "an exchange rate's key is FROM.TO.KIND.DATE, here \(expected)") }
+                }
+                return []
+            }
+        case .itemCost:
+            MasterSchema(fields: ["standardCost", "labour", "overhead"]) { key, f in
+                f.money("standardCost")
+                f.money("labour", required: false)
+                f.money("overhead", required: false)
+                return [MasterReference(kind: .item, key: key, field: "key")]
+            }
+        case .workCentreRate:
+            MasterSchema(fields: ["labourPerHour", "overheadPerHour"]) { _, f in
+                f.money("labourPerHour")
+                f.money("overheadPerHour", required: false)
+                return []
+            }
+        case .group:
+            MasterSchema(fields: ["name", "presentationCurrency", "parent", "members"]) { _, f in
+                f.text("name")
+                f.currency("presentationCurrency")
+                let parent = f.code("parent")
+                var companies: Set<String> = []
+                var references = parent.map { [MasterReference(kind: .company, key: $0, field: "parent")] } ?? []
+                for (index, member) in (f.objects("members") ?? []).enumerated() {
+                    var nested = f.nested(member, at: "members[\(index)]")
+                    if let company = nested.code("company") {
+                        if !companies.insert(company).inserted { nested.problem("company", "\(company) is a member twice") }
+                        references.append(MasterReference(kind: .company, key: company, field: "members[\(index)].company"))
+                    }
+                    if let percent = nested.decimal("ownershipPercent", required: false, positive: true), percent != 100 {
+                        nested.problem("ownershipPercent", "members are held at 100 percent in this release (docs/accounting.md)")
+                    }
+                    f.absorb(nested)
+                }
+                if let parent, !companies.contains(parent) { f.problem("members", "the parent \(parent) is one of the members") }
+                return references
+            }
         case .kpi:
             MasterSchema(fields: ["name", "formula", "unit", "target", "higherIsBetter"]) { _, f in
                 f.text("name")
@@ -316,6 +379,18 @@ struct MasterFields {
     }
 
     mutating func absorb(_ other: MasterFields) { problems += other.problems }
+
+    /// Whether the field is given (and not null).
+    func has(_ field: String) -> Bool {
+        switch members[field] { case nil, .null?: false; default: true }
+    }
+
+    /// A calendar day `YYYY-MM-DD`.
+    mutating func day(_ field: String, required: Bool = true) -> String? {
+        guard let text = text(field, required: required) else { return nil }
+        guard DemandInstruction.day(text) != nil, text.utf8.count == 10 else { problem(field, "a date YYYY-MM-DD"); return nil }
+        return text
+    }
 
     private mutating func value(_ field: String, required: Bool) -> JSONValue? {
         switch members[field] {

@@ -10,8 +10,25 @@ public struct CompanyMaster: MasterView, Equatable {
     public var currency: CurrencyCode
     /// ISO 3166 alpha-2.
     public var country: String?
+    /// How its inventory is valued (standard cost when not set).
+    public var valuation: InventoryValuation?
+    /// How far an invoice may be above the PO price × received quantity, in percent, before it is held (the
+    /// three-way match); 0 when not set.
+    public var matchTolerancePercent: Decimal?
 
-    private enum CodingKeys: String, CodingKey { case legalName, currency, country }
+    /// The valuation method in force.
+    public var valuationMethod: InventoryValuation { valuation ?? .standard }
+
+    private enum CodingKeys: String, CodingKey { case legalName, currency, country, valuation, matchTolerancePercent }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        legalName = try container.decode(String.self, forKey: .legalName)
+        currency = try container.decode(CurrencyCode.self, forKey: .currency)
+        country = try container.decodeIfPresent(String.self, forKey: .country)
+        valuation = try container.decodeIfPresent(InventoryValuation.self, forKey: .valuation)
+        matchTolerancePercent = try container.decimalTextIfPresent(forKey: .matchTolerancePercent)
+    }
 }
 
 /// A `plant` master: a plant of a company (key `COMPANY-PLANT`), its name and time zone.

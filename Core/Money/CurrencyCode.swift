@@ -32,6 +32,7 @@ public struct CurrencyCode: Sendable, Hashable, Comparable, CustomStringConverti
     public static let CHF = known("CHF")
     public static let JPY = known("JPY")
     public static let BHD = known("BHD")
+    public static let PLN = known("PLN")
 
     private static func known(_ code: String) -> CurrencyCode {
         // The table holds every constant above.

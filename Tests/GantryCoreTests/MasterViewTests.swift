@@ -25,6 +25,12 @@ import Testing
         (.customer, "C100", #"{"name":"Northwind","currency":"USD","paymentTermsDays":30,"country":"US"}"#),
         (.intercompanyPrice, "BETA:MOTOR", #"{"buyer":"BETA","item":"MOTOR","price":{"amount":"41.50","currency":"USD"}}"#),
         (.plant, "ACME-HAM", #"{"name":"Hamburg","timeZone":"Europe/Berlin","gs1CompanyPrefix":"4012345"}"#),
+        (.fiscalPeriod, "2026-P12", #"{"start":"2026-11-29","end":"2027-01-02","fiscalYear":"FY2026"}"#),
+        (.exchangeRate, "EUR.PLN.daily.2026-12-03", #"{"from":"EUR","to":"PLN","kind":"daily","on":"2026-12-03","rate":"4.2115","source":"ECB"}"#),
+        (.itemCost, "MOTOR", #"{"standardCost":{"amount":"38.00","currency":"EUR"},"labour":{"amount":"6.00","currency":"EUR"}}"#),
+        (.workCentreRate, "ACME-BER.WC1", #"{"labourPerHour":{"amount":"42.00","currency":"EUR"}}"#),
+        (.group, "GROUP", #"{"name":"Acme group","presentationCurrency":"EUR","parent":"ACME","members":[{"company":"ACME"},{"company":"BETA","ownershipPercent":"100"}]}"#),
+        (.company, "ACME", #"{"legalName":"Acme Avg","currency":"EUR","valuation":"moving-average","matchTolerancePercent":"2.5"}"#),
     ]
 
     static func view(_ record: MasterRecord) -> (any MasterView)? {
@@ -41,6 +47,11 @@ import Testing
         case .approvalPolicy: ApprovalPolicyMaster(record)
         case .customer: CustomerMaster(record)
         case .intercompanyPrice: IntercompanyPriceMaster(record)
+        case .fiscalPeriod: FiscalPeriodMaster(record)
+        case .exchangeRate: ExchangeRateMaster(record)
+        case .itemCost: ItemCostMaster(record)
+        case .workCentreRate: WorkCentreRateMaster(record)
+        case .group: GroupMaster(record)
         case .item: nil
         }
     }
@@ -53,6 +64,19 @@ import Testing
         let view = try #require(Self.view(try Self.record(kind, key, data)), "\(kind.rawValue) does not read")
         #expect(view.key == key && view.company == "ACME" && view.active)
         #expect(Self.view(try Self.record(kind == .kpi ? .plant : .kpi, key, data)) == nil, "a record of another kind is not read as \(kind.rawValue)")
+    }
+
+    @Test func accountingMastersReadTyped() throws {
+        let rate = try #require(ExchangeRateMaster(try Self.record(.exchangeRate, "EUR.PLN.daily.2026-12-03", Self.valid[14].2)))
+        #expect(rate.from == .EUR && rate.to == .PLN && rate.rateKind == .daily && rate.rate == Decimal(string: "4.2115")!)
+        let cost = try #require(ItemCostMaster(try Self.record(.itemCost, "MOTOR", Self.valid[15].2)))
+        #expect(cost.standardCost == Money(minorUnits: 3800, currency: .EUR) && cost.labour == Money(minorUnits: 600, currency: .EUR))
+        let group = try #require(GroupMaster(try Self.record(.group, "GROUP", Self.valid[17].2)))
+        #expect(group.members.map(\.company) == ["ACME", "BETA"] && group.members.allSatisfy { $0.ownershipPercent == 100 })
+        let company = try #require(CompanyMaster(try Self.record(.company, "ACME", Self.valid[18].2)))
+        #expect(company.valuationMethod == .movingAverage && company.matchTolerancePercent == Decimal(string: "2.5")!)
+        let plain = try #require(CompanyMaster(try Self.record(.company, "ACME", Self.valid[0].2)))
+        #expect(plain.valuationMethod == .standard && plain.matchTolerancePercent == nil)
     }
 
     @Test func shippingMastersReadTyped() throws {
@@ -68,6 +92,14 @@ import Testing
         (MasterKind.plant, "ACME-HAM", #"{"name":"Hamburg","timeZone":"UTC","gs1CompanyPrefix":"40123"}"#, "data.gs1CompanyPrefix"),
         (.intercompanyPrice, "BETA:BOLT", #"{"buyer":"BETA","item":"MOTOR","price":{"amount":"1","currency":"USD"}}"#, "data.buyer"),
         (.customer, "C1", #"{"name":"N","currency":"USD","paymentTermsDays":400}"#, "data.paymentTermsDays"),
+        (.fiscalPeriod, "P1", #"{"start":"2026-12-31","end":"2026-12-01","fiscalYear":"FY2026"}"#, "data.end"),
+        (.fiscalPeriod, "P1", #"{"start":"2026-02-30","end":"2026-03-31","fiscalYear":"FY2026"}"#, "data.start"),
+        (.exchangeRate, "EUR.PLN.daily.2026-12-04", #"{"from":"EUR","to":"PLN","kind":"daily","on":"2026-12-03","rate":"4.2","source":"ECB"}"#, "data.on"),
+        (.exchangeRate, "EUR.PLN.daily.2026-12-03", #"{"from":"EUR","to":"PLN","kind":"daily","on":"2026-12-03","rate":"0","source":"ECB"}"#, "data.rate"),
+        (.exchangeRate, "EUR.PLN.average.2026-12-01", #"{"from":"EUR","to":"PLN","kind":"average","on":"2026-12-01","rate":"4.2","source":"ECB"}"#, "data.through"),
+        (.group, "G", #"{"name":"G","presentationCurrency":"EUR","parent":"ACME","members":[{"company":"BETA"}]}"#, "data.members"),
+        (.group, "G", #"{"name":"G","presentationCurrency":"EUR","parent":"ACME","members":[{"company":"ACME","ownershipPercent":"80"}]}"#, "data.members[0].ownershipPercent"),
+        (.company, "ACME", #"{"legalName":"A","currency":"EUR","valuation":"fifo"}"#, "data.valuation"),
     ])
     func shippingMastersRefuseWhatIsWrong(kind: MasterKind, key: String, data: String, field: String) throws {
         let draft = MasterDraft(kind: kind, company: "ACME", key: key, data: try JSONValue.parse(data))
