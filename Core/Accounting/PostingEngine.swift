@@ -107,6 +107,8 @@ public struct PostingNeeds: Sendable, Equatable {
     public var workOrders: Set<PlantWorkOrder> = []
     /// Plants whose location types decide quarantine and scrap moves.
     public var plants: Set<String> = []
+    /// Transfer lines whose value in transit a dispatch adds to or a receipt takes from.
+    public var transitLines: Set<TransitLine> = []
     public init() {}
 }
 
@@ -135,6 +137,15 @@ public struct PostingSnapshot: Sendable {
     /// Transfer prices: seller company, buyer company and item.
     public var intercompanyPrices: [IntercompanyPriceKey: Money]
     public var rates: ExchangeRateTable
+    /// The latest bill of materials and routing each plant defined for an item (`BOMDefined`, `RoutingDefined`), for
+    /// a closing work order's usage variance and conversion absorption; absent ones leave the whole remainder to the
+    /// production variance.
+    public var billsOfMaterials: [PlantItem: BOMDefined] = [:]
+    public var routings: [PlantItem: RoutingDefined] = [:]
+    /// Work-centre rates by `PLANT.WORKCENTRE`.
+    public var workCentreRates: [String: WorkCentreRateMaster] = [:]
+    /// What is in transit per transfer line: its quantity and value in the buying company's functional currency.
+    public var inTransit: [TransitLine: TransitValue] = [:]
 
     public init(books: [String: CompanyBooks], itemCosts: [CompanyItem: ItemCostMaster] = [:],
                 positions: [CompanyItem: StockPosition] = [:], orderLinePrices: [PlantOrderLine: Money] = [:],
@@ -159,6 +170,40 @@ public struct IntercompanyPriceKey: Sendable, Hashable {
         self.seller = seller
         self.buyer = buyer
         self.item = item
+    }
+}
+
+/// An item at a plant.
+public struct PlantItem: Sendable, Hashable {
+    public var plant: String
+    public var item: String
+    public init(plant: String, item: String) {
+        self.plant = plant
+        self.item = item
+    }
+}
+
+/// One line of a transfer, in transit between dispatch and receipt.
+public struct TransitLine: Sendable, Hashable, Comparable {
+    public var transfer: String
+    public var line: Int
+    public init(transfer: String, line: Int) {
+        self.transfer = transfer
+        self.line = line
+    }
+    public static func < (lhs: TransitLine, rhs: TransitLine) -> Bool { (lhs.transfer, lhs.line) < (rhs.transfer, rhs.line) }
+}
+
+/// What a transfer line holds in transit: the company that carries it (the buyer for an intercompany transfer, the
+/// one company otherwise), its quantity (micro) and value (that company's functional minor units).
+public struct TransitValue: Sendable, Equatable, Codable {
+    public var company: String
+    public var quantity: Int64
+    public var value: Int64
+    public init(company: String, quantity: Int64 = 0, value: Int64 = 0) {
+        self.company = company
+        self.quantity = quantity
+        self.value = value
     }
 }
 
@@ -199,6 +244,7 @@ public struct PostingOutcome: Sendable {
     public var entries: [JournalEntry] = []
     public var positions: [CompanyItem: StockPosition] = [:]
     public var workInProgress: [PlantWorkOrder: WorkInProgress] = [:]
+    public var inTransit: [TransitLine: TransitValue] = [:]
     public var held: [HeldPosting] = []
     public init() {}
 }
