@@ -17,7 +17,9 @@ build: setup
 # suite at once keeps over 1,000 descriptors open in the one test process (pipes to child processes, SQLite pools),
 # so the suites with in-process MQTT clients run in a second process of their own.
 MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests
+# The Python peers the tests run (bean-check) live in virtual environments under .build-venvs/.
 test: setup
+	provisioning/python-peers.sh
 	$(SWIFT) build --build-tests
 	provisioning/fuzz.sh 30
 	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build --skip '$(MQTT_SUITES)'
@@ -43,4 +45,4 @@ demo: build
 	python3 provisioning/demo.py --bin "$(BIN_DIR)"
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-venvs

@@ -8,7 +8,7 @@ packages=(
   libcurl4-openssl-dev
   libmosquitto-dev mosquitto mosquitto-clients
   postgresql
-  python3
+  python3 python3-venv
   curl
 )
 

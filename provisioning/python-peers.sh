@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Makes the Python virtual environments the tests use as real third-party peers, one per set of packages whose
+# needs could clash, under .build-venvs/ (ignored by git). Idempotent: an environment that already has its packages
+# is left alone. Needs python3-venv (provisioning/setup.sh installs it) and PyPI.
+#   beancount: bean-check, which must accept the ledger's beancount export.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=.build-venvs
+
+make_venv() {
+  local name=$1 probe=$2; shift 2
+  if [ -x "$root/$name/bin/$probe" ]; then return 0; fi
+  echo "provisioning: python environment $name ($*)" >&2
+  rm -rf "${root:?}/$name"
+  python3 -m venv "$root/$name"
+  "$root/$name/bin/pip" install --quiet --disable-pip-version-check "$@"
+}
+
+make_venv beancount bean-check 'beancount>=3,<4'
