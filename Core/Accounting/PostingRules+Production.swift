@@ -26,6 +26,7 @@ extension PostingLedger {
         var wip = workInProgress(key, books)
         wip.value += value
         wip.issued[move.item, default: 0] += quantity
+        try sweepIfClosed(&wip, books)
         setWorkInProgress(key, wip)
     }
 
@@ -39,7 +40,15 @@ extension PostingLedger {
         putIn(move.item, quantity, worth: value, books)
         var wip = workInProgress(key, books)
         wip.value -= value
+        try sweepIfClosed(&wip, books)
         setWorkInProgress(key, wip)
+    }
+
+    /// A closed work order's WIP stays at 0: what a late issue or output moves goes straight to production variance.
+    private mutating func sweepIfClosed(_ wip: inout WorkInProgress, _ books: CompanyBooks) throws(AccountingRefusal) {
+        guard wip.closed, wip.value != 0 else { return }
+        try writeAtCost(.productionVariance, books, value: wip.value)
+        wip.value = 0
     }
 
     /// Closing a work order: labour and overhead absorbed from its routing (Dr WIP), the material used over its bill

@@ -79,6 +79,16 @@ import Testing
         #expect(outcome.entries.isEmpty && outcome.held.isEmpty && outcome.workInProgress.isEmpty)
     }
 
+    /// An issue after the close (2 RM at 3.00 = 6.00) goes through WIP straight to production variance: WIP stays 0.
+    @Test func aLateIssueGoesToProductionVariance() {
+        var snapshot = Self.snapshot()
+        snapshot.workInProgress[Self.workOrder] = WorkInProgress(company: "DE01", value: 0, issued: ["RM": 22_000_000], closed: true)
+        let outcome = PostingEngine.post([B.source(B.move(.issue, "RM", "2", from: "A1", reference: B.workOrder()), id: 4)], snapshot: snapshot)
+        #expect(outcome.entries.map(\.kind) == [.issueToProduction, .productionVariance])
+        #expect(outcome.entries.map { $0.functional["wip"] } == [600, -600])
+        #expect(outcome.workInProgress[Self.workOrder] == WorkInProgress(company: "DE01", value: 0, issued: ["RM": 24_000_000], closed: true))
+    }
+
     /// Moving average (PL01): issues leave at the average, output enters at the item-cost master's standard.
     @Test func movingAverageIssuesAtTheAverageAndOutputsAtStandard() {
         var snapshot = B.snapshot()
