@@ -106,6 +106,24 @@ import Testing
         #expect(outcome.positions[item] == StockPosition(quantity: 0, value: 0))
     }
 
+    /// Taking the whole position takes its whole value, whatever a unit costs now (standard 10.00, but 10 units
+    /// worth 100.03): 100.03 out, 0 worth 0 left. Beyond a moving-average position (2 worth 20.01, standard 7.50),
+    /// the rest leaves at standard: 3 out = 20.01 + 7.50 = 27.51, −1 worth −7.50 left.
+    @Test(arguments: [
+        ("DE01", Int64(10_000_000), Int64(10_003), "10", Int64(10_003), StockPosition(quantity: 0, value: 0)),
+        ("PL01", 2_000_000, 2_001, "3", 2_751, StockPosition(quantity: -1_000_000, value: -750)),
+    ])
+    func takingTheWholePositionTakesItsWholeValue(company: String, quantity: Int64, value: Int64, scrapped: String,
+                                                  expense: Int64, left: StockPosition) {
+        var snapshot = B.snapshot()
+        let item = CompanyItem(company: company, item: "RM")
+        snapshot.itemCosts[item] = B.cost(company == "DE01" ? "10.00" : "7.50", company == "DE01" ? .EUR : .PLN)
+        snapshot.positions[item] = StockPosition(quantity: quantity, value: value)
+        let outcome = PostingEngine.post([B.source(B.move(.scrap, "RM", scrapped, from: "A1"), company: company)], snapshot: snapshot)
+        #expect(outcome.entries.first?.functional == ["scrap-expense": expense, "inventory": -expense])
+        #expect(outcome.positions[item] == left)
+    }
+
     /// A return against the PO line reverses the receipt: GRNI at the PO price, inventory at cost, PPV the rest.
     @Test func aReturnReversesItsReceiptAtThePOPrice() {
         var snapshot = B.snapshot()
