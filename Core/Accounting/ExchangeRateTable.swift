@@ -31,7 +31,8 @@ public struct AppliedRate: Sendable, Equatable, Codable {
     public var from: CurrencyCode
     public var to: CurrencyCode
     public var kind: ExchangeRateMaster.RateKind
-    /// The day of the rate used (may be before the day asked for, see the lookup rule).
+    /// The day of the rate used: a daily rate may be of a day up to 7 days before the day asked for, the latest the
+    /// pair has (weekends and holidays publish none; docs/accounting.md, "Rates").
     public var on: String
     public var rate: Decimal
     public var source: String

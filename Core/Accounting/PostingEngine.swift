@@ -109,6 +109,9 @@ public struct PostingNeeds: Sendable, Equatable {
     public var plants: Set<String> = []
     /// Transfer lines whose value in transit a dispatch adds to or a receipt takes from.
     public var transitLines: Set<TransitLine> = []
+    /// Items whose bill of materials and routing a closing work order reads (`billsOfMaterials`, `routings`), with
+    /// the item costs of the bill's components and the rates of the routing's work centres.
+    public var productionItems: Set<PlantItem> = []
     public init() {}
 }
 

@@ -23,18 +23,24 @@ public enum PostingEngine {
                 for line in shipment.lines {
                     needs.items.insert(CompanyItem(company: source.company, item: line.item))
                     if let partner = shipment.tradingPartner { needs.items.insert(CompanyItem(company: partner, item: line.item)) }
+                    if shipment.kind == .transfer { needs.transitLines.insert(TransitLine(transfer: shipment.order, line: line.line)) }
                 }
             case .transferUnitReceived(let receipt):
-                for line in receipt.contents { needs.items.insert(CompanyItem(company: source.company, item: line.item)) }
+                for line in receipt.contents {
+                    needs.items.insert(CompanyItem(company: source.company, item: line.item))
+                    needs.transitLines.insert(TransitLine(transfer: receipt.transfer, line: line.line))
+                }
             case .workOrderCompleted(let completed):
                 needs.items.insert(CompanyItem(company: source.company, item: completed.item))
                 needs.workOrders.insert(PlantWorkOrder(plant: source.plant, workOrder: completed.workOrder))
+                needs.productionItems.insert(PlantItem(plant: source.plant, item: completed.item))
             }
         }
         return needs
     }
 
-    /// Posts `sources` in order against `snapshot`; positions and WIP carry from one source to the next.
+    /// Posts `sources` in order against `snapshot`; positions, WIP and transit carry from one source to the next. A
+    /// source that cannot post is held with its refusal and changes nothing.
     public static func post(_ sources: [PostingSource], snapshot: PostingSnapshot) -> PostingOutcome {
         var ledger = PostingLedger(snapshot: snapshot)
         for source in sources {
@@ -49,56 +55,186 @@ public enum PostingEngine {
     }
 }
 
-/// The running state of one run of postings.
+/// The running state of one run of postings: the snapshot as the sources so far left it (positions, WIP and
+/// transit carry from one source to the next) and what they posted. docs/accounting.md states every rule.
 struct PostingLedger {
     var snapshot: PostingSnapshot
     var outcome = PostingOutcome()
+    /// The source being posted and the next `part` of its entries.
+    private(set) var current: PostingSource?
+    private var nextPart = 0
 
     init(snapshot: PostingSnapshot) {
         self.snapshot = snapshot
     }
 
+    /// Posts one source, all or nothing: a refusal leaves entries, positions, WIP and transit as they were.
     mutating func post(_ source: PostingSource) throws(AccountingRefusal) {
-        guard let books = snapshot.books[source.company] else {
-            throw AccountingRefusal(.unknownCompany, "no books for company \(source.company)")
-        }
+        var draft = self
+        draft.current = source
+        draft.nextPart = 0
+        try draft.apply(source)
+        draft.current = nil
+        self = draft
+    }
+
+    private mutating func apply(_ source: PostingSource) throws(AccountingRefusal) {
+        let books = try books(of: source.company)
         switch source.event {
-        case .stockMoved(let move) where move.kind == .receipt:
-            try postReceipt(move, source, books)
-        default:
-            return
+        case .stockMoved(let move): try postMove(move, source, books)
+        case .workOrderCompleted(let completed): try postCompletion(completed, source, books)
+        case .shipmentDispatched(let shipment): try postDispatch(shipment, source, books)
+        case .transferUnitReceived(let receipt): try postTransferReceipt(receipt, source, books)
         }
     }
 
-    /// A receipt against a purchase order line at standard cost: inventory at standard, GRNI at the PO price,
-    /// the difference to purchase price variance.
-    private mutating func postReceipt(_ move: StockMoved, _ source: PostingSource, _ books: CompanyBooks) throws(AccountingRefusal) {
-        guard let reference = move.reference, reference.kind == .purchaseOrderLine else { return }
-        let line = PlantOrderLine(plant: source.plant, line: reference.id)
-        guard let price = snapshot.orderLinePrices[line] else {
-            throw AccountingRefusal(.missingPrice, "no price for purchase order line \(reference.id) at \(source.plant)")
+    private mutating func postMove(_ move: StockMoved, _ source: PostingSource, _ books: CompanyBooks) throws(AccountingRefusal) {
+        switch move.kind {
+        case .receipt: try postReceipt(move, source, books)
+        case .returned: try postReturn(move, source, books)
+        case .issue: try postIssue(move, source, books)
+        case .output: try postOutput(move, source, books)
+        case .adjustment: try postCount(move, books)
+        case .scrap: try postScrap(move, source, books)
+        case .move: try postQuarantine(move, source, books)
+        case .shipment: return
         }
-        guard let pair = books.mapping[.receipt] else {
-            throw AccountingRefusal(.missingMapping, "company \(books.company) maps no accounts for receipt")
+    }
+
+    // MARK: Books, accounts, periods
+
+    func books(of company: String) throws(AccountingRefusal) -> CompanyBooks {
+        guard let books = snapshot.books[company] else { throw AccountingRefusal(.unknownCompany, "no books for company \(company)") }
+        return books
+    }
+
+    func accounts(_ kind: PostingKind, _ books: CompanyBooks) throws(AccountingRefusal) -> CompanyBooks.AccountPair {
+        guard let pair = books.mapping[kind] else {
+            throw AccountingRefusal(.missingMapping, "company \(books.company) maps no accounts for \(kind.rawValue)")
         }
-        let day = source.day
-        guard let period = books.periods.first(where: { $0.start <= day && day <= $0.end && !books.closedPeriods.contains($0.key) }) else {
-            throw AccountingRefusal(.noOpenPeriod, "no open fiscal period of \(books.company) for \(day)")
+        return pair
+    }
+
+    /// Where a fact of `day` posts: the company's period covering the day; when that period is closed, the first
+    /// later open period, on its first day, keeping the day as `originalDate` with a note naming the closed period.
+    static func placement(of day: String, in books: CompanyBooks) throws(AccountingRefusal) -> PostingPlacement {
+        guard let covering = books.periods.first(where: { $0.start <= day && day <= $0.end }) else {
+            throw AccountingRefusal(.noOpenPeriod, "no fiscal period of \(books.company) covers \(day)")
         }
-        let rate = try snapshot.rates.daily(from: price.currency, to: books.functionalCurrency, on: day)
-        let amount = Money(amount: price.amount * move.quantity.decimal, currency: price.currency).roundedToMinorUnit()
-        let functional = Money(amount: amount.amount * rate.rate, currency: books.functionalCurrency).roundedToMinorUnit()
-        guard let minor = amount.minorUnits, let functionalMinor = functional.minorUnits else {
-            throw AccountingRefusal(.outOfRange, "receipt of \(move.quantity) \(move.item) at \(price) is beyond the ledger")
+        guard books.closedPeriods.contains(covering.key) else {
+            return PostingPlacement(period: covering.key, postingDate: day)
+        }
+        guard let open = books.periods.first(where: { $0.start > covering.end && !books.closedPeriods.contains($0.key) }) else {
+            throw AccountingRefusal(.noOpenPeriod, "period \(covering.key) of \(books.company) covering \(day) is closed and no later period is open")
+        }
+        return PostingPlacement(period: open.key, postingDate: open.start, originalDate: day,
+                                note: "dated \(day) in closed period \(covering.key); posted to \(open.key)")
+    }
+
+    /// The daily rate turning `currency` into the company's functional currency on the fact's day (1 for the same).
+    func rate(_ currency: CurrencyCode, _ books: CompanyBooks, on day: String) throws(AccountingRefusal) -> Decimal {
+        if currency == books.functionalCurrency { return 1 }
+        return try snapshot.rates.daily(from: currency, to: books.functionalCurrency, on: day).rate
+    }
+
+    // MARK: Entries
+
+    /// Writes one entry of the current source: each line rounded once, half to even, to the minor unit of each
+    /// currency (a line without a functional amount converts its amount at `rate`); a rounding residue goes to the
+    /// largest line that may take one, so the entry balances in both currencies. An entry of only zeros is not written.
+    mutating func write(_ kind: PostingKind, _ books: CompanyBooks, currency: CurrencyCode, rate: Decimal,
+                        _ lines: [DraftLine]) throws(AccountingRefusal) {
+        guard let source = current else { return }
+        let functionalCurrency = books.functionalCurrency
+        var functional: [Int64] = []
+        for line in lines { functional.append(try Self.minor(line.functional ?? line.amount * rate, functionalCurrency)) }
+        try Self.settle(&functional, takers: lines.map { !$0.fixed }, kind: kind)
+        var amounts: [Int64]
+        if currency == functionalCurrency {
+            amounts = functional
+        } else {
+            amounts = []
+            for line in lines { amounts.append(try Self.minor(line.amount, currency)) }
+            try Self.settle(&amounts, takers: lines.map { _ in true }, kind: kind)
+        }
+        guard amounts.contains(where: { $0 != 0 }) || functional.contains(where: { $0 != 0 }) else { return }
+        let placement = try Self.placement(of: source.day, in: books)
+        let journalLines = lines.indices.map { index in
+            JournalLine(account: lines[index].account, amount: amounts[index], functionalAmount: functional[index],
+                        item: lines[index].item, quantity: lines[index].quantity,
+                        tradingPartner: lines[index].tradingPartner, customer: lines[index].customer)
         }
         outcome.entries.append(JournalEntry(
             company: books.company,
-            source: EntrySource(kind: .event, reference: source.eventID.uuidString, plant: source.plant, sequence: source.sequence),
-            kind: .receipt, postingDate: day, period: period.key, transactionCurrency: price.currency,
-            functionalCurrency: books.functionalCurrency,
-            lines: [
-                JournalLine(account: pair.debit, amount: minor, functionalAmount: functionalMinor, item: move.item, quantity: move.quantity.micro),
-                JournalLine(account: pair.credit, amount: -minor, functionalAmount: -functionalMinor),
-            ]))
+            source: EntrySource(kind: .event, reference: source.eventID.uuidString, plant: source.plant, sequence: source.sequence, part: nextPart),
+            kind: kind, postingDate: placement.postingDate, period: placement.period, originalDate: placement.originalDate,
+            note: placement.note, transactionCurrency: currency, functionalCurrency: functionalCurrency, lines: journalLines))
+        nextPart += 1
+    }
+
+    /// Puts what keeps `amounts` from summing to zero on the largest line that may take it.
+    private static func settle(_ amounts: inout [Int64], takers: [Bool], kind: PostingKind) throws(AccountingRefusal) {
+        let residue = -amounts.reduce(0, +)
+        guard residue != 0 else { return }
+        guard let largest = amounts.indices.filter({ takers[$0] }).max(by: { amounts[$0].magnitude < amounts[$1].magnitude }) else {
+            throw AccountingRefusal(.invalid, "a \(kind.rawValue) entry does not balance by \(residue) minor units")
+        }
+        amounts[largest] += residue
+    }
+
+    /// `value` (major units) rounded half to even to `currency`'s minor unit, in minor units.
+    static func minor(_ value: Decimal, _ currency: CurrencyCode) throws(AccountingRefusal) -> Int64 {
+        guard let minor = Money(amount: value, currency: currency).roundedToMinorUnit().minorUnits else {
+            throw AccountingRefusal(.outOfRange, "\(value) \(currency.code) is beyond what the ledger holds")
+        }
+        return minor
+    }
+
+    /// Minor units back to an exact amount in major units.
+    static func major(_ minor: Int64, _ currency: CurrencyCode) -> Decimal {
+        Money(minorUnits: minor, currency: currency).amount
+    }
+}
+
+/// Where an entry posts: its period and day, and the fact's own day when that period was closed.
+struct PostingPlacement: Equatable {
+    var period: String
+    var postingDate: String
+    var originalDate: String?
+    var note: String?
+}
+
+/// One line of an entry before rounding: its account and amount in the transaction currency (debit positive), and
+/// its functional amount when that is not the amount converted (a stock value, exact in minor units: `fixed`, so a
+/// rounding residue never lands on it).
+struct DraftLine {
+    var account: String
+    var amount: Decimal
+    var functional: Decimal?
+    var fixed = false
+    var item: String?
+    var quantity: Int64?
+    var tradingPartner: String?
+    var customer: String?
+
+    init(_ account: String, _ amount: Decimal, functional: Decimal? = nil, fixed: Bool = false, item: String? = nil,
+         quantity: Int64? = nil, tradingPartner: String? = nil, customer: String? = nil) {
+        self.account = account
+        self.amount = amount
+        self.functional = functional
+        self.fixed = fixed
+        self.item = item
+        self.quantity = quantity
+        self.tradingPartner = tradingPartner
+        self.customer = customer
+    }
+
+    /// The same line on the other side, negated.
+    func negated() -> DraftLine {
+        var line = self
+        line.amount = -amount
+        line.functional = functional.map { -$0 }
+        line.quantity = quantity.map { -$0 }
+        return line
     }
 }

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Valuation: what a unit costs and how stock moves a company's position (quantity micro, value minor units).
+extension PostingLedger {
+    func position(_ key: CompanyItem) -> StockPosition {
+        snapshot.positions[key] ?? StockPosition()
+    }
+
+    mutating func setPosition(_ key: CompanyItem, _ position: StockPosition) {
+        snapshot.positions[key] = position
+        outcome.positions[key] = position
+    }
+
+    /// The company's standard cost of one base unit of `item`, in its functional currency.
+    func standardCost(_ item: String, _ books: CompanyBooks) throws(AccountingRefusal) -> Decimal {
+        guard let cost = snapshot.itemCosts[CompanyItem(company: books.company, item: item)], cost.active else {
+            throw AccountingRefusal(.missingCost, "company \(books.company) has no item-cost for \(item)")
+        }
+        guard cost.standardCost.currency == books.functionalCurrency else {
+            throw AccountingRefusal(.missingCost, "the item-cost of \(item) at \(books.company) is in \(cost.standardCost.currency.code), "
+                + "not its functional currency \(books.functionalCurrency.code)")
+        }
+        return cost.standardCost.amount
+    }
+
+    /// What one base unit of `item` costs now: the standard cost, or under moving average the position's value over
+    /// its quantity (an empty or negative position costs at the standard).
+    func unitCost(_ item: String, _ books: CompanyBooks) throws(AccountingRefusal) -> Decimal {
+        let held = position(CompanyItem(company: books.company, item: item))
+        if books.valuation == .movingAverage, held.quantity > 0 {
+            return Self.major(held.value, books.functionalCurrency) / Quantity(micro: held.quantity).decimal
+        }
+        return try standardCost(item, books)
+    }
+
+    /// `quantity` (micro) × `unit` (major units) rounded half to even, in minor units.
+    func value(_ quantity: Int64, at unit: Decimal, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
+        try Self.minor(Quantity(micro: quantity).decimal * unit, books.functionalCurrency)
+    }
+
+    /// Takes `quantity` (micro) of `item` out of the company's position and returns its value (minor units): the
+    /// whole value when it takes the whole position (no rounding residue stays behind); a part at the unit cost;
+    /// what goes beyond a positive position at the standard cost.
+    mutating func takeOut(_ item: String, _ quantity: Int64, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
+        let key = CompanyItem(company: books.company, item: item)
+        var held = position(key)
+        let taken: Int64
+        if held.quantity > 0, quantity >= held.quantity {
+            let beyond = quantity - held.quantity
+            taken = held.value + (beyond > 0 ? try value(beyond, at: try standardCost(item, books), books) : 0)
+        } else {
+            taken = try value(quantity, at: try unitCost(item, books), books)
+        }
+        held.quantity -= quantity
+        held.value -= taken
+        setPosition(key, held)
+        return taken
+    }
+
+    /// Puts `quantity` (micro) of `item` worth `value` (minor units) into the company's position.
+    mutating func putIn(_ item: String, _ quantity: Int64, worth value: Int64, _ books: CompanyBooks) {
+        let key = CompanyItem(company: books.company, item: item)
+        var held = position(key)
+        held.quantity += quantity
+        held.value += value
+        setPosition(key, held)
+    }
+
+    /// The value (minor units) at which `quantity` of `item` enters at cost: the standard, or the moving average.
+    func inflowValue(_ item: String, _ quantity: Int64, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
+        try value(quantity, at: try unitCost(item, books), books)
+    }
+
+    /// A stock value in minor units as an exact amount for a line.
+    func amount(_ minor: Int64, _ books: CompanyBooks) -> Decimal {
+        Self.major(minor, books.functionalCurrency)
+    }
+}
