@@ -6,7 +6,9 @@ import Foundation
 public enum PostingKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// Goods received against a purchase order: Dr inventory / Cr goods received not invoiced (GRNI).
     case receipt
-    /// Standard cost only: the PO price over the standard cost of a receipt. Dr purchase price variance / Cr GRNI.
+    /// The PO price over the cost stock takes or gives up: a standard-cost receipt's (or transfer receipt's) price
+    /// over standard, and a return's price against what the position gives up (under both methods). A third line of
+    /// the receipt or return entry on the mapping's debit account.
     case purchasePriceVariance = "purchase-price-variance"
     /// Goods sent back to the supplier: Dr GRNI / Cr inventory.
     case returnToSupplier = "return-to-supplier"
