@@ -7,7 +7,7 @@ import GantryCore
 struct LedgerMasters: Sendable {
     /// The kinds read; every other kind changes nothing posting sees.
     static let kinds: [MasterKind] = [
-        .company, .plant, .account, .accountMapping, .fiscalPeriod, .exchangeRate, .itemCost, .intercompanyPrice, .workCentreRate,
+        .company, .plant, .account, .accountMapping, .item, .fiscalPeriod, .exchangeRate, .itemCost, .intercompanyPrice, .workCentreRate,
     ]
 
     var companies: [String: CompanyMaster] = [:]
@@ -16,6 +16,9 @@ struct LedgerMasters: Sendable {
     var periods: [String: [FiscalPeriodMaster]] = [:]
     var accounts: [String: [String: AccountMaster]] = [:]
     var itemCosts: [CompanyItem: ItemCostMaster] = [:]
+    /// The items' own `standardCost`, by owning company ('' for shared items), read as an item cost: it stands in for
+    /// a company without an `item-cost` of the item when it is in the company's currency.
+    var itemStandardCosts: [CompanyItem: ItemCostMaster] = [:]
     var rates = ExchangeRateTable([])
     var intercompanyPrices: [IntercompanyPriceKey: Money] = [:]
     var workCentreRates: [String: WorkCentreRateMaster] = [:]
@@ -41,6 +44,13 @@ struct LedgerMasters: Sendable {
                 if let master = FiscalPeriodMaster(record) { periods[company, default: []].append(master) }
             case .exchangeRate:
                 if let master = ExchangeRateMaster(record) { rates.append(master) }
+            case .item:
+                if case .object(let fields) = record.data, let cost = fields["standardCost"],
+                   let master = ItemCostMaster(MasterRecord(
+                       kind: .itemCost, company: record.company, key: record.key, active: true, plants: [],
+                       data: .object(["standardCost": cost]), version: record.version, updatedAt: record.updatedAt, updatedBy: record.updatedBy)) {
+                    itemStandardCosts[CompanyItem(company: company, item: record.key)] = master
+                }
             case .itemCost:
                 if let master = ItemCostMaster(record) { itemCosts[CompanyItem(company: company, item: record.key)] = master }
             case .intercompanyPrice:
@@ -63,6 +73,15 @@ struct LedgerMasters: Sendable {
         return CompanyBooks(
             company: company, functionalCurrency: master.currency, valuation: master.valuationMethod, mapping: mappings[company] ?? [:],
             periods: periods[company] ?? [], closedPeriods: closed)
+    }
+
+    /// The cost a company values an item at: its `item-cost`, else the item's own standard cost (the company's item,
+    /// then the shared one) when that is in the company's currency.
+    func itemCost(_ item: CompanyItem) -> ItemCostMaster? {
+        if let cost = itemCosts[item] { return cost }
+        guard let currency = companies[item.company]?.currency else { return nil }
+        let own = itemStandardCosts[item] ?? itemStandardCosts[CompanyItem(company: "", item: item.item)]
+        return own?.standardCost.currency == currency ? own : nil
     }
 
     /// A company's period by code.

@@ -61,8 +61,12 @@ enum LedgerPosting {
         for company in needs.companies {
             books[company] = masters.books(company, closed: reads.closed[company] ?? [])
         }
+        var itemCosts: [CompanyItem: ItemCostMaster] = [:]
+        for item in needs.items {
+            itemCosts[item] = masters.itemCost(item)
+        }
         var snapshot = PostingSnapshot(
-            books: books, itemCosts: masters.itemCosts.filter { needs.items.contains($0.key) }, positions: reads.positions,
+            books: books, itemCosts: itemCosts, positions: reads.positions,
             orderLinePrices: reads.orderLinePrices, workInProgress: reads.workInProgress,
             intercompanyPrices: masters.intercompanyPrices, rates: masters.rates)
         snapshot.workCentreRates = masters.workCentreRates
