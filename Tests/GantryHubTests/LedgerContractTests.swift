@@ -211,4 +211,36 @@ import Testing
             #expect(try await store.trialBalance(company: "ACME", from: "2026-01", to: "2026-01").totalDebit == 15_000)
         }
     }
+
+    /// What the store reads for posting, on either backend.
+    func reads(_ needs: PostingNeeds, _ store: any HubStore) async throws -> LedgerPosting.Reads {
+        if let sqlite = store as? SQLiteHubStore { return try await sqlite.pool.read { try SQLiteHubStore.reads(needs, in: $0) } }
+        let postgres = store as! PostgresHubStore
+        return try await postgres.run { [logger = postgres.logger] in try await PostgresHubStore.reads(needs, in: $0, logger: logger) }
+    }
+
+    @Test(arguments: HubBackend.allCases) func postingReadsEachLocationsLatestTypeAndTheOrderLinesPrice(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            try await enrol(store)
+            try await commitBooks(store)
+            func defined(_ sequence: Int64, _ code: String, _ type: LocationType) -> EventEnvelope {
+                event(sequence, january, LocationDefined(code: code, type: type, warehouse: "W1", zone: nil, bin: nil, active: true))
+            }
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 2, events: [
+                defined(1, "QC", .quarantine), defined(2, "A1", .storage),
+            ]), receivedAt: Timestamp.parse(january)!)
+            _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 5, events: [
+                defined(3, "A1", .quarantine), placed(4, "2026-01-10T08:00:00Z", "PO-1", price: "2.50"), receipt(5, january, "PO-1", 40),
+            ]), receivedAt: Timestamp.parse(january)!)
+            var needs = PostingNeeds()
+            needs.plants = ["ACME-BER", "OTHER-LON"]
+            needs.companies = ["ACME"]
+            needs.items = [CompanyItem(company: "ACME", item: "BOLT")]
+            needs.orderLines = [PlantOrderLine(plant: "ACME-BER", line: "PO-1/1"), PlantOrderLine(plant: "ACME-BER", line: "PO-9/1")]
+            let read = try await reads(needs, store)
+            #expect(read.locationTypes == ["ACME-BER": ["QC": .quarantine, "A1": .quarantine]])
+            #expect(read.orderLinePrices.mapValues { "\($0.amount) \($0.currency.code)" } == [PlantOrderLine(plant: "ACME-BER", line: "PO-1/1"): "2.5 EUR"])
+            #expect(read.closed == ["ACME": []])
+        }
+    }
 }

@@ -28,6 +28,18 @@ enum LedgerPosting {
         }
     }
 
+    /// The locations a projection's applied `LocationDefined` events define, the latest per code, with their type.
+    static func locations(_ projection: EventProjection) -> [(location: String, type: String)] {
+        var types: [String: String] = [:]
+        for stored in projection.events where stored.status == .applied && stored.envelope.type == LocationDefined.eventType {
+            let envelope = stored.envelope
+            guard let defined = try? LocationDefined.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
+            else { continue }
+            types[defined.code] = defined.type.rawValue
+        }
+        return types.sorted { $0.key < $1.key }.map { (location: $0.key, type: $0.value) }
+    }
+
     /// The posting sources of a projection's applied events.
     static func sources(_ projection: EventProjection, plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
         sources(projection.events.filter { $0.status == .applied }.map(\.envelope), plant: plant, masters: masters)
@@ -46,9 +58,9 @@ enum LedgerPosting {
         }
     }
 
-    /// What the store read for `needs`, assembled with the masters into the engine's snapshot. Location types are
-    /// not projected at the hub yet: the snapshot has none, so quarantine and scrap moves post as plain moves.
+    /// What the store read for `needs`, assembled with the masters into the engine's snapshot.
     struct Reads: Sendable {
+        var locationTypes: [String: [String: LocationType]] = [:]
         var closed: [String: Set<String>] = [:]
         var positions: [CompanyItem: StockPosition] = [:]
         var orderLinePrices: [PlantOrderLine: Money] = [:]
@@ -67,7 +79,7 @@ enum LedgerPosting {
         }
         var snapshot = PostingSnapshot(
             books: books, itemCosts: itemCosts, positions: reads.positions,
-            orderLinePrices: reads.orderLinePrices, workInProgress: reads.workInProgress,
+            orderLinePrices: reads.orderLinePrices, workInProgress: reads.workInProgress, locationTypes: reads.locationTypes,
             intercompanyPrices: masters.intercompanyPrices, rates: masters.rates)
         snapshot.workCentreRates = masters.workCentreRates
         snapshot.inTransit = reads.inTransit

@@ -12,6 +12,14 @@ extension PostgresHubStore {
 
     /// Posts what `projection`'s applied events post, for `plant`, stamped `at` (the batch's receive time).
     func postLedger(_ projection: EventProjection, plant: String, at: Date, in connection: PostgresConnection, logger: Logger) async throws {
+        let locations = LedgerPosting.locations(projection)
+        if !locations.isEmpty {
+            try await connection.query("""
+                INSERT INTO ledger_locations (plant_id, location, type)
+                SELECT \(plant), * FROM unnest(\(locations.map { $0.location }), \(locations.map { $0.type }))
+                ON CONFLICT (plant_id, location) DO UPDATE SET type = excluded.type
+                """, logger: logger)
+        }
         guard projection.events.contains(where: { $0.status == .applied && LedgerPosting.types.contains($0.envelope.type) }) else { return }
         guard let books = try await Self.plantBooks([plant], in: connection, logger: logger)[plant] else { return }
         let masters = try await ledgerMasters(in: connection, logger: logger)
@@ -65,10 +73,16 @@ extension PostgresHubStore {
     /// Exactly what `needs` names, as the ledger holds it now: one statement per table, the keys bound as arrays.
     static func reads(_ needs: PostingNeeds, in connection: PostgresConnection, logger: Logger) async throws -> LedgerPosting.Reads {
         var reads = LedgerPosting.Reads()
+        for company in needs.companies { reads.closed[company] = [] }
         for try await (company, period) in try await connection.query(
             "SELECT company, period FROM ledger_periods WHERE company = ANY(\(needs.companies.sorted()))", logger: logger
         ).decode((String, String).self) {
             reads.closed[company, default: []].insert(period)
+        }
+        for try await (plant, location, type) in try await connection.query(
+            "SELECT plant_id, location, type FROM ledger_locations WHERE plant_id = ANY(\(needs.plants.sorted()))", logger: logger
+        ).decode((String, String, String).self) {
+            if let type = LocationType(rawValue: type) { reads.locationTypes[plant, default: [:]][location] = type }
         }
         let items = needs.items.sorted()
         if !items.isEmpty {

@@ -7,6 +7,13 @@ import GRDB
 extension SQLiteHubStore {
     /// Posts what `projection`'s applied events post, for `plant`, stamped `at` (the batch's receive time).
     func postLedger(_ projection: EventProjection, plant: String, at: Date, in db: Database) throws {
+        let location = try db.cachedStatement(sql: """
+            INSERT INTO ledger_locations (plant_id, location, type) VALUES (?, ?, ?)
+            ON CONFLICT (plant_id, location) DO UPDATE SET type = excluded.type
+            """)
+        for defined in LedgerPosting.locations(projection) {
+            try location.execute(arguments: [plant, defined.location, defined.type])
+        }
         guard projection.events.contains(where: { $0.status == .applied && LedgerPosting.types.contains($0.envelope.type) }) else { return }
         guard let books = try LedgerPlantRow.fetchOne(
             db, sql: "SELECT plant_id, company, time_zone FROM plants WHERE plant_id = ?", arguments: [plant]) else { return }
@@ -40,6 +47,11 @@ extension SQLiteHubStore {
         var reads = LedgerPosting.Reads()
         for company in needs.companies {
             reads.closed[company] = Set(try String.fetchAll(db, sql: "SELECT period FROM ledger_periods WHERE company = ?", arguments: [company]))
+        }
+        for plant in needs.plants {
+            for row in try LedgerLocationRow.fetchAll(db, sql: "SELECT location, type FROM ledger_locations WHERE plant_id = ?", arguments: [plant]) {
+                if let type = LocationType(rawValue: row.type) { reads.locationTypes[plant, default: [:]][row.location] = type }
+            }
         }
         let position = try db.cachedStatement(sql: "SELECT quantity, value FROM ledger_positions WHERE company = ? AND item = ?")
         for item in needs.items {

@@ -29,6 +29,12 @@ struct LedgerMasterRow: Decodable, FetchableRecord {
     }
 }
 
+/// A plant's location and its type.
+struct LedgerLocationRow: Decodable, FetchableRecord {
+    var location: String
+    var type: String
+}
+
 /// A quantity (millionths) and a value (minor units).
 struct LedgerAmountsRow: Decodable, FetchableRecord {
     var quantity: Int64

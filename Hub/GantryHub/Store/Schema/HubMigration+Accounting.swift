@@ -4,7 +4,9 @@ extension HubMigration {
     /// The hub's ledger (docs/accounting.md): journal entries posted from plant events, their lines, the balances
     /// kept on apply per company, period, account and currency (so a trial balance never scans lines), the stock
     /// positions, work in progress and value in transit posting carries from one event to the next, postings held
-    /// for what the masters lack, and closed periods. Amounts in minor units, quantities in millionths.
+    /// for what the masters lack, closed periods, and the plants' location types (the latest `LocationDefined` of
+    /// each location, from the events the hub holds already and then on apply), which tell quarantine and scrap
+    /// moves. Amounts in minor units, quantities in millionths.
     static let accounting = HubMigration(
         number: 10, name: "accounting",
         sqlite: """
@@ -98,6 +100,16 @@ extension HubMigration {
                 closed_by TEXT NOT NULL,
                 PRIMARY KEY (company, period)
             ) WITHOUT ROWID;
+            CREATE TABLE ledger_locations (
+                plant_id TEXT NOT NULL,
+                location TEXT NOT NULL,
+                type TEXT NOT NULL,
+                PRIMARY KEY (plant_id, location)
+            ) WITHOUT ROWID;
+            INSERT INTO ledger_locations (plant_id, location, type)
+                SELECT plant_id, json_extract(payload, '$.code'), json_extract(payload, '$.type') FROM events
+                WHERE type = 'LocationDefined' AND status = 'applied' ORDER BY plant_id, seq
+                ON CONFLICT (plant_id, location) DO UPDATE SET type = excluded.type;
             """,
         postgres: [
             """
@@ -200,6 +212,21 @@ extension HubMigration {
                 closed_by text NOT NULL,
                 PRIMARY KEY (company, period)
             )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS ledger_locations (
+                plant_id text NOT NULL,
+                location text NOT NULL,
+                type text NOT NULL,
+                PRIMARY KEY (plant_id, location)
+            )
+            """,
+            """
+            INSERT INTO ledger_locations (plant_id, location, type)
+            SELECT DISTINCT ON (plant_id, payload->>'code') plant_id, payload->>'code', payload->>'type' FROM events
+            WHERE type = 'LocationDefined' AND status = 'applied'
+            ORDER BY plant_id, payload->>'code', seq DESC
+            ON CONFLICT (plant_id, location) DO UPDATE SET type = excluded.type
             """,
         ])
 }
