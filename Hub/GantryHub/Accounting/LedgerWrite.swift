@@ -50,7 +50,8 @@ struct LedgerWrite: Sendable {
                 transactionCurrency: entry.transactionCurrency.code, functionalCurrency: entry.functionalCurrency.code))
             for (number, line) in entry.lines.enumerated() {
                 lines.append(Line(company: entry.company, sourceKey: key, number: number + 1, line: line))
-                let balance = BalanceKey(company: entry.company, period: entry.period, account: line.account, currency: entry.transactionCurrency.code)
+                let balance = BalanceKey(
+                    company: entry.company, period: entry.period, account: line.account, currency: entry.transactionCurrency.code)
                 var change = sums[balance] ?? BalanceChange(key: balance)
                 if line.functionalAmount >= 0 { change.debit += line.functionalAmount } else { change.credit -= line.functionalAmount }
                 if line.amount >= 0 { change.transactionDebit += line.amount } else { change.transactionCredit -= line.amount }

@@ -23,11 +23,14 @@ extension PostgresHubStore {
         guard projection.events.contains(where: { $0.status == .applied && LedgerPosting.types.contains($0.envelope.type) }) else { return }
         guard let books = try await Self.plantBooks([plant], in: connection, logger: logger)[plant] else { return }
         let masters = try await ledgerMasters(in: connection, logger: logger)
-        _ = try await post(LedgerPosting.sources(projection, plant: books, masters: masters), masters: masters, at: at, in: connection, logger: logger)
+        let sources = LedgerPosting.sources(projection, plant: books, masters: masters)
+        _ = try await post(sources, masters: masters, at: at, in: connection, logger: logger)
     }
 
     /// Posts `sources` in order and writes the outcome.
-    func post(_ sources: [PostingSource], masters: LedgerMasters, at: Date, in connection: PostgresConnection, logger: Logger) async throws -> PostingOutcome {
+    func post(
+        _ sources: [PostingSource], masters: LedgerMasters, at: Date, in connection: PostgresConnection, logger: Logger
+    ) async throws -> PostingOutcome {
         guard !sources.isEmpty else { return PostingOutcome() }
         let needs = PostingEngine.needs(sources)
         for company in needs.companies.sorted() {

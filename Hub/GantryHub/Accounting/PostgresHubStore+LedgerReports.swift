@@ -8,14 +8,16 @@ extension PostgresHubStore {
         try await run { [logger] client in try await Self.held(company: company, scope: scope, in: client, logger: logger) }
     }
 
-    private static func held(company: String?, scope: CompanyScope, in connection: PostgresConnection, logger: Logger) async throws -> [HeldPostingRecord] {
+    private static func held(
+        company: String?, scope: CompanyScope, in connection: PostgresConnection, logger: Logger
+    ) async throws -> [HeldPostingRecord] {
         let filter = PostgresCompanyFilter(scope)
         var held: [HeldPostingRecord] = []
         for try await (plant, sequence, id, owner, code, detail, at) in try await connection.query("""
             SELECT plant_id, seq, event_id, company, code, detail, held_at FROM ledger_held
             WHERE (\(company)::text IS NULL OR company = \(company))
               AND (\(filter.everyCompany) OR company = ANY(\(filter.companies)))
-            ORDER BY plant_id, seq
+            ORDER BY plant_id COLLATE "C", seq
             """, logger: logger).decode((String, Int64, UUID, String, String, String, Date).self) {
             held.append(HeldPostingRecord(plant: plant, sequence: sequence, eventID: id, company: owner, code: code, detail: detail, heldAt: at))
         }
@@ -56,7 +58,9 @@ extension PostgresHubStore {
         }
     }
 
-    private static func closed(_ company: String, in connection: PostgresConnection, logger: Logger) async throws -> [String: (at: Date, by: String)] {
+    private static func closed(
+        _ company: String, in connection: PostgresConnection, logger: Logger
+    ) async throws -> [String: (at: Date, by: String)] {
         var closed: [String: (at: Date, by: String)] = [:]
         for try await (period, at, by) in try await connection.query(
             "SELECT period, closed_at, closed_by FROM ledger_periods WHERE company = \(company)", logger: logger
@@ -105,7 +109,8 @@ extension PostgresHubStore {
                   AND (\(query.to)::text IS NULL OR posting_date <= \(query.to))
                   AND (\(query.account)::text IS NULL OR EXISTS (SELECT 1 FROM journal_lines l
                        WHERE l.company = e.company AND l.source_key = e.source_key AND l.account = \(query.account)))
-                ORDER BY posting_date, plant_id, seq, source_key LIMIT \(Int64(query.limit + 1)) OFFSET \(Int64(query.offset))
+                ORDER BY posting_date, coalesce(plant_id, '') COLLATE "C", coalesce(seq, 0), source_key COLLATE "C"
+                LIMIT \(Int64(query.limit + 1)) OFFSET \(Int64(query.offset))
                 """, logger: logger).decode((String, String, String, String?, Int64?, String, String, String?, String?, String, String, Date).self) {
                 entries.append(JournalEntryRecord(
                     company: company, sourceKey: key, kind: kind, plant: plant, sequence: seq, postingDate: date, period: period,

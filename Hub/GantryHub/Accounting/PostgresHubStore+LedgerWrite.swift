@@ -64,7 +64,8 @@ extension PostgresHubStore {
                 INSERT INTO ledger_wip (plant_id, work_order, company, value, issued, closed)
                 SELECT plant, work_order, company, value, issued::jsonb, closed
                 FROM unnest(\(orders.map { $0.key.plant }), \(orders.map { $0.key.workOrder }), \(orders.map { $0.value.company }),
-                            \(orders.map { $0.value.value }), \(orders.map { LedgerWrite.issuedText($0.value.issued) }), \(orders.map { $0.value.closed }))
+                            \(orders.map { $0.value.value }), \(orders.map { LedgerWrite.issuedText($0.value.issued) }),
+                            \(orders.map { $0.value.closed }))
                     AS u(plant, work_order, company, value, issued, closed)
                 ON CONFLICT (plant_id, work_order) DO UPDATE SET company = excluded.company, value = excluded.value,
                     issued = excluded.issued, closed = excluded.closed

@@ -59,7 +59,8 @@ extension SQLiteHubStore {
                 reads.positions[item] = StockPosition(quantity: row.quantity, value: row.value)
             }
         }
-        let price = try db.cachedStatement(sql: "SELECT price, currency FROM supplier_order_lines WHERE plant_id = ? AND purchase_order = ? AND line = ?")
+        let price = try db.cachedStatement(
+            sql: "SELECT price, currency FROM supplier_order_lines WHERE plant_id = ? AND purchase_order = ? AND line = ?")
         for line in needs.orderLines {
             guard let split = LedgerPosting.orderLine(line) else { continue }
             if let row = try LedgerPriceRow.fetchOne(price, arguments: [line.plant, split.order, split.line]),

@@ -84,7 +84,7 @@ extension SQLiteHubStore {
                 WHERE company = ? AND (? IS NULL OR posting_date >= ?) AND (? IS NULL OR posting_date <= ?)
                   AND (? IS NULL OR EXISTS (SELECT 1 FROM journal_lines l
                                             WHERE l.company = e.company AND l.source_key = e.source_key AND l.account = ?))
-                ORDER BY posting_date, plant_id, seq, source_key LIMIT ? OFFSET ?
+                ORDER BY posting_date, coalesce(plant_id, ''), coalesce(seq, 0), source_key LIMIT ? OFFSET ?
                 """, arguments: [
                     query.company, query.from, query.from, query.to, query.to, query.account, query.account, query.limit + 1, query.offset,
                 ])
