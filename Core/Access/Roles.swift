@@ -22,9 +22,12 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .planner:
             return [.readMasters, .readOperations, .sendDemand, .decideApprovals]
         case .controller:
-            return [.readMasters, .writeFinance, .writePolicies, .readOperations, .readMasterHistory, .decideApprovals, .settleDiscrepancies]
+            return [
+                .readMasters, .writeFinance, .writePolicies, .readOperations, .readMasterHistory, .decideApprovals, .settleDiscrepancies,
+                .readLedger, .postLedger, .closePeriods,
+            ]
         case .auditor:
-            return [.readMasters, .readOperations, .readEvents, .readMasterHistory, .readAudit]
+            return [.readMasters, .readOperations, .readEvents, .readMasterHistory, .readAudit, .readLedger]
         case .plantAgent:
             return [.syncEvents, .pullMasters, .pullInstructions]
         }
@@ -58,6 +61,12 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     /// Settle a transfer's discrepancy (write it off, credit it, reship or find the goods): a decision on the
     /// group's money, not on its plans.
     case settleDiscrepancies = "transfers:settle"
+    /// The ledger: journal entries, trial balance, fiscal periods and held postings.
+    case readLedger = "ledger:read"
+    /// Post held events again once their masters are fixed.
+    case postLedger = "ledger:post"
+    /// Close a fiscal period (audited).
+    case closePeriods = "periods:close"
     /// The audit trail.
     case readAudit = "audit:read"
     /// Principals and tokens; plant enrolment.

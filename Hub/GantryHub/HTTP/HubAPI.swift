@@ -148,6 +148,8 @@ struct HubAPI: Sendable {
                 plant: try parameter("plant", context), shipment: try parameter("shipment", context), scope: try caller.principal().companies))
         case .recall:
             return try jsonResponse(try await recall(query, scope: try caller.principal().companies))
+        case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .heldRetry, .periodList, .periodClose:
+            return try await respondLedger(to: endpoint, query: query, context: context, caller: caller)
         case .discrepancySettle:
             let body = try decode(SettleBody.self, from: try await jsonBody(&request))
             return try jsonResponse(try await settleDiscrepancy(
@@ -156,7 +158,7 @@ struct HubAPI: Sendable {
     }
 
     /// A text answer (CSV, an agent's configuration).
-    private func textResponse(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+    func textResponse(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -14,6 +14,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case supplierReport
     case customerOrderSend, customerOrderList, transferSend, transferList, discrepancySettle, inTransitReport
     case serviceLevelReport, shipmentTrace, recall
+    case ledgerEntries, ledgerEntriesCSV, trialBalance, trialBalanceCSV, heldPostings, heldRetry, periodList, periodClose
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -31,7 +32,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     public var method: HTTPRequest.Method {
         switch self {
         case .syncBatches, .masterChangeSet, .masterImport, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol, .demandSend,
-             .approvalDecide, .customerOrderSend, .transferSend, .discrepancySettle: .post
+             .approvalDecide, .customerOrderSend, .transferSend, .discrepancySettle, .heldRetry, .periodClose: .post
         case .masterWrite: .put
         default: .get
         }
@@ -72,6 +73,14 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .serviceLevelReport: "/v1/reports/service-level"
         case .shipmentTrace: "/v1/shipments/:plant/:shipment/trace"
         case .recall: "/v1/recalls"
+        case .ledgerEntries: "/v1/ledger/entries"
+        case .ledgerEntriesCSV: "/v1/ledger/entries.csv"
+        case .trialBalance: "/v1/ledger/trial-balance"
+        case .trialBalanceCSV: "/v1/ledger/trial-balance.csv"
+        case .heldPostings: "/v1/ledger/held"
+        case .heldRetry: "/v1/ledger/held/retry"
+        case .periodList: "/v1/ledger/periods"
+        case .periodClose: "/v1/ledger/periods/:company/:period/close"
         }
     }
 
@@ -90,6 +99,9 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .customerOrderList, .transferList, .inTransitReport, .serviceLevelReport, .shipmentTrace, .recall: .principal(.readOperations)
         case .discrepancySettle: .principal(.settleDiscrepancies)
         case .eventFeed: .principal(.readEvents)
+        case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
+        case .heldRetry: .principal(.postLedger)
+        case .periodClose: .principal(.closePeriods)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)
         case .masterWrite, .masterChangeSet, .masterImport: .masterWriter

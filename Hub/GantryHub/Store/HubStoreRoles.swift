@@ -110,3 +110,22 @@ public protocol MachineReports: Sendable {
     /// Per machine of `plantID` (or of every plant): seconds per state, downtime by reason and counts in `[from, to)`.
     func machineTime(plantID: String?, from: Date, to: Date) async throws -> [MachineTimeReport]
 }
+
+/// The hub's ledger: postings held, fiscal periods, journal and trial balance (docs/http-api.md, "Ledger"). Postings
+/// themselves are written by `applyBatch`, in the batch's transaction.
+public protocol LedgerStore: Sendable {
+    /// Events applied but not posted, of `company` (or every company of `scope`), in plant and sequence order.
+    func heldPostings(company: String?, scope: CompanyScope) async throws -> [HeldPostingRecord]
+    /// Posts the held events of `company` (or of `scope`) again from their stored payloads, in plant and sequence
+    /// order, against the masters as they are now; what still cannot post stays held with its current reason.
+    func retryHeldPostings(company: String?, scope: CompanyScope, at: Date) async throws -> LedgerRetryOutcome
+    /// A company's fiscal periods, open or closed, by start.
+    func fiscalPeriods(company: String) async throws -> [FiscalPeriodStatus]
+    /// Closes a period with its audit entry, unless a plant of the company may still owe events for it
+    /// (`PeriodClose`): refused with `period-not-closable`.
+    func closePeriod(company: String, period: String, at: Date, audit: AuditDraft) async throws -> FiscalPeriodStatus
+    /// A page of a company's journal entries with their lines.
+    func journalEntries(_ query: JournalQuery) async throws -> JournalPage
+    /// A company's trial balance over the periods `from` through `to`, from the balances kept on apply.
+    func trialBalance(company: String, from: String, to: String) async throws -> TrialBalance
+}

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresHubStore {
     public func applyBatch(_ batch: SyncBatch, receivedAt: Date) async throws -> BatchOutcome {
         let flow = BatchFlow(batch, receivedAt: receivedAt)
-        return try await transaction { [logger] connection in
+        return try await transaction { [logger, self] connection in
             var lastApplied: Int64?
             // NO KEY UPDATE, not UPDATE: the plant's batches queue here, while rows that only refer to the plant (an
             // instruction another plant's batch hands it, with its foreign key) are not held up by them.
@@ -19,6 +19,9 @@ extension PostgresHubStore {
             let decision = try plan.decide(
                 stored: try await Self.storedEventIDs(plant: batch.plant, plan.resentSequences, in: connection, logger: logger))
             try await Self.write(decision, into: connection, logger: logger)
+            if let fresh = decision.fresh {
+                try await postLedger(fresh.projection, plant: batch.plant, at: receivedAt, in: connection, logger: logger)
+            }
             return decision.outcome
         }
     }

@@ -22,6 +22,8 @@ public final class PostgresHubStore: HubStore, Service {
     let logger: Logger
     /// The hub's clock: when plants are enrolled and audit entries written.
     let now: @Sendable () -> Date
+    /// The masters posting reads, decoded once per master version.
+    let ledgerMasterCache = LedgerMasterCache()
 
     private init(client: PostgresClient, url: DatabaseURL, timeout: Duration, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.client = client

@@ -7,6 +7,8 @@ public final class SQLiteHubStore: HubStore {
     let pool: DatabasePool
     /// The time written on what the store stamps itself (enrolments, audit entries of token changes).
     let now: @Sendable () -> Date
+    /// The masters posting reads, decoded once per master version.
+    let ledgerMasterCache = LedgerMasterCache()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, durability: String = "power-loss", now: @escaping @Sendable () -> Date = { Date() }) throws {

@@ -1,0 +1,100 @@
+import Foundation
+import GantryCore
+
+/// The posting flow, written once for both databases: which applied events post, and what the store reads and
+/// writes for them. Each dialect reads the masters (cached per version), asks `PostingEngine.needs`, reads exactly
+/// that into the snapshot, posts, and writes the `LedgerWrite` in the transaction that applied the events.
+enum LedgerPosting {
+    /// The event types that post; every other event posts nothing.
+    static let types: Set<String> = [
+        StockMoved.eventType, ShipmentDispatched.eventType, TransferUnitReceived.eventType, WorkOrderCompleted.eventType,
+    ]
+
+    /// A plant's company and the time zone its days are in.
+    struct PlantBooks: Sendable {
+        var plant: String
+        var company: String
+        var timeZone: String
+    }
+
+    /// The posting sources among `events` (applied, of a posting type), in log order.
+    static func sources(_ events: [EventEnvelope], plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
+        let zone = masters.timeZones[plant.plant] ?? plant.timeZone
+        return events.compactMap { envelope in
+            guard types.contains(envelope.type), let decoded = try? Self.event(envelope) else { return nil }
+            return PostingSource(
+                eventID: envelope.id, plant: plant.plant, sequence: envelope.sequence, company: plant.company,
+                occurredAt: envelope.occurredAt, timeZone: zone, event: decoded)
+        }
+    }
+
+    /// The locations a projection's applied `LocationDefined` events define, the latest per code, with their type.
+    static func locations(_ projection: EventProjection) -> [(location: String, type: String)] {
+        var types: [String: String] = [:]
+        for stored in projection.events where stored.status == .applied && stored.envelope.type == LocationDefined.eventType {
+            let envelope = stored.envelope
+            guard let defined = try? LocationDefined.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload)
+            else { continue }
+            types[defined.code] = defined.type.rawValue
+        }
+        return types.sorted { $0.key < $1.key }.map { (location: $0.key, type: $0.value) }
+    }
+
+    /// The posting sources of a projection's applied events.
+    static func sources(_ projection: EventProjection, plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
+        sources(projection.events.filter { $0.status == .applied }.map(\.envelope), plant: plant, masters: masters)
+    }
+
+    private static func event(_ envelope: EventEnvelope) throws -> PostingSource.Event {
+        let (type, version, payload) = (envelope.type, envelope.schemaVersion, envelope.payload)
+        switch type {
+        case StockMoved.eventType: return .stockMoved(try StockMoved.decode(type: type, schemaVersion: version, payload: payload))
+        case ShipmentDispatched.eventType:
+            return .shipmentDispatched(try ShipmentDispatched.decode(type: type, schemaVersion: version, payload: payload))
+        case TransferUnitReceived.eventType:
+            return .transferUnitReceived(try TransferUnitReceived.decode(type: type, schemaVersion: version, payload: payload))
+        default:
+            return .workOrderCompleted(try WorkOrderCompleted.decode(type: type, schemaVersion: version, payload: payload))
+        }
+    }
+
+    /// What the store read for `needs`, assembled with the masters into the engine's snapshot.
+    struct Reads: Sendable {
+        var locationTypes: [String: [String: LocationType]] = [:]
+        var closed: [String: Set<String>] = [:]
+        var positions: [CompanyItem: StockPosition] = [:]
+        var orderLinePrices: [PlantOrderLine: Money] = [:]
+        var workInProgress: [PlantWorkOrder: WorkInProgress] = [:]
+        var inTransit: [TransitLine: TransitValue] = [:]
+    }
+
+    static func snapshot(_ needs: PostingNeeds, masters: LedgerMasters, reads: Reads) -> PostingSnapshot {
+        var books: [String: CompanyBooks] = [:]
+        for company in needs.companies {
+            books[company] = masters.books(company, closed: reads.closed[company] ?? [])
+        }
+        var itemCosts: [CompanyItem: ItemCostMaster] = [:]
+        for item in needs.items {
+            itemCosts[item] = masters.itemCost(item)
+        }
+        var snapshot = PostingSnapshot(
+            books: books, itemCosts: itemCosts, positions: reads.positions,
+            orderLinePrices: reads.orderLinePrices, workInProgress: reads.workInProgress, locationTypes: reads.locationTypes,
+            intercompanyPrices: masters.intercompanyPrices, rates: masters.rates)
+        snapshot.workCentreRates = masters.workCentreRates
+        snapshot.inTransit = reads.inTransit
+        return snapshot
+    }
+
+    /// A purchase order line as a move's reference names it (`ORDER/LINE`), split; nil when it is not one.
+    static func orderLine(_ line: PlantOrderLine) -> (order: String, line: Int)? {
+        guard let slash = line.line.lastIndex(of: "/"), let number = Int(line.line[line.line.index(after: slash)...]) else { return nil }
+        return (String(line.line[..<slash]), number)
+    }
+
+    /// A price as stored (decimal text and currency code), or nil when either is missing or unreadable.
+    static func price(_ text: String?, currency: String?) -> Money? {
+        guard let text, let currency, let code = CurrencyCode(code: currency) else { return nil }
+        return Money(text: text, currency: code)
+    }
+}
