@@ -16,7 +16,8 @@ public struct Consolidation: Sendable {
     public var incomeStatement: IncomeStatement
 
     /// Consolidates `members` into `presentation`. Refuses a member held at less than 100 %, a missing
-    /// historical rate, and an intercompany line on an account the member has no balance of.
+    /// historical rate, an intercompany line on an account the member has no balance of, and a trading partner
+    /// or holding outside the group.
     public static func consolidate(group: String, presentation: CurrencyCode, members: [ConsolidationMember],
                                    holdings: [IntragroupHolding], accounts: ConsolidationAccounts) throws(AccountingRefusal) -> Consolidation {
         var translations: [Translation] = []
@@ -30,6 +31,7 @@ public struct Consolidation: Sendable {
                 rates: member.rates, carriedEquity: member.carriedEquity, cta: accounts.cta))
             intercompany += try intercompanyLines(of: member, presentation: presentation)
         }
+        try checkPartners(intercompany, holdings, members: Set(members.map(\.company)), group: group)
         let elimination = try Elimination.eliminate(intercompany, holdings: holdings, accounts: accounts.eliminations)
         let balances = try consolidated(translations, elimination, accounts)
         return Consolidation(
@@ -65,6 +67,17 @@ public struct Consolidation: Sendable {
             let (amount, _) = try Translation.convert(sum.amount, from: member.functionalCurrency, to: presentation, rate: same ? 1 : rate)
             return IntercompanyLine(company: member.company, tradingPartner: key.partner, role: key.role, account: key.account,
                                     item: key.item, quantity: sum.quantity, amount: amount, sources: sum.sources.sorted())
+        }
+    }
+
+    /// An intercompany balance with a company outside the group is not eliminated against anything: refused.
+    private static func checkPartners(_ lines: [IntercompanyLine], _ holdings: [IntragroupHolding], members: Set<String>,
+                                      group: String) throws(AccountingRefusal) {
+        if let line = lines.first(where: { !members.contains($0.tradingPartner) }) {
+            throw AccountingRefusal(.invalid, "\(line.company) has an intercompany \(line.role.rawValue) on \(line.account) with \(line.tradingPartner), which is not a member of \(group)")
+        }
+        if let holding = holdings.first(where: { !members.contains($0.seller) || !members.contains($0.buyer) }) {
+            throw AccountingRefusal(.invalid, "a holding of \(holding.item) from \(holding.seller) to \(holding.buyer) is not between members of \(group)")
         }
     }
 

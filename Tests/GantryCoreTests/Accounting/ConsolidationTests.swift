@@ -81,6 +81,20 @@ import Testing
         }
     }
 
+    @Test(arguments: ["trading partner outside the group", "holding from outside the group", "line on an account without a balance"])
+    func intercompanyFiguresThatCannotBeEliminatedAreRefused(kase: String) throws {
+        var members = try ConsolidationScenario.members()
+        var holdings = ConsolidationScenario.holdings
+        switch kase {
+        case "trading partner outside the group": members[1].intercompanyEntries[0].lines[1].tradingPartner = "X"
+        case "holding from outside the group": holdings[0].seller = "X"
+        default: members[1].balances.removeAll { $0.account == "2200" }
+        }
+        #expect(throws: AccountingRefusal.self) {
+            try Consolidation.consolidate(group: "G", presentation: .EUR, members: members, holdings: holdings, accounts: ConsolidationScenario.accounts)
+        }
+    }
+
     @Test func aMissingRateIsTheTablesRefusalNamingThePairAndDay() throws {
         do throws(AccountingRefusal) {
             _ = try TranslationRates.lookup(ConsolidationScenario.rates, from: .PLN, to: .EUR, periodStart: "2026-12-01", periodEnd: "2026-12-31")
