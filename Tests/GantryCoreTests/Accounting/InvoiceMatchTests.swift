@@ -141,7 +141,7 @@ import Testing
     @Test(arguments: [
         ("no lines", AccountingRefusal.Code.invalid), ("zero quantity", .invalid), ("seven decimals", .invalid),
         ("negative charge", .invalid), ("no variance mapping", .missingMapping), ("no rate", .missingRate),
-        ("no open period", .noOpenPeriod),
+        ("no open period", .noOpenPeriod), ("beyond the ledger", .outOfRange),
     ])
     func whatCannotPostIsRefused(kase: String, code: AccountingRefusal.Code) {
         var invoice = Self.invoice()
@@ -153,7 +153,11 @@ import Testing
         case "negative charge": invoice.charges = [LandedCost.Charge(kind: .duty, amount: -1, rule: .value)]
         case "no variance mapping": snapshot.books.mapping[.invoicePriceVariance] = nil
         case "no rate": snapshot.books.functionalCurrency = .PLN
-        default: snapshot.books.closedPeriods = ["2026-11", "2026-12"]
+        case "no open period": snapshot.books.closedPeriods = ["2026-11", "2026-12"]
+        default:
+            // 600 × 10^17 EUR is more cents than an Int64 holds.
+            snapshot.orderLines["PO1/1"]!.price = Money(amount: Decimal(string: "1e17")!, currency: .EUR)
+            invoice.lines[0].unitPrice = Decimal(string: "1e17")!
         }
         #expect(throws: AccountingRefusal.self) {
             do throws(AccountingRefusal) {

@@ -76,4 +76,16 @@ import Testing
             }
         }
     }
+
+    @Test func anAmountBeyondTheLedgerOnceTranslatedIsRefused() {
+        // 46,116,860,184,273,879.03 EUR at 1,000 JPY is more yen than an Int64 holds.
+        let rates = TranslationRates(closing: Self.rate(.EUR, .JPY, .closing, "1000"), average: Self.rate(.EUR, .JPY, .average, "1000"))
+        let balances = [AccountBalance(account: "1000", type: .asset, amount: Int64.max / 2)]
+        do throws(AccountingRefusal) {
+            _ = try Translation.translate(company: "S", balances: balances, from: .EUR, to: .JPY, rates: rates, cta: Self.cta)
+            Issue.record("translated beyond the ledger")
+        } catch {
+            #expect(error.code == .outOfRange)
+        }
+    }
 }
