@@ -20,6 +20,9 @@ public struct Consolidation: Sendable {
     /// or holding outside the group.
     public static func consolidate(group: String, presentation: CurrencyCode, members: [ConsolidationMember],
                                    holdings: [IntragroupHolding], accounts: ConsolidationAccounts) throws(AccountingRefusal) -> Consolidation {
+        guard Set(members.map(\.company)).count == members.count else {
+            throw AccountingRefusal(.invalid, "a company is a member of \(group) once; got \(members.map(\.company).sorted())")
+        }
         var translations: [Translation] = []
         var intercompany: [IntercompanyLine] = []
         for member in members.sorted(by: { $0.company < $1.company }) {

@@ -81,13 +81,15 @@ import Testing
         }
     }
 
-    @Test(arguments: ["trading partner outside the group", "holding from outside the group", "line on an account without a balance"])
+    @Test(arguments: ["trading partner outside the group", "holding from outside the group", "line on an account without a balance",
+                      "a company twice"])
     func intercompanyFiguresThatCannotBeEliminatedAreRefused(kase: String) throws {
         var members = try ConsolidationScenario.members()
         var holdings = ConsolidationScenario.holdings
         switch kase {
         case "trading partner outside the group": members[1].intercompanyEntries[0].lines[1].tradingPartner = "X"
         case "holding from outside the group": holdings[0].seller = "X"
+        case "a company twice": members.append(members[0])
         default: members[1].balances.removeAll { $0.account == "2200" }
         }
         #expect(throws: AccountingRefusal.self) {
