@@ -1,0 +1,40 @@
+import Foundation
+
+/// A company of the group as consolidation needs it: its balances for the period in its functional currency,
+/// the rates they translate at, the equity carried at translated amounts, and its intercompany entries.
+public struct ConsolidationMember: Sendable {
+    public var company: String
+    public var functionalCurrency: CurrencyCode
+    /// Percent held by the group. Only 100 is consolidated in this release (docs/consolidation.md says how a
+    /// minority interest would add a non-controlling-interest line).
+    public var ownershipPercent: Decimal
+    public var balances: [AccountBalance]
+    public var rates: TranslationRates
+    /// Equity accounts carried at their translated amount (opening retained earnings), presentation minor units.
+    public var carriedEquity: [String: Int64]
+    /// The entries whose lines carry a trading partner (intercompany sales, cost of sales and purchases, and their
+    /// reversals), in the functional currency; other lines in them are ignored.
+    public var intercompanyEntries: [JournalEntry]
+
+    public init(company: String, functionalCurrency: CurrencyCode, ownershipPercent: Decimal = 100, balances: [AccountBalance],
+                rates: TranslationRates, carriedEquity: [String: Int64] = [:], intercompanyEntries: [JournalEntry] = []) {
+        self.company = company
+        self.functionalCurrency = functionalCurrency
+        self.ownershipPercent = ownershipPercent
+        self.balances = balances
+        self.rates = rates
+        self.carriedEquity = carriedEquity
+        self.intercompanyEntries = intercompanyEntries
+    }
+}
+
+/// The group's own accounts consolidation posts to: the CTA (equity, OCI) and the eliminations' accounts.
+public struct ConsolidationAccounts: Sendable, Equatable {
+    public var cta: StatementAccount
+    public var eliminations: EliminationAccounts
+
+    public init(cta: StatementAccount, eliminations: EliminationAccounts) {
+        self.cta = cta
+        self.eliminations = eliminations
+    }
+}

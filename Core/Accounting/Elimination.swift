@@ -1,0 +1,112 @@
+import Foundation
+
+/// The eliminations of a group's intercompany balances, in the presentation currency (docs/consolidation.md):
+/// (a) receivables netted against payables per pair of companies, any difference to the difference account;
+/// (b) intercompany revenue and cost of sales removed, the margin taken out of the group's cost of sales;
+/// (c) the unrealised profit in stock still held inside the group: the seller's margin on the transfer,
+/// (sale − cost) / sale, times the transfer value of the quantity the buyer holds, out of the buyer's inventory
+/// and into the group's cost of sales.
+public struct Elimination: Sendable, Equatable {
+    public var entries: [EliminationEntry]
+    /// Receivables and payables that did not net to zero.
+    public var differences: [IntercompanyDifference]
+
+    /// The eliminations of `lines` and `holdings`. A holding whose item has no intercompany sale with a quantity
+    /// in `lines` is refused by name (its margin is unknown).
+    public static func eliminate(_ lines: [IntercompanyLine], holdings: [IntragroupHolding],
+                                 accounts: EliminationAccounts) throws(AccountingRefusal) -> Elimination {
+        var result = Elimination(entries: [], differences: [])
+        for pair in pairs(lines) {
+            result.netBalances(lines.filter { pair.contains($0.company) && pair.contains($0.tradingPartner) }, pair, accounts)
+        }
+        for seller in Set(lines.map(\.company)).sorted() {
+            for buyer in Set(lines.filter { $0.company == seller }.map(\.tradingPartner)).sorted() {
+                let sold = lines.filter { $0.company == seller && $0.tradingPartner == buyer }
+                result.removeSales(sold, seller: seller, buyer: buyer, accounts)
+            }
+        }
+        for holding in holdings.sorted(by: { ($0.seller, $0.buyer, $0.item, $0.account) < ($1.seller, $1.buyer, $1.item, $1.account) }) {
+            try result.removeUnrealisedProfit(holding, lines, accounts)
+        }
+        return result
+    }
+
+    /// Each unordered pair of companies with a receivable or payable between them, sorted.
+    private static func pairs(_ lines: [IntercompanyLine]) -> [[String]] {
+        let pairs = Set(lines.filter { $0.role == .receivable || $0.role == .payable }.map { [$0.company, $0.tradingPartner].sorted() })
+        return pairs.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    private mutating func netBalances(_ lines: [IntercompanyLine], _ pair: [String], _ accounts: EliminationAccounts) {
+        let balances = lines.filter { $0.role == .receivable || $0.role == .payable }
+        var entryLines = Self.reversed(balances)
+        let difference = balances.reduce(Int64(0)) { $0 + $1.amount }
+        if difference != 0 {
+            entryLines.append(EliminationEntry.Line(company: nil, account: accounts.difference.account, amount: difference))
+            differences.append(IntercompanyDifference(companies: pair, account: accounts.difference.account, amount: difference))
+        }
+        entries.append(EliminationEntry(
+            kind: .receivablesPayables, companies: pair, item: nil, lines: entryLines, sources: Self.sources(balances),
+            note: "receivables \(Self.total(balances, .receivable)) and payables \(-Self.total(balances, .payable)) between \(pair.joined(separator: " and ")); difference \(difference)"))
+    }
+
+    private mutating func removeSales(_ lines: [IntercompanyLine], seller: String, buyer: String, _ accounts: EliminationAccounts) {
+        let sales = lines.filter { $0.role == .revenue || $0.role == .costOfSales }
+        guard !sales.isEmpty else { return }
+        var entryLines = Self.reversed(sales)
+        let margin = sales.reduce(Int64(0)) { $0 + $1.amount }
+        if margin != 0 { entryLines.append(EliminationEntry.Line(company: nil, account: accounts.costOfSales.account, amount: margin)) }
+        entries.append(EliminationEntry(
+            kind: .salesCostOfSales, companies: [seller, buyer], item: nil, lines: entryLines, sources: Self.sources(sales),
+            note: "\(seller) sold to \(buyer) for \(-Self.total(sales, .revenue)) at a cost of \(Self.total(sales, .costOfSales)); margin \(-margin) out of cost of sales"))
+    }
+
+    private mutating func removeUnrealisedProfit(_ holding: IntragroupHolding, _ lines: [IntercompanyLine],
+                                                 _ accounts: EliminationAccounts) throws(AccountingRefusal) {
+        let item = lines.filter { $0.company == holding.seller && $0.tradingPartner == holding.buyer && $0.item == holding.item }
+        let revenue = item.filter { $0.role == .revenue }, cost = item.filter { $0.role == .costOfSales }
+        let sale = -Self.total(revenue, .revenue), costAmount = Self.total(cost, .costOfSales)
+        // A reversal's lines carry the quantity negated, so the sum is what stands sold.
+        let sold = abs(revenue.reduce(Int64(0)) { $0 + ($1.quantity ?? 0) })
+        guard sale != 0, sold > 0 else {
+            throw AccountingRefusal(.invalid, "\(holding.buyer) holds \(holding.item) bought from \(holding.seller), but no intercompany sale of it with a quantity is given to take the margin from")
+        }
+        guard holding.quantity >= 0, holding.quantity <= sold else {
+            throw AccountingRefusal(.invalid, "\(holding.buyer) holds \(Quantity(micro: holding.quantity)) \(holding.item) from \(holding.seller), not between 0 and the \(Quantity(micro: sold)) sold to it")
+        }
+        // margin % × transfer value held = (sale − cost) / sale × sale × held / sold = (sale − cost) × held / sold.
+        let exact = Decimal(sale - costAmount) * Decimal(holding.quantity) / Decimal(sold)
+        let profit = Self.roundedHalfToEven(exact)
+        guard profit != 0 else { return }
+        entries.append(EliminationEntry(
+            kind: .unrealisedProfit, companies: [holding.seller, holding.buyer], item: holding.item,
+            lines: [EliminationEntry.Line(company: nil, account: accounts.costOfSales.account, amount: profit),
+                    EliminationEntry.Line(company: holding.buyer, account: holding.account, amount: -profit)],
+            sources: Self.sources(revenue + cost),
+            note: "margin \(sale - costAmount)/\(sale) on \(Quantity(micro: holding.quantity)) of \(Quantity(micro: sold)) \(holding.item) still held by \(holding.buyer) on \(holding.account)"))
+    }
+
+    private static func reversed(_ lines: [IntercompanyLine]) -> [EliminationEntry.Line] {
+        var sums: [String: [String: Int64]] = [:]
+        for line in lines { sums[line.company, default: [:]][line.account, default: 0] += line.amount }
+        return sums.keys.sorted().flatMap { company in
+            sums[company]!.keys.sorted().compactMap { account in
+                let amount = sums[company]![account]!
+                return amount == 0 ? nil : EliminationEntry.Line(company: company, account: account, amount: -amount)
+            }
+        }
+    }
+
+    private static func total(_ lines: [IntercompanyLine], _ role: IntercompanyLine.Role) -> Int64 {
+        lines.filter { $0.role == role }.reduce(0) { $0 + $1.amount }
+    }
+
+    private static func sources(_ lines: [IntercompanyLine]) -> [String] { Array(Set(lines.flatMap(\.sources))).sorted() }
+
+    /// Whole minor units, half to even (the one rounding rule).
+    static func roundedHalfToEven(_ value: Decimal) -> Int64 {
+        var copy = value, rounded = Decimal()
+        NSDecimalRound(&rounded, &copy, 0, .bankers)
+        return NSDecimalNumber(decimal: rounded).int64Value
+    }
+}
