@@ -27,11 +27,11 @@ import Testing
             uom: "EA", from: nil, to: "RECV", reference: MoveReference(kind: .purchaseOrderLine, id: "\(order)/1"), scan: nil, reason: nil))
     }
 
-    /// Company ACME (EUR) with inventory and GRNI accounts, January and February 2026, and (unless left out) the
+    /// Company ACME (EUR, moving average: a receipt is valued at its PO price) with inventory and GRNI accounts, January and February 2026, and (unless left out) the
     /// receipt's mapping; OTHER (GBP) with its own books.
     func commitBooks(_ store: any HubStore, mapping: Bool = true) async throws {
         var records = [
-            #"{"kind":"company","key":"ACME","data":{"legalName":"Acme GmbH","currency":"EUR"}}"#,
+            #"{"kind":"company","key":"ACME","data":{"legalName":"Acme GmbH","currency":"EUR","valuation":"moving-average"}}"#,
             #"{"kind":"company","key":"OTHER","data":{"legalName":"Other Ltd","currency":"GBP"}}"#,
             #"{"kind":"item","key":"BOLT","data":{"description":"Bolt","uom":"EA","tracking":"lot"}}"#,
             #"{"kind":"account","company":"ACME","key":"1400","data":{"name":"Inventory","type":"asset"}}"#,
@@ -198,16 +198,18 @@ import Testing
             #expect(try await store.fiscalPeriods(company: "ACME").map { "\($0.period):\($0.closed)" } == ["2026-01:true", "2026-02:false"])
             let audit = try await store.auditEntries(after: 0, limit: 1000, scope: .all)
             #expect(audit.contains { $0.action == "period.closed" && $0.subject == "period ACME/2026-01" && $0.company == "ACME" })
-            // A receipt of January arriving late posts nothing into the closed period (moved to February by the rules
-            // that move such events, else held).
+            // A receipt of January arriving late posts nothing into the closed period: it posts on February's first
+            // day, keeping its own day and a note.
             _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 4, events: [receipt(4, "2026-01-25T10:00:00Z", "PO-1", 2)]),
                                            receivedAt: Timestamp.parse("2026-02-12T00:00:00Z")!)
             let posted = try await entries(store)
             #expect(posted.filter { $0.period == "2026-01" }.count == 2)
             let late = posted.filter { $0.sequence == 4 }
-            let held = try await store.heldPostings(company: "ACME", scope: .all)
-            #expect(late.count + held.count == 1)
-            #expect(late.allSatisfy { $0.period == "2026-02" && $0.originalDate == "2026-01-25" })
+            #expect(try await store.heldPostings(company: "ACME", scope: .all).isEmpty)
+            #expect(late.map(\.period) == ["2026-02"] && late.map(\.postingDate) == ["2026-02-01"])
+            #expect(late.map(\.originalDate) == ["2026-01-25"] && late.first?.note?.contains("closed period 2026-01") == true)
+            // 2 × 2.50 EUR.
+            #expect(try await store.trialBalance(company: "ACME", from: "2026-02", to: "2026-02").totalDebit == 500)
             #expect(try await store.trialBalance(company: "ACME", from: "2026-01", to: "2026-01").totalDebit == 15_000)
         }
     }

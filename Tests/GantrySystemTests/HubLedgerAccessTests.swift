@@ -71,6 +71,7 @@ extension HubAccessTests {
                 {"records":[
                   {"kind":"account","company":"ACME","key":"2100","data":{"name":"GRNI","type":"liability"}},
                   {"kind":"account-mapping","company":"ACME","key":"receipt","data":{"debit":"1400","credit":"2100"}},
+                  {"kind":"item-cost","company":"ACME","key":"BOLT","data":{"standardCost":{"amount":"1.25","currency":"EUR"}}},
                   {"kind":"fiscal-period","company":"ACME","key":"2026-01","data":{"start":"2026-01-01","end":"2026-01-31","fiscalYear":"FY2026"}}
                 ]}
                 """.utf8))
@@ -91,7 +92,7 @@ extension HubAccessTests {
             }
             _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 2, events: events), receivedAt: at)
             let auditor = try await hub.administration.addPrincipal(name: "aud", role: .auditor, companies: .only(["ACME"]))
-            // 3 × 1.25 EUR = 3.75 EUR.
+            // 3 × 1.25 EUR = 3.75 EUR at the PO price and at the standard cost: no price variance.
             let csv = try await HTTP.request("GET", "\(hub.url)/v1/ledger/entries.csv?company=ACME", token: auditor)
             #expect(csv.status == 200)
             #expect(csv.text.contains(",1,1400,3.75,EUR,3.75,EUR,BOLT,3,"), "\(csv.text)")

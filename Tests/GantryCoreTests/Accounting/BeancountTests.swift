@@ -2,8 +2,9 @@ import Foundation
 @testable import GantryCore
 import Testing
 
-/// The ledger as a beancount file and as CSV journal lines. With `GANTRY_BEAN_CHECK` naming a `bean-check`
-/// executable, the file is also checked by beancount itself.
+/// The ledger as a beancount file and as CSV journal lines. Each file is also checked by beancount's own
+/// `bean-check`: the one `GANTRY_BEAN_CHECK` names, else the one `provisioning/python-peers.sh` installs
+/// (`make test` does) under `.build-venvs/beancount`.
 @Suite struct BeancountTests {
     @Test func aCompanysEntriesBecomeABeancountFile() throws {
         let text = try Beancount.file(ConsolidationScenario.parentEntries, chart: ConsolidationScenario.chart, title: "P \"books\"")
@@ -70,14 +71,26 @@ import Testing
         #expect(rows[2].fields[7] == "-12000.00" && rows[2].fields[9] == "-51600.00")
     }
 
-    /// Writes `text` to a temporary directory and, when `GANTRY_BEAN_CHECK` names `bean-check`, runs it there.
+    /// The `bean-check` to run.
+    static var beanCheck: String {
+        if let named = ProcessInfo.processInfo.environment["GANTRY_BEAN_CHECK"], !named.isEmpty { return named }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build-venvs/beancount/bin/bean-check").path
+    }
+
+    /// Writes `text` to a temporary directory and runs `bean-check` on it there.
     private func check(_ text: String, name: String) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-beancount-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("\(name).beancount")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        guard let checker = ProcessInfo.processInfo.environment["GANTRY_BEAN_CHECK"], !checker.isEmpty else { return }
+        let checker = Self.beanCheck
+        guard FileManager.default.isExecutableFile(atPath: checker) else {
+            Issue.record("no bean-check at \(checker): run provisioning/python-peers.sh (make test does)")
+            return
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: checker)
         process.arguments = [file.path]
