@@ -141,6 +141,22 @@ import Testing
         }
     }
 
+    /// Accounting is taken up company by company: OTHER has a company master but no fiscal calendar, so its plant's
+    /// receipts are applied and counted as stock but post nothing and hold nothing.
+    @Test(arguments: HubBackend.allCases) func aCompanyWithoutAFiscalCalendarPostsAndHoldsNothing(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            try await enrol(store)
+            try await commitBooks(store)
+            let outcome = try await store.applyBatch(SyncBatch(plant: "OTHER-LON", agentHead: 2, events: [
+                placed(1, "2026-01-10T08:00:00Z", "PO-9", price: "2.50", currency: "GBP"), receipt(2, january, "PO-9", 40),
+            ]), receivedAt: Timestamp.parse(january)!)
+            guard case .acknowledged(let acknowledgement) = outcome else { Issue.record("refused: \(outcome)"); return }
+            #expect(acknowledgement.applied == 2)
+            #expect(try await entries(store, "OTHER").isEmpty)
+            #expect(try await store.heldPostings(company: nil, scope: .all).isEmpty)
+        }
+    }
+
     @Test(arguments: HubBackend.allCases) func aMissingRateIsHeldNamingThePairAndPostsOnceTheRateArrives(backend: HubBackend) async throws {
         try await backend.withStore { store in
             try await enrol(store)

@@ -67,9 +67,15 @@ struct LedgerMasters: Sendable {
         self.rates = ExchangeRateTable(rates.sorted { $0.key < $1.key })
     }
 
-    /// A company's books with `closed` periods, or nil when it has no company master.
+    /// Whether the hub keeps `company`'s books: it has a fiscal calendar (at least one `fiscal-period`). Accounting
+    /// is taken up company by company: the events of a company without one post nothing and are not held.
+    func keepsBooks(_ company: String) -> Bool {
+        !(periods[company] ?? []).isEmpty
+    }
+
+    /// A company's books with `closed` periods, or nil when it has no company master or keeps no books at the hub.
     func books(_ company: String, closed: Set<String>) -> CompanyBooks? {
-        guard let master = companies[company] else { return nil }
+        guard let master = companies[company], keepsBooks(company) else { return nil }
         return CompanyBooks(
             company: company, functionalCurrency: master.currency, valuation: master.valuationMethod, mapping: mappings[company] ?? [:],
             periods: periods[company] ?? [], closedPeriods: closed)

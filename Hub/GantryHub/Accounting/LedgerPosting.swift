@@ -17,8 +17,10 @@ enum LedgerPosting {
         var timeZone: String
     }
 
-    /// The posting sources among `events` (applied, of a posting type), in log order.
+    /// The posting sources among `events` (applied, of a posting type), in log order; none when the plant's company
+    /// keeps no books at the hub (`LedgerMasters.keepsBooks`).
     static func sources(_ events: [EventEnvelope], plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
+        guard masters.keepsBooks(plant.company) else { return [] }
         let zone = masters.timeZones[plant.plant] ?? plant.timeZone
         return events.compactMap { envelope in
             guard types.contains(envelope.type), let decoded = try? Self.event(envelope) else { return nil }
