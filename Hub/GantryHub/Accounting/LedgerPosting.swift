@@ -42,6 +42,41 @@ enum LedgerPosting {
         return types.sorted { $0.key < $1.key }.map { (location: $0.key, type: $0.value) }
     }
 
+    /// The bills of materials and routings a projection's applied events define, the latest per item and type, as
+    /// canonical payloads: a closing work order's usage variance and conversion absorption read them.
+    static func definitions(_ projection: EventProjection) -> [(item: String, type: String, payload: String)] {
+        var latest: [String: (item: String, type: String, payload: String)] = [:]
+        for stored in projection.events where stored.status == .applied {
+            let envelope = stored.envelope
+            let item: String?
+            switch envelope.type {
+            case BOMDefined.eventType:
+                item = try? BOMDefined.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload).item
+            case RoutingDefined.eventType:
+                item = try? RoutingDefined.decode(type: envelope.type, schemaVersion: envelope.schemaVersion, payload: envelope.payload).item
+            default:
+                item = nil
+            }
+            guard let item else { continue }
+            latest["\(item)\u{1F}\(envelope.type)"] = (item, envelope.type, stored.payload)
+        }
+        return latest.keys.sorted().compactMap { latest[$0] }
+    }
+
+    /// A stored definition read back into the snapshot (a payload that no longer reads is left out).
+    static func define(_ reads: inout Reads, plant: String, item: String, type: String, payload: String) {
+        guard let value = try? JSONValue.parse(payload) else { return }
+        let key = PlantItem(plant: plant, item: item)
+        switch type {
+        case BOMDefined.eventType:
+            reads.billsOfMaterials[key] = try? BOMDefined.decode(type: type, schemaVersion: BOMDefined.schemaVersion, payload: value)
+        case RoutingDefined.eventType:
+            reads.routings[key] = try? RoutingDefined.decode(type: type, schemaVersion: RoutingDefined.schemaVersion, payload: value)
+        default:
+            break
+        }
+    }
+
     /// The posting sources of a projection's applied events.
     static func sources(_ projection: EventProjection, plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
         sources(projection.events.filter { $0.status == .applied }.map(\.envelope), plant: plant, masters: masters)
@@ -68,6 +103,8 @@ enum LedgerPosting {
         var orderLinePrices: [PlantOrderLine: Money] = [:]
         var workInProgress: [PlantWorkOrder: WorkInProgress] = [:]
         var inTransit: [TransitLine: TransitValue] = [:]
+        var billsOfMaterials: [PlantItem: BOMDefined] = [:]
+        var routings: [PlantItem: RoutingDefined] = [:]
     }
 
     static func snapshot(_ needs: PostingNeeds, masters: LedgerMasters, reads: Reads) -> PostingSnapshot {
@@ -79,12 +116,24 @@ enum LedgerPosting {
         for item in needs.items {
             itemCosts[item] = masters.itemCost(item)
         }
+        // A closing work order's usage variance values each component of its bill at standard.
+        for source in needs.productionItems {
+            guard let bill = reads.billsOfMaterials[source] else { continue }
+            for company in needs.companies {
+                for line in bill.lines {
+                    let component = CompanyItem(company: company, item: line.component)
+                    if itemCosts[component] == nil { itemCosts[component] = masters.itemCost(component) }
+                }
+            }
+        }
         var snapshot = PostingSnapshot(
             books: books, itemCosts: itemCosts, positions: reads.positions,
             orderLinePrices: reads.orderLinePrices, workInProgress: reads.workInProgress, locationTypes: reads.locationTypes,
             intercompanyPrices: masters.intercompanyPrices, rates: masters.rates)
         snapshot.workCentreRates = masters.workCentreRates
         snapshot.inTransit = reads.inTransit
+        snapshot.billsOfMaterials = reads.billsOfMaterials
+        snapshot.routings = reads.routings
         return snapshot
     }
 

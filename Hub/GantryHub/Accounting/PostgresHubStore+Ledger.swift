@@ -20,6 +20,14 @@ extension PostgresHubStore {
                 ON CONFLICT (plant_id, location) DO UPDATE SET type = excluded.type
                 """, logger: logger)
         }
+        let definitions = LedgerPosting.definitions(projection)
+        if !definitions.isEmpty {
+            try await connection.query("""
+                INSERT INTO ledger_definitions (plant_id, item, type, payload)
+                SELECT \(plant), * FROM unnest(\(definitions.map(\.item)), \(definitions.map(\.type)), \(definitions.map(\.payload)))
+                ON CONFLICT (plant_id, item, type) DO UPDATE SET payload = excluded.payload
+                """, logger: logger)
+        }
         guard projection.events.contains(where: { $0.status == .applied && LedgerPosting.types.contains($0.envelope.type) }) else { return }
         guard let books = try await Self.plantBooks([plant], in: connection, logger: logger)[plant] else { return }
         let masters = try await ledgerMasters(in: connection, logger: logger)
@@ -86,6 +94,16 @@ extension PostgresHubStore {
             "SELECT plant_id, location, type FROM ledger_locations WHERE plant_id = ANY(\(needs.plants.sorted()))", logger: logger
         ).decode((String, String, String).self) {
             if let type = LocationType(rawValue: type) { reads.locationTypes[plant, default: [:]][location] = type }
+        }
+        let produced = needs.productionItems.sorted { ($0.plant, $0.item) < ($1.plant, $1.item) }
+        if !produced.isEmpty {
+            for try await (plant, item, type, payload) in try await connection.query("""
+                SELECT d.plant_id, d.item, d.type, d.payload FROM ledger_definitions d
+                JOIN unnest(\(produced.map(\.plant)), \(produced.map(\.item))) AS u(plant_id, item)
+                  ON d.plant_id = u.plant_id AND d.item = u.item
+                """, logger: logger).decode((String, String, String, String).self) {
+                LedgerPosting.define(&reads, plant: plant, item: item, type: type, payload: payload)
+            }
         }
         let items = needs.items.sorted()
         if !items.isEmpty {

@@ -14,6 +14,13 @@ extension SQLiteHubStore {
         for defined in LedgerPosting.locations(projection) {
             try location.execute(arguments: [plant, defined.location, defined.type])
         }
+        let definition = try db.cachedStatement(sql: """
+            INSERT INTO ledger_definitions (plant_id, item, type, payload) VALUES (?, ?, ?, ?)
+            ON CONFLICT (plant_id, item, type) DO UPDATE SET payload = excluded.payload
+            """)
+        for defined in LedgerPosting.definitions(projection) {
+            try definition.execute(arguments: [plant, defined.item, defined.type, defined.payload])
+        }
         guard projection.events.contains(where: { $0.status == .applied && LedgerPosting.types.contains($0.envelope.type) }) else { return }
         guard let books = try LedgerPlantRow.fetchOne(
             db, sql: "SELECT plant_id, company, time_zone FROM plants WHERE plant_id = ?", arguments: [plant]) else { return }
@@ -51,6 +58,12 @@ extension SQLiteHubStore {
         for plant in needs.plants {
             for row in try LedgerLocationRow.fetchAll(db, sql: "SELECT location, type FROM ledger_locations WHERE plant_id = ?", arguments: [plant]) {
                 if let type = LocationType(rawValue: row.type) { reads.locationTypes[plant, default: [:]][row.location] = type }
+            }
+        }
+        let definition = try db.cachedStatement(sql: "SELECT type, payload FROM ledger_definitions WHERE plant_id = ? AND item = ?")
+        for produced in needs.productionItems {
+            for row in try LedgerDefinitionRow.fetchAll(definition, arguments: [produced.plant, produced.item]) {
+                LedgerPosting.define(&reads, plant: produced.plant, item: produced.item, type: row.type, payload: row.payload)
             }
         }
         let position = try db.cachedStatement(sql: "SELECT quantity, value FROM ledger_positions WHERE company = ? AND item = ?")

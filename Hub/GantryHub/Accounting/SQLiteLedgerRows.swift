@@ -36,6 +36,12 @@ struct LedgerLocationRow: Decodable, FetchableRecord {
 }
 
 /// A quantity (millionths) and a value (minor units).
+/// A plant's latest bill of materials or routing of an item, as its canonical payload.
+struct LedgerDefinitionRow: Decodable, FetchableRecord {
+    var type: String
+    var payload: String
+}
+
 struct LedgerAmountsRow: Decodable, FetchableRecord {
     var quantity: Int64
     var value: Int64

@@ -110,6 +110,17 @@ extension HubMigration {
                 SELECT plant_id, json_extract(payload, '$.code'), json_extract(payload, '$.type') FROM events
                 WHERE type = 'LocationDefined' AND status = 'applied' ORDER BY plant_id, seq
                 ON CONFLICT (plant_id, location) DO UPDATE SET type = excluded.type;
+            CREATE TABLE ledger_definitions (
+                plant_id TEXT NOT NULL,
+                item TEXT NOT NULL,
+                type TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (plant_id, item, type)
+            ) WITHOUT ROWID;
+            INSERT INTO ledger_definitions (plant_id, item, type, payload)
+                SELECT plant_id, json_extract(payload, '$.item'), type, payload FROM events
+                WHERE type IN ('BOMDefined', 'RoutingDefined') AND status = 'applied' ORDER BY plant_id, seq
+                ON CONFLICT (plant_id, item, type) DO UPDATE SET payload = excluded.payload;
             """,
         postgres: [
             """
@@ -227,6 +238,22 @@ extension HubMigration {
             WHERE type = 'LocationDefined' AND status = 'applied'
             ORDER BY plant_id, payload->>'code', seq DESC
             ON CONFLICT (plant_id, location) DO UPDATE SET type = excluded.type
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS ledger_definitions (
+                plant_id text NOT NULL,
+                item text NOT NULL,
+                type text NOT NULL,
+                payload text NOT NULL,
+                PRIMARY KEY (plant_id, item, type)
+            )
+            """,
+            """
+            INSERT INTO ledger_definitions (plant_id, item, type, payload)
+            SELECT DISTINCT ON (plant_id, payload->>'item', type) plant_id, payload->>'item', type, payload::text FROM events
+            WHERE type IN ('BOMDefined', 'RoutingDefined') AND status = 'applied'
+            ORDER BY plant_id, payload->>'item', type, seq DESC
+            ON CONFLICT (plant_id, item, type) DO UPDATE SET payload = excluded.payload
             """,
         ])
 }
