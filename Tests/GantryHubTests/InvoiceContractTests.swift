@@ -15,11 +15,11 @@ import Testing
             payload: try! JSONValue.parse(try! payload.payloadJSON()))
     }
 
-    /// PO-1: `lines` lines of 1000 BOLT at 2.50 EUR from S1.
-    func placed(_ sequence: Int64, lines: Int = 1) -> EventEnvelope {
+    /// PO-1: `lines` lines of 1000 BOLT at 2.50 (`currency`) from S1.
+    func placed(_ sequence: Int64, lines: Int = 1, currency: String = "EUR") -> EventEnvelope {
         event(sequence, "2025-09-01T08:00:00Z", PurchaseOrderPlaced(order: "PO-1", supplier: "S1", lines: (1...lines).map {
             PurchaseOrderLine(line: $0, item: "BOLT", quantity: Quantity(1000), tolerancePercent: .zero, due: "2026-01-31", price: "2.50",
-                              currency: "EUR")
+                              currency: currency)
         }))
     }
 
@@ -209,6 +209,29 @@ import Testing
                                                             total: "70.00"))
             #expect(after.csv().contains("total,,,,,,25.00,45.00,0.00,0.00,70.00,EUR"))
             #expect(try await store.grniAgeing(company: "OTHER", at: "2026-01-31").lines.isEmpty)
+        }
+    }
+
+    @Test(arguments: HubBackend.allCases) func anInvoiceInAnotherCurrencyNeedsTheDaysRateAndStoresNothingWithoutIt(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            try await setUp(store)
+            try await apply(store, [placed(1, currency: "USD"), receipt(2, "2026-01-20T12:00:00Z", 40)])
+            var usd = invoice("INV-6", [(1, "40", "2.50")])
+            usd.currency = "USD"
+            #expect(await status { _ = try await submit(store, usd) } == 409, "no USD/EUR rate on 2026-01-25")
+            #expect(try await store.supplierInvoice(company: "ACME", supplier: "S1", number: "INV-6") == nil, "nothing stored")
+            let rate = #"{"kind":"exchange-rate","key":"USD.EUR.daily.2026-01-25","data":{"from":"USD","to":"EUR","kind":"daily","on":"2026-01-25","rate":"0.9","source":"ECB"}}"#
+            let changes = try MasterChangeSet.read(Data(#"{"records":[\#(rate)]}"#.utf8))
+            _ = try await MasterService(store: store).commit(changes.records, by: .local(), summary: "rate")
+            let posted = try await submit(store, usd)
+            // 40 × 2.50 USD = 100.00 USD at 0.9 = 90.00 EUR.
+            #expect(posted.invoice.status == "posted")
+            #expect(posted.invoice.postings.map(\.transactionCurrency) == ["USD"])
+            #expect(posted.invoice.postings.first?.lines.map(\.amount) == [10_000, -10_000])
+            #expect(posted.invoice.postings.first?.lines.map(\.functionalAmount) == [9_000, -9_000])
+            // An invoice in EUR against the USD order is held: the order's currency differs.
+            let euro = try await submit(store, invoice("INV-7", [(1, "1", "2.50")]))
+            #expect(euro.invoice.reasons.map(\.code) == [.currencyDiffers])
         }
     }
 }
