@@ -141,6 +141,16 @@ extension HubAccessTests {
             let refused = try await HTTP.request("POST", "\(hub.url)/v1/invoices", token: controller, json: badQuantity)
             #expect(refused.status == 422, "\(refused.text)")
             #expect(try refused.json()["field"] as? String == "lines[0].quantity")
+            // A plant of another company is not one of the invoice's company's.
+            let foreignPlant = try await HTTP.request(
+                "POST", "\(hub.url)/v1/invoices", token: controller, json: body.replacingOccurrences(of: "ACME-INV", with: "OTHER-LON"))
+            #expect(foreignPlant.status == 422, "\(foreignPlant.text)")
+            #expect(try foreignPlant.json()["field"] as? String == "lines[0].plant")
+            let noCharges = try await HTTP.request("POST", "\(hub.url)/v1/invoices/import", token: controller,
+                                                   body: Data((HubInvoiceAccessTests.header + "ACME,S1,Y-1,2026-01-21,EUR,,,,,freight,5.00,quantity\n").utf8),
+                                                   contentType: "text/csv")
+            #expect(noCharges.status == 422, "a charge without lines: \(noCharges.text)")
+            #expect((try noCharges.json()["errors"] as? [[String: Any]])?.first?["line"] as? Int == 2)
             let created = try await HTTP.request("POST", "\(hub.url)/v1/invoices", token: controller, json: body)
             #expect(created.status == 201, "\(created.text)")
             let resent = try await HTTP.request("POST", "\(hub.url)/v1/invoices", token: controller, json: body)
