@@ -101,12 +101,25 @@ extension HubAccessTests {
             #expect(try again.decode(InvoiceImportOutcome.self).invoices.map(\.created) == [false, false])
             let open = try await HTTP.request("GET", "\(hub.url)/v1/ledger/open-invoices.csv?company=ACME", token: controller)
             #expect(open.text.contains("S1,C-1,2026-01-21,2026-01-21,10.00,EUR"), "\(open.text)")
-            // The buyer entered C-2 and may not release it; the controller may.
-            let own = try await HTTP.request("POST", "\(hub.url)/v1/invoices/ACME/S1/C-2/release", token: buyer)
-            #expect(own.status == 403)
-            let released = try await HTTP.request("POST", "\(hub.url)/v1/invoices/ACME/S1/C-2/release", token: controller)
+            // The buyer entered C-2: it may not release (no permission). A controller who entered C-3 may not release
+            // it either (segregation of duties); another controller may, and the release is in the audit trail.
+            let buyerRelease = try await HTTP.request("POST", "\(hub.url)/v1/invoices/ACME/S1/C-2/release", token: buyer)
+            #expect(buyerRelease.status == 403)
+            let third = Self.header + "ACME,S1,C-3,2026-01-21,EUR,ACME-INV,PO-9/1,5,1.50,,,\n"
+            let entered = try await HTTP.request("POST", "\(hub.url)/v1/invoices/import", token: controller, body: Data(third.utf8), contentType: "text/csv")
+            #expect(entered.status == 200, "\(entered.text)")
+            let own = try await HTTP.request("POST", "\(hub.url)/v1/invoices/ACME/S1/C-3/release", token: controller)
+            #expect(own.status == 403, "\(own.text)")
+            #expect(try own.json()["type"] as? String == "urn:gantry:problem:release-by-enterer")
+            let second = try await hub.administration.addPrincipal(name: "ctl2", role: .controller, companies: .only(["ACME"]))
+            let released = try await HTTP.request("POST", "\(hub.url)/v1/invoices/ACME/S1/C-3/release", token: second)
             #expect(released.status == 200, "\(released.text)")
-            #expect(try released.decode(SupplierInvoiceRecord.self).status == "posted")
+            let record = try released.decode(SupplierInvoiceRecord.self)
+            #expect(record.status == "posted" && record.releasedBy != record.enteredBy)
+            // 5 at 1.00 to GRNI, 2.50 of price variance.
+            #expect(record.postings.map { $0.lines.map(\.amount) } == [[500, -500], [250, -250]])
+            let audit = try await hub.store.auditEntries(after: 0, limit: 1000, scope: .all)
+            #expect(audit.filter { $0.action == "invoice.released" }.map(\.subject) == ["invoice ACME/S1/C-3"])
         }
     }
 
