@@ -18,13 +18,13 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .steward:
             return [.readMasters, .writeCatalogue, .readMasterHistory]
         case .buyer:
-            return [.readMasters, .decideApprovals]
+            return [.readMasters, .decideApprovals, .writeInvoices]
         case .planner:
             return [.readMasters, .readOperations, .sendDemand, .decideApprovals]
         case .controller:
             return [
                 .readMasters, .writeFinance, .writePolicies, .readOperations, .readMasterHistory, .decideApprovals, .settleDiscrepancies,
-                .readLedger, .postLedger, .closePeriods,
+                .readLedger, .postLedger, .closePeriods, .writeInvoices, .releaseInvoices,
             ]
         case .auditor:
             return [.readMasters, .readOperations, .readEvents, .readMasterHistory, .readAudit, .readLedger]
@@ -67,6 +67,10 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case postLedger = "ledger:post"
     /// Close a fiscal period (audited).
     case closePeriods = "periods:close"
+    /// Enter supplier invoices (JSON or CSV import) and read them with the GRNI ageing and open invoices.
+    case writeInvoices = "invoices:write"
+    /// Release a supplier invoice held for its price (audited; never the principal who entered it).
+    case releaseInvoices = "invoices:release"
     /// The audit trail.
     case readAudit = "audit:read"
     /// Principals and tokens; plant enrolment.

@@ -15,6 +15,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case customerOrderSend, customerOrderList, transferSend, transferList, discrepancySettle, inTransitReport
     case serviceLevelReport, shipmentTrace, recall
     case ledgerEntries, ledgerEntriesCSV, trialBalance, trialBalanceCSV, heldPostings, heldRetry, periodList, periodClose
+    case invoiceSubmit, invoiceImport, invoiceList, invoiceRead, invoiceRelease, grniAgeing, grniAgeingCSV, openInvoices, openInvoicesCSV
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -32,7 +33,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     public var method: HTTPRequest.Method {
         switch self {
         case .syncBatches, .masterChangeSet, .masterImport, .principalAdd, .principalRevoke, .principalRotate, .plantEnrol, .demandSend,
-             .approvalDecide, .customerOrderSend, .transferSend, .discrepancySettle, .heldRetry, .periodClose: .post
+             .approvalDecide, .customerOrderSend, .transferSend, .discrepancySettle, .heldRetry, .periodClose,
+             .invoiceSubmit, .invoiceImport, .invoiceRelease: .post
         case .masterWrite: .put
         default: .get
         }
@@ -81,6 +83,14 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .heldRetry: "/v1/ledger/held/retry"
         case .periodList: "/v1/ledger/periods"
         case .periodClose: "/v1/ledger/periods/:company/:period/close"
+        case .invoiceSubmit, .invoiceList: "/v1/invoices"
+        case .invoiceImport: "/v1/invoices/import"
+        case .invoiceRead: "/v1/invoices/:company/:supplier/:number"
+        case .invoiceRelease: "/v1/invoices/:company/:supplier/:number/release"
+        case .grniAgeing: "/v1/ledger/grni-ageing"
+        case .grniAgeingCSV: "/v1/ledger/grni-ageing.csv"
+        case .openInvoices: "/v1/ledger/open-invoices"
+        case .openInvoicesCSV: "/v1/ledger/open-invoices.csv"
         }
     }
 
@@ -102,6 +112,9 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
         case .heldRetry: .principal(.postLedger)
         case .periodClose: .principal(.closePeriods)
+        case .invoiceSubmit, .invoiceImport: .principal(.writeInvoices)
+        case .invoiceRelease: .principal(.releaseInvoices)
+        case .invoiceList, .invoiceRead, .grniAgeing, .grniAgeingCSV, .openInvoices, .openInvoicesCSV: .principal(.readLedger)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)
         case .masterWrite, .masterChangeSet, .masterImport: .masterWriter

@@ -129,3 +129,19 @@ public protocol LedgerStore: Sendable {
     /// A company's trial balance over the periods `from` through `to`, from the balances kept on apply.
     func trialBalance(company: String, from: String, to: String) async throws -> TrialBalance
 }
+
+/// Supplier invoices (docs/consolidation.md, "Supplier invoices"): each matched against its purchase order lines in
+/// the transaction that stores it, posted or held; released; the GRNI ageing.
+public protocol InvoiceStore: Sendable {
+    /// Stores `requests` in one transaction, each matched (and, matched, posted) or held with every reason; an
+    /// invoice stored before with the same content is answered as stored, with other content refused 409.
+    func submitInvoices(_ requests: [SupplierInvoiceRequest], enteredBy: String, at: Date) async throws -> [InvoiceSubmission]
+    /// One invoice of `company`, with its reasons and postings, or nil.
+    func supplierInvoice(company: String, supplier: String, number: String) async throws -> SupplierInvoiceRecord?
+    /// The invoices of `company` (of `status` when given), by date, supplier and number.
+    func supplierInvoices(company: String, status: String?) async throws -> [SupplierInvoiceRecord]
+    /// Posts an invoice held for its price, released by `audit.actor` (never who entered it), with the audit entry.
+    func releaseInvoice(company: String, supplier: String, number: String, at: Date, audit: AuditDraft) async throws -> SupplierInvoiceRecord
+    /// Received and not invoiced per purchase order line of `company` on the day `at`, aged.
+    func grniAgeing(company: String, at: String) async throws -> GRNIAgeingReport
+}
