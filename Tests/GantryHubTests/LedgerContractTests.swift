@@ -180,6 +180,16 @@ import Testing
         }
     }
 
+    /// The code of the accounting refusal `attempt` throws (nil when it succeeds or throws something else).
+    static func refusal(_ attempt: () async throws -> Void) async -> AccountingRefusal.Code? {
+        do {
+            try await attempt()
+            return nil
+        } catch {
+            return (error as? AccountingRefusal)?.code
+        }
+    }
+
     @Test(arguments: HubBackend.allCases) func aPeriodClosesOnlyOnceNoPlantOwesEventsForItAndTakesNoPostingsAfter(backend: HubBackend) async throws {
         try await backend.withStore { store in
             try await enrol(store)
@@ -189,12 +199,7 @@ import Testing
                 try await store.closePeriod(company: "ACME", period: "2026-01", at: Timestamp.parse(at)!, audit: close)
             }
             func refusal(at: String) async -> AccountingRefusal.Code? {
-                do {
-                    _ = try await closeJanuary(at: at)
-                    return nil
-                } catch {
-                    return (error as? AccountingRefusal)?.code
-                }
+                await Self.refusal { _ = try await closeJanuary(at: at) }
             }
             // The plant reports a head of 3 and sent 2: it owes.
             _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 3, events: [

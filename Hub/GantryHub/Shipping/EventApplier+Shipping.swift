@@ -22,7 +22,7 @@ extension EventApplier {
     }
 
     private func applyAnswers(_ answers: [EventProjection.ShippingFacts.Answer]) throws {
-        let company = PlantIdentity.company(of: plant) ?? ""
+        let company = PlantIdentity.company(of: plant)
         let answerInstruction = try db.cachedStatement(sql: """
             UPDATE plant_instructions SET answer = ?, answered_at = ? WHERE plant_id = ? AND seq = ? AND kind = ? AND reference = ?
             """)

@@ -7,7 +7,7 @@ extension PostgresHubStore {
     static func write(
         _ shipping: EventProjection.ShippingFacts, plant: String, receivedAt: Date, into connection: PostgresConnection, logger: Logger
     ) async throws {
-        let company = PlantIdentity.company(of: plant) ?? ""
+        let company = PlantIdentity.company(of: plant)
         for answer in shipping.answers {
             try await connection.query("""
                 UPDATE plant_instructions SET answer = \(answer.payload)::jsonb, answered_at = \(answer.at)
