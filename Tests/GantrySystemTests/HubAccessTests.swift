@@ -78,7 +78,7 @@ import Testing
             Sample(endpoint: .approvalList, method: "GET", path: "/v1/approvals?state=pending"),
             Sample(endpoint: .approvalDecide, method: "POST", path: "/v1/approvals/ACME-HAM/APR-\(role.rawValue)/decision",
                    body: #"{"verdict":"approved"}"#),
-        ] + shippingSamples(for: role, unique: unique) + ledgerSamples(for: role)
+        ] + shippingSamples(for: role, unique: unique) + ledgerSamples(for: role) + statementSamples(for: role)
     }
 
     func expectedAllowed(_ sample: Sample, _ role: Role) -> Bool {

@@ -150,6 +150,9 @@ struct HubAPI: Sendable {
             return try jsonResponse(try await recall(query, scope: try caller.principal().companies))
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .heldRetry, .periodList, .periodClose:
             return try await respondLedger(to: endpoint, query: query, context: context, caller: caller)
+        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
+             .ledgerExportBeancount, .ledgerExportCSV:
+            return try await respondStatements(to: endpoint, query: query, scope: try caller.principal().companies)
         case .discrepancySettle:
             let body = try decode(SettleBody.self, from: try await jsonBody(&request))
             return try jsonResponse(try await settleDiscrepancy(

@@ -15,6 +15,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case customerOrderSend, customerOrderList, transferSend, transferList, discrepancySettle, inTransitReport
     case serviceLevelReport, shipmentTrace, recall
     case ledgerEntries, ledgerEntriesCSV, trialBalance, trialBalanceCSV, heldPostings, heldRetry, periodList, periodClose
+    case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, margin, workingCapital
+    case ledgerExportBeancount, ledgerExportCSV
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -81,6 +83,15 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .heldRetry: "/v1/ledger/held/retry"
         case .periodList: "/v1/ledger/periods"
         case .periodClose: "/v1/ledger/periods/:company/:period/close"
+        case .balanceSheet: "/v1/ledger/balance-sheet"
+        case .balanceSheetCSV: "/v1/ledger/balance-sheet.csv"
+        case .incomeStatement: "/v1/ledger/income-statement"
+        case .incomeStatementCSV: "/v1/ledger/income-statement.csv"
+        case .inventoryReconciliation: "/v1/ledger/reconciliation"
+        case .margin: "/v1/ledger/margin"
+        case .workingCapital: "/v1/ledger/working-capital"
+        case .ledgerExportBeancount: "/v1/ledger/export.beancount"
+        case .ledgerExportCSV: "/v1/ledger/export.csv"
         }
     }
 
@@ -101,6 +112,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .eventFeed: .principal(.readEvents)
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
         case .heldRetry: .principal(.postLedger)
+        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
+             .ledgerExportBeancount, .ledgerExportCSV: .principal(.readLedger)
         case .periodClose: .principal(.closePeriods)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
         case .masterVersions: .principal(.readMasterHistory)
