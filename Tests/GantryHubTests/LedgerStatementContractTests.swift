@@ -50,8 +50,11 @@ import Testing
         ]
     }
 
+    static func books(_ valuation: InventoryValuation) -> [String] {
+        [#"{"kind":"company","key":"ACME","data":{"legalName":"Acme GmbH","currency":"EUR","valuation":"\#(valuation.rawValue)"}}"#] + books
+    }
+
     static let books = [
-        #"{"kind":"company","key":"ACME","data":{"legalName":"Acme GmbH","currency":"EUR","valuation":"standard"}}"#,
         #"{"kind":"company","key":"OTHER","data":{"legalName":"Other Ltd","currency":"GBP"}}"#,
         #"{"kind":"item","key":"RM","data":{"description":"Raw","uom":"EA","tracking":"none"}}"#,
         #"{"kind":"item","key":"FG","data":{"description":"Finished","uom":"EA","tracking":"none"}}"#,
@@ -77,11 +80,12 @@ import Testing
     ]
 
     /// ACME's books, its plant and OTHER's, and the scenario applied.
-    @discardableResult static func posted(_ store: any HubStore) async throws -> [EventEnvelope] {
+    /// Under moving average the figures are the same: RM enters at the PO price 3.00, FG at its item cost 15.00.
+    @discardableResult static func posted(_ store: any HubStore, valuation: InventoryValuation = .standard) async throws -> [EventEnvelope] {
         for (company, code) in [("ACME", "BER"), ("OTHER", "LON")] {
             _ = try await store.enrolPlant(try PlantIdentity(company: company, code: code), timeZone: "UTC", tokenHash: code, audit: .test)
         }
-        try await commit(store, books)
+        try await commit(store, books(valuation))
         let events = scenario
         _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 6, events: events),
                                        receivedAt: Timestamp.parse("2026-02-04T00:00:00Z")!)
@@ -146,14 +150,20 @@ import Testing
         }
     }
 
-    @Test(arguments: HubBackend.allCases) func theStockMatchesTheInventoryAccountsUntilAHeldReceiptExplainsTheDifference(backend: HubBackend) async throws {
+    @Test(arguments: HubBackend.allCases, InventoryValuation.allCases)
+    func theStockMatchesTheInventoryAccountsUntilAHeldReceiptExplainsTheDifference(backend: HubBackend, valuation: InventoryValuation) async throws {
         try await backend.withStore { store in
-            try await Self.posted(store)
+            try await Self.posted(store, valuation: valuation)
             // RM 20 × 3.00 = 60.00, FG 3 × 15.00 = 45.00: 105.00 in stock and on 1400 and 1410.
             let matched = try await store.inventoryReconciliation(company: "ACME", at: "2026-02")
             #expect(matched.inventoryAccounts == ["1400", "1410"])
             #expect(matched.items.map(\.item) == ["FG", "RM"] && matched.items.map(\.value) == [4_500, 6_000])
             #expect(matched.stockValue == 10_500 && matched.ledgerValue == 10_500 && matched.difference == 0 && matched.matches)
+            #expect(matched.items.map(\.valuation) == [valuation.rawValue, valuation.rawValue])
+            if valuation == .movingAverage {
+                // The positions: FG 4 − 1 = 3 at 45.00, RM 40 − 20 = 20 at 60.00.
+                #expect(matched.items.map(\.ledgerQuantity) == [Quantity(3), Quantity(20)] && matched.items.map(\.ledgerValue) == [4_500, 6_000])
+            }
             // 10 RM received against a USD order without a USD/EUR rate: held, in stock, not on the ledger.
             let held = Self.move(8, "2026-02-05T09:00:00Z", .receipt, "RM", 10, to: "A1",
                                  reference: MoveReference(kind: .purchaseOrderLine, id: "PO-2/1"))
