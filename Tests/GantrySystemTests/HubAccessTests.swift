@@ -79,6 +79,7 @@ import Testing
             Sample(endpoint: .approvalDecide, method: "POST", path: "/v1/approvals/ACME-HAM/APR-\(role.rawValue)/decision",
                    body: #"{"verdict":"approved"}"#),
         ] + shippingSamples(for: role, unique: unique) + ledgerSamples(for: role) + invoiceSamples(for: role, unique: unique)
+            + statementSamples(for: role)
     }
 
     func expectedAllowed(_ sample: Sample, _ role: Role) -> Bool {

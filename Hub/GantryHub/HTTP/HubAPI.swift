@@ -153,6 +153,9 @@ struct HubAPI: Sendable {
         case .invoiceSubmit, .invoiceImport, .invoiceList, .invoiceRead, .invoiceRelease, .grniAgeing, .grniAgeingCSV, .openInvoices,
              .openInvoicesCSV:
             return try await respondInvoices(to: endpoint, &request, query: query, context: context, caller: caller)
+        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
+             .ledgerExportBeancount, .ledgerExportCSV:
+            return try await respondStatements(to: endpoint, query: query, scope: try caller.principal().companies)
         case .discrepancySettle:
             let body = try decode(SettleBody.self, from: try await jsonBody(&request))
             return try jsonResponse(try await settleDiscrepancy(

@@ -16,6 +16,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case serviceLevelReport, shipmentTrace, recall
     case ledgerEntries, ledgerEntriesCSV, trialBalance, trialBalanceCSV, heldPostings, heldRetry, periodList, periodClose
     case invoiceSubmit, invoiceImport, invoiceList, invoiceRead, invoiceRelease, grniAgeing, grniAgeingCSV, openInvoices, openInvoicesCSV
+    case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, margin, workingCapital
+    case ledgerExportBeancount, ledgerExportCSV
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -91,6 +93,15 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .grniAgeingCSV: "/v1/ledger/grni-ageing.csv"
         case .openInvoices: "/v1/ledger/open-invoices"
         case .openInvoicesCSV: "/v1/ledger/open-invoices.csv"
+        case .balanceSheet: "/v1/ledger/balance-sheet"
+        case .balanceSheetCSV: "/v1/ledger/balance-sheet.csv"
+        case .incomeStatement: "/v1/ledger/income-statement"
+        case .incomeStatementCSV: "/v1/ledger/income-statement.csv"
+        case .inventoryReconciliation: "/v1/ledger/reconciliation"
+        case .margin: "/v1/ledger/margin"
+        case .workingCapital: "/v1/ledger/working-capital"
+        case .ledgerExportBeancount: "/v1/ledger/export.beancount"
+        case .ledgerExportCSV: "/v1/ledger/export.csv"
         }
     }
 
@@ -111,6 +122,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .eventFeed: .principal(.readEvents)
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
         case .heldRetry: .principal(.postLedger)
+        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
+             .ledgerExportBeancount, .ledgerExportCSV: .principal(.readLedger)
         case .periodClose: .principal(.closePeriods)
         case .invoiceSubmit, .invoiceImport: .principal(.writeInvoices)
         case .invoiceRelease: .principal(.releaseInvoices)

@@ -5,7 +5,8 @@ import GantryCore
 /// stays behind it. A route or service takes only the roles it needs (see HubStoreRoles.swift).
 public protocol HubStore:
     PlantRegistry, BatchApplier, PrincipalStore, MasterStore, InventoryReports, InstructionStore, SourcingReports, AuditLog,
-    SyncReports, MachineReports, OutboundOrders, ShippingReports, Traceability, LedgerStore, InvoiceStore
+    SyncReports, MachineReports, OutboundOrders, ShippingReports, Traceability, LedgerStore, InvoiceStore,
+    LedgerStatementReports
 {}
 
 /// What became of a batch.

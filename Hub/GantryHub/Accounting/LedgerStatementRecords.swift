@@ -1,0 +1,140 @@
+import Foundation
+import GantryCore
+
+/// `GET /v1/ledger/balance-sheet`: natural signs (assets debit positive, the rest credit positive), functional
+/// minor units. Equity includes the results of earlier fiscal years (`retainedEarnings`, the income and expense
+/// balances of periods before the fiscal year) and of this one so far (`statement.currentYearEarnings`).
+public struct BalanceSheetReport: Sendable, Equatable, Codable {
+    public var company: String
+    public var currency: String
+    public var at: String
+    public var fiscalYear: String
+    public var statement: BalanceSheet
+    public var retainedEarnings: Int64
+    public var totalAssets: Int64
+    public var totalLiabilities: Int64
+    /// Equity accounts, retained earnings and current-year earnings.
+    public var totalEquity: Int64
+    /// Whether assets equal liabilities plus equity.
+    public var balanced: Bool
+}
+
+/// `GET /v1/ledger/income-statement`: natural signs, functional minor units; `result` is profit positive.
+public struct IncomeStatementReport: Sendable, Equatable, Codable {
+    public var company: String
+    public var currency: String
+    public var from: String
+    public var to: String
+    public var statement: IncomeStatement
+    public var totalRevenue: Int64
+    public var totalExpenses: Int64
+    public var result: Int64
+}
+
+/// `GET /v1/ledger/reconciliation`: the stock the plants of the company hold now, valued at the cost the ledger
+/// carries, against the balance of the inventory accounts at the end of `at`; what the ledger did not value is named.
+public struct InventoryReconciliation: Sendable, Equatable, Codable {
+    /// One item's stock and its value.
+    public struct Item: Sendable, Equatable, Codable {
+        public var item: String
+        /// The stock of the company's plants, base units.
+        public var quantity: Quantity
+        /// `moving-average` (the ledger's position value over its quantity) or `standard` (the item's standard cost).
+        public var valuation: String
+        /// quantity × unit cost, rounded half to even; nil when the ledger carries no cost for the item.
+        public var value: Int64?
+        /// What the ledger's position holds (moving average only).
+        public var ledgerQuantity: Quantity?
+        public var ledgerValue: Int64?
+    }
+
+    /// What is in transit on one transfer line, in the company's books.
+    public struct Transit: Sendable, Equatable, Codable {
+        public var transfer: String
+        public var line: Int64
+        public var quantity: Quantity
+        public var value: Int64
+    }
+
+    public var company: String
+    public var currency: String
+    public var at: String
+    /// The accounts the company's mappings debit for receipt, production output, transit receipt and quarantine.
+    public var inventoryAccounts: [String]
+    public var items: [Item]
+    /// The sum of the items' values (items without a cost left out).
+    public var stockValue: Int64
+    /// The inventory accounts' balance through `at`.
+    public var ledgerValue: Int64
+    /// stockValue − ledgerValue.
+    public var difference: Int64
+    /// Events applied and not posted: each moves stock the ledger has not valued.
+    public var held: [HeldPostingRecord]
+    /// Items in stock without a cost: their stock is left out of `stockValue`.
+    public var unvalued: [String]
+    public var inTransit: [Transit]
+    /// The value in transit in total (not part of `ledgerValue`).
+    public var inTransitValue: Int64
+    /// No difference, nothing held and nothing unvalued.
+    public var matches: Bool
+}
+
+/// `GET /v1/ledger/margin`: revenue less cost of sales per group, functional minor units.
+public struct MarginReport: Sendable, Equatable, Codable {
+    /// What the lines are grouped by.
+    public enum Dimension: String, Sendable, Codable, CaseIterable {
+        case item, customer, plant, company
+    }
+
+    /// One group. Intercompany sales (to another company of the group) are rows of their own, marked, and for
+    /// `customer` keyed by the buying company.
+    public struct Row: Sendable, Equatable, Codable {
+        public var key: String
+        public var intercompany: Bool
+        public var revenue: Int64
+        public var costOfSales: Int64
+        public var margin: Int64
+    }
+
+    public var company: String
+    public var currency: String
+    public var from: String
+    public var to: String
+    public var by: Dimension
+    public var rows: [Row]
+    public var revenue: Int64
+    public var costOfSales: Int64
+    public var margin: Int64
+}
+
+/// `GET /v1/ledger/working-capital`: balances through `at` of the accounts the company's mappings name, natural signs
+/// (assets debit positive, liabilities credit positive); each figure with the accounts it sums.
+public struct WorkingCapitalReport: Sendable, Equatable, Codable {
+    public struct Figure: Sendable, Equatable, Codable {
+        public var accounts: [String]
+        public var amount: Int64
+    }
+
+    public var company: String
+    public var currency: String
+    public var at: String
+    /// Debits of receipt, production output, transit receipt and quarantine.
+    public var inventory: Figure
+    /// Debits of transit out and intercompany purchase.
+    public var inTransit: Figure
+    /// Credit of receipt.
+    public var goodsReceivedNotInvoiced: Figure
+    /// Debits of revenue and intercompany sale.
+    public var receivables: Figure
+    /// Credits of supplier invoice, invoice price variance, landed cost and intercompany purchase.
+    public var payables: Figure
+    /// inventory + in transit + receivables − GRNI − payables.
+    public var workingCapital: Int64
+}
+
+/// A company's journal for the exports, with the chart its accounts come from.
+public struct LedgerExport: Sendable, Equatable {
+    public var company: String
+    public var entries: [JournalEntry]
+    public var chart: [StatementAccount]
+}
