@@ -5,7 +5,7 @@ import GantryCore
 /// stays behind it. A route or service takes only the roles it needs (see HubStoreRoles.swift).
 public protocol HubStore:
     PlantRegistry, BatchApplier, PrincipalStore, MasterStore, InventoryReports, InstructionStore, SourcingReports, AuditLog,
-    SyncReports, MachineReports, OutboundOrders, ShippingReports, Traceability, LedgerStore
+    SyncReports, MachineReports, OutboundOrders, ShippingReports, Traceability, LedgerStore, ConsolidationStore
 {}
 
 /// What became of a batch.
