@@ -150,6 +150,8 @@ struct HubAPI: Sendable {
             return try jsonResponse(try await recall(query, scope: try caller.principal().companies))
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .heldRetry, .periodList, .periodClose:
             return try await respondLedger(to: endpoint, query: query, context: context, caller: caller)
+        case .groupConsolidation, .groupConsolidationCSV:
+            return try await respondConsolidation(to: endpoint, query: query, context: context, caller: caller)
         case .discrepancySettle:
             let body = try decode(SettleBody.self, from: try await jsonBody(&request))
             return try jsonResponse(try await settleDiscrepancy(

@@ -15,6 +15,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case customerOrderSend, customerOrderList, transferSend, transferList, discrepancySettle, inTransitReport
     case serviceLevelReport, shipmentTrace, recall
     case ledgerEntries, ledgerEntriesCSV, trialBalance, trialBalanceCSV, heldPostings, heldRetry, periodList, periodClose
+    case groupConsolidation, groupConsolidationCSV
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -81,6 +82,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .heldRetry: "/v1/ledger/held/retry"
         case .periodList: "/v1/ledger/periods"
         case .periodClose: "/v1/ledger/periods/:company/:period/close"
+        case .groupConsolidation: "/v1/groups/:group/consolidation"
+        case .groupConsolidationCSV: "/v1/groups/:group/consolidation.csv"
         }
     }
 
@@ -100,6 +103,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .discrepancySettle: .principal(.settleDiscrepancies)
         case .eventFeed: .principal(.readEvents)
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
+        case .groupConsolidation, .groupConsolidationCSV: .principal(.readLedger)
         case .heldRetry: .principal(.postLedger)
         case .periodClose: .principal(.closePeriods)
         case .masterList, .masterRead, .masterExport: .principal(.readMasters)
