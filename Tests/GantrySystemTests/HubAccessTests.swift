@@ -78,7 +78,7 @@ import Testing
             Sample(endpoint: .approvalList, method: "GET", path: "/v1/approvals?state=pending"),
             Sample(endpoint: .approvalDecide, method: "POST", path: "/v1/approvals/ACME-HAM/APR-\(role.rawValue)/decision",
                    body: #"{"verdict":"approved"}"#),
-        ] + shippingSamples(for: role, unique: unique) + ledgerSamples(for: role)
+        ] + shippingSamples(for: role, unique: unique) + ledgerSamples(for: role) + groupSamples(for: role)
     }
 
     func expectedAllowed(_ sample: Sample, _ role: Role) -> Bool {
@@ -116,6 +116,7 @@ import Testing
             _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-HAM", agentHead: Int64(requests.count), events: requests), receivedAt: Date())
             try await Self.seedShipping(hub, after: Int64(requests.count))
             try await Self.seedLedger(hub)
+            try await Self.seedGroup(hub)
             var covered = Set<HubEndpoint>()
             for role in Role.allCases {
                 for sample in samples(for: role, unique: "\(role.rawValue)") {
