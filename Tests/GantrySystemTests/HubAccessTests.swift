@@ -79,7 +79,7 @@ import Testing
             Sample(endpoint: .approvalDecide, method: "POST", path: "/v1/approvals/ACME-HAM/APR-\(role.rawValue)/decision",
                    body: #"{"verdict":"approved"}"#),
         ] + shippingSamples(for: role, unique: unique) + ledgerSamples(for: role) + invoiceSamples(for: role, unique: unique)
-            + statementSamples(for: role)
+            + statementSamples(for: role) + groupSamples(for: role)
     }
 
     func expectedAllowed(_ sample: Sample, _ role: Role) -> Bool {
@@ -118,6 +118,7 @@ import Testing
             try await Self.seedShipping(hub, after: Int64(requests.count))
             try await Self.seedLedger(hub)
             try await Self.seedInvoices(hub)
+            try await Self.seedGroup(hub)
             var covered = Set<HubEndpoint>()
             for role in Role.allCases {
                 for sample in samples(for: role, unique: "\(role.rawValue)") {

@@ -156,6 +156,8 @@ struct HubAPI: Sendable {
         case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
              .ledgerExportBeancount, .ledgerExportCSV:
             return try await respondStatements(to: endpoint, query: query, scope: try caller.principal().companies)
+        case .groupConsolidation, .groupConsolidationCSV:
+            return try await respondConsolidation(to: endpoint, query: query, context: context, caller: caller)
         case .discrepancySettle:
             let body = try decode(SettleBody.self, from: try await jsonBody(&request))
             return try jsonResponse(try await settleDiscrepancy(

@@ -18,6 +18,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case invoiceSubmit, invoiceImport, invoiceList, invoiceRead, invoiceRelease, grniAgeing, grniAgeingCSV, openInvoices, openInvoicesCSV
     case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, margin, workingCapital
     case ledgerExportBeancount, ledgerExportCSV
+    case groupConsolidation, groupConsolidationCSV
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -102,6 +103,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .workingCapital: "/v1/ledger/working-capital"
         case .ledgerExportBeancount: "/v1/ledger/export.beancount"
         case .ledgerExportCSV: "/v1/ledger/export.csv"
+        case .groupConsolidation: "/v1/groups/:group/consolidation"
+        case .groupConsolidationCSV: "/v1/groups/:group/consolidation.csv"
         }
     }
 
@@ -121,6 +124,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .discrepancySettle: .principal(.settleDiscrepancies)
         case .eventFeed: .principal(.readEvents)
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
+        case .groupConsolidation, .groupConsolidationCSV: .principal(.readLedger)
         case .heldRetry: .principal(.postLedger)
         case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
              .ledgerExportBeancount, .ledgerExportCSV: .principal(.readLedger)

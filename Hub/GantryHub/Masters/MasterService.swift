@@ -185,6 +185,8 @@ public struct MasterService: Sendable {
             for reference in master.references {
                 var candidates = [MasterIdentity(kind: reference.kind, company: nil, key: reference.key)]
                 if let company = draft.company { candidates.append(MasterIdentity(kind: reference.kind, company: company, key: reference.key)) }
+                // A company record belongs to itself, so a reference to a company (a group's members) finds it there.
+                if reference.kind == .company { candidates.insert(MasterIdentity(kind: .company, company: reference.key, key: reference.key), at: 0) }
                 wanted.append((draft.identity, reference.field, candidates))
             }
         }

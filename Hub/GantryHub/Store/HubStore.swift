@@ -6,7 +6,7 @@ import GantryCore
 public protocol HubStore:
     PlantRegistry, BatchApplier, PrincipalStore, MasterStore, InventoryReports, InstructionStore, SourcingReports, AuditLog,
     SyncReports, MachineReports, OutboundOrders, ShippingReports, Traceability, LedgerStore, InvoiceStore,
-    LedgerStatementReports
+    LedgerStatementReports, ConsolidationStore
 {}
 
 /// What became of a batch.
