@@ -8,6 +8,7 @@ by the right person. Last, goods leave: a customer order from the hub ships from
 the hub answers OTIF and a recall of the motor lot. Leaves no process running.
 """
 import argparse
+import datetime
 import json
 import os
 import re
@@ -184,6 +185,7 @@ def ship_to_customer(bin_dir, hub, hub_conf, work, agent, people):
                 "name": "Berlin", "timeZone": "Europe/Berlin", "gs1CompanyPrefix": "4012345"}},
         ]}, f)
     say("  " + cli(bin_dir, "masters", "apply", "--config", hub_conf, f"{work}/shipping.json").strip())
+    open_books(bin_dir, hub_conf, work)
     http("POST", f"{agent.url}/v1/receipts", {"order": "PO-77", "line": 1, "location": "STORE", "item": "MOTOR",
                                               "lot": "M-2401", "quantity": "40"})
     say("  S1's 40 motors of lot M-2401 arrive on PO-77 at BER")
@@ -216,6 +218,60 @@ def ship_to_customer(bin_dir, hub, hub_conf, work, agent, people):
     _, recall = http("GET", f"{hub.url}/v1/recalls?item=MOTOR&lot=M-2401", token=people["pat"])
     pallets = sorted({carried["sscc"] for carried in recall["shipped"]})
     say(f"  recall of MOTOR lot M-2401: customers {', '.join(recall['customers'])}; pallets {', '.join(pallets)}")
+
+
+def open_books(bin_dir, hub_conf, work):
+    """ACME's books at the hub: a fiscal calendar (the months around today), a small chart, the mappings the
+    receipt and the shipment post by, and MOTOR's standard cost. From here on ACME's plant events post."""
+    today = datetime.date.today()
+    periods = []
+    for offset in (-1, 0, 1):
+        month = today.month + offset
+        year = today.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        start = datetime.date(year, month, 1)
+        end = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+        periods.append({"kind": "fiscal-period", "company": "ACME", "key": f"{year}-{month:02d}", "data": {
+            "start": start.isoformat(), "end": end.isoformat(), "fiscalYear": f"FY{year}"}})
+    accounts = [("1200", "Trade receivables", "asset"), ("1400", "Inventory", "asset"), ("2000", "Accounts payable", "liability"),
+                ("2100", "Goods received not invoiced", "liability"), ("4000", "Revenue", "revenue"),
+                ("5000", "Cost of goods sold", "expense"), ("5100", "Purchase price variance", "expense")]
+    mappings = [("receipt", "1400", "2100"), ("purchase-price-variance", "5100", "2100"), ("cost-of-sales", "5000", "1400"),
+                ("revenue", "1200", "4000"), ("supplier-invoice", "2100", "2000"), ("invoice-price-variance", "5100", "2000")]
+    records = periods + [
+        {"kind": "account", "company": "ACME", "key": code, "data": {"name": name, "type": kind}} for code, name, kind in accounts
+    ] + [
+        {"kind": "account-mapping", "company": "ACME", "key": kind, "data": {"debit": debit, "credit": credit}}
+        for kind, debit, credit in mappings
+    ] + [{"kind": "item-cost", "company": "ACME", "key": "MOTOR", "data": {"standardCost": {"amount": "95.00", "currency": "EUR"}}}]
+    with open(f"{work}/books.json", "w") as f:
+        json.dump({"records": records}, f)
+    say("  the controller opens ACME's books at the hub (periods, chart, mappings, MOTOR at a standard 95.00 EUR): "
+        + cli(bin_dir, "masters", "apply", "--config", hub_conf, f"{work}/books.json").strip())
+
+
+def show_books(hub, people):
+    """What ACME's plant events posted, the supplier's invoice matched against them, and the trial balance."""
+    say("\n9. The controller's view: ACME's ledger at the hub")
+    today = datetime.date.today()
+    period = f"{today.year}-{today.month:02d}"
+    status, invoice = http("POST", f"{hub.url}/v1/invoices", {
+        "company": "ACME", "supplier": "S1", "number": "S1-INV-4711", "date": today.isoformat(), "currency": "EUR",
+        "lines": [{"plant": "ACME-BER", "orderLine": "PO-77/1", "quantity": "40", "unitPrice": "100.00"}]}, token=people["alice"])
+    say(f"  buyer alice enters S1's invoice for 40 MOTOR at 100.00 EUR: HTTP {status}, {invoice.get('status')} "
+        "(matched against PO-77 and the receipt)")
+    wait_until("the shipments' postings", lambda: http(
+        "GET", f"{hub.url}/v1/ledger/trial-balance?company=ACME&from={period}&to={period}", token=people["carol"]
+    )[1].get("totalDebit", 0) > 0)
+    _, trial = http("GET", f"{hub.url}/v1/ledger/trial-balance?company=ACME&from={period}&to={period}", token=people["carol"])
+    say(f"  trial balance {period} (EUR): receipt at standard 40 × 95.00, price variance 40 × 5.00, 30 shipped at cost and "
+        "sold at 149.00")
+    for line in trial["lines"]:
+        say(f"    {line['account']} {line['name']:<28} {line['balance'] / 100:>10.2f}")
+    say(f"    total debit {trial['totalDebit'] / 100:.2f} = total credit {trial['totalCredit'] / 100:.2f}")
+    _, income = http("GET", f"{hub.url}/v1/ledger/income-statement?company=ACME&from={period}&to={period}", token=people["carol"])
+    say(f"  income statement {period}: result {income['result'] / 100:.2f} EUR "
+        "(revenue 30 × 149.00 = 4470.00, less cost of sales 30 × 95.00 = 2850.00 and the price variance 200.00)")
 
 
 def master_versions(agents):
@@ -388,6 +444,7 @@ def main():
                 f"sequences 1..{len(sequences)} gap-free: {'yes' if plant_ok else 'NO'}")
         source_to_make(args.bin, hub, hub_conf, work, agents["BER"], people)
         ship_to_customer(args.bin, hub, hub_conf, work, agents["BER"], people)
+        show_books(hub, people)
         say("\n9. The audit trail of every master, access, demand, order and approval change, hash-chained")
         say("  " + cli(args.bin, "audit", "verify", "--config", hub_conf).strip())
         say("\nRESULT: " + ("every scan of both plants counted exactly once across the hub outage" if ok
