@@ -172,10 +172,14 @@ class HubProcess:
         connection.close()
         return answer
 
-    def masters(self, records, summary):
+    def masters(self, records, summary, required=True):
+        """Writes `records` as one change; a refusal ends the run, or when not `required` is returned as text."""
         status, answer = self.request("POST", "/v1/masters", {"summary": summary, "records": records})
-        if status != 200:
+        if status == 200:
+            return None
+        if required:
             raise SystemExit(f"the hub refused the masters ({summary}): {status} {answer[:2000]!r}")
+        return f"{status} {answer[:400].decode(errors='replace')}"
 
     def applied(self):
         status, answer = self.request("GET", "/v1/reports/sync")
@@ -201,7 +205,7 @@ def months(year):
 
 def book_records(company, currency, years):
     """A company's books: its record, chart, mappings, item costs and (unless `years` is empty) monthly periods."""
-    records = [record("company", company, {"legalName": f"{company} bench", "currency": currency})]
+    records = [record("company", company, {"legalName": f"{company} bench", "currency": currency}, company)]
     records += [record("account", code, {"name": name, "type": kind}, company) for code, (name, kind) in ACCOUNTS.items()]
     records += [record("account-mapping", kind, {"debit": debit, "credit": credit}, company)
                 for kind, (debit, credit) in MAPPINGS.items()]
@@ -372,10 +376,14 @@ def part_ingest(args, work, cluster):
     without_books = total / elapsed
     held = int(cluster.sql("SELECT count(*) FROM ledger_held WHERE code = 'no-open-period'", "plain"))
     posted = int(cluster.sql("SELECT count(*) FROM journal_entries", "plain"))
-    if held != expected or posted != 0:
-        raise SystemExit(f"   without books: expected no entry and {expected:,} events held, got {posted:,} and {held:,}")
-    print(f"   without books: {without_books:>10,.0f} events/s ({elapsed:.1f} s; the hub posted {posted:,} entries and held "
-          f"{held:,} posting events no-open-period)")
+    closed = int(cluster.sql("SELECT count(*) FROM ledger_wip WHERE closed", "plain"))
+    # Every posting event is held but the completion: its work order's WIP is empty (the issues were held), so it
+    # has nothing to post, and the work order is kept closed at 0.
+    held_expected = args.plants * per_plant_cycles * (CYCLE_ENTRIES - 1)
+    if held != held_expected or posted != 0:
+        raise SystemExit(f"   without books: expected no entry and {held_expected:,} events held, got {posted:,} and {held:,}")
+    print(f"   without books: {without_books:>10,.0f} events/s ({elapsed:.1f} s; no entry posted; {held:,} posting events "
+          f"held no-open-period, {closed:,} completed work orders kept closed with an empty WIP)")
 
     cluster.sql("""
         CREATE TABLE raw_events (plant_id text NOT NULL, seq bigint NOT NULL, event_id uuid NOT NULL, type text NOT NULL,
@@ -516,10 +524,10 @@ def part_reports(args, work, cluster):
     for company, currency in COMPANIES:
         records += book_records(company, currency, [year])
     records += rate_records(year)
-    parent = COMPANIES[0][0]
-    records.append(record("group", GROUP, {"name": "Bench group", "presentationCurrency": "EUR", "parent": parent,
-                                           "members": [{"company": c, "ownershipPercent": "100"} for c, _ in COMPANIES]}))
-    hub.masters(records, "books of the group")
+    hub.masters(records, "books of the companies")
+    group = record("group", GROUP, {"name": "Bench group", "presentationCurrency": "EUR", "parent": COMPANIES[0][0],
+                                    "members": [{"company": c, "ownershipPercent": "100"} for c, _ in COMPANIES]})
+    group_refused = hub.masters([group], "the group", required=False)
     print("   generated: bulk-loaded with COPY into the hub's journal_entries and journal_lines (its own tables and indexes),")
     print("   ledger_balances built from them with the sums the hub keeps on apply (checked against the hub in part 1)")
     seconds = cluster.copy("journal_entries", "ledger", entries())
@@ -558,7 +566,7 @@ def part_reports(args, work, cluster):
             raise SystemExit(f"   the trial balance of {company} is not the sum of its lines: {balances} against {sums}")
 
     path = f"/v1/groups/{GROUP}/consolidation?from={year}-01&to={year}-12"
-    status, body, once = timed_get(hub, path)
+    status, body, once = (0, f"the group master was refused: {group_refused}".encode(), None) if group_refused else timed_get(hub, path)
     everything = "SELECT account, sum(functional_amount) FROM journal_lines GROUP BY account"
     scanned = median_ms(lambda: cluster.timed(everything, "ledger"), args.runs)
     if status == 200:
@@ -567,9 +575,11 @@ def part_reports(args, work, cluster):
         print(f"   consolidation {GROUP} {year}-01..{year}-12: {served:7.1f} ms (target < 100: {verdict}); "
               f"plain SELECT … GROUP BY account over all {loaded:,} lines: {scanned:8.1f} ms")
     else:
-        # LEAD: this build has no consolidation route (GET answered {status}); run again on a build that has it.
-        print(f"   consolidation {GROUP}: NOT MEASURED, GET {path} answered {status} on this build "
-              f"({body[:120].decode(errors='replace')}); plain SELECT … GROUP BY account over all {loaded:,} lines: {scanned:8.1f} ms")
+        # LEAD: not measured on this build (no consolidation route, or the group master refused): run it again on
+        # a build that has both; the line below says which.
+        why = body[:600].decode(errors="replace")
+        print(f"   consolidation {GROUP}: NOT MEASURED on this build ({why if not status else f'GET {path} answered {status}: {why}'})")
+        print(f"   plain SELECT … GROUP BY account over all {loaded:,} lines: {scanned:8.1f} ms")
     hub.stop()
 
 
