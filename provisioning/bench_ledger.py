@@ -284,13 +284,20 @@ def plant_backlog(plant, plant_number, cycles, batch_size, start, span):
     return bodies, rows, count
 
 
-def send(port, token, bodies, failures):
+def send(port, token, bodies, failures, retries):
+    """Sends a plant's batches in order; a 503 (nothing acknowledged, retry later) is sent again after a pause, as the
+    agent does, and counted."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     for body in bodies:
-        connection.request("POST", "/v1/sync/batches", body=body, headers=headers)
-        response = connection.getresponse()
-        answer = response.read()
+        for attempt in range(100):
+            connection.request("POST", "/v1/sync/batches", body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            if response.status != 503:
+                break
+            retries.append(1)
+            time.sleep(0.2)
         if response.status != 200:
             failures.append(f"{response.status}: {answer[:300]!r}")
             return
@@ -319,8 +326,8 @@ def ingest(args, work, cluster, company, years, backlog_of, codes):
     hub.masters(item_records() + book_records(company, "EUR", years), f"books of {company}")
     backlogs = {code: backlog_of(f"{company}-{code}", number) for number, code in enumerate(codes)}
     total = sum(backlog[2] for backlog in backlogs.values())
-    failures = []
-    threads = [threading.Thread(target=send, args=(hub.port, tokens[code], backlogs[code][0], failures)) for code in codes]
+    failures, retries = [], []
+    threads = [threading.Thread(target=send, args=(hub.port, tokens[code], backlogs[code][0], failures, retries)) for code in codes]
     begin = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -333,6 +340,8 @@ def ingest(args, work, cluster, company, years, backlog_of, codes):
     hub.stop()
     if applied != total:
         raise SystemExit(f"{company}: the hub applied {applied} events of {total}")
+    if retries:
+        print(f"   ({company}: {len(retries)} batches answered 503 store-unavailable and were sent again, as an agent does)")
     return total, elapsed, backlogs
 
 
