@@ -181,7 +181,9 @@ extension MasterKind {
                         credit.map { MasterReference(kind: .account, key: $0, field: "credit") }].compactMap { $0 }
             }
         case .item:
-            MasterSchema(fields: ["description", "uom", "tracking", "category", "gtins", "conversions", "standardCost", "shelfLifeDays"]) { _, f in
+            MasterSchema(fields: [
+                "description", "uom", "tracking", "category", "gtins", "conversions", "standardCost", "shelfLifeDays", "unitWeightKg",
+            ]) { _, f in
                 f.text("description", maxLength: 500)
                 let uom = f.unit("uom")
                 f.choice("tracking", among: ["none", "lot", "serial"])
@@ -201,6 +203,7 @@ extension MasterKind {
                 }
                 f.money("standardCost", required: false)
                 f.integer("shelfLifeDays", required: false, range: 1...36_500)
+                f.decimal("unitWeightKg", required: false, positive: true)
                 return []
             }
         case .supplierCategory:

@@ -185,6 +185,44 @@ import Testing
         }
     }
 
+    /// A charge split by weight follows the items' `unitWeightKg`; an item without one holds the invoice.
+    @Test(arguments: HubBackend.allCases) func aChargeByWeightFollowsTheItemsUnitWeights(backend: HubBackend) async throws {
+        try await backend.withStore { store in
+            try await setUp(store)
+            let items = [
+                #"{"kind":"item","key":"BOLT","data":{"description":"Bolt","uom":"EA","tracking":"lot","unitWeightKg":"0.05"}}"#,
+                #"{"kind":"item","key":"NUT","data":{"description":"Nut","uom":"EA","tracking":"lot","unitWeightKg":"0.01"}}"#,
+                #"{"kind":"item","key":"PIN","data":{"description":"Pin","uom":"EA","tracking":"lot"}}"#,
+            ]
+            let changes = try MasterChangeSet.read(Data(#"{"records":[\#(items.joined(separator: ","))]}"#.utf8))
+            _ = try await MasterService(store: store).commit(changes.records, by: .local(), summary: "weights")
+            var lines: [PurchaseOrderLine] = []
+            for (index, item) in ["BOLT", "NUT", "PIN"].enumerated() {
+                lines.append(PurchaseOrderLine(line: index + 1, item: item, quantity: Quantity(1000), tolerancePercent: .zero, due: "2026-01-31",
+                                               price: "1.00", currency: "EUR"))
+            }
+            let order = event(1, "2025-09-01T08:00:00Z", PurchaseOrderPlaced(order: "PO-1", supplier: "S1", lines: lines))
+            let receipts = ["BOLT", "NUT", "PIN"].enumerated().map { index, item in
+                event(Int64(index + 2), "2026-01-20T12:00:00Z", StockMoved(
+                    moveId: UUID(), kind: .receipt, item: item, lot: "L\(index)", serial: nil, expiry: nil, quantity: Quantity(100), uom: "EA",
+                    from: nil, to: "RECV", reference: MoveReference(kind: .purchaseOrderLine, id: "PO-1/\(index + 1)"), scan: nil, reason: nil))
+            }
+            try await apply(store, [order] + receipts)
+            // 100 BOLT × 0.05 kg = 5 kg and 100 NUT × 0.01 kg = 1 kg: 12.00 of freight is 10.00 and 2.00.
+            let posted = try await submit(store, invoice(
+                "INV-W", [(1, "100", "1.00"), (2, "100", "1.00")], charges: [SupplierInvoiceRequest.Charge(kind: "freight", amount: "12.00", rule: "weight")]))
+            #expect(posted.invoice.status == "posted")
+            let landed = posted.invoice.postings.first { $0.kind == "landed-cost" }
+            #expect(landed?.lines.map(\.amount) == [1_000, 200, -1_200])
+            // PIN has no unit weight: a charge by weight over it holds the invoice, naming the line.
+            let held = try await submit(store, invoice(
+                "INV-P", [(3, "100", "1.00")], charges: [SupplierInvoiceRequest.Charge(kind: "freight", amount: "5.00", rule: "weight")]))
+            #expect(held.invoice.status == "held")
+            #expect(held.invoice.reasons.map(\.code) == [.missingWeight])
+            #expect(held.invoice.reasons.map(\.line) == ["PO-1/3"])
+        }
+    }
+
     @Test(arguments: HubBackend.allCases) func theGRNIAgeingAgesWhatIsReceivedAndNotInvoicedByReceiptDay(backend: HubBackend) async throws {
         try await backend.withStore { store in
             try await setUp(store)

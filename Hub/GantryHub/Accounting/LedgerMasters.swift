@@ -19,6 +19,9 @@ struct LedgerMasters: Sendable {
     /// The items' own `standardCost`, by owning company ('' for shared items), read as an item cost: it stands in for
     /// a company without an `item-cost` of the item when it is in the company's currency.
     var itemStandardCosts: [CompanyItem: ItemCostMaster] = [:]
+    /// The items' weight per base unit in kilograms (`unitWeightKg`), by owning company ('' for shared items), for
+    /// landed costs split by weight.
+    var itemWeights: [CompanyItem: Decimal] = [:]
     var rates = ExchangeRateTable([])
     var intercompanyPrices: [IntercompanyPriceKey: Money] = [:]
     var workCentreRates: [String: WorkCentreRateMaster] = [:]
@@ -45,6 +48,10 @@ struct LedgerMasters: Sendable {
             case .exchangeRate:
                 if let master = ExchangeRateMaster(record) { rates.append(master) }
             case .item:
+                if case .object(let fields) = record.data, case .string(let text)? = fields["unitWeightKg"],
+                   let weight = DecimalText.parse(text) {
+                    itemWeights[CompanyItem(company: company, item: record.key)] = weight
+                }
                 if case .object(let fields) = record.data, let cost = fields["standardCost"],
                    let master = ItemCostMaster(MasterRecord(
                        kind: .itemCost, company: record.company, key: record.key, active: true, plants: [],
@@ -88,6 +95,11 @@ struct LedgerMasters: Sendable {
         guard let currency = companies[item.company]?.currency else { return nil }
         let own = itemStandardCosts[item] ?? itemStandardCosts[CompanyItem(company: "", item: item.item)]
         return own?.standardCost.currency == currency ? own : nil
+    }
+
+    /// An item's weight per base unit in kilograms: the company's item, then the shared one.
+    func unitWeight(_ item: CompanyItem) -> Decimal? {
+        itemWeights[item] ?? itemWeights[CompanyItem(company: "", item: item.item)]
     }
 
     /// A company's period by code.

@@ -152,7 +152,8 @@ enum InvoiceFlow {
             let key = "\(row.order)/\(row.line)"
             lines[key] = InvoiceMatch.OrderLine(
                 line: key, supplier: row.supplier, item: row.item, ordered: Quantity(micro: row.ordered).decimal, price: price,
-                receivedNotInvoiced: Quantity(micro: max(0, row.received - row.invoiced)).decimal)
+                receivedNotInvoiced: Quantity(micro: max(0, row.received - row.invoiced)).decimal,
+                unitWeight: masters.unitWeight(CompanyItem(company: invoice.company, item: row.item)))
         }
         let rate = invoice.currency == books.functionalCurrency
             ? nil : try? masters.rates.daily(from: invoice.currency, to: books.functionalCurrency, on: invoice.date)
