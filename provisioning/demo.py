@@ -445,7 +445,7 @@ def main():
         source_to_make(args.bin, hub, hub_conf, work, agents["BER"], people)
         ship_to_customer(args.bin, hub, hub_conf, work, agents["BER"], people)
         show_books(hub, people)
-        say("\n9. The audit trail of every master, access, demand, order and approval change, hash-chained")
+        say("\n10. The audit trail of every master, access, demand, order and approval change, hash-chained")
         say("  " + cli(args.bin, "audit", "verify", "--config", hub_conf).strip())
         say("\nRESULT: " + ("every scan of both plants counted exactly once across the hub outage" if ok
                             else "MISMATCH: see above"))
