@@ -6,11 +6,6 @@ extension PostingLedger {
         snapshot.positions[key] ?? StockPosition()
     }
 
-    mutating func setPosition(_ key: CompanyItem, _ position: StockPosition) {
-        snapshot.positions[key] = position
-        outcome.positions[key] = position
-    }
-
     /// The company's standard cost of one base unit of `item`, in its functional currency.
     func standardCost(_ item: String, _ books: CompanyBooks) throws(AccountingRefusal) -> Decimal {
         guard let cost = snapshot.itemCosts[CompanyItem(company: books.company, item: item)], cost.active else {

@@ -6,11 +6,6 @@ extension PostingLedger {
         snapshot.workInProgress[key] ?? WorkInProgress(company: books.company)
     }
 
-    mutating func setWorkInProgress(_ key: PlantWorkOrder, _ wip: WorkInProgress) {
-        snapshot.workInProgress[key] = wip
-        outcome.workInProgress[key] = wip
-    }
-
     private func workOrder(_ move: StockMoved, _ source: PostingSource) -> PlantWorkOrder? {
         guard let reference = move.reference, reference.kind == .workOrder else { return nil }
         return PlantWorkOrder(plant: source.plant, workOrder: reference.id)

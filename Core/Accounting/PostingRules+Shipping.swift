@@ -120,8 +120,7 @@ extension PostingLedger {
             }
             let good = content.received.micro, damaged = content.damaged.micro
             let goodValue = try take(good, from: &transit, books), damagedValue = try take(damaged, from: &transit, books)
-            snapshot.inTransit[key] = transit
-            outcome.inTransit[key] = transit
+            setInTransit(key, transit)
             if good != 0 {
                 let pair = try accounts(.transitReceipt, books)
                 let inventory = books.valuation == .standard ? try value(good, at: try standardCost(content.item, books), books) : goodValue
@@ -173,7 +172,6 @@ extension PostingLedger {
         var transit = snapshot.inTransit[key] ?? TransitValue(company: company)
         transit.quantity += quantity
         transit.value += value
-        snapshot.inTransit[key] = transit
-        outcome.inTransit[key] = transit
+        setInTransit(key, transit)
     }
 }

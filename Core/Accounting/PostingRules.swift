@@ -63,19 +63,27 @@ struct PostingLedger {
     /// The source being posted and the next `part` of its entries.
     private(set) var current: PostingSource?
     private var nextPart = 0
+    /// What the current source changed, as it was before.
+    private var undo = PostingUndo(entries: 0)
 
     init(snapshot: PostingSnapshot) {
         self.snapshot = snapshot
     }
 
-    /// Posts one source, all or nothing: a refusal leaves entries, positions, WIP and transit as they were.
+    /// Posts one source, all or nothing: a refusal leaves entries, positions, WIP and transit as they were. Only what
+    /// the source changes is kept to undo (`PostingUndo`), so a run costs in proportion to its sources, never to the
+    /// entries already written before each one.
     mutating func post(_ source: PostingSource) throws(AccountingRefusal) {
-        var draft = self
-        draft.current = source
-        draft.nextPart = 0
-        try draft.apply(source)
-        draft.current = nil
-        self = draft
+        current = source
+        nextPart = 0
+        undo = PostingUndo(entries: outcome.entries.count)
+        defer { current = nil }
+        do {
+            try apply(source)
+        } catch {
+            undo.restore(&self)
+            throw error
+        }
     }
 
     private mutating func apply(_ source: PostingSource) throws(AccountingRefusal) {
@@ -193,6 +201,51 @@ struct PostingLedger {
     /// Minor units back to an exact amount in major units.
     static func major(_ minor: Int64, _ currency: CurrencyCode) -> Decimal {
         Money(minorUnits: minor, currency: currency).amount
+    }
+}
+
+/// The positions, WIP and transit as they were before the current source changed them (each key once, at its first
+/// change), and how many entries there were.
+struct PostingUndo {
+    var entries: Int
+    var positions: [CompanyItem: (StockPosition?, StockPosition?)] = [:]
+    var workInProgress: [PlantWorkOrder: (WorkInProgress?, WorkInProgress?)] = [:]
+    var inTransit: [TransitLine: (TransitValue?, TransitValue?)] = [:]
+
+    func restore(_ ledger: inout PostingLedger) {
+        ledger.outcome.entries.removeSubrange(entries...)
+        for (key, (held, out)) in positions {
+            ledger.snapshot.positions[key] = held
+            ledger.outcome.positions[key] = out
+        }
+        for (key, (held, out)) in workInProgress {
+            ledger.snapshot.workInProgress[key] = held
+            ledger.outcome.workInProgress[key] = out
+        }
+        for (key, (held, out)) in inTransit {
+            ledger.snapshot.inTransit[key] = held
+            ledger.outcome.inTransit[key] = out
+        }
+    }
+}
+
+extension PostingLedger {
+    mutating func setPosition(_ key: CompanyItem, _ position: StockPosition) {
+        if undo.positions[key] == nil { undo.positions[key] = (snapshot.positions[key], outcome.positions[key]) }
+        snapshot.positions[key] = position
+        outcome.positions[key] = position
+    }
+
+    mutating func setWorkInProgress(_ key: PlantWorkOrder, _ wip: WorkInProgress) {
+        if undo.workInProgress[key] == nil { undo.workInProgress[key] = (snapshot.workInProgress[key], outcome.workInProgress[key]) }
+        snapshot.workInProgress[key] = wip
+        outcome.workInProgress[key] = wip
+    }
+
+    mutating func setInTransit(_ key: TransitLine, _ transit: TransitValue) {
+        if undo.inTransit[key] == nil { undo.inTransit[key] = (snapshot.inTransit[key], outcome.inTransit[key]) }
+        snapshot.inTransit[key] = transit
+        outcome.inTransit[key] = transit
     }
 }
 
