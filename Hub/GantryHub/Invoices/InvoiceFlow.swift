@@ -144,7 +144,7 @@ enum InvoiceFlow {
     static func snapshot(_ draft: Draft, rows: [OrderLineRow], masters: LedgerMasters, closed: Set<String>) throws -> InvoiceMatch.Snapshot {
         let invoice = draft.invoice
         guard let books = masters.books(invoice.company, closed: closed) else {
-            throw AccountingRefusal(.unknownCompany, "company \(invoice.company) has no company master")
+            throw AccountingRefusal(.unknownCompany, "company \(invoice.company) keeps no books at the hub (no company master or no fiscal period)")
         }
         var lines: [String: InvoiceMatch.OrderLine] = [:]
         for row in rows {

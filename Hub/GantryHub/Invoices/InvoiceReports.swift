@@ -31,7 +31,7 @@ enum InvoiceReports {
     static func grniAgeing(company: String, at: String, receipts: [ReceiptRow], invoiced: [InvoicedRow],
                            masters: LedgerMasters) throws -> GRNIAgeingReport {
         guard let functional = masters.companies[company]?.currency else {
-            throw AccountingRefusal(.unknownCompany, "company \(company) has no company master")
+            throw AccountingRefusal(.unknownCompany, "company \(company) keeps no books at the hub (no company master or no fiscal period)")
         }
         guard let atDay = DemandInstruction.day(at) else { throw AccountingRefusal(.invalid, "at is a date YYYY-MM-DD, got \"\(at)\"") }
         struct Key: Hashable, Comparable {
