@@ -15,7 +15,7 @@ extension HubAPI {
     }
 
     private func ledgerExport(_ query: Parameters, scope: CompanyScope) async throws -> LedgerExport {
-        let company = try statementCompany(query, scope: scope)
-        return try await store.ledgerExport(company: company, from: try statementPeriod(query, "from"), to: try statementPeriod(query, "to"))
+        let company = try ledgerCompany(query, scope: scope)
+        return try await store.ledgerExport(company: company, from: try periodCode(query, "from"), to: try periodCode(query, "to"))
     }
 }

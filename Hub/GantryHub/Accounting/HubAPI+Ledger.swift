@@ -102,7 +102,7 @@ extension HubAPI {
     }
 
     /// The `company` a ledger query names, required: outside the principal's companies it is not found.
-    private func ledgerCompany(_ query: Parameters, scope: CompanyScope) throws -> String {
+    func ledgerCompany(_ query: Parameters, scope: CompanyScope) throws -> String {
         guard let text = query["company"].map(String.init) else { throw invalidQuery("company", "company is required") }
         guard let code = try? PlantIdentity(company: text, code: "0").company, code == text else {
             throw invalidQuery("company", "company is a company code of 1 to 16 letters or digits, got \"\(text)\"")
@@ -113,7 +113,8 @@ extension HubAPI {
         return code
     }
 
-    private func periodCode(_ query: Parameters, _ name: String) throws -> String {
+    /// A fiscal period code the query names under `name`, required.
+    func periodCode(_ query: Parameters, _ name: String) throws -> String {
         guard let text = query[Substring(name)].map(String.init) else { throw invalidQuery(name, "\(name) is required: a fiscal period") }
         if let problem = MasterKey.problem(text) { throw invalidQuery(name, "\(name): \(problem)") }
         return text

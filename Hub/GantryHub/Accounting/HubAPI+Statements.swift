@@ -22,19 +22,19 @@ extension HubAPI {
 
     /// `GET /v1/ledger/balance-sheet?company=&at=PERIOD` (and `.csv`).
     func balanceSheet(_ query: Parameters, scope: CompanyScope) async throws -> BalanceSheetReport {
-        try await store.balanceSheet(company: try statementCompany(query, scope: scope), at: try statementPeriod(query, "at"))
+        try await store.balanceSheet(company: try ledgerCompany(query, scope: scope), at: try periodCode(query, "at"))
     }
 
     /// `GET /v1/ledger/income-statement?company=&from=PERIOD&to=PERIOD` (and `.csv`).
     func incomeStatement(_ query: Parameters, scope: CompanyScope) async throws -> IncomeStatementReport {
-        let company = try statementCompany(query, scope: scope)
-        return try await store.incomeStatement(company: company, from: try statementPeriod(query, "from"), to: try statementPeriod(query, "to"))
+        let company = try ledgerCompany(query, scope: scope)
+        return try await store.incomeStatement(company: company, from: try periodCode(query, "from"), to: try periodCode(query, "to"))
     }
 
     /// `GET /v1/ledger/margin?company=&from=PERIOD&to=PERIOD&by=item|customer|plant|company` (`by` defaults to item).
     func margin(_ query: Parameters, scope: CompanyScope) async throws -> MarginReport {
-        let company = try statementCompany(query, scope: scope)
-        let from = try statementPeriod(query, "from"), to = try statementPeriod(query, "to")
+        let company = try ledgerCompany(query, scope: scope)
+        let from = try periodCode(query, "from"), to = try periodCode(query, "to")
         var by = MarginReport.Dimension.item
         if let text = query["by"].map(String.init) {
             guard let dimension = MarginReport.Dimension(rawValue: text) else {
@@ -47,25 +47,6 @@ extension HubAPI {
 
     /// `GET /v1/ledger/working-capital?company=&at=PERIOD`.
     func workingCapital(_ query: Parameters, scope: CompanyScope) async throws -> WorkingCapitalReport {
-        try await store.workingCapital(company: try statementCompany(query, scope: scope), at: try statementPeriod(query, "at"))
-    }
-
-    /// The `company` a report names, required: outside the principal's companies it is not found.
-    func statementCompany(_ query: Parameters, scope: CompanyScope) throws -> String {
-        guard let text = query["company"].map(String.init) else { throw invalidQuery("company", "company is required") }
-        guard let code = try? PlantIdentity(company: text, code: "0").company, code == text else {
-            throw invalidQuery("company", "company is a company code of 1 to 16 letters or digits, got \"\(text)\"")
-        }
-        guard scope.covers(code) else {
-            throw ProblemDetails(code: "not-found", title: "Not found", status: 404, detail: "no company \(code)")
-        }
-        return code
-    }
-
-    /// A required fiscal period code.
-    func statementPeriod(_ query: Parameters, _ name: String) throws -> String {
-        guard let text = query[Substring(name)].map(String.init) else { throw invalidQuery(name, "\(name) is required: a fiscal period") }
-        if let problem = MasterKey.problem(text) { throw invalidQuery(name, "\(name): \(problem)") }
-        return text
+        try await store.workingCapital(company: try ledgerCompany(query, scope: scope), at: try periodCode(query, "at"))
     }
 }
