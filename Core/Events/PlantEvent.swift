@@ -10,8 +10,8 @@ public protocol PlantEvent: Codable, Sendable, Equatable {
     /// The payload as JSON text in the wire format. The default encodes with `JSONEncoder`; events written
     /// at machine rates write it directly, byte for byte the same.
     func payloadJSON() throws -> String
-    /// Reads the payload from its parsed value. The default goes through `JSONDecoder`; events read in bulk
-    /// (scans at a catch-up) read the value directly, with the same result.
+    /// Reads the payload from its parsed value. The default reads the value as `JSONDecoder` reads its text
+    /// (`JSONValueDecoder`); scans, read in bulk at a catch-up, read it by hand, with the same result.
     init(payload: JSONValue) throws
 }
 
@@ -37,7 +37,7 @@ extension PlantEvent {
 
     public init(payload: JSONValue) throws {
         do {
-            self = try WireFormat.sharedDecoder.decode(Self.self, from: Data(payload.canonicalText.utf8))
+            self = try JSONValueDecoder.decode(Self.self, from: payload)
         } catch let error as DecodingError {
             throw EventDecodingError(eventType: Self.eventType, reason: error.fieldDescription)
         }
