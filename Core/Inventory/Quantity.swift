@@ -15,8 +15,46 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Decimal text with at most six decimals; nil for anything else (more decimals, exponents, overflow).
     public init?(text: String) {
+        if let micro = Self.plainMicro(text) {
+            self.init(micro: micro)
+            return
+        }
         guard let decimal = DecimalText.parse(text) else { return nil }
         self.init(decimal: decimal)
+    }
+
+    /// The micro-units of plain text (an optional minus, 1 to 12 digits, optionally a point and 1 to 6 digits), read
+    /// digit by digit; nil for anything else, which the general path above decides. Events carry quantities this way,
+    /// and a catch-up reads millions of them.
+    static func plainMicro(_ text: String) -> Int64? {
+        var whole: Int64 = 0, fraction: Int64 = 0
+        var wholeDigits = 0, fractionDigits = 0, negative = false, inFraction = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where index == 0:
+                negative = true
+            case UInt8(ascii: "."):
+                guard !inFraction, wholeDigits > 0 else { return nil }
+                inFraction = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int64(byte - UInt8(ascii: "0"))
+                if inFraction {
+                    fractionDigits += 1
+                    guard fractionDigits <= 6 else { return nil }
+                    fraction = fraction * 10 + digit
+                } else {
+                    wholeDigits += 1
+                    guard wholeDigits <= 12 else { return nil }
+                    whole = whole * 10 + digit
+                }
+            default:
+                return nil
+            }
+        }
+        guard wholeDigits > 0, !inFraction || fractionDigits > 0 else { return nil }
+        for _ in fractionDigits..<6 { fraction *= 10 }
+        let micro = whole * scale + fraction
+        return negative ? -micro : micro
     }
 
     /// An exact decimal with at most six decimals.
