@@ -79,7 +79,14 @@ enum LedgerPosting {
 
     /// The posting sources of a projection's applied events.
     static func sources(_ projection: EventProjection, plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
-        sources(projection.events.filter { $0.status == .applied }.map(\.envelope), plant: plant, masters: masters)
+        guard masters.keepsBooks(plant.company) else { return [] }
+        let zone = masters.timeZones[plant.plant] ?? plant.timeZone
+        return projection.events.compactMap { stored in
+            guard stored.status == .applied, let event = projection.postings[stored.envelope.sequence] else { return nil }
+            return PostingSource(
+                eventID: stored.envelope.id, plant: plant.plant, sequence: stored.envelope.sequence, company: plant.company,
+                occurredAt: stored.envelope.occurredAt, timeZone: zone, event: event)
+        }
     }
 
     private static func event(_ envelope: EventEnvelope) throws -> PostingSource.Event {

@@ -35,13 +35,16 @@ struct EventProjection {
     private(set) var approvalRequests: [Kept<ApprovalRequested>] = []
     private(set) var approvalDecisions: [Kept<ApprovalDecided>] = []
     private(set) var demandAnswers: [Kept<DemandAnswered>] = []
+    /// The applied events that post to the ledger, as read here, by sequence: posting reads them from here rather
+    /// than decoding each payload a second time.
+    private(set) var postings: [Int64: PostingSource.Event] = [:]
     static let largestMove = Quantity(100_000_000)
 
     static let keptTypes: [String: any PlantEvent.Type] = Dictionary(uniqueKeysWithValues: ([
         LocationDefined.self, StockCounted.self, StockReserved.self, ReservationsReleased.self,
         LotStatusChanged.self, WorkCentreDefined.self, BOMDefined.self, RoutingDefined.self, WorkOrderCreated.self,
         WorkOrderReleased.self, OperationProgressed.self, QualityPointDefined.self, QualityCheckRecorded.self,
-        WorkOrderCompleted.self, AlertRaised.self, ReorderRuleDefined.self, ReorderRuleDeleted.self, LogisticUnitCreated.self,
+        AlertRaised.self, ReorderRuleDefined.self, ReorderRuleDeleted.self, LogisticUnitCreated.self,
         LogisticUnitPacked.self,
     ] as [any PlantEvent.Type]).map { ($0.eventType, $0) })
     private(set) var links: [Link] = []
@@ -79,6 +82,7 @@ struct EventProjection {
         rest.approvalRequests.removeAll { $0.sequence <= sequence }
         rest.approvalDecisions.removeAll { $0.sequence <= sequence }
         rest.demandAnswers.removeAll { $0.sequence <= sequence }
+        rest.postings = postings.filter { $0.key > sequence }
         rest.sourcing = sourcing.after(sequence)
         rest.shipping = shipping.after(sequence)
         return rest
@@ -117,6 +121,7 @@ struct EventProjection {
         case StockMoved.eventType:
             return typed(StockMoved.self, event, quantity: \.quantity) {
                 $0.moves.append(StockDelta(sequence: event.sequence, item: $1.item, lot: $1.lot ?? "", delta: $1.plantDelta.micro))
+                $0.postings[event.sequence] = .stockMoved($1)
                 $0.sourcing.add($1, event)
                 $0.shipping.add($1, event)
             }
@@ -151,13 +156,17 @@ struct EventProjection {
         case ShipmentDispatched.eventType:
             return typed(ShipmentDispatched.self, event, quantities: { $0.units.flatMap(\.contents).map(\.quantity) + $0.lines.map(\.quantity) }) {
                 $0.shipping.add($1, event)
+                $0.postings[event.sequence] = .shipmentDispatched($1)
             }
         case TransferUnitReceived.eventType:
             return typed(TransferUnitReceived.self, event, quantities: { $0.contents.flatMap { [$0.shipped, $0.received, $0.damaged] } }) {
                 $0.shipping.add($1, event)
+                $0.postings[event.sequence] = .transferUnitReceived($1)
             }
         case TransferDiscrepancyRecorded.eventType:
             return typed(TransferDiscrepancyRecorded.self, event, quantity: \.quantity) { $0.shipping.add($1, event) }
+        case WorkOrderCompleted.eventType:
+            return typed(WorkOrderCompleted.self, event) { $0.postings[event.sequence] = .workOrderCompleted($1) }
         case TransferReceiptClosed.eventType:
             return typed(TransferReceiptClosed.self, event) { $0.shipping.add($1, event) }
         default:
