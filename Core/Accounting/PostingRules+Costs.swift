@@ -30,7 +30,10 @@ extension PostingLedger {
 
     /// `quantity` (micro) × `unit` (major units) rounded half to even, in minor units.
     func value(_ quantity: Int64, at unit: Decimal, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
-        try Self.minor(Quantity(micro: quantity).decimal * unit, books.functionalCurrency)
+        guard let minor = Money.minorUnits(of: Quantity(micro: quantity), at: unit, in: books.functionalCurrency) else {
+            throw AccountingRefusal(.outOfRange, "\(Quantity(micro: quantity)) at \(unit) \(books.functionalCurrency.code) is beyond what the ledger holds")
+        }
+        return minor
     }
 
     /// Takes `quantity` (micro) of `item` out of the company's position and returns its value (minor units): the

@@ -192,6 +192,7 @@ struct PostingLedger {
 
     /// `value` (major units) rounded half to even to `currency`'s minor unit, in minor units.
     static func minor(_ value: Decimal, _ currency: CurrencyCode) throws(AccountingRefusal) -> Int64 {
+        if let whole = value.wholeScaled(by: currency.minorUnitExponent) { return whole }
         guard let minor = Money(amount: value, currency: currency).roundedToMinorUnit().minorUnits else {
             throw AccountingRefusal(.outOfRange, "\(value) \(currency.code) is beyond what the ledger holds")
         }
@@ -200,7 +201,7 @@ struct PostingLedger {
 
     /// Minor units back to an exact amount in major units.
     static func major(_ minor: Int64, _ currency: CurrencyCode) -> Decimal {
-        Money(minorUnits: minor, currency: currency).amount
+        Decimal.scaled(minor, exponent: -currency.minorUnitExponent)
     }
 }
 

@@ -65,7 +65,7 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
         micro = NSDecimalNumber(decimal: rounded).int64Value
     }
 
-    public var decimal: Decimal { Decimal(micro) / Decimal(Self.scale) }
+    public var decimal: Decimal { Decimal.scaled(micro, exponent: -6) }
 
     /// Canonical decimal text: no trailing zeros, no exponent ("12.5", "3", "-0.25").
     public var description: String {

@@ -27,7 +27,7 @@ public struct Money: Sendable, CustomStringConvertible {
 
     /// An amount given in the currency's minor units: 1250 EUR cents is 12.50 EUR, 1250 JPY is 1250 JPY.
     public init(minorUnits: Int64, currency: CurrencyCode) {
-        self.init(amount: Decimal(minorUnits) / Self.power(currency.minorUnitExponent), currency: currency)
+        self.init(amount: Decimal.scaled(minorUnits, exponent: -currency.minorUnitExponent), currency: currency)
     }
 
     /// Reads decimal text as written on the wire (`"12.50"`; optional minus, digits, optional point and digits, no
@@ -72,6 +72,7 @@ public struct Money: Sendable, CustomStringConvertible {
 
     /// The amount in minor units when it is a whole number of them (nil otherwise: round first).
     public var minorUnits: Int64? {
+        if let whole = amount.wholeScaled(by: currency.minorUnitExponent) { return whole }
         let scaled = amount * Self.power(currency.minorUnitExponent)
         guard Self.places(of: scaled) == 0 else { return nil }
         return Int64("\(scaled)")
@@ -85,6 +86,7 @@ public struct Money: Sendable, CustomStringConvertible {
 
     /// The decimal places `value` needs to be printed exactly.
     private static func places(of value: Decimal) -> Int {
+        if let places = value.placesIfSmall { return places }
         var places = 0, scaled = value
         while places < 38 {
             var whole = Decimal(), copy = scaled
