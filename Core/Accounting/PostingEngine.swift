@@ -88,6 +88,22 @@ public struct CompanyItem: Sendable, Hashable, Comparable {
     public static func < (lhs: CompanyItem, rhs: CompanyItem) -> Bool { (lhs.company, lhs.item) < (rhs.company, rhs.item) }
 }
 
+/// A company's stock of an item at one plant: the key of a valuation position. The valuation area is the plant, so a
+/// moving average is the plant's, and plants of one company post side by side without waiting on each other.
+public struct ValuationKey: Sendable, Hashable, Comparable {
+    public var company: String
+    public var plant: String
+    public var item: String
+    public init(company: String, plant: String, item: String) {
+        self.company = company
+        self.plant = plant
+        self.item = item
+    }
+    public static func < (lhs: ValuationKey, rhs: ValuationKey) -> Bool {
+        (lhs.company, lhs.plant, lhs.item) < (rhs.company, rhs.plant, rhs.item)
+    }
+}
+
 public struct PlantWorkOrder: Sendable, Hashable, Comparable {
     public var plant: String
     public var workOrder: String
@@ -101,7 +117,10 @@ public struct PlantWorkOrder: Sendable, Hashable, Comparable {
 /// What a run of sources needs read before it can post: the store reads exactly these inside its transaction.
 public struct PostingNeeds: Sendable, Equatable {
     public var companies: Set<String> = []
+    /// Items whose cost (standard, or what a moving average starts from) posting reads.
     public var items: Set<CompanyItem> = []
+    /// The valuation positions posting reads and changes: the sources' own plants' stock.
+    public var positions: Set<ValuationKey> = []
     /// Purchase order lines (`ORDER/LINE`) at a plant, for their price.
     public var orderLines: Set<PlantOrderLine> = []
     public var workOrders: Set<PlantWorkOrder> = []
@@ -130,7 +149,8 @@ public struct PostingSnapshot: Sendable {
     public var books: [String: CompanyBooks]
     /// Standard costs (and the cost a moving average starts from), per company and item.
     public var itemCosts: [CompanyItem: ItemCostMaster]
-    public var positions: [CompanyItem: StockPosition]
+    /// Valuation positions per company, plant and item.
+    public var positions: [ValuationKey: StockPosition]
     /// The unit price each purchase order line was placed at.
     public var orderLinePrices: [PlantOrderLine: Money]
     /// What each open work order has accumulated in WIP (functional minor units) and the material issued to it.
@@ -151,7 +171,7 @@ public struct PostingSnapshot: Sendable {
     public var inTransit: [TransitLine: TransitValue] = [:]
 
     public init(books: [String: CompanyBooks], itemCosts: [CompanyItem: ItemCostMaster] = [:],
-                positions: [CompanyItem: StockPosition] = [:], orderLinePrices: [PlantOrderLine: Money] = [:],
+                positions: [ValuationKey: StockPosition] = [:], orderLinePrices: [PlantOrderLine: Money] = [:],
                 workInProgress: [PlantWorkOrder: WorkInProgress] = [:], locationTypes: [String: [String: LocationType]] = [:],
                 intercompanyPrices: [IntercompanyPriceKey: Money] = [:], rates: ExchangeRateTable = ExchangeRateTable([])) {
         self.books = books
@@ -245,7 +265,7 @@ public struct HeldPosting: Sendable, Equatable {
 /// those that changed), and the sources held.
 public struct PostingOutcome: Sendable {
     public var entries: [JournalEntry] = []
-    public var positions: [CompanyItem: StockPosition] = [:]
+    public var positions: [ValuationKey: StockPosition] = [:]
     public var workInProgress: [PlantWorkOrder: WorkInProgress] = [:]
     public var inTransit: [TransitLine: TransitValue] = [:]
     public var held: [HeldPosting] = []

@@ -1,9 +1,15 @@
 import Foundation
 
-/// Valuation: what a unit costs and how stock moves a company's position (quantity micro, value minor units).
+/// Valuation: what a unit costs and how stock moves a position (quantity micro, value minor units). A position is the
+/// company's stock of the item at the plant of the source posting (the valuation area is the plant).
 extension PostingLedger {
-    func position(_ key: CompanyItem) -> StockPosition {
+    func position(_ key: ValuationKey) -> StockPosition {
         snapshot.positions[key] ?? StockPosition()
+    }
+
+    /// The position of `item` at the current source's plant, in `books`' company.
+    func valuationKey(_ item: String, _ books: CompanyBooks) -> ValuationKey {
+        ValuationKey(company: books.company, plant: current?.plant ?? "", item: item)
     }
 
     /// The company's standard cost of one base unit of `item`, in its functional currency.
@@ -21,7 +27,7 @@ extension PostingLedger {
     /// What one base unit of `item` costs now: the standard cost, or under moving average the position's value over
     /// its quantity (an empty or negative position costs at the standard).
     func unitCost(_ item: String, _ books: CompanyBooks) throws(AccountingRefusal) -> Decimal {
-        let held = position(CompanyItem(company: books.company, item: item))
+        let held = position(valuationKey(item, books))
         if books.valuation == .movingAverage, held.quantity > 0 {
             return Self.major(held.value, books.functionalCurrency) / Quantity(micro: held.quantity).decimal
         }
@@ -40,7 +46,7 @@ extension PostingLedger {
     /// whole value when it takes the whole position (no rounding residue stays behind); a part at the unit cost;
     /// what goes beyond a positive position at the standard cost.
     mutating func takeOut(_ item: String, _ quantity: Int64, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
-        let key = CompanyItem(company: books.company, item: item)
+        let key = valuationKey(item, books)
         var held = position(key)
         let taken: Int64
         if held.quantity > 0, quantity >= held.quantity {
@@ -57,7 +63,7 @@ extension PostingLedger {
 
     /// Puts `quantity` (micro) of `item` worth `value` (minor units) into the company's position.
     mutating func putIn(_ item: String, _ quantity: Int64, worth value: Int64, _ books: CompanyBooks) {
-        let key = CompanyItem(company: books.company, item: item)
+        let key = valuationKey(item, books)
         var held = position(key)
         held.quantity += quantity
         held.value += value

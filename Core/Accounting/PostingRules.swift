@@ -12,6 +12,7 @@ public enum PostingEngine {
             switch source.event {
             case .stockMoved(let move):
                 needs.items.insert(CompanyItem(company: source.company, item: move.item))
+                needs.positions.insert(ValuationKey(company: source.company, plant: source.plant, item: move.item))
                 if let reference = move.reference, reference.kind == .purchaseOrderLine {
                     needs.orderLines.insert(PlantOrderLine(plant: source.plant, line: reference.id))
                 }
@@ -22,16 +23,19 @@ public enum PostingEngine {
                 if let partner = shipment.tradingPartner { needs.companies.insert(partner) }
                 for line in shipment.lines {
                     needs.items.insert(CompanyItem(company: source.company, item: line.item))
+                    needs.positions.insert(ValuationKey(company: source.company, plant: source.plant, item: line.item))
                     if let partner = shipment.tradingPartner { needs.items.insert(CompanyItem(company: partner, item: line.item)) }
                     if shipment.kind == .transfer { needs.transitLines.insert(TransitLine(transfer: shipment.order, line: line.line)) }
                 }
             case .transferUnitReceived(let receipt):
                 for line in receipt.contents {
                     needs.items.insert(CompanyItem(company: source.company, item: line.item))
+                    needs.positions.insert(ValuationKey(company: source.company, plant: source.plant, item: line.item))
                     needs.transitLines.insert(TransitLine(transfer: receipt.transfer, line: line.line))
                 }
             case .workOrderCompleted(let completed):
                 needs.items.insert(CompanyItem(company: source.company, item: completed.item))
+                needs.positions.insert(ValuationKey(company: source.company, plant: source.plant, item: completed.item))
                 needs.workOrders.insert(PlantWorkOrder(plant: source.plant, workOrder: completed.workOrder))
                 needs.productionItems.insert(PlantItem(plant: source.plant, item: completed.item))
             }
@@ -209,7 +213,7 @@ struct PostingLedger {
 /// change), and how many entries there were.
 struct PostingUndo {
     var entries: Int
-    var positions: [CompanyItem: (StockPosition?, StockPosition?)] = [:]
+    var positions: [ValuationKey: (StockPosition?, StockPosition?)] = [:]
     var workInProgress: [PlantWorkOrder: (WorkInProgress?, WorkInProgress?)] = [:]
     var inTransit: [TransitLine: (TransitValue?, TransitValue?)] = [:]
 
@@ -231,7 +235,7 @@ struct PostingUndo {
 }
 
 extension PostingLedger {
-    mutating func setPosition(_ key: CompanyItem, _ position: StockPosition) {
+    mutating func setPosition(_ key: ValuationKey, _ position: StockPosition) {
         if undo.positions[key] == nil { undo.positions[key] = (snapshot.positions[key], outcome.positions[key]) }
         snapshot.positions[key] = position
         outcome.positions[key] = position

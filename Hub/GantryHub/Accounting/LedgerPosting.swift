@@ -106,7 +106,7 @@ enum LedgerPosting {
     struct Reads: Sendable {
         var locationTypes: [String: [String: LocationType]] = [:]
         var closed: [String: Set<String>] = [:]
-        var positions: [CompanyItem: StockPosition] = [:]
+        var positions: [ValuationKey: StockPosition] = [:]
         var orderLinePrices: [PlantOrderLine: Money] = [:]
         var workInProgress: [PlantWorkOrder: WorkInProgress] = [:]
         var inTransit: [TransitLine: TransitValue] = [:]

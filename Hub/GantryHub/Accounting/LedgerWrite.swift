@@ -34,7 +34,7 @@ struct LedgerWrite: Sendable {
     var entries: [Entry] = []
     var lines: [Line] = []
     var balances: [BalanceChange] = []
-    var positions: [(key: CompanyItem, value: StockPosition)]
+    var positions: [(key: ValuationKey, value: StockPosition)]
     var workInProgress: [(key: PlantWorkOrder, value: WorkInProgress)]
     var inTransit: [(key: TransitLine, value: TransitValue)]
     var held: [HeldPosting]

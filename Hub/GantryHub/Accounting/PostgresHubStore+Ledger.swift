@@ -3,12 +3,20 @@ import GantryCore
 import PostgresNIO
 
 /// Posting on apply, on PostgreSQL (the flow is `LedgerPosting`'s; this is its SQL). Runs inside the batch's
-/// transaction, after the events and their projections are written. Posting carries positions, WIP and transit as
-/// absolute values from what it read, so each company's postings are serialised by a transaction-level advisory lock
-/// (taken in company order, after the plant's row lock), whichever hub applies the batch.
+/// transaction, after the events and their projections are written, whichever hub applies the batch.
+///
+/// Posting carries positions, WIP and transit as absolute values from what it read, so what it reads must not change
+/// until it commits. Positions and WIP are the plant's own (the valuation area is the plant), held by the plant's row
+/// lock, which the batch already holds (a retry of held postings takes it for each plant it posts for). A transfer
+/// line's value in transit is shared by its two plants: it is held by a lock per transfer, taken in a fixed order.
+/// The company's ledger lock is taken shared, so the plants of one company post side by side; closing a period and
+/// storing or releasing an invoice take it exclusively. Lock order: plant rows, companies, transfers.
 extension PostgresHubStore {
     /// The advisory lock class of a company's ledger (its second key is the company's `hashtext`).
     static let ledgerLock: Int32 = 0x4C45_4447
+
+    /// The advisory lock key of a transfer's value in transit.
+    static func transitLock(_ transfer: String) -> String { "gantry-transit:" + transfer }
 
     /// Posts what `projection`'s applied events post, for `plant`, stamped `at` (the batch's receive time).
     func postLedger(_ projection: EventProjection, plant: String, at: Date, in connection: PostgresConnection, logger: Logger) async throws {
@@ -42,7 +50,11 @@ extension PostgresHubStore {
         guard !sources.isEmpty else { return PostingOutcome() }
         let needs = PostingEngine.needs(sources)
         for company in needs.companies.sorted() {
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.ledgerLock), hashtext(\(company)))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.ledgerLock), hashtext(\(company)))", logger: logger)
+        }
+        for transfer in Set(needs.transitLines.map(\.transfer)).sorted() {
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(\(Self.transitLock(transfer)), 0))", logger: logger)
         }
         let reads = try await Self.reads(needs, in: connection, logger: logger)
         let outcome = PostingEngine.post(sources, snapshot: LedgerPosting.snapshot(needs, masters: masters, reads: reads))
@@ -105,13 +117,14 @@ extension PostgresHubStore {
                 LedgerPosting.define(&reads, plant: plant, item: item, type: type, payload: payload)
             }
         }
-        let items = needs.items.sorted()
-        if !items.isEmpty {
-            for try await (company, item, quantity, value) in try await connection.query("""
-                SELECT p.company, p.item, p.quantity, p.value FROM ledger_positions p
-                JOIN unnest(\(items.map(\.company)), \(items.map(\.item))) AS u(company, item) ON p.company = u.company AND p.item = u.item
-                """, logger: logger).decode((String, String, Int64, Int64).self) {
-                reads.positions[CompanyItem(company: company, item: item)] = StockPosition(quantity: quantity, value: value)
+        let positions = needs.positions.sorted()
+        if !positions.isEmpty {
+            for try await (company, plant, item, quantity, value) in try await connection.query("""
+                SELECT p.company, p.plant_id, p.item, p.quantity, p.value FROM ledger_positions p
+                JOIN unnest(\(positions.map(\.company)), \(positions.map(\.plant)), \(positions.map(\.item))) AS u(company, plant_id, item)
+                  ON p.company = u.company AND p.plant_id = u.plant_id AND p.item = u.item
+                """, logger: logger).decode((String, String, String, Int64, Int64).self) {
+                reads.positions[ValuationKey(company: company, plant: plant, item: item)] = StockPosition(quantity: quantity, value: value)
             }
         }
         let lines = needs.orderLines.compactMap { line in LedgerPosting.orderLine(line).map { (line, $0.order, $0.line) } }

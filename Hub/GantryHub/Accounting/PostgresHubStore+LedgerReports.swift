@@ -28,7 +28,11 @@ extension PostgresHubStore {
         try await transaction { [logger] connection in
             let held = try await Self.held(company: company, scope: scope, in: connection, logger: logger)
             let masters = try await self.ledgerMasters(in: connection, logger: logger)
-            let plants = try await Self.plantBooks(Array(Set(held.map(\.plant))).sorted(), in: connection, logger: logger)
+            let plantIDs = Array(Set(held.map(\.plant))).sorted()
+            // The plants' own positions and WIP are held by their rows, as a batch of theirs holds them.
+            try await connection.query(
+                "SELECT plant_id FROM plants WHERE plant_id = ANY(\(plantIDs)) ORDER BY plant_id FOR NO KEY UPDATE", logger: logger)
+            let plants = try await Self.plantBooks(plantIDs, in: connection, logger: logger)
             var sources: [PostingSource] = []
             for row in held {
                 guard let books = plants[row.plant] else { continue }

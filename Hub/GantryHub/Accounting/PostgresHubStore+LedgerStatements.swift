@@ -46,7 +46,7 @@ extension PostgresHubStore {
                 facts.stock[item] = quantity
             }
             for try await (item, quantity, value) in try await connection.query(
-                "SELECT item, quantity, value FROM ledger_positions WHERE company = \(company)", logger: logger
+                "SELECT item, sum(quantity)::bigint, sum(value)::bigint FROM ledger_positions WHERE company = \(company) GROUP BY item", logger: logger
             ).decode((String, Int64, Int64).self) {
                 facts.positions[item] = (quantity, value)
             }

@@ -35,27 +35,13 @@ extension PostgresHubStore {
                     AS u(company, key, line_no, account, amount, functional_amount, item, quantity, partner, customer)
                 """, logger: logger)
         }
-        let balances = write.balances
-        if !balances.isEmpty {
-            // One row per key (summed beforehand), so ON CONFLICT meets each row once.
-            try await connection.query("""
-                INSERT INTO ledger_balances (company, period, account, currency, debit, credit, transaction_debit, transaction_credit)
-                SELECT * FROM unnest(\(balances.map(\.key.company)), \(balances.map(\.key.period)), \(balances.map(\.key.account)),
-                                     \(balances.map(\.key.currency)), \(balances.map(\.debit)), \(balances.map(\.credit)),
-                                     \(balances.map(\.transactionDebit)), \(balances.map(\.transactionCredit)))
-                ON CONFLICT (company, period, account, currency) DO UPDATE SET
-                    debit = ledger_balances.debit + excluded.debit, credit = ledger_balances.credit + excluded.credit,
-                    transaction_debit = ledger_balances.transaction_debit + excluded.transaction_debit,
-                    transaction_credit = ledger_balances.transaction_credit + excluded.transaction_credit
-                """, logger: logger)
-        }
         let positions = write.positions
         if !positions.isEmpty {
             try await connection.query("""
-                INSERT INTO ledger_positions (company, item, quantity, value)
-                SELECT * FROM unnest(\(positions.map { $0.key.company }), \(positions.map { $0.key.item }), \(positions.map { $0.value.quantity }),
-                                     \(positions.map { $0.value.value }))
-                ON CONFLICT (company, item) DO UPDATE SET quantity = excluded.quantity, value = excluded.value
+                INSERT INTO ledger_positions (company, plant_id, item, quantity, value)
+                SELECT * FROM unnest(\(positions.map { $0.key.company }), \(positions.map { $0.key.plant }), \(positions.map { $0.key.item }),
+                                     \(positions.map { $0.value.quantity }), \(positions.map { $0.value.value }))
+                ON CONFLICT (company, plant_id, item) DO UPDATE SET quantity = excluded.quantity, value = excluded.value
                 """, logger: logger)
         }
         let orders = write.workInProgress
@@ -88,6 +74,21 @@ extension PostgresHubStore {
                 FROM unnest(\(held.map(\.plant)), \(held.map(\.sequence)), \(held.map(\.eventID)), \(held.map(\.company)),
                             \(held.map(\.refusal.code.rawValue)), \(held.map(\.refusal.detail))) AS u(plant, seq, id, company, code, detail)
                 ON CONFLICT (plant_id, seq) DO UPDATE SET code = excluded.code, detail = excluded.detail
+                """, logger: logger)
+        }
+        let balances = write.balances
+        if !balances.isEmpty {
+            // One row per key (summed beforehand), so ON CONFLICT meets each row once; in key order, and last, so the
+            // plants of a company posting side by side wait on each other's balance rows only until they commit.
+            try await connection.query("""
+                INSERT INTO ledger_balances (company, period, account, currency, debit, credit, transaction_debit, transaction_credit)
+                SELECT * FROM unnest(\(balances.map(\.key.company)), \(balances.map(\.key.period)), \(balances.map(\.key.account)),
+                                     \(balances.map(\.key.currency)), \(balances.map(\.debit)), \(balances.map(\.credit)),
+                                     \(balances.map(\.transactionDebit)), \(balances.map(\.transactionCredit)))
+                ON CONFLICT (company, period, account, currency) DO UPDATE SET
+                    debit = ledger_balances.debit + excluded.debit, credit = ledger_balances.credit + excluded.credit,
+                    transaction_debit = ledger_balances.transaction_debit + excluded.transaction_debit,
+                    transaction_credit = ledger_balances.transaction_credit + excluded.transaction_credit
                 """, logger: logger)
         }
     }

@@ -66,10 +66,11 @@ extension SQLiteHubStore {
                 LedgerPosting.define(&reads, plant: produced.plant, item: produced.item, type: row.type, payload: row.payload)
             }
         }
-        let position = try db.cachedStatement(sql: "SELECT quantity, value FROM ledger_positions WHERE company = ? AND item = ?")
-        for item in needs.items {
-            if let row = try LedgerAmountsRow.fetchOne(position, arguments: [item.company, item.item]) {
-                reads.positions[item] = StockPosition(quantity: row.quantity, value: row.value)
+        let position = try db.cachedStatement(
+            sql: "SELECT quantity, value FROM ledger_positions WHERE company = ? AND plant_id = ? AND item = ?")
+        for key in needs.positions {
+            if let row = try LedgerAmountsRow.fetchOne(position, arguments: [key.company, key.plant, key.item]) {
+                reads.positions[key] = StockPosition(quantity: row.quantity, value: row.value)
             }
         }
         let price = try db.cachedStatement(
@@ -139,11 +140,11 @@ extension SQLiteHubStore {
             ])
         }
         let position = try db.cachedStatement(sql: """
-            INSERT INTO ledger_positions (company, item, quantity, value) VALUES (?, ?, ?, ?)
-            ON CONFLICT (company, item) DO UPDATE SET quantity = excluded.quantity, value = excluded.value
+            INSERT INTO ledger_positions (company, plant_id, item, quantity, value) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (company, plant_id, item) DO UPDATE SET quantity = excluded.quantity, value = excluded.value
             """)
         for (key, value) in write.positions {
-            try position.execute(arguments: [key.company, key.item, value.quantity, value.value])
+            try position.execute(arguments: [key.company, key.plant, key.item, value.quantity, value.value])
         }
         let wip = try db.cachedStatement(sql: """
             INSERT INTO ledger_wip (plant_id, work_order, company, value, issued, closed) VALUES (?, ?, ?, ?, ?, ?)

@@ -44,7 +44,7 @@ extension SQLiteHubStore {
                 facts.stock[row.item] = row.quantity
             }
             for row in try LedgerItemAmountRow.fetchAll(
-                db, sql: "SELECT item, quantity, value FROM ledger_positions WHERE company = ?", arguments: [company]) {
+                db, sql: "SELECT item, sum(quantity) AS quantity, sum(value) AS value FROM ledger_positions WHERE company = ? GROUP BY item", arguments: [company]) {
                 facts.positions[row.item] = (row.quantity, row.value)
             }
             facts.held = try LedgerHeldRow.fetchAll(db, sql: """

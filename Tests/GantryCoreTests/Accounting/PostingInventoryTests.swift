@@ -35,7 +35,7 @@ import Testing
         #expect(entry.source.key == "event:00000000-0000-0000-0000-000000000001:0")
         let stock = entry.lines.first { $0.account == "inventory" }
         #expect(stock?.item == "RM" && stock?.quantity == B.quantity(quantity).micro)
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "RM")] == StockPosition(quantity: B.quantity(quantity).micro, value: inventory))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] == StockPosition(quantity: B.quantity(quantity).micro, value: inventory))
     }
 
     /// A receipt priced in USD at a EUR company: GRNI at the PO price in USD and converted at the day's rate,
@@ -61,7 +61,7 @@ import Testing
     @Test func receiptAtMovingAverageMovesTheAverage() {
         var snapshot = B.snapshot()
         snapshot.orderLinePrices[PlantOrderLine(plant: "P1", line: "PO-1/1")] = B.money("12.00", .PLN)
-        snapshot.positions[CompanyItem(company: "PL01", item: "RM")] = StockPosition(quantity: 10_000_000, value: 10_000)
+        snapshot.positions[ValuationKey(company: "PL01", plant: "P1", item: "RM")] = StockPosition(quantity: 10_000_000, value: 10_000)
         let receipt = B.source(B.move(.receipt, "RM", "10", to: "RECV", reference: B.orderLine()), company: "PL01", id: 1)
         // Then 5 leave by a count: 5 × (220.00 / 20) = 55.00.
         let loss = B.source(B.move(.adjustment, "RM", "5", from: "A1"), company: "PL01", id: 2)
@@ -69,7 +69,7 @@ import Testing
         #expect(outcome.held.isEmpty && outcome.allBalanced)
         #expect(outcome.entries[0].functional == ["inventory": 12_000, "grni": -12_000])
         #expect(outcome.entries[1].functional == ["inventory": -5_500, "adjustment": 5_500])
-        #expect(outcome.positions[CompanyItem(company: "PL01", item: "RM")] == StockPosition(quantity: 15_000_000, value: 16_500))
+        #expect(outcome.positions[ValuationKey(company: "PL01", plant: "P1", item: "RM")] == StockPosition(quantity: 15_000_000, value: 16_500))
     }
 
     /// Moving average with a foreign PO on a Saturday (PL01, PLN): 10 at 2.00 EUR = 20.00 EUR, at Friday's EUR→PLN
@@ -84,7 +84,7 @@ import Testing
         #expect(entry.transactionCurrency == .EUR && entry.isBalanced)
         #expect(entry.transaction == ["inventory": 2_000, "grni": -2_000])
         #expect(entry.functional == ["inventory": 8_500, "grni": -8_500])
-        #expect(outcome.positions[CompanyItem(company: "PL01", item: "RM")] == StockPosition(quantity: 10_000_000, value: 8_500))
+        #expect(outcome.positions[ValuationKey(company: "PL01", plant: "P1", item: "RM")] == StockPosition(quantity: 10_000_000, value: 8_500))
     }
 
     /// Moving average out in parts: each part at the average rounded, the last at what remains, so value is 0 at 0.
@@ -103,7 +103,28 @@ import Testing
         let outcome = PostingEngine.post(sources, snapshot: snapshot)
         #expect(outcome.held.isEmpty && outcome.allBalanced)
         #expect(outcome.entries(.scrap).map { $0.functional["scrap-expense"] } == [1_000, 1_000, 2_001])
-        #expect(outcome.positions[item] == StockPosition(quantity: 0, value: 0))
+        #expect(outcome.positions[item.at("P1")] == StockPosition(quantity: 0, value: 0))
+    }
+
+    /// The valuation area is the plant: PL01 holds 10 RM worth 100.00 at P1 (10.00 a unit) and 10 worth 120.00 at P2
+    /// (12.00). A unit scrapped at each leaves at its own plant's average, 10.00 and 12.00, never the company's 11.00,
+    /// and each plant's position keeps the rest: 9 worth 90.00 and 9 worth 108.00.
+    @Test func eachPlantValuesItsOwnStock() {
+        var snapshot = B.snapshot()
+        let item = CompanyItem(company: "PL01", item: "RM")
+        snapshot.itemCosts[item] = B.cost("11.00", .PLN)
+        snapshot.positions[item.at("P1")] = StockPosition(quantity: 10_000_000, value: 10_000)
+        snapshot.positions[item.at("P2")] = StockPosition(quantity: 10_000_000, value: 12_000)
+        let outcome = PostingEngine.post([
+            B.source(B.move(.scrap, "RM", "1", from: "R"), company: "PL01", plant: "P1", id: 1),
+            B.source(B.move(.scrap, "RM", "1", from: "R"), company: "PL01", plant: "P2", id: 2),
+        ], snapshot: snapshot)
+        #expect(outcome.held.isEmpty && outcome.allBalanced)
+        #expect(outcome.entries(.scrap).map { $0.functional["scrap-expense"] } == [1_000, 1_200])
+        #expect(outcome.positions[item.at("P1")] == StockPosition(quantity: 9_000_000, value: 9_000))
+        #expect(outcome.positions[item.at("P2")] == StockPosition(quantity: 9_000_000, value: 10_800))
+        #expect(PostingEngine.needs([B.source(B.move(.scrap, "RM", "1", from: "R"), company: "PL01", plant: "P2", id: 3)]).positions
+            == [item.at("P2")])
     }
 
     /// Taking the whole position takes its whole value, whatever a unit costs now (standard 10.00, but 10 units
@@ -118,10 +139,10 @@ import Testing
         var snapshot = B.snapshot()
         let item = CompanyItem(company: company, item: "RM")
         snapshot.itemCosts[item] = B.cost(company == "DE01" ? "10.00" : "7.50", company == "DE01" ? .EUR : .PLN)
-        snapshot.positions[item] = StockPosition(quantity: quantity, value: value)
+        snapshot.positions[item.at("P1")] = StockPosition(quantity: quantity, value: value)
         let outcome = PostingEngine.post([B.source(B.move(.scrap, "RM", scrapped, from: "A1"), company: company)], snapshot: snapshot)
         #expect(outcome.entries.first?.functional == ["scrap-expense": expense, "inventory": -expense])
-        #expect(outcome.positions[item] == left)
+        #expect(outcome.positions[item.at("P1")] == left)
     }
 
     /// A return against the PO line reverses the receipt: GRNI at the PO price, inventory at cost, PPV the rest.
@@ -129,13 +150,13 @@ import Testing
         var snapshot = B.snapshot()
         snapshot.orderLinePrices[PlantOrderLine(plant: "P1", line: "PO-1/1")] = B.money("10.125")
         snapshot.itemCosts[CompanyItem(company: "DE01", item: "RM")] = B.cost("10.00")
-        snapshot.positions[CompanyItem(company: "DE01", item: "RM")] = StockPosition(quantity: 120_000_000, value: 120_000)
+        snapshot.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] = StockPosition(quantity: 120_000_000, value: 120_000)
         let outcome = PostingEngine.post([B.source(B.move(.returned, "RM", "20", from: "A1", reference: B.orderLine()))], snapshot: snapshot)
         let entry = outcome.entries[0]
         // GRNI 20 × 10.125 = 202.50 debit; inventory 20 × 10.00 = 200.00 credit; PPV 2.50 credit.
         #expect(entry.kind == .returnToSupplier && entry.isBalanced)
         #expect(entry.functional == ["grni": 20_250, "inventory": -20_000, "ppv": -250])
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "RM")] == StockPosition(quantity: 100_000_000, value: 100_000))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] == StockPosition(quantity: 100_000_000, value: 100_000))
     }
 
     /// Moves against nothing, counts and scrap at cost (DE01 standard 4.00): gains debit inventory, losses credit it.
@@ -157,7 +178,7 @@ import Testing
         #expect(outcome.entries.first?.functional[account] == inventory)
         #expect(outcome.entries.first?.isBalanced == true)
         // 3 × 4.00 = 12.00 in or out of the position.
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "RM")] == StockPosition(quantity: inventory > 0 ? 3_000_000 : -3_000_000, value: inventory))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] == StockPosition(quantity: inventory > 0 ? 3_000_000 : -3_000_000, value: inventory))
     }
 
     /// Moves between locations: into quarantine from elsewhere posts at cost, out of it the negative, others nothing;

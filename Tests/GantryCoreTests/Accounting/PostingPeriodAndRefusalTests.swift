@@ -92,7 +92,7 @@ import Testing
                 snapshot.inTransit[TransitLine(transfer: "T-1", line: 1)] = TransitValue(
                     company: self == .transitElsewhere ? "PL01" : "DE01", quantity: 5_000_000, value: 5_000)
             }
-            snapshot.positions[CompanyItem(company: "DE01", item: "RM")] = StockPosition(quantity: 50_000_000, value: 50_000)
+            snapshot.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] = StockPosition(quantity: 50_000_000, value: 50_000)
             return snapshot
         }
 
@@ -147,7 +147,7 @@ import Testing
         ], snapshot: snapshot)
         #expect(outcome.held.map(\.sequence) == [2])
         #expect(outcome.entries.map(\.kind) == [.receipt, .scrap])
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "RM")] == StockPosition(quantity: 169_000_000, value: 169_000))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] == StockPosition(quantity: 169_000_000, value: 169_000))
         #expect(outcome.inTransit.isEmpty)
     }
 

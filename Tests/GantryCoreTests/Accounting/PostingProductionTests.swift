@@ -14,7 +14,7 @@ import Testing
         var snapshot = B.snapshot()
         snapshot.itemCosts[CompanyItem(company: "DE01", item: "RM")] = B.cost("3.00")
         snapshot.itemCosts[CompanyItem(company: "DE01", item: "FG")] = B.cost("15.00")
-        snapshot.positions[CompanyItem(company: "DE01", item: "RM")] = StockPosition(quantity: 100_000_000, value: 30_000)
+        snapshot.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] = StockPosition(quantity: 100_000_000, value: 30_000)
         if bom {
             snapshot.billsOfMaterials[PlantItem(plant: "P1", item: "FG")] = BOMDefined(
                 item: "FG", lines: [.init(component: "RM", quantity: B.quantity("2"), scrapPercent: B.quantity("5"))])
@@ -57,8 +57,8 @@ import Testing
         let wip = outcome.entries.reduce(Int64(0)) { $0 + ($1.functional["wip"] ?? 0) }
         #expect(wip == 0)
         #expect(outcome.workInProgress[Self.workOrder] == WorkInProgress(company: "DE01", value: 0, issued: ["RM": 22_000_000], closed: true))
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "RM")] == StockPosition(quantity: 78_000_000, value: 23_400))
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "FG")] == StockPosition(quantity: 10_000_000, value: 15_000))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] == StockPosition(quantity: 78_000_000, value: 23_400))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "FG")] == StockPosition(quantity: 10_000_000, value: 15_000))
     }
 
     /// Without a bill of materials and a routing the whole remainder is production variance: 66.00 − 150.00 = −84.00
@@ -92,7 +92,7 @@ import Testing
     /// Moving average (PL01): issues leave at the average, output enters at the item-cost master's standard.
     @Test func movingAverageIssuesAtTheAverageAndOutputsAtStandard() {
         var snapshot = B.snapshot()
-        snapshot.positions[CompanyItem(company: "PL01", item: "RM")] = StockPosition(quantity: 3_000_000, value: 1_000)
+        snapshot.positions[ValuationKey(company: "PL01", plant: "P1", item: "RM")] = StockPosition(quantity: 3_000_000, value: 1_000)
         snapshot.itemCosts[CompanyItem(company: "PL01", item: "FG")] = B.cost("20.00", .PLN)
         let outcome = PostingEngine.post([
             // 1 of 3 worth 10.00: 3.333… → 3.33.
@@ -101,6 +101,6 @@ import Testing
         ], snapshot: snapshot)
         #expect(outcome.entries.map { $0.functional["wip"] } == [333, -2_000])
         #expect(outcome.workInProgress[Self.workOrder]?.value == -1_667)
-        #expect(outcome.positions[CompanyItem(company: "PL01", item: "RM")] == StockPosition(quantity: 2_000_000, value: 667))
+        #expect(outcome.positions[ValuationKey(company: "PL01", plant: "P1", item: "RM")] == StockPosition(quantity: 2_000_000, value: 667))
     }
 }

@@ -58,15 +58,16 @@ import Testing
         snapshot.itemCosts[CompanyItem(company: "DE01", item: "A")] = B.cost("4.00")
         let outcome = PostingEngine.post([B.source(Self.dispatch(lines: [Self.line(1, "A", "2")]))], snapshot: snapshot)
         #expect(outcome.entries.map(\.kind) == [.costOfSales])
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "A")] == StockPosition(quantity: -2_000_000, value: -800))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "A")] == StockPosition(quantity: -2_000_000, value: -800))
     }
 
-    /// A transfer within DE01: 10 A at 4.00 into transit (40.00); then received 6 good and 1 damaged at the in-transit
-    /// unit value 4.00 (24.00 and 4.00), 3 still in transit at 12.00.
+    /// A transfer within DE01 from P1 to P2: 10 A at 4.00 leave P1's position into transit (40.00); then P2 receives
+    /// 6 good and 1 damaged at the in-transit unit value 4.00 (24.00 into P2's position, 4.00 lost), 3 still in transit
+    /// at 12.00. Each plant's position is its own (the valuation area is the plant).
     @Test func aTransferWithinTheCompanyGoesThroughTransit() {
         var snapshot = B.snapshot()
         snapshot.itemCosts[CompanyItem(company: "DE01", item: "A")] = B.cost("4.00")
-        snapshot.positions[CompanyItem(company: "DE01", item: "A")] = StockPosition(quantity: 10_000_000, value: 4_000)
+        snapshot.positions[ValuationKey(company: "DE01", plant: "P1", item: "A")] = StockPosition(quantity: 10_000_000, value: 4_000)
         let outcome = PostingEngine.post([
             B.source(Self.dispatch(kind: .transfer, order: "T-1", customer: nil, lines: [Self.line(1, "A", "10")]), id: 1),
             B.source(Self.received(company: "DE01", [Self.content(1, "A", received: "6", damaged: "1")]), plant: "P2", id: 2),
@@ -77,7 +78,8 @@ import Testing
         #expect(outcome.entries[1].functional == ["inventory": 2_400, "in-transit": -2_400])
         #expect(outcome.entries[2].functional == ["transit-loss": 400, "in-transit": -400])
         #expect(outcome.inTransit[TransitLine(transfer: "T-1", line: 1)] == TransitValue(company: "DE01", quantity: 3_000_000, value: 1_200))
-        #expect(outcome.positions[CompanyItem(company: "DE01", item: "A")] == StockPosition(quantity: 6_000_000, value: 2_400))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "A")] == StockPosition(quantity: 0, value: 0))
+        #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P2", item: "A")] == StockPosition(quantity: 6_000_000, value: 2_400))
     }
 
     /// DE01 (EUR, standard 10.00) sells 100 A to PL01 (PLN, moving average) at 12.00 EUR; EUR→PLN 4.25 on the day.
@@ -120,7 +122,7 @@ import Testing
         #expect(outcome.held.isEmpty && outcome.allBalanced)
         #expect(outcome.entries.map { $0.functional["inventory"] } == [333, 334, 333])
         #expect(outcome.inTransit[key] == TransitValue(company: "PL01", quantity: 0, value: 0))
-        #expect(outcome.positions[CompanyItem(company: "PL01", item: "A")] == StockPosition(quantity: 3_000_000, value: 1_000))
+        #expect(outcome.positions[ValuationKey(company: "PL01", plant: "P2", item: "A")] == StockPosition(quantity: 3_000_000, value: 1_000))
     }
 
     /// Under standard the receiver's inventory takes its standard (10 × 10.00 = 100.00) and the difference to the

@@ -118,3 +118,8 @@ extension PostingOutcome {
         entries.allSatisfy(\.isBalanced)
     }
 }
+
+extension CompanyItem {
+    /// The position of this company's item at `plant` (the valuation area is the plant).
+    func at(_ plant: String) -> ValuationKey { ValuationKey(company: company, plant: plant, item: item) }
+}

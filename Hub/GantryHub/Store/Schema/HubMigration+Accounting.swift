@@ -58,10 +58,11 @@ extension HubMigration {
             ) WITHOUT ROWID;
             CREATE TABLE ledger_positions (
                 company TEXT NOT NULL,
+                plant_id TEXT NOT NULL,
                 item TEXT NOT NULL,
                 quantity INTEGER NOT NULL,
                 value INTEGER NOT NULL,
-                PRIMARY KEY (company, item)
+                PRIMARY KEY (company, plant_id, item)
             ) WITHOUT ROWID;
             -- issued: material issued per item (JSON object of millionths).
             CREATE TABLE ledger_wip (
@@ -175,10 +176,11 @@ extension HubMigration {
             """
             CREATE TABLE IF NOT EXISTS ledger_positions (
                 company text NOT NULL,
+                plant_id text NOT NULL,
                 item text NOT NULL,
                 quantity bigint NOT NULL,
                 value bigint NOT NULL,
-                PRIMARY KEY (company, item)
+                PRIMARY KEY (company, plant_id, item)
             )
             """,
             """
