@@ -90,5 +90,6 @@ extension PostgresHubStore {
                 ON CONFLICT (plant_id, seq) DO UPDATE SET code = excluded.code, detail = excluded.detail
                 """, logger: logger)
         }
+        try await keepConsolidationSums(write, in: connection, logger: logger)
     }
 }

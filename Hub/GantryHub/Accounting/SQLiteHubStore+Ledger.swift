@@ -170,5 +170,6 @@ extension SQLiteHubStore {
                 posting.refusal.detail, stamp,
             ])
         }
+        try keepConsolidationSums(write, in: db)
     }
 }
