@@ -14,8 +14,9 @@
    group in EUR) with 10 million journal lines by default. The lines are bulk-loaded with COPY into the hub's own
    journal_entries and journal_lines (balanced entries of the posting kinds, one a day and plant after another), and
    ledger_balances is then built from them with the same sums the hub keeps on apply (per company, period, account and
-   transaction currency: functional debits and credits split by sign, and the transaction currency's); part 1 checks
-   that this SQL gives exactly the balances the hub kept itself. Then `GET /v1/ledger/trial-balance` (each company)
+   transaction currency: functional debits and credits split by sign, and the transaction currency's), and so are the
+   sums the consolidation reads (CONSOLIDATION_FROM_LINES, the SQL of the hub's migration 12); part 1 checks that this
+   SQL gives exactly the balances and sums the hub kept itself. Then `GET /v1/ledger/trial-balance` (each company)
    and `GET /v1/groups/{group}/consolidation` over the whole year are timed, a few runs each, median, target < 100 ms,
    next to a plain `SELECT account, sum(functional_amount) FROM journal_lines ... GROUP BY account` over the same
    lines, timed in the same run.
@@ -317,6 +318,54 @@ BALANCES_FROM_LINES = """
 """
 
 
+# The sums the group consolidation reads, as the hub keeps them on apply (LedgerConsolidationSums) and as its migration 12
+# builds them from journal lines with this same SQL (ConsolidationBackfill): per table, its columns and its rows from the
+# lines. Intercompany lines summed per company, period, trading partner, entry kind, account and item ('' for none), a
+# sale's revenue lines taking the quantities of the cost-of-sales entry of the same event; the entries behind each sum;
+# the first posting day per company and account; the net quantity per company, account, item and posting day.
+CONSOLIDATION_FROM_LINES = [
+    ("ledger_intercompany", "company, period, partner, kind, account, item, amount, quantity, quantity_lines, entries", """
+        WITH ic AS (
+            SELECT l.company, l.source_key, l.line_no, l.account, l.item, l.quantity, l.functional_amount, l.trading_partner,
+                   e.period, e.kind, e.reference
+            FROM journal_lines l JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
+            WHERE l.trading_partner IS NOT NULL),
+        shipped AS (
+            SELECT company, reference, item, -quantity AS quantity,
+                   row_number() OVER (PARTITION BY company, reference, item ORDER BY source_key COLLATE "C", line_no) AS n
+            FROM ic WHERE kind = 'intercompany-cost-of-sales' AND item IS NOT NULL AND quantity IS NOT NULL),
+        sold AS (
+            SELECT company, source_key, line_no, reference, item,
+                   row_number() OVER (PARTITION BY company, reference, item ORDER BY source_key COLLATE "C", line_no) AS n
+            FROM ic WHERE kind = 'intercompany-sale' AND item IS NOT NULL AND quantity IS NULL),
+        counted AS (
+            SELECT ic.company, ic.period, ic.trading_partner, ic.kind, ic.account, coalesce(ic.item, '') AS item, ic.source_key,
+                   ic.functional_amount, coalesce(ic.quantity, s.quantity) AS quantity
+            FROM ic LEFT JOIN sold ON sold.company = ic.company AND sold.source_key = ic.source_key AND sold.line_no = ic.line_no
+                    LEFT JOIN shipped s ON s.company = sold.company AND s.reference = sold.reference AND s.item = sold.item AND s.n = sold.n)
+        SELECT company, period, trading_partner, kind, account, item, sum(functional_amount)::bigint, coalesce(sum(quantity), 0)::bigint,
+               count(quantity), count(DISTINCT source_key)
+        FROM counted GROUP BY company, period, trading_partner, kind, account, item
+    """),
+    ("ledger_intercompany_entries", "company, partner, kind, account, item, period, source_key, posting_date", """
+        SELECT DISTINCT l.company, l.trading_partner, e.kind, l.account, coalesce(l.item, ''), e.period, l.source_key, e.posting_date
+        FROM journal_lines l JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
+        WHERE l.trading_partner IS NOT NULL
+    """),
+    ("ledger_first_postings", "company, account, posting_date", """
+        SELECT l.company, l.account, min(e.posting_date)
+        FROM journal_lines l JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
+        GROUP BY l.company, l.account
+    """),
+    ("ledger_stock", "company, account, item, posting_date, quantity", """
+        SELECT l.company, l.account, l.item, e.posting_date, sum(l.quantity)::bigint
+        FROM journal_lines l JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
+        WHERE l.item IS NOT NULL AND l.quantity IS NOT NULL
+        GROUP BY l.company, l.account, l.item, e.posting_date
+    """),
+]
+
+
 def ingest(args, work, cluster, company, years, backlog_of, codes):
     """A fresh hub with `company`'s books (periods of `years`), its plants' backlogs sent at once: (events/s, hub)."""
     database = company.lower()
@@ -380,6 +429,16 @@ def part_ingest(args, work, cluster):
     if differences != "0":
         raise SystemExit(f"   the balances rebuilt from the lines differ from those the hub kept in {differences} rows")
     print("   the balances the hub kept equal those rebuilt from its journal lines (the bulk load of part 2 builds them so)")
+    for table, columns, from_lines in CONSOLIDATION_FROM_LINES:
+        differences = cluster.sql(f"""
+            SELECT count(*) FROM ((SELECT * FROM ({from_lines}) b EXCEPT SELECT {columns} FROM {table})
+                                  UNION ALL
+                                  (SELECT {columns} FROM {table} EXCEPT SELECT * FROM ({from_lines}) b)) d
+            """, "books").strip()
+        kept = cluster.sql(f"SELECT count(*) FROM {table}", "books").strip()
+        if differences != "0":
+            raise SystemExit(f"   {table} rebuilt from the lines differs from what the hub kept in {differences} rows")
+        print(f"   {table} ({kept} rows) the hub kept equals what its journal lines give (part 2 builds it so)")
 
     total, elapsed, _ = ingest(args, work, cluster, PLAIN, [], backlog_of, codes)
     without_books = total / elapsed
@@ -488,6 +547,68 @@ def ledger_rows(plants, lines_wanted, year):
     return per_plant * len(plants), per_plant * len(plants) * 9 // 4, entries, lines
 
 
+# Intercompany transfers of the year (part 2): each day each EUR company ships finished goods to a subsidiary in another
+# currency at a markup, as the hub posts them (the seller's intercompany cost of sales and sale, the buyer's purchase
+# into transit, every line naming the other company), so the consolidation has receivables, payables, sales and
+# unrealised profit in stock still in transit to eliminate. Few lines against the year's millions, as in a real group.
+IC_PAIRS = [("BDE", "BPL", "PLN"), ("BFR", "BUS", "USD")]
+IC_ACCOUNTS = {
+    "1200": ("Intercompany receivables", "asset"), "1430": ("Inventory in transit", "asset"),
+    "2200": ("Intercompany payables", "liability"), "4100": ("Intercompany revenue", "revenue"),
+    "5000": ("Cost of sales", "expense"), "5500": ("Intercompany cost of sales", "expense"),
+}
+IC_MAPPINGS = {
+    "intercompany-cost-of-sales": ("5500", "1450"), "intercompany-sale": ("1200", "4100"), "intercompany-purchase": ("1430", "2200"),
+    "transit-receipt": ("1450", "1430"), "cost-of-sales": ("5000", "1450"),
+}
+IC_COST, IC_PRICE = 6000, 7500  # EUR cents a unit: standard cost and transfer price
+
+
+def intercompany_records(company):
+    return ([record("account", code, {"name": name, "type": kind}, company) for code, (name, kind) in IC_ACCOUNTS.items()]
+            + [record("account-mapping", kind, {"debit": debit, "credit": credit}, company)
+               for kind, (debit, credit) in IC_MAPPINGS.items()])
+
+
+def intercompany_rows(year):
+    """(entries, lines, entry rows, line rows) of the year's transfers: three entries of two lines each per transfer."""
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    posted_at = f"{year + 1}-01-02 00:00:00+00"
+
+    def transfers():
+        for number in range(days):
+            day = date(year, 1, 1) + timedelta(days=number)
+            for pair, (seller, buyer, currency) in enumerate(IC_PAIRS):
+                reference = f"{0xFF:08x}-0000-4000-8000-{number * len(IC_PAIRS) + pair:012x}"
+                units = 1 + number % 5
+                item = FINISHED[number % len(FINISHED)]
+                cost, sale = units * IC_COST, units * IC_PRICE
+                bought = round(sale / daily_rate(currency, number))  # EUR into the buyer's currency at the day's rate
+                yield day, reference, seller, buyer, currency, item, units * 1_000_000, cost, sale, bought
+
+    def entries():
+        for day, reference, seller, buyer, currency, _, _, _, _, _ in transfers():
+            for part, (company, kind, functional) in enumerate([(seller, "intercompany-cost-of-sales", "EUR"),
+                                                                (seller, "intercompany-sale", "EUR"),
+                                                                (buyer, "intercompany-purchase", currency)]):
+                key = f"event:{reference}:{part}"
+                yield "\t".join([company, key, "event", reference, "\\N", "\\N", kind, day.isoformat(), f"{day:%Y-%m}",
+                                 "\\N", "\\N", "EUR", functional, posted_at])
+
+    def lines():
+        for _, reference, seller, buyer, _, item, quantity, cost, sale, bought in transfers():
+            rows = [(seller, 0, [("5500", cost, cost, item, "\\N"), ("1450", -cost, -cost, item, str(-quantity))], buyer),
+                    (seller, 1, [("1200", sale, sale, "\\N", "\\N"), ("4100", -sale, -sale, item, "\\N")], buyer),
+                    (buyer, 2, [("1430", sale, bought, item, str(quantity)), ("2200", -sale, -bought, "\\N", "\\N")], seller)]
+            for company, part, entry_lines, partner in rows:
+                for line_no, (account, amount, functional, line_item, line_quantity) in enumerate(entry_lines, start=1):
+                    yield "\t".join([company, f"event:{reference}:{part}", str(line_no), account, str(amount), str(functional),
+                                     line_item, line_quantity, partner, "\\N"])
+
+    count = days * len(IC_PAIRS) * 3
+    return count, count * 2, entries, lines
+
+
 def median_ms(measure, runs):
     return statistics.median(measure() for _ in range(runs))
 
@@ -518,6 +639,8 @@ def part_reports(args, work, cluster):
     plants = [(f"{company}-P{index:02d}", company, currency)
               for index in range(args.ledger_plants) for company, currency in [COMPANIES[index % len(COMPANIES)]]]
     entries_count, lines_count, entries, lines = ledger_rows(plants, args.lines, year)
+    ic_entries_count, ic_lines_count, ic_entries, ic_lines = intercompany_rows(year)
+    entries_count, lines_count = entries_count + ic_entries_count, lines_count + ic_lines_count
     print(f"2. reports over one year ({year}) of {len(plants)} plants in {len(COMPANIES)} companies "
           f"({', '.join(f'{c} {k}' for c, k in COMPANIES)}), group {GROUP} in EUR: {lines_count:,} journal lines in "
           f"{entries_count:,} entries, PostgreSQL")
@@ -527,16 +650,19 @@ def part_reports(args, work, cluster):
     hub.start()
     records = item_records()
     for company, currency in COMPANIES:
-        records += book_records(company, currency, [year])
+        records += book_records(company, currency, [year]) + intercompany_records(company)
     records += rate_records(year)
     hub.masters(records, "books of the companies")
     group = record("group", GROUP, {"name": "Bench group", "presentationCurrency": "EUR", "parent": COMPANIES[0][0],
                                     "members": [{"company": c, "ownershipPercent": "100"} for c, _ in COMPANIES]})
     group_refused = hub.masters([group], "the group", required=False)
     print("   generated: bulk-loaded with COPY into the hub's journal_entries and journal_lines (its own tables and indexes),")
-    print("   ledger_balances built from them with the sums the hub keeps on apply (checked against the hub in part 1)")
+    print("   ledger_balances and the consolidation's sums built from them as the hub keeps them on apply (checked against the hub")
+    print("   in part 1)")
     seconds = cluster.copy("journal_entries", "ledger", entries())
     seconds += cluster.copy("journal_lines", "ledger", lines())
+    seconds += cluster.copy("journal_entries", "ledger", ic_entries())
+    seconds += cluster.copy("journal_lines", "ledger", ic_lines())
     begin = time.perf_counter()
     cluster.sql(f"""
         INSERT INTO ledger_balances (company, period, account, currency, debit, credit, transaction_debit, transaction_credit)
@@ -546,10 +672,12 @@ def part_reports(args, work, cluster):
             transaction_debit = ledger_balances.transaction_debit + excluded.transaction_debit,
             transaction_credit = ledger_balances.transaction_credit + excluded.transaction_credit
         """, "ledger")
-    for table in ("journal_entries", "journal_lines", "ledger_balances"):
+    for table, columns, from_lines in CONSOLIDATION_FROM_LINES:
+        cluster.sql(f"INSERT INTO {table} ({columns}) {from_lines}", "ledger")
+    for table in ["journal_entries", "journal_lines", "ledger_balances"] + [table for table, _, _ in CONSOLIDATION_FROM_LINES]:
         cluster.sql(f"VACUUM ANALYZE {table}", "ledger")
     loaded = int(cluster.sql("SELECT count(*) FROM journal_lines", "ledger"))
-    print(f"   loaded {loaded:,} lines in {seconds:.0f} s, balances built and analysed in {time.perf_counter() - begin:.0f} s")
+    print(f"   loaded {loaded:,} lines in {seconds:.0f} s, balances and sums built and analysed in {time.perf_counter() - begin:.0f} s")
 
     print(f"   median of {args.runs} runs each (HTTP over a kept connection; SQL as psql's \\timing reports it):")
     for company, _ in COMPANIES:
@@ -579,6 +707,15 @@ def part_reports(args, work, cluster):
         verdict = "met" if served < 100 else "missed"
         print(f"   consolidation {GROUP} {year}-01..{year}-12: {served:7.1f} ms (target < 100: {verdict}); "
               f"plain SELECT … GROUP BY account over all {loaded:,} lines: {scanned:8.1f} ms")
+        answer = json.loads(body)
+        kinds = {}
+        for elimination in answer["eliminations"]:
+            kinds[elimination["kind"]] = kinds.get(elimination["kind"], 0) + 1
+        sheet = answer["balanceSheet"]
+        totals = [sum(line["total"] for line in sheet[part]) for part in ("assets", "liabilities", "equity")]
+        balanced = totals[0] == totals[1] + totals[2] + sheet["currentYearEarnings"]
+        print(f"   (its answer: {len(answer['members'])} members, {len(answer['intercompanyLines'])} intercompany lines, eliminations "
+              f"{', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}; balance sheet balanced: {balanced})")
     else:
         # LEAD: not measured on this build (no consolidation route, or the group master refused): run it again on
         # a build that has both; the line below says which.

@@ -63,6 +63,18 @@ public struct Consolidation: Sendable {
                 sums[key] = sum
             }
         }
+        for kept in member.intercompanySums {
+            guard let type = types[kept.account] else {
+                throw AccountingRefusal(.invalid, "\(kept.reference) of \(member.company) is on \(kept.account), which has no balance of \(member.company)")
+            }
+            guard let role = IntercompanyLine.Role(kind: kept.kind, type: type) else { continue }
+            let key = IntercompanyKey(partner: kept.tradingPartner, role: role, account: kept.account, item: kept.item)
+            var sum = sums[key] ?? (0, nil, [])
+            sum.amount += kept.functionalAmount
+            if let quantity = kept.quantity { sum.quantity = (sum.quantity ?? 0) + quantity }
+            sum.sources.insert(kept.reference)
+            sums[key] = sum
+        }
         let same = member.functionalCurrency == presentation
         return try sums.keys.sorted().map { key throws(AccountingRefusal) in
             let sum = sums[key]!

@@ -15,9 +15,12 @@ public struct ConsolidationMember: Sendable {
     /// The entries whose lines carry a trading partner (intercompany sales, cost of sales and purchases, and their
     /// reversals), in the functional currency; other lines in them are ignored.
     public var intercompanyEntries: [JournalEntry]
+    /// Intercompany lines already summed (what the hub keeps on apply), counted with those of `intercompanyEntries`.
+    public var intercompanySums: [IntercompanySum]
 
     public init(company: String, functionalCurrency: CurrencyCode, ownershipPercent: Decimal = 100, balances: [AccountBalance],
-                rates: TranslationRates, carriedEquity: [String: Int64] = [:], intercompanyEntries: [JournalEntry] = []) {
+                rates: TranslationRates, carriedEquity: [String: Int64] = [:], intercompanyEntries: [JournalEntry] = [],
+                intercompanySums: [IntercompanySum] = []) {
         self.company = company
         self.functionalCurrency = functionalCurrency
         self.ownershipPercent = ownershipPercent
@@ -25,6 +28,7 @@ public struct ConsolidationMember: Sendable {
         self.rates = rates
         self.carriedEquity = carriedEquity
         self.intercompanyEntries = intercompanyEntries
+        self.intercompanySums = intercompanySums
     }
 }
 

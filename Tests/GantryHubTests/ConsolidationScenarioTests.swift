@@ -175,10 +175,10 @@ import Testing
         ])
         #expect(group.eliminations[2].lines == [.init(company: nil, account: "5000", amount: 3_000), .init(company: "SUB", account: "1400", amount: -3_000)])
         #expect(group.eliminations[3].lines == [.init(company: nil, account: "5000", amount: 2_400), .init(company: "SUB", account: "1500", amount: -2_400)])
-        // Each elimination names its source entries: the sale's two entries of the dispatch, the purchase's one.
-        let dispatch = parentEvents[6].id.uuidString
-        #expect(group.eliminations[1].sources == ["event:\(dispatch):0", "event:\(dispatch):1"])
-        #expect(group.eliminations[0].sources.count == 2 && group.eliminations[0].sources.allSatisfy { $0.contains(dispatch) })
+        // Each elimination names the kept sums it removes (COMPANY/PARTNER/ACCOUNT[/ITEM]), whose source entries the
+        // drill-down lists (ConsolidationSumsTests): PAR's receivable and SUB's payable; PAR's revenue and cost of sales.
+        #expect(group.eliminations[0].sources == ["PAR/SUB/1200", "SUB/PAR/2200"])
+        #expect(group.eliminations[1].sources == ["PAR/SUB/4100/WIDGET", "PAR/SUB/5100/WIDGET"])
         let expected: [String: Int64] = [
             "1200": 0, "1400": 14_200, "1450": 0, "1500": 3_360, "2100": -20_000, "2200": 0, "4100": 0, "5000": -600, "5100": 0,
             "5200": 1_000, "5400": 1_410, "IC-DIFFERENCE": 600, "CTA": 30,

@@ -17,6 +17,8 @@ extension HubAccessTests {
         return [
             Sample(endpoint: .groupConsolidation, method: "GET", path: "/v1/groups/LGRP/consolidation?from=\(period)&to=\(period)"),
             Sample(endpoint: .groupConsolidationCSV, method: "GET", path: "/v1/groups/LGRP/consolidation.csv?from=\(period)&to=\(period)"),
+            Sample(endpoint: .groupConsolidationSources, method: "GET",
+                   path: "/v1/groups/LGRP/consolidation/sources?from=\(period)&to=\(period)&source=LEDG/LEDG/1200"),
         ]
     }
 }
@@ -37,10 +39,17 @@ extension HubAccessTests {
             #expect(group.group == "LGRP" && group.members.map(\.company) == ["LEDG"] && group.presentationCurrency == "EUR")
             let csv = try await HTTP.request("GET", hub.url + "/v1/groups/LGRP/consolidation.csv?from=P-controller&to=P-controller", token: all)
             #expect(csv.status == 200 && csv.text.hasPrefix("account,type,LEDG,eliminations,group"), "\(csv.text)")
+            let sources = "/v1/groups/LGRP/consolidation/sources?from=P-controller&to=P-controller"
+            let drill = try await HTTP.request("GET", hub.url + sources + "&source=LEDG/ACME/1200&limit=5", token: all)
+            #expect(drill.status == 200, "\(drill.text)")
+            let page = try JSONDecoder().decode(ConsolidationSources.self, from: Data(drill.text.utf8))
+            #expect(page.company == "LEDG" && page.tradingPartner == "ACME" && page.account == "1200" && page.entries.isEmpty && page.total == 0)
             for (token, path, status) in [
                 (acme, path, 404), (all, "/v1/groups/NOPE/consolidation?from=P-controller&to=P-controller", 404),
                 (all, "/v1/groups/LGRP/consolidation?from=P-controller", 400), (all, "/v1/groups/LGRP/consolidation?from=x!&to=P-controller", 400),
                 (all, "/v1/groups/LGRP/consolidation?from=2030-01&to=2030-01", 422),
+                (acme, sources + "&source=LEDG/ACME/1200", 404), (all, sources, 400), (all, sources + "&source=LEDG/1200", 400),
+                (all, sources + "&source=ACME/LEDG/1200", 404), (all, sources + "&source=LEDG/ACME/1200&limit=0", 400),
             ] {
                 let refused = try await HTTP.request("GET", hub.url + path, token: token)
                 #expect(refused.status == status, "\(path): \(refused.status) \(refused.text)")

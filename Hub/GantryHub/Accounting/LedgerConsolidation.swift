@@ -1,9 +1,10 @@
 import Foundation
 import GantryCore
 
-/// A group's consolidation over fiscal periods from the ledger's kept balances, for both databases
-/// (docs/consolidation.md, "At the hub"). The store reads the facts (`LedgerConsolidation.Facts`); this type decides
-/// which members, periods and rates, and hands the figures to `Consolidation.consolidate`.
+/// A group's consolidation over fiscal periods from the sums the ledger keeps on apply (`ledger_balances` and
+/// `LedgerConsolidationSums`), for both databases (docs/consolidation.md, "At the hub"): it reads no journal line, so
+/// its cost does not grow with the lines posted. The store reads the facts (`LedgerConsolidation.Facts`); this type
+/// decides which members, periods and rates, and hands the figures to `Consolidation.consolidate`.
 ///
 /// Stated rules:
 /// - `from`/`to` are period codes every member has; the rates' days come from the parent's periods: the closing
@@ -36,9 +37,9 @@ enum LedgerConsolidation {
     struct Facts: Sendable {
         /// Per member: debit and credit sums per account over the range.
         var sums: [String: [(account: String, debit: Int64, credit: Int64)]] = [:]
-        /// Per member: its entries in the range that carry a trading partner, and the entries of the same
-        /// references (the cost of sales of a sale), with all their lines.
-        var entries: [String: [JournalEntry]] = [:]
+        /// Per member: its intercompany lines summed over the range (kept on apply, the revenue lines with the
+        /// quantities shipped), each traced by its `reference`.
+        var intercompany: [String: [IntercompanySum]] = [:]
         /// Per member and equity account: the first day it was posted to.
         var firstPosted: [CompanyAccount: String] = [:]
         /// Per member, account and item: the net quantity on it at the end of the range.
@@ -73,12 +74,10 @@ enum LedgerConsolidation {
     /// The accounts and items whose quantity at the end of the range the holdings need.
     static func stockNeeds(_ plan: Plan, masters: LedgerMasters, facts: Facts) -> [StockKey] {
         var keys: Set<StockKey> = []
-        for (buyer, entries) in facts.entries {
-            for entry in entries where entry.company == buyer && entry.kind == .intercompanyPurchase {
-                for line in entry.lines where line.tradingPartner != nil {
-                    guard let item = line.item else { continue }
-                    for account in holdingAccounts(buyer, masters) { keys.insert(StockKey(company: buyer, account: account, item: item)) }
-                }
+        for (buyer, sums) in facts.intercompany {
+            for sum in sums where sum.kind == .intercompanyPurchase {
+                guard let item = sum.item else { continue }
+                for account in holdingAccounts(buyer, masters) { keys.insert(StockKey(company: buyer, account: account, item: item)) }
             }
         }
         return keys.sorted { ($0.company, $0.account, $0.item) < ($1.company, $1.account, $1.item) }
@@ -117,7 +116,7 @@ enum LedgerConsolidation {
                                               periodEnd: plan.end, historical: historical)
             members.append(ConsolidationMember(
                 company: company, functionalCurrency: books.currency, ownershipPercent: member.ownershipPercent, balances: balances,
-                rates: rates, intercompanyEntries: withQuantities(facts.entries[company] ?? [], company: company)))
+                rates: rates, intercompanySums: facts.intercompany[company] ?? []))
         }
         let costOfSales = masters.mappings[plan.group.parent]?[.costOfSales]?.debit
         let costAccount = costOfSales.flatMap { masters.accounts[plan.group.parent]?[$0] }.map { StatementAccount($0) }
@@ -138,37 +137,14 @@ enum LedgerConsolidation {
         [masters.mappings[buyer]?[.intercompanyPurchase]?.debit, masters.mappings[buyer]?[.transitReceipt]?.debit].compactMap { $0 }
     }
 
-    /// The seller's intercompany revenue lines carry no quantity: each revenue line of an item takes the quantity of
-    /// the next inventory line of that item in the cost-of-sales entry of the same event.
-    static func withQuantities(_ entries: [JournalEntry], company: String) -> [JournalEntry] {
-        var shipped: [String: [String: [Int64]]] = [:]
-        for entry in entries where entry.company == company && entry.kind == .intercompanyCostOfSales {
-            for line in entry.lines where line.tradingPartner != nil {
-                if let item = line.item, let quantity = line.quantity { shipped[entry.source.reference, default: [:]][item, default: []].append(-quantity) }
-            }
-        }
-        return entries.filter { $0.company == company }.map { entry in
-            guard entry.kind == .intercompanySale else { return entry }
-            var copy = entry, queue = shipped[entry.source.reference] ?? [:]
-            for index in copy.lines.indices {
-                guard let item = copy.lines[index].item, copy.lines[index].quantity == nil, let next = queue[item]?.first else { continue }
-                copy.lines[index].quantity = next
-                queue[item]?.removeFirst()
-            }
-            return copy
-        }
-    }
-
     /// Per buyer, seller and item: what is still on the buyer's in-transit account, then its inventory, at most
     /// what it bought from the seller in the range.
     static func holdings(_ plan: Plan, masters: LedgerMasters, facts: Facts) -> [IntragroupHolding] {
         var bought: [String: [String: [String: Int64]]] = [:]
-        for (buyer, entries) in facts.entries {
-            for entry in entries where entry.company == buyer && entry.kind == .intercompanyPurchase {
-                for line in entry.lines {
-                    guard let seller = line.tradingPartner, let item = line.item, let quantity = line.quantity else { continue }
-                    bought[buyer, default: [:]][item, default: [:]][seller, default: 0] += quantity
-                }
+        for (buyer, sums) in facts.intercompany {
+            for sum in sums where sum.kind == .intercompanyPurchase {
+                guard let item = sum.item, let quantity = sum.quantity else { continue }
+                bought[buyer, default: [:]][item, default: [:]][sum.tradingPartner, default: 0] += quantity
             }
         }
         var holdings: [IntragroupHolding] = []
@@ -188,18 +164,5 @@ enum LedgerConsolidation {
             }
         }
         return holdings
-    }
-}
-
-extension LedgerConsolidation {
-    /// An entry row and its lines read back as a `JournalEntry`; nil for a kind or currency this hub does not know.
-    static func entry(company: String, sourceKey: String, sourceKind: String, reference: String, kind: String, date: String,
-                      period: String, transaction: String, functional: String, lines: [JournalLine]) -> JournalEntry? {
-        guard let kind = PostingKind(rawValue: kind), let source = EntrySource.Kind(rawValue: sourceKind),
-              let transaction = CurrencyCode(code: transaction), let functional = CurrencyCode(code: functional) else { return nil }
-        let part = sourceKey.split(separator: ":").last.flatMap { Int($0) } ?? 0
-        return JournalEntry(
-            company: company, source: EntrySource(kind: source, reference: reference, part: part), kind: kind, postingDate: date,
-            period: period, transactionCurrency: transaction, functionalCurrency: functional, lines: lines)
     }
 }

@@ -6,4 +6,9 @@ public protocol ConsolidationStore: Sendable {
     /// Group `group` consolidated over its members' periods `from` through `to`, in its presentation currency. A group
     /// with a member outside `scope` is not found; a missing rate is `missing-rate` naming the pair and day.
     func groupConsolidation(group: String, from: String, to: String, scope: CompanyScope) async throws -> GroupConsolidation
+
+    /// The source entries of the kept intercompany sum `source` (`COMPANY/PARTNER/ACCOUNT[/ITEM]`, as an elimination
+    /// of the same consolidation names it), `limit` from `offset`. The group is found as for `groupConsolidation`.
+    func consolidationSources(group: String, from: String, to: String, source: String, offset: Int, limit: Int,
+                              scope: CompanyScope) async throws -> ConsolidationSources
 }

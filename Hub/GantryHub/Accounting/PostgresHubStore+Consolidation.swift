@@ -2,18 +2,11 @@ import Foundation
 import GantryCore
 import PostgresNIO
 
-/// A group's consolidation on PostgreSQL (`LedgerConsolidation` decides; this reads).
+/// A group's consolidation on PostgreSQL (`LedgerConsolidation` decides; this reads only kept sums).
 extension PostgresHubStore {
     public func groupConsolidation(group: String, from: String, to: String, scope: CompanyScope) async throws -> GroupConsolidation {
         try await run { [logger] connection in
-            let masters = try await self.ledgerMasters(in: connection, logger: logger)
-            var record: MasterRecord?
-            for try await (kind, company, key, active, data) in try await connection.query("""
-                SELECT kind, company, key, active, data::text FROM masters WHERE kind = \(MasterKind.group.rawValue) AND key = \(group)
-                """, logger: logger).decode((String, String, String, Bool, String).self) {
-                record = LedgerMasterRow(kind: kind, company: company, key: key, active: active, data: data).record
-            }
-            let plan = try LedgerConsolidation.plan(record, masters: masters, from: from, to: to, scope: scope)
+            let (masters, plan) = try await self.consolidationPlan(group, from: from, to: to, scope: scope, in: connection, logger: logger)
             var facts = LedgerConsolidation.Facts()
             for (company, periods) in plan.periods {
                 var sums: [(account: String, debit: Int64, credit: Int64)] = []
@@ -24,21 +17,34 @@ extension PostgresHubStore {
                     sums.append((account, debit, credit))
                 }
                 facts.sums[company] = sums
-                facts.entries[company] = try await Self.intercompanyEntries(company, periods, in: connection, logger: logger)
+                var intercompany: [IntercompanySum] = []
+                for try await (partner, kind, account, item, amount, quantity, lines) in try await connection.query("""
+                    SELECT partner, kind, account, item, sum(amount)::bigint, sum(quantity)::bigint, sum(quantity_lines)::bigint
+                    FROM ledger_intercompany WHERE company = \(company) AND period = ANY(\(periods))
+                    GROUP BY partner, kind, account, item
+                    ORDER BY partner COLLATE "C", kind COLLATE "C", account COLLATE "C", item COLLATE "C"
+                    """, logger: logger).decode((String, String, String, String, Int64, Int64, Int64).self) {
+                    if let sum = LedgerConsolidation.intercompanySum(
+                        company: company, partner: partner, kind: kind, account: account, item: item, amount: amount, quantity: quantity,
+                        quantityLines: lines) {
+                        intercompany.append(sum)
+                    }
+                }
+                facts.intercompany[company] = intercompany
             }
-            for key in LedgerConsolidation.equityNeeds(plan, masters: masters, facts: facts) {
-                for try await day in try await connection.query("""
-                    SELECT min(e.posting_date) FROM journal_lines l JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
-                    WHERE l.company = \(key.company) AND l.account = \(key.account)
-                    """, logger: logger).decode(String?.self) {
-                    facts.firstPosted[key] = day
+            let equity = LedgerConsolidation.equityNeeds(plan, masters: masters, facts: facts)
+            for company in Set(equity.map(\.company)) {
+                let accounts = equity.filter { $0.company == company }.map(\.account)
+                for try await (account, day) in try await connection.query("""
+                    SELECT account, posting_date FROM ledger_first_postings WHERE company = \(company) AND account = ANY(\(accounts))
+                    """, logger: logger).decode((String, String).self) {
+                    facts.firstPosted[LedgerConsolidation.CompanyAccount(company: company, account: account)] = day
                 }
             }
             for key in LedgerConsolidation.stockNeeds(plan, masters: masters, facts: facts) {
                 for try await quantity in try await connection.query("""
-                    SELECT coalesce(sum(l.quantity), 0)::bigint FROM journal_lines l
-                    JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
-                    WHERE l.company = \(key.company) AND l.account = \(key.account) AND l.item = \(key.item) AND e.posting_date <= \(plan.end)
+                    SELECT coalesce(sum(quantity), 0)::bigint FROM ledger_stock
+                    WHERE company = \(key.company) AND account = \(key.account) AND item = \(key.item) AND posting_date <= \(plan.end)
                     """, logger: logger).decode(Int64.self) {
                     facts.quantities[key] = quantity
                 }
@@ -47,35 +53,72 @@ extension PostgresHubStore {
         }
     }
 
-    /// A member's entries of the periods that carry a trading partner, with every line of each.
-    private static func intercompanyEntries(_ company: String, _ periods: [String], in connection: PostgresConnection,
-                                            logger: Logger) async throws -> [JournalEntry] {
-        var rows: [(key: String, sourceKind: String, reference: String, kind: String, date: String, period: String,
-                    transaction: String, functional: String)] = []
-        for try await row in try await connection.query("""
-            SELECT source_key, source_kind, reference, kind, posting_date, period, transaction_currency, functional_currency
-            FROM journal_entries e WHERE company = \(company) AND period = ANY(\(periods))
-              AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.company = e.company AND l.source_key = e.source_key
-                          AND l.trading_partner IS NOT NULL)
-            ORDER BY source_key COLLATE "C"
-            """, logger: logger).decode((String, String, String, String, String, String, String, String).self) {
-            rows.append(row)
-        }
-        var lines: [String: [JournalLine]] = [:]
-        if !rows.isEmpty {
-            for try await (key, account, amount, functional, item, quantity, partner, customer) in try await connection.query("""
-                SELECT source_key, account, amount, functional_amount, item, quantity, trading_partner, customer FROM journal_lines
-                WHERE company = \(company) AND source_key = ANY(\(rows.map(\.key))) ORDER BY source_key, line_no
-                """, logger: logger).decode((String, String, Int64, Int64, String?, Int64?, String?, String?).self) {
-                lines[key, default: []].append(JournalLine(
-                    account: account, amount: amount, functionalAmount: functional, item: item, quantity: quantity,
-                    tradingPartner: partner, customer: customer))
+    public func consolidationSources(group: String, from: String, to: String, source: String, offset: Int, limit: Int,
+                                     scope: CompanyScope) async throws -> ConsolidationSources {
+        try await run { [logger] connection in
+            let (masters, plan) = try await self.consolidationPlan(group, from: from, to: to, scope: scope, in: connection, logger: logger)
+            let sum = try LedgerConsolidation.source(source, plan: plan, masters: masters)
+            let kind = sum.kind ?? ""
+            var total: Int64 = 0
+            for try await count in try await connection.query("""
+                SELECT coalesce(sum(entries), 0)::bigint FROM ledger_intercompany
+                WHERE company = \(sum.company) AND partner = \(sum.partner) AND kind = \(kind) AND account = \(sum.account)
+                  AND item = \(sum.item) AND period = ANY(\(sum.periods))
+                """, logger: logger).decode(Int64.self) {
+                total = count
             }
+            var keys: [String] = []
+            for try await key in try await connection.query("""
+                SELECT source_key FROM ledger_intercompany_entries
+                WHERE company = \(sum.company) AND partner = \(sum.partner) AND kind = \(kind) AND account = \(sum.account)
+                  AND item = \(sum.item) AND period = ANY(\(sum.periods))
+                ORDER BY posting_date COLLATE "C", source_key COLLATE "C" LIMIT \(Int64(limit + 1)) OFFSET \(Int64(offset))
+                """, logger: logger).decode(String.self) {
+                keys.append(key)
+            }
+            let page = Array(keys.prefix(limit))
+            let entries = try await Self.journalEntries(sum.company, keys: page, in: connection, logger: logger)
+            return ConsolidationSources(
+                group: group, from: from, to: to, source: source, company: sum.company, tradingPartner: sum.partner, account: sum.account,
+                item: sum.item.isEmpty ? nil : sum.item, total: total, entries: entries, offset: offset,
+                next: keys.count > limit ? offset + limit : nil)
         }
-        return rows.compactMap { row in
-            LedgerConsolidation.entry(
-                company: company, sourceKey: row.key, sourceKind: row.sourceKind, reference: row.reference, kind: row.kind, date: row.date,
-                period: row.period, transaction: row.transaction, functional: row.functional, lines: lines[row.key] ?? [])
+    }
+
+    /// The masters and the plan of a group's consolidation (a group the principal may not see all of is not found).
+    private func consolidationPlan(_ group: String, from: String, to: String, scope: CompanyScope, in connection: PostgresConnection,
+                                   logger: Logger) async throws -> (LedgerMasters, LedgerConsolidation.Plan) {
+        let masters = try await ledgerMasters(in: connection, logger: logger)
+        var record: MasterRecord?
+        for try await (kind, company, key, active, data) in try await connection.query("""
+            SELECT kind, company, key, active, data::text FROM masters WHERE kind = \(MasterKind.group.rawValue) AND key = \(group)
+            """, logger: logger).decode((String, String, String, Bool, String).self) {
+            record = LedgerMasterRow(kind: kind, company: company, key: key, active: active, data: data).record
         }
+        return (masters, try LedgerConsolidation.plan(record, masters: masters, from: from, to: to, scope: scope))
+    }
+
+    /// A company's entries by key, with all their lines, in the order of `keys`.
+    private static func journalEntries(_ company: String, keys: [String], in connection: PostgresConnection,
+                                       logger: Logger) async throws -> [JournalEntryRecord] {
+        guard !keys.isEmpty else { return [] }
+        var entries: [String: JournalEntryRecord] = [:]
+        for try await (key, kind, plant, seq, date, period, original, note, currency, functional, posted) in try await connection.query("""
+            SELECT source_key, kind, plant_id, seq, posting_date, period, original_date, note, transaction_currency, functional_currency, posted_at
+            FROM journal_entries WHERE company = \(company) AND source_key = ANY(\(keys))
+            """, logger: logger).decode((String, String, String?, Int64?, String, String, String?, String?, String, String, Date).self) {
+            entries[key] = JournalEntryRecord(
+                company: company, sourceKey: key, kind: kind, plant: plant, sequence: seq, postingDate: date, period: period,
+                originalDate: original, note: note, transactionCurrency: currency, functionalCurrency: functional, postedAt: posted, lines: [])
+        }
+        for try await (key, account, amount, functional, item, quantity, partner, customer) in try await connection.query("""
+            SELECT source_key, account, amount, functional_amount, item, quantity, trading_partner, customer FROM journal_lines
+            WHERE company = \(company) AND source_key = ANY(\(keys)) ORDER BY source_key, line_no
+            """, logger: logger).decode((String, String, Int64, Int64, String?, Int64?, String?, String?).self) {
+            entries[key]?.lines.append(JournalLine(
+                account: account, amount: amount, functionalAmount: functional, item: item, quantity: quantity, tradingPartner: partner,
+                customer: customer))
+        }
+        return keys.compactMap { entries[$0] }
     }
 }

@@ -76,10 +76,12 @@ extension PostgresHubStore {
                 ON CONFLICT (plant_id, seq) DO UPDATE SET code = excluded.code, detail = excluded.detail
                 """, logger: logger)
         }
+        try await keepConsolidationSums(write, in: connection, logger: logger)
         let balances = write.balances
         if !balances.isEmpty {
-            // One row per key (summed beforehand), so ON CONFLICT meets each row once; in key order, and last, so the
-            // plants of a company posting side by side wait on each other's balance rows only until they commit.
+            // One row per key (summed beforehand), so ON CONFLICT meets each row once; in key order, and last with the
+            // consolidation's sums, so the plants of a company posting side by side wait on each other's rows only
+            // until they commit.
             try await connection.query("""
                 INSERT INTO ledger_balances (company, period, account, currency, debit, credit, transaction_debit, transaction_credit)
                 SELECT * FROM unnest(\(balances.map(\.key.company)), \(balances.map(\.key.period)), \(balances.map(\.key.account)),

@@ -2,77 +2,95 @@ import Foundation
 import GantryCore
 import GRDB
 
-/// A group's consolidation on SQLite (`LedgerConsolidation` decides; this reads).
+/// A group's consolidation on SQLite (`LedgerConsolidation` decides; this reads only kept sums).
 extension SQLiteHubStore {
     public func groupConsolidation(group: String, from: String, to: String, scope: CompanyScope) async throws -> GroupConsolidation {
         try await pool.read { db in
-            let masters = try self.ledgerMasters(in: db)
-            let record = try LedgerMasterRow.fetchOne(db, sql: """
-                SELECT kind, company, key, active, data FROM masters WHERE kind = ? AND key = ?
-                """, arguments: [MasterKind.group.rawValue, group])?.record
-            let plan = try LedgerConsolidation.plan(record, masters: masters, from: from, to: to, scope: scope)
+            let (masters, plan) = try self.consolidationPlan(group, from: from, to: to, scope: scope, in: db)
             var facts = LedgerConsolidation.Facts()
             for (company, periods) in plan.periods {
                 var arguments: StatementArguments = [company]
                 arguments += StatementArguments(periods)
+                let marks = databaseQuestionMarks(count: periods.count)
                 facts.sums[company] = try LedgerSumRow.fetchAll(db, sql: """
                     SELECT account, sum(debit) AS debit, sum(credit) AS credit FROM ledger_balances
-                    WHERE company = ? AND period IN (\(databaseQuestionMarks(count: periods.count))) GROUP BY account ORDER BY account
+                    WHERE company = ? AND period IN (\(marks)) GROUP BY account ORDER BY account
                     """, arguments: arguments).map { ($0.account, $0.debit, $0.credit) }
-                facts.entries[company] = try Self.intercompanyEntries(company, periods, in: db)
+                facts.intercompany[company] = try IntercompanySumRow.fetchAll(db, sql: """
+                    SELECT partner, kind, account, item, sum(amount) AS amount, sum(quantity) AS quantity, sum(quantity_lines) AS quantity_lines
+                    FROM ledger_intercompany WHERE company = ? AND period IN (\(marks))
+                    GROUP BY partner, kind, account, item ORDER BY partner, kind, account, item
+                    """, arguments: arguments).compactMap { row in
+                    LedgerConsolidation.intercompanySum(
+                        company: company, partner: row.partner, kind: row.kind, account: row.account, item: row.item, amount: row.amount,
+                        quantity: row.quantity, quantityLines: row.quantityLines)
+                }
             }
             for key in LedgerConsolidation.equityNeeds(plan, masters: masters, facts: facts) {
                 facts.firstPosted[key] = try String.fetchOne(db, sql: """
-                    SELECT min(e.posting_date) FROM journal_lines l JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
-                    WHERE l.company = ? AND l.account = ?
+                    SELECT posting_date FROM ledger_first_postings WHERE company = ? AND account = ?
                     """, arguments: [key.company, key.account])
             }
             for key in LedgerConsolidation.stockNeeds(plan, masters: masters, facts: facts) {
                 facts.quantities[key] = try Int64.fetchOne(db, sql: """
-                    SELECT coalesce(sum(l.quantity), 0) FROM journal_lines l
-                    JOIN journal_entries e ON e.company = l.company AND e.source_key = l.source_key
-                    WHERE l.company = ? AND l.account = ? AND l.item = ? AND e.posting_date <= ?
+                    SELECT coalesce(sum(quantity), 0) FROM ledger_stock WHERE company = ? AND account = ? AND item = ? AND posting_date <= ?
                     """, arguments: [key.company, key.account, key.item, plan.end]) ?? 0
             }
             return try LedgerConsolidation.consolidate(plan, masters: masters, facts: facts)
         }
     }
 
-    /// A member's entries of the periods that carry a trading partner, with every line of each.
-    private static func intercompanyEntries(_ company: String, _ periods: [String], in db: Database) throws -> [JournalEntry] {
-        var arguments: StatementArguments = [company]
-        arguments += StatementArguments(periods)
-        let rows = try ConsolidationEntryRow.fetchAll(db, sql: """
-            SELECT source_key, source_kind, reference, kind, posting_date, period, transaction_currency, functional_currency
-            FROM journal_entries e WHERE company = ? AND period IN (\(databaseQuestionMarks(count: periods.count)))
-              AND EXISTS (SELECT 1 FROM journal_lines l WHERE l.company = e.company AND l.source_key = e.source_key
-                          AND l.trading_partner IS NOT NULL)
-            ORDER BY source_key
-            """, arguments: arguments)
-        let statement = try db.cachedStatement(sql: """
-            SELECT \(LedgerLineRow.columns) FROM journal_lines WHERE company = ? AND source_key = ? ORDER BY line_no
-            """)
-        return try rows.compactMap { row in
-            LedgerConsolidation.entry(
-                company: company, sourceKey: row.sourceKey, sourceKind: row.sourceKind, reference: row.reference, kind: row.kind,
-                date: row.postingDate, period: row.period, transaction: row.transactionCurrency, functional: row.functionalCurrency,
-                lines: try LedgerLineRow.fetchAll(statement, arguments: [company, row.sourceKey]).map(\.line))
+    public func consolidationSources(group: String, from: String, to: String, source: String, offset: Int, limit: Int,
+                                     scope: CompanyScope) async throws -> ConsolidationSources {
+        try await pool.read { db in
+            let (masters, plan) = try self.consolidationPlan(group, from: from, to: to, scope: scope, in: db)
+            let sum = try LedgerConsolidation.source(source, plan: plan, masters: masters)
+            var arguments: StatementArguments = [sum.company, sum.partner, sum.kind ?? "", sum.account, sum.item]
+            arguments += StatementArguments(sum.periods)
+            let filter = """
+                company = ? AND partner = ? AND kind = ? AND account = ? AND item = ? AND period IN (\(databaseQuestionMarks(count: sum.periods.count)))
+                """
+            let total = try Int64.fetchOne(db, sql: "SELECT coalesce(sum(entries), 0) FROM ledger_intercompany WHERE \(filter)",
+                                           arguments: arguments) ?? 0
+            let keys = try String.fetchAll(db, sql: """
+                SELECT source_key FROM ledger_intercompany_entries WHERE \(filter) ORDER BY posting_date, source_key LIMIT ? OFFSET ?
+                """, arguments: arguments + [limit + 1, offset])
+            let entry = try db.cachedStatement(sql: "SELECT \(LedgerEntryRow.columns) FROM journal_entries WHERE company = ? AND source_key = ?")
+            let lines = try db.cachedStatement(sql: """
+                SELECT \(LedgerLineRow.columns) FROM journal_lines WHERE company = ? AND source_key = ? ORDER BY line_no
+                """)
+            let entries = try keys.prefix(limit).compactMap { key in
+                try LedgerEntryRow.fetchOne(entry, arguments: [sum.company, key])?.record(
+                    lines: try LedgerLineRow.fetchAll(lines, arguments: [sum.company, key]).map(\.line))
+            }
+            return ConsolidationSources(
+                group: group, from: from, to: to, source: source, company: sum.company, tradingPartner: sum.partner, account: sum.account,
+                item: sum.item.isEmpty ? nil : sum.item, total: total, entries: entries, offset: offset,
+                next: keys.count > limit ? offset + limit : nil)
         }
+    }
+
+    /// The masters and the plan of a group's consolidation (a group the principal may not see all of is not found).
+    private func consolidationPlan(_ group: String, from: String, to: String, scope: CompanyScope,
+                                   in db: Database) throws -> (LedgerMasters, LedgerConsolidation.Plan) {
+        let masters = try ledgerMasters(in: db)
+        let record = try LedgerMasterRow.fetchOne(db, sql: """
+            SELECT kind, company, key, active, data FROM masters WHERE kind = ? AND key = ?
+            """, arguments: [MasterKind.group.rawValue, group])?.record
+        return (masters, try LedgerConsolidation.plan(record, masters: masters, from: from, to: to, scope: scope))
     }
 }
 
-/// The columns of `journal_entries` consolidation reads.
-struct ConsolidationEntryRow: Decodable, FetchableRecord {
-    var sourceKey: String
-    var sourceKind: String
-    var reference: String
+/// A `ledger_intercompany` sum over a range.
+struct IntercompanySumRow: Decodable, FetchableRecord {
+    var partner: String
     var kind: String
-    var postingDate: String
-    var period: String
-    var transactionCurrency: String
-    var functionalCurrency: String
+    var account: String
+    var item: String
+    var amount: Int64
+    var quantity: Int64
+    var quantityLines: Int64
     enum CodingKeys: String, CodingKey {
-        case sourceKey = "source_key", sourceKind = "source_kind", reference, kind, postingDate = "posting_date", period
-        case transactionCurrency = "transaction_currency", functionalCurrency = "functional_currency"
+        case partner, kind, account, item, amount, quantity, quantityLines = "quantity_lines"
     }
 }

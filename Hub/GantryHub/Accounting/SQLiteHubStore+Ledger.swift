@@ -171,5 +171,6 @@ extension SQLiteHubStore {
                 posting.refusal.detail, stamp,
             ])
         }
+        try keepConsolidationSums(write, in: db)
     }
 }

@@ -156,7 +156,7 @@ struct HubAPI: Sendable {
         case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
              .ledgerExportBeancount, .ledgerExportCSV:
             return try await respondStatements(to: endpoint, query: query, scope: try caller.principal().companies)
-        case .groupConsolidation, .groupConsolidationCSV:
+        case .groupConsolidation, .groupConsolidationCSV, .groupConsolidationSources:
             return try await respondConsolidation(to: endpoint, query: query, context: context, caller: caller)
         case .discrepancySettle:
             let body = try decode(SettleBody.self, from: try await jsonBody(&request))

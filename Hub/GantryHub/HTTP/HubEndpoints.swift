@@ -18,7 +18,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case invoiceSubmit, invoiceImport, invoiceList, invoiceRead, invoiceRelease, grniAgeing, grniAgeingCSV, openInvoices, openInvoicesCSV
     case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, margin, workingCapital
     case ledgerExportBeancount, ledgerExportCSV
-    case groupConsolidation, groupConsolidationCSV
+    case groupConsolidation, groupConsolidationCSV, groupConsolidationSources
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -105,6 +105,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .ledgerExportCSV: "/v1/ledger/export.csv"
         case .groupConsolidation: "/v1/groups/:group/consolidation"
         case .groupConsolidationCSV: "/v1/groups/:group/consolidation.csv"
+        case .groupConsolidationSources: "/v1/groups/:group/consolidation/sources"
         }
     }
 
@@ -124,7 +125,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .discrepancySettle: .principal(.settleDiscrepancies)
         case .eventFeed: .principal(.readEvents)
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
-        case .groupConsolidation, .groupConsolidationCSV: .principal(.readLedger)
+        case .groupConsolidation, .groupConsolidationCSV, .groupConsolidationSources: .principal(.readLedger)
         case .heldRetry: .principal(.postLedger)
         case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
              .ledgerExportBeancount, .ledgerExportCSV: .principal(.readLedger)
