@@ -6,7 +6,8 @@ import GantryCore
 public struct SparkplugStatus: Sendable, Equatable, Codable {
     /// Counted since the agent started.
     public struct Counts: Sendable, Equatable, Codable {
-        /// Sparkplug messages projected (STATE messages apart).
+        /// Sparkplug messages projected: the edge nodes', and commands (NCMD, DCMD) heard on the groups' topics,
+        /// the agent's own rebirth requests among them; STATE messages apart.
         public var messages = 0
         public var deadLetters = 0
         public var unmappedMetrics = 0
