@@ -69,7 +69,7 @@ import Testing
             ]) { $1 }
             let configuration = try AgentConfiguration.load(path: nil, environment: environment)
             #expect(configuration.sparkplug.groups == ["Plant1", "Plant2"] && configuration.sparkplug.keepUnmapped)
-            #expect(configuration.sparkplug.hostID(plantID: "ACME-BER") == "gantry-ACME-BER" && configuration.sparkplug.rebirthAtStart)
+            #expect(configuration.sparkplug.hostID(plantID: "ACME-BER") == "gantry-ACME-BER" && configuration.sparkplug.rebirthOnConnect)
             #expect(configuration.sparkplug.mapping.machines.count == 1)
 
             try "{\"machines\": [{\"group\": \"Plant1\"}]}".write(toFile: mapping, atomically: true, encoding: .utf8)

@@ -21,7 +21,6 @@ final class SparkplugHost: Sendable {
         var changed: Set<SparkplugNodeID> = []
         /// Rebirth requests not yet published (no connection).
         var unsent: Set<SparkplugNodeID> = []
-        var startRebirthDone = false
         var counts = SparkplugStatus.Counts()
     }
 
@@ -62,12 +61,13 @@ final class SparkplugHost: Sendable {
         self.client.withLock { $0 = client }
     }
 
-    /// On every connect (libmosquitto's thread): sends the rebirth requests that waited for a connection and,
-    /// after a start, asks every known node to rebirth (messages may have been missed while the agent was away).
+    /// On every connect (libmosquitto's thread): sends the rebirth requests that waited for a connection and
+    /// asks every known node to rebirth. Messages may have been missed while the agent was away or the
+    /// connection lost (Sparkplug data are QoS 0, which no broker queues), and machines' time is unknown from
+    /// then until they report again: edge nodes report by exception, the births carry every current value.
     func connected() {
         let nodes = state.withLock { state in
-            if !state.startRebirthDone && settings.rebirthAtStart {
-                state.startRebirthDone = true
+            if settings.rebirthOnConnect {
                 for node in state.sessions.rebirthAll(at: now()) {
                     state.unsent.insert(node)
                     state.changed.insert(node)

@@ -14,8 +14,9 @@ public struct SparkplugSettings: Sendable {
     public var mapping = SparkplugMapping()
     /// Keep the last value of unmapped metrics in the node's session (shown in `/v1/status`), or only count them.
     public var keepUnmapped = false
-    /// Ask every known edge node to rebirth when the agent connects for the first time after a start.
-    public var rebirthAtStart = true
+    /// Ask every known edge node to rebirth whenever the agent connects to the broker (after a start, after a
+    /// lost connection).
+    public var rebirthOnConnect = true
 
     public init() {}
 
@@ -25,7 +26,7 @@ public struct SparkplugSettings: Sendable {
     public func hostID(plantID: String) -> String { hostID ?? "gantry-\(plantID)" }
 
     static let keys: Set<String> = [
-        "sparkplug.groups", "sparkplug.host_id", "sparkplug.mapping_file", "sparkplug.unmapped", "sparkplug.rebirth_at_start",
+        "sparkplug.groups", "sparkplug.host_id", "sparkplug.mapping_file", "sparkplug.unmapped", "sparkplug.rebirth_on_connect",
     ]
 
     init(_ settings: ConfigurationText, mqttEnabled: Bool) throws(ConfigurationError) {
@@ -51,6 +52,6 @@ public struct SparkplugSettings: Sendable {
             throw refuse("sparkplug.mapping_file", "\(path): \(error.reason)")
         }
         keepUnmapped = try settings.choice("sparkplug.unmapped", default: "drop", among: ["drop", "keep"]) == "keep"
-        rebirthAtStart = try settings.choice("sparkplug.rebirth_at_start", default: "true", among: ["true", "false"]) == "true"
+        rebirthOnConnect = try settings.choice("sparkplug.rebirth_on_connect", default: "true", among: ["true", "false"]) == "true"
     }
 }
