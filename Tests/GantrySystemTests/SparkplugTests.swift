@@ -25,6 +25,7 @@ import Testing
                 defer { Task { try? await broker.stop() } }
                 let edge = try await EdgeNode(port: broker.port)
                 defer { edge.stop() }
+                var stateBirth = ""
                 let base = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 2 * 3600).rounded(.down))
                 func at(_ offset: Double) -> Int { Int((base.timeIntervalSince1970 + offset) * 1000) }
                 try await edge.run(#"{"op":"connect","node":"Edge1","bdseq":0}"#, until: "connected")
@@ -141,13 +142,29 @@ import Testing
                     #expect(later.first?.seconds["down"] == 0)
                     #expect(later.first?.good == 5, "55 after 50: the new birth's total counts what was made meanwhile")
                     #expect(death.timeIntervalSince(base) > 3000)
+
+                    // The STATE birth is retained; said offline by someone else, the agent says online again.
+                    let birth = try await Self.retainedState(broker)
+                    #expect(birth.hasPrefix(#"{"online":true,"timestamp":"#), "\(birth)")
+                    let forged = try await run("/usr/bin/mosquitto_pub", [
+                        "-p", "\(broker.port)", "-q", "1", "-r", "-t", "spBv1.0/STATE/gantry-ACME-BER", "-m", #"{"online":false,"timestamp":1}"#,
+                    ])
+                    #expect(forged.status == 0)
+                    try await eventually("the agent says online again") { try await Self.retainedState(broker) == birth }
+                    stateBirth = birth
                     #expect(try await process.child?.stop() == 0)
                 }
-                // The host's STATE birth is retained on the broker for edge nodes that come later.
-                let state = try await run("/usr/bin/mosquitto_sub", ["-p", "\(broker.port)", "-t", "spBv1.0/STATE/gantry-ACME-BER", "-C", "1", "-W", "5"])
-                #expect(state.stdout.contains(#""online":false"#), "stopped cleanly, the agent said so: \(state.stdout)")
+                // Stopped cleanly, the agent said so, with its birth's timestamp (as its will would have).
+                let offline = try await Self.retainedState(broker)
+                #expect(offline == stateBirth.replacingOccurrences(of: #""online":true"#, with: #""online":false"#), "\(offline)")
             }
         }
+    }
+
+    /// The retained message of the agent's STATE topic.
+    static func retainedState(_ broker: Broker) async throws -> String {
+        let answer = try await run("/usr/bin/mosquitto_sub", ["-p", "\(broker.port)", "-t", "spBv1.0/STATE/gantry-ACME-BER", "-C", "1", "-W", "5"])
+        return answer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func node(_ agent: String) async throws -> [String: Any]? {

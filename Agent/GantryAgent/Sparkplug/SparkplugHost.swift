@@ -46,8 +46,8 @@ final class SparkplugHost: Sendable {
         options.subscriptions.append((topic, 1))
         options.will = MQTTOutgoing(topic: topic, payload: SparkplugDecoding.state(online: false, timestamp: stateTimestamp), qos: 1, retain: true)
         options.onConnect = [birth]
-        options.beforeDisconnect = [MQTTOutgoing(
-            topic: topic, payload: SparkplugDecoding.state(online: false, timestamp: SparkplugDecoding.milliseconds(now())), qos: 1, retain: true)]
+        // The same death as the will, said by the agent itself on a clean stop.
+        options.beforeDisconnect = [options.will!]
     }
 
     private var birth: MQTTOutgoing {
