@@ -53,7 +53,9 @@ public struct SparkplugSessions: Sendable, Equatable {
 
     /// Applies one message heard at `receivedAt` (the agent's clock).
     public mutating func receive(_ topic: SparkplugTopic, _ payload: SparkplugPayload, receivedAt: Date) -> Outcome {
-        var session = nodes[topic.node] ?? SparkplugNodeSession()
+        // Taken out while it changes, so that its dictionaries are not copied on write for every message.
+        let known = nodes.removeValue(forKey: topic.node)
+        var session = known ?? SparkplugNodeSession()
         var outcome = Outcome()
         do throws(MachineSignalError) {
             try apply(topic, payload, receivedAt: receivedAt, to: &session, outcome: &outcome)
@@ -61,7 +63,8 @@ public struct SparkplugSessions: Sendable, Equatable {
             outcome.signals = []
             outcome.deadLetter = error.reason
         }
-        if !outcome.ignored { nodes[topic.node] = session }
+        // A command or a stale death from a node never heard leaves no session behind.
+        if known != nil || !outcome.ignored { nodes[topic.node] = session }
         return outcome
     }
 
