@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // Pure domain: events, sync protocol, configuration parsing. No I/O.
@@ -54,10 +55,17 @@ let package = Package(
             name: "CSQLite3", path: "Agent/CSQLite3", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
+        // The Sparkplug B payload, generated once from its .proto by provisioning/regenerate-sparkplug.sh.
+        .target(
+            name: "GantrySparkplugB",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Agent/SparkplugB", exclude: ["sparkplug_b.proto"]),
+
         .target(
             name: "GantryAgent",
             dependencies: [
-                "GantryCore", "GantryWeb", "CCurl", "CMosquitto", "CSQLite3",
+                "GantryCore", "GantryWeb", "CCurl", "CMosquitto", "CSQLite3", "GantrySparkplugB",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -102,8 +110,9 @@ let package = Package(
         .testTarget(
             name: "GantryAgentTests",
             dependencies: [
-                "GantryAgent", "GantryTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "GantryAgent", "GantrySparkplugB", "GantryTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/GantryAgentTests"),
         .testTarget(

@@ -42,7 +42,8 @@ public func buildAgent(
             $0.broker = "\(configuration.mqtt.host):\(configuration.mqtt.port)"
         }
         services.append(MachineSignalIngest(
-            store: store, settings: configuration.mqtt, plantID: configuration.plantID, board: machines, logger: logger, now: now))
+            store: store, settings: configuration.mqtt, sparkplug: configuration.sparkplug, plantID: configuration.plantID,
+            board: machines, logger: logger, now: now))
     }
     let reasons = try configuration.downtimeReasons()
     services.append(MaintenanceWatch(

@@ -55,6 +55,8 @@ public struct AgentConfiguration: Sendable {
     public var logLevel: String = "info"
     /// Machine signals over MQTT; off until `mqtt.host` is set.
     public var mqtt = MQTTSettings()
+    /// The Sparkplug B host application on the same broker; off until `sparkplug.groups` is set.
+    public var sparkplug = SparkplugSettings()
     /// The downtime reason taxonomy (`code,class,failure,description` lines); codes not in it are flagged.
     public var reasonsFile: String?
     /// How long a machine may stay down before a corrective maintenance request opens.
@@ -93,7 +95,7 @@ public struct AgentConfiguration: Sendable {
         "workorders.demand_source_location", "workorders.demand_output_location", "users.file", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval", "reorder.check_interval",
-    ]).union(MQTTSettings.keys)
+    ]).union(MQTTSettings.keys).union(SparkplugSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_AGENT_"
@@ -171,6 +173,7 @@ public struct AgentConfiguration: Sendable {
             "log.level", default: logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         mqtt = try MQTTSettings(settings)
+        sparkplug = try SparkplugSettings(settings, mqttEnabled: mqtt.enabled)
         reasonsFile = settings.values["machines.reasons_file"]
         maintenanceDownThreshold = try settings.duration("maintenance.down_threshold", default: maintenanceDownThreshold)
         maintenanceCheckInterval = try settings.duration("maintenance.check_interval", default: maintenanceCheckInterval)

@@ -17,7 +17,7 @@ final class MachineSignalIngest: Service {
     /// Inbox entries projected per transaction at most.
     static let projectionBatch = 2_000
 
-    private let store: any MachineSignalStore
+    private let store: any MachineSignalStore & SparkplugSessionStore
     private let settings: MQTTSettings
     private let plantID: String
     private let board: MQTTStatusBoard
@@ -26,11 +26,14 @@ final class MachineSignalIngest: Service {
     /// The agent's clock: arrival times, liveness notes, lost signals.
     private let now: @Sendable () -> Date
     private let reader: MachineMessageReading
+    /// The Sparkplug B host application, when `sparkplug.groups` is set.
+    private let sparkplug: SparkplugHost?
     /// Which connection failures reach the log (on libmosquitto's thread, and the starting one).
     private let connectionLog = Mutex(BrokerConnectionLog())
 
-    init(store: any MachineSignalStore, settings: MQTTSettings, plantID: String, board: MQTTStatusBoard,
-         logger: Logger, clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date) {
+    init(store: any MachineSignalStore & SparkplugSessionStore, settings: MQTTSettings, sparkplug: SparkplugSettings = SparkplugSettings(),
+         plantID: String, board: MQTTStatusBoard, logger: Logger, clock: any Clock<Duration> = ContinuousClock(),
+         now: @escaping @Sendable () -> Date) {
         self.store = store
         self.settings = settings
         self.plantID = plantID
@@ -39,6 +42,25 @@ final class MachineSignalIngest: Service {
         self.clock = clock
         self.now = now
         reader = MachineMessageReading(settings: settings, plantID: plantID)
+        self.sparkplug = sparkplug.enabled ? SparkplugHost(settings: sparkplug, plantID: plantID, limits: settings.limits, now: now) : nil
+    }
+
+    /// Reads an inbox message: Sparkplug B by its namespace (when on), else the JSON contract.
+    private func read(topic: String, payload: [UInt8], payloadBytes: Int, receivedAt: Date) -> Result<[MachineSignal], MachineSignalError> {
+        if let sparkplug, SparkplugTopic.isSparkplug(topic) {
+            return sparkplug.read(topic: topic, payload: payload, payloadBytes: payloadBytes, receivedAt: receivedAt, limits: settings.limits)
+        }
+        return reader.read(topic: topic, payload: payload, payloadBytes: payloadBytes, receivedAt: receivedAt).map { [$0] }
+    }
+
+    private func project(limit: Int) throws -> InboxProjection {
+        var changes: SparkplugSessionChanges?
+        if let sparkplug { changes = { sparkplug.changes() } }
+        let done = try store.projectMachineInboxNow(limit: limit, reading: { [self] topic, payload, bytes, receivedAt in
+            read(topic: topic, payload: payload, payloadBytes: bytes, receivedAt: receivedAt)
+        }, changes: changes)
+        if let sparkplug { board.update { $0.sparkplug = sparkplug.status } }
+        return done
     }
 
     func run() async throws {
@@ -58,6 +80,10 @@ final class MachineSignalIngest: Service {
                 board.update { $0.lost += count }
                 logger.error("machine messages could not be stored and are lost", metadata: ["count": "\(count)", "error": "\(error)"])
             })
+        if let sparkplug {
+            sparkplug.restore(try await store.sparkplugNodes())
+            board.update { $0.sparkplug = sparkplug.status }
+        }
         let backlog = try await store.machineInboxBacklog()
         board.update { $0.inboxBacklog += backlog }
         // What a crash left in the inbox was heard before it: project it before anything else.
@@ -66,10 +92,13 @@ final class MachineSignalIngest: Service {
         if let lastAlive = try await store.recordAlive(at: now()) {
             try await store.recordSignalLost(cause: "agent-stopped", at: lastAlive)
         }
+        var options = settings.clientOptions(plantID: plantID)
+        sparkplug?.configure(&options, qos: Int32(settings.qos))
         let client = try MosquittoClient(
-            options: settings.clientOptions(plantID: plantID),
+            options: options,
             onMessage: { [self] message in take(message, into: inbox) },
             onConnection: { [self] event in connectionChanged(event, inbox: inbox) })
+        sparkplug?.attach(client)
         try client.start()
         logger.info("machine signals: connecting", metadata: ["broker": "\(settings.host):\(settings.port)"])
         projection.start()
@@ -83,6 +112,7 @@ final class MachineSignalIngest: Service {
             }
         } catch {}
         client.stop()
+        sparkplug?.attach(nil)
         await inbox.flushQueued()
         await projection.stop()
         // Whatever arrived last; if the store fails now, the inbox keeps it for the next start.
@@ -115,7 +145,7 @@ final class MachineSignalIngest: Service {
     private func projectInboxNow(stopping: () -> Bool) {
         while !stopping() {
             do {
-                let done = try store.projectMachineInboxNow(limit: Self.projectionBatch, read: reader.read)
+                let done = try project(limit: Self.projectionBatch)
                 count(done)
                 // Until nothing is left: a batch from memory may stop short of entries that are only in the file.
                 if done.entries == 0 { return }
@@ -142,7 +172,10 @@ final class MachineSignalIngest: Service {
     private func projectInbox(retrying: Bool) async {
         while true {
             do {
-                let done = try await store.projectMachineInbox(limit: Self.projectionBatch, read: reader.read)
+                let done = try await withCheckedThrowingContinuation { continuation in
+                    // Blocking SQLite work: not on the cooperative thread pool.
+                    DispatchQueue.global().async { continuation.resume(with: Result { try self.project(limit: Self.projectionBatch) }) }
+                }
                 count(done)
                 // Until nothing is left: a batch from memory may stop short of entries that are only in the file.
                 if done.entries == 0 { return }
@@ -168,6 +201,7 @@ final class MachineSignalIngest: Service {
                 $0.lastConnectedAt = now()
                 $0.lastError = nil
             }
+            sparkplug?.connected()
         case .refused(let reason):
             board.update { $0.lastError = "refused: \(reason)" }
             logFailure("the broker refused the connection: \(reason)")
@@ -227,6 +261,8 @@ public struct MQTTStatus: Sendable, Equatable, Codable {
     public var deadLetters = 0
     /// Messages that could not be stored (the store failed); each is logged.
     public var lost = 0
+    /// The Sparkplug B host application, when on (docs/sparkplug.md).
+    public var sparkplug: SparkplugStatus?
 }
 
 /// Written by the ingest (on libmosquitto's thread), read by the HTTP API.

@@ -23,6 +23,12 @@ final class MosquittoClient: @unchecked Sendable {
         var tlsCertFile: String?
         var tlsKeyFile: String?
         var subscriptions: [(filter: String, qos: Int32)]
+        /// Published by the broker when the connection is lost (Sparkplug's STATE death).
+        var will: MQTTOutgoing? = nil
+        /// Published after subscribing, on every connect (Sparkplug's STATE birth).
+        var onConnect: [MQTTOutgoing] = []
+        /// Published before a clean disconnect, instead of the will.
+        var beforeDisconnect: [MQTTOutgoing] = []
     }
 
     private let handle: OpaquePointer
@@ -50,6 +56,9 @@ final class MosquittoClient: @unchecked Sendable {
         try check(mosquitto_reconnect_delay_set(handle, 1, 30, true), "reconnect delay")
         if options.username != nil || options.password != nil {
             try check(mosquitto_username_pw_set(handle, options.username, options.password), "credentials")
+        }
+        if let will = options.will {
+            try check(mosquitto_will_set(handle, will.topic, Int32(will.payload.count), will.payload, will.qos, will.retain), "will")
         }
         if options.tlsCAFile != nil {
             try check(mosquitto_tls_set(handle, options.tlsCAFile, nil, options.tlsCertFile, options.tlsKeyFile, nil), "TLS")
@@ -113,6 +122,8 @@ final class MosquittoClient: @unchecked Sendable {
     /// to return, and the thread ends at libmosquitto's next cancellation point.
     func stop() {
         if isConnected.load(ordering: .relaxed) {
+            // Queued before the DISCONNECT, so the broker has them first.
+            for message in options.beforeDisconnect { _ = publish(message) }
             mosquitto_disconnect(handle)
             mosquitto_loop_stop(handle, false)
         } else {
@@ -135,7 +146,17 @@ final class MosquittoClient: @unchecked Sendable {
         for subscription in options.subscriptions {
             mosquitto_subscribe(handle, nil, subscription.filter, subscription.qos)
         }
+        for message in options.onConnect { _ = publish(message) }
         onConnection(.connected)
+    }
+
+    /// Publishes `message` (thread-safe with the threaded loop); false when libmosquitto refused it, for
+    /// example while not connected (QoS 0).
+    @discardableResult
+    func publish(_ message: MQTTOutgoing) -> Bool {
+        message.payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle, nil, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos, message.retain)
+        } == MOSQ_ERR_SUCCESS.rawValue
     }
 
     private func check(_ code: Int32, _ what: String) throws(MQTTError) {
@@ -151,6 +172,14 @@ struct MQTTMessage: Sendable {
     var payload: [UInt8]
     var qos: Int32
     var retained: Bool
+}
+
+/// A message the agent publishes.
+struct MQTTOutgoing: Sendable, Equatable {
+    var topic: String
+    var payload: [UInt8]
+    var qos: Int32
+    var retain: Bool
 }
 
 /// What happened to the broker connection.

@@ -16,6 +16,11 @@ public protocol MachineInbox: Sendable {
 public typealias MachineMessageReader =
     @Sendable (_ topic: String, _ payload: [UInt8], _ payloadBytes: Int, _ receivedAt: Date) -> Result<MachineSignal, MachineSignalError>
 
+/// The same, for messages that carry any number of signals (a Sparkplug payload's metrics); none for a
+/// message that changes no machine's facts.
+public typealias MachineMessagesReader =
+    @Sendable (_ topic: String, _ payload: [UInt8], _ payloadBytes: Int, _ receivedAt: Date) -> Result<[MachineSignal], MachineSignalError>
+
 /// What projecting a batch of the inbox did.
 public struct InboxProjection: Sendable, Equatable {
     /// Inbox entries projected (messages and lost signals); they are not projected again.

@@ -7,7 +7,7 @@ extension SQLitePlantStore {
     /// An inbox entry read back, its message already read.
     private struct ReadEntry: Sendable {
         enum Kind: Sendable {
-            case message(topic: String, payload: [UInt8], payloadBytes: Int, Result<MachineSignal, MachineSignalError>)
+            case message(topic: String, payload: [UInt8], payloadBytes: Int, Result<[MachineSignal], MachineSignalError>)
             case signalLost(cause: String)
         }
 
@@ -58,16 +58,32 @@ extension SQLitePlantStore {
     /// entry is projected exactly once whatever crashes. Segments all projected are deleted from the inbox after.
     /// Messages are read (`read`) before the transaction, outside SQLite's write lock.
     public func projectMachineInbox(limit: Int, read: @escaping MachineMessageReader) async throws -> InboxProjection {
+        try await projectMachineInbox(limit: limit, reading: { read($0, $1, $2, $3).map { [$0] } }, changes: nil)
+    }
+
+    /// The same, blocking the calling thread (the MQTT ingest's projection thread).
+    public func projectMachineInboxNow(limit: Int, read: MachineMessageReader) throws -> InboxProjection {
+        try projectMachineInboxNow(limit: limit, reading: { read($0, $1, $2, $3).map { [$0] } }, changes: nil)
+    }
+
+    /// Projects like `projectMachineInbox(limit:read:)`, with a reader that may give any number of signals per
+    /// message (a Sparkplug payload carries several metrics), storing the Sparkplug sessions `changes` gives in
+    /// the same transaction.
+    public func projectMachineInbox(
+        limit: Int, reading: @escaping MachineMessagesReader, changes: SparkplugSessionChanges?
+    ) async throws -> InboxProjection {
         try await withCheckedThrowingContinuation { continuation in
             // Blocking SQLite work: not on the cooperative thread pool.
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.projectMachineInboxNow(limit: limit, read: read) })
+                continuation.resume(with: Result { try self.projectMachineInboxNow(limit: limit, reading: reading, changes: changes) })
             }
         }
     }
 
     /// The same, blocking the calling thread (the MQTT ingest's projection thread).
-    public func projectMachineInboxNow(limit: Int, read: MachineMessageReader) throws -> InboxProjection {
+    public func projectMachineInboxNow(
+        limit: Int, reading read: MachineMessagesReader, changes: SparkplugSessionChanges?
+    ) throws -> InboxProjection {
         let (inbox, projectedThrough) = try openInbox()
         let batch = try inbox.entriesNow(after: projectedThrough, limit: limit).map { stored in
             switch stored.entry.content {
@@ -84,14 +100,14 @@ extension SQLitePlantStore {
         let recordedAt = now()
         var result: InboxProjection
         do {
-            result = try writer.writeAndWait { db in try Self.project(batch, recordedAt: recordedAt, in: db) }
+            result = try writer.writeAndWait { db in try Self.project(batch, recordedAt: recordedAt, changes: changes, in: db) }
         } catch where batch.count > 1 {
             // One entry the store refuses must not hold up the others: take them one at a time. Each commits
             // its own progress, so a failure part way returns what was projected before it.
             result = InboxProjection()
             for (index, entry) in batch.enumerated() {
                 do {
-                    result.add(try projectAlone(entry, recordedAt: recordedAt))
+                    result.add(try projectAlone(entry, recordedAt: recordedAt, changes: changes))
                 } catch {
                     // The next call starts with the failing entry (and throws, if the store still fails).
                     guard index > 0 else { throw error }
@@ -108,9 +124,9 @@ extension SQLitePlantStore {
 
     /// Projects one entry, or keeps it as a dead letter saying why it could not be projected; throws only when
     /// even that fails (the store is unusable for now: the entry waits in the inbox for a later attempt).
-    private func projectAlone(_ entry: ReadEntry, recordedAt: Date) throws -> InboxProjection {
+    private func projectAlone(_ entry: ReadEntry, recordedAt: Date, changes: SparkplugSessionChanges?) throws -> InboxProjection {
         do {
-            return try writer.writeAndWait { db in try Self.project([entry], recordedAt: recordedAt, in: db) }
+            return try writer.writeAndWait { db in try Self.project([entry], recordedAt: recordedAt, changes: changes, in: db) }
         } catch {
             let reason = "the store could not record it: \(error)"
             return try writer.writeAndWait { db in
@@ -132,8 +148,12 @@ extension SQLitePlantStore {
         }
     }
 
-    private static func project(_ batch: [ReadEntry], recordedAt: Date, in db: Database) throws -> InboxProjection {
-        try MachineSignalRecorder.recording(in: db) { recorder in try project(batch, recordedAt: recordedAt, with: &recorder, in: db) }
+    private static func project(
+        _ batch: [ReadEntry], recordedAt: Date, changes: SparkplugSessionChanges?, in db: Database
+    ) throws -> InboxProjection {
+        let result = try MachineSignalRecorder.recording(in: db) { recorder in try project(batch, recordedAt: recordedAt, with: &recorder, in: db) }
+        if let changes { try storeSparkplugNodes(changes(), at: recordedAt, in: db) }
+        return result
     }
 
     private static func project(
@@ -150,14 +170,16 @@ extension SQLitePlantStore {
                 let added = try storeDeadLetter(
                     topic: topic, payload: payload, payloadBytes: payloadBytes, reason: error.reason, receivedAt: entry.receivedAt, in: db)
                 if added { result.deadLetters += 1 } else { result.duplicates += 1 }
-            case .message(let topic, let payload, let payloadBytes, .success(let signal)):
-                switch try recorder.record(signal, receivedAt: entry.receivedAt) {
-                case .recorded: result.recorded += 1
-                case .duplicate: result.duplicates += 1
-                case .conflict(let reason):
-                    try storeDeadLetter(
-                        topic: topic, payload: payload, payloadBytes: payloadBytes, reason: reason, receivedAt: entry.receivedAt, in: db)
-                    result.deadLetters += 1
+            case .message(let topic, let payload, let payloadBytes, .success(let signals)):
+                for signal in signals {
+                    switch try recorder.record(signal, receivedAt: entry.receivedAt) {
+                    case .recorded: result.recorded += 1
+                    case .duplicate: result.duplicates += 1
+                    case .conflict(let reason):
+                        try storeDeadLetter(
+                            topic: topic, payload: payload, payloadBytes: payloadBytes, reason: reason, receivedAt: entry.receivedAt, in: db)
+                        result.deadLetters += 1
+                    }
                 }
             }
         }

@@ -109,6 +109,7 @@ extension SQLitePlantStore {
                 """)
         }
         migrator.registerMigration("14-shipping", migrate: AgentMigrations.shipping)
+        migrator.registerMigration("15-sparkplug-nodes", migrate: AgentMigrations.sparkplugNodes)
         return migrator
     }
 }
