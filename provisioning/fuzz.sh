@@ -21,7 +21,7 @@ if ! swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name GS1Fuzz \
 fi
 if ! swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name SyncFuzz \
   Core/Sync/SyncBatchReader.swift Core/Sync/SyncBatch.swift Core/Events/EventEnvelope.swift Core/Events/JSONText.swift Core/Events/PlantEvent.swift \
-  Core/JSONValue.swift Core/WireFormat.swift Tests/Fuzz/SyncBatchReaderFuzz.swift -o "$out/sync-reader-fuzz" >"$out/build-sync.log" 2>&1; then
+  Core/JSONValue.swift Core/JSONValueDecoder.swift Core/WireFormat.swift Tests/Fuzz/SyncBatchReaderFuzz.swift -o "$out/sync-reader-fuzz" >"$out/build-sync.log" 2>&1; then
   grep -v "Cannot export local symbol" "$out/build-sync.log" >&2
   exit 1
 fi
