@@ -42,7 +42,7 @@ extension PostingLedger {
         return minor
     }
 
-    /// Takes `quantity` (micro) of `item` out of the company's position and returns its value (minor units): the
+    /// Takes `quantity` (micro) of `item` out of the plant's position and returns its value (minor units): the
     /// whole value when it takes the whole position (no rounding residue stays behind); a part at the unit cost;
     /// what goes beyond a positive position at the standard cost.
     mutating func takeOut(_ item: String, _ quantity: Int64, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
@@ -61,7 +61,7 @@ extension PostingLedger {
         return taken
     }
 
-    /// Puts `quantity` (micro) of `item` worth `value` (minor units) into the company's position.
+    /// Puts `quantity` (micro) of `item` worth `value` (minor units) into the plant's position.
     mutating func putIn(_ item: String, _ quantity: Int64, worth value: Int64, _ books: CompanyBooks) {
         let key = valuationKey(item, books)
         var held = position(key)
