@@ -4,7 +4,7 @@ import Foundation
 public enum InventoryValuation: String, Sendable, Codable, CaseIterable {
     /// At the item's standard cost (`item-cost`); differences go to variance accounts.
     case standard
-    /// At the moving average of what was paid (AVCO), per company and item.
+    /// At the moving average of what was paid (AVCO), per company, plant and item (the valuation area is the plant).
     case movingAverage = "moving-average"
 }
 

@@ -92,7 +92,7 @@ extension PostingLedger {
 
     /// A move into quarantine from a location that is not: Dr quarantined stock / Cr inventory at cost; out of it,
     /// the same negative. Only when the company maps `quarantine`; other moves post nothing. The stock stays in the
-    /// company's position.
+    /// plant's position.
     mutating func postQuarantine(_ move: StockMoved, _ source: PostingSource, _ books: CompanyBooks) throws(AccountingRefusal) {
         guard let from = move.from, let to = move.to, books.mapping[.quarantine] != nil else { return }
         let types = snapshot.locationTypes[source.plant] ?? [:]
