@@ -19,26 +19,36 @@ extension SparkplugSessions {
         let machine = rules.mapping.machine(node: topic.node, device: topic.device)
         var facts = topic.device.map { session.devices[$0]?.facts ?? .init() } ?? session.facts
         var states: [Date: (state: String?, reason: String?, hasReason: Bool)] = [:]
+        // Historical values (`is_historical`: what an edge node buffered while it could not publish) are history, not
+        // the machine's present: they are placed at their times and change neither the current state nor a counter's
+        // running total. The live total after them (a birth's, say) counts what the machine made meanwhile, once.
+        var history: [Date: (state: String?, reason: String?)] = [:]
         var counts: [Date: (good: Int64, scrap: Int64)] = [:]
         for resolved in metrics where !resolved.metric.isNull {
             guard let value = resolved.metric.value else { continue }
             let at = try time(resolved.metric.timestamp ?? payload.timestamp, receivedAt: receivedAt)
             let name = resolved.name
+            let historical = resolved.metric.isHistorical
             if let machine, name == machine.state?.metric {
                 guard let text = resolved.type.text(value), machine.state?.values[text] != nil else {
                     throw MachineSignalError("state metric \"\(name)\" has the value \(resolved.type.text(value) ?? value.field), which the mapping's value map does not name")
                 }
-                states[at, default: (nil, nil, false)].state = text
+                if historical { history[at, default: (nil, nil)].state = text } else { states[at, default: (nil, nil, false)].state = text }
             } else if let machine, name == machine.reason {
                 guard let text = resolved.type.text(value), text.count <= 64 else {
                     throw MachineSignalError("reason metric \"\(name)\" must be a code of up to 64 characters")
                 }
-                states[at, default: (nil, nil, false)].reason = text.isEmpty ? nil : text
-                states[at, default: (nil, nil, false)].hasReason = true
+                if historical {
+                    history[at, default: (nil, nil)].reason = text.isEmpty ? nil : text
+                } else {
+                    states[at, default: (nil, nil, false)].reason = text.isEmpty ? nil : text
+                    states[at, default: (nil, nil, false)].hasReason = true
+                }
             } else if let machine, name == machine.good || name == machine.scrap {
                 guard let total = resolved.type.integer(value), total >= 0 else {
                     throw MachineSignalError("counter \"\(name)\" must be a whole number of 0 or more")
                 }
+                guard !historical else { continue }
                 let added = Self.added(total, since: facts.counters[name])
                 facts.counters[name] = total
                 guard added > 0 else { continue }
@@ -50,6 +60,12 @@ extension SparkplugSessions {
             }
         }
         if let machine {
+            for (at, past) in history.sorted(by: { $0.key < $1.key }) {
+                // A historical reason alone has no state of its own to go with.
+                guard let state = past.state.flatMap({ machine.state?.values[$0] }) else { continue }
+                outcome.signals.append(.state(MachineStateChanged(
+                    line: machine.line, machine: machine.machine, state: state, reason: state == .down ? past.reason : nil, at: at)))
+            }
             for (at, change) in states.sorted(by: { $0.key < $1.key }) {
                 if let state = change.state { facts.state = state }
                 if change.hasReason { facts.reason = change.reason }

@@ -262,6 +262,29 @@ import Testing
         ])
     }
 
+    /// Store and forward: the device is born again with its current values (running, 180 good: 80 made since the
+    /// last total of 100), then the edge node flushes what it buffered, flagged historical: down for a jam at +10 s,
+    /// and totals of 130 and 150 on the way. The history is placed at its times, the 80 parts are counted once (at
+    /// the birth), and the machine is still running afterwards: a later reason alone sends no `down`.
+    @Test func historyFlushedAfterABirthIsPlacedButNeitherRecountedNorMadeCurrent() {
+        var sessions = Self.born()
+        _ = sessions.receive(Self.topic(.nodeBirth), Self.nbirth(bdSeq: 1, seq: 0), receivedAt: Self.received)
+        let reborn = sessions.receive(Self.topic(.deviceBirth), Self.dbirth(seq: 1, good: 180, at: Self.t0 + 60_000), receivedAt: Self.received)
+        #expect(reborn.signals.contains(.count(MachineCountReported(line: "L1", machine: "M7", good: 80, scrap: 0, at: Self.date(Self.t0 + 60_000)))))
+        let flushed = SparkplugPayload(timestamp: Self.t0 + 61_000, seq: 2, metrics: [
+            SparkplugMetric(alias: 1, timestamp: Self.t0 + 10_000, isHistorical: true, value: .int(3)),
+            SparkplugMetric(alias: 2, timestamp: Self.t0 + 10_000, isHistorical: true, value: .string("JAM")),
+            SparkplugMetric(alias: 3, timestamp: Self.t0 + 20_000, isHistorical: true, value: .long(130)),
+            SparkplugMetric(alias: 3, timestamp: Self.t0 + 40_000, isHistorical: true, value: .long(150)),
+        ])
+        #expect(sessions.receive(Self.topic(.deviceData), flushed, receivedAt: Self.received).signals == [
+            .state(MachineStateChanged(line: "L1", machine: "M7", state: .down, reason: "JAM", at: Self.date(Self.t0 + 10_000))),
+        ])
+        let later = sessions.receive(
+            Self.topic(.deviceData), Self.ddata(seq: 3, at: Self.t0 + 70_000, [(2, .string("WAIT")), (3, .long(181))]), receivedAt: Self.received)
+        #expect(later.signals == [.count(MachineCountReported(line: "L1", machine: "M7", good: 1, scrap: 0, at: Self.date(Self.t0 + 70_000)))])
+    }
+
     @Test func timestampsOutsideTheLimitsAreDeadLetters() {
         var sessions = Self.born()
         let future = Self.t0 + 3_600_000 + 600_000
