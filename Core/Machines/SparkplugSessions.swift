@@ -153,10 +153,12 @@ public struct SparkplugSessions: Sendable, Equatable {
             try facts(topic, payload, receivedAt: receivedAt, birth: true, session: &session, outcome: &outcome)
         case .deviceDeath:
             guard device.online else { return }
+            // Checked like any timestamp: a device clock far off would put the offline time anywhere.
+            let at = (try? time(payload.timestamp, receivedAt: receivedAt)) ?? receivedAt
             device.online = false
-            device.lastDeath = sent
+            device.lastDeath = at
             session.devices[id] = device
-            outcome.signals = offline(topic.node, device: id, at: sent)
+            outcome.signals = offline(topic.node, device: id, at: at)
         default:
             guard device.online else {
                 outcome.rebirth = Self.requestRebirth(&session, at: receivedAt, retry: rules.rebirthRetry)

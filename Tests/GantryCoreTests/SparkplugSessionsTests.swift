@@ -285,6 +285,14 @@ import Testing
         #expect(later.signals == [.count(MachineCountReported(line: "L1", machine: "M7", good: 1, scrap: 0, at: Self.date(Self.t0 + 70_000)))])
     }
 
+    /// A DDEATH from a device whose clock says 1970 still takes it offline, at the time it was heard.
+    @Test func aDeviceDeathWithAClockFarOffIsPlacedWhenHeard() {
+        var sessions = Self.born()
+        let outcome = sessions.receive(Self.topic(.deviceDeath), SparkplugPayload(timestamp: 1_000, seq: 2, metrics: []), receivedAt: Self.received)
+        #expect(outcome.deadLetter == nil && !outcome.signals.isEmpty)
+        for case .state(let change) in outcome.signals { #expect(change.at == Self.received) }
+    }
+
     @Test func timestampsOutsideTheLimitsAreDeadLetters() {
         var sessions = Self.born()
         let future = Self.t0 + 3_600_000 + 600_000
