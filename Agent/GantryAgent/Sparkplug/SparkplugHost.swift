@@ -116,7 +116,8 @@ final class SparkplugHost: Sendable {
     /// Our own STATE topic saying we are offline while we are connected (an old will, say): 3.0 wants the
     /// birth again at once. Other hosts' STATE messages are none of our business.
     private func stateHeard(topic: String, payload: [UInt8]) -> Result<[MachineSignal], MachineSignalError> {
-        if topic == SparkplugTopic.state(hostID: hostID), String(decoding: payload, as: UTF8.self).contains(#""online":false"#) {
+        if topic == SparkplugTopic.state(hostID: hostID), case .object(let members)? = try? JSONValue.parse(String(decoding: payload, as: UTF8.self)),
+           members["online"] == .bool(false) {
             _ = client.withLock { $0?.publish(birth) }
         }
         return .success([])
