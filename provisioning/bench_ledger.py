@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -737,6 +738,9 @@ def main():
     parser.add_argument("--parts", default="ingest,reports")
     args = parser.parse_args()
 
+    # A stop by signal (SIGTERM from a CI runner, a closed terminal) still stops the hubs and the cluster below.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, lambda number, _frame: sys.exit(128 + number))
     work = tempfile.mkdtemp(prefix="gantry-bench-ledger-")
     os.chmod(work, 0o755)
     cluster = None
