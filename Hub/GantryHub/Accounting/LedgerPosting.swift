@@ -5,11 +5,6 @@ import GantryCore
 /// writes for them. Each dialect reads the masters (cached per version), asks `PostingEngine.needs`, reads exactly
 /// that into the snapshot, posts, and writes the `LedgerWrite` in the transaction that applied the events.
 enum LedgerPosting {
-    /// The event types that post; every other event posts nothing.
-    static let types: Set<String> = [
-        StockMoved.eventType, ShipmentDispatched.eventType, TransferUnitReceived.eventType, WorkOrderCompleted.eventType,
-    ]
-
     /// A plant's company and the time zone its days are in.
     struct PlantBooks: Sendable {
         var plant: String
@@ -17,17 +12,9 @@ enum LedgerPosting {
         var timeZone: String
     }
 
-    /// The posting sources among `events` (applied, of a posting type), in log order; none when the plant's company
-    /// keeps no books at the hub (`LedgerMasters.keepsBooks`).
+    /// The posting sources among `events` (a held posting's event read back), read as the projection reads them.
     static func sources(_ events: [EventEnvelope], plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
-        guard masters.keepsBooks(plant.company) else { return [] }
-        let zone = masters.timeZones[plant.plant] ?? plant.timeZone
-        return events.compactMap { envelope in
-            guard types.contains(envelope.type), let decoded = try? Self.event(envelope) else { return nil }
-            return PostingSource(
-                eventID: envelope.id, plant: plant.plant, sequence: envelope.sequence, company: plant.company,
-                occurredAt: envelope.occurredAt, timeZone: zone, event: decoded)
-        }
+        sources(EventProjection(events), plant: plant, masters: masters)
     }
 
     /// The locations a projection's applied `LocationDefined` events define, the latest per code, with their type.
@@ -77,7 +64,8 @@ enum LedgerPosting {
         }
     }
 
-    /// The posting sources of a projection's applied events.
+    /// The posting sources of a projection's applied events (`EventProjection.postings`), in log order; none when the
+    /// plant's company keeps no books at the hub (`LedgerMasters.keepsBooks`).
     static func sources(_ projection: EventProjection, plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
         guard masters.keepsBooks(plant.company) else { return [] }
         let zone = masters.timeZones[plant.plant] ?? plant.timeZone
@@ -86,19 +74,6 @@ enum LedgerPosting {
             return PostingSource(
                 eventID: stored.envelope.id, plant: plant.plant, sequence: stored.envelope.sequence, company: plant.company,
                 occurredAt: stored.envelope.occurredAt, timeZone: zone, event: event)
-        }
-    }
-
-    private static func event(_ envelope: EventEnvelope) throws -> PostingSource.Event {
-        let (type, version, payload) = (envelope.type, envelope.schemaVersion, envelope.payload)
-        switch type {
-        case StockMoved.eventType: return .stockMoved(try StockMoved.decode(type: type, schemaVersion: version, payload: payload))
-        case ShipmentDispatched.eventType:
-            return .shipmentDispatched(try ShipmentDispatched.decode(type: type, schemaVersion: version, payload: payload))
-        case TransferUnitReceived.eventType:
-            return .transferUnitReceived(try TransferUnitReceived.decode(type: type, schemaVersion: version, payload: payload))
-        default:
-            return .workOrderCompleted(try WorkOrderCompleted.decode(type: type, schemaVersion: version, payload: payload))
         }
     }
 

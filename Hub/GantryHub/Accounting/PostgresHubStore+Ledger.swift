@@ -36,7 +36,7 @@ extension PostgresHubStore {
                 ON CONFLICT (plant_id, item, type) DO UPDATE SET payload = excluded.payload
                 """, logger: logger)
         }
-        guard projection.events.contains(where: { $0.status == .applied && LedgerPosting.types.contains($0.envelope.type) }) else { return }
+        guard !projection.postings.isEmpty else { return }
         guard let books = try await Self.plantBooks([plant], in: connection, logger: logger)[plant] else { return }
         let masters = try await ledgerMasters(in: connection, logger: logger)
         let sources = LedgerPosting.sources(projection, plant: books, masters: masters)

@@ -21,7 +21,7 @@ extension SQLiteHubStore {
         for defined in LedgerPosting.definitions(projection) {
             try definition.execute(arguments: [plant, defined.item, defined.type, defined.payload])
         }
-        guard projection.events.contains(where: { $0.status == .applied && LedgerPosting.types.contains($0.envelope.type) }) else { return }
+        guard !projection.postings.isEmpty else { return }
         guard let books = try LedgerPlantRow.fetchOne(
             db, sql: "SELECT plant_id, company, time_zone FROM plants WHERE plant_id = ?", arguments: [plant]) else { return }
         let masters = try ledgerMasters(in: db)
