@@ -165,6 +165,14 @@ public enum MachineSignal: Sendable, Equatable {
 /// Why a machine message was not taken.
 public struct MachineSignalError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// Facts the message implies although it is a dead letter, recorded beside it: a Sparkplug birth that cannot be
+    /// read still says its node's machines are in unknown time from then on.
+    public var implied: [MachineSignal]
+
+    public init(_ reason: String, implied: [MachineSignal] = []) {
+        self.reason = reason
+        self.implied = implied
+    }
+
     public var description: String { reason }
 }

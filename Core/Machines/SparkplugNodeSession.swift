@@ -29,6 +29,9 @@ public struct SparkplugDeviceSession: Sendable, Equatable, Codable {
     public var online = false
     public var lastBirth: Date?
     public var lastDeath: Date?
+    /// When its node was born again while it was online: it is offline until its own birth, and its machine's
+    /// time unknown from then unless that birth says otherwise.
+    public var unbornSince: Date?
     public var certificate = SparkplugBirthCertificate()
     public var facts = SparkplugFacts()
 
@@ -66,6 +69,10 @@ public struct SparkplugFacts: Sendable, Equatable, Codable {
     public var reason: String?
     public var counters: [String: Int64] = [:]
     public var unmapped: [String: String] = [:]
+    /// When the newest live state and count were placed: the next ones go after them, so that two messages
+    /// stamped in the same millisecond both count, and a state is never placed behind the one before it.
+    public var lastStateAt: Date?
+    public var lastCountAt: Date?
 
     public init() {}
 }

@@ -9,7 +9,8 @@ extension SparkplugSessions {
     }
 
     /// Turns the metrics of a birth or data message into machine facts, as the mapping says. Everything is
-    /// checked before anything changes: a message that fails goes to the dead letters whole.
+    /// checked before anything changes: a message that fails goes to the dead letters whole. One exception: a
+    /// counter that jumps beyond belief is counted from its new total on, or every later message would fail too.
     func facts(
         _ topic: SparkplugTopic, _ payload: SparkplugPayload, receivedAt: Date, birth: Bool,
         session: inout SparkplugNodeSession, outcome: inout Outcome
@@ -52,7 +53,12 @@ extension SparkplugSessions {
                 let added = Self.added(total, since: facts.counters[name])
                 facts.counters[name] = total
                 guard added > 0 else { continue }
-                guard added <= 1_000_000_000 else { throw MachineSignalError("counter \"\(name)\" went up by more than 1000000000") }
+                guard added <= 1_000_000_000 else {
+                    // Not believable as parts made, and not to be asked about again with every message: counting
+                    // goes on from this total, and the message says why in the dead letters.
+                    if let device = topic.device { session.devices[device]?.facts.counters[name] = total } else { session.facts.counters[name] = total }
+                    throw MachineSignalError("counter \"\(name)\" went up by \(added), more than 1000000000: not counted, counting goes on from \(total)")
+                }
                 if name == machine.good { counts[at, default: (0, 0)].good += added } else { counts[at, default: (0, 0)].scrap += added }
             } else if !Self.isProtocolMetric(name) {
                 outcome.unmapped += 1
@@ -60,6 +66,9 @@ extension SparkplugSessions {
             }
         }
         if let machine {
+            // Live values go after the death that came before them (timed by the agent's clock) and after the
+            // values placed before them (`placed(_:after:)`); history stays where its timestamps put it.
+            let death = topic.device.map { Self.latest(session.lastDeath, session.devices[$0]?.lastDeath) } ?? session.lastDeath
             for (at, past) in history.sorted(by: { $0.key < $1.key }) {
                 // A historical reason alone has no state of its own to go with.
                 guard let state = past.state.flatMap({ machine.state?.values[$0] }) else { continue }
@@ -72,12 +81,16 @@ extension SparkplugSessions {
                 guard let current = facts.state.flatMap({ machine.state?.values[$0] }) else { continue }
                 // A new reason alone matters only while the machine is down.
                 guard change.state != nil || current == .down else { continue }
+                let placed = Self.placed(at, after: death, facts.lastStateAt)
+                facts.lastStateAt = placed
                 outcome.signals.append(.state(MachineStateChanged(
-                    line: machine.line, machine: machine.machine, state: current, reason: current == .down ? facts.reason : nil, at: at)))
+                    line: machine.line, machine: machine.machine, state: current, reason: current == .down ? facts.reason : nil, at: placed)))
             }
             for (at, count) in counts.sorted(by: { $0.key < $1.key }) {
+                let placed = Self.placed(at, after: facts.lastCountAt)
+                facts.lastCountAt = placed
                 outcome.signals.append(.count(MachineCountReported(
-                    line: machine.line, machine: machine.machine, good: count.good, scrap: count.scrap, at: at)))
+                    line: machine.line, machine: machine.machine, good: count.good, scrap: count.scrap, at: placed)))
             }
         }
         if let device = topic.device { session.devices[device]?.facts = facts } else { session.facts = facts }
@@ -88,6 +101,12 @@ extension SparkplugSessions {
     public static func added(_ total: Int64, since last: Int64?) -> Int64 {
         guard let last else { return 0 }
         return total >= last ? total - last : total
+    }
+
+    /// The later of two times, either of which may be unknown.
+    static func latest(_ one: Date?, _ other: Date?) -> Date? {
+        guard let one, let other else { return one ?? other }
+        return max(one, other)
     }
 
     /// Metrics of the protocol itself, never counted as unmapped.

@@ -60,7 +60,7 @@ public struct SparkplugSessions: Sendable, Equatable {
         do throws(MachineSignalError) {
             try apply(topic, payload, receivedAt: receivedAt, to: &session, outcome: &outcome)
         } catch {
-            outcome.signals = []
+            outcome.signals = error.implied
             outcome.deadLetter = error.reason
         }
         // A command or a stale death from a node never heard leaves no session behind.
@@ -92,25 +92,33 @@ public struct SparkplugSessions: Sendable, Equatable {
                 outcome.ignored = true
                 return
             }
-            session.online = false
-            session.lastDeath = receivedAt
-            outcome.signals = offline(topic.node, device: nil, at: receivedAt)
-            for (id, device) in session.devices.sorted(by: { $0.key < $1.key }) where device.online {
-                session.devices[id]?.online = false
-                session.devices[id]?.lastDeath = receivedAt
-                outcome.signals += offline(topic.node, device: id, at: receivedAt)
-            }
+            outcome.signals = offline(topic.node, &session, at: receivedAt, includingNode: true)
         case .nodeBirth:
             guard let bdSeq = payload.bdSeq else { throw MachineSignalError("NBIRTH without a bdSeq metric") }
             guard let seq = payload.seq, seq <= 255 else { throw MachineSignalError("NBIRTH without a sequence number 0-255") }
-            session.certificate = try SparkplugBirthCertificate(birth: payload.metrics)
+            let bornAt = (try? time(payload.timestamp, receivedAt: receivedAt)) ?? receivedAt
+            let certificate: SparkplugBirthCertificate
+            do throws(MachineSignalError) {
+                certificate = try SparkplugBirthCertificate(birth: payload.metrics)
+            } catch {
+                // A birth that cannot be read leaves the node unborn: the aliases of its last birth must not name
+                // this session's metrics, and what its machines do is unknown until a birth that can be read.
+                let unknown = offline(topic.node, &session, at: bornAt, includingNode: true)
+                session.certificate = SparkplugBirthCertificate()
+                throw MachineSignalError(error.reason, implied: unknown)
+            }
+            // Devices are born again after their node: until then their data asks for another rebirth. Their
+            // machines' time is unknown from the node's birth unless their own births say what it was then.
+            for id in session.devices.keys where session.devices[id]?.online == true {
+                session.devices[id]?.online = false
+                session.devices[id]?.unbornSince = bornAt
+            }
+            session.certificate = certificate
             session.online = true
             session.bdSeq = bdSeq
             session.seq = seq
             session.lastBirth = sent
             session.pendingRebirthSince = nil
-            // Devices are born again after their node; until then their data asks for another rebirth.
-            for id in session.devices.keys { session.devices[id]?.online = false }
             try facts(topic, payload, receivedAt: receivedAt, birth: true, session: &session, outcome: &outcome)
         case .nodeData, .deviceBirth, .deviceData, .deviceDeath:
             guard session.online else {
@@ -146,32 +154,109 @@ public struct SparkplugSessions: Sendable, Equatable {
         var device = session.devices[id] ?? SparkplugDeviceSession()
         switch topic.type {
         case .deviceBirth:
-            device.certificate = try SparkplugBirthCertificate(birth: payload.metrics)
+            do throws(MachineSignalError) {
+                device.certificate = try SparkplugBirthCertificate(birth: payload.metrics)
+            } catch {
+                // As for a node's birth: the device is unborn, its old aliases gone, its machine's time unknown.
+                let at = (try? time(payload.timestamp, receivedAt: receivedAt)) ?? receivedAt
+                let unknown = device.online ? offline(topic.node, id, &device, at: at) : owedUnknown(topic.node, id, &device)
+                device.certificate = SparkplugBirthCertificate()
+                session.devices[id] = device
+                throw MachineSignalError(error.reason, implied: unknown)
+            }
+            let unbornSince = device.unbornSince
+            let stateBefore = device.facts.lastStateAt
+            device.unbornSince = nil
             device.online = true
             device.lastBirth = sent
             session.devices[id] = device
-            try facts(topic, payload, receivedAt: receivedAt, birth: true, session: &session, outcome: &outcome)
+            do throws(MachineSignalError) {
+                try facts(topic, payload, receivedAt: receivedAt, birth: true, session: &session, outcome: &outcome)
+            } catch {
+                throw MachineSignalError(error.reason, implied: owed(topic.node, id, since: unbornSince, after: stateBefore, before: nil))
+            }
+            // Born after its node: unknown from the node's birth to the state its own birth gives, when later.
+            let first = outcome.signals.lazy.compactMap { if case .state(let change) = $0 { change.at } else { nil } }.first
+            outcome.signals.insert(contentsOf: owed(topic.node, id, since: unbornSince, after: stateBefore, before: first), at: 0)
         case .deviceDeath:
-            guard device.online else { return }
+            guard device.online else {
+                outcome.signals = owedUnknown(topic.node, id, &device)
+                session.devices[id] = device
+                return
+            }
             // Checked like any timestamp: a device clock far off would put the offline time anywhere.
             let at = (try? time(payload.timestamp, receivedAt: receivedAt)) ?? receivedAt
-            device.online = false
-            device.lastDeath = at
+            outcome.signals = offline(topic.node, id, &device, at: at)
             session.devices[id] = device
-            outcome.signals = offline(topic.node, device: id, at: at)
         default:
             guard device.online else {
                 outcome.rebirth = Self.requestRebirth(&session, at: receivedAt, retry: rules.rebirthRetry)
-                throw MachineSignalError("DDATA from \(topic.node)/\(id) before its DBIRTH")
+                // Not born with its node after all: its machine's time has been unknown since the node's birth.
+                let unknown = owedUnknown(topic.node, id, &device)
+                session.devices[id] = device
+                throw MachineSignalError("DDATA from \(topic.node)/\(id) before its DBIRTH", implied: unknown)
             }
             try facts(topic, payload, receivedAt: receivedAt, birth: false, session: &session, outcome: &outcome)
         }
     }
 
+    /// Takes the node (when `includingNode` and it is online) and its online devices offline at `at`: their
+    /// machines' time is unknown from then on.
+    private func offline(_ node: SparkplugNodeID, _ session: inout SparkplugNodeSession, at: Date, includingNode: Bool) -> [MachineSignal] {
+        var signals: [MachineSignal] = []
+        if includingNode && session.online {
+            let placed = Self.placed(at, after: session.facts.lastStateAt)
+            session.online = false
+            session.lastDeath = placed
+            signals = unknown(node, device: nil, at: placed)
+        }
+        for id in session.devices.keys.sorted() {
+            if session.devices[id]?.online == true {
+                signals += offline(node, id, &session.devices[id]!, at: at)
+            } else {
+                signals += owedUnknown(node, id, &session.devices[id]!)
+            }
+        }
+        return signals
+    }
+
+    /// A device not born again after its node's birth: its machine's time has been unknown since then.
+    private func owedUnknown(_ node: SparkplugNodeID, _ id: String, _ device: inout SparkplugDeviceSession) -> [MachineSignal] {
+        defer { device.unbornSince = nil }
+        let signals = owed(node, id, since: device.unbornSince, after: device.facts.lastStateAt, before: nil)
+        if case .state(let change)? = signals.first { device.lastDeath = change.at }
+        return signals
+    }
+
+    /// The unknown state owed since `since` (placed after the state at `after`), unless a state placed at
+    /// `before` or earlier already says what the machine did then.
+    private func owed(_ node: SparkplugNodeID, _ id: String, since: Date?, after: Date?, before: Date?) -> [MachineSignal] {
+        guard let since else { return [] }
+        let placed = Self.placed(since, after: after)
+        if let before, before <= placed { return [] }
+        return unknown(node, device: id, at: placed)
+    }
+
+    /// Takes a device offline at `at`: its machine's time is unknown from then on.
+    private func offline(_ node: SparkplugNodeID, _ id: String, _ device: inout SparkplugDeviceSession, at: Date) -> [MachineSignal] {
+        let placed = Self.placed(at, after: device.facts.lastStateAt)
+        device.online = false
+        device.lastDeath = placed
+        return unknown(node, device: id, at: placed)
+    }
+
     /// The mapped machine's time becomes unknown from `at`.
-    private func offline(_ node: SparkplugNodeID, device: String?, at: Date) -> [MachineSignal] {
+    private func unknown(_ node: SparkplugNodeID, device: String?, at: Date) -> [MachineSignal] {
         guard let machine = rules.mapping.machine(node: node, device: device), machine.state != nil else { return [] }
         return [.state(MachineStateChanged(line: machine.line, machine: machine.machine, state: .unknown, reason: nil, at: at))]
+    }
+
+    /// `at`, or just after the latest of `earlier` when it is not already after them. Facts of one machine are
+    /// placed in the order they were heard: a death the agent timed by its own clock, or a state stamped in the
+    /// same millisecond as the one before, must not land before or on what came first (one microsecond is the
+    /// resolution facts are stored at).
+    static func placed(_ at: Date, after earlier: Date?...) -> Date {
+        earlier.reduce(at) { latest, other in other.map { max(latest, $0.addingTimeInterval(0.000_001)) } ?? latest }
     }
 
     /// Whether to send a rebirth request now: not while one sent less than `retry` seconds ago is unanswered.

@@ -106,9 +106,113 @@ import Testing
             try inbox.append(InboxEntry(
                 .message(topic: "spBv1.0/Plant1/NDATA/Edge1", payload: [], payloadBytes: 0, qos: 1), receivedAt: Date()))
             let done = try await store.projectMachineInbox(
-                limit: 10, reading: { _, _, _, _ in .success([]) }, changes: { [session] in [node: session] })
+                limit: 10, reading: { _, _, _, _ in .success([]) },
+                sessions: SparkplugSessionHooks(changes: { [session] in [node: session] }, checkpoint: { {} }))
             #expect(done.entries == 1 && done.recorded == 0 && done.deadLetters == 0)
             #expect(try await store.sparkplugNodes() == [node: session])
+        }
+    }
+
+    /// A node with one device whose counter `Good` counts a machine's parts, read by a real host.
+    private static func countingHost() throws -> SparkplugHost {
+        var settings = SparkplugSettings()
+        settings.groups = ["Plant1"]
+        settings.mapping = try SparkplugMapping(machines: [
+            SparkplugMapping.Machine(group: "Plant1", node: "Edge1", device: "Press7", line: "L1", machine: "M1", good: "Good"),
+        ])
+        return SparkplugHost(settings: settings, plantID: "ACME-BER", limits: MachineSignal.Limits(), now: { Date() })
+    }
+
+    private static func message(_ type: String, device: Bool, seq: UInt64, metrics: [Wire.Metric]) throws -> InboxEntry {
+        var wire = Wire()
+        wire.seq = seq
+        wire.metrics = metrics
+        let topic = "spBv1.0/Plant1/\(type)/Edge1" + (device ? "/Press7" : "")
+        let bytes: [UInt8] = try wire.serializedBytes()
+        return InboxEntry(.message(topic: topic, payload: bytes, payloadBytes: bytes.count, qos: 1), receivedAt: Date())
+    }
+
+    private static func good(_ total: Int64, birth: Bool = false) -> Wire.Metric {
+        var metric = Wire.Metric()
+        if birth { metric.name = "Good"; metric.datatype = 4 }
+        metric.alias = 1
+        metric.longValue = UInt64(total)
+        return metric
+    }
+
+    private static func bdSeq() -> Wire.Metric {
+        var metric = Wire.Metric()
+        metric.name = "bdSeq"
+        metric.datatype = 8
+        metric.longValue = 0
+        return metric
+    }
+
+    /// Projects like the MQTT ingest does, with the host's hooks.
+    private static func project(_ store: SQLitePlantStore, _ host: SparkplugHost) async throws -> InboxProjection {
+        try await store.projectMachineInbox(
+            limit: 100, reading: { host.read(topic: $0, payload: $1, payloadBytes: $2, receivedAt: $3, limits: MachineSignal.Limits()) },
+            sessions: SparkplugSessionHooks(changes: { host.changes() }, checkpoint: { host.checkpoint() }))
+    }
+
+    /// A store whose inbox has projected the node's and its device's births, the counter at `total`.
+    private static func bornWithGood(_ total: Int64, in dir: String) async throws -> (SQLitePlantStore, SparkplugHost, any MachineInbox) {
+        let store = try SQLitePlantStore(path: "\(dir)/plant.sqlite", plantID: "ACME-BER")
+        let host = try countingHost()
+        let inbox = try await store.openMachineInbox(committed: { _ in }, failed: { _, _ in })
+        try inbox.append(message("NBIRTH", device: false, seq: 0, metrics: [bdSeq()]))
+        try inbox.append(message("DBIRTH", device: true, seq: 1, metrics: [good(total, birth: true)]))
+        #expect(try await project(store, host).entries == 2)
+        return (store, host, inbox)
+    }
+
+    private static func goodParts(_ store: SQLitePlantStore) async throws -> Int64 {
+        try await store.pool.read { try Int64.fetchOne($0, sql: "SELECT coalesce(sum(good), 0) FROM machine_counts") ?? 0 }
+    }
+
+    /// Makes the store refuse counts of `good` parts while the trigger stands.
+    private static func refuseCounts(of good: Int, _ store: SQLitePlantStore) async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_counts BEFORE INSERT ON machine_counts WHEN NEW.good = \(good)
+                BEGIN SELECT RAISE(ABORT, 'the disk is full'); END
+                """)
+        }
+    }
+
+    /// A projection whose write fails reads its messages again: against the sessions they met the first time,
+    /// or the counter's total would already be taken and the parts it added never counted.
+    @Test func aFailedWriteReadsItsMessagesAgainAgainstTheSameSessions() async throws {
+        try await withTemporaryDirectory { dir in
+            let (store, host, inbox) = try await Self.bornWithGood(100, in: dir)
+
+            try inbox.append(Self.message("DDATA", device: true, seq: 2, metrics: [Self.good(105)]))
+            try await Self.refuseCounts(of: 5, store)
+            await #expect(throws: (any Error).self) { try await Self.project(store, host) }
+            try await store.pool.write { try $0.execute(sql: "DROP TRIGGER refuse_counts") }
+            let retried = try await Self.project(store, host)
+            #expect(retried.entries == 1 && retried.recorded == 1)
+            #expect(try await Self.goodParts(store) == 5)
+        }
+    }
+
+    /// A batch that fails is taken one message at a time, each read again from where the one before it left
+    /// the sessions: the one the store still refuses is a dead letter, the next counts only what it added.
+    @Test func aFailedBatchIsReadAgainOneMessageAtATime() async throws {
+        try await withTemporaryDirectory { dir in
+            let (store, host, inbox) = try await Self.bornWithGood(100, in: dir)
+
+            try inbox.append(Self.message("DDATA", device: true, seq: 2, metrics: [Self.good(105)]))
+            try inbox.append(Self.message("DDATA", device: true, seq: 3, metrics: [Self.good(112)]))
+            try await Self.refuseCounts(of: 5, store)
+            let done = try await Self.project(store, host)
+            // 100 → 105 cannot be stored and is kept as a dead letter; 105 → 112 adds 7. Read against the sessions
+            // the failed batch left, the first would look like a counter reset and count 105.
+            #expect(done.entries == 2 && done.recorded == 1 && done.deadLetters == 1)
+            #expect(try await Self.goodParts(store) == 7)
+            // The sessions stored are those after both messages.
+            let stored = try await store.sparkplugNodes()
+            #expect(stored[SparkplugNodeID(group: "Plant1", edgeNode: "Edge1")]?.devices["Press7"]?.facts.counters["Good"] == 112)
         }
     }
 }

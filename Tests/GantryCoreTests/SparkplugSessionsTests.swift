@@ -346,4 +346,113 @@ import Testing
         let twice = #"{"machines": [{"group":"G","node":"N","line":"L","machine":"A","good":"g"},{"group":"G","node":"N","line":"L","machine":"B","good":"g"}]}"#
         #expect(throws: MachineSignalError("machine 2 (L/B): G/N is mapped to two machines")) { try SparkplugMapping.read(Data(twice.utf8)) }
     }
+
+    static func state(_ state: MachineState, at: Date) -> MachineSignal {
+        .state(MachineStateChanged(line: "L1", machine: "M7", state: state, reason: nil, at: at))
+    }
+
+    /// Two messages stamped in the same millisecond both count: the second is placed a microsecond after the
+    /// first, never on it (where it would repeat or contradict it and be lost).
+    @Test func messagesOfTheSameMillisecondAreAllCountedInOrder() {
+        var sessions = Self.born()
+        let at = Self.t0 + 60_000
+        let first = sessions.receive(Self.topic(.deviceData), Self.ddata(seq: 2, at: at, [(1, .int(2)), (3, .long(101))]), receivedAt: Self.received)
+        let second = sessions.receive(Self.topic(.deviceData), Self.ddata(seq: 3, at: at, [(1, .int(1)), (3, .long(102))]), receivedAt: Self.received)
+        #expect(first.signals == [
+            Self.state(.idle, at: Self.date(at)), .count(MachineCountReported(line: "L1", machine: "M7", good: 1, scrap: 0, at: Self.date(at))),
+        ])
+        let after = Self.date(at).addingTimeInterval(0.000_001)
+        #expect(second.signals == [
+            Self.state(.running, at: after), .count(MachineCountReported(line: "L1", machine: "M7", good: 1, scrap: 0, at: after)),
+        ])
+    }
+
+    /// A death timed by the agent's clock and a birth stamped by the edge node's clock a little behind it: the
+    /// birth's state goes after the death, or the machine would stay unknown while it runs.
+    @Test func aBirthStampedBeforeTheDeathItFollowsIsPlacedAfterIt() {
+        var sessions = Self.born()
+        let died = Self.date(Self.t0 + 120_000)
+        let death = sessions.receive(
+            Self.topic(.nodeDeath), SparkplugPayload(metrics: [SparkplugMetric(name: "bdSeq", datatype: 8, value: .long(0))]), receivedAt: died)
+        #expect(death.signals == [Self.state(.unknown, at: died)])
+        _ = sessions.receive(Self.topic(.nodeBirth), Self.nbirth(bdSeq: 1, seq: 0), receivedAt: died)
+        // Stamped 50 ms before the agent heard the death.
+        let birth = sessions.receive(Self.topic(.deviceBirth), Self.dbirth(seq: 1, at: Self.t0 + 119_950), receivedAt: died)
+        #expect(birth.signals == [Self.state(.running, at: died.addingTimeInterval(0.000_001))])
+        // And a death heard before the last state's own stamp goes after that state.
+        let early = Self.date(Self.t0 + 100_000)
+        let second = sessions.receive(
+            Self.topic(.nodeDeath), SparkplugPayload(metrics: [SparkplugMetric(name: "bdSeq", datatype: 8, value: .long(1))]), receivedAt: early)
+        #expect(second.signals == [Self.state(.unknown, at: died.addingTimeInterval(0.000_001).addingTimeInterval(0.000_001))])
+    }
+
+    /// A node's rebirth leaves its devices unborn until their own births. A device birth stamped with the node's
+    /// says what its machine did from then; one stamped later leaves the time between unknown; a device never
+    /// born again is unknown from the node's birth, found out at the node's death or the device's next message.
+    @Test func aNodeRebirthMakesItsDevicesUnknownUntilTheirBirths() {
+        let rebirth = Self.t0 + 300_000
+        let nodeBirth = SparkplugPayload(timestamp: rebirth, seq: 0, metrics: Self.nbirth(bdSeq: 0).metrics)
+        var sameTime = Self.born()
+        #expect(sameTime.receive(Self.topic(.nodeBirth), nodeBirth, receivedAt: Self.received).signals.isEmpty)
+        #expect(sameTime.nodes[Self.node]?.devices["Press7"]?.online == false)
+        let device = sameTime.receive(Self.topic(.deviceBirth), Self.dbirth(seq: 1, state: 2, good: 130, at: rebirth), receivedAt: Self.received)
+        #expect(device.signals.first == Self.state(.idle, at: Self.date(rebirth)))
+
+        var later = Self.born()
+        _ = later.receive(Self.topic(.nodeBirth), nodeBirth, receivedAt: Self.received)
+        let late = later.receive(Self.topic(.deviceBirth), Self.dbirth(seq: 1, state: 2, good: 130, at: rebirth + 5_000), receivedAt: Self.received)
+        #expect(Array(late.signals.prefix(2)) == [Self.state(.unknown, at: Self.date(rebirth)), Self.state(.idle, at: Self.date(rebirth + 5_000))])
+
+        var never = Self.born()
+        _ = never.receive(Self.topic(.nodeBirth), nodeBirth, receivedAt: Self.received)
+        let death = never.receive(
+            Self.topic(.nodeDeath), SparkplugPayload(metrics: [SparkplugMetric(name: "bdSeq", datatype: 8, value: .long(0))]),
+            receivedAt: Self.date(rebirth + 60_000))
+        #expect(death.signals == [Self.state(.unknown, at: Self.date(rebirth))])
+
+        var data = Self.born()
+        _ = data.receive(Self.topic(.nodeBirth), nodeBirth, receivedAt: Self.received)
+        let early = data.receive(Self.topic(.deviceData), Self.ddata(seq: 1, at: rebirth + 1_000, [(3, .long(131))]), receivedAt: Self.received)
+        #expect(early.deadLetter == "DDATA from Plant1/Edge1/Press7 before its DBIRTH" && early.rebirth)
+        #expect(early.signals == [Self.state(.unknown, at: Self.date(rebirth))])
+    }
+
+    /// A counter that jumps by more than can be believed is a dead letter, and counting goes on from its new
+    /// total: the next message counts what it added, rather than failing again.
+    @Test func aCounterJumpBeyondBeliefIsADeadLetterOnce() {
+        var sessions = Self.born()
+        let jump = sessions.receive(Self.topic(.deviceData), Self.ddata(seq: 2, at: Self.t0 + 1_000, [(3, .long(2_000_000_100))]), receivedAt: Self.received)
+        #expect(jump.deadLetter == "counter \"Good\" went up by 2000000000, more than 1000000000: not counted, counting goes on from 2000000100")
+        #expect(jump.signals.isEmpty)
+        let next = sessions.receive(Self.topic(.deviceData), Self.ddata(seq: 3, at: Self.t0 + 2_000, [(3, .long(2_000_000_104))]), receivedAt: Self.received)
+        #expect(next.deadLetter == nil)
+        #expect(next.signals == [.count(MachineCountReported(line: "L1", machine: "M7", good: 4, scrap: 0, at: Self.date(Self.t0 + 2_000)))])
+    }
+
+    /// A birth that cannot be read is a dead letter that still takes the node and its devices offline: their
+    /// machines' time is unknown, and the aliases of the last birth no longer name anything.
+    @Test func aBirthThatCannotBeReadLeavesTheNodeUnbornAndItsMachinesUnknown() {
+        var sessions = Self.born()
+        let at = Self.t0 + 400_000
+        let bad = SparkplugPayload(timestamp: at, seq: 0, metrics: [
+            SparkplugMetric(name: "bdSeq", datatype: 8, value: .long(1)), SparkplugMetric(name: "bdSeq", datatype: 8, value: .long(1)),
+        ])
+        let outcome = sessions.receive(Self.topic(.nodeBirth), bad, receivedAt: Self.received)
+        #expect(outcome.deadLetter == "birth metric \"bdSeq\" is defined twice")
+        #expect(outcome.signals == [Self.state(.unknown, at: Self.date(at))])
+        let session = sessions.nodes[Self.node]!
+        #expect(!session.online && session.certificate == SparkplugBirthCertificate())
+        #expect(session.devices["Press7"]?.online == false)
+        // Data by the old aliases is data before birth.
+        let data = sessions.receive(Self.topic(.deviceData), Self.ddata(seq: 1, at: at + 1, [(3, .long(120))]), receivedAt: Self.received)
+        #expect(data.deadLetter == "DDATA from Plant1/Edge1 before its NBIRTH" && data.rebirth)
+
+        // The same for a device's birth.
+        var device = Self.born()
+        let badDevice = SparkplugPayload(timestamp: at, seq: 2, metrics: [SparkplugMetric(name: "State", datatype: 99, value: .int(1))])
+        let refused = device.receive(Self.topic(.deviceBirth), badDevice, receivedAt: Self.received)
+        #expect(refused.deadLetter == "birth metric \"State\" has no known datatype")
+        #expect(refused.signals == [Self.state(.unknown, at: Self.date(at))])
+        #expect(device.nodes[Self.node]?.devices["Press7"]?.certificate == SparkplugBirthCertificate())
+    }
 }

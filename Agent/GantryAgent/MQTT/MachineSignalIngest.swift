@@ -54,11 +54,12 @@ final class MachineSignalIngest: Service {
     }
 
     private func project(limit: Int) throws -> InboxProjection {
-        var changes: SparkplugSessionChanges?
-        if let sparkplug { changes = { sparkplug.changes() } }
+        let sessions = sparkplug.map { host in
+            SparkplugSessionHooks(changes: { host.changes() }, checkpoint: { host.checkpoint() })
+        }
         let done = try store.projectMachineInboxNow(limit: limit, reading: { [self] topic, payload, bytes, receivedAt in
             read(topic: topic, payload: payload, payloadBytes: bytes, receivedAt: receivedAt)
-        }, changes: changes)
+        }, sessions: sessions)
         if let sparkplug { board.update { $0.sparkplug = sparkplug.status } }
         return done
     }

@@ -2,9 +2,23 @@ import Foundation
 import GantryCore
 import GRDB
 
-/// How the projection asks for the Sparkplug sessions to store in its transaction: those changed by the
-/// messages it read.
-public typealias SparkplugSessionChanges = @Sendable () -> [SparkplugNodeID: SparkplugNodeSession]
+/// What the inbox projection asks of the Sparkplug host application around its transaction.
+public struct SparkplugSessionHooks: Sendable {
+    /// The sessions changed by the messages read since the last call, to store in the projection's transaction.
+    public var changes: @Sendable () -> [SparkplugNodeID: SparkplugNodeSession]
+    /// Remembers the sessions as they are and returns what puts them back. Reading a message moves its node's
+    /// session; when the transaction of what was read fails, the messages are read again, and must meet the
+    /// sessions they met the first time, or their counts would be lost and their deaths ignored.
+    public var checkpoint: @Sendable () -> @Sendable () -> Void
+
+    public init(
+        changes: @escaping @Sendable () -> [SparkplugNodeID: SparkplugNodeSession],
+        checkpoint: @escaping @Sendable () -> @Sendable () -> Void
+    ) {
+        self.changes = changes
+        self.checkpoint = checkpoint
+    }
+}
 
 extension SQLitePlantStore: SparkplugSessionStore {
     private struct NodeRow: Decodable, FetchableRecord {
@@ -49,8 +63,8 @@ public protocol SparkplugSessionStore: Sendable {
     /// The sessions stored, by node.
     func sparkplugNodes() async throws -> [SparkplugNodeID: SparkplugNodeSession]
     /// Projects the inbox like `MachineSignalStore.projectMachineInboxNow`, with a reader that may give any
-    /// number of signals per message, storing the sessions `changes` gives in the same transaction.
-    func projectMachineInboxNow(limit: Int, reading: MachineMessagesReader, changes: SparkplugSessionChanges?) throws -> InboxProjection
+    /// number of signals per message, storing the sessions the reading changed in the same transaction.
+    func projectMachineInboxNow(limit: Int, reading: MachineMessagesReader, sessions: SparkplugSessionHooks?) throws -> InboxProjection
     /// The same, for callers in Swift concurrency.
-    func projectMachineInbox(limit: Int, reading: @escaping MachineMessagesReader, changes: SparkplugSessionChanges?) async throws -> InboxProjection
+    func projectMachineInbox(limit: Int, reading: @escaping MachineMessagesReader, sessions: SparkplugSessionHooks?) async throws -> InboxProjection
 }

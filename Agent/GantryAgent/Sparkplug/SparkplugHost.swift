@@ -137,6 +137,20 @@ final class SparkplugHost: Sendable {
         }
     }
 
+    /// Remembers the sessions, what changed and the counts as they are now, and returns what puts them back
+    /// (the projection's transaction failed: its messages will be read again). Rebirth requests not yet sent
+    /// stay as they are.
+    func checkpoint() -> @Sendable () -> Void {
+        let saved = state.withLock { $0 }
+        return { [self] in
+            state.withLock { current in
+                let unsent = current.unsent
+                current = saved
+                current.unsent = unsent
+            }
+        }
+    }
+
     /// What `/v1/status` shows (`mqtt.sparkplug`).
     var status: SparkplugStatus {
         state.withLock { SparkplugStatus(hostID: hostID, groups: settings.groups, counts: $0.counts, nodes: $0.sessions.nodes) }

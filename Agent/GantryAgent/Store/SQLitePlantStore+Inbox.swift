@@ -58,63 +58,63 @@ extension SQLitePlantStore {
     /// entry is projected exactly once whatever crashes. Segments all projected are deleted from the inbox after.
     /// Messages are read (`read`) before the transaction, outside SQLite's write lock.
     public func projectMachineInbox(limit: Int, read: @escaping MachineMessageReader) async throws -> InboxProjection {
-        try await projectMachineInbox(limit: limit, reading: { read($0, $1, $2, $3).map { [$0] } }, changes: nil)
+        try await projectMachineInbox(limit: limit, reading: { read($0, $1, $2, $3).map { [$0] } }, sessions: nil)
     }
 
     /// The same, blocking the calling thread (the MQTT ingest's projection thread).
     public func projectMachineInboxNow(limit: Int, read: MachineMessageReader) throws -> InboxProjection {
-        try projectMachineInboxNow(limit: limit, reading: { read($0, $1, $2, $3).map { [$0] } }, changes: nil)
+        try projectMachineInboxNow(limit: limit, reading: { read($0, $1, $2, $3).map { [$0] } }, sessions: nil)
     }
 
     /// Projects like `projectMachineInbox(limit:read:)`, with a reader that may give any number of signals per
     /// message (a Sparkplug payload carries several metrics), storing the Sparkplug sessions `changes` gives in
     /// the same transaction.
     public func projectMachineInbox(
-        limit: Int, reading: @escaping MachineMessagesReader, changes: SparkplugSessionChanges?
+        limit: Int, reading: @escaping MachineMessagesReader, sessions: SparkplugSessionHooks?
     ) async throws -> InboxProjection {
         try await withCheckedThrowingContinuation { continuation in
             // Blocking SQLite work: not on the cooperative thread pool.
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.projectMachineInboxNow(limit: limit, reading: reading, changes: changes) })
+                continuation.resume(with: Result { try self.projectMachineInboxNow(limit: limit, reading: reading, sessions: sessions) })
             }
         }
     }
 
     /// The same, blocking the calling thread (the MQTT ingest's projection thread).
     public func projectMachineInboxNow(
-        limit: Int, reading read: MachineMessagesReader, changes: SparkplugSessionChanges?
+        limit: Int, reading read: MachineMessagesReader, sessions: SparkplugSessionHooks?
     ) throws -> InboxProjection {
         let (inbox, projectedThrough) = try openInbox()
-        let batch = try inbox.entriesNow(after: projectedThrough, limit: limit).map { stored in
-            switch stored.entry.content {
-            case .signalLost(let cause):
-                return ReadEntry(id: stored.id, receivedAt: stored.entry.receivedAt, kind: .signalLost(cause: cause))
-            case .message(let topic, let payload, let payloadBytes, _):
-                let signal = read(topic, payload, payloadBytes, stored.entry.receivedAt)
-                return ReadEntry(
-                    id: stored.id, receivedAt: stored.entry.receivedAt,
-                    kind: .message(topic: topic, payload: payload, payloadBytes: payloadBytes, signal))
-            }
-        }
-        guard var through = batch.last?.id else { return InboxProjection() }
+        let stored = try inbox.entriesNow(after: projectedThrough, limit: limit)
+        guard var through = stored.last?.id else { return InboxProjection() }
         let recordedAt = now()
+        // Reading a Sparkplug message moves its node's session: a write that fails puts the sessions back, so
+        // that the messages are read again against the sessions they were first read against.
+        let rewind = sessions?.checkpoint()
+        let batch = stored.map { Self.read($0, with: read) }
         var result: InboxProjection
         do {
-            result = try writer.writeAndWait { db in try Self.project(batch, recordedAt: recordedAt, changes: changes, in: db) }
+            result = try writer.writeAndWait { db in try Self.project(batch, recordedAt: recordedAt, sessions: sessions, in: db) }
         } catch where batch.count > 1 {
+            rewind?()
             // One entry the store refuses must not hold up the others: take them one at a time. Each commits
             // its own progress, so a failure part way returns what was projected before it.
             result = InboxProjection()
-            for (index, entry) in batch.enumerated() {
+            for (index, entry) in stored.enumerated() {
+                let rewindEntry = sessions?.checkpoint()
                 do {
-                    result.add(try projectAlone(entry, recordedAt: recordedAt, changes: changes))
+                    result.add(try projectAlone(Self.read(entry, with: read), recordedAt: recordedAt, sessions: sessions))
                 } catch {
+                    rewindEntry?()
                     // The next call starts with the failing entry (and throws, if the store still fails).
                     guard index > 0 else { throw error }
-                    through = batch[index - 1].id
+                    through = stored[index - 1].id
                     break
                 }
             }
+        } catch {
+            rewind?()
+            throw error
         }
         self.inbox.withLock { $0?.projectedThrough = through }
         // Entries through `through` are skipped from now on, whether or not their segment is deleted.
@@ -122,11 +122,24 @@ extension SQLitePlantStore {
         return result
     }
 
+    /// An inbox entry with its message read.
+    private static func read(_ stored: InboxLog.Stored, with read: MachineMessagesReader) -> ReadEntry {
+        switch stored.entry.content {
+        case .signalLost(let cause):
+            return ReadEntry(id: stored.id, receivedAt: stored.entry.receivedAt, kind: .signalLost(cause: cause))
+        case .message(let topic, let payload, let payloadBytes, _):
+            let signals = read(topic, payload, payloadBytes, stored.entry.receivedAt)
+            return ReadEntry(
+                id: stored.id, receivedAt: stored.entry.receivedAt,
+                kind: .message(topic: topic, payload: payload, payloadBytes: payloadBytes, signals))
+        }
+    }
+
     /// Projects one entry, or keeps it as a dead letter saying why it could not be projected; throws only when
     /// even that fails (the store is unusable for now: the entry waits in the inbox for a later attempt).
-    private func projectAlone(_ entry: ReadEntry, recordedAt: Date, changes: SparkplugSessionChanges?) throws -> InboxProjection {
+    private func projectAlone(_ entry: ReadEntry, recordedAt: Date, sessions: SparkplugSessionHooks?) throws -> InboxProjection {
         do {
-            return try writer.writeAndWait { db in try Self.project([entry], recordedAt: recordedAt, changes: changes, in: db) }
+            return try writer.writeAndWait { db in try Self.project([entry], recordedAt: recordedAt, sessions: sessions, in: db) }
         } catch {
             let reason = "the store could not record it: \(error)"
             return try writer.writeAndWait { db in
@@ -143,16 +156,17 @@ extension SQLitePlantStore {
                         receivedAt: entry.receivedAt, in: db)
                 }
                 try Self.recordProgress(through: entry.id, in: db)
+                if let sessions { try Self.storeSparkplugNodes(sessions.changes(), at: recordedAt, in: db) }
                 return result
             }
         }
     }
 
     private static func project(
-        _ batch: [ReadEntry], recordedAt: Date, changes: SparkplugSessionChanges?, in db: Database
+        _ batch: [ReadEntry], recordedAt: Date, sessions: SparkplugSessionHooks?, in db: Database
     ) throws -> InboxProjection {
         let result = try MachineSignalRecorder.recording(in: db) { recorder in try project(batch, recordedAt: recordedAt, with: &recorder, in: db) }
-        if let changes { try storeSparkplugNodes(changes(), at: recordedAt, in: db) }
+        if let sessions { try storeSparkplugNodes(sessions.changes(), at: recordedAt, in: db) }
         return result
     }
 
@@ -166,11 +180,17 @@ extension SQLitePlantStore {
                 try recorder.appendingEvent { tail in
                     try storeSignalLost(cause: cause, at: entry.receivedAt, recordedAt: recordedAt, tail: &tail, in: db)
                 }
-            case .message(let topic, let payload, let payloadBytes, .failure(let error)):
-                let added = try storeDeadLetter(
-                    topic: topic, payload: payload, payloadBytes: payloadBytes, reason: error.reason, receivedAt: entry.receivedAt, in: db)
-                if added { result.deadLetters += 1 } else { result.duplicates += 1 }
-            case .message(let topic, let payload, let payloadBytes, .success(let signals)):
+            case .message(let topic, let payload, let payloadBytes, let read):
+                let signals: [MachineSignal]
+                switch read {
+                case .success(let all): signals = all
+                case .failure(let error):
+                    let added = try storeDeadLetter(
+                        topic: topic, payload: payload, payloadBytes: payloadBytes, reason: error.reason, receivedAt: entry.receivedAt, in: db)
+                    if added { result.deadLetters += 1 } else { result.duplicates += 1 }
+                    // What the dead letter still implies (a birth that cannot be read: machines' time unknown).
+                    signals = error.implied
+                }
                 for signal in signals {
                     switch try recorder.record(signal, receivedAt: entry.receivedAt) {
                     case .recorded: result.recorded += 1
