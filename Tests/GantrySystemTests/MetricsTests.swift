@@ -144,6 +144,23 @@ import Testing
         return String(decoding: try WireFormat.encoder().encode(SyncBatch(plant: "ACME-BER", agentHead: head, events: events)), as: UTF8.self)
     }
 
+    /// Two hubs in one process (as the tests run them) keep their figures apart: no process-wide registry.
+    @Test func twoHubsInOneProcessCountOnlyTheirOwnRequests() async throws {
+        try await withHub { first in
+            try await withHub { second in
+                for _ in 1...3 {
+                    let answer = try await HTTP.request("GET", "\(first.url)/healthz")
+                    #expect(answer.status == 200)
+                }
+                let health = ["route": "/healthz", "method": "GET", "status": "200"]
+                let atFirst = try await Self.scrape(first.url, token: first.adminToken).value(ApplicationMetrics.httpRequests, health)
+                let atSecond = try await Self.scrape(second.url, token: second.adminToken).value(ApplicationMetrics.httpRequests, health)
+                #expect(atFirst == 3)
+                #expect(atSecond == nil)
+            }
+        }
+    }
+
     @Test func theDashboardAndTheAlertRulesNameOnlyExportedMetrics() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dashboard = try Data(contentsOf: root.appendingPathComponent("provisioning/grafana/gantry-dashboard.json"))
