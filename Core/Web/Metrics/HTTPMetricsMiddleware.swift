@@ -15,6 +15,7 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         self.factory = metrics.factory
     }
 
+    /// Passes the request on, then records its answer's status (or the status of the error it threw) and time.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let clock = ContinuousClock()
         let start = clock.now

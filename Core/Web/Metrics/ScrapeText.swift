@@ -8,21 +8,26 @@ public struct ScrapeText: Sendable {
 
     /// One sample: its labels and value.
     public struct Sample: Sendable {
+        /// Label names and values, in the order written.
         public var labels: [(String, String)]
         public var value: Double
 
+        /// A sample of a fractional figure (seconds, ages).
         public init(_ labels: [(String, String)] = [], _ value: Double) {
             self.labels = labels
             self.value = value
         }
 
+        /// A sample of a count (events, bytes).
         public init(_ labels: [(String, String)] = [], _ value: Int64) {
             self.init(labels, Double(value))
         }
     }
 
+    /// The families added so far, in the text format.
     public private(set) var text = ""
 
+    /// No family yet.
     public init() {}
 
     /// Adds the family `name`; a family with no samples is written with its help and type only.
