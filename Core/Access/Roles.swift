@@ -9,6 +9,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case planner
     case controller
     case auditor
+    /// What a Prometheus server scrapes with: `/metrics` and nothing else.
+    case monitor
     case plantAgent = "plant-agent"
 
     public var permissions: Set<Permission> {
@@ -28,6 +30,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
             ]
         case .auditor:
             return [.readMasters, .readOperations, .readEvents, .readMasterHistory, .readAudit, .readLedger]
+        case .monitor:
+            return [.readMetrics]
         case .plantAgent:
             return [.syncEvents, .pullMasters, .pullInstructions]
         }
@@ -71,6 +75,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case writeInvoices = "invoices:write"
     /// Release a supplier invoice held for its price (audited; never the principal who entered it).
     case releaseInvoices = "invoices:release"
+    /// The hub's Prometheus metrics (`GET /metrics`): plant names and volumes, within the principal's companies.
+    case readMetrics = "metrics:read"
     /// The audit trail.
     case readAudit = "audit:read"
     /// Principals and tokens; plant enrolment.

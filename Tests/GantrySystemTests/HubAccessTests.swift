@@ -38,6 +38,7 @@ import Testing
             Sample(endpoint: .syncBatches, method: "POST", path: "/v1/sync/batches",
                    body: #"{"plant":"ACME-BER","agentHead":0,"events":[]}"#),
             Sample(endpoint: .plantMasters, method: "GET", path: "/v1/plants/ACME-BER/masters"),
+            Sample(endpoint: .metrics, method: "GET", path: "/metrics"),
             Sample(endpoint: .syncReport, method: "GET", path: "/v1/reports/sync"),
             Sample(endpoint: .machineTimeReport, method: "GET",
                    path: "/v1/reports/machine-time?plant=ACME-BER&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"),

@@ -158,7 +158,7 @@ import Testing
     @Test func aValueOutsideAnOptionsChoicesListsThemAndExitsOne() async throws {
         try await withTemporaryDirectory { dir in
             let config = try hubConfiguration(dir)
-            let roles = "administrator, master-data-steward, buyer, planner, controller, auditor"
+            let roles = "administrator, master-data-steward, buyer, planner, controller, auditor, monitor"
             for (arguments, says) in [
                 (["tokens", "add", "--config", config, "--name", "x", "--companies", "*", "--role", "boss"], "--role \"boss\" is not one of: \(roles)"),
                 (["tokens", "add", "--config", config, "--name", "x", "--companies", "*", "--role", "plant-agent"], "--role \"plant-agent\" is not one of: \(roles)"),

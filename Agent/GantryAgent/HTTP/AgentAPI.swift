@@ -14,11 +14,15 @@ struct AgentAPI: Sendable {
     let logger: Logger
     /// The agent's clock: machine reports end at now at the latest; scans and the status are judged by it.
     let now: @Sendable () -> Date
+    /// This agent's own metrics (`ApplicationMetrics` says why not the process-wide `MetricsSystem`).
+    let metrics = ApplicationMetrics()
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: HTTPMetricsMiddleware<BasicRequestContext>(metrics))
         router.add(middleware: ProblemMiddleware(logger: logger, server: "the agent"))
         router.get("/healthz") { _, _ in try await health() }
+        router.get("/metrics") { _, _ in try await metricsExposition() }
         router.get("/v1/status") { _, _ in try await status() }
         router.get("/v1/reports/machine-time") { request, _ in
             let (window, history, _) = try await machineHistory(request)

@@ -48,6 +48,7 @@ extension AgentEndpoint {
         .init(.get, "/healthz", .local, "http-api.md#get-healthz"),
         .init(.get, "/v1/status", .local, "http-api.md#get-v1status"),
         .init(.get, "/v1/dead-letters", .local, "http-api.md#get-v1dead-letterslimitn"),
+        .init(.get, "/metrics", .local, "operations.md#metrics"),
     ]
 
     static let scans: [AgentEndpoint] = [

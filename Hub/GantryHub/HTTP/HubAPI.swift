@@ -16,6 +16,8 @@ struct HubAPI: Sendable {
     /// The hub's clock: token expiry, machine-time windows, and the times of audit entries, instructions and
     /// decisions.
     let now: @Sendable () -> Date
+    /// This hub's own metrics (`ApplicationMetrics` says why not the process-wide `MetricsSystem`).
+    let metrics = HubMetrics()
 
     /// The operator's tasks, on the hub's clock.
     var administration: HubAdministration { HubAdministration(store: store, configuration: configuration, now: now) }
@@ -25,6 +27,7 @@ struct HubAPI: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: HTTPMetricsMiddleware<BasicRequestContext>(metrics.application))
         router.add(middleware: HubProblemMiddleware(logger: logger))
         for endpoint in HubEndpoint.allCases {
             router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
@@ -45,8 +48,10 @@ struct HubAPI: Sendable {
         switch endpoint {
         case .health:
             return try jsonResponse(try await health())
+        case .metrics:
+            return try await metricsExposition(scope: try caller.principal().companies)
         case .syncBatches:
-            return try jsonResponse(try await sync(try await decodeBatch(&request), from: try caller.plant()))
+            return try jsonResponse(try await syncCounted(try await decodeBatch(&request), from: try caller.plant()))
         case .plantMasters:
             return try jsonResponse(try await plantMasters(try caller.plant(), requested: try parameter("plant", context), query: query))
         case .plantInstructions:

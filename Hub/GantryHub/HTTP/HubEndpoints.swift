@@ -4,7 +4,7 @@ import Hummingbird
 /// Every route of the hub's API and what its caller must be. The router is built from this table, and the
 /// access tests walk it, so a route cannot be added without saying who may use it.
 public enum HubEndpoint: String, Sendable, CaseIterable {
-    case health
+    case health, metrics
     case syncBatches, plantMasters, plantInstructions
     case syncReport, machineTimeReport, eventFeed, stockReport, lotTrace
     case masterList, masterVersions, masterRead, masterWrite, masterChangeSet, masterImport, masterExport
@@ -47,6 +47,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     public var path: String {
         switch self {
         case .health: "/healthz"
+        case .metrics: "/metrics"
         case .syncBatches: "/v1/sync/batches"
         case .plantMasters: "/v1/plants/:plant/masters"
         case .plantInstructions: "/v1/plants/:plant/instructions"
@@ -112,6 +113,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     public var access: Access {
         switch self {
         case .health: .open
+        case .metrics: .principal(.readMetrics)
         case .syncBatches: .plant(.syncEvents)
         case .plantMasters: .plant(.pullMasters)
         case .plantInstructions: .plant(.pullInstructions)

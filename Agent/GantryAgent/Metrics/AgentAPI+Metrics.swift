@@ -1,0 +1,13 @@
+import Foundation
+import GantryCore
+import Hummingbird
+
+extension AgentAPI {
+    /// `GET /metrics`: the Prometheus text format, read from the store and the status boards now.
+    func metricsExposition() async throws -> Response {
+        let figures = AgentMetrics(
+            plantID: store.plantID, position: try await store.position(), hub: board.current, mqtt: machines.current,
+            deadLettersKept: try await store.deadLetterCount(), storeSize: ApplicationMetrics.sqliteBytes(configuration.storePath), now: now())
+        return metrics.exposition(figures.text)
+    }
+}

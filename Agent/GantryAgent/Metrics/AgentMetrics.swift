@@ -1,0 +1,68 @@
+import Foundation
+import GantryCore
+
+/// The agent's metrics, read at scrape time from its store and status boards; requests are counted as they come
+/// (`HTTPMetricsMiddleware` into `ApplicationMetrics`). Every figure carries the `plant` label, so one
+/// dashboard shows many agents. docs/operations.md "Metrics" lists every name.
+///
+/// Counts "since the agent started" (MQTT) are counters that reset at restart, which Prometheus' `rate` and
+/// `increase` expect; counts along the log (events recorded, acknowledged) are counters over the log's life.
+struct AgentMetrics {
+    static let backlogEvents = "gantry_agent_sync_backlog_events"
+    static let backlogBytes = "gantry_agent_sync_backlog_bytes"
+    static let backlogAge = "gantry_agent_sync_backlog_oldest_age_seconds"
+    static let eventsRecorded = "gantry_agent_events_recorded_total"
+    static let eventsAcknowledged = "gantry_agent_sync_events_acknowledged_total"
+    static let hubReachable = "gantry_agent_hub_reachable"
+    static let hubFailures = "gantry_agent_hub_consecutive_failures"
+    static let mqttConnected = "gantry_agent_mqtt_connected"
+    static let mqttReceived = "gantry_agent_mqtt_messages_received_total"
+    static let mqttStored = "gantry_agent_mqtt_messages_stored_total"
+    static let mqttProjected = "gantry_agent_mqtt_messages_projected_total"
+    static let mqttDeadLettered = "gantry_agent_mqtt_messages_dead_lettered_total"
+    static let mqttLost = "gantry_agent_mqtt_messages_lost_total"
+    static let mqttInbox = "gantry_agent_mqtt_inbox_backlog"
+    static let deadLetters = "gantry_agent_dead_letters"
+    static let storeBytes = "gantry_agent_store_bytes"
+
+    /// Every name `/metrics` at the agent can show, for the test that checks the dashboard and alert rules.
+    static let names = [
+        ApplicationMetrics.httpRequests, ApplicationMetrics.httpRequestDuration,
+        backlogEvents, backlogBytes, backlogAge, eventsRecorded, eventsAcknowledged, hubReachable, hubFailures,
+        mqttConnected, mqttReceived, mqttStored, mqttProjected, mqttDeadLettered, mqttLost, mqttInbox, deadLetters, storeBytes,
+    ]
+
+    var plantID: String
+    var position: LogPosition
+    var hub: HubLinkStatus
+    var mqtt: MQTTStatus
+    var deadLettersKept: Int
+    var storeSize: Int64
+    var now: Date
+
+    /// The figures in the Prometheus text format.
+    var text: ScrapeText {
+        let plant = [("plant", plantID)]
+        var text = ScrapeText()
+        text.add(Self.backlogEvents, .gauge, help: "Events recorded and not yet acknowledged by the hub.", plant, Double(position.backlogEvents))
+        text.add(Self.backlogBytes, .gauge, help: "Payload bytes of the events not yet acknowledged.", plant, Double(position.backlogBytes))
+        text.add(Self.backlogAge, .gauge, help: "Age of the oldest event not yet acknowledged; 0 when none is.", plant,
+                 position.oldestUnsyncedAt.map { max(now.timeIntervalSince($0), 0) } ?? 0)
+        text.add(Self.eventsRecorded, .counter, help: "Events written to the plant's log (its newest sequence).", plant, Double(position.head))
+        text.add(Self.eventsAcknowledged, .counter, help: "Events the hub has acknowledged (the acknowledged sequence).", plant,
+                 Double(position.acknowledged))
+        text.add(Self.hubReachable, .gauge, help: "1 when the last attempt got an answer from the hub, else 0.", plant, hub.reachable ? 1 : 0)
+        text.add(Self.hubFailures, .gauge, help: "Consecutive failed attempts to reach the hub.", plant, Double(hub.consecutiveFailures))
+        text.add(Self.mqttConnected, .gauge, help: "1 while connected to the MQTT broker, else 0.", plant, mqtt.connected ? 1 : 0)
+        text.add(Self.mqttReceived, .counter, help: "MQTT messages received since the agent started.", plant, Double(mqtt.received))
+        text.add(Self.mqttStored, .counter, help: "MQTT messages made durable in the inbox since the agent started.", plant, Double(mqtt.stored))
+        text.add(Self.mqttProjected, .counter, help: "MQTT messages projected into machine states and counts since the agent started.",
+                 plant, Double(mqtt.recorded))
+        text.add(Self.mqttDeadLettered, .counter, help: "MQTT messages dead-lettered since the agent started.", plant, Double(mqtt.deadLetters))
+        text.add(Self.mqttLost, .counter, help: "MQTT messages that could not be stored since the agent started.", plant, Double(mqtt.lost))
+        text.add(Self.mqttInbox, .gauge, help: "Inbox entries waiting to be projected.", plant, Double(mqtt.inboxBacklog))
+        text.add(Self.deadLetters, .gauge, help: "Dead letters kept in the store.", plant, Double(deadLettersKept))
+        text.add(Self.storeBytes, .gauge, help: "Bytes of the plant's SQLite store: the file and its WAL.", plant, Double(storeSize))
+        return text
+    }
+}

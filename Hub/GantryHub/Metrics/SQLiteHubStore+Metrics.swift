@@ -1,0 +1,8 @@
+import Foundation
+import GRDB
+
+extension SQLiteHubStore: StoreSizeReading {
+    func storeBytes() async throws -> (backend: String, bytes: Int64) {
+        ("sqlite", ApplicationMetrics.sqliteBytes(pool.path))
+    }
+}
