@@ -25,4 +25,12 @@ public enum LocalFiles {
     public static func data(_ path: String, role: String) throws -> Data {
         try TextFile.data(path, role: role, lookup: lookup)
     }
+
+    /// A SQLite database's bytes on disk: the main file and its write-ahead log (`-wal`), which holds committed
+    /// pages not yet checkpointed into the file. A file that is not there counts 0.
+    public static func sqliteBytes(_ path: String) -> Int64 {
+        [path, path + "-wal"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
 }

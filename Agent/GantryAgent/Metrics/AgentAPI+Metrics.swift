@@ -7,7 +7,7 @@ extension AgentAPI {
     func metricsExposition() async throws -> Response {
         let figures = AgentMetrics(
             plantID: store.plantID, position: try await store.position(), hub: board.current, mqtt: machines.current,
-            deadLettersKept: try await store.deadLetterCount(), storeSize: ApplicationMetrics.sqliteBytes(configuration.storePath), now: now())
+            deadLettersKept: try await store.deadLetterCount(), storeSize: LocalFiles.sqliteBytes(configuration.storePath), now: now())
         return metrics.exposition(figures.text)
     }
 }

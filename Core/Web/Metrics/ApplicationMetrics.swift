@@ -48,14 +48,6 @@ public final class ApplicationMetrics: Sendable {
     /// `gantry_http_request_duration_seconds{route,method,status}`: until the handler has its answer.
     public static let httpRequestDuration = "gantry_http_request_duration_seconds"
 
-    /// A SQLite database's bytes on disk: the main file and its write-ahead log (`-wal`), which holds committed
-    /// pages not yet checkpointed into the file. A file that is not there counts 0.
-    public static func sqliteBytes(_ path: String) -> Int64 {
-        [path, path + "-wal"].reduce(0) { total, file in
-            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0)
-        }
-    }
-
     /// The Prometheus text format, version 0.0.4.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 }

@@ -3,6 +3,6 @@ import GRDB
 
 extension SQLiteHubStore: StoreSizeReading {
     func storeBytes() async throws -> (backend: String, bytes: Int64) {
-        ("sqlite", ApplicationMetrics.sqliteBytes(pool.path))
+        ("sqlite", LocalFiles.sqliteBytes(pool.path))
     }
 }
