@@ -18,7 +18,9 @@ public struct KPICount: Sendable, Equatable, Codable {
     /// counts as unrated).
     public var plannedSecondsPerUnit: Decimal?
 
-    public init(at: Date, good: Quantity = .zero, scrap: Quantity = .zero, rework: Quantity = .zero, plannedSecondsPerUnit: Decimal? = nil) {
+    public init(
+        at: Date, good: Quantity = .zero, scrap: Quantity = .zero, rework: Quantity = .zero, plannedSecondsPerUnit: Decimal? = nil
+    ) {
         self.at = at
         self.good = good
         self.scrap = scrap

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A KPI's figure over a window, compared with its governed target: on target when it is at the target (within a
-/// billionth of it) or on the better side of it (above for `higherIsBetter`, below otherwise), off target (flagged) when on the worse side.
-/// Carries the definition's version so a page can say which definition made the figure.
+/// billionth of it) or on the better side of it (above for `higherIsBetter`, below otherwise), off target
+/// (flagged) when on the worse side. Carries the definition's version so a page can say which definition made the figure.
 public struct KPIReading: Sendable, Equatable, Codable {
     /// How the figure stands against the target.
     public enum Status: String, Sendable, Codable, CaseIterable {

@@ -92,7 +92,8 @@ public enum MachineElements {
         return timeline.intervals(from: from, to: to).enumerated().map { index, interval in
             let failure = interval.state == .down && (reasons[interval.reason]?.failure ?? true)
             let carried = index == 0 && before?.state == .down && before?.reason == interval.reason
-            return Piece(start: interval.start, end: interval.end, state: interval.state, failure: failure, beginsFailure: failure && !carried)
+            return Piece(
+                start: interval.start, end: interval.end, state: interval.state, failure: failure, beginsFailure: failure && !carried)
         }
     }
 }
