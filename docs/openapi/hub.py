@@ -1,0 +1,345 @@
+"""The hub's API (Hub/GantryHub/HTTP/HubEndpoints.swift): one entry per `HubEndpoint` case, its operationId the case."""
+
+from schemas import (ANY, BOOLEAN, CODE, COMPANY_CODE, PLANT_ID, DATE_TIME, DAY, INTEGER, NUMBER, OBJECT, QUANTITY, STRING, UUID, array, enum,
+                     json_body, json_response, mapping, obj, query, ref, text_response)
+
+ROLES = ["administrator", "master-data-steward", "buyer", "planner", "controller", "auditor"]
+
+SCHEMAS = {
+    "SyncBatch": obj(required={"plant": STRING, "agentHead": INTEGER, "events": array(ref("EventEnvelope"))}),
+    "SyncAcknowledgement": obj(required={"plant": STRING, "acknowledgedThrough": INTEGER, "applied": {"type": "integer"}}),
+    "PlantInstruction": obj(
+        required={"plant": STRING, "sequence": INTEGER, "kind": STRING, "reference": STRING, "body": OBJECT,
+                  "issuedAt": DATE_TIME, "issuedBy": STRING},
+        optional={"answer": ANY}),
+    "PlantSyncReport": obj(
+        required={"plant": STRING, "company": STRING, "timeZone": STRING, "eventsReceived": INTEGER, "lastSequence": INTEGER,
+                  "agentHead": INTEGER, "pendingEvents": INTEGER, "lagSeconds": NUMBER, "scans": INTEGER,
+                  "quarantinedEvents": INTEGER, "unprojectedEvents": INTEGER},
+        optional={"lastSeenAt": DATE_TIME}),
+    "StockBalance": obj(required={"plant": STRING, "item": STRING, "quantity": QUANTITY}, optional={"lot": STRING}),
+    "PlantLotLink": obj(required={"plant": STRING, "workOrder": STRING, "output": ref("StockUnit"), "input": ref("StockUnit"),
+                                  "quantity": QUANTITY, "depth": {"type": "integer"}}),
+    "MasterCommit": obj(required={"version": INTEGER, "changed": {"type": "integer"}, "unchanged": {"type": "integer"}}),
+    "MasterVersion": obj(required={"version": INTEGER, "committedAt": DATE_TIME, "actor": STRING, "summary": STRING,
+                                   "records": {"type": "integer"}}),
+    "MasterChanges": obj(required={"plant": STRING, "since": INTEGER, "through": INTEGER, "records": array(ref("MasterRecord")),
+                                   "removed": array(OBJECT), "more": BOOLEAN, "reset": BOOLEAN}),
+    "PlantInstructions": obj(required={"after": INTEGER, "instructions": array(ref("PlantInstruction")), "more": BOOLEAN},
+                             optional={"latest": INTEGER}),
+    "AuditEntry": obj(
+        required={"sequence": INTEGER, "at": STRING, "actor": STRING, "action": STRING, "subject": STRING,
+                  "previousHash": STRING, "hash": STRING},
+        optional={"company": STRING, "before": STRING, "after": STRING}),
+    "Principal": obj(
+        required={"name": STRING, "kind": enum("user", "service"), "role": STRING, "companies": STRING, "createdAt": DATE_TIME},
+        optional={"expiresAt": DATE_TIME, "revokedAt": DATE_TIME}),
+    "PrincipalRequest": obj(
+        required={"name": STRING, "role": enum(*ROLES),
+                  "companies": {"type": "string", "description": "`*` for every company, or company codes separated by commas."}},
+        optional={"kind": enum("user", "service"), "expiresAt": DATE_TIME}),
+    "Token": obj(required={"name": STRING, "token": STRING}),
+    "EnrolRequest": obj(required={"company": STRING, "code": STRING, "timeZone": STRING}),
+    "DemandInstruction": obj(
+        required={"reference": STRING, "item": STRING, "quantity": QUANTITY, "due": DAY},
+        optional={"sourceLocation": STRING, "outputLocation": STRING, "note": STRING}),
+    "DecisionBody": obj(required={"verdict": enum("approved", "rejected")}, optional={"comment": STRING}),
+    "CustomerOrderRequest": obj(
+        required={"order": STRING, "plant": STRING, "customer": STRING, "requested": DAY, "lines": array(OBJECT)},
+        optional={"currency": STRING, "shipTo": STRING, "note": STRING}),
+    "TransferRequest": obj(
+        required={"transfer": STRING, "fromPlant": STRING, "toPlant": STRING, "requested": DAY, "lines": array(OBJECT)},
+        optional={"note": STRING}),
+    "OrderPlaced": obj(required={"created": BOOLEAN, "instructions": array(ref("PlantInstruction"))}),
+    "SettleBody": obj(required={"resolution": STRING, "note": STRING}),
+    "DiscrepancyReport": obj(
+        required={"discrepancy": STRING, "transfer": STRING, "plant": STRING, "kind": STRING, "line": {"type": "integer"},
+                  "item": STRING, "quantity": QUANTITY, "reason": STRING, "recordedBy": STRING, "recordedAt": DATE_TIME,
+                  "company": STRING},
+        optional={"sscc": STRING, "lot": STRING, "serial": STRING, "tradingPartner": STRING, "settlement": OBJECT}),
+    "CustomerOrderReport": obj(required={
+        "order": STRING, "plant": STRING, "company": STRING, "customer": STRING, "currency": STRING, "requested": STRING,
+        "orderedAt": DATE_TIME, "orderedBy": STRING, "status": STRING, "lines": array(OBJECT), "shipments": array(OBJECT)}),
+    "TransferReport": obj(
+        required={"transfer": STRING, "fromPlant": STRING, "toPlant": STRING, "fromCompany": STRING, "toCompany": STRING,
+                  "requested": STRING, "createdAt": DATE_TIME, "createdBy": STRING, "status": STRING, "lines": array(OBJECT),
+                  "shipments": array(OBJECT), "units": OBJECT, "discrepancies": array(ref("DiscrepancyReport"))},
+        optional={"closedAt": DATE_TIME, "closedBy": STRING}),
+    "InTransitUnit": obj(required={
+        "transfer": STRING, "fromPlant": STRING, "toPlant": STRING, "fromCompany": STRING, "toCompany": STRING,
+        "shipment": STRING, "sscc": STRING, "dispatchedAt": DATE_TIME, "carrier": STRING, "trackingReference": STRING,
+        "contents": array(OBJECT)}),
+    "ServiceLevelReport": obj(
+        required={"policy": OBJECT, "lines": array(OBJECT), "customers": mapping(OBJECT), "plants": mapping(OBJECT),
+                  "companies": mapping(OBJECT), "total": OBJECT, "backorders": mapping(QUANTITY)},
+        optional={"asOf": DAY}),
+    "ShipmentTrace": obj(
+        required={"plant": STRING, "shipment": STRING, "kind": STRING, "order": STRING, "dispatchedAt": DATE_TIME,
+                  "contents": array(OBJECT), "links": array(OBJECT), "supplierLots": array(OBJECT)},
+        optional={"customer": STRING}),
+    "RecallReport": obj(required={"item": STRING, "lot": STRING, "links": array(OBJECT), "shipped": array(OBJECT),
+                                  "customers": array(STRING), "stock": array(ref("StockBalance"))}),
+    "SupplierScorecard": obj(required={
+        "company": STRING, "supplier": STRING, "plants": array(STRING), "lines": {"type": "integer"}, "delivery": OBJECT,
+        "confirmation": OBJECT, "leadTime": OBJECT, "quality": OBJECT}),
+    "SupplierAnomaly": obj(
+        required={"kind": STRING, "company": STRING, "supplier": STRING, "item": STRING, "plant": STRING, "order": STRING,
+                  "line": {"type": "integer"}, "at": DATE_TIME, "basis": ANY, "test": ANY, "history": array(OBJECT),
+                  "explanation": STRING},
+        optional={"currency": STRING}),
+    "JournalPage": obj(required={"entries": array(OBJECT), "offset": {"type": "integer"}}, optional={"next": {"type": "integer"}}),
+    "TrialBalance": obj(required={
+        "company": STRING, "currency": STRING, "from": STRING, "to": STRING, "totalDebit": INTEGER, "totalCredit": INTEGER,
+        "lines": array(obj(required={"account": STRING, "debit": INTEGER, "credit": INTEGER, "balance": INTEGER},
+                           optional={"name": STRING, "type": STRING}))}),
+    "HeldPosting": obj(required={"plant": STRING, "sequence": INTEGER, "eventID": UUID, "company": STRING, "code": STRING,
+                                 "detail": STRING, "heldAt": DATE_TIME}),
+    "LedgerRetryOutcome": obj(required={"posted": {"type": "integer"}, "held": array(ref("HeldPosting"))}),
+    "FiscalPeriodStatus": obj(
+        required={"company": STRING, "period": STRING, "start": STRING, "end": STRING, "fiscalYear": STRING, "closed": BOOLEAN},
+        optional={"closedAt": DATE_TIME, "closedBy": STRING}),
+    "SupplierInvoiceRequest": obj(
+        required={"company": STRING, "supplier": STRING, "number": STRING, "date": DAY, "currency": STRING, "lines": array(OBJECT)},
+        optional={"charges": array(OBJECT)}),
+    "SupplierInvoice": obj(
+        required={"company": STRING, "supplier": STRING, "number": STRING, "date": STRING, "currency": STRING,
+                  "amount": STRING, "status": enum("held", "posted"), "dueDate": STRING, "lines": array(OBJECT),
+                  "charges": array(OBJECT), "reasons": array(ANY), "enteredBy": STRING, "enteredAt": DATE_TIME,
+                  "postings": array(OBJECT)},
+        optional={"releasedBy": STRING, "releasedAt": DATE_TIME}),
+    "InvoiceImportOutcome": obj(required={"invoices": array(obj(required={"invoice": ref("SupplierInvoice"), "created": BOOLEAN}))}),
+    "GRNIAgeingReport": obj(required={"company": STRING, "at": STRING, "currency": STRING, "lines": array(OBJECT), "total": OBJECT}),
+    "OpenInvoicesReport": obj(required={"company": STRING, "invoices": array(OBJECT)}),
+    "BalanceSheetReport": obj(required={
+        "company": STRING, "currency": STRING, "at": STRING, "fiscalYear": STRING, "statement": OBJECT,
+        "retainedEarnings": INTEGER, "totalAssets": INTEGER, "totalLiabilities": INTEGER, "totalEquity": INTEGER,
+        "balanced": BOOLEAN}),
+    "IncomeStatementReport": obj(required={
+        "company": STRING, "currency": STRING, "from": STRING, "to": STRING, "statement": OBJECT, "totalRevenue": INTEGER,
+        "totalExpenses": INTEGER, "result": INTEGER}),
+    "InventoryReconciliation": obj(required={
+        "company": STRING, "currency": STRING, "at": STRING, "inventoryAccounts": array(STRING), "items": array(OBJECT),
+        "stockValue": INTEGER, "ledgerValue": INTEGER, "difference": INTEGER, "held": array(ref("HeldPosting")),
+        "unvalued": array(STRING), "inTransit": array(OBJECT), "inTransitValue": INTEGER, "matches": BOOLEAN}),
+    "MarginReport": obj(required={
+        "company": STRING, "currency": STRING, "from": STRING, "to": STRING, "by": enum("item", "customer", "plant", "company"),
+        "rows": array(OBJECT), "revenue": INTEGER, "costOfSales": INTEGER, "margin": INTEGER}),
+    "WorkingCapitalReport": obj(required={
+        "company": STRING, "currency": STRING, "at": STRING, "inventory": OBJECT, "inTransit": OBJECT,
+        "goodsReceivedNotInvoiced": OBJECT, "receivables": OBJECT, "payables": OBJECT, "workingCapital": INTEGER}),
+    "GroupConsolidation": obj(required={
+        "group": STRING, "presentationCurrency": STRING, "from": STRING, "to": STRING, "members": array(OBJECT),
+        "intercompanyLines": array(OBJECT), "eliminations": array(OBJECT), "differences": array(OBJECT),
+        "balances": array(OBJECT), "balanceSheet": OBJECT, "incomeStatement": OBJECT}),
+    "ConsolidationSources": obj(
+        required={"group": STRING, "from": STRING, "to": STRING, "source": STRING, "company": STRING,
+                  "tradingPartner": STRING, "account": STRING, "total": INTEGER, "entries": array(OBJECT),
+                  "offset": {"type": "integer"}},
+        optional={"item": STRING, "next": {"type": "integer"}}),
+}
+
+# Query parameters the handlers read, by name.
+PLANT = query("plant", PLANT_ID, description="A plant id COMPANY-PLANT within the principal's companies (400 malformed, 404 not enrolled).")
+COMPANY = query("company", COMPANY_CODE, description="A company code within the principal's companies.")
+LEDGER_COMPANY = query("company", COMPANY_CODE, required=True, description="The company whose books are read (404 outside the principal's).")
+FROM_T = query("from", DATE_TIME, required=True, description="Start of the window, RFC 3339.")
+TO_T = query("to", DATE_TIME, required=True, description="End of the window, RFC 3339 (cut at the hub's now).")
+AFTER = query("after", {"type": "integer", "minimum": 0})
+
+
+def limit(maximum, default):
+    return query("limit", {"type": "integer", "minimum": 1, "maximum": maximum, "default": default})
+
+
+def period(name, required=True):
+    return query(name, {**CODE, "examples": ["2026-01"]}, required=required, description="A fiscal period code (e.g. 2026-01).")
+
+
+PERIOD_RANGE = [LEDGER_COMPANY, period("from"), period("to")]
+PERIOD_AT = [LEDGER_COMPANY, period("at")]
+CSV = "text/csv; charset=utf-8"
+
+
+def op(operation, summary, *, params=(), body=None, ok=None, status="200", problems=(), more=None, tag=None):
+    return {"operation": operation, "summary": summary, "params": list(params), "body": body, "ok": ok, "status": status,
+            "problems": list(problems), "more": more or {}, "tag": tag}
+
+
+def ok_json(schema, description="OK"):
+    return json_response(description, schema)
+
+
+ROUTES = [
+    op("health", "Whether the hub's database can be read", ok=ok_json(ref("Health")), problems=[503], tag="health"),
+    op("syncBatches", "A plant sends a batch of its events (applied exactly once)", body=json_body(ref("SyncBatch")),
+       ok=ok_json(ref("SyncAcknowledgement")), problems=[400, 409, 413, 422], tag="plant"),
+    op("plantMasters", "A plant pulls the masters meant for it that changed after `since`",
+       params=[query("since", {"type": "integer", "minimum": 0}), limit(100_000, 10_000)],
+       ok=ok_json(ref("MasterChanges")), problems=[400], tag="plant"),
+    op("plantInstructions", "A plant pulls what the hub handed it (demand, decisions, orders)",
+       params=[AFTER, limit(1000, 200)], ok=ok_json(ref("PlantInstructions")), problems=[400], tag="plant"),
+    op("syncReport", "Every plant's sync state", ok=ok_json(obj(required={"plants": array(ref("PlantSyncReport"))})), tag="reports"),
+    op("machineTimeReport", "Machine time per state and downtime reason in a window",
+       params=[FROM_T, TO_T, PLANT],
+       ok=ok_json(ref("MachineTimeReportBody")),
+       problems=[400, 404], tag="reports"),
+    op("eventFeed", "A plant's events in sequence order",
+       params=[query("plant", PLANT_ID, required=True), AFTER, limit(10_000, 1000)],
+       ok=ok_json(obj(required={"plant": STRING, "events": array(ref("EventEnvelope")), "next": INTEGER})),
+       problems=[400, 404], tag="reports"),
+    op("stockReport", "Stock per plant, item and lot, with totals per COMPANY/ITEM",
+       params=[PLANT, query("item", CODE), query("lot")],
+       ok=ok_json(obj(required={"balances": array(ref("StockBalance")), "totals": mapping(QUANTITY)})),
+       problems=[400, 404], tag="reports"),
+    op("lotTrace", "A lot or serial followed through every plant's genealogy",
+       params=[query("item", CODE, required=True), query("lot"), query("serial"), query("direction", enum("backward", "forward"))],
+       ok=ok_json(obj(required={"unit": ref("StockUnit"), "direction": enum("backward", "forward"),
+                                "links": array(ref("PlantLotLink")), "stock": array(ref("StockBalance"))})),
+       problems=[400], tag="reports"),
+    op("masterList", "Current master records within the principal's companies",
+       params=[query("kind"), query("company", description="A company code; empty for shared records.")],
+       ok=ok_json(obj(required={"records": array(ref("MasterRecord"))})), problems=[400, 404], tag="masters"),
+    op("masterVersions", "The master version log (principals of every company only)",
+       params=[AFTER, limit(1000, 100)], ok=ok_json(obj(required={"versions": array(ref("MasterVersion"))})),
+       problems=[400], tag="masters"),
+    op("masterRead", "One master record; its version is the ETag",
+       params=[query("company", description="A company code; empty for shared records.")],
+       ok={"description": "The record", "headers": {"ETag": {"schema": STRING}},
+           "content": {"application/json": {"schema": ref("MasterRecord")}}},
+       problems=[400, 404, 409], tag="masters"),
+    op("masterWrite", "One master record as a new version (If-Match: the version it is based on)",
+       params=[query("company"), {"name": "If-Match", "in": "header", "required": False, "schema": STRING}],
+       body=json_body(OBJECT), ok=ok_json(ref("MasterCommit")), problems=[400, 404, 409, 413, 422], tag="masters"),
+    op("masterChangeSet", "A change set of master records as one version",
+       body=json_body(obj(required={"records": array(OBJECT)}, optional={"summary": STRING})),
+       ok=ok_json(ref("MasterCommit")), problems=[400, 409, 413, 422], tag="masters"),
+    op("masterImport", "A CSV file of one kind as one version; any bad row refuses the whole file",
+       body={"required": True, "content": {"text/csv": {"schema": STRING}}},
+       ok=ok_json(ref("MasterCommit")), problems=[404, 409, 413, 422], tag="masters"),
+    op("masterExport", "The records of one kind as CSV", params=[query("company")],
+       ok=text_response("The records", "text/csv"), problems=[400, 404], tag="masters"),
+    op("auditTrail", "Audit entries within the principal's companies, oldest first", params=[AFTER, limit(1000, 100)],
+       ok=ok_json(obj(required={"entries": array(ref("AuditEntry")), "next": INTEGER})), problems=[400], tag="access"),
+    op("auditVerify", "Walks the audit hash chain and names the first broken link",
+       ok=ok_json(obj(required={"intact": BOOLEAN, "checked": INTEGER},
+                      optional={"brokenAt": INTEGER, "reason": STRING, "head": STRING})), tag="access"),
+    op("principalList", "The principals within the principal's companies",
+       ok=ok_json(obj(required={"principals": array(ref("Principal"))})), tag="access"),
+    op("principalAdd", "A new principal and its token (shown only here)", body=json_body(ref("PrincipalRequest")),
+       ok=ok_json(ref("Token"), "Created"), status="201", problems=[400, 409, 413, 422], tag="access"),
+    op("principalRevoke", "Revokes a principal's token", ok={"description": "Revoked"}, status="204", problems=[404],
+       tag="access"),
+    op("principalRotate", "A new token for a principal (the old one stops working), optionally a new expiry",
+       body=json_body(obj(optional={"expiresAt": DATE_TIME}), required=False), ok=ok_json(ref("Token")),
+       problems=[400, 404, 413, 422], tag="access"),
+    op("plantEnrol", "Enrols a plant; answers the agent's configuration", body=json_body(ref("EnrolRequest")),
+       ok=text_response("The agent's configuration", "text/plain"), status="201", problems=[400, 409, 413, 422],
+       tag="access"),
+    op("demandSend", "Hands demand to an enrolled plant (the same reference again answers what was handed)",
+       body=json_body(ref("DemandInstruction")), ok=ok_json(ref("PlantInstruction"), "Handed before"),
+       more={"201": json_response("Handed now", ref("PlantInstruction"))}, problems=[400, 404, 409, 413, 422],
+       tag="instructions"),
+    op("demandList", "The demand handed to a plant", params=[AFTER],
+       ok=ok_json(obj(required={"demand": array(ref("PlantInstruction"))})), problems=[400, 404], tag="instructions"),
+    op("approvalList", "Requests for approval within the principal's companies",
+       params=[query("state", enum("pending", "approved", "rejected")), PLANT],
+       ok=ok_json(obj(required={"approvals": array(ref("ApprovalRecord"))})), problems=[400, 404], tag="instructions"),
+    op("approvalDecide", "A decision at the hub on a request above the plant's limit", body=json_body(ref("DecisionBody")),
+       ok=ok_json(ref("PlantInstruction")), problems=[400, 404, 409, 413, 422], tag="instructions"),
+    op("supplierReport", "Supplier scorecards and anomaly flags",
+       params=[FROM_T, TO_T, COMPANY, query("supplier", CODE)],
+       ok=ok_json(obj(required={"from": DATE_TIME, "to": DATE_TIME, "suppliers": array(ref("SupplierScorecard")),
+                                "anomalies": array(ref("SupplierAnomaly"))})),
+       problems=[400, 404], tag="reports"),
+    op("customerOrderSend", "Keeps a customer order and hands it to its plant", body=json_body(ref("CustomerOrderRequest")),
+       ok=ok_json(ref("OrderPlaced"), "Handed before"), more={"201": json_response("Handed now", ref("OrderPlaced"))},
+       problems=[400, 404, 409, 413, 422], tag="shipping"),
+    op("customerOrderList", "Customer orders and what became of them",
+       params=[COMPANY, PLANT, query("customer", CODE), query("order")],
+       ok=ok_json(obj(required={"orders": array(ref("CustomerOrderReport"))})), problems=[400, 404], tag="shipping"),
+    op("transferSend", "A transfer between plants, priced across companies, handed to both plants",
+       body=json_body(ref("TransferRequest")), ok=ok_json(ref("OrderPlaced"), "Handed before"),
+       more={"201": json_response("Handed now", ref("OrderPlaced"))}, problems=[400, 404, 409, 413, 422], tag="shipping"),
+    op("transferList", "Transfers and what became of them", params=[COMPANY, PLANT, query("transfer")],
+       ok=ok_json(obj(required={"transfers": array(ref("TransferReport"))})), problems=[400, 404], tag="shipping"),
+    op("discrepancySettle", "Settles a transfer's discrepancy, once", body=json_body(ref("SettleBody")),
+       ok=ok_json(ref("DiscrepancyReport")), problems=[400, 404, 409, 413, 422], tag="shipping"),
+    op("inTransitReport", "Logistic units dispatched and not yet received", params=[COMPANY, PLANT],
+       ok=ok_json(obj(required={"units": array(ref("InTransitUnit"))})), problems=[400, 404], tag="shipping"),
+    op("serviceLevelReport", "On-time-in-full per line, customer, plant and company",
+       params=[COMPANY, PLANT, query("customer", CODE), query("basis", enum("requested", "promised")),
+               query("lateDays", {"type": "integer", "minimum": 0, "maximum": 365}),
+               query("tolerancePercent", {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}), query("asOf", DAY)],
+       ok=ok_json(ref("ServiceLevelReport")), problems=[400, 404], tag="shipping"),
+    op("shipmentTrace", "A shipment back to the supplier lots inside it", ok=ok_json(ref("ShipmentTrace")),
+       problems=[404], tag="shipping"),
+    op("recall", "Forward from a lot to every lot, unit and customer it reached",
+       params=[query("item", CODE, required=True), query("lot", required=True)], ok=ok_json(ref("RecallReport")),
+       problems=[400], tag="shipping"),
+    op("ledgerEntries", "Journal entries of a company, a page at a time",
+       params=[LEDGER_COMPANY, query("from", DAY), query("to", DAY), query("account", CODE),
+               query("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000}), limit(1000, 100)],
+       ok=ok_json(ref("JournalPage")), problems=[400, 404], tag="ledger"),
+    op("ledgerEntriesCSV", "Every matching journal line as CSV",
+       params=[LEDGER_COMPANY, query("from", DAY), query("to", DAY), query("account", CODE)],
+       ok=text_response("One row per line", CSV), problems=[400, 404], tag="ledger"),
+    op("trialBalance", "Trial balance over a range of periods", params=PERIOD_RANGE, ok=ok_json(ref("TrialBalance")),
+       problems=[400, 404], tag="ledger"),
+    op("trialBalanceCSV", "Trial balance as CSV", params=PERIOD_RANGE, ok=text_response("The trial balance", CSV),
+       problems=[400, 404], tag="ledger"),
+    op("heldPostings", "Postings held back (of one company, or every company the principal sees)", params=[COMPANY],
+       ok=ok_json(array(ref("HeldPosting"))), problems=[400, 404], tag="ledger"),
+    op("heldRetry", "Retries held postings", params=[COMPANY], ok=ok_json(ref("LedgerRetryOutcome")),
+       problems=[400, 404, 409], tag="ledger"),
+    op("periodList", "A company's fiscal periods and whether each is closed", params=[LEDGER_COMPANY],
+       ok=ok_json(array(ref("FiscalPeriodStatus"))), problems=[400, 404], tag="ledger"),
+    op("periodClose", "Closes a fiscal period (refused while plants may owe events for it)",
+       ok=ok_json(ref("FiscalPeriodStatus")), problems=[404, 409, 422], tag="ledger"),
+    op("invoiceSubmit", "A supplier invoice, matched and posted or held", body=json_body(ref("SupplierInvoiceRequest")),
+       ok=ok_json(ref("SupplierInvoice"), "Stored before"), more={"201": json_response("Stored", ref("SupplierInvoice"))},
+       problems=[400, 404, 409, 413, 422], tag="invoices"),
+    op("invoiceImport", "Supplier invoices from a CSV file, in one transaction",
+       body={"required": True, "content": {"text/csv": {"schema": STRING}}}, ok=ok_json(ref("InvoiceImportOutcome")),
+       problems=[404, 409, 413, 422], tag="invoices"),
+    op("invoiceList", "A company's supplier invoices",
+       params=[query("company", COMPANY_CODE, required=True), query("status", enum("held", "posted"))],
+       ok=ok_json(array(ref("SupplierInvoice"))), problems=[400, 404], tag="invoices"),
+    op("invoiceRead", "One supplier invoice", ok=ok_json(ref("SupplierInvoice")), problems=[404], tag="invoices"),
+    op("invoiceRelease", "Releases a held invoice (not by whoever entered it)", ok=ok_json(ref("SupplierInvoice")),
+       problems=[404, 409, 422], tag="invoices"),
+    op("grniAgeing", "Goods received not invoiced, by age", params=[query("company", COMPANY_CODE, required=True), query("at", DAY, required=True)],
+       ok=ok_json(ref("GRNIAgeingReport")), problems=[400, 404], tag="invoices"),
+    op("grniAgeingCSV", "GRNI ageing as CSV", params=[query("company", COMPANY_CODE, required=True), query("at", DAY, required=True)],
+       ok=text_response("The ageing", CSV), problems=[400, 404], tag="invoices"),
+    op("openInvoices", "Posted invoices not yet paid", params=[query("company", COMPANY_CODE, required=True)],
+       ok=ok_json(ref("OpenInvoicesReport")), problems=[400, 404], tag="invoices"),
+    op("openInvoicesCSV", "Open invoices as CSV", params=[query("company", COMPANY_CODE, required=True)],
+       ok=text_response("The open invoices", CSV), problems=[400, 404], tag="invoices"),
+    op("balanceSheet", "Balance sheet at a period", params=PERIOD_AT, ok=ok_json(ref("BalanceSheetReport")),
+       problems=[400, 404], tag="ledger"),
+    op("balanceSheetCSV", "Balance sheet as CSV", params=PERIOD_AT, ok=text_response("The balance sheet", CSV),
+       problems=[400, 404], tag="ledger"),
+    op("incomeStatement", "Income statement over a range of periods", params=PERIOD_RANGE,
+       ok=ok_json(ref("IncomeStatementReport")), problems=[400, 404], tag="ledger"),
+    op("incomeStatementCSV", "Income statement as CSV", params=PERIOD_RANGE, ok=text_response("The income statement", CSV),
+       problems=[400, 404], tag="ledger"),
+    op("inventoryReconciliation", "The stock's value against the inventory accounts", params=PERIOD_AT,
+       ok=ok_json(ref("InventoryReconciliation")), problems=[400, 404], tag="ledger"),
+    op("margin", "Margin by item, customer, plant or company",
+       params=PERIOD_RANGE + [query("by", enum("item", "customer", "plant", "company"))], ok=ok_json(ref("MarginReport")),
+       problems=[400, 404], tag="ledger"),
+    op("workingCapital", "Working capital at a period", params=PERIOD_AT, ok=ok_json(ref("WorkingCapitalReport")),
+       problems=[400, 404], tag="ledger"),
+    op("ledgerExportBeancount", "The entries as a beancount file", params=PERIOD_RANGE,
+       ok=text_response("A file bean-check accepts", "text/plain"), problems=[400, 404], tag="ledger"),
+    op("ledgerExportCSV", "The entries as CSV, one row per journal line", params=PERIOD_RANGE,
+       ok=text_response("One row per line", CSV), problems=[400, 404], tag="ledger"),
+    op("groupConsolidation", "A group's consolidated statements with eliminations", params=[period("from"), period("to")],
+       ok=ok_json(ref("GroupConsolidation")), problems=[400, 404], tag="ledger"),
+    op("groupConsolidationCSV", "A group's consolidation as CSV", params=[period("from"), period("to")],
+       ok=text_response("The consolidation", CSV), problems=[400, 404], tag="ledger"),
+    op("groupConsolidationSources", "The journal entries behind one elimination source",
+       params=[period("from"), period("to"), query("source", required=True, description="COMPANY/PARTNER/ACCOUNT[/ITEM]"),
+               query("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000}), limit(1000, 100)],
+       ok=ok_json(ref("ConsolidationSources")), problems=[400, 404], tag="ledger"),
+]
