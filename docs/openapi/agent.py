@@ -67,6 +67,18 @@ SCHEMAS = {
         required={"sscc": STRING, "reference": STRING, "location": STRING, "status": STRING, "contents": array(OBJECT),
                   "label": OBJECT, "duplicate": BOOLEAN},
         optional={"shipment": STRING}),
+    "WorkOrder": obj(
+        required={"workOrder": STRING, "item": STRING, "quantity": QUANTITY, "status": STRING, "sourceLocation": STRING,
+                  "outputLocation": STRING, "plannedStart": DATE_TIME, "plannedFinish": DATE_TIME, "good": QUANTITY,
+                  "scrap": QUANTITY, "rework": QUANTITY, "operations": array(OBJECT)},
+        optional={"due": DATE_TIME, "actualStart": DATE_TIME, "actualFinish": DATE_TIME, "releasedWith": OBJECT}),
+    "WorkOrderReadiness": obj(
+        required={"workOrder": STRING, "item": STRING, "status": STRING, "plannedStart": DATE_TIME, "materialReady": BOOLEAN,
+                  "atRisk": BOOLEAN, "components": array(OBJECT), "delays": array(STRING)},
+        optional={"materialReadyBy": STRING}),
+    "Nonconformance": obj(
+        required={"nonconformance": UUID, "item": STRING, "quantity": QUANTITY, "reason": STRING, "disposition": STRING},
+        optional={"workOrder": STRING, "supplier": STRING, "lot": STRING}),
 }
 
 TIME_WINDOW = [query("from", DATE_TIME, required=True), query("to", DATE_TIME, required=True)]
@@ -92,7 +104,8 @@ def write(summary, body, schema, problems=(400, 404, 409, 413, 422), tag=None):
 
 
 WORK_ORDER_STEP = op("A work order's operation moves on (start, pause, resume, finish)",
-                     body=json_body(OBJECT, required=False), ok=ok_json(OBJECT), problems=[400, 404, 409, 413, 422],
+                     body=json_body(obj(optional={"good": QUANTITY, "scrap": QUANTITY, "rework": QUANTITY,
+                                                  "reasons": array(STRING)})), ok=ok_json(ref("WorkOrder")), problems=[400, 404, 409, 413, 422],
                      tag="work-orders")
 
 ROUTES = {
@@ -197,31 +210,45 @@ ROUTES = {
         ok=ok_json(obj(required={"unit": ref("StockUnit"), "direction": STRING, "links": array(OBJECT)})),
         problems=[400], tag="inventory"),
     # Work orders
-    "POST /v1/work-centres": op("Defines a work centre", body=json_body(OBJECT), ok=json_response("Defined", OBJECT),
+    "POST /v1/work-centres": op(
+        "Defines a work centre",
+        body=json_body(obj(required={"code": STRING, "name": STRING, "calendar": OBJECT}, optional={"machine": OBJECT})),
+        ok=json_response("Defined", obj(required={"code": STRING, "name": STRING, "calendar": OBJECT}, optional={"machine": OBJECT})),
                                 status="201", problems=[400, 409, 413, 422], tag="work-orders"),
-    "PUT /v1/boms/{item}": op("Defines an item's bill of materials", body=json_body(OBJECT), ok=ok_json(OBJECT),
+    "PUT /v1/boms/{item}": op("Defines an item's bill of materials", body=json_body(OBJECT),
+                              ok=ok_json(obj(required={"item": STRING, "lines": array(OBJECT), "byProducts": array(OBJECT)})),
                               problems=[400, 404, 409, 413, 422], tag="work-orders"),
     "GET /v1/boms/{item}/explosion": op("An item's bill of materials exploded for a quantity",
-                                        params=[query("quantity", QUANTITY)], ok=ok_json(OBJECT), problems=[400, 404, 422],
+                                        params=[query("quantity", QUANTITY)],
+                                        ok=ok_json(obj(required={"item": STRING, "quantity": QUANTITY, "requirements": array(OBJECT)})), problems=[400, 404, 422],
                                         tag="work-orders"),
-    "PUT /v1/routings/{item}": op("Defines an item's routing", body=json_body(OBJECT), ok=ok_json(OBJECT),
+    "PUT /v1/routings/{item}": op("Defines an item's routing", body=json_body(obj(required={"operations": array(OBJECT)})),
+                                  ok=ok_json(obj(required={"item": STRING, "operations": array(OBJECT)})),
                                   problems=[400, 404, 409, 413, 422], tag="work-orders"),
-    "POST /v1/quality-points": op("Defines a quality point", body=json_body(OBJECT), ok=json_response("Defined", OBJECT),
+    "POST /v1/quality-points": op("Defines a quality point", body=json_body(OBJECT),
+                                  ok=json_response("Defined", obj(required={"point": STRING, "scope": STRING, "item": STRING, "kind": STRING,
+                                                                            "characteristic": STRING, "onFailure": STRING},
+                                                                  optional={"operation": {"type": "integer"}, "lower": QUANTITY,
+                                                                            "upper": QUANTITY})),
                                   status="201", problems=[400, 404, 409, 413, 422], tag="work-orders"),
-    "POST /v1/quality-checks": op("Records a quality check", body=json_body(OBJECT), ok=json_response("Recorded", OBJECT),
+    "POST /v1/quality-checks": op("Records a quality check", body=json_body(OBJECT),
+                                  ok=json_response("Recorded", obj(required={"checkId": UUID, "point": STRING, "item": STRING, "passed": BOOLEAN},
+                                                                   optional={"workOrder": STRING, "lot": STRING, "value": QUANTITY,
+                                                                             "nonconformance": UUID})),
                                   status="201", problems=[400, 404, 409, 413, 422], tag="work-orders"),
-    "GET /v1/nonconformances": op("Nonconformances", ok=ok_json(OBJECT), tag="work-orders"),
+    "GET /v1/nonconformances": op("Nonconformances", ok=ok_json(obj(required={"nonconformances": array(ref("Nonconformance"))})),
+                                  tag="work-orders"),
     "POST /v1/work-orders": op(
         "Creates a work order",
         body=json_body(obj(required={"workOrder": STRING, "item": STRING, "quantity": QUANTITY, "sourceLocation": STRING,
                                      "outputLocation": STRING},
                            optional={"due": DATE_TIME, "earliestStart": DATE_TIME})),
-        ok=json_response("Created", OBJECT), status="201", problems=[400, 404, 409, 413, 422], tag="work-orders"),
-    "GET /v1/work-orders": op("Work orders", ok=ok_json(OBJECT), tag="work-orders"),
-    "GET /v1/work-orders/{id}": op("One work order", ok=ok_json(OBJECT), problems=[404], tag="work-orders"),
+        ok=json_response("Created", ref("WorkOrder")), status="201", problems=[400, 404, 409, 413, 422], tag="work-orders"),
+    "GET /v1/work-orders": op("Work orders", ok=ok_json(obj(required={"workOrders": array(ref("WorkOrder"))})), tag="work-orders"),
+    "GET /v1/work-orders/{id}": op("One work order", ok=ok_json(ref("WorkOrder")), problems=[404], tag="work-orders"),
     "POST /v1/work-orders/{id}/release": op(
-        "Releases a work order (an override needs a plant user's token)", body=json_body(obj(optional=OVERRIDE), required=False),
-        ok=ok_json(OBJECT), problems=[400, 401, 403, 404, 409, 413, 422], tag="work-orders"),
+        "Releases a work order (an override needs a plant user's token)", body=json_body(obj(optional=OVERRIDE)),
+        ok=ok_json(ref("WorkOrder")), problems=[400, 401, 403, 404, 409, 413, 422], tag="work-orders"),
     "POST /v1/work-orders/{id}/consume": op(
         "Consumes material for a work order (an override needs a plant user's token)",
         body=json_body(obj(optional={**ID, **UNIT, **OVERRIDE, "from": STRING})),
@@ -229,18 +256,19 @@ ROUTES = {
     "POST /v1/work-orders/{id}/output": op(
         "Books a work order's output", body=json_body(obj(optional={**ID, **UNIT, "to": STRING})),
         problems=[400, 404, 409, 413, 422], tag="work-orders", **created(ref("MoveAnswer"))),
-    "POST /v1/work-orders/{id}/complete": op("Completes a work order", ok=ok_json(OBJECT), problems=[404, 409],
+    "POST /v1/work-orders/{id}/complete": op("Completes a work order", ok=ok_json(ref("WorkOrder")), problems=[404, 409],
                                              tag="work-orders"),
     "POST /v1/work-orders/{id}/operations/{sequence}/start": WORK_ORDER_STEP,
     "POST /v1/work-orders/{id}/operations/{sequence}/pause": WORK_ORDER_STEP,
     "POST /v1/work-orders/{id}/operations/{sequence}/resume": WORK_ORDER_STEP,
     "POST /v1/work-orders/{id}/operations/{sequence}/finish": WORK_ORDER_STEP,
-    "GET /v1/work-orders/{id}/readiness": op("Whether a work order's material is there", ok=ok_json({}),
+    "GET /v1/work-orders/{id}/readiness": op("Whether a work order's material is there", ok=ok_json(ref("WorkOrderReadiness")),
                                              problems=[404], tag="work-orders"),
     "GET /v1/readiness": op("Readiness of every open work order",
-                            ok=ok_json(obj(required={"workOrders": array(OBJECT)})), tag="work-orders"),
+                            ok=ok_json(obj(required={"workOrders": array(ref("WorkOrderReadiness"))})), tag="work-orders"),
     "PATCH /v1/purchase-orders/{order}/lines/{line}": op(
-        "Reschedules a purchase order line", body=json_body(OBJECT), ok=ok_json(OBJECT),
+        "Reschedules a purchase order line", body=json_body(obj(optional={"due": DAY})),
+        ok=ok_json(obj(required={"order": STRING, "line": STRING, "due": STRING})),
         problems=[400, 404, 409, 413, 422], tag="work-orders"),
     # Sourcing
     "POST /v1/purchase-orders/{order}/lines/{line}/confirmation": op(
