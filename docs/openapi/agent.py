@@ -1,7 +1,7 @@
 """The agent's local API (Agent/GantryAgent/HTTP/AgentEndpoints.swift), keyed by "METHOD /path/{name}"."""
 
 from schemas import (ANY, BOOLEAN, DATE_TIME, DAY, INTEGER, NUMBER, OBJECT, QUANTITY, STRING, UUID, array, enum,
-                     json_body, json_response, mapping, obj, query, ref)
+                     json_body, json_response, mapping, obj, query, ref, text_response)
 
 ID = {"id": {**UUID, "description": "Idempotency key: a retry with the same id is the same request."}}
 UNIT = {"scan": {**STRING, "description": "A GS1 scan naming the unit (instead of item, lot, serial, expiry, quantity)."},
@@ -110,6 +110,7 @@ WORK_ORDER_STEP = op("A work order's operation moves on (start, pause, resume, f
 
 ROUTES = {
     "GET /healthz": op("Whether the plant store can be read", ok=ok_json(ref("Health")), problems=[503], tag="health"),
+    "GET /metrics": op("Prometheus metrics (text exposition format 0.0.4)", ok=text_response("The metrics", "text/plain"), tag="health"),
     "GET /v1/status": op("Where the plant's log stands and how its way to the hub looks", ok=ok_json(ref("AgentStatus")),
                          tag="health"),
     "GET /v1/dead-letters": op("The newest machine messages that were not the contract",

@@ -198,6 +198,7 @@ def ok_json(schema, description="OK"):
 
 ROUTES = [
     op("health", "Whether the hub's database can be read", ok=ok_json(ref("Health")), problems=[503], tag="health"),
+    op("metrics", "Prometheus metrics (text exposition format 0.0.4)", ok=text_response("The metrics", "text/plain"), tag="health"),
     op("syncBatches", "A plant sends a batch of its events (applied exactly once)", body=json_body(ref("SyncBatch")),
        ok=ok_json(ref("SyncAcknowledgement")), problems=[400, 409, 413, 422], tag="plant"),
     op("plantMasters", "A plant pulls the masters meant for it that changed after `since`",
