@@ -16,7 +16,9 @@ build: setup
 # libmosquitto waits on its socket with select(), which cannot watch a descriptor numbered 1024 or more; the whole
 # suite at once keeps over 1,000 descriptors open in the one test process (pipes to child processes, SQLite pools),
 # so the suites with in-process MQTT clients run in a second process of their own.
-MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests
+# schemathesis (Python, a core's worth of CPU for two minutes) runs there too, so that it does not starve the suites
+# that time PostgreSQL's answers.
+MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests|SchemathesisTests
 # The Python peers the tests run (bean-check) live in virtual environments under .build-venvs/.
 test: setup
 	provisioning/python-peers.sh

@@ -215,4 +215,16 @@ import Testing
             #expect(stored[SparkplugNodeID(group: "Plant1", edgeNode: "Edge1")]?.devices["Press7"]?.facts.counters["Good"] == 112)
         }
     }
+
+    /// `/v1/status` shows the unmapped values kept for a node's own metrics, not only for its devices'.
+    @Test func theStatusShowsTheUnmappedValuesOfNodesAndDevices() {
+        var session = SparkplugNodeSession()
+        session.facts.unmapped = ["Uptime": "86400"]
+        session.devices["Press7"] = SparkplugDeviceSession()
+        session.devices["Press7"]?.facts.unmapped = ["Temperature": "21.5"]
+        let status = SparkplugStatus(
+            hostID: "gantry-ACME-BER", groups: ["Plant1"], counts: .init(), nodes: [SparkplugNodeID(group: "Plant1", edgeNode: "Edge1"): session])
+        #expect(status.nodes.first?.unmapped == ["Uptime": "86400"])
+        #expect(status.nodes.first?.devices.first?.unmapped == ["Temperature": "21.5"])
+    }
 }

@@ -26,6 +26,8 @@ public struct SparkplugStatus: Sendable, Equatable, Codable {
         public var sequenceGaps: Int
         public var rebirthsRequested: Int
         public var rebirthPending: Bool
+        /// The last value of each of the node's own unmapped metrics, when `sparkplug.unmapped = keep`.
+        public var unmapped: [String: String]?
         public var devices: [Device]
     }
 
@@ -53,7 +55,7 @@ public struct SparkplugStatus: Sendable, Equatable, Codable {
             Node(
                 group: id.group, edgeNode: id.edgeNode, online: session.online, bdSeq: session.bdSeq, lastBirth: session.lastBirth,
                 lastDeath: session.lastDeath, sequenceGaps: session.sequenceGaps, rebirthsRequested: session.rebirthsRequested,
-                rebirthPending: session.pendingRebirthSince != nil,
+                rebirthPending: session.pendingRebirthSince != nil, unmapped: session.facts.unmapped.isEmpty ? nil : session.facts.unmapped,
                 devices: session.devices.sorted { $0.key < $1.key }.map { name, device in
                     Device(device: name, online: device.online, lastBirth: device.lastBirth, lastDeath: device.lastDeath,
                            unmapped: device.facts.unmapped.isEmpty ? nil : device.facts.unmapped)
