@@ -116,6 +116,9 @@ import Testing
             let refused = try #require((try await agent.status()["hub"] as? [String: Any])?["lastError"] as? String)
             #expect(refused.contains("ends at sequence 10") && refused.contains("applied through 20"), "\(refused)")
             #expect(refused.contains("gantry-agent recover --from-hub"), "the refusal says how to recover: \(refused)")
+            let whileRunning = try await run(
+                "gantry-agent", ["recover", "--from-hub", "--config", agent.configPath, "--token", hub.adminToken])
+            #expect(whileRunning.status != 0 && whileRunning.stderr.contains("stop the agent"), "\(whileRunning.stderr)")
             #expect(try await agent.child!.stop() == 0)
 
             // Recovery needs the agent stopped and a token that may read the plant's events.
@@ -140,6 +143,18 @@ import Testing
                 return (status["alarms"] as? [String]) == [] && status["acknowledgedSequence"] as? Int == 21
             }
             #expect(try await agent.child!.stop() == 0)
+
+            // Restored again, but started and given a new fact before recovery: the log cannot take the hub's
+            // events and its own at the same sequence, and recovery says so instead of choosing.
+            try restore("\(dir)/agent-backup.sqlite", to: "\(dir)/ACME-BER.sqlite")
+            try await agent.start()
+            try await postScan(agent, data: "TOO-EARLY")
+            try await eventually("refused again") { (try await agent.status()["alarms"] as? [String]) == ["hub-refused-events"] }
+            #expect(try await agent.child!.stop() == 0)
+            let diverged = try await run(
+                "gantry-agent", ["recover", "--from-hub", "--config", agent.configPath, "--token", hub.adminToken])
+            #expect(diverged.status != 0 && diverged.stderr.contains("event 11 is"), "\(diverged.stderr)")
+            #expect(try await hub.scans(plant: "ACME-BER").map(\.data).contains("TOO-EARLY") == false, "the hub never takes it")
             try await hub.child!.stop()
         }
     }
