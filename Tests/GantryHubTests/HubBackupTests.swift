@@ -29,6 +29,8 @@ import Testing
             #expect(summary.schema == HubMigration.all.last!.identifier && summary.migrations == HubMigration.all.count)
             #expect(summary.text.contains("ACME-BER through sequence 7"))
             #expect(!FileManager.default.fileExists(atPath: "\(dir)/backup.sqlite-wal"), "one self-contained file")
+            let mode = (try FileManager.default.attributesOfItem(atPath: "\(dir)/backup.sqlite")[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600, "readable by its owner only")
 
             // Events after the backup are not in it; the copy opens as a hub store of the same schema.
             _ = try await apply(store, 8...9)

@@ -15,6 +15,21 @@ import Testing
         try #require(answer.status == 201, "\(answer.text)")
     }
 
+    /// Runs a command to completion, as `run`, waiting for its output to settle: under load the pipes' readers
+    /// may still be handing over what it wrote when it exits.
+    func command(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let child = try ChildProcess(executable, arguments)
+        let status = try await child.exit()
+        var seen = ""
+        for _ in 0..<40 {
+            try await Task.sleep(for: .milliseconds(50))
+            let now = child.standardOutput + child.standardError
+            if !now.isEmpty && now == seen { break }
+            seen = now
+        }
+        return (status, child.standardOutput, child.standardError)
+    }
+
     /// Puts `backup` in place of the SQLite database at `path`, as the documented restore does.
     func restore(_ backup: String, to path: String) throws {
         for stale in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: stale) {
@@ -47,10 +62,10 @@ import Testing
                 try await eventually("the hub has \(plant)'s first 20") { try await hub.report(plant: plant)?["scans"] as? Int == 20 }
             }
 
-            let backup = try await run("gantry-hub", ["backup", "--config", hub.configPath, "--to", "\(dir)/hub-backup.sqlite"])
+            let backup = try await command("gantry-hub", ["backup", "--config", hub.configPath, "--to", "\(dir)/hub-backup.sqlite"])
             #expect(backup.status == 0, "\(backup.stderr)")
             #expect(backup.stdout.contains("ACME-BER through sequence 20") && backup.stdout.contains("ACME-HAM through sequence 20"), "\(backup.stdout)")
-            let again = try await run("gantry-hub", ["backup", "--config", hub.configPath, "--to", "\(dir)/hub-backup.sqlite"])
+            let again = try await command("gantry-hub", ["backup", "--config", hub.configPath, "--to", "\(dir)/hub-backup.sqlite"])
             #expect(again.status != 0 && again.stderr.contains("--force"), "an existing backup is not overwritten: \(again.stderr)")
 
             for minute in 20..<60 {
@@ -97,7 +112,7 @@ import Testing
             for index in 0..<10 { try await postScan(agent, data: "BEFORE-\(index)") }
             try await eventually("the hub has the first 10") { try await hub.report(plant: "ACME-BER")?["scans"] as? Int == 10 }
 
-            let backup = try await run("gantry-agent", ["backup", "--config", agent.configPath, "--to", "\(dir)/agent-backup.sqlite"])
+            let backup = try await command("gantry-agent", ["backup", "--config", agent.configPath, "--to", "\(dir)/agent-backup.sqlite"])
             #expect(backup.status == 0, "\(backup.stderr)")
             #expect(backup.stdout.contains("plant: ACME-BER") && backup.stdout.contains("events through sequence 10"), "\(backup.stdout)")
 
@@ -116,19 +131,19 @@ import Testing
             let refused = try #require((try await agent.status()["hub"] as? [String: Any])?["lastError"] as? String)
             #expect(refused.contains("ends at sequence 10") && refused.contains("applied through 20"), "\(refused)")
             #expect(refused.contains("gantry-agent recover --from-hub"), "the refusal says how to recover: \(refused)")
-            let whileRunning = try await run(
+            let whileRunning = try await command(
                 "gantry-agent", ["recover", "--from-hub", "--config", agent.configPath, "--token", hub.adminToken])
             #expect(whileRunning.status != 0 && whileRunning.stderr.contains("stop the agent"), "\(whileRunning.stderr)")
             #expect(try await agent.child!.stop() == 0)
 
             // Recovery needs the agent stopped and a token that may read the plant's events.
-            let withoutToken = try await run("gantry-agent", ["recover", "--from-hub", "--config", agent.configPath])
+            let withoutToken = try await command("gantry-agent", ["recover", "--from-hub", "--config", agent.configPath])
             #expect(withoutToken.status != 0 && withoutToken.stderr.contains("--token"), "\(withoutToken.stderr)")
-            let recovered = try await run(
+            let recovered = try await command(
                 "gantry-agent", ["recover", "--from-hub", "--config", agent.configPath, "--token", hub.adminToken])
             #expect(recovered.status == 0, "\(recovered.stderr)")
             #expect(recovered.stdout.contains("recovered 10 events from the hub (sequences 11–20)"), "\(recovered.stdout)")
-            let twice = try await run(
+            let twice = try await command(
                 "gantry-agent", ["recover", "--from-hub", "--config", agent.configPath, "--token", hub.adminToken])
             #expect(twice.status == 0 && twice.stdout.contains("nothing to recover"), "\(twice.stdout)")
 
@@ -151,7 +166,7 @@ import Testing
             try await postScan(agent, data: "TOO-EARLY")
             try await eventually("refused again") { (try await agent.status()["alarms"] as? [String]) == ["hub-refused-events"] }
             #expect(try await agent.child!.stop() == 0)
-            let diverged = try await run(
+            let diverged = try await command(
                 "gantry-agent", ["recover", "--from-hub", "--config", agent.configPath, "--token", hub.adminToken])
             #expect(diverged.status != 0 && diverged.stderr.contains("event 11 is"), "\(diverged.stderr)")
             #expect(try await hub.scans(plant: "ACME-BER").map(\.data).contains("TOO-EARLY") == false, "the hub never takes it")

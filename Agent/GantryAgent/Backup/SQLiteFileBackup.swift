@@ -7,7 +7,7 @@ import Glibc
 
 /// A consistent copy of a SQLite database taken while its owner runs, with SQLite's online backup API: the copy
 /// is one snapshot (one read transaction of the source), written to a temporary name beside the destination,
-/// checked (`quick_check`), fsynced and renamed into place, so the destination is either the whole backup or
+/// checked (`quick_check`), made readable by its owner only, fsynced and renamed into place, so the destination is either the whole backup or
 /// absent. The copy is left in rollback-journal mode: one self-contained file, which the store turns back to WAL
 /// when it opens it.
 struct SQLiteFileBackup {
@@ -57,6 +57,8 @@ struct SQLiteFileBackup {
         } catch {
             throw CommandLineError("cannot back up \(source) to \(destination): \(error)")
         }
+        // Readable by its owner only, whatever the umask: it holds the plant's (or every plant's) record.
+        chmod(temporary, 0o600)
         try Self.sync(temporary)
         guard rename(temporary, destination) == 0 else {
             throw CommandLineError("cannot move the backup into place at \(destination): \(String(cString: strerror(errno)))")
