@@ -45,6 +45,20 @@ public struct SyncBatch: Codable, Sendable, Equatable {
         }
     }
 
+    /// Refuses a batch whose agent reports a head behind what the hub has applied of its log: every event the hub
+    /// holds came from this plant's log, so a head behind it means the agent's store lost its tail (restored from
+    /// an older backup, or replaced), and the next events it records would re-use sequences the hub holds for
+    /// other facts. No resend fixes that; the operator recovers the log first.
+    public func checkHeadNotBehind(lastApplied: Int64) throws(SyncBatchError) {
+        guard agentHead < lastApplied else { return }
+        throw SyncBatchError(
+            code: .plantLogBehind,
+            detail: "plant \(plant)'s log ends at sequence \(agentHead) but the hub has applied through \(lastApplied): "
+                + "this store is not the one the hub knows (restored from an older backup, or replaced). Nothing is taken "
+                + "until the log is recovered: stop the agent and run `gantry-agent recover --from-hub` "
+                + "(docs/operations.md, Backups)")
+    }
+
     /// What the hub must do with this batch given the last sequence it has applied for the plant.
     public func plan(lastApplied: Int64) -> SyncBatchPlan {
         guard let first = events.first else { return .nothingNew }
@@ -76,6 +90,8 @@ public struct SyncBatchError: Error, Sendable, Equatable, CustomStringConvertibl
         public static let invalidSequence = Code(rawValue: "invalid-sequence")
         /// The hub holds a different event at a sequence the batch repeats: the two logs have diverged.
         public static let sequenceConflict = Code(rawValue: "sequence-conflict")
+        /// The agent's head is behind what the hub has applied of its log: a store restored from an older backup.
+        public static let plantLogBehind = Code(rawValue: "plant-log-behind")
         /// The batch or an event names another plant than the token's.
         public static let wrongPlant = Code(rawValue: "wrong-plant")
         /// An event's envelope cannot be stored as it is (a timestamp out of range).

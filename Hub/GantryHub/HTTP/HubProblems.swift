@@ -58,7 +58,7 @@ extension SyncBatchError: ProblemReporting {
     public var problem: ProblemDetails {
         let status = switch code {
         case .wrongPlant: 403
-        case .sequenceConflict: 409
+        case .sequenceConflict, .plantLogBehind: 409
         default: 422
         }
         return ProblemDetails(code: code.rawValue, title: "Batch refused", status: status, detail: detail)

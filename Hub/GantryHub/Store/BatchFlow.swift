@@ -24,6 +24,7 @@ struct BatchFlow {
     /// What to check once the plant's last applied sequence is known (nil: no such plant).
     func plan(lastApplied: Int64?) throws -> BatchPlan {
         guard let lastApplied else { throw HubStoreError(.notFound, "no plant \(batch.plant)") }
+        try batch.checkHeadNotBehind(lastApplied: lastApplied)
         return BatchPlan(flow: self, lastApplied: lastApplied, plan: batch.plan(lastApplied: lastApplied))
     }
 }
