@@ -4,7 +4,8 @@ extension HubMigration {
     /// KPI rollups: each machine's time and quantity elements per UTC hour, its seconds down per reason per hour,
     /// and how far its hours reach, kept as the hub applies machine events (docs/kpis.md, "Storage"). Seconds are
     /// whole microseconds, quantities micro-units, planned run time (PRI × PQ, seconds) exact decimal text. The
-    /// machine facts already stored are rolled up in the migration's transaction.
+    /// machine facts already stored are rolled up in the migration's transaction. On PostgreSQL the tables are made
+    /// only if missing, as the later migrations do, so a database whose versions were renumbered migrates again.
     static let kpiRollups = HubMigration(
         number: 13, name: "kpi-rollups",
         sqlite: """
@@ -52,7 +53,7 @@ extension HubMigration {
         """,
         postgres: [
             """
-            CREATE TABLE kpi_machine_hours (
+            CREATE TABLE IF NOT EXISTS kpi_machine_hours (
                 company text NOT NULL,
                 plant_id text NOT NULL,
                 line text NOT NULL,
@@ -72,9 +73,9 @@ extension HubMigration {
                 PRIMARY KEY (plant_id, line, machine, hour)
             )
             """,
-            "CREATE INDEX kpi_machine_hours_company_hour ON kpi_machine_hours (company, hour)",
+            "CREATE INDEX IF NOT EXISTS kpi_machine_hours_company_hour ON kpi_machine_hours (company, hour)",
             """
-            CREATE TABLE kpi_downtime_hours (
+            CREATE TABLE IF NOT EXISTS kpi_downtime_hours (
                 company text NOT NULL,
                 plant_id text NOT NULL,
                 line text NOT NULL,
@@ -87,7 +88,7 @@ extension HubMigration {
             )
             """,
             """
-            CREATE TABLE kpi_machine_heads (
+            CREATE TABLE IF NOT EXISTS kpi_machine_heads (
                 company text NOT NULL,
                 plant_id text NOT NULL,
                 line text NOT NULL,
