@@ -74,7 +74,7 @@ import Testing
             try backend.executeDirectly("""
                 DROP TABLE ledger_intercompany; DROP TABLE ledger_intercompany_entries; DROP TABLE ledger_first_postings;
                 DROP TABLE ledger_stock;
-                \(backend == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '12-consolidation-sums'" : "DELETE FROM gantry_schema WHERE version = 12");
+                \(backend == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '12-consolidation-sums'" : "DELETE FROM gantry_schema WHERE version >= 12");
                 """, on: store)
             switch backend {
             case .sqlite:

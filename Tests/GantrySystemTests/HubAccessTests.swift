@@ -43,6 +43,10 @@ import Testing
             Sample(endpoint: .machineTimeReport, method: "GET",
                    path: "/v1/reports/machine-time?plant=ACME-BER&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"),
             Sample(endpoint: .eventFeed, method: "GET", path: "/v1/events?plant=ACME-BER"),
+            Sample(endpoint: .kpiReport, method: "GET", path: "/v1/kpis?plant=ACME-BER&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"),
+            Sample(endpoint: .kpiReportCSV, method: "GET", path: "/v1/kpis.csv?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&level=machine"),
+            Sample(endpoint: .kpiDowntime, method: "GET",
+                   path: "/v1/kpis/downtime?plant=ACME-BER&line=L1&machine=press&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"),
             Sample(endpoint: .stockReport, method: "GET", path: "/v1/reports/stock?item=BOLT"),
             Sample(endpoint: .lotTrace, method: "GET", path: "/v1/lots/trace?item=BOLT&lot=L1"),
             Sample(endpoint: .supplierReport, method: "GET",
@@ -166,6 +170,8 @@ import Testing
             #expect(try await HTTP.request(
                 "GET", "\(hub.url)/v1/reports/suppliers?company=OTHER&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z",
                 token: controller).status == 403)
+            #expect(try await HTTP.request(
+                "GET", "\(hub.url)/v1/kpis?plant=OTHER-LON&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", token: controller).status == 403)
             let sync = try await HTTP.request("GET", "\(hub.url)/v1/reports/sync", token: controller).json()
             #expect((sync["plants"] as? [[String: Any]])?.compactMap { $0["plant"] as? String } == ["ACME-BER"])
             let principals = try await HTTP.request("GET", "\(hub.url)/v1/principals", token: controller)

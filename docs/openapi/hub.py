@@ -26,6 +26,28 @@ SCHEMAS = {
         optional={"customer": STRING, "toPlant": STRING, "received": BOOLEAN}),
     "TracedLink": obj(required={"plant": STRING, "workOrder": STRING, "item": STRING, "lot": STRING, "fromItem": STRING,
                                 "fromLot": STRING, "quantity": QUANTITY}),
+    "KPIElements": obj(
+        required={"actualProductionTime": NUMBER, "setupTime": NUMBER, "delayTime": NUMBER, "downTime": NUMBER,
+                  "plannedStopTime": NUMBER, "unknownTime": NUMBER, "plannedRunTime": NUMBER, "good": QUANTITY,
+                  "scrap": QUANTITY, "rework": QUANTITY, "unratedQuantity": QUANTITY, "failures": INTEGER, "repairTime": NUMBER},
+        description="ISO 22400-2 time (seconds) and quantity elements, summed over the node's machines (docs/kpis.md)."),
+    "KPIReading": obj(
+        required={"key": STRING, "name": STRING, "formula": STRING, "unit": STRING, "higherIsBetter": BOOLEAN,
+                  "version": INTEGER, "status": enum("on-target", "off-target", "no-target", "no-value")},
+        optional={"value": NUMBER, "target": NUMBER}),
+    "OEEWaterfall": obj(required={"plannedBusyTime": NUMBER, "availabilityLoss": NUMBER, "performanceLoss": NUMBER,
+                                  "qualityLoss": NUMBER, "fullyProductiveTime": NUMBER}),
+    "KPINode": obj(
+        required={"elements": ref("KPIElements"), "kpis": array(ref("KPIReading")),
+                  "downtime": array(obj(required={"reason": STRING, "failure": BOOLEAN, "seconds": NUMBER, "stops": INTEGER}))},
+        optional={"company": STRING, "plant": STRING, "line": STRING, "machine": STRING, "waterfall": ref("OEEWaterfall")}),
+    "KPIDowntimeInterval": obj(
+        required={"line": STRING, "machine": STRING, "start": DATE_TIME, "knownReason": BOOLEAN, "failure": BOOLEAN,
+                  "seconds": NUMBER},
+        optional={"end": DATE_TIME, "reason": STRING, "lossClass": STRING}),
+    "KPIReportBody": obj(required={"from": DATE_TIME, "to": DATE_TIME,
+                                   "level": enum("group", "company", "plant", "line", "machine"),
+                                   "nodes": array(ref("KPINode"))}),
     "SyncBatch": obj(required={"plant": STRING, "agentHead": INTEGER, "events": array(ref("EventEnvelope"))}),
     "SyncAcknowledgement": obj(required={"plant": STRING, "acknowledgedThrough": INTEGER, "applied": {"type": "integer"}}),
     "PlantInstruction": obj(
@@ -186,6 +208,14 @@ PERIOD_RANGE = [LEDGER_COMPANY, period("from"), period("to")]
 PERIOD_AT = [LEDGER_COMPANY, period("at")]
 CSV = "text/csv; charset=utf-8"
 
+HOUR_DESCRIPTION = "A whole UTC hour, RFC 3339 (the rollups' buckets; anything else is 400)."
+KPI_PARAMS = [
+    query("from", DATE_TIME, required=True, description=HOUR_DESCRIPTION),
+    query("to", DATE_TIME, required=True, description=HOUR_DESCRIPTION + " At most a year after from."),
+    query("level", enum("group", "company", "plant", "line", "machine"), description="The nodes to give figures for (default plant)."),
+    query("company", COMPANY_CODE), PLANT, query("line", CODE), query("machine", CODE),
+]
+
 
 def op(operation, summary, *, params=(), body=None, ok=None, status="200", problems=(), more=None, tag=None):
     return {"operation": operation, "summary": summary, "params": list(params), "body": body, "ok": ok, "status": status,
@@ -210,6 +240,18 @@ ROUTES = [
     op("machineTimeReport", "Machine time per state and downtime reason in a window",
        params=[FROM_T, TO_T, PLANT],
        ok=ok_json(ref("MachineTimeReportBody")),
+       problems=[400, 404], tag="reports"),
+    op("kpiReport", "KPIs per node of a level, summed from the hour rollups (docs/kpis.md)",
+       params=KPI_PARAMS, ok=ok_json(ref("KPIReportBody")), problems=[400, 404], tag="reports"),
+    op("kpiReportCSV", "The KPI figures as CSV, one row per node", params=KPI_PARAMS,
+       ok=text_response("One row per node", CSV), problems=[400, 404], tag="reports"),
+    op("kpiDowntime", "One machine's down stretches and reasons behind a KPI figure (at most 31 days)",
+       params=[query("from", DATE_TIME, required=True, description="Start of the window, RFC 3339."),
+               query("to", DATE_TIME, required=True, description="End of the window, RFC 3339 (cut at the hub's now)."),
+               query("plant", PLANT_ID, required=True, description="A plant id within the principal's companies."),
+               query("line", CODE, required=True), query("machine", CODE, required=True)],
+       ok=ok_json(obj(required={"plant": STRING, "line": STRING, "machine": STRING, "from": DATE_TIME, "to": DATE_TIME,
+                                "intervals": array(ref("KPIDowntimeInterval")), "truncated": BOOLEAN})),
        problems=[400, 404], tag="reports"),
     op("eventFeed", "A plant's events in sequence order",
        params=[query("plant", PLANT_ID, required=True), AFTER, limit(10_000, 1000)],

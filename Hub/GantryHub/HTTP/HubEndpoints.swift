@@ -19,6 +19,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, margin, workingCapital
     case ledgerExportBeancount, ledgerExportCSV
     case groupConsolidation, groupConsolidationCSV, groupConsolidationSources
+    case kpiReport, kpiReportCSV, kpiDowntime
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -107,6 +108,9 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .groupConsolidation: "/v1/groups/:group/consolidation"
         case .groupConsolidationCSV: "/v1/groups/:group/consolidation.csv"
         case .groupConsolidationSources: "/v1/groups/:group/consolidation/sources"
+        case .kpiReport: "/v1/kpis"
+        case .kpiReportCSV: "/v1/kpis.csv"
+        case .kpiDowntime: "/v1/kpis/downtime"
         }
     }
 
@@ -121,6 +125,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .demandList: .principal(.readOperations)
         case .approvalList, .approvalDecide: .principal(.decideApprovals)
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
+        case .kpiReport, .kpiReportCSV, .kpiDowntime: .principal(.readOperations)
         case .supplierReport: .principal(.readOperations)
         case .customerOrderSend, .transferSend: .principal(.sendDemand)
         case .customerOrderList, .transferList, .inTransitReport, .serviceLevelReport, .shipmentTrace, .recall: .principal(.readOperations)

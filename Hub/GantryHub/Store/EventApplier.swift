@@ -99,5 +99,6 @@ struct EventApplier {
         }
         try apply(projection.sourcing)
         try apply(projection.shipping)
+        try SQLiteKPIRollupWriter(db: db, plant: plant).apply(KPIRollup.Changes(projection))
     }
 }

@@ -157,6 +157,7 @@ extension PostgresHubStore {
         }
         try await write(projection.sourcing, plant: plant, into: connection, logger: logger)
         try await write(projection.shipping, plant: plant, receivedAt: receivedAt, into: connection, logger: logger)
+        try await PostgresKPIRollupWriter(connection: connection, plant: plant, logger: logger).apply(KPIRollup.Changes(projection))
     }
 
     // MARK: Reports

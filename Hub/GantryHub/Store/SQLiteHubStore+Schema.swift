@@ -8,6 +8,7 @@ extension SQLiteHubStore {
             migrator.registerMigration(migration.identifier) { db in
                 try db.execute(sql: migration.sqlite)
                 if migration.projectsKeptSourcing { try SQLiteHubStore.projectKeptSourcing(db) }
+                if migration.backfillsKPIRollups { try SQLiteKPIRollupWriter.backfill(db) }
             }
         }
         return migrator

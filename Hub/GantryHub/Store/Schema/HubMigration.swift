@@ -14,6 +14,8 @@ struct HubMigration: Sendable {
     /// Whether the step projects the sourcing events the hub kept before it had that projection (after its tables
     /// exist, plant by plant in log order, as the plants' batches would have been).
     var projectsKeptSourcing = false
+    /// Whether the step rolls up the machine facts the hub kept before it had KPI rollups (after its tables exist).
+    var backfillsKPIRollups = false
 
     /// The migration's name as recorded: GRDB's identifier on SQLite, `gantry_schema.name` on PostgreSQL.
     var identifier: String { "\(number)-\(name)" }
@@ -21,7 +23,7 @@ struct HubMigration: Sendable {
     /// Every migration, in order; `number` is the position in this list.
     static let all: [HubMigration] = [
         plantsAndEvents, machineSignals, governance, inventory, supplierPerformance, plantInstructions, principalNames, syncCounters,
-        shipping, accounting, invoices, consolidation,
+        shipping, accounting, invoices, consolidation, kpiRollups,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
