@@ -1,0 +1,148 @@
+import Foundation
+import GantryCore
+import GantryTestSupport
+import Testing
+
+/// The Debian packages and archives `make dist` writes, made here by the same script from the tests' own build
+/// (a release build would take minutes): unpacked with dpkg-deb, their files and modes checked, their binaries run,
+/// their units checked offline by systemd-analyze.
+@Suite struct PackagingTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// Runs `executable` with exactly `environment` (nothing inherited: no LD_LIBRARY_PATH) and returns its status
+    /// and output.
+    func runClean(_ executable: String, _ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"])
+        throws -> (status: Int32, output: String)
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs a tool found on PATH, without holding a thread while it runs.
+    func tool(_ name: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let child = try ChildProcess("/usr/bin/env", [name] + arguments)
+        let status = try await child.exit(timeout: .seconds(600))
+        try await Task.sleep(for: .milliseconds(50))  // let the pipes drain
+        return (status, child.standardOutput + child.standardError)
+    }
+
+    /// The permission bits of `path`.
+    func mode(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    /// The packages of the tests' build, made once for the suite by the script `make dist` runs (it packs both
+    /// binaries), in a folder beside the build that the next run replaces; and the Debian architecture.
+    static let packages = Task<(dist: String, arch: String), any Error> {
+        let dist = "\(binDirectory)/gantry-dist-test"
+        try? FileManager.default.removeItem(atPath: dist)
+        let made = try await PackagingTests().tool(
+            "\(repository)/provisioning/dist.sh", ["--bin", binDirectory, "--out", dist, "--allow-toolchain-libs", "--fast"])
+        guard made.status == 0 else { throw PackagingFailure(output: made.output) }
+        let arch = try await PackagingTests().tool("dpkg", ["--print-architecture"]).output
+        return (dist, arch.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// dist.sh failed; `output` says why.
+    struct PackagingFailure: Error { var output: String }
+
+    @Test(arguments: ["agent", "hub"])
+    func thePackageInstallsTheBinaryItsUnitAndItsConfiguration(name: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let program = "gantry-\(name)", version = GantryVersion.current
+            let (dist, arch) = try await Self.packages.value
+            let deb = "\(dist)/\(program)_\(version)_\(arch).deb"
+            #expect(try await tool("dpkg-deb", ["-x", deb, "\(dir)/root"]).status == 0)
+            #expect(try await tool("dpkg-deb", ["-e", deb, "\(dir)/control"]).status == 0)
+
+            // Files, modes and owners: the configuration is for root and the gantry group only.
+            let root = "\(dir)/root"
+            #expect(try mode("\(root)/usr/bin/\(program)") == 0o755)
+            #expect(try mode("\(root)/lib/systemd/system/\(program).service") == 0o644)
+            #expect(try mode("\(root)/etc/gantry/\(name).conf") == 0o640)
+            #expect(FileManager.default.fileExists(atPath: "\(root)/usr/share/doc/\(program)/operations.md"))
+            let listing = try await tool("dpkg-deb", ["-c", deb]).output
+            #expect(listing.split(separator: "\n").allSatisfy { $0.contains(" root/root ") }, "\(listing)")
+
+            // The control files: what it is, the conffile, the scripts that create the user and keep the data.
+            let control = try String(contentsOfFile: "\(dir)/control/control", encoding: .utf8)
+            #expect(control.contains("Package: \(program)\n"))
+            #expect(control.contains("Version: \(version)\n"))
+            #expect(control.contains("Architecture: \(arch)\n"))
+            let depends = try #require(control.split(separator: "\n").first { $0.hasPrefix("Depends: ") })
+            for package in ["adduser", "libc6", "libsqlite3-0"] { #expect(depends.contains(package), "\(depends)") }
+            if name == "agent" { for package in ["libcurl4", "libmosquitto1"] { #expect(depends.contains(package), "\(depends)") } }
+            #expect(try String(contentsOfFile: "\(dir)/control/conffiles", encoding: .utf8) == "/etc/gantry/\(name).conf\n")
+            for script in ["postinst", "prerm", "postrm"] { #expect(try mode("\(dir)/control/\(script)") == 0o755) }
+            let postinst = try String(contentsOfFile: "\(dir)/control/postinst", encoding: .utf8)
+            #expect(postinst.contains("adduser --system") && postinst.contains("chown root:gantry /etc/gantry /etc/gantry/\(name).conf"))
+            let postrm = try String(contentsOfFile: "\(dir)/control/postrm", encoding: .utf8)
+            #expect(!postrm.contains("rm -rf") && !postrm.contains("deluser"))
+            for script in ["postinst", "prerm", "postrm"] { #expect(try await tool("sh", ["-n", "\(dir)/control/\(script)"]).status == 0) }
+
+            // The packaged binary runs with a clean environment and says the release it belongs to.
+            let answer = try runClean("\(root)/usr/bin/\(program)", ["--version"])
+            #expect(answer.status == 0 && answer.output == "\(version)\n", "\(answer.output)")
+            #expect(try runClean("\(root)/usr/bin/\(program)", ["--help"]).output.contains("USAGE: \(program)"))
+
+            // The archive holds the same binary, its unit, the example configuration and the docs.
+            let machine = try await tool("uname", ["-m"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let archive = try await tool("tar", ["-tzf", "\(dist)/\(program)-\(version)-linux-\(machine).tar.gz"])
+            #expect(archive.status == 0, "\(archive.output)")
+            let folder = "\(program)-\(version)-linux-"
+            for file in ["/\(program)", "/\(program).service", "/\(name).conf.example", "/docs/operations.md"] {
+                #expect(archive.output.split(separator: "\n").contains { $0.hasPrefix(folder) && $0.hasSuffix(file) }, "\(file): \(archive.output)")
+            }
+        }
+    }
+
+    @Test(arguments: ["agent", "hub"])
+    func thePackagedUnitIsValidAndRatedOKBySystemdAnalyze(name: String) async throws {
+        try await withTemporaryDirectory { dir in
+            let program = "gantry-\(name)", unit = "gantry-\(name).service"
+            let (dist, arch) = try await Self.packages.value
+            let root = "\(dir)/root"
+            #expect(try await tool("dpkg-deb", ["-x", "\(dist)/\(program)_\(GantryVersion.current)_\(arch).deb", root]).status == 0)
+            // verify resolves the unit's dependencies (multi-user.target, network-online.target) in the root: the
+            // host's own units beside the package's, the host's never replacing the package's.
+            #expect(try await tool("cp", ["-an", "/lib/systemd/system/.", "\(root)/lib/systemd/system/"]).status == 0)
+
+            let verify = try await tool("systemd-analyze", ["verify", "--man=no", "--root=\(root)", unit])
+            #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")
+
+            // --threshold counts in tenths: 35 is 3.5, the highest exposure rated "OK".
+            let security = try await tool("systemd-analyze", ["security", "--offline=true", "--root=\(root)", "--threshold=35", unit])
+            #expect(security.status == 0, "\(security.output)")
+            let overall = try #require(security.output.split(separator: "\n").first { $0.contains("Overall exposure level for \(unit):") })
+            let words = overall.split(separator: " ")
+            let score = try #require(words.firstIndex { $0.hasSuffix("\(unit):") }.flatMap { Double(words[$0 + 1]) }, "\(overall)")
+            #expect(score <= 3.5, "\(overall)")
+            #expect(overall.contains(" OK ") || overall.contains(" SAFE "), "\(overall)")
+
+            // The checks can fail: without the binary the unit is not valid.
+            try FileManager.default.removeItem(atPath: "\(root)/usr/bin/\(program)")
+            let broken = try await tool("systemd-analyze", ["verify", "--man=no", "--root=\(root)", unit])
+            #expect(broken.status != 0 && broken.output.contains("/usr/bin/\(program) is not executable"), "\(broken.output)")
+        }
+    }
+
+    /// The score check can fail: a unit with no sandbox is over the threshold.
+    @Test func systemdAnalyzeFailsAUnitAboveTheThreshold() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-unit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[Service]\nExecStart=/bin/true\nUser=gantry\n".write(toFile: "\(dir)/loose.service", atomically: true, encoding: .utf8)
+        let security = try await tool("systemd-analyze", ["security", "--offline=true", "--threshold=35", "\(dir)/loose.service"])
+        #expect(security.status != 0, "\(security.output)")
+    }
+}
