@@ -28,12 +28,30 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// Runs a tool found on PATH, without holding a thread while it runs.
+    /// Runs a tool found on PATH, without holding a thread while it runs. Its output goes to a file, complete once
+    /// it has exited (a pipe's reader may still be behind).
     func tool(_ name: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let child = try ChildProcess("/usr/bin/env", [name] + arguments)
-        let status = try await child.exit(timeout: .seconds(600))
-        try await Task.sleep(for: .milliseconds(50))  // let the pipes drain
-        return (status, child.standardOutput + child.standardError)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-tool-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let output = try FileHandle(forWritingTo: log)
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [name] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(600)
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                throw PackagingFailure(output: "\(name) did not end in time")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
     }
 
     /// The permission bits of `path`.
@@ -133,6 +151,44 @@ import Testing
             try FileManager.default.removeItem(atPath: "\(root)/usr/bin/\(program)")
             let broken = try await tool("systemd-analyze", ["verify", "--man=no", "--root=\(root)", unit])
             #expect(broken.status != 0 && broken.output.contains("/usr/bin/\(program) is not executable"), "\(broken.output)")
+        }
+    }
+
+    /// The hub and an agent serve and sync while each runs under the units' system call filter and W^X rule
+    /// (`provisioning/systemd/sandbox-run.py` applies them without systemd): MemoryDenyWriteExecute and
+    /// `@system-service ~@privileged @resources` leave them nothing they need.
+    @Test func hubAndAgentWorkUnderTheUnitsSystemCallFilterAndWXorX() async throws {
+        let sandbox = "\(Self.repository)/provisioning/systemd/sandbox-run.py"
+        // The sandbox is on: a priority (@resources) and memory both writable and executable are refused, which
+        // the same Python does outside it.
+        for (code, error) in [("import os; os.nice(5)", "[Errno 1] Operation not permitted"),
+                              ("import mmap; mmap.mmap(-1, 4096, prot=7)", "[Errno 13] Permission denied")] {
+            #expect(try await tool("python3", ["-c", code]).status == 0)
+            let refused = try await tool(sandbox, ["/usr/bin/python3", "-c", code])
+            #expect(refused.status == 1 && refused.output.contains("PermissionError: \(error)"), "\(refused.output)")
+        }
+
+        try await withTemporaryDirectory { dir in
+            let hub = try await HubProcess(dir: dir)
+            let token = try await hub.enrol("BER")
+            let hubChild = try ChildProcess("/usr/bin/env", [sandbox, "\(binDirectory)/gantry-hub", "serve", "--config", hub.configPath])
+            let hubURL = "http://127.0.0.1:\(try await hubChild.listeningPort())"
+            #expect(try await HTTP.request("GET", "\(hubURL)/healthz").status == 200, "\(hubChild.standardError)")
+
+            let agent = try AgentProcess(dir: dir, plantID: "ACME-BER", hubURL: hubURL, token: token)
+            let agentChild = try ChildProcess("/usr/bin/env", [sandbox, "\(binDirectory)/gantry-agent", "run", "--config", agent.configPath])
+            let agentURL = "http://127.0.0.1:\(try await agentChild.listeningPort())"
+            let scan = try await HTTP.request("POST", "\(agentURL)/v1/scans", json: #"{"data":"]C10109506000134352","device":"dock-1"}"#)
+            #expect(scan.status == 201, "\(scan.text)")
+            try await eventually("the hub has the scan") {
+                let status = try await HTTP.request("GET", "\(agentURL)/v1/status").json()
+                return status["acknowledgedSequence"] as? Int == 1
+            }
+            let events = try await HTTP.request("GET", "\(hubURL)/v1/events?plant=ACME-BER&after=0&limit=10", token: hub.adminToken).json()
+            #expect((events["events"] as? [[String: Any]])?.count == 1, "\(events)")
+            #expect(try await agentChild.stop() == 0, "\(agentChild.standardError)")
+            #expect(try await hubChild.stop() == 0, "\(hubChild.standardError)")
+            #expect(hubChild.standardError.contains("sandbox: ") && agentChild.standardError.contains("W^X on"))
         }
     }
 
