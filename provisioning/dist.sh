@@ -8,16 +8,18 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="" out="" allow_toolchain=no
+bin="" out="" allow_toolchain=no deb_compression=(-Zxz) gzip_level=-9
 while (($#)); do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --allow-toolchain-libs) allow_toolchain=yes; shift ;;
-    *) echo "usage: $0 --bin BUILD_DIR --out OUT_DIR [--allow-toolchain-libs]" >&2; exit 2 ;;
+    # Quick compression, for the tests' large debug binaries.
+    --fast) deb_compression=(-Zgzip -z1); gzip_level=-1; shift ;;
+    *) echo "usage: $0 --bin BUILD_DIR --out OUT_DIR [--allow-toolchain-libs] [--fast]" >&2; exit 2 ;;
   esac
 done
-[ -n "$bin" ] && [ -n "$out" ] || { echo "usage: $0 --bin BUILD_DIR --out OUT_DIR [--allow-toolchain-libs]" >&2; exit 2; }
+[ -n "$bin" ] && [ -n "$out" ] || { echo "usage: $0 --bin BUILD_DIR --out OUT_DIR [--allow-toolchain-libs] [--fast]" >&2; exit 2; }
 
 version="$(sed -n 's/.*static let current = "\([^"]*\)".*/\1/p' "$root/Core/GantryVersion.swift")"
 [ -n "$version" ] || { echo "dist: no version in Core/GantryVersion.swift" >&2; exit 1; }
@@ -50,9 +52,15 @@ depends_of() {
   printf '%s\n' "${packages[@]}" adduser | sort -u | paste -sd, | sed 's/,/, /g'
 }
 
+# Both binaries are checked before anything is written.
+declare -A depends
+for name in agent hub; do
+  [ -x "$bin/gantry-$name" ] || { echo "dist: no $bin/gantry-$name" >&2; exit 1; }
+  depends[$name]="$(depends_of "$bin/gantry-$name")"
+done
+
 for name in agent hub; do
   program="gantry-$name"
-  [ -x "$bin/$program" ] || { echo "dist: no $bin/$program" >&2; exit 1; }
 
   # The archive: everything under one folder named after it.
   folder="$program-$version-linux-$arch"
@@ -62,7 +70,7 @@ for name in agent hub; do
   install -m 0644 "$root/provisioning/systemd/$program.service" "$stage/"
   install -m 0644 "$root/provisioning/examples/$name.conf" "$stage/$name.conf.example"
   install -m 0644 "$root/README.md" "$root/docs/operations.md" "$root/docs/http-api.md" "$root/docs/sync-protocol.md" "$stage/docs/"
-  tar -C "$work" --owner=0 --group=0 --numeric-owner -czf "$out/$folder.tar.gz" "$folder"
+  tar -C "$work" --owner=0 --group=0 --numeric-owner -cf - "$folder" | gzip "$gzip_level" > "$out/$folder.tar.gz"
 
   # The Debian package, one per binary: a plant server runs only the agent, the hub's host only the hub.
   package="$work/deb-$name"
@@ -84,7 +92,7 @@ Version: $version
 Architecture: $debarch
 Maintainer: Gantry <gantry@example.com>
 Installed-Size: $size
-Depends: $(depends_of "$bin/$program")
+Depends: ${depends[$name]}
 Section: misc
 Priority: optional
 Homepage: https://example.com/gantry
@@ -97,6 +105,6 @@ EOF
     sed "s/@PROGRAM@/$program/g; s/@NAME@/$name/g" "$root/provisioning/debian/$script" > "$package/DEBIAN/$script"
     chmod 0755 "$package/DEBIAN/$script"
   done
-  dpkg-deb --root-owner-group -Zxz --build "$package" "$out/${program}_${version}_${debarch}.deb" >/dev/null
+  dpkg-deb --root-owner-group "${deb_compression[@]}" --build "$package" "$out/${program}_${version}_${debarch}.deb" >/dev/null
 done
 ls -1 "$out"

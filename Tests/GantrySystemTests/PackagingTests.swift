@@ -192,6 +192,17 @@ import Testing
         }
     }
 
+    /// A binary that loads the Swift runtime from the toolchain (as the tests' debug build does) would not run where
+    /// no toolchain is: dist.sh refuses it, before writing anything, unless told it is for a test.
+    @Test func binariesThatNeedTheToolchainAreRefused() async throws {
+        try await withTemporaryDirectory { dir in
+            let refused = try await tool("\(Self.repository)/provisioning/dist.sh", ["--bin", binDirectory, "--out", "\(dir)/dist"])
+            #expect(refused.status == 1, "\(refused.output)")
+            #expect(refused.output.contains("build with --static-swift-stdlib"), "\(refused.output)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/dist").isEmpty)
+        }
+    }
+
     /// The score check can fail: a unit with no sandbox is over the threshold.
     @Test func systemdAnalyzeFailsAUnitAboveTheThreshold() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-unit-\(UUID().uuidString)").path
