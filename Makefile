@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: setup build test fuzz bench demo clean
+.PHONY: setup build test fuzz bench demo dist clean
 
 setup:
 	@provisioning/setup.sh
@@ -44,6 +44,13 @@ bench: setup
 	python3 provisioning/bench_shipping.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(SHIPPING_BENCH_ARGS)
 	python3 provisioning/bench_recall.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(RECALL_BENCH_ARGS)
 	python3 provisioning/bench.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(BENCH_ARGS)
+
+# Release archives and Debian packages in dist/: the binaries built in release with the Swift runtime linked in
+# (--static-swift-stdlib), so the target machine needs no Swift toolchain. docs/operations.md says how to install.
+dist: setup
+	$(SWIFT) build -c release --static-swift-stdlib --product gantry-hub
+	$(SWIFT) build -c release --static-swift-stdlib --product gantry-agent
+	provisioning/dist.sh --bin "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)" --out dist
 
 demo: build
 	python3 provisioning/demo.py --bin "$(BIN_DIR)"

@@ -10,6 +10,7 @@ packages=(
   postgresql
   python3 python3-venv
   curl
+  systemd binutils  # systemd-analyze checks the units, readelf the packaged binaries (make dist, the tests)
 )
 
 missing=()

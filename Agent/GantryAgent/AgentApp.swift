@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// Builds the whole agent, store, local API and sync service, without starting it.
 /// `onListening` receives the bound port (useful with port 0); `now` is the agent's clock (tests set it).
@@ -69,11 +70,20 @@ public func buildAgent(
 public func runAgent(configuration: AgentConfiguration) async throws {
     var logger = Logger(label: "gantry-agent")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    // Under systemd (Type=notify), READY=1 once the store is migrated (in buildAgent) and the listener is bound.
+    let notifier = ServiceNotifier(environment: ProcessInfo.processInfo.environment, logger: logger)
     let app = try buildAgent(configuration: configuration, logger: logger) { port in
         announce("gantry-agent \(configuration.plantID) listening on http://\(configuration.httpHost):\(port)")
+        notifier?.ready()
+    }
+    var services: [any Service] = [app]
+    if var notifier {
+        notifier.probe = ServiceNotifier.eventLoops(of: app.eventLoopGroup)
+        services.append(notifier)  // last, so that shutdown reaches it first: STOPPING=1 at once
     }
     do {
-        try await app.runService()
+        try await ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     } catch {
         throw ListenError(error, host: configuration.httpHost, port: configuration.httpPort) ?? error
     }

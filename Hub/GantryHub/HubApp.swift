@@ -68,13 +68,21 @@ public func runHub(configuration: HubConfiguration) async throws {
     var logger = Logger(label: "gantry-hub")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
     let store = try await openHubStore(configuration, logger: logger)
+    // Under systemd (Type=notify), READY=1 once the store is migrated (above) and the listener is bound.
+    let notifier = ServiceNotifier(environment: ProcessInfo.processInfo.environment, logger: logger)
     let app = buildHub(configuration: configuration, store: store, now: { Date() }, logger: logger) { port in
         FileHandle.standardOutput.write(Data("gantry-hub listening on http://\(configuration.httpHost):\(port)\n".utf8))
+        notifier?.ready()
+    }
+    var services = hubServices(store: store, app: app)
+    if var notifier {
+        notifier.probe = ServiceNotifier.eventLoops(of: app.eventLoopGroup)
+        services.append(.init(service: notifier))  // last, so that shutdown reaches it first: STOPPING=1 at once
     }
     // On SIGTERM or SIGINT open requests are answered before the hub stops; each waits at most store.timeout for
     // the store, so graceful shutdown waits that long and a little more, then cancels what is left.
     var group = ServiceGroupConfiguration(
-        services: hubServices(store: store, app: app), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     group.maximumGracefulShutdownDuration = configuration.storeTimeout + .seconds(5)
     do {
         try await ServiceGroup(configuration: group).run()
