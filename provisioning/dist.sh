@@ -67,7 +67,8 @@ for name in agent hub; do
   stage="$work/$folder"
   install -d "$stage/docs"
   install -m 0755 "$bin/$program" "$stage/$program"
-  install -m 0644 "$root/provisioning/systemd/$program.service" "$stage/"
+  install -m 0644 "$root/provisioning/systemd/$program.service" "$root/provisioning/systemd/$program-backup.service" \
+    "$root/provisioning/systemd/$program-backup.timer" "$stage/"
   install -m 0644 "$root/provisioning/examples/$name.conf" "$stage/$name.conf.example"
   install -m 0644 "$root/README.md" "$root/docs/operations.md" "$root/docs/http-api.md" "$root/docs/sync-protocol.md" "$stage/docs/"
   tar -C "$work" --owner=0 --group=0 --numeric-owner -cf - "$folder" | gzip "$gzip_level" > "$out/$folder.tar.gz"
@@ -77,7 +78,9 @@ for name in agent hub; do
   install -d "$package/DEBIAN" "$package/usr/bin" "$package/lib/systemd/system" "$package/etc/gantry" \
     "$package/usr/share/doc/$program"
   install -m 0755 "$bin/$program" "$package/usr/bin/"
-  install -m 0644 "$root/provisioning/systemd/$program.service" "$package/lib/systemd/system/"
+  # The hourly backup comes with it, installed and not enabled (docs/operations.md, Backups).
+  install -m 0644 "$root/provisioning/systemd/$program.service" "$root/provisioning/systemd/$program-backup.service" \
+    "$root/provisioning/systemd/$program-backup.timer" "$package/lib/systemd/system/"
   # The configuration is the group's to read (the service runs as gantry), nobody else's: postinst sets the group.
   install -m 0640 "$root/provisioning/examples/$name.conf" "$package/etc/gantry/$name.conf"
   install -m 0644 "$root/README.md" "$root/docs/operations.md" "$root/docs/http-api.md" "$root/docs/sync-protocol.md" \

@@ -35,7 +35,7 @@ struct RecoverCommand: AsyncParsableCommand {
             """)
     @Option(help: "Configuration file (key = value lines). GANTRY_AGENT_* variables override it.") var config: String?
     @Flag(help: "Fetch the plant's events from the hub's event feed (the only source there is).") var fromHub = false
-    @Option(help: "A hub token allowed to read the plant's events (an auditor or administrator of its company); default GANTRY_HUB_READ_TOKEN.")
+    @Option(help: "A hub token allowed to read the plant's events (an auditor or administrator of its company). Prefer GANTRY_HUB_READ_TOKEN: a token on the command line is visible to local users and stays in the shell's history.")
     var token: String?
 
     func run() async throws {

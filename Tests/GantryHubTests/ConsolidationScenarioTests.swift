@@ -112,7 +112,8 @@ import Testing
     static func send(_ store: any HubStore, _ plant: String, _ events: [EventEnvelope], batchSize: Int) async throws {
         for start in stride(from: 0, to: events.count, by: batchSize) {
             let batch = Array(events[start..<min(start + batchSize, events.count)])
-            _ = try await store.applyBatch(SyncBatch(plant: plant, agentHead: batch.last!.sequence, events: batch),
+            // The plant's log holds every event: its head is the last one's, whichever part it resends.
+            _ = try await store.applyBatch(SyncBatch(plant: plant, agentHead: events.last!.sequence, events: batch),
                                            receivedAt: Timestamp.parse("2026-03-25T12:00:00Z")!)
         }
     }

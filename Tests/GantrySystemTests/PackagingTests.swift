@@ -87,6 +87,7 @@ import Testing
             let root = "\(dir)/root"
             #expect(try mode("\(root)/usr/bin/\(program)") == 0o755)
             #expect(try mode("\(root)/lib/systemd/system/\(program).service") == 0o644)
+            #expect(try mode("\(root)/lib/systemd/system/\(program)-backup.timer") == 0o644)
             #expect(try mode("\(root)/etc/gantry/\(name).conf") == 0o640)
             #expect(FileManager.default.fileExists(atPath: "\(root)/usr/share/doc/\(program)/operations.md"))
             let listing = try await tool("dpkg-deb", ["-c", deb]).output

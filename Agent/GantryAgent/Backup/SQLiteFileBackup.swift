@@ -20,6 +20,9 @@ struct SQLiteFileBackup {
 
     /// Copies the database and reads `summary` from the copy (what was written), before it is put in place.
     func run<Summary>(summary: (Database) throws -> Summary) throws -> (bytes: Int64, summary: Summary) {
+        // Owner-only while written, not only once done (the chmod below states it again, whatever the umask was).
+        let mask = umask(0o077)
+        defer { umask(mask) }
         guard FileManager.default.fileExists(atPath: source) else {
             throw CommandLineError("there is no database at \(source) (store.path) to back up")
         }

@@ -103,7 +103,7 @@ extension SQLitePlantStore {
             for (index, entry) in stored.enumerated() {
                 let rewindEntry = sessions?.checkpoint()
                 do {
-                    result.add(try projectAlone(Self.read(entry, with: read), recordedAt: recordedAt, sessions: sessions))
+                    result.add(try projectAlone(Self.read(entry, with: read), recordedAt: recordedAt, sessions: sessions, rewind: rewindEntry))
                 } catch {
                     rewindEntry?()
                     // The next call starts with the failing entry (and throws, if the store still fails).
@@ -137,10 +137,13 @@ extension SQLitePlantStore {
 
     /// Projects one entry, or keeps it as a dead letter saying why it could not be projected; throws only when
     /// even that fails (the store is unusable for now: the entry waits in the inbox for a later attempt).
-    private func projectAlone(_ entry: ReadEntry, recordedAt: Date, sessions: SparkplugSessionHooks?) throws -> InboxProjection {
+    private func projectAlone(_ entry: ReadEntry, recordedAt: Date, sessions: SparkplugSessionHooks?, rewind: (@Sendable () -> Void)? = nil) throws -> InboxProjection {
         do {
             return try writer.writeAndWait { db in try Self.project([entry], recordedAt: recordedAt, sessions: sessions, in: db) }
         } catch {
+            // What reading the entry did to the sessions is undone: a counter's total in a message kept as a dead
+            // letter is not taken, so the next total counts its parts.
+            rewind?()
             let reason = "the store could not record it: \(error)"
             return try writer.writeAndWait { db in
                 var result = InboxProjection()

@@ -35,9 +35,9 @@ public final class ApplicationMetrics: Sendable {
         self.factory = factory
     }
 
-    /// The exposition: what the registry counted, then the figures read at scrape time.
-    public func exposition(_ scraped: ScrapeText) -> Response {
-        var text = registry.emitToString()
+    /// The exposition: what the registry counted (unless `counted` is false), then the figures read at scrape time.
+    public func exposition(_ scraped: ScrapeText, counted: Bool = true) -> Response {
+        var text = counted ? registry.emitToString() : ""
         text += scraped.text
         return Response(
             status: .ok, headers: [.contentType: Self.contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

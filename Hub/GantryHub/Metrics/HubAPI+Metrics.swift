@@ -4,9 +4,11 @@ import Hummingbird
 
 /// `GET /metrics` and the sync endpoint's counting.
 extension HubAPI {
-    /// `GET /metrics`: the Prometheus text format; per-plant figures only of the plants within `scope`.
+    /// `GET /metrics`: the Prometheus text format; per-plant figures only of the plants within `scope`. The hub-wide
+    /// figures (every request, every event applied, the database's size) tell of every company's traffic, so only a
+    /// principal of all companies sees them.
     func metricsExposition(scope: CompanyScope) async throws -> Response {
-        metrics.application.exposition(try await metrics.scrape(store, scope: scope, now: now()))
+        metrics.application.exposition(try await metrics.scrape(store, scope: scope, now: now()), counted: scope == .all)
     }
 
     /// `sync`, counting the events applied and timing the apply (projection included) of an acknowledged batch.

@@ -62,7 +62,7 @@ struct HubMetrics: Sendable {
                  plants.map { ScrapeText.Sample(labels($0), $0.eventsReceived) })
         text.add(Self.plantQuarantined, .gauge, help: "Events of the plant the hub kept but could not read.",
                  plants.map { ScrapeText.Sample(labels($0), $0.quarantinedEvents) })
-        if let sizing = store as? any StoreSizeReading {
+        if scope == .all, let sizing = store as? any StoreSizeReading {
             let size = try await sizing.storeBytes()
             text.add(Self.storeBytes, .gauge, help: "Bytes of the hub's database: the SQLite file and its WAL, or pg_database_size.",
                      [("backend", size.backend)], Double(size.bytes))
