@@ -16,16 +16,17 @@ build: setup
 # libmosquitto waits on its socket with select(), which cannot watch a descriptor numbered 1024 or more; the whole
 # suite at once keeps over 1,000 descriptors open in the one test process (pipes to child processes, SQLite pools),
 # so the suites with in-process MQTT clients run in a second process of their own.
-# schemathesis (Python, a core's worth of CPU for two minutes) runs there too, so that it does not starve the suites
-# that time PostgreSQL's answers.
-MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests|SchemathesisTests
+MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests
+# Suites that keep a core busy for a minute (schemathesis in Python, packing the debug binaries, whole restore drills)
+# run in that second process too, so that they do not starve the suites that time PostgreSQL's answers.
+HEAVY_SUITES = SchemathesisTests|PackagingTests|RestoreDrillTests|ServiceNotifyTests
 # The Python peers the tests run (bean-check) live in virtual environments under .build-venvs/.
 test: setup
 	provisioning/python-peers.sh
 	$(SWIFT) build --build-tests
 	provisioning/fuzz.sh 30
-	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build --skip '$(MQTT_SUITES)'
-	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build --filter '$(MQTT_SUITES)'
+	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build --skip '$(MQTT_SUITES)|$(HEAVY_SUITES)'
+	GANTRY_BIN_DIR="$(BIN_DIR)" $(SWIFT) test --skip-build --filter '$(MQTT_SUITES)|$(HEAVY_SUITES)'
 
 # The fuzz targets (GS1 parser, sync body parser, master CSV import) alone; FUZZ_SECONDS sets how long in all.
 fuzz: setup
