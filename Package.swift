@@ -29,10 +29,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: events, sync protocol, configuration parsing. No I/O.
-        .target(name: "GantryCore", path: "Core", exclude: ["Web"], swiftSettings: strict),
+        .target(name: "GantryCore", path: "Core", exclude: ["Web", "Pages"], swiftSettings: strict),
         // What the agent's and the hub's HTTP APIs share: JSON and problem answers, strict bodies, path
         // parameters. No I/O and no server of its own; GantryCore stays free of Hummingbird.
         .target(
@@ -46,6 +47,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Core/Web", swiftSettings: strict),
+        // The web pages both binaries serve: Mustache templates compiled into the binary, SVG charts and
+        // number formatting. Renders values it is given; reads no file and no store.
+        .target(
+            name: "GantryPages",
+            dependencies: ["GantryCore", .product(name: "Mustache", package: "swift-mustache")],
+            path: "Core/Pages", swiftSettings: strict),
 
         // C libraries, one small target each.
         .systemLibrary(
@@ -68,13 +75,15 @@ let package = Package(
         .target(
             name: "GantryAgent",
             dependencies: [
-                "GantryCore", "GantryWeb", "CCurl", "CMosquitto", "CSQLite3", "GantrySparkplugB",
+                "GantryCore", "GantryWeb", "GantryPages", "CCurl", "CMosquitto", "CSQLite3", "GantrySparkplugB",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -88,10 +97,11 @@ let package = Package(
         .target(
             name: "GantryHub",
             dependencies: [
-                "GantryCore", "GantryWeb",
+                "GantryCore", "GantryWeb", "GantryPages",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -113,7 +123,7 @@ let package = Package(
 
         // What several test targets share: temp dirs, free ports, a throwaway PostgreSQL cluster.
         .target(name: "GantryTestSupport", dependencies: ["GantryCore"], path: "Tests/Support"),
-        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore"], path: "Tests/GantryCoreTests"),
+        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryPages"], path: "Tests/GantryCoreTests"),
         .testTarget(
             name: "GantryAgentTests",
             dependencies: [
