@@ -5,6 +5,7 @@
 #   beancount: bean-check, which must accept the ledger's beancount export.
 #   sparkplug: pysparkplug and paho-mqtt 1.x, a simulated Sparkplug B edge node (Tests/Peers/sparkplug_edge.py).
 #   schemathesis: st, which checks the running hub and agent against docs/openapi/*.json.
+#   browser: selenium, which drives Debian's chromium through chromium-driver over the dashboards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=.build-venvs
@@ -21,3 +22,4 @@ make_venv() {
 make_venv beancount bean-check 'beancount>=3,<4'
 make_venv sparkplug "../lib/$(python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')/site-packages/pysparkplug" 'pysparkplug==0.6.1' 'paho-mqtt<2'
 make_venv schemathesis st 'schemathesis>=4,<5'
+make_venv browser "../lib/$(python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')/site-packages/selenium" 'selenium>=4.20,<5'

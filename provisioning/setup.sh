@@ -11,6 +11,9 @@ packages=(
   python3 python3-venv
   curl
   systemd binutils  # systemd-analyze checks the units, readelf the packaged binaries (make dist, the tests)
+  openssl           # the tests make their own certificate authority for TLS and mutual TLS
+  chromium chromium-driver  # the dashboards are tested in a real headless browser
+  wrk               # make bench loads the dashboard pages with concurrent viewers
 )
 
 missing=()
