@@ -49,6 +49,7 @@ public struct KPIDefinition: Sendable, Equatable, Codable {
         case (.mtbf, "min"), (.mttr, "min"): 60
         case (.mtbf, "s"), (.mttr, "s"): 3600
         case (.mtbf, _), (.mttr, _): 1
+        case (.overduePurchaseLines, _), (.maintenanceInterruptions, _): 1
         case (_, "%"): 100
         default: 1
         }
@@ -56,6 +57,11 @@ public struct KPIDefinition: Sendable, Equatable, Codable {
 
     /// The definition's figure over `elements`, in its unit, compared with its target.
     public func reading(_ elements: KPIElements) -> KPIReading {
+        KPIReading(definition: self, value: elements.value(formula).map { $0 * scale })
+    }
+
+    /// The definition's figure over a plant's operations elements, in its unit, compared with its target.
+    public func reading(_ elements: OperationsElements) -> KPIReading {
         KPIReading(definition: self, value: elements.value(formula).map { $0 * scale })
     }
 }

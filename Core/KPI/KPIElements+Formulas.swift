@@ -40,7 +40,7 @@ extension KPIElements {
     /// Mean time to repair, hours: repair time / failures.
     public var mttrHours: Double? { failures > 0 ? repairTime / Double(failures) / 3600 : nil }
 
-    /// The value of `formula` (a fraction, or hours for MTBF and MTTR).
+    /// The value of `formula` (a fraction, or hours for MTBF and MTTR); nil for a plant's operations formula.
     public func value(_ formula: KPIFormula) -> Double? {
         switch formula {
         case .availability: availability
@@ -53,6 +53,9 @@ extension KPIElements {
         case .mttr: mttrHours
         case .setupRatio: setupRatio
         case .technicalEfficiency: technicalEfficiency
+        case .supplierConfirmationRate, .overduePurchaseLines, .scheduleAdherence, .orderCompletionReliability,
+             .cycleCountAccuracy, .maintenanceInterruptions:
+            nil
         }
     }
 

@@ -73,6 +73,9 @@ public struct PlantCalendar: Sendable {
         return result
     }
 
+    /// The plant's day holding `instant`, `YYYY-MM-DD` (its "today" at `instant`).
+    public func dayText(of instant: Date) -> String { Self.dayLabel(instant, in: calendar) }
+
     /// The local day `text` (`YYYY-MM-DD`) starts; nil for text that is no such day.
     public func midnight(of text: String) -> Date? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -134,8 +134,16 @@ struct MasterSchema: Sendable {
 
 /// ISO 22400-2 KPIs a definition may name as its formula.
 public enum KPIFormula: String, Sendable, CaseIterable {
+    // Machines' time and quantity elements (`KPIElements`).
     case availability, effectiveness, qualityRatio = "quality-ratio", oee, scrapRatio = "scrap-ratio"
     case reworkRatio = "rework-ratio", mtbf, mttr, setupRatio = "setup-ratio", technicalEfficiency = "technical-efficiency"
+    // Plants' operations elements (`OperationsElements`): buyers', planners' and plant managers' figures.
+    case supplierConfirmationRate = "supplier-confirmation-rate", overduePurchaseLines = "overdue-purchase-lines"
+    case scheduleAdherence = "schedule-adherence", orderCompletionReliability = "order-completion-reliability"
+    case cycleCountAccuracy = "cycle-count-accuracy", maintenanceInterruptions = "maintenance-interruptions"
+
+    /// Whether machines' elements make the figure (else a plant's operations elements do).
+    public var isMachineFormula: Bool { OperationsElements.formulas.contains(self) == false }
 }
 
 extension MasterKind {

@@ -41,6 +41,32 @@ import Testing
         }
     }
 
+    /// The operations batch of `OperationsRollupContractTests`: 2 work orders (1 on time and in full), 4 count lines
+    /// (3 exact), 1 corrective request; lines 1 (due the 14th) and 2 (confirmed) owed at 10:00 UTC on the 15th.
+    @Test func operationsKPIsAnswerPerPlantAndGroupWithinThePrincipalsCompanies() async throws {
+        try await Web.withHub(now: Fixture.hour(2)) { hub in
+            _ = try await Fixture().apply(hub.store, try OperationsRollupContractTests.batch())
+            let plants = try await hub.call("GET", "/v1/kpis/operations?\(Self.window)", as: "acme-planner")
+            #expect(plants.status == 200, "\(plants.text)")
+            let body = try WireFormat.decoder().decode(OperationsReportBody.self, from: Data(plants.text.utf8))
+            #expect(body.level == .plant && body.nodes.map(\.plant) == ["ACME-BER"])
+            let elements = try #require(body.nodes.first?.elements)
+            #expect(elements.scheduleAdherence == 0.5 && elements.orderCompletionReliability == 0.5)
+            #expect(elements.cycleCountAccuracy == 0.75 && elements.maintenanceInterruptions == 1)
+            #expect(elements.purchaseLinesOpen == 2 && elements.purchaseLinesConfirmed == 1 && elements.purchaseLinesOverdue == 1)
+            let group = try await hub.call("GET", "/v1/kpis/operations?\(Self.window)&level=group", as: "admin")
+            let groupBody = try WireFormat.decoder().decode(OperationsReportBody.self, from: Data(group.text.utf8))
+            #expect(groupBody.nodes.count == 1 && groupBody.nodes.first?.company == nil)
+            #expect(groupBody.nodes.first?.elements.workOrdersCompleted == 2)
+            #expect(try await hub.call("GET", "/v1/kpis/operations?\(Self.window)&plant=ACME-BER", as: "gamma").status == 403)
+            let gamma = try await hub.call("GET", "/v1/kpis/operations?\(Self.window)", as: "gamma")
+            let gammaBody = try WireFormat.decoder().decode(OperationsReportBody.self, from: Data(gamma.text.utf8))
+            #expect(!gammaBody.nodes.contains { $0.plant == "ACME-BER" })
+            let odd = try await hub.call("GET", "/v1/kpis/operations?\(Self.window)&level=machine", as: "admin")
+            #expect(odd.status == 400 && odd["field"] == .string("level"))
+        }
+    }
+
     @Test(arguments: [
         ("/v1/kpis?from=2027-01-15T08:30:00Z&to=2027-01-15T10:00:00Z", "from"),
         ("/v1/kpis?from=2027-01-15T08:00:00Z&to=2027-01-15T09:00:01Z", "to"),

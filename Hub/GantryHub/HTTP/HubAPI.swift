@@ -63,7 +63,7 @@ struct HubAPI: Sendable {
             return try jsonResponse(try await machineTime(query, scope: try caller.principal().companies))
         case .eventFeed:
             return try jsonResponse(try await eventFeed(query, scope: try caller.principal().companies))
-        case .kpiReport, .kpiReportCSV, .kpiDowntime:
+        case .kpiReport, .kpiReportCSV, .kpiDowntime, .kpiOperations:
             return try await respondKPIs(to: endpoint, query: query, scope: try caller.principal().companies)
         case .stockReport:
             return try jsonResponse(try await stockReport(query, scope: try caller.principal().companies))

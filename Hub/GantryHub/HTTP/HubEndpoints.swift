@@ -19,7 +19,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, margin, workingCapital
     case ledgerExportBeancount, ledgerExportCSV
     case groupConsolidation, groupConsolidationCSV, groupConsolidationSources
-    case kpiReport, kpiReportCSV, kpiDowntime
+    case kpiReport, kpiReportCSV, kpiDowntime, kpiOperations
 
     /// What a route asks of its caller.
     public enum Access: Sendable, Equatable {
@@ -111,6 +111,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .kpiReport: "/v1/kpis"
         case .kpiReportCSV: "/v1/kpis.csv"
         case .kpiDowntime: "/v1/kpis/downtime"
+        case .kpiOperations: "/v1/kpis/operations"
         }
     }
 
@@ -125,7 +126,7 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .demandList: .principal(.readOperations)
         case .approvalList, .approvalDecide: .principal(.decideApprovals)
         case .syncReport, .machineTimeReport, .stockReport, .lotTrace: .principal(.readOperations)
-        case .kpiReport, .kpiReportCSV, .kpiDowntime: .principal(.readOperations)
+        case .kpiReport, .kpiReportCSV, .kpiDowntime, .kpiOperations: .principal(.readOperations)
         case .supplierReport: .principal(.readOperations)
         case .customerOrderSend, .transferSend: .principal(.sendDemand)
         case .customerOrderList, .transferList, .inTransitReport, .serviceLevelReport, .shipmentTrace, .recall: .principal(.readOperations)

@@ -7,6 +7,7 @@ extension HubAPI {
     func respondKPIs(to endpoint: HubEndpoint, query: Parameters, scope: CompanyScope) async throws -> Response {
         switch endpoint {
         case .kpiDowntime: return try jsonResponse(try await kpiDowntime(query, scope: scope))
+        case .kpiOperations: return try jsonResponse(try await operationsKPIs(query, scope: scope))
         case .kpiReportCSV: return textResponse(try await kpis(query, scope: scope).csv(), contentType: "text/csv; charset=utf-8")
         default: return try jsonResponse(try await kpis(query, scope: scope))
         }

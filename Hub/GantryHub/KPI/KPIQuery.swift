@@ -65,7 +65,7 @@ struct KPIQuery {
         }
         return nodes.keys.sorted().map { key in
             let figures = nodes[key]!
-            let governing = key.company.flatMap { definitions[$0] } ?? shared
+            let governing = (key.company.flatMap { definitions[$0] } ?? shared).filter(\.formula.isMachineFormula)
             return KPINode(
                 company: key.company, plant: key.plant, line: key.line, machine: key.machine, elements: figures.elements,
                 kpis: governing.map { $0.reading(figures.elements) }, waterfall: OEEWaterfall(figures.elements),
@@ -93,6 +93,13 @@ struct KPINodeKey: Hashable, Comparable {
     var plant: String?
     var line: String?
     var machine: String?
+
+    init(company: String?, plant: String?, line: String?, machine: String?) {
+        self.company = company
+        self.plant = plant
+        self.line = line
+        self.machine = machine
+    }
 
     init(_ key: KPIMachineKey, level: KPIQuery.Level) {
         let depth = KPIQuery.Level.allCases.firstIndex(of: level)!

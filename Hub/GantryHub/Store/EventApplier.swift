@@ -100,5 +100,6 @@ struct EventApplier {
         try apply(projection.sourcing)
         try apply(projection.shipping)
         try SQLiteKPIRollupWriter(db: db, plant: plant).apply(KPIRollup.Changes(projection))
+        try SQLiteOperationsRollupWriter(db: db, plant: plant).add(OperationsRollup.rows(projection.operations.map(\.fact)))
     }
 }

@@ -25,6 +25,8 @@ struct EventProjection {
     /// A plant fact kept whole (as its canonical payload) in a table of its own: requests for approval and
     /// their decisions, answers to the hub's demand.
     struct Kept<E: PlantEvent> { var sequence: Int64; var event: E; var payload: String; var at: Date }
+    /// A fact that adds to the plant's operations elements (`kpi_operations_hours`).
+    struct Operation { var sequence: Int64; var fact: OperationsFact }
 
     private(set) var events: [StoredEvent] = []
     private(set) var scans: [Scan] = []
@@ -35,17 +37,18 @@ struct EventProjection {
     private(set) var approvalRequests: [Kept<ApprovalRequested>] = []
     private(set) var approvalDecisions: [Kept<ApprovalDecided>] = []
     private(set) var demandAnswers: [Kept<DemandAnswered>] = []
+    private(set) var operations: [Operation] = []
     /// The applied events that post to the ledger, as read here, by sequence: posting reads them from here rather
     /// than decoding each payload a second time.
     private(set) var postings: [Int64: PostingSource.Event] = [:]
     static let largestMove = Quantity(100_000_000)
 
     static let keptTypes: [String: any PlantEvent.Type] = Dictionary(uniqueKeysWithValues: ([
-        LocationDefined.self, StockCounted.self, StockReserved.self, ReservationsReleased.self,
+        LocationDefined.self, StockReserved.self, ReservationsReleased.self,
         LotStatusChanged.self, WorkCentreDefined.self, BOMDefined.self, RoutingDefined.self, WorkOrderCreated.self,
         WorkOrderReleased.self, OperationProgressed.self, QualityPointDefined.self, QualityCheckRecorded.self,
         AlertRaised.self, ReorderRuleDefined.self, ReorderRuleDeleted.self, LogisticUnitCreated.self,
-        LogisticUnitPacked.self,
+        LogisticUnitPacked.self, MaintenanceCompleted.self, MaintenancePlanDefined.self,
     ] as [any PlantEvent.Type]).map { ($0.eventType, $0) })
     private(set) var links: [Link] = []
     private(set) var sourcing = SourcingFacts()
@@ -82,6 +85,7 @@ struct EventProjection {
         rest.approvalRequests.removeAll { $0.sequence <= sequence }
         rest.approvalDecisions.removeAll { $0.sequence <= sequence }
         rest.demandAnswers.removeAll { $0.sequence <= sequence }
+        rest.operations.removeAll { $0.sequence <= sequence }
         rest.postings = postings.filter { $0.key > sequence }
         rest.sourcing = sourcing.after(sequence)
         rest.shipping = shipping.after(sequence)
@@ -166,7 +170,18 @@ struct EventProjection {
         case TransferDiscrepancyRecorded.eventType:
             return typed(TransferDiscrepancyRecorded.self, event, quantity: \.quantity) { $0.shipping.add($1, event) }
         case WorkOrderCompleted.eventType:
-            return typed(WorkOrderCompleted.self, event) { $0.postings[event.sequence] = .workOrderCompleted($1) }
+            return typed(WorkOrderCompleted.self, event) {
+                $0.postings[event.sequence] = .workOrderCompleted($1)
+                $0.operations.append(Operation(sequence: event.sequence, fact: OperationsFact($1)))
+            }
+        case StockCounted.eventType:
+            return typed(StockCounted.self, event) {
+                $0.operations.append(Operation(sequence: event.sequence, fact: OperationsFact($1, at: event.occurredAt)))
+            }
+        case MaintenanceRequested.eventType:
+            return typed(MaintenanceRequested.self, event) { projection, requested in
+                if let fact = OperationsFact(requested) { projection.operations.append(Operation(sequence: event.sequence, fact: fact)) }
+            }
         case TransferReceiptClosed.eventType:
             return typed(TransferReceiptClosed.self, event) { $0.shipping.add($1, event) }
         default:

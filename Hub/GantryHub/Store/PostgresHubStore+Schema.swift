@@ -36,6 +36,7 @@ extension PostgresHubStore {
                 // A new projection starts with what the hub already kept, as on SQLite.
                 if migration.projectsKeptSourcing { try await projectKeptSourcing(connection, logger: logger) }
                 if migration.backfillsKPIRollups { try await PostgresKPIRollupWriter.backfill(connection, logger: logger) }
+                if migration.backfillsOperationsRollups { try await PostgresOperationsRollupWriter.backfill(connection, logger: logger) }
                 try await connection.query(
                     "INSERT INTO gantry_schema (version, name) VALUES (\(migration.number), \(migration.identifier))", logger: logger)
             }

@@ -158,6 +158,8 @@ extension PostgresHubStore {
         try await write(projection.sourcing, plant: plant, into: connection, logger: logger)
         try await write(projection.shipping, plant: plant, receivedAt: receivedAt, into: connection, logger: logger)
         try await PostgresKPIRollupWriter(connection: connection, plant: plant, logger: logger).apply(KPIRollup.Changes(projection))
+        try await PostgresOperationsRollupWriter(connection: connection, plant: plant, logger: logger)
+            .add(OperationsRollup.rows(projection.operations.map(\.fact)))
     }
 
     // MARK: Reports

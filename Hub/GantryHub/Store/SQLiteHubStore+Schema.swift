@@ -9,6 +9,7 @@ extension SQLiteHubStore {
                 try db.execute(sql: migration.sqlite)
                 if migration.projectsKeptSourcing { try SQLiteHubStore.projectKeptSourcing(db) }
                 if migration.backfillsKPIRollups { try SQLiteKPIRollupWriter.backfill(db) }
+                if migration.backfillsOperationsRollups { try SQLiteOperationsRollupWriter.backfill(db) }
             }
         }
         return migrator

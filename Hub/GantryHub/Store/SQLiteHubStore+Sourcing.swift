@@ -39,15 +39,25 @@ extension SQLiteHubStore {
     /// Projects the sourcing events the hub kept before it had this projection: run once, by the migration that
     /// adds its tables, plant by plant in log order as the plants' batches would have been.
     static func projectKeptSourcing(_ db: Database) throws {
-        let types = EventProjection.SourcingFacts.eventTypes
+        try forEachKeptRun(db, types: EventProjection.SourcingFacts.eventTypes, statuses: ["applied"]) { plant, run in
+            try EventApplier(db: db, plant: plant, receivedAt: "").apply(EventProjection(run).sourcing)
+        }
+    }
+
+    /// Hands the kept events of `types` with one of `statuses` to `body`, plant by plant in log order, in runs of
+    /// at most 10 000 (for migrations that project what the hub kept before they existed).
+    static func forEachKeptRun(
+        _ db: Database, types: [String], statuses: [String], _ body: (_ plant: String, _ run: [EventEnvelope]) throws -> Void
+    ) throws {
         let rows = try KeptEventRow.fetchCursor(db, sql: """
             SELECT plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at, payload FROM events
-            WHERE status = 'applied' AND type IN (\(Array(repeating: "?", count: types.count).joined(separator: ", ")))
+            WHERE status IN (\(Array(repeating: "?", count: statuses.count).joined(separator: ", ")))
+              AND type IN (\(Array(repeating: "?", count: types.count).joined(separator: ", ")))
             ORDER BY plant_id, seq
-            """, arguments: StatementArguments(types))
+            """, arguments: StatementArguments(statuses + types))
         var plant = "", run: [EventEnvelope] = []
         func flush() throws {
-            if !run.isEmpty { try EventApplier(db: db, plant: plant, receivedAt: "").apply(EventProjection(run).sourcing) }
+            if !run.isEmpty { try body(plant, run) }
             run.removeAll(keepingCapacity: true)
         }
         while let row = try rows.next() {
@@ -60,7 +70,7 @@ extension SQLiteHubStore {
         try flush()
     }
 
-    /// A kept event with its plant (for `projectKeptSourcing`).
+    /// A kept event with its plant (for `forEachKeptRun`).
     private struct KeptEventRow: Decodable, FetchableRecord {
         var plantID: String
         var event: EventRow

@@ -16,6 +16,8 @@ struct HubMigration: Sendable {
     var projectsKeptSourcing = false
     /// Whether the step rolls up the machine facts the hub kept before it had KPI rollups (after its tables exist).
     var backfillsKPIRollups = false
+    /// Whether the step sums the operations facts of the events the hub applied before it had operations rollups.
+    var backfillsOperationsRollups = false
 
     /// The migration's name as recorded: GRDB's identifier on SQLite, `gantry_schema.name` on PostgreSQL.
     var identifier: String { "\(number)-\(name)" }
@@ -23,7 +25,7 @@ struct HubMigration: Sendable {
     /// Every migration, in order; `number` is the position in this list.
     static let all: [HubMigration] = [
         plantsAndEvents, machineSignals, governance, inventory, supplierPerformance, plantInstructions, principalNames, syncCounters,
-        shipping, accounting, invoices, consolidation, kpiRollups,
+        shipping, accounting, invoices, consolidation, kpiRollups, operationsRollups,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
