@@ -16,6 +16,9 @@ import Testing
         "integer": "integer",
         // Booleans are 0 and 1 on SQLite.
         "boolean": "integer",
+        // Sums of exact decimals (a day's planned run time) are numeric on PostgreSQL; SQLite has no decimal type
+        // and sums them as binary floating point, read back to the microsecond (`KPIDayRollup`).
+        "numeric": "real",
         // Times are ISO 8601 text on SQLite (`Timestamp.format`), timestamptz on PostgreSQL.
         "timestamp with time zone": "text",
         // Event and scan ids are their canonical text on SQLite.

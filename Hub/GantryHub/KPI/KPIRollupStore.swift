@@ -6,6 +6,11 @@ public protocol KPIRollupStore: Sendable {
     /// The hour and downtime rows of the machines within `scope` (and of `plant`, when given) whose hours start
     /// in `[from, to)`, and the heads of those machines, sorted by machine then hour.
     func kpiRollups(scope: CompanyScope, plant: String?, from: Date, to: Date) async throws -> KPIRollupSnapshot
+    /// The same rows summed per machine (and per machine and reason) by the database, each sum stamped at `from`:
+    /// the whole UTC days of `[from, to)` from the day rows, the hours around them from the hour rows; the heads
+    /// as `kpiRollups` gives them. What `KPIQuery` makes of it is what it makes of `kpiRollups`, read in a fraction
+    /// of the rows.
+    func kpiRollupTotals(scope: CompanyScope, plant: String?, from: Date, to: Date) async throws -> KPIRollupSnapshot
     /// One machine's raw timeline around `[from, through]`: its state changes and its plant's lost signals within
     /// it and the last of each before it (for the drill-down to the downtime behind a figure).
     func kpiMachineTimeline(plant: String, machine: MachineID, from: Date, through: Date) async throws -> MachineTimeline

@@ -7,6 +7,9 @@ struct PostgresKPIRollupWriter {
     let connection: PostgresConnection
     let plant: String
     let logger: Logger
+    /// Whether the day rows are kept too: not while migration 13 backfills the hours, before the day tables exist
+    /// (migration 15 sums the days from the hours then).
+    var keepsDays = true
 
     /// Recomputes the hours `changes` reach.
     func apply(_ changes: KPIRollup.Changes) async throws {
@@ -53,7 +56,7 @@ struct PostgresKPIRollupWriter {
                 """, logger: logger).decode((Date, Date).self) {
                 changes.gaps = first...last
             }
-            try await PostgresKPIRollupWriter(connection: connection, plant: plant, logger: logger).apply(changes)
+            try await PostgresKPIRollupWriter(connection: connection, plant: plant, logger: logger, keepsDays: false).apply(changes)
         }
     }
 
@@ -130,5 +133,23 @@ struct PostgresKPIRollupWriter {
             ON CONFLICT (plant_id, line, machine) DO UPDATE SET company = excluded.company, through_at = excluded.through_at,
                 state = excluded.state, reason = excluded.reason
             """, logger: logger)
+        // The days from the one holding the first rewritten hour, summed again from the hours.
+        guard keepsDays else { return }
+        let day = KPIDayRollup.dayStart(of: start)
+        try await connection.query("""
+            DELETE FROM kpi_machine_days WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND day >= \(day)
+            """, logger: logger)
+        try await connection.query("""
+            DELETE FROM kpi_downtime_days WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND day >= \(day)
+            """, logger: logger)
+        var binds = PostgresBindings()
+        binds.append(plant)
+        binds.append(line)
+        binds.append(machine)
+        binds.append(day)
+        let machineHours = "plant_id = $1 AND line = $2 AND machine = $3 AND hour >= $4"
+        for statement in [KPIDayRollup.postgresMachineDays(where: machineHours), KPIDayRollup.postgresDowntimeDays(where: machineHours)] {
+            try await connection.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+        }
     }
 }

@@ -24,12 +24,18 @@ extension SQLiteHubStore {
                 SELECT * FROM kpi_downtime_hours WHERE hour >= ? AND hour < ?\(plantFilter)\(scoped.and)
                 ORDER BY company, plant_id, line, machine, hour, reason
                 """, arguments: window + plantArgument + scoped.arguments)
-            let heads = try HeadRow.fetchAll(db, sql: """
-                SELECT * FROM kpi_machine_heads WHERE 1 = 1\(plantFilter)\(scoped.and) ORDER BY company, plant_id, line, machine
-                """, arguments: plantArgument + scoped.arguments)
             return KPIRollupSnapshot(
-                hours: hours.compactMap(\.hour), downtime: downtime.compactMap(\.downtime), heads: heads.compactMap(\.head))
+                hours: hours.compactMap(\.hour), downtime: downtime.compactMap(\.downtime), heads: try kpiHeads(db, plant: plant, scope: scope))
         }
+    }
+
+    /// The heads of the machines within `scope` (and of `plant`), sorted by machine.
+    func kpiHeads(_ db: Database, plant: String?, scope: CompanyScope) throws -> [KPIMachineHead] {
+        let scoped = SQLiteCompanyFilter(scope, column: "company")
+        return try HeadRow.fetchAll(db, sql: """
+            SELECT * FROM kpi_machine_heads WHERE 1 = 1\(plant == nil ? "" : " AND plant_id = ?")\(scoped.and)
+            ORDER BY company, plant_id, line, machine
+            """, arguments: (plant.map { [$0] } ?? []) + scoped.arguments).compactMap(\.head)
     }
 }
 

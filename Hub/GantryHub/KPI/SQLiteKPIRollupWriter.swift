@@ -6,6 +6,9 @@ import GRDB
 struct SQLiteKPIRollupWriter {
     let db: Database
     let plant: String
+    /// Whether the day rows are kept too: not while migration 13 backfills the hours, before the day tables exist
+    /// (migration 15 sums the days from the hours then).
+    var keepsDays = true
 
     /// Recomputes the hours `changes` reach.
     func apply(_ changes: KPIRollup.Changes) throws {
@@ -38,7 +41,7 @@ struct SQLiteKPIRollupWriter {
             for at in try String.fetchAll(db, sql: "SELECT at FROM machine_signal_gaps WHERE plant_id = ?", arguments: [plant]) {
                 if let at = Timestamp.parse(at) { changes.gaps = KPIRollup.Changes.widen(changes.gaps, at) }
             }
-            try SQLiteKPIRollupWriter(db: db, plant: plant).apply(changes)
+            try SQLiteKPIRollupWriter(db: db, plant: plant, keepsDays: false).apply(changes)
         }
     }
 
@@ -110,6 +113,15 @@ struct SQLiteKPIRollupWriter {
                 key.company, key.plant, key.line, key.machine, Timestamp.format(rows.head.through), rows.head.state.rawValue,
                 rows.head.reason,
             ])
+        // The days from the one holding the first rewritten hour, summed again from the hours.
+        guard keepsDays else { return }
+        let day: StatementArguments = [key.plant, key.line, key.machine, Timestamp.format(KPIDayRollup.dayStart(of: start))]
+        for table in ["kpi_machine_days", "kpi_downtime_days"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE plant_id = ? AND line = ? AND machine = ? AND day >= ?", arguments: day)
+        }
+        let machineHours = "plant_id = ? AND line = ? AND machine = ? AND hour >= ?"
+        try db.execute(sql: KPIDayRollup.sqliteMachineDays(where: machineHours), arguments: day)
+        try db.execute(sql: KPIDayRollup.sqliteDowntimeDays(where: machineHours), arguments: day)
     }
 
     private struct HeadRow: Decodable, FetchableRecord {
