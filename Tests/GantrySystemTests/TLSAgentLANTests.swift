@@ -71,7 +71,9 @@ import Testing
             let lan = "http://127.0.0.1:\(line.split(separator: ":").last!)"
             #expect(try await HTTP.request("POST", "\(lan)/v1/scans", json: #"{"data":"X","device":"d"}"#).status == 401)
             #expect(try await HTTP.request("POST", "\(lan)/v1/scans", token: tokens["paula"], json: #"{"data":"X","device":"d"}"#).status == 201)
-            #expect(output(of: allowed.child!).contains("plain HTTP"), "the plain LAN listener is warned about")
+            try await eventually("the plain LAN listener is warned about", timeout: .seconds(10)) {
+                output(of: allowed.child!).contains("the LAN API listens with plain HTTP")
+            }
             try await allowed.child!.stop()
         }
     }

@@ -52,10 +52,22 @@ func curl(
     var arguments = ["-sS", "-v", "--max-time", "10", "--cacert", ca, "-X", method, "-w", "\n%{http_code}"]
     if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
     if let json { arguments += ["-H", "Content-Type: application/json", "--data", json] }
-    let result = try await run("/usr/bin/curl", arguments + extra + [url])
+    let result = try await runToFiles("/usr/bin/curl", arguments + extra + [url])
     var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let status = Int(lines.popLast() ?? "") ?? 0
     return (status, lines.joined(separator: "\n"), result.status, result.stderr)
+}
+
+/// Runs a command with its output sent to files, read once it has ended: nothing is lost to a pipe not yet drained.
+func runToFiles(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("gantry-tls-\(UUID().uuidString)").path
+    defer {
+        try? FileManager.default.removeItem(atPath: base + ".out")
+        try? FileManager.default.removeItem(atPath: base + ".err")
+    }
+    let child = try ChildProcess("/bin/sh", ["-c", "exec \"$0\" \"$@\" > \"\(base).out\" 2> \"\(base).err\" < /dev/null", executable] + arguments)
+    let status = try await child.exit()
+    return (status, (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "", (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
 }
 
 /// Starts `gantry-hub serve` over `hub`'s configuration with `settings` (TLS keys) added, at log level info;

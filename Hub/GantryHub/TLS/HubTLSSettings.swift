@@ -20,21 +20,34 @@ public struct HubTLSSettings: Sendable, Equatable {
     /// The keys these settings are read from.
     static let keys: Set<String> = ["tls.certificate", "tls.key", "tls.client_ca"]
 
+    /// Replaces the files given (the `serve` command's `--tls-…` flags) and checks the result as the keys are.
+    public mutating func override(certificate: String?, key: String?, clientCA: String?) throws(ConfigurationError) {
+        certificateFile = certificate ?? certificateFile
+        keyFile = key ?? keyFile
+        clientCAFile = clientCA ?? clientCAFile
+        try check(origin: "the command line")
+    }
+
     init(_ settings: ConfigurationText) throws(ConfigurationError) {
         func path(_ key: String) -> String? { settings.values[key].flatMap { $0.isEmpty ? nil : $0 } }
         certificateFile = path("tls.certificate")
         keyFile = path("tls.key")
         clientCAFile = path("tls.client_ca")
+        try check(origin: settings.origins["tls.certificate"] ?? settings.origins["tls.key"] ?? settings.origins["tls.client_ca"])
+    }
+
+    /// Refuses keys that need one another given alone.
+    private func check(origin: String?) throws(ConfigurationError) {
         if certificateFile != nil, keyFile == nil {
-            throw ConfigurationError(key: "tls.key", origin: settings.origins["tls.certificate"],
+            throw ConfigurationError(key: "tls.key", origin: origin,
                                      reason: "tls.certificate is set, so tls.key must name its private key (PEM)")
         }
         if keyFile != nil, certificateFile == nil {
-            throw ConfigurationError(key: "tls.certificate", origin: settings.origins["tls.key"],
+            throw ConfigurationError(key: "tls.certificate", origin: origin,
                                      reason: "tls.key is set, so tls.certificate must name its certificate chain (PEM)")
         }
         if clientCAFile != nil, certificateFile == nil {
-            throw ConfigurationError(key: "tls.client_ca", origin: settings.origins["tls.client_ca"],
+            throw ConfigurationError(key: "tls.client_ca", origin: origin,
                                      reason: "client certificates need TLS: set tls.certificate and tls.key too")
         }
     }
