@@ -161,7 +161,7 @@ extension HubPullService {
                 url: url, headers: ["Accept: application/json", "Authorization: Bearer \(token)"], timeout: timeout,
                 maximumBody: Self.maximumAnswer)
         } catch let error as CurlHTTPClient.TransportError {
-            throw MasterPullError(detail: "the hub cannot be reached: \(error.message)")
+            throw MasterPullError(detail: error.isTLSFailure ? HubTLSClientSettings.failure(error.message) : "the hub cannot be reached: \(error.message)")
         }
         guard response.status == 200 else {
             let problem = try? WireFormat.decoder().decode(ProblemDetails.self, from: response.body)
