@@ -40,6 +40,7 @@ bench: setup
 	$(SWIFT) build -c release --product gantry-hub
 	$(SWIFT) build -c release --product gantry-agent
 	python3 provisioning/bench_hub.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(HUB_BENCH_ARGS)
+	python3 provisioning/bench_tls.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(TLS_BENCH_ARGS)
 	python3 provisioning/bench_ledger.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(LEDGER_BENCH_ARGS)
 	python3 provisioning/bench_inventory.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(INVENTORY_BENCH_ARGS)
 	python3 provisioning/bench_shipping.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(SHIPPING_BENCH_ARGS)

@@ -24,7 +24,7 @@ public func buildAgent(
     let sync = SyncService(
         store: store,
         client: try HubSyncClient(
-            hubURL: configuration.hubURL, token: configuration.hubToken, timeout: configuration.requestTimeout),
+            hubURL: configuration.hubURL, token: configuration.hubToken, timeout: configuration.requestTimeout, tls: configuration.hubTLS),
         configuration: SyncStateMachine.Configuration(
             batchEvents: configuration.batchEvents, heartbeat: configuration.heartbeat,
             backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
@@ -35,7 +35,7 @@ public func buildAgent(
         store: store, hubURL: configuration.hubURL, token: configuration.hubToken, plantID: configuration.plantID,
         interval: configuration.mastersPollInterval, timeout: configuration.requestTimeout,
         backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum), board: masters,
-        demandDefaults: configuration.demandDefaults, now: now, logger: logger)
+        demandDefaults: configuration.demandDefaults, now: now, logger: logger, tls: configuration.hubTLS)
     var services: [any Service] = [sync, pull, AlertWebhookService(store: store, settings: configuration.alerts, now: now, logger: logger)]
     if configuration.mqtt.enabled {
         machines.update {
@@ -57,8 +57,14 @@ public func buildAgent(
     let api = AgentAPI(
         store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger,
         now: now)
+    // One responder serves both listeners; the LAN one guards writes with plant user tokens.
+    let responder = api.router().buildResponder()
+    let users = PlantUsers(path: configuration.usersFile)
+    if let lan = try configuration.lan.application(responder: responder, users: users, plantID: configuration.plantID, logger: logger) {
+        services.append(lan)
+    }
     return Application(
-        router: api.router(),
+        responder: WriteTokenResponder(inner: responder, users: configuration.lan.loopbackWritesNeedToken ? users : nil),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gantry-agent"),
         services: services,

@@ -66,6 +66,11 @@ public struct AgentConfiguration: Sendable {
     /// How often the reorder rules place their proposed orders on their own; nil (the default): only on request.
     public var reorderCheckInterval: Duration?
 
+    /// How the agent verifies an `https://` hub and which client certificate it presents (`hub.ca_file`, …).
+    public var hubTLS = HubTLSClientSettings()
+    /// The local API's second listener on the plant LAN, and whether loopback writes need tokens (`http.lan.*`).
+    public var lan = LANListenerSettings()
+
     /// What an acknowledged fact survives.
     public enum Durability: String, Sendable {
         /// Every commit is fsynced (SQLite `synchronous=FULL`): survives power loss.
@@ -95,7 +100,7 @@ public struct AgentConfiguration: Sendable {
         "workorders.demand_source_location", "workorders.demand_output_location", "users.file", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval", "reorder.check_interval",
-    ]).union(MQTTSettings.keys).union(SparkplugSettings.keys)
+    ]).union(MQTTSettings.keys).union(SparkplugSettings.keys).union(HubTLSClientSettings.keys).union(LANListenerSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_AGENT_"
@@ -180,6 +185,8 @@ public struct AgentConfiguration: Sendable {
         if let text = settings.values["reorder.check_interval"], text != "off" {
             reorderCheckInterval = try settings.duration("reorder.check_interval", default: .zero)
         }
+        hubTLS = try HubTLSClientSettings(settings)
+        lan = try LANListenerSettings(settings)
     }
 
     /// Reads the reason taxonomy file, if one is configured.

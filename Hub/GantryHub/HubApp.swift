@@ -48,14 +48,14 @@ func hubServices(store: any HubStore, app: some Service) -> [ServiceGroupConfigu
 }
 
 /// Builds the hub's HTTP application over `store` without starting it. `now` is the hub's clock for reports
-/// (tests set it).
+/// (tests set it). With `tls` it serves HTTPS with that (reloadable) context, else plain HTTP.
 public func buildHub(
     configuration: HubConfiguration, store: any HubStore, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
-    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    tls: ReloadableTLSContext? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let api = HubAPI(store: store, configuration: configuration, logger: logger, now: now)
     return Application(
-        router: api.router(),
+        router: api.router(), server: hubServer(tls: tls),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gantry-hub"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.httpPort) },
@@ -67,14 +67,20 @@ public func buildHub(
 public func runHub(configuration: HubConfiguration) async throws {
     var logger = Logger(label: "gantry-hub")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    let tls = try configuration.tls.enabled ? ReloadableTLSContext(settings: configuration.tls) : nil
+    if let warning = configuration.plainHTTPWarning { logger.warning("\(warning)") }
     let store = try await openHubStore(configuration, logger: logger)
     // Under systemd (Type=notify), READY=1 once the store is migrated (above) and the listener is bound.
     let notifier = ServiceNotifier(environment: ProcessInfo.processInfo.environment, logger: logger)
-    let app = buildHub(configuration: configuration, store: store, now: { Date() }, logger: logger) { port in
-        FileHandle.standardOutput.write(Data("gantry-hub listening on http://\(configuration.httpHost):\(port)\n".utf8))
+    let app = buildHub(configuration: configuration, store: store, now: { Date() }, logger: logger, tls: tls) { port in
+        let scheme = tls == nil ? "http" : "https"
+        FileHandle.standardOutput.write(Data("gantry-hub listening on \(scheme)://\(configuration.httpHost):\(port)\n".utf8))
         notifier?.ready()
     }
     var services = hubServices(store: store, app: app)
+    if let tls {  // SIGHUP trapped from here on, before the hub listens
+        services.append(.init(service: CertificateReloader(tls: tls, signals: await UnixSignalsSequence(trapping: .sighup), logger: logger)))
+    }
     if var notifier {
         notifier.probe = ServiceNotifier.eventLoops(of: app.eventLoopGroup)
         services.append(.init(service: notifier))  // last, so that shutdown reaches it first: STOPPING=1 at once

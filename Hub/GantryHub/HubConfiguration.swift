@@ -28,16 +28,19 @@ public struct HubConfiguration: Sendable {
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
 
+    /// HTTPS: certificate, key and optional client CA (`tls.*`); plain HTTP while no certificate is set.
+    public var tls = HubTLSSettings()
+
     public init() {}
 
     /// The URL to give agents.
-    public var agentFacingURL: String { publicURL ?? "http://\(httpHost):\(httpPort)" }
+    public var agentFacingURL: String { publicURL ?? "\(tls.enabled ? "https" : "http")://\(httpHost):\(httpPort)" }
 
     /// Every key a configuration file may hold.
-    public static let keys: Set<String> = [
+    public static let keys: Set<String> = Set<String>([
         "store.path", "store.durability", "store.url", "store.pool_size", "store.timeout", "http.host", "http.port", "http.public_url",
         "sync.max_batch_bytes", "sync.max_batch_events", "log.level",
-    ]
+    ]).union(HubTLSSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_HUB_"
@@ -77,6 +80,7 @@ public struct HubConfiguration: Sendable {
         configuration.logLevel = try settings.choice(
             "log.level", default: configuration.logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        configuration.tls = try HubTLSSettings(settings)
         return configuration
     }
 }

@@ -42,9 +42,14 @@ struct ConfigOption: ParsableArguments {
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the hub's HTTP API until SIGTERM or SIGINT.")
     @OptionGroup var options: ConfigOption
+    @Option(help: "Certificate chain (PEM) to serve HTTPS with; overrides tls.certificate.") var tlsCertificate: String?
+    @Option(help: "Private key (PEM) of that certificate; overrides tls.key.") var tlsKey: String?
+    @Option(help: "CA (PEM) that must sign every client's certificate (mutual TLS); overrides tls.client_ca.") var tlsClientCa: String?
 
     func run() async throws {
-        try await runHub(configuration: try options.load())
+        var configuration = try options.load()
+        try configuration.tls.override(certificate: tlsCertificate, key: tlsKey, clientCA: tlsClientCa)
+        try await runHub(configuration: configuration)
     }
 }
 

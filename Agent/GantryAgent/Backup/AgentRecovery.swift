@@ -40,7 +40,7 @@ public enum AgentRecovery {
         } catch let error as StoreError {
             throw CommandLineError("\(error) (stop the agent before recovering its store)")
         }
-        let http = try CurlHTTPClient()
+        let http = try CurlHTTPClient(tls: configuration.hubTLS)
         var end = try await store.logEnd()
         let before = end.head
         var recovered = 0

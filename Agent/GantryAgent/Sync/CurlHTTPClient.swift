@@ -18,14 +18,31 @@ final class CurlHTTPClient: @unchecked Sendable {
         var code: UInt32
         var message: String
         var description: String { message }
+
+        /// Whether TLS failed: the peer's certificate did not verify, a local certificate or CA file was unusable,
+        /// or the handshake was refused (e.g. a hub that requires a client certificate).
+        var isTLSFailure: Bool {
+            let tlsCodes: [CURLcode] = [
+                CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_PEER_FAILED_VERIFICATION,
+                CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CLIENTCERT, CURLE_SSL_INVALIDCERTSTATUS,
+            ]
+            if tlsCodes.contains(where: { $0.rawValue == code }) { return true }
+            // Under TLS 1.3 a refused client certificate arrives as an alert on the first read.
+            let transfer: [CURLcode] = [CURLE_RECV_ERROR, CURLE_SEND_ERROR]
+            return transfer.contains(where: { $0.rawValue == code }) && (message.contains("SSL") || message.contains("alert"))
+        }
     }
 
     private let handle: UnsafeMutableRawPointer
+    private let tls: HubTLSClientSettings
     private let queue = DispatchQueue(label: "gantry.sync.curl")
 
     private static let globalInit: CURLcode = gantry_curl_global_init()
 
-    init() throws {
+    /// `tls` says which CA verifies an `https://` peer (the system store by default) and which client certificate
+    /// to present, if any.
+    init(tls: HubTLSClientSettings = HubTLSClientSettings()) throws {
+        self.tls = tls
         // curl_global_init is not thread-safe; a static let runs it exactly once.
         guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
             throw TransportError(code: 0, message: "libcurl could not be initialised")
@@ -99,6 +116,10 @@ final class CurlHTTPClient: @unchecked Sendable {
                 gantry_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
                 gantry_curl_setopt_string(handle, CURLOPT_USERAGENT, "gantry-agent")
                 gantry_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
+                // libcurl copies option strings, so these need not outlive the call.
+                if let file = tls.caFile { gantry_curl_setopt_string(handle, CURLOPT_CAINFO, file) }
+                if let file = tls.certificateFile { gantry_curl_setopt_string(handle, CURLOPT_SSLCERT, file) }
+                if let file = tls.keyFile { gantry_curl_setopt_string(handle, CURLOPT_SSLKEY, file) }
                 gantry_curl_setopt_write_callback(handle) { data, size, count, userdata in
                     let transfer = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
                     let length = size * count

@@ -26,7 +26,7 @@ final class HubPullService: Service {
     init(
         store: any MasterCache & ApprovalStore, hubURL: String, token: String, plantID: String, interval: Duration, timeout: Duration,
         backoff: Backoff, board: MasterPullBoard, demandDefaults: DemandDefaults, clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> Date, logger: Logger
+        now: @escaping @Sendable () -> Date, logger: Logger, tls: HubTLSClientSettings = HubTLSClientSettings()
     ) throws {
         self.store = store
         endpoint = hubURL.trimmingSuffix("/") + "/v1/plants/\(plantID)/masters"
@@ -40,7 +40,7 @@ final class HubPullService: Service {
         self.clock = clock
         self.now = now
         self.logger = logger
-        http = try CurlHTTPClient()
+        http = try CurlHTTPClient(tls: tls)
     }
 
     /// Largest accepted answer: a pull asks for at most `limit` revisions, each a few KiB at most.
@@ -161,7 +161,7 @@ extension HubPullService {
                 url: url, headers: ["Accept: application/json", "Authorization: Bearer \(token)"], timeout: timeout,
                 maximumBody: Self.maximumAnswer)
         } catch let error as CurlHTTPClient.TransportError {
-            throw MasterPullError(detail: "the hub cannot be reached: \(error.message)")
+            throw MasterPullError(detail: error.isTLSFailure ? HubTLSClientSettings.failure(error.message) : "the hub cannot be reached: \(error.message)")
         }
         guard response.status == 200 else {
             let problem = try? WireFormat.decoder().decode(ProblemDetails.self, from: response.body)

@@ -20,11 +20,11 @@ struct HubSyncClient: Sendable {
     let timeout: Duration
     private let http: CurlHTTPClient
 
-    init(hubURL: String, token: String, timeout: Duration) throws {
+    init(hubURL: String, token: String, timeout: Duration, tls: HubTLSClientSettings = HubTLSClientSettings()) throws {
         endpoint = hubURL.trimmingSuffix("/") + "/v1/sync/batches"
         self.token = token
         self.timeout = timeout
-        http = try CurlHTTPClient()
+        http = try CurlHTTPClient(tls: tls)
     }
 
     /// Sends a batch body (`SyncBatch.body`).
@@ -36,7 +36,7 @@ struct HubSyncClient: Sendable {
                 headers: ["Content-Type: application/json", "Accept: application/json", "Authorization: Bearer \(token)"],
                 body: body, timeout: timeout)
         } catch let error as CurlHTTPClient.TransportError {
-            return .unavailable(error.message)
+            return .unavailable(error.isTLSFailure ? HubTLSClientSettings.failure(error.message) : error.message)
         }
         return Self.classify(status: response.status, body: response.body)
     }
