@@ -27,6 +27,8 @@ public struct HubConfiguration: Sendable {
     public var maxBatchEvents: Int = 10_000
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
+    /// Log line format and access log (`log.format`, `log.access`).
+    public var log = LogSettings()
 
     public init() {}
 
@@ -34,10 +36,10 @@ public struct HubConfiguration: Sendable {
     public var agentFacingURL: String { publicURL ?? "http://\(httpHost):\(httpPort)" }
 
     /// Every key a configuration file may hold.
-    public static let keys: Set<String> = [
+    public static let keys: Set<String> = Set<String>([
         "store.path", "store.durability", "store.url", "store.pool_size", "store.timeout", "http.host", "http.port", "http.public_url",
         "sync.max_batch_bytes", "sync.max_batch_events", "log.level",
-    ]
+    ]).union(LogSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_HUB_"
@@ -77,6 +79,7 @@ public struct HubConfiguration: Sendable {
         configuration.logLevel = try settings.choice(
             "log.level", default: configuration.logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        configuration.log = try LogSettings(settings)
         return configuration
     }
 }
