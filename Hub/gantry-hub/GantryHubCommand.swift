@@ -26,8 +26,8 @@ struct ConfigOption: ParsableArguments {
     /// as long as `body` does.
     func withAdministration<T>(_ body: (HubAdministration) async throws -> T) async throws -> T {
         let configuration = try load()
-        var logger = Logger(label: "gantry-hub")
-        logger.logLevel = .error
+        // Errors only, and to standard error: standard output is the command's answer (JSON or CSV for a script).
+        let logger = Logger(label: "gantry-hub") { LogOutput.handler(label: $0, format: configuration.log.format, level: .error) }
         return try await withHubStore(configuration, logger: logger) { store in
             try await body(HubAdministration(store: store, configuration: configuration, now: { Date() }))
         }
