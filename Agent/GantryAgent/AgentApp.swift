@@ -74,8 +74,7 @@ public func buildAgent(
 
 /// Runs the agent until SIGTERM or SIGINT, announcing the listening address on standard output.
 public func runAgent(configuration: AgentConfiguration) async throws {
-    var logger = Logger(label: "gantry-agent")
-    logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    let logger = configuration.log.bootstrap(label: "gantry-agent", level: configuration.logLevel)
     // Under systemd (Type=notify), READY=1 once the store is migrated (in buildAgent) and the listener is bound.
     let notifier = ServiceNotifier(environment: ProcessInfo.processInfo.environment, logger: logger)
     let app = try buildAgent(configuration: configuration, logger: logger) { port in

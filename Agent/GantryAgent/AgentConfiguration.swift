@@ -53,6 +53,8 @@ public struct AgentConfiguration: Sendable {
     public var maxRequestBytes: Int = 64 << 10
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
+    /// Log line format and access log (`log.format`, `log.access`).
+    public var log = LogSettings()
     /// Machine signals over MQTT; off until `mqtt.host` is set.
     public var mqtt = MQTTSettings()
     /// The Sparkplug B host application on the same broker; off until `sparkplug.groups` is set.
@@ -100,7 +102,7 @@ public struct AgentConfiguration: Sendable {
         "workorders.demand_source_location", "workorders.demand_output_location", "users.file", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval", "reorder.check_interval",
-    ]).union(MQTTSettings.keys).union(SparkplugSettings.keys).union(HubTLSClientSettings.keys).union(LANListenerSettings.keys)
+    ]).union(MQTTSettings.keys).union(SparkplugSettings.keys).union(HubTLSClientSettings.keys).union(LANListenerSettings.keys).union(LogSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_AGENT_"
@@ -177,6 +179,7 @@ public struct AgentConfiguration: Sendable {
         logLevel = try settings.choice(
             "log.level", default: logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        log = try LogSettings(settings)
         mqtt = try MQTTSettings(settings)
         sparkplug = try SparkplugSettings(settings, mqttEnabled: mqtt.enabled)
         reasonsFile = settings.values["machines.reasons_file"]

@@ -18,13 +18,16 @@ struct ApprovalsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print requests for approval as JSON.")
+        static let configuration = CommandConfiguration(abstract: "Print requests for approval (a table, JSON or CSV).")
         @OptionGroup var options: Agent
+        @OptionGroup var output: ListFormatOption
         @Option(help: "pending, approved or rejected.") var state: String?
         func run() async throws {
             let states = ["pending", "approved", "rejected"]
             if let state, !states.contains(state) { throw CommandLineError.choice("--state", state, among: states) }
-            print(try await options.client.send("GET", "/v1/approvals" + (state.map { "?state=\($0)" } ?? "")))
+            try output.write(
+                try await options.client.send("GET", "/v1/approvals" + (state.map { "?state=\($0)" } ?? "")),
+                preferred: ["id", "subject", "state", "amount", "requestedBy"])
         }
     }
 

@@ -11,7 +11,7 @@ struct GantryAgentCommand: AsyncParsableCommand {
         version: GantryVersion.current,
         subcommands: [
             Run.self, GS1Command.self, ScannerCommand.self, WorkOrdersCommand.self, ReorderCommand.self, ApprovalsCommand.self,
-            UsersCommand.self, BackupCommand.self, RecoverCommand.self,
+            UsersCommand.self, BackupCommand.self, RecoverCommand.self, StatusCommand.self,
         ])
 
     struct Run: AsyncParsableCommand {

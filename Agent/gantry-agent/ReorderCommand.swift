@@ -10,9 +10,12 @@ struct ReorderCommand: AsyncParsableCommand {
         subcommands: [Rules.self, SetRule.self, Delete.self, Proposals.self, Run.self])
 
     struct Rules: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every reorder rule as JSON.")
+        static let configuration = CommandConfiguration(abstract: "Print every reorder rule (a table, JSON or CSV).")
         @OptionGroup var options: WorkOrdersCommand.Agent
-        func run() async throws { print(try await options.client.send("GET", "/v1/reorder/rules")) }
+        @OptionGroup var output: ListFormatOption
+        func run() async throws {
+            try output.write(try await options.client.send("GET", "/v1/reorder/rules"), preferred: ["item", "minimum", "maximum", "multiple"])
+        }
     }
 
     struct SetRule: AsyncParsableCommand {

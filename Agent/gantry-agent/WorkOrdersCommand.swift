@@ -15,9 +15,12 @@ struct WorkOrdersCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every work order as JSON.")
+        static let configuration = CommandConfiguration(abstract: "Print every work order (a table, JSON or CSV).")
         @OptionGroup var options: Agent
-        func run() async throws { print(try await options.client.send("GET", "/v1/work-orders")) }
+        @OptionGroup var output: ListFormatOption
+        func run() async throws {
+            try output.write(try await options.client.send("GET", "/v1/work-orders"), preferred: ["workOrder", "item", "quantity", "status"])
+        }
     }
 
     struct Create: AsyncParsableCommand {

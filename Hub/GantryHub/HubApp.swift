@@ -65,8 +65,7 @@ public func buildHub(
 /// Runs the hub until SIGTERM or SIGINT, announcing the listening address on standard output. The store is
 /// opened (and migrated) before the server starts accepting requests; the hub's clock is the wall clock.
 public func runHub(configuration: HubConfiguration) async throws {
-    var logger = Logger(label: "gantry-hub")
-    logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    let logger = configuration.log.bootstrap(label: "gantry-hub", level: configuration.logLevel)
     let tls = try configuration.tls.enabled ? ReloadableTLSContext(settings: configuration.tls) : nil
     if let warning = configuration.plainHTTPWarning { logger.warning("\(warning)") }
     let store = try await openHubStore(configuration, logger: logger)

@@ -27,6 +27,8 @@ public struct HubConfiguration: Sendable {
     public var maxBatchEvents: Int = 10_000
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
+    /// Log line format and access log (`log.format`, `log.access`).
+    public var log = LogSettings()
 
     /// HTTPS: certificate, key and optional client CA (`tls.*`); plain HTTP while no certificate is set.
     public var tls = HubTLSSettings()
@@ -40,7 +42,7 @@ public struct HubConfiguration: Sendable {
     public static let keys: Set<String> = Set<String>([
         "store.path", "store.durability", "store.url", "store.pool_size", "store.timeout", "http.host", "http.port", "http.public_url",
         "sync.max_batch_bytes", "sync.max_batch_events", "log.level",
-    ]).union(HubTLSSettings.keys)
+    ]).union(HubTLSSettings.keys).union(LogSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_HUB_"
@@ -81,6 +83,7 @@ public struct HubConfiguration: Sendable {
             "log.level", default: configuration.logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
         configuration.tls = try HubTLSSettings(settings)
+        configuration.log = try LogSettings(settings)
         return configuration
     }
 }

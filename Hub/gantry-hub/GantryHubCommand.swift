@@ -26,8 +26,8 @@ struct ConfigOption: ParsableArguments {
     /// as long as `body` does.
     func withAdministration<T>(_ body: (HubAdministration) async throws -> T) async throws -> T {
         let configuration = try load()
-        var logger = Logger(label: "gantry-hub")
-        logger.logLevel = .error
+        // Errors only, and to standard error: standard output is the command's answer (JSON or CSV for a script).
+        let logger = Logger(label: "gantry-hub") { LogOutput.handler(label: $0, format: configuration.log.format, level: .error) }
         return try await withHubStore(configuration, logger: logger) { store in
             try await body(HubAdministration(store: store, configuration: configuration, now: { Date() }))
         }
@@ -88,8 +88,13 @@ struct Plants: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List enrolled plants.")
         @OptionGroup var options: ConfigOption
 
+        @Option(help: "table (default), json or csv.") var format: ListOutput.Format = .table
+
         func run() async throws {
-            try await options.withAdministration { try await $0.listPlants() }.forEach { print($0) }
+            let plants = try await options.withAdministration { try await $0.store.plants() }
+            printList(ListOutput(
+                columns: ["plant", "company", "code", "time_zone", "enrolled_at"],
+                rows: plants.map { [$0.plantID, $0.company, $0.code, $0.timeZone, Timestamp.format($0.enrolledAt)] }), as: format)
         }
     }
 
@@ -143,8 +148,16 @@ struct Tokens: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List principals: name, kind, role, companies, dates.")
         @OptionGroup var options: ConfigOption
 
+        @Option(help: "table (default), json or csv.") var format: ListOutput.Format = .table
+
         func run() async throws {
-            try await options.withAdministration { try await $0.listPrincipals() }.forEach { print($0) }
+            let principals = try await options.withAdministration { try await $0.store.principals() }
+            printList(ListOutput(
+                columns: ["name", "kind", "role", "companies", "created_at", "expires_at", "revoked_at"],
+                rows: principals.map { principal in
+                    [principal.name, principal.kind.rawValue, principal.role.rawValue, "\(principal.companies)",
+                     Timestamp.format(principal.createdAt), principal.expiresAt.map(Timestamp.format), principal.revokedAt.map(Timestamp.format)]
+                }), as: format)
         }
     }
 
@@ -226,6 +239,7 @@ struct Masters: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List current master records: kind, company, key, version, active.")
         @OptionGroup var options: ConfigOption
         @Option(help: "Only this kind.") var kind: String?
+        @Option(help: "table (default), json or csv.") var format: ListOutput.Format = .table
 
         func run() async throws {
             let masterKind = try kind.map { name in
@@ -237,11 +251,19 @@ struct Masters: AsyncParsableCommand {
             let records = try await options.withAdministration {
                 try await $0.store.masters(kind: masterKind, key: nil, company: nil, scope: .all)
             }
-            for record in records {
-                print("\(record.kind.rawValue)\t\(record.company ?? "*")\t\(record.key)\tv\(record.version)\t\(record.active ? "active" : "inactive")")
-            }
+            printList(ListOutput(
+                columns: ["kind", "company", "key", "version", "active"],
+                rows: records.map { [$0.kind.rawValue, $0.company ?? "*", $0.key, "\($0.version)", $0.active ? "true" : "false"] }),
+                  as: format)
         }
     }
+}
+
+extension ListOutput.Format: ExpressibleByArgument {}
+
+/// Prints `list` in `format` (a table with headers, JSON or RFC 4180 CSV).
+func printList(_ list: ListOutput, as format: ListOutput.Format) {
+    FileHandle.standardOutput.write(Data(list.text(format).utf8))
 }
 
 /// The master kind a CSV `--kind` names (items, suppliers, supplier-items).

@@ -164,13 +164,17 @@ import Testing
             #expect(set.status == 0 && set.stdout.contains("\"maximum\":\"40\""), "\(set.stderr)")
             let bad = try await run("gantry-agent", ["reorder", "set", "--agent", agent, "--item", "BOLT", "--min", "10", "--max", "5"])
             #expect(bad.status != 0 && bad.stderr.contains("must be at least the minimum"), "\(bad.stderr)")
+            let table = try await run("gantry-agent", ["reorder", "rules", "--agent", agent])
+            #expect(table.stdout.hasPrefix("ITEM  MINIMUM  MAXIMUM  MULTIPLE") && table.stdout.contains("\nBOLT  10"), "\(table.stdout)")
+            let csv = try await run("gantry-agent", ["reorder", "rules", "--agent", agent, "--format", "csv"])
+            #expect(csv.stdout.hasPrefix("item,minimum,maximum,multiple") && csv.stdout.contains("\r\nBOLT,10,40,25"), "\(csv.stdout)")
             let proposals = try await run("gantry-agent", ["reorder", "proposals", "--agent", agent])
             #expect(proposals.status == 0 && proposals.stdout.contains("\"quantity\":\"50\""), "\(proposals.stdout)")
             let placed = try await run("gantry-agent", ["reorder", "run", "--agent", agent])
             #expect(placed.status == 0 && placed.stdout.contains("\"supplier\":\"S1\""), "\(placed.stdout)")
             let deleted = try await run("gantry-agent", ["reorder", "delete", "--agent", agent, "--item", "BOLT"])
             #expect(deleted.status == 0)
-            let rules = try await run("gantry-agent", ["reorder", "rules", "--agent", agent])
+            let rules = try await run("gantry-agent", ["reorder", "rules", "--agent", agent, "--format", "json"])
             #expect(rules.status == 0 && rules.stdout.contains("\"rules\":[]"), "\(rules.stdout)")
         }
     }

@@ -19,6 +19,7 @@ struct AgentAPI: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: AccessLogMiddleware<BasicRequestContext>(logger: logger, enabled: configuration.log.accessLog))
         router.add(middleware: HTTPMetricsMiddleware<BasicRequestContext>(metrics))
         router.add(middleware: ProblemMiddleware(logger: logger, server: "the agent"))
         router.get("/healthz") { _, _ in try await health() }

@@ -10,6 +10,9 @@ struct AgentStatus: Encodable, Sendable {
         var bytes: Int64
         /// Age in seconds of the oldest of them; 0 when there are none.
         var oldestAgeSeconds: Double
+        /// Seconds until the backlog is sent at the hub's recent rate (`hub.sendRate`): 0 with no backlog, absent
+        /// while there is no rate (the hub unreachable, or no answers yet).
+        var drainSeconds: Double?
     }
 
     var plantId: String
@@ -33,7 +36,9 @@ struct AgentStatus: Encodable, Sendable {
         acknowledgedSequence = position.acknowledged
         self.hub = hub
         let age = position.oldestUnsyncedAt.map { max(now.timeIntervalSince($0), 0) }
-        backlog = Backlog(events: position.backlogEvents, bytes: position.backlogBytes, oldestAgeSeconds: age ?? 0)
+        backlog = Backlog(
+            events: position.backlogEvents, bytes: position.backlogBytes, oldestAgeSeconds: age ?? 0,
+            drainSeconds: SyncProgress.drainSeconds(backlog: position.backlogEvents, rate: hub.sendRate))
         alarms = []
         if position.backlogBytes >= alarmBytes { alarms.append("backlog-bytes") }
         if let age, age >= alarmAge.seconds { alarms.append("backlog-age") }

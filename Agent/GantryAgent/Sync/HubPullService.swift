@@ -156,16 +156,20 @@ final class HubPullService: Service {
 extension HubPullService {
     fileprivate func fetch<T: Decodable>(_ type: T.Type, from url: String, what: String) async throws -> T {
         let response: CurlHTTPClient.Response
+        // The hub logs this id on its access line, so a failed pull can be found in both logs.
+        let requestID = RequestID.make()
         do {
             response = try await http.get(
-                url: url, headers: ["Accept: application/json", "Authorization: Bearer \(token)"], timeout: timeout,
+                url: url, headers: ["Accept: application/json", "Authorization: Bearer \(token)", "\(RequestID.header): \(requestID)"],
+                timeout: timeout,
                 maximumBody: Self.maximumAnswer)
         } catch let error as CurlHTTPClient.TransportError {
             throw MasterPullError(detail: error.isTLSFailure ? HubTLSClientSettings.failure(error.message) : "the hub cannot be reached: \(error.message)")
         }
         guard response.status == 200 else {
             let problem = try? WireFormat.decoder().decode(ProblemDetails.self, from: response.body)
-            throw MasterPullError(detail: "the hub answered \(response.status)\(problem.map { ": \($0.detail)" } ?? "")")
+            throw MasterPullError(
+                detail: "the hub answered \(response.status)\(problem.map { ": \($0.detail)" } ?? "") (request \(requestID))")
         }
         do {
             return try WireFormat.decoder().decode(T.self, from: response.body)

@@ -29,11 +29,20 @@ struct HubSyncClient: Sendable {
 
     /// Sends a batch body (`SyncBatch.body`).
     func send(body: Data) async throws -> SyncOutcome {
+        try await send(body: body, requestID: RequestID.make())
+    }
+
+    /// Sends a batch body with `requestID` in `X-Request-Id`: the hub logs it on its access line, the sync service
+    /// on its own, so one batch can be followed across both logs.
+    func send(body: Data, requestID: String) async throws -> SyncOutcome {
         let response: CurlHTTPClient.Response
         do {
             response = try await http.post(
                 url: endpoint,
-                headers: ["Content-Type: application/json", "Accept: application/json", "Authorization: Bearer \(token)"],
+                headers: [
+                    "Content-Type: application/json", "Accept: application/json", "Authorization: Bearer \(token)",
+                    "\(RequestID.header): \(requestID)",
+                ],
                 body: body, timeout: timeout)
         } catch let error as CurlHTTPClient.TransportError {
             return .unavailable(error.isTLSFailure ? HubTLSClientSettings.failure(error.message) : error.message)

@@ -43,6 +43,7 @@ final class SyncService: Service {
 
     private func loop() async throws {
         var machine = SyncStateMachine(configuration: configuration, seed: UInt64.random(in: .min ... .max))
+        var progress = SyncProgress()
         let start = try await store.position()
         var action = machine.started(acknowledged: start.acknowledged, head: start.head)
         logger.info("sync started", metadata: ["acknowledged": "\(start.acknowledged)", "head": "\(start.head)"])
@@ -50,7 +51,7 @@ final class SyncService: Service {
             try Task.checkCancellation()
             switch action {
             case .sendBatch(let from, let maxEvents):
-                action = try await send(from: from, maxEvents: maxEvents, machine: &machine)
+                action = try await send(from: from, maxEvents: maxEvents, machine: &machine, progress: &progress)
             case .waitForEvents(let heartbeat):
                 let head = await store.waitForEvents(after: machine.head, timeout: heartbeat)
                 try Task.checkCancellation()
@@ -63,7 +64,9 @@ final class SyncService: Service {
         }
     }
 
-    private func send(from: Int64, maxEvents: Int, machine: inout SyncStateMachine) async throws -> SyncStateMachine.Action {
+    private func send(
+        from: Int64, maxEvents: Int, machine: inout SyncStateMachine, progress: inout SyncProgress
+    ) async throws -> SyncStateMachine.Action {
         let events: [StoredEvent], body: Data
         do {
             let position = try await store.position()
@@ -77,7 +80,10 @@ final class SyncService: Service {
         } catch {
             return localFailure(error, machine: &machine)
         }
-        let outcome = try await client.send(body: body)
+        // The hub logs this id on its access line; the lines below carry it too.
+        let requestID = RequestID.make()
+        let sentAt = now()
+        let outcome = try await client.send(body: body, requestID: requestID)
         let before = machine.acknowledged
         let next: SyncStateMachine.Action
         switch outcome {
@@ -91,10 +97,18 @@ final class SyncService: Service {
                 markReachable(error: nil)
                 raise(nil, because: "the hub acknowledged through \(through)")
             }
-            if !events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)"]) }
+            if machine.acknowledged < before {
+                note(progress.rewound(from: before, to: machine.acknowledged, reason: "the hub acknowledged only through \(through)"), requestID)
+            }
+            answered(sentAt: sentAt, before: before, machine: machine, progress: &progress, requestID: requestID)
+            if !events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)", "request_id": "\(requestID)"]) }
         case .refused(let expected):
-            logger.notice("hub asked to resume from another sequence", metadata: ["expected": "\(expected)"])
+            logger.notice("hub asked to resume from another sequence", metadata: ["expected": "\(expected)", "request_id": "\(requestID)"])
             next = machine.hubRefused(expected: expected)
+            if machine.acknowledged < before {
+                note(progress.rewound(from: before, to: machine.acknowledged, reason: "the hub expects sequence \(expected) next"), requestID)
+            }
+            answered(sentAt: sentAt, before: before, machine: machine, progress: &progress, requestID: requestID)
             markReachable(error: machine.trouble.map { "hub expects sequence \(expected): \($0)" })
             if machine.trouble == nil {
                 raise(nil, because: "the hub expects sequence \(expected)")
@@ -102,20 +116,26 @@ final class SyncService: Service {
                 raise(HubLinkStatus.eventsRefused, because: "the hub expects sequence \(expected) but this store's log ends at \(machine.head)")
             }
         case .rejected(let problem):
-            logger.error("hub rejected a batch", metadata: ["problem": "\(problem.code)", "detail": "\(problem.detail)"])
+            logger.error("hub rejected a batch", metadata: [
+                "problem": "\(problem.code)", "detail": "\(problem.detail)", "request_id": "\(requestID)",
+            ])
             markReachable(error: "hub rejected the batch from \(from): \(problem.status) \(problem.code): \(problem.detail)")
             let alarm = problem.status == 401 || problem.status == 403 ? HubLinkStatus.tokenRefused : HubLinkStatus.eventsRefused
             raise(alarm, because: "\(problem.status) \(problem.code): \(problem.detail)")
+            answered(sentAt: sentAt, before: before, machine: machine, progress: &progress, requestID: requestID)
             return machine.batchRejected(code: problem.code)
         case .unavailable(let reason):
             next = machine.transportFailed()
-            if machine.failures == 1 || machine.failures % 10 == 0 {
-                logger.warning("hub unavailable", metadata: ["reason": "\(reason)", "failures": "\(machine.failures)"])
+            logger.debug("hub unavailable", metadata: ["reason": "\(reason)", "failures": "\(machine.failures)", "request_id": "\(requestID)"])
+            for line in progress.transportFailed(reason: reason, at: now(), backlog: machine.head - machine.acknowledged) {
+                note(line, requestID)
             }
             board.update {
                 $0.reachable = false
                 $0.lastError = reason
                 $0.consecutiveFailures = machine.failures
+                $0.unreachableSince = progress.unreachableSince
+                $0.sendRate = nil
             }
             return next
         }
@@ -128,6 +148,48 @@ final class SyncService: Service {
             }
         }
         return next
+    }
+
+    /// The hub answered (whatever it said): logs the progress lines this brings and updates the rate.
+    private func answered(
+        sentAt: Date, before: Int64, machine: SyncStateMachine, progress: inout SyncProgress, requestID: String
+    ) {
+        let notes = progress.answered(
+            at: now(), sentAt: sentAt, acknowledgedBefore: before, acknowledged: machine.acknowledged, head: machine.head)
+        for line in notes { note(line, requestID) }
+        let (rate, catchingUp) = (progress.rate, progress.catchingUp)
+        board.update {
+            $0.unreachableSince = nil
+            $0.sendRate = rate
+            $0.catchingUp = catchingUp
+        }
+    }
+
+    /// Logs one progress line with the id of the request that brought it.
+    private func note(_ note: SyncProgress.Note, _ requestID: String) {
+        let id: Logger.MetadataValue = .string(requestID)
+        switch note {
+        case .unreachable(let reason, let backlog):
+            logger.warning("hub unreachable", metadata: ["reason": .string(reason), "backlog": "\(backlog)", "request_id": id])
+        case .reachable(let away, let backlog):
+            logger.notice("hub reachable again", metadata: [
+                "away_s": .string(Self.decimal(away)), "backlog": "\(backlog)", "request_id": id,
+            ])
+        case .catchUpStarted(let backlog, let from):
+            logger.info("catch-up started", metadata: ["backlog": "\(backlog)", "from": "\(from)", "request_id": id])
+        case .catchUpEnded(let events, let seconds, let rate):
+            logger.info("catch-up finished", metadata: [
+                "events": "\(events)", "duration_s": .string(Self.decimal(seconds)),
+                "events_per_s": .string(rate.map(Self.decimal) ?? "-"), "request_id": id,
+            ])
+        case .rewound(let from, let to, let reason):
+            logger.notice("sync rewound", metadata: ["from": "\(from)", "to": "\(to)", "reason": .string(reason), "request_id": id])
+        }
+    }
+
+    /// `value` with one decimal, for seconds and rates in log lines.
+    static func decimal(_ value: Double) -> String {
+        String(format: "%.1f", value)
     }
 
     private func localFailure(_ error: any Error, machine: inout SyncStateMachine) -> SyncStateMachine.Action {

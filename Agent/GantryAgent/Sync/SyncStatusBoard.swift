@@ -16,6 +16,13 @@ public struct HubLinkStatus: Sendable, Equatable, Codable {
     /// `hub-refused-token` (the hub answered 401 or 403 to the plant's token) or `hub-refused-events` (a batch
     /// refused with another 4xx, such as `sequence-conflict`, or a log that is not the one the hub knows).
     public var alarm: String?
+    /// Since when the hub has not answered (the first failed attempt after it last did); nil while it answers.
+    public var unreachableSince: Date?
+    /// Events the hub acknowledged per second over the last minute of answers; nil while it is unreachable or
+    /// before two answers.
+    public var sendRate: Double?
+    /// Whether the agent is catching up: sending the backlog an outage or a stop left, until it is drained.
+    public var catchingUp: Bool = false
 
     /// The alarm for a hub that refuses the plant's token.
     public static let tokenRefused = "hub-refused-token"

@@ -27,11 +27,13 @@ struct HubAPI: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: AccessLogMiddleware<BasicRequestContext>(logger: logger, enabled: configuration.log.accessLog))
         router.add(middleware: HTTPMetricsMiddleware<BasicRequestContext>(metrics.application))
         router.add(middleware: HubProblemMiddleware(logger: logger))
         for endpoint in HubEndpoint.allCases {
             router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
                 let caller = try await admit(request, context: context, to: endpoint)
+                RequestLogScope.current?.identify(caller.logMetadata)
                 return try await respond(to: endpoint, request, context: context, caller: caller)
             }
         }
