@@ -114,6 +114,8 @@ public struct DashboardView: Sendable {
 
     /// One down stretch.
     public struct IntervalRow: Sendable {
+        /// `L1/press`.
+        public var machine: String
         public var start: String
         public var end: String
         public var duration: String
@@ -121,6 +123,7 @@ public struct DashboardView: Sendable {
         public var failure: Bool
 
         public init(_ interval: DowntimeInterval, format: PageFormat) {
+            machine = "\(interval.line)/\(interval.machine)"
             start = format.time(interval.start)
             end = interval.end.map(format.time) ?? "still down"
             duration = format.duration(interval.seconds)

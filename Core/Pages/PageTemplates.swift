@@ -99,8 +99,8 @@ public enum PageTemplates {
         {{#intervals}}<h2>Downtime intervals</h2>
         {{#empty}}<p>No down stretches in this window.</p>{{/empty}}
         {{^empty}}<table id="intervals"><caption>Down stretches in this window, oldest first{{#truncated}} (the first {{count}} only){{/truncated}}</caption>
-        <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Duration</th><th scope="col">Reason</th><th scope="col">Failure</th></tr></thead>
-        <tbody>{{#rows}}<tr><td>{{start}}</td><td>{{end}}</td><td class="num">{{duration}}</td><td>{{reason}}</td><td>{{#failure}}yes{{/failure}}{{^failure}}no{{/failure}}</td></tr>{{/rows}}</tbody></table>{{/empty}}
+        <thead><tr><th scope="col">Machine</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Duration</th><th scope="col">Reason</th><th scope="col">Failure</th></tr></thead>
+        <tbody>{{#rows}}<tr><td>{{machine}}</td><td>{{start}}</td><td>{{end}}</td><td class="num">{{duration}}</td><td>{{reason}}</td><td>{{#failure}}yes{{/failure}}{{^failure}}no{{/failure}}</td></tr>{{/rows}}</tbody></table>{{/empty}}
         {{/intervals}}
         {{#panel}}<h2>Figures behind the numbers</h2>
         <table id="elements"><caption>Time and quantity elements of this window</caption><tbody>
