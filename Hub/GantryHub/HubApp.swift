@@ -54,8 +54,10 @@ public func buildHub(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let api = HubAPI(store: store, configuration: configuration, logger: logger, now: now)
+    let router = api.router()
+    HubDashboards.add(to: router, api: api)
     return Application(
-        router: api.router(),
+        router: router,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gantry-hub"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.httpPort) },
