@@ -57,8 +57,10 @@ public func buildAgent(
     let api = AgentAPI(
         store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger,
         now: now)
+    let router = api.router()
+    AgentDashboards.add(to: router, store: store, users: PlantUsers(path: configuration.usersFile), reasons: reasons, now: now, logger: logger)
     return Application(
-        router: api.router(),
+        router: router,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gantry-agent"),
         services: services,
