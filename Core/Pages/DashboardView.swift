@@ -17,8 +17,8 @@ public struct DashboardView: Sendable {
     public var panel: KPIPanel
     /// The level below (companies, plants, lines, machines), with a link each; nil for a machine.
     public var children: ChildTable?
-    /// The OEE trend over the window's parts (hours of a shift or day, days of a week or month).
-    public var trend: String?
+    /// The trend over the window's parts (hours of a shift or day, days of a week or month), with its heading.
+    public var trend: PageChart?
     /// A machine's down stretches with their reasons; nil above the machine level.
     public var intervals: IntervalTable?
     /// Said above the figures when something limits them (a truncated list, a window not yet begun).
@@ -26,7 +26,7 @@ public struct DashboardView: Sendable {
 
     public init(
         frame: PageFrame, crumbs: [Crumb], windows: [WindowChoice], window: KPIWindow, panel: KPIPanel, children: ChildTable?,
-        trend: String?, intervals: IntervalTable?, notice: String?, format: PageFormat
+        trend: PageChart?, intervals: IntervalTable?, notice: String?, format: PageFormat
     ) {
         self.frame = frame
         self.crumbs = crumbs
@@ -191,5 +191,17 @@ public struct ProblemView: Sendable {
         self.heading = heading
         self.detail = detail
         self.back = back
+    }
+}
+
+/// A chart with the heading a page shows above it.
+public struct PageChart: Sendable {
+    public var title: String
+    /// SVG markup from `SVGChart`.
+    public var svg: String
+
+    public init(title: String, svg: String) {
+        self.title = title
+        self.svg = svg
     }
 }

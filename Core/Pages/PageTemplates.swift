@@ -88,7 +88,7 @@ public enum PageTemplates {
         <tbody>{{#reasons}}<tr><th scope="row">{{reason}}</th><td class="num">{{hours}}</td><td class="num">{{stops}}</td><td>{{#failure}}yes{{/failure}}{{^failure}}no{{/failure}}</td></tr>{{/reasons}}</tbody></table>{{/hasReasons}}
         {{^hasReasons}}<p>No downtime in this window.</p>{{/hasReasons}}
         {{/panel}}
-        {{#trend}}<h2>OEE trend</h2>{{{trend}}}{{/trend}}
+        {{#trend}}<h2>{{title}}</h2>{{{svg}}}{{/trend}}
         {{#children}}
         <h2>{{heading}}s</h2>
         <table id="children"><caption>{{heading}}s in this window</caption>

@@ -90,6 +90,8 @@ import FoundationNetworking
             // The Pareto: JAM, 30 min = 0.5 h, one stop begun, a failure (not a classified reason).
             #expect(plant.text.contains("<th scope=\"row\">JAM</th><td class=\"num\">0.5 h</td><td class=\"num\">1</td><td>yes</td>"))
             #expect(plant.text.contains("data-label=\"JAM\" data-value=\"1800\""))
+            // OEE has no value in any hour, so the trend shows availability, and says so.
+            #expect(plant.text.contains("<h2>Availability trend (OEE has no value in this window)</h2>"))
             #expect(plant.text.contains("Window <strong>2027-01-15</strong>: 2027-01-15 00:00 – 2027-01-16 00:00 (Europe/Berlin)"))
 
             let line = try await browser.get("/dashboards/plants/ACME-BER/lines/L1")

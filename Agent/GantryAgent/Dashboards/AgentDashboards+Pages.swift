@@ -40,7 +40,7 @@ extension AgentDashboards {
     }
 
     /// The OEE trend (availability while OEE has no value) over the window's parts, each read on its own.
-    func trend(_ place: AgentPlace, machines: [MachineID]?) async throws -> String? {
+    func trend(_ place: AgentPlace, machines: [MachineID]?) async throws -> PageChart? {
         let parts = place.windows.parts(of: place.window)
         guard parts.count > 1 else { return nil }
         var elements: [KPIElements?] = []
@@ -52,8 +52,8 @@ extension AgentDashboards {
         for formula in [KPIFormula.oee, .availability] {
             let points = zip(parts, elements).map { SVGChart.Point(label: $0.label, value: $1?.value(formula).map { $0 * 100 }) }
             guard points.contains(where: { $0.value != nil }) else { continue }
-            let name = formula == .oee ? "OEE" : "Availability (OEE has no value in this window)"
-            return SVGChart.trend("\(name) trend", points: points, target: nil, unit: "%", format: place.format)
+            let title = formula == .oee ? "OEE trend" : "Availability trend (OEE has no value in this window)"
+            return PageChart(title: title, svg: SVGChart.trend(title, points: points, target: nil, unit: "%", format: place.format))
         }
         return nil
     }

@@ -53,7 +53,7 @@ struct DashboardFigures: Sendable {
 
     /// The OEE trend of the one node of `level` over `parts` (availability when OEE has no value in any part, as
     /// while rates are not governed), against the governed target when there is one.
-    func trend(_ level: KPIQuery.Level, parts: [KPIWindow], line: String? = nil, machine: String? = nil, format: PageFormat) -> String? {
+    func trend(_ level: KPIQuery.Level, parts: [KPIWindow], line: String? = nil, machine: String? = nil, format: PageFormat) -> PageChart? {
         guard parts.count > 1 else { return nil }
         let readings = parts.map { part in nodes(level, from: part.start, to: part.end, line: line, machine: machine).first }
         for formula in [KPIFormula.oee, .availability] {
@@ -69,8 +69,8 @@ struct DashboardFigures: Sendable {
                 return SVGChart.Point(label: part.label, value: node.elements.value(formula).map { $0 * 100 })
             }
             guard points.contains(where: { $0.value != nil }) else { continue }
-            let name = formula == .oee ? "OEE" : "Availability (OEE has no value in this window)"
-            return SVGChart.trend("\(name) trend", points: points, target: target, unit: unit, format: format)
+            let title = formula == .oee ? "OEE trend" : "Availability trend (OEE has no value in this window)"
+            return PageChart(title: title, svg: SVGChart.trend(title, points: points, target: target, unit: unit, format: format))
         }
         return nil
     }

@@ -186,7 +186,7 @@ extension HubDashboards {
 
     func view(
         _ title: String, viewer: DashboardViewer, place: Place, path: String, crumbs: [DashboardView.Crumb], panel: KPIPanel,
-        children: DashboardView.ChildTable?, trend: String?, intervals: DashboardView.IntervalTable? = nil
+        children: DashboardView.ChildTable?, trend: PageChart?, intervals: DashboardView.IntervalTable? = nil
     ) -> DashboardView {
         DashboardView(
             frame: frame(title: title, viewer: viewer), crumbs: crumbs, windows: place.windows.choices(path: path, window: place.window),
