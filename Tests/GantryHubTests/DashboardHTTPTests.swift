@@ -141,6 +141,19 @@ import FoundationNetworking
         }
     }
 
+    @Test(arguments: [
+        ("/dashboards/companies/%3Cscript%3E", 404), ("/dashboards/plants/%ZZ", 404), ("/dashboards/plants/ACME-BER?at=nonsense", 400),
+        ("/dashboards/plants/ACME-BER?window=day&at=2027-02-30", 400), ("/dashboards/plants/ACME-BER/lines/L9/machines/none", 200),
+    ])
+    func oddPathsAndQueriesArePagesWithAStatusNeverAFailure(path: String, status: Int) async throws {
+        try await withScenario { hub, browser in
+            try await browser.signIn(hub.tokens["admin"]!)
+            let page = try await browser.get(path)
+            #expect(page.status == status, "\(path): \(page.text)")
+            #expect(page.header("Content-Type")?.hasPrefix("text/html") == true && !page.text.contains("<script>"))
+        }
+    }
+
     @Test func manyFailedSignInsAreRefusedForAMinute() async throws {
         try await withScenario { hub, browser in
             for _ in 0..<30 { #expect(try await browser.signIn("gut_guess").status == 401) }
