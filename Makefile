@@ -19,7 +19,7 @@ build: setup
 MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests
 # Suites that keep a core busy for a minute (schemathesis in Python, packing the debug binaries, whole restore drills)
 # run in that second process too, so that they do not starve the suites that time PostgreSQL's answers.
-HEAVY_SUITES = SchemathesisTests|PackagingTests|RestoreDrillTests|ServiceNotifyTests
+HEAVY_SUITES = SchemathesisTests|PackagingTests|RestoreDrillTests|ServiceNotifyTests|DashboardBrowserTests
 # The Python peers the tests run (bean-check) live in virtual environments under .build-venvs/.
 test: setup
 	provisioning/python-peers.sh

@@ -57,9 +57,12 @@ public func buildAgent(
     let api = AgentAPI(
         store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger,
         now: now)
-    // One responder serves both listeners; the LAN one guards writes with plant user tokens.
-    let responder = api.router().buildResponder()
+    // One responder serves both listeners; the LAN one guards writes with plant user tokens. The pages are
+    // added to the router first, so both listeners serve them.
+    let router = api.router()
     let users = PlantUsers(path: configuration.usersFile)
+    AgentDashboards.add(to: router, store: store, users: users, reasons: reasons, now: now, logger: logger)
+    let responder = router.buildResponder()
     if let lan = try configuration.lan.application(responder: responder, users: users, plantID: configuration.plantID, logger: logger) {
         services.append(lan)
     }

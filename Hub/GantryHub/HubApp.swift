@@ -54,8 +54,11 @@ public func buildHub(
     tls: ReloadableTLSContext? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let api = HubAPI(store: store, configuration: configuration, logger: logger, now: now)
+    let router = api.router()
+    // Over TLS the session cookie is `Secure`: a browser never sends it over plain HTTP.
+    HubDashboards.add(to: router, api: api, secureCookies: tls != nil)
     return Application(
-        router: api.router(), server: hubServer(tls: tls),
+        router: router, server: hubServer(tls: tls),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gantry-hub"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.httpPort) },

@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// The local API's responder behind a rule for writes: with `users` set, every POST, PUT, PATCH and DELETE needs
 /// a plant user's bearer token of a role that may change things (`401 unauthenticated` without one,
 /// `403 read-only-role` for an auditor's or monitor's token); reads pass as they are. With `users` nil (the
-/// loopback listener by default) every request passes unchanged.
+/// loopback listener by default) every request passes unchanged. The pages under `/dashboards/` pass too: their
+/// forms authenticate themselves (a token in the sign-in form, the session and its CSRF token after).
 struct WriteTokenResponder<Inner: HTTPResponder>: HTTPResponder {
     typealias Context = Inner.Context
 
@@ -22,7 +23,10 @@ struct WriteTokenResponder<Inner: HTTPResponder>: HTTPResponder {
     static var readOnlyRoles: Set<Role> { [.auditor, .monitor] }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        if let users, [.post, .put, .patch, .delete].contains(request.method) {
+        // The pages' own forms (sign-in with a token in the form, sign-out with the session and its CSRF token)
+        // authenticate themselves: a browser sends no bearer token.
+        let page = request.uri.path.hasPrefix(AgentDashboards.root + "/")
+        if let users, !page, [.post, .put, .patch, .delete].contains(request.method) {
             do {
                 let user = try users.authenticate(request, for: "a write on the plant LAN")
                 if Self.readOnlyRoles.contains(user.role) {

@@ -6,7 +6,7 @@ import GantryCore
 public protocol HubStore:
     PlantRegistry, BatchApplier, PrincipalStore, MasterStore, InventoryReports, InstructionStore, SourcingReports, AuditLog,
     SyncReports, MachineReports, OutboundOrders, ShippingReports, Traceability, LedgerStore, InvoiceStore,
-    LedgerStatementReports, ConsolidationStore, KPIRollupStore, OperationsRollupStore
+    LedgerStatementReports, ConsolidationStore, KPIRollupStore, OperationsRollupStore, HubDashboardSessions
 {}
 
 /// What became of a batch.

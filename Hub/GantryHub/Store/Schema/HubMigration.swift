@@ -25,7 +25,7 @@ struct HubMigration: Sendable {
     /// Every migration, in order; `number` is the position in this list.
     static let all: [HubMigration] = [
         plantsAndEvents, machineSignals, governance, inventory, supplierPerformance, plantInstructions, principalNames, syncCounters,
-        shipping, accounting, invoices, consolidation, kpiRollups, operationsRollups, kpiDayRollups,
+        shipping, accounting, invoices, consolidation, kpiRollups, operationsRollups, kpiDayRollups, dashboardSessions,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
