@@ -43,7 +43,9 @@ struct PlantFigures: Sendable {
             byReason[reason, default: KPIPanel.ReasonTime(reason: reason, seconds: 0, stops: 0, failure: interval.failure)].seconds += interval.seconds
             byReason[reason]!.stops += 1
         }
-        return KPIPanel(elements: sum, readings: definitions.map { $0.reading(sum) }, downtime: Array(byReason.values), format: format)
+        return KPIPanel(
+            elements: sum, readings: definitions.filter(\.formula.isMachineFormula).map { $0.reading(sum) }, downtime: Array(byReason.values),
+            format: format)
     }
 
     /// The shared definitions, each replaced by the company's own of the same key.

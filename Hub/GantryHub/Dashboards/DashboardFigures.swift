@@ -43,7 +43,9 @@ struct DashboardFigures: Sendable {
     func panel(_ node: KPINode?, company: String?, format: PageFormat) -> KPIPanel {
         guard let node else {
             let definitions = company.flatMap { byCompany[$0] } ?? shared
-            return KPIPanel(elements: .zero, readings: definitions.map { $0.reading(.zero) }, downtime: [], format: format)
+            return KPIPanel(
+                elements: .zero, readings: definitions.filter(\.formula.isMachineFormula).map { $0.reading(KPIElements.zero) }, downtime: [],
+                format: format)
         }
         return KPIPanel(
             elements: node.elements, readings: node.kpis,
