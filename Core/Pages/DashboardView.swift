@@ -147,6 +147,9 @@ public struct PageFrame: Sendable {
     /// Who serves the page: `Gantry hub`, `Gantry agent ACME-01`.
     public var server: String
 
+    /// The server's pages a signed-in viewer can go to from any page (`Overview`, `Operations`).
+    public var pages: [DashboardView.Crumb] = []
+
     public init(lang: String, title: String, user: String?, csrf: String?, signOut: String, server: String) {
         self.lang = lang
         self.title = title

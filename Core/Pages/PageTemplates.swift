@@ -8,7 +8,8 @@
 public enum PageTemplates {
     /// Every template by name.
     public static let all: [String: String] = [
-        "head": head, "foot": foot, "dashboard": dashboard, "sign-in": signIn, "problem": problem,
+        "head": head, "foot": foot, "dashboard": dashboard, "sign-in": signIn, "problem": problem, "operations": operations,
+        "place": place,
     ]
 
     /// A renderer over `all`.
@@ -50,6 +51,7 @@ public enum PageTemplates {
         <a class="skip" href="#content">Skip to content</a>
         <header>
         <span>{{frame.server}}</span>
+        {{#frame.user}}<nav aria-label="Pages">{{#frame.pages}}<a href="{{link}}">{{name}}</a> {{/frame.pages}}</nav>{{/frame.user}}
         {{#frame.user}}<form method="post" action="{{frame.signOut}}"><input type="hidden" name="csrf" value="{{frame.csrf}}"><span>Signed in as {{frame.user}}</span> <button type="submit">Sign out</button></form>{{/frame.user}}
         </header>
         <main id="content">
@@ -66,11 +68,7 @@ public enum PageTemplates {
 
     static let dashboard = """
         {{> head}}
-        <nav class="crumbs" aria-label="Drill-down"><ol>{{#crumbs}}<li>{{#link}}<a href="{{link}}">{{name}}</a>{{/link}}{{^link}}<span aria-current="page">{{name}}</span>{{/link}}</li>{{/crumbs}}</ol></nav>
-        <h1>{{frame.title}}</h1>
-        <nav class="windows" aria-label="Window">{{#windows}}<a href="{{link}}"{{#selected}} aria-current="true"{{/selected}}>{{name}}</a>{{/windows}}</nav>
-        <p id="window">Window <strong>{{windowLabel}}</strong>: {{windowRange}}</p>
-        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        {{> place}}
         {{#panel}}
         <h2>Figures</h2>
         <ul class="tiles">{{#tiles}}
@@ -107,6 +105,30 @@ public enum PageTemplates {
         {{#figures}}<tr><th scope="row">{{name}}</th><td class="num">{{value}}</td></tr>{{/figures}}
         </tbody></table>{{/panel}}
         {{> foot}}
+        """
+
+    static let operations = """
+        {{> head}}
+        {{> place}}
+        {{#sections}}
+        <section aria-labelledby="{{id}}-title"><h2 id="{{id}}-title">{{title}}</h2><p>{{question}}</p>
+        <table id="{{id}}"><caption>{{title}}: figures per plant in this window</caption>
+        <thead><tr><th scope="col">Plant</th>{{#columns}}<th scope="col">{{.}}</th>{{/columns}}</tr></thead>
+        <tbody>{{#rows}}<tr><th scope="row">{{#link}}<a href="{{link}}">{{name}}</a>{{/link}}{{^link}}{{name}}{{/link}}</th>{{#cells}}<td class="num">{{text}}{{#note}}<br><small>{{note}}</small>{{/note}}{{#flagged}} <span class="flag">off target</span>{{/flagged}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+        </table>
+        {{#footnote}}<p><small>{{footnote}}</small></p>{{/footnote}}
+        </section>
+        {{/sections}}
+        {{> foot}}
+        """
+
+    /// Where a page stands: the drill-down path, the title, the windows to choose from, the window and a notice.
+    static let place = """
+        <nav class="crumbs" aria-label="Drill-down"><ol>{{#crumbs}}<li>{{#link}}<a href="{{link}}">{{name}}</a>{{/link}}{{^link}}<span aria-current="page">{{name}}</span>{{/link}}</li>{{/crumbs}}</ol></nav>
+        <h1>{{frame.title}}</h1>
+        <nav class="windows" aria-label="Window">{{#windows}}<a href="{{link}}"{{#selected}} aria-current="true"{{/selected}}>{{name}}</a>{{/windows}}</nav>
+        <p id="window">Window <strong>{{windowLabel}}</strong>: {{windowRange}}</p>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
         """
 
     static let signIn = """

@@ -112,6 +112,34 @@ import FoundationNetworking
         }
     }
 
+    /// The operations batch of `OperationsRollupContractTests` at ACME-BER, on Berlin's 15th: 2 lines owed (1
+    /// confirmed, 1 overdue), 2 work orders completed (1 on time and in full), 4 count lines (3 exact), 1 corrective
+    /// request; no machine data, so scrap and MTTR have no value.
+    @Test func theLayersPageShowsBuyersPlannersAndPlantManagersFiguresPerPlant() async throws {
+        try await Web.withHub(now: Fixture.hour(2)) { hub in
+            _ = try await Fixture().apply(hub.store, try OperationsRollupContractTests.batch())
+            let browser = Browser(hub.url)
+            try await browser.signIn(hub.tokens["admin"]!)
+            let page = try await browser.get("/dashboards/operations")
+            #expect(page.status == 200, "\(page.text)")
+            let plant = "<th scope=\"row\"><a href=\"/dashboards/plants/ACME-BER?window=day&amp;at=2027-01-14T23:00:00.000000Z\">ACME-BER</a></th>"
+            func row(_ table: String) -> String? {
+                page.text.components(separatedBy: "<table id=\"\(table)\">").dropFirst().first?
+                    .components(separatedBy: plant).dropFirst().first?.components(separatedBy: "</tr>").first
+            }
+            #expect(row("buyer") == "<td class=\"num\">2</td><td class=\"num\">50.0 %</td><td class=\"num\">1</td>")
+            #expect(row("planner") == "<td class=\"num\">2</td><td class=\"num\">50.0 %</td><td class=\"num\">1</td>")
+            #expect(row("plant-manager") == "<td class=\"num\">50.0 %</td><td class=\"num\">75.0 %</td><td class=\"num\">1</td>"
+                + "<td class=\"num\">n/a</td><td class=\"num\">n/a</td>")
+            #expect(page.text.contains("<a href=\"/dashboards/operations\">"))
+
+            let gamma = Browser(hub.url)
+            try await gamma.signIn(hub.tokens["gamma"]!)
+            let theirs = try await gamma.get("/dashboards/operations")
+            #expect(theirs.status == 200 && !theirs.text.contains("ACME-BER"))
+        }
+    }
+
     @Test func aViewerSeesOnlyTheirCompanies() async throws {
         try await withScenario { hub, browser in
             try await browser.signIn(hub.tokens["gamma"]!)

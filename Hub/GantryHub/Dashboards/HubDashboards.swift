@@ -62,6 +62,9 @@ struct HubDashboards: Sendable {
         router.post(RouterPath("\(Self.root)/sign-in")) { request, _ in await signIn(request) }
         router.post(RouterPath("\(Self.root)/sign-out")) { request, _ in await signOut(request) }
         page("") { viewer, request, _ in try await groupPage(viewer, request) }
+        router.get(RouterPath("\(Self.root)/operations")) { request, _ in
+            await respond(request) { viewer in html(try renderer.render(try await operationsPage(viewer, request), template: "operations")) }
+        }
         page("/companies/:company") { viewer, request, context in try await companyPage(viewer, request, company: try segment("company", context)) }
         page("/plants/:plant") { viewer, request, context in try await plantPage(viewer, request, plantID: try segment("plant", context)) }
         page("/plants/:plant/lines/:line") { viewer, request, context in
@@ -121,8 +124,10 @@ struct HubDashboards: Sendable {
     // MARK: Answers
 
     func frame(title: String, viewer: DashboardViewer?) -> PageFrame {
-        PageFrame(
+        var frame = PageFrame(
             lang: "en", title: title, user: viewer?.principal.name, csrf: viewer?.csrf, signOut: "\(Self.root)/sign-out", server: "Gantry hub")
+        frame.pages = [.init(name: "Overview", link: Self.root), .init(name: "Buyers, planners, plant managers", link: "\(Self.root)/operations")]
+        return frame
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
