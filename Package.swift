@@ -123,7 +123,7 @@ let package = Package(
 
         // What several test targets share: temp dirs, free ports, a throwaway PostgreSQL cluster.
         .target(name: "GantryTestSupport", dependencies: ["GantryCore"], path: "Tests/Support"),
-        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryPages"], path: "Tests/GantryCoreTests"),
+        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryPages", "GantryTestSupport"], path: "Tests/GantryCoreTests"),
         .testTarget(
             name: "GantryAgentTests",
             dependencies: [

@@ -95,6 +95,12 @@ public struct DashboardView: Sendable {
         public var text: String
         public var note: String?
         public var flagged: Bool
+
+        public init(text: String, note: String?, flagged: Bool) {
+            self.text = text
+            self.note = note
+            self.flagged = flagged
+        }
     }
 
     /// A machine's down stretches.

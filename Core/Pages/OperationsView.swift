@@ -26,6 +26,15 @@ public struct OperationsView: Sendable {
         sections = Self.sections(rows, format: format)
     }
 
+    /// A page of sections made elsewhere (the executives' page).
+    public init(
+        frame: PageFrame, crumbs: [DashboardView.Crumb], windows: [DashboardView.WindowChoice], window: KPIWindow, notice: String?,
+        sections: [Section], format: PageFormat
+    ) {
+        self.init(frame: frame, crumbs: crumbs, windows: windows, window: window, notice: notice, rows: [], format: format)
+        self.sections = sections
+    }
+
     /// One row's figures: a plant's (or all plants') operations elements, its governed operations readings, and
     /// its machines' elements.
     public struct Source: Sendable {
@@ -49,10 +58,22 @@ public struct OperationsView: Sendable {
         public var id: String
         public var title: String
         public var question: String
+        /// What a row is: `Plant`, `Company`.
+        public var rowHeading: String
         public var columns: [String]
         public var rows: [Row]
         /// Said under the table. (Not `note`: Mustache would find it for a cell without a note of its own.)
         public var footnote: String?
+
+        public init(id: String, title: String, question: String, rowHeading: String, columns: [String], rows: [Row], footnote: String?) {
+            self.id = id
+            self.title = title
+            self.question = question
+            self.rowHeading = rowHeading
+            self.columns = columns
+            self.rows = rows
+            self.footnote = footnote
+        }
     }
 
     /// One plant's (or the total's) cells, in the section's column order.
@@ -60,6 +81,12 @@ public struct OperationsView: Sendable {
         public var name: String
         public var link: String?
         public var cells: [DashboardView.Cell]
+
+        public init(name: String, link: String?, cells: [DashboardView.Cell]) {
+            self.name = name
+            self.link = link
+            self.cells = cells
+        }
     }
 
     static func sections(_ sources: [Source], format: PageFormat) -> [Section] {
@@ -81,7 +108,7 @@ public struct OperationsView: Sendable {
         }
         return [
             Section(
-                id: "buyer", title: "Buyers", question: "Which supplier lines are owed, unconfirmed or late now?",
+                id: "buyer", title: "Buyers", question: "Which supplier lines are owed, unconfirmed or late now?", rowHeading: "Plant",
                 columns: ["Purchase lines owed", "Confirmed by the supplier", "Overdue lines"],
                 rows: rows { s in [
                     plain(String(s.elements.purchaseLinesOpen)),
@@ -90,7 +117,7 @@ public struct OperationsView: Sendable {
                 ] },
                 footnote: "Owed lines are those received less than ordered, as of now; overdue when due before the plant's own today."),
             Section(
-                id: "planner", title: "Planners", question: "Are work orders finishing when planned?",
+                id: "planner", title: "Planners", question: "Are work orders finishing when planned?", rowHeading: "Plant",
                 columns: ["Work orders completed", "Schedule adherence", "On time and in full"],
                 rows: rows { s in [
                     plain(String(s.elements.workOrdersCompleted)),
@@ -100,7 +127,7 @@ public struct OperationsView: Sendable {
                 footnote: "Material readiness, shortage risk per work order and capacity load need the plant's open work orders and "
                     + "reservations: each plant's own pages (its agent) show them."),
             Section(
-                id: "plant-manager", title: "Plant managers", question: "Is the plant reliable, accurate and in control of scrap?",
+                id: "plant-manager", title: "Plant managers", question: "Is the plant reliable, accurate and in control of scrap?", rowHeading: "Plant",
                 columns: ["Order completion reliability", "Cycle-count accuracy", "Corrective maintenance requests", "Scrap ratio", "MTTR"],
                 rows: rows { s in [
                     ratio(s, .orderCompletionReliability, s.elements.orderCompletionReliability),

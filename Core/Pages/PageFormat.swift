@@ -50,6 +50,15 @@ public struct PageFormat: Sendable {
         unit.isEmpty ? number(value, digits: digits + 2) : number(value, digits: digits) + " " + unit
     }
 
+    /// An amount in minor units of `currency` (cents), with its code after it (`1.234,50 EUR` in German: the
+    /// locale's decimal separator, no grouping).
+    public func money(_ minor: Int64, currency: String) -> String {
+        let exponent = (try? CurrencyCode(currency))?.minorUnitExponent ?? 2
+        var scale = 1.0
+        for _ in 0..<exponent { scale *= 10 }
+        return number(Double(minor) / scale, digits: exponent) + " " + currency
+    }
+
     /// A target as governed (exact decimal), with its unit.
     public func target(_ target: Decimal, unit: String) -> String {
         figure(NSDecimalNumber(decimal: target).doubleValue, unit: unit)

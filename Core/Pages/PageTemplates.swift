@@ -112,8 +112,8 @@ public enum PageTemplates {
         {{> place}}
         {{#sections}}
         <section aria-labelledby="{{id}}-title"><h2 id="{{id}}-title">{{title}}</h2><p>{{question}}</p>
-        <table id="{{id}}"><caption>{{title}}: figures per plant in this window</caption>
-        <thead><tr><th scope="col">Plant</th>{{#columns}}<th scope="col">{{.}}</th>{{/columns}}</tr></thead>
+        <table id="{{id}}"><caption>{{title}}: figures per {{rowHeading}} in this window</caption>
+        <thead><tr><th scope="col">{{rowHeading}}</th>{{#columns}}<th scope="col">{{.}}</th>{{/columns}}</tr></thead>
         <tbody>{{#rows}}<tr><th scope="row">{{#link}}<a href="{{link}}">{{name}}</a>{{/link}}{{^link}}{{name}}{{/link}}</th>{{#cells}}<td class="num">{{text}}{{#note}}<br><small>{{note}}</small>{{/note}}{{#flagged}} <span class="flag">off target</span>{{/flagged}}</td>{{/cells}}</tr>{{/rows}}</tbody>
         </table>
         {{#footnote}}<p><small>{{footnote}}</small></p>{{/footnote}}

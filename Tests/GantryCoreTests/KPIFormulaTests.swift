@@ -27,8 +27,12 @@ import Testing
         (.mttr, 5.0 / 12),  // 3 000 s / 2 = 1 500 s = 25 min = 5/12 h
     ]
 
+    /// The machines' formulas; a plant's operations formulas have no value over machine elements.
+    static let machineFormulas = KPIFormula.allCases.filter(\.isMachineFormula)
+
     @Test func everyFormulaHasACase() {
-        #expect(Set(Self.expected.map(\.0)) == Set(KPIFormula.allCases))
+        #expect(Set(Self.expected.map(\.0)) == Set(Self.machineFormulas))
+        #expect(KPIFormula.allCases.filter { !$0.isMachineFormula }.allSatisfy { Self.shift.value($0) == nil })
     }
 
     @Test(arguments: expected)
@@ -45,9 +49,9 @@ import Testing
 
     /// Each row: elements whose denominators are zero, and the formulas that must then have no value.
     static let empty: [(String, KPIElements, [KPIFormula])] = [
-        ("nothing at all", .zero, KPIFormula.allCases),
+        ("nothing at all", .zero, machineFormulas),
         // Only planned stop and unknown time: PBT is zero, so no availability, not 0 %.
-        ("a planned stop", KPIElements(plannedStopTime: 3_600, unknownTime: 60), KPIFormula.allCases),
+        ("a planned stop", KPIElements(plannedStopTime: 3_600, unknownTime: 60), machineFormulas),
         // Down the whole hour: A = 0 / 3 600 = 0 has a value; E has no APT to divide by, so neither has OEE.
         ("down all hour", KPIElements(downTime: 3_600, failures: 1, repairTime: 3_600),
          [.effectiveness, .oee, .qualityRatio, .scrapRatio, .reworkRatio, .setupRatio, .technicalEfficiency]),
@@ -61,7 +65,7 @@ import Testing
 
     @Test(arguments: empty)
     func aZeroDenominatorHasNoValue(_ name: String, _ elements: KPIElements, _ none: [KPIFormula]) {
-        for formula in KPIFormula.allCases {
+        for formula in Self.machineFormulas {
             #expect((elements.value(formula) == nil) == none.contains(formula), "\(name): \(formula.rawValue)")
         }
     }

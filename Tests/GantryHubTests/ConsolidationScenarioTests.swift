@@ -100,9 +100,11 @@ import Testing
         envelope(2, "2026-03-20", move(.scrap, "WIDGET", 1, lot: "W1", from: "DOCK", to: nil, nil)),
     ]
 
-    static func setUp(_ store: any HubStore) async throws {
+    /// Enrols the two plants (their token hashes `tokens` + code, unique beside a hub's other plants) and commits
+    /// the masters and the transfer.
+    static func setUp(_ store: any HubStore, tokens: String = "") async throws {
         for (company, code) in [("PAR", "BER"), ("SUB", "WAW")] {
-            _ = try await store.enrolPlant(try PlantIdentity(company: company, code: code), timeZone: "UTC", tokenHash: code, audit: .test)
+            _ = try await store.enrolPlant(try PlantIdentity(company: company, code: code), timeZone: "UTC", tokenHash: tokens + code, audit: .test)
         }
         let changes = try MasterChangeSet.read(Data(#"{"records":[\#(masters.joined(separator: ","))]}"#.utf8))
         _ = try await MasterService(store: store).commit(changes.records, by: .local(), summary: "group books")

@@ -140,6 +140,32 @@ import FoundationNetworking
         }
     }
 
+    /// The group scenario of `ConsolidationScenarioTests`, March 2026. PAR (EUR): intercompany revenue 150.00, cost
+    /// of sales 90.00, so a gross margin of 60.00 = 40.0 %; inventory 100.00, GRNI 200.00, receivable 150.00: working
+    /// capital 100.00 + 150.00 − 200.00 = 50.00; turns 90.00 ÷ 100.00 × 365 ÷ 31 = 10.6. SUB (PLN): no revenue;
+    /// inventory 300.00, in transit 240.00, payable 600.00: working capital −60.00; no cost of sales, so 0.0 turns.
+    @Test func theExecutivesPageShowsEachCompanysBooksInItsCurrency() async throws {
+        try await Web.withHub(now: Timestamp.parse("2026-03-25T12:00:00Z")!) { hub in
+            typealias Group = ConsolidationScenarioTests
+            try await Group.setUp(hub.store, tokens: "group-")
+            try await Group.send(hub.store, "PAR-BER", Group.parentEvents, batchSize: 50)
+            try await Group.send(hub.store, "SUB-WAW", Group.subsidiaryEvents, batchSize: 50)
+            let browser = Browser(hub.url)
+            try await browser.signIn(hub.tokens["admin"]!)
+            let page = try await browser.get("/dashboards/executive")
+            #expect(page.status == 200, "\(page.text)")
+            func row(_ name: String) -> [String] {
+                let tail = page.text.components(separatedBy: ">\(name)</a></th>").dropFirst().first?.components(separatedBy: "</tr>").first ?? ""
+                return tail.components(separatedBy: "<td class=\"num\">").dropFirst().map { $0.components(separatedBy: "<").first ?? "" }
+            }
+            #expect(Array(row("PAR (2026-03)").dropFirst()) == ["150.00 EUR", "40.0 %", "50.00 EUR", "100.00 EUR", "10.6"])
+            #expect(Array(row("SUB (2026-03)").dropFirst()) == ["0.00 PLN", "n/a", "-60.00 PLN", "300.00 PLN", "0.0"])
+            #expect(page.text.contains("no revenue in the period"))
+            // A company without books says why rather than showing a number.
+            #expect(row("ACME").count == 6 && row("ACME").last == "n/a")
+        }
+    }
+
     @Test func aViewerSeesOnlyTheirCompanies() async throws {
         try await withScenario { hub, browser in
             try await browser.signIn(hub.tokens["gamma"]!)

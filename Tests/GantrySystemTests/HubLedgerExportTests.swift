@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import GantryCore
 @testable import GantryHub
 import Testing
@@ -163,7 +164,7 @@ extension HubAccessTests {
         let output = Pipe()
         process.standardError = output
         process.standardOutput = output
-        try process.run()
+        try ProcessLaunch.run(process)
         let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "bean-check refused the hub's export: \(said)\n\(text)")

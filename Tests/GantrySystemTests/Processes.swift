@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 import GantryCore
 import Synchronization
 import Testing
@@ -42,7 +43,7 @@ final class ChildProcess: @unchecked Sendable {
             let data = handle.availableData
             errors.append(data)
         }
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     /// Writes `text` to the child's standard input.

@@ -89,7 +89,7 @@ public final class PostgresServer: Sendable {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try ProcessLaunch.run(process)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -112,7 +112,7 @@ public final class PostgresServer: Sendable {
         process.environment = ["PGPASSWORD": password, "PGAPPNAME": Self.holderName, "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         let deadline = ContinuousClock.now + .seconds(10)
         while try psql(database, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)' AND wait_event = 'PgSleep'")
             .trimmingCharacters(in: .whitespacesAndNewlines) != "1" {

@@ -65,6 +65,9 @@ struct HubDashboards: Sendable {
         router.get(RouterPath("\(Self.root)/operations")) { request, _ in
             await respond(request) { viewer in html(try renderer.render(try await operationsPage(viewer, request), template: "operations")) }
         }
+        router.get(RouterPath("\(Self.root)/executive")) { request, _ in
+            await respond(request) { viewer in html(try renderer.render(try await executivePage(viewer, request), template: "operations")) }
+        }
         page("/companies/:company") { viewer, request, context in try await companyPage(viewer, request, company: try segment("company", context)) }
         page("/plants/:plant") { viewer, request, context in try await plantPage(viewer, request, plantID: try segment("plant", context)) }
         page("/plants/:plant/lines/:line") { viewer, request, context in
@@ -126,7 +129,9 @@ struct HubDashboards: Sendable {
     func frame(title: String, viewer: DashboardViewer?) -> PageFrame {
         var frame = PageFrame(
             lang: "en", title: title, user: viewer?.principal.name, csrf: viewer?.csrf, signOut: "\(Self.root)/sign-out", server: "Gantry hub")
-        frame.pages = [.init(name: "Overview", link: Self.root), .init(name: "Buyers, planners, plant managers", link: "\(Self.root)/operations")]
+        frame.pages = [.init(name: "Overview", link: Self.root), .init(name: "Buyers, planners, plant managers", link: "\(Self.root)/operations"),
+            .init(name: "Executives", link: "\(Self.root)/executive"),
+        ]
         return frame
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GantryTestSupport
 @testable import GantryCore
 import Testing
 
@@ -97,7 +98,7 @@ import Testing
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = errors
-        try process.run()
+        try ProcessLaunch.run(process)
         let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "bean-check refused \(name): \(output)")
