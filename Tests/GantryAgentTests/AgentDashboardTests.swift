@@ -91,6 +91,25 @@ import Testing
         }
     }
 
+    /// The planner's page over the early shift: no open work order; no owed line; the press's 300 produced with 30
+    /// scrap is 10.0 %, and its two stops (JAM 0.5 h, MATERIAL 1.5 h, failures as no reason is classified) make
+    /// an MTTR of 2 h / 2 = 1.0 h.
+    @Test func thePlannersPageShowsReadinessAndThePlantsFiguresFromTheLocalStore() async throws {
+        try await withPages { browser, _, token, _ in
+            try await browser.signIn(token)
+            let page = try await browser.get("/dashboards/planner?window=shift&at=2027-01-15T10:00:00.000000Z")
+            #expect(page.status == 200, "\(page.text)")
+            #expect(page.text.contains("<table id=\"readiness\">") && page.text.contains("No planned or released work order."))
+            let plantManager = page.text.components(separatedBy: "<table id=\"plant-manager\">").dropFirst().first?
+                .components(separatedBy: "<th scope=\"row\">ACME-BER</th>").dropFirst().first?.components(separatedBy: "</tr>").first
+            #expect(plantManager?.hasSuffix("<td class=\"num\">10.0 %</td><td class=\"num\">1.0 h</td>") == true, "\(plantManager ?? page.text)")
+            let buyer = page.text.components(separatedBy: "<table id=\"buyer\">").dropFirst().first?
+                .components(separatedBy: "<th scope=\"row\">ACME-BER</th>").dropFirst().first?.components(separatedBy: "</tr>").first
+            #expect(buyer == "<td class=\"num\">0</td><td class=\"num\">n/a<br><small>nothing to measure</small></td><td class=\"num\">0</td>")
+            #expect(page.text.contains("<a href=\"/dashboards/planner\">Planner</a>"))
+        }
+    }
+
     @Test func signOutNeedsTheCSRFTokenAndARemovedUserIsSignedOut() async throws {
         try await withPages { browser, store, token, dir in
             try await browser.signIn(token)

@@ -47,6 +47,8 @@ import Testing
             Sample(endpoint: .kpiReportCSV, method: "GET", path: "/v1/kpis.csv?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&level=machine"),
             Sample(endpoint: .kpiDowntime, method: "GET",
                    path: "/v1/kpis/downtime?plant=ACME-BER&line=L1&machine=press&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z"),
+            Sample(endpoint: .kpiOperations, method: "GET",
+                   path: "/v1/kpis/operations?plant=ACME-BER&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&level=plant"),
             Sample(endpoint: .stockReport, method: "GET", path: "/v1/reports/stock?item=BOLT"),
             Sample(endpoint: .lotTrace, method: "GET", path: "/v1/lots/trace?item=BOLT&lot=L1"),
             Sample(endpoint: .supplierReport, method: "GET",

@@ -57,6 +57,9 @@ struct AgentDashboards: Sendable {
         router.get(RouterPath(Self.root)) { request, _ in
             await respond(request) { viewer in html(try renderer.render(try await plantPage(viewer, request), template: "dashboard")) }
         }
+        router.get(RouterPath("\(Self.root)/planner")) { request, _ in
+            await respond(request) { viewer in html(try renderer.render(try await plannerPage(viewer, request), template: "operations")) }
+        }
         router.get(RouterPath("\(Self.root)/lines/:line/machines/:machine")) { request, context in
             await respond(request) { viewer in
                 guard let line = context.parameters.get("line")?.removingPercentEncoding,
@@ -125,9 +128,11 @@ struct AgentDashboards: Sendable {
     // MARK: Answers
 
     func frame(title: String, viewer: PlantViewer?) -> PageFrame {
-        PageFrame(
+        var frame = PageFrame(
             lang: "en", title: title, user: viewer?.user.name, csrf: viewer?.csrf, signOut: "\(Self.root)/sign-out",
             server: "Gantry agent \(store.plantID)")
+        frame.pages = [.init(name: "Plant manager", link: Self.root), .init(name: "Planner", link: "\(Self.root)/planner")]
+        return frame
     }
 
     func signInText(error: String?, next: String?) -> String {

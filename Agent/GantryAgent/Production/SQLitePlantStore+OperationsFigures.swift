@@ -10,7 +10,7 @@ public protocol OperationsFigures: Sendable {
     func operationsElements(from: Date, to: Date) async throws -> OperationsElements
 }
 
-extension SQLitePlantStore: OperationsFigures {
+extension SQLitePlantStore {
     public func operationsElements(from: Date, to: Date) async throws -> OperationsElements {
         let at = now()
         return try await pool.read { db in

@@ -8,7 +8,7 @@ import GantryCore
 public protocol PlantStore:
     PlantEventLog, MachineSignalStore, MasterCache, StockLedger, StockMovements, StockReservations,
     ProductionDefinitions, WorkOrderStore, QualityStore, SourcingStore, ReorderStore, ApprovalStore,
-    MaintenanceStore, PurchaseOrders, ShippingStore, PlantDashboardSessions
+    MaintenanceStore, PurchaseOrders, ShippingStore, PlantDashboardSessions, OperationsFigures
 {}
 
 /// The event log (the outbox) and the scans that feed it (docs/sync.md).
