@@ -35,12 +35,14 @@ fuzz: setup
 # Benchmarks, in release: each figure next to a reference measured in the same run.
 # HUB_BENCH_ARGS="--events 200000" shrinks the hub's catch-up, RECALL_BENCH_ARGS="--links 200000" the recall's genealogy;
 # LEDGER_BENCH_ARGS="--events 200000 --lines 1000000" the ledger's ingest and year of journal lines;
+# KPI_BENCH_ARGS="--days 30" shrinks the KPI year, TLS_BENCH_ARGS="--events 50000" the TLS comparison;
 # BENCH_ARGS="--soak 600" adds the 10-minute memory soak.
 bench: setup
 	$(SWIFT) build -c release --product gantry-hub
 	$(SWIFT) build -c release --product gantry-agent
 	python3 provisioning/bench_hub.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(HUB_BENCH_ARGS)
 	python3 provisioning/bench_tls.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(TLS_BENCH_ARGS)
+	python3 provisioning/bench_kpi.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(KPI_BENCH_ARGS)
 	python3 provisioning/bench_ledger.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(LEDGER_BENCH_ARGS)
 	python3 provisioning/bench_inventory.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(INVENTORY_BENCH_ARGS)
 	python3 provisioning/bench_shipping.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(SHIPPING_BENCH_ARGS)

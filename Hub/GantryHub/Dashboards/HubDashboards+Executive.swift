@@ -2,6 +2,7 @@ import Foundation
 import GantryCore
 import GantryPages
 import Hummingbird
+import Logging
 
 /// The executives' page: per company of the viewer, service level, revenue and gross margin, working capital,
 /// inventory and its turns, from the ledger and the shipments (docs/dashboards.md). A figure the company's books
@@ -52,8 +53,13 @@ extension HubDashboards {
             let margin = try await store.margin(company: company, from: period.label, to: period.label, by: .company)
             let capital = try await store.workingCapital(company: company, at: period.label)
             return ExecutiveCells.books(margin: margin, capital: capital, days: period.end.timeIntervalSince(period.start) / 86_400, format: format)
+        } catch let refusal as any ProblemReporting {
+            // What the books refuse (no ledger, a period unknown): said to the viewer as the API says it.
+            return ExecutiveCells.missing(refusal.problem.detail)
         } catch {
-            return ExecutiveCells.missing(String(describing: error).prefix(160).description)
+            // Anything else is the hub's own trouble: logged, never shown.
+            logger.error("executive page: the books of \(company) could not be read", metadata: ["error": "\(error)"])
+            return ExecutiveCells.missing("the books could not be read just now")
         }
     }
 }
