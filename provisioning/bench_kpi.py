@@ -29,7 +29,7 @@ START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 # The raw reference: every state's duration to the machine's next change, running time summed per company.
 RAW_SQLITE = """
 SELECT sum(CASE WHEN state = 'running' THEN seconds ELSE 0 END) FROM (
-  SELECT state, (julianday(lead(at) OVER (PARTITION BY plant_id, line, machine ORDER BY at)) - julianday(at)) * 86400.0 AS seconds
+  SELECT state, unixepoch(lead(at) OVER (PARTITION BY plant_id, line, machine ORDER BY at)) - unixepoch(at) AS seconds
   FROM machine_states)
 """
 RAW_POSTGRES = """
