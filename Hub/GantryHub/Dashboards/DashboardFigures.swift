@@ -13,11 +13,17 @@ struct DashboardFigures: Sendable {
     var now: Date
 
     /// Reads what a page over `window` needs within `scope` (and `plant`).
-    static func load(_ store: any HubStore, scope: CompanyScope, plant: String?, window: KPIWindow, now: Date) async throws -> DashboardFigures {
+    /// With `totals`, the database sums the window per machine (`kpiRollupTotals`): enough for figures over the
+    /// whole window, not for a trend over its parts.
+    static func load(
+        _ store: any HubStore, scope: CompanyScope, plant: String?, window: KPIWindow, now: Date, totals: Bool = false
+    ) async throws -> DashboardFigures {
         // Hour rows whose hour begins in the window: a window starting mid-hour (a zone at a half-hour offset)
         // starts at the hour before it.
         let from = MachineElements.bucketStart(of: window.start)
-        let snapshot = try await store.kpiRollups(scope: scope, plant: plant, from: from, to: window.end)
+        let snapshot = totals
+            ? try await store.kpiRollupTotals(scope: scope, plant: plant, from: from, to: window.end)
+            : try await store.kpiRollups(scope: scope, plant: plant, from: from, to: window.end)
         var companies = Set(snapshot.hours.map(\.machine.company) + snapshot.heads.map(\.machine.company))
         if let plant { companies.insert(PlantIdentity.company(of: plant)) }
         let kpiRecords = try await store.masters(kind: .kpi, key: nil, company: nil, scope: scope)
