@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN_DIR = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: setup build test fuzz bench demo dist clean
+.PHONY: setup build test fuzz bench soak demo dist clean
 
 setup:
 	@provisioning/setup.sh
@@ -48,6 +48,15 @@ bench: setup
 	python3 provisioning/bench_shipping.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(SHIPPING_BENCH_ARGS)
 	python3 provisioning/bench_recall.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(RECALL_BENCH_ARGS)
 	python3 provisioning/bench.py --bin "$$($(SWIFT) build -c release --show-bin-path)" $(BENCH_ARGS)
+
+# Fault tests that take minutes, in release (docs/reliability.md): every script in provisioning/soak/ runs in turn
+# and prints its figures. SOAK_ARGS is passed to each (e.g. SOAK_ARGS="--minutes 2" for a shorter run).
+soak: setup
+	$(SWIFT) build -c release --product gantry-hub
+	$(SWIFT) build -c release --product gantry-agent
+	set -e; for script in provisioning/soak/soak_*.py; do \
+	  echo "== $$script"; python3 "$$script" --bin "$$($(SWIFT) build -c release --show-bin-path)" $(SOAK_ARGS); \
+	done
 
 # Release archives and Debian packages in dist/: the binaries built in release with the Swift runtime linked in
 # (--static-swift-stdlib), so the target machine needs no Swift toolchain. docs/operations.md says how to install.

@@ -33,13 +33,13 @@ let package = Package(
     ],
     targets: [
         // Pure domain: events, sync protocol, configuration parsing. No I/O.
-        .target(name: "GantryCore", path: "Core", exclude: ["Web", "Pages"], swiftSettings: strict),
+        .target(name: "GantryCore", path: "Core", exclude: ["Web", "Pages", "CZlib"], swiftSettings: strict),
         // What the agent's and the hub's HTTP APIs share: JSON and problem answers, strict bodies, path
         // parameters. No I/O and no server of its own; GantryCore stays free of Hummingbird.
         .target(
             name: "GantryWeb",
             dependencies: [
-                "GantryCore",
+                "GantryCore", "CZlib",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,6 +55,10 @@ let package = Package(
             path: "Core/Pages", swiftSettings: strict),
 
         // C libraries, one small target each.
+        // zlib, for gzip request bodies between agent and hub (GantryWeb compresses and inflates in memory).
+        .systemLibrary(
+            name: "CZlib", path: "Core/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CCurl", path: "Agent/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),

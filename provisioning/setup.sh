@@ -14,6 +14,8 @@ packages=(
   openssl           # the tests make their own certificate authority for TLS and mutual TLS
   chromium chromium-driver  # the dashboards are tested in a real headless browser
   wrk               # make bench loads the dashboard pages with concurrent viewers
+  zlib1g-dev        # gzip sync bodies
+  iproute2 haproxy  # the fault tests: network namespaces, a real load balancer in front of several hubs
 )
 
 missing=()
