@@ -126,4 +126,14 @@ import Testing
             #expect(try await store.dashboardSession(idHash: PlantUsers.hash(browser.cookie ?? "")) == nil)
         }
     }
+
+    @Test func manyFailedSignInsAreRefusedForAMinuteAsAtTheHub() async throws {
+        try await withPages { browser, _, token, _ in
+            for _ in 0..<30 { #expect(try await browser.signIn("gpu_guess").status == 401) }
+            // The 31st try, even with a good token, waits: the agent's clock stands still, so a whole minute.
+            let refused = try await browser.signIn(token)
+            #expect(refused.status == 429 && refused.header("Retry-After") == "60" && browser.cookie == nil)
+            #expect(try await browser.get("/dashboards").status == 303)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GantryCore
 import GantryPages
+import GantryWeb
 import Hummingbird
 import Logging
 
@@ -18,6 +19,8 @@ struct AgentDashboards: Sendable {
     let reasons: DowntimeReasons
     let renderer: PageRenderer
     let policy: DashboardSessionPolicy
+    /// Failed sign-ins, limited as at the hub (429 with Retry-After while over the limit).
+    let throttle: SignInThrottle
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -31,8 +34,8 @@ struct AgentDashboards: Sendable {
     ) {
         do {
             let pages = AgentDashboards(
-                store: store, users: users, reasons: reasons, renderer: try PageTemplates.renderer(), policy: DashboardSessionPolicy(), now: now,
-                logger: logger)
+                store: store, users: users, reasons: reasons, renderer: try PageTemplates.renderer(), policy: DashboardSessionPolicy(),
+                throttle: SignInThrottle(now: now), now: now, logger: logger)
             pages.addRoutes(to: router)
         } catch {
             logger.error("dashboard pages are off: their templates do not compile", metadata: ["error": "\(error)"])
@@ -106,12 +109,18 @@ struct AgentDashboards: Sendable {
     }
 
     /// `POST /dashboards/sign-in` (`token`, `next`): a plant user's token starts a session; anything else is
-    /// the form again with 401. Each refusal is logged (never the token).
+    /// the form again with 401, or 429 while too many sign-ins failed. Each refusal is logged (never the token).
     func signIn(_ request: Request) async -> Response {
         do {
+            if let seconds = await throttle.retryAfter() {
+                return html(
+                    signInText(error: "Too many failed sign-ins. Try again in \(seconds) seconds.", next: nil), status: .tooManyRequests,
+                    headers: [.retryAfter: String(seconds)])
+            }
             let form = try await self.form(request)
             let next = PageSessionText.nextPage(form["next"], root: Self.root)
             guard let token = form["token"], !token.isEmpty, token.count <= 256, let user = try users.user(token: token) else {
+                await throttle.failed()
                 logger.notice("dashboard sign-in refused", metadata: ["reason": "unknown token"])
                 return html(signInText(error: "That token does not sign in to the dashboards.", next: next), status: .unauthorized)
             }
@@ -145,20 +154,12 @@ struct AgentDashboards: Sendable {
         PageSessionText.formFields(String(buffer: try await request.body.collect(upTo: 16_384)))
     }
 
-    func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        PageResponse.html(text, status: status, headers: extra)
     }
 
     func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
-        headers.append(contentsOf: extra)
-        return Response(status: .seeOther, headers: headers)
+        PageResponse.redirect(location, headers: extra)
     }
 
     func problemPage(_ error: any Error, viewer: PlantViewer?) -> Response {

@@ -1,6 +1,7 @@
 import Foundation
 import GantryCore
 import GantryPages
+import GantryWeb
 import Hummingbird
 import Logging
 
@@ -136,19 +137,11 @@ struct HubDashboards: Sendable {
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [
-            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-            .xContentTypeOptions: "nosniff",
-        ]
-        headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        PageResponse.html(text, status: status, headers: extra)
     }
 
     func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
-        headers.append(contentsOf: extra)
-        return Response(status: .seeOther, headers: headers)
+        PageResponse.redirect(location, headers: extra)
     }
 
     /// A refusal as a page: its status, title and detail; anything unexpected is logged and shown as a 500 page

@@ -1,26 +1,26 @@
 import Foundation
 
-/// Limits failed dashboard sign-ins: at most `limit` failures within `period`, hub-wide; while over it, every
-/// sign-in is answered 429 until the oldest failure leaves the period.
+/// Limits failed dashboard sign-ins: at most `limit` failures within `period`, server-wide; while over it, every
+/// sign-in is answered 429 until the oldest failure leaves the period. The hub and each agent keep one each.
 ///
-/// Hub-wide rather than per address: the hub's router context carries no peer address (the API and the pages share
+/// Server-wide rather than per address: the router context carries no peer address (the API and the pages share
 /// one `BasicRequestContext`). Tokens have 256 random bits, so this guards the log and the database from a flood of
 /// guesses rather than a token from being found; the cost is that such a flood also delays real sign-ins for a
 /// minute. Each failure is logged with its reason (never the token).
-actor SignInThrottle {
-    let limit: Int
-    let period: TimeInterval
+public actor SignInThrottle {
+    public let limit: Int
+    public let period: TimeInterval
     let now: @Sendable () -> Date
     private var failures: [Date] = []
 
-    init(limit: Int = 30, period: TimeInterval = 60, now: @escaping @Sendable () -> Date) {
+    public init(limit: Int = 30, period: TimeInterval = 60, now: @escaping @Sendable () -> Date) {
         self.limit = limit
         self.period = period
         self.now = now
     }
 
     /// Seconds to wait before trying again, or nil when a sign-in may be tried now.
-    func retryAfter() -> Int? {
+    public func retryAfter() -> Int? {
         let current = now()
         failures.removeAll { current.timeIntervalSince($0) >= period }
         guard failures.count >= limit, let oldest = failures.first else { return nil }
@@ -28,7 +28,7 @@ actor SignInThrottle {
     }
 
     /// Counts a failed sign-in.
-    func failed() {
+    public func failed() {
         failures.append(now())
     }
 }
