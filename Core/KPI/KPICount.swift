@@ -3,8 +3,8 @@ import Foundation
 /// Quantities a machine reported at one instant, with the planned run time per unit (PRI, the ideal cycle time)
 /// of what it was making, when known.
 ///
-/// Gantry has no governed item-machine rate yet: PRI comes from the routing operation the work order runs
-/// (`RoutingOperation.runMinutesPerUnit`, see `plannedSeconds(of:)`) or is unknown (`nil`).
+/// PRI comes from the machine's governed `machine-rate` master (`MachineRates`), from the routing operation a work
+/// order runs (`RoutingOperation.runMinutesPerUnit`, see `plannedSeconds(of:)`), or is unknown (`nil`).
 public struct KPICount: Sendable, Equatable, Codable {
     /// When the quantities were counted; the window and bucket holding it get them.
     public var at: Date

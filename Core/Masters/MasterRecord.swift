@@ -20,6 +20,8 @@ public enum MasterKind: String, Sendable, Codable, CaseIterable, Comparable {
     case itemCost = "item-cost"
     case workCentreRate = "work-centre-rate"
     case group
+    /// A machine's planned run time per unit (ideal cycle time), by item: the PRI of its KPIs.
+    case machineRate = "machine-rate"
     /// The permission that changing records of this kind needs.
     public var writePermission: Permission {
         switch self {
@@ -27,7 +29,7 @@ public enum MasterKind: String, Sendable, Codable, CaseIterable, Comparable {
         case .account, .accountMapping, .intercompanyPrice, .fiscalPeriod, .exchangeRate, .itemCost, .workCentreRate, .group:
             .writeFinance
         case .approvalPolicy: .writePolicies
-        case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason, .customer: .writeCatalogue
+        case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason, .customer, .machineRate: .writeCatalogue
         }
     }
 
@@ -35,7 +37,7 @@ public enum MasterKind: String, Sendable, Codable, CaseIterable, Comparable {
     public var requiresCompany: Bool {
         switch self {
         case .company, .plant, .account, .accountMapping, .approvalPolicy, .customer, .intercompanyPrice, .fiscalPeriod, .itemCost,
-             .workCentreRate: true
+             .workCentreRate, .machineRate: true
         case .item, .supplierCategory, .supplier, .supplierItem, .kpi, .downtimeReason, .exchangeRate, .group: false
         }
     }

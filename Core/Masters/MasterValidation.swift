@@ -69,6 +69,16 @@ extension MasterDraft {
             if kind != .supplierItem, kind != .intercompanyPrice, let problem = MasterFields.codeProblem(key) {
                 problems.append(MasterProblem(field: "key", detail: problem))
             }
+            if kind == .machineRate, MasterFields.codeProblem(key) == nil {
+                if let plant = MachineRateMaster.plant(ofKey: key) {
+                    if let company = draft.company, PlantIdentity.company(of: plant) != company {
+                        problems.append(MasterProblem(field: "key", detail: "plant \(plant) is not a plant of \(company)"))
+                    }
+                } else {
+                    problems.append(MasterProblem(
+                        field: "key", detail: "a machine rate's key is PLANT.LINE.MACHINE (e.g. ACME-BER.L1.PRESS), got \"\(key)\""))
+                }
+            }
         }
         var plants: [String] = []
         for (index, plant) in draft.plants.enumerated() {
@@ -324,6 +334,29 @@ extension MasterKind {
                     f.absorb(nested)
                 }
                 if let parent, !companies.contains(parent) { f.problem("members", "the parent \(parent) is one of the members") }
+                return references
+            }
+        case .machineRate:
+            MasterSchema(fields: ["secondsPerUnit", "items"]) { key, f in
+                f.decimal("secondsPerUnit", required: false, positive: true)
+                var references = MachineRateMaster.plant(ofKey: key).map { [MasterReference(kind: .plant, key: $0, field: "key")] } ?? []
+                let items = f.objects("items") ?? []
+                var rated: Set<String> = []
+                for (index, entry) in items.enumerated() {
+                    var nested = f.nested(entry, at: "items[\(index)]")
+                    if let item = nested.code("item") {
+                        if !rated.insert(item).inserted { nested.problem("item", "\(item) is rated twice") }
+                        references.append(MasterReference(kind: .item, key: item, field: "items[\(index)].item"))
+                    }
+                    nested.decimal("secondsPerUnit", positive: true)
+                    for name in entry.keys.sorted() where name != "item" && name != "secondsPerUnit" {
+                        nested.problem(name, "not a field of an item's rate (item, secondsPerUnit)")
+                    }
+                    f.absorb(nested)
+                }
+                if !f.has("secondsPerUnit"), items.isEmpty {
+                    f.problem("secondsPerUnit", "required unless items are rated: a machine rate rates the machine, its items, or both")
+                }
                 return references
             }
         case .kpi:

@@ -91,6 +91,23 @@ import Testing
         }
     }
 
+    /// With the press rated 57.6 s a unit (a `machine-rate` master pulled from the hub), the early shift's 300 units
+    /// are 300 × 57.6 = 17 280 s of planned run time over 6 h (21 600 s) running: E = 80.0 %, and OEE = 75 % × 80 % ×
+    /// 90 % = 54.0 %.
+    @Test func aGovernedMachineRateGivesEffectivenessAndOEE() async throws {
+        try await withPages { browser, store, token, _ in
+            let rate = MasterRecord(
+                kind: .machineRate, company: "ACME", key: "ACME-BER.L1.press", active: true, plants: [],
+                data: try JSONValue.parse(#"{"secondsPerUnit":"57.6"}"#), version: 1, updatedAt: Self.at(7), updatedBy: "tests")
+            try await store.applyMasters(
+                MasterChanges(plant: "ACME-BER", since: 0, through: 1, records: [rate], removed: [], more: false), at: Self.at(7))
+            try await browser.signIn(token)
+            let plant = try await browser.get("/dashboards?window=shift&at=2027-01-15T10:00:00.000000Z")
+            #expect(Self.tile(plant.text, "availability") == "75.0 %" && Self.tile(plant.text, "quality-ratio") == "90.0 %")
+            #expect(Self.tile(plant.text, "effectiveness") == "80.0 %" && Self.tile(plant.text, "oee") == "54.0 %", "\(plant.text)")
+        }
+    }
+
     /// The planner's page over the early shift: no open work order; no owed line; the press's 300 produced with 30
     /// scrap is 10.0 %, and its two stops (JAM 0.5 h, MATERIAL 1.5 h, failures as no reason is classified) make
     /// an MTTR of 2 h / 2 = 1.0 h.

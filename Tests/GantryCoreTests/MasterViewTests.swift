@@ -31,6 +31,7 @@ import Testing
         (.workCentreRate, "ACME-BER.WC1", #"{"labourPerHour":{"amount":"42.00","currency":"EUR"}}"#),
         (.group, "GROUP", #"{"name":"Acme group","presentationCurrency":"EUR","parent":"ACME","members":[{"company":"ACME"},{"company":"BETA","ownershipPercent":"100"}]}"#),
         (.company, "ACME", #"{"legalName":"Acme Avg","currency":"EUR","valuation":"moving-average","matchTolerancePercent":"2.5"}"#),
+        (.machineRate, "ACME-BER.L1.PRESS", #"{"secondsPerUnit":"20","items":[{"item":"P1","secondsPerUnit":"12.5"}]}"#),
     ]
 
     static func view(_ record: MasterRecord) -> (any MasterView)? {
@@ -52,6 +53,7 @@ import Testing
         case .itemCost: ItemCostMaster(record)
         case .workCentreRate: WorkCentreRateMaster(record)
         case .group: GroupMaster(record)
+        case .machineRate: MachineRateMaster(record)
         case .item: nil
         }
     }

@@ -4,7 +4,8 @@ import GantryPages
 
 /// One window's figures at the agent, from its store alone: each machine's elements by `MachineElements` from its
 /// timeline and counts (as the hub's rollups are made), its down stretches classified by the plant's downtime
-/// reasons (`Reliability`), and the KPI definitions in force (the company's own over the shared ones, from the
+/// reasons (`Reliability`), its counts rated by the machine's governed `machine-rate` master (`MachineRates`, as the
+/// hub's rollups rate them), and the KPI definitions in force (the company's own over the shared ones, from the
 /// masters the agent holds).
 struct PlantFigures: Sendable {
     var machines: [MachineID]
@@ -19,11 +20,14 @@ struct PlantFigures: Sendable {
         let definitions = inForce(try await store.masters(kind: .kpi, key: nil), company: PlantIdentity.company(of: store.plantID))
         guard window.start < end else { return PlantFigures(machines: [], elements: [:], intervals: [], definitions: definitions) }
         let history = try await store.machineHistory(from: window.start, to: end)
+        let rates = MachineRates(records: try await store.masters(kind: .machineRate, key: nil), company: PlantIdentity.company(of: store.plantID))
         var elements: [MachineID: KPIElements] = [:]
         for machine in history.machines {
-            // The store gives a machine's counts in the window as totals: they belong to the window, whatever their instants.
+            // The store gives a machine's counts in the window as totals: they belong to the window, whatever their
+            // instants. Stored counts name no item, so one rate (the machine's own, from its governed master) rates them all.
             let total = history.counts[machine] ?? (0, 0)
-            let counts = [KPICount(at: window.start, good: Quantity(total.good), scrap: Quantity(total.scrap))]
+            let counts = [rates.rated(
+                KPICount(at: window.start, good: Quantity(total.good), scrap: Quantity(total.scrap)), plant: store.plantID, machine: machine)]
             elements[machine] = MachineElements.elements(
                 history.timelines[machine] ?? MachineTimeline(changes: []), counts: counts, from: window.start, to: end, now: now, reasons: reasons)
         }

@@ -83,15 +83,29 @@ struct PostgresKPIRollupWriter {
             """, logger: logger).decode(Date.self) {
             gaps.append(at)
         }
+        let rates = try await self.rates(machine)
         var counts: [KPICount] = []
         for try await (at, good, scrap) in try await connection.query("""
             SELECT at, good, scrap FROM machine_counts
             WHERE plant_id = \(plant) AND line = \(line) AND machine = \(code) AND at >= \(start) AND at <= \(through)
             """, logger: logger).decode((Date, Int64, Int64).self) {
-            // No item-machine rate is governed yet and machine counts name no operation: every count is unrated.
-            counts.append(KPICount(at: at, good: Quantity(good), scrap: Quantity(scrap)))
+            // Stored counts name no item: each is rated at the machine's own rate (or stays unrated without one).
+            counts.append(rates.rated(KPICount(at: at, good: Quantity(good), scrap: Quantity(scrap)), plant: plant, machine: machine))
         }
         return KPIRollup.Facts(changes: changes, gaps: gaps, counts: counts)
+    }
+
+    /// The machine's `machine-rate` master as the hub holds it now.
+    private func rates(_ machine: MachineID) async throws -> MachineRates {
+        let kind = MasterKind.machineRate.rawValue, company = PlantIdentity.company(of: plant)
+        let key = MachineRateMaster.key(plant: plant, machine: machine)
+        var master: (data: String, active: Bool)?
+        for try await (data, active) in try await connection.query(
+            "SELECT data, active FROM masters WHERE kind = \(kind) AND company = \(company) AND key = \(key)", logger: logger
+        ).decode((String, Bool).self) {
+            master = (data, active)
+        }
+        return KPIRollup.rates(plant: plant, machine: machine, data: master?.data, active: master?.active ?? false)
     }
 
     private func write(_ rows: KPIRollup.Rows, from start: Date) async throws {

@@ -64,14 +64,25 @@ struct SQLiteKPIRollupWriter {
             UNION ALL
             SELECT * FROM (SELECT at FROM machine_signal_gaps WHERE plant_id = ? AND at < ? ORDER BY at DESC LIMIT 1)
             """, arguments: [plant, start, through, plant, start]).compactMap(Timestamp.parse)
+        let rates = try self.rates(machine)
         let counts = try CountRow.fetchAll(db, sql: """
             SELECT at, good, scrap FROM machine_counts WHERE plant_id = ? AND line = ? AND machine = ? AND at >= ? AND at <= ?
             """, arguments: [plant, machine.line, machine.machine, start, through]
         ).compactMap { row -> KPICount? in
-            // No item-machine rate is governed yet and machine counts name no operation: every count is unrated.
-            Timestamp.parse(row.at).map { KPICount(at: $0, good: Quantity(row.good), scrap: Quantity(row.scrap)) }
+            // Stored counts name no item: each is rated at the machine's own rate (or stays unrated without one).
+            Timestamp.parse(row.at).map {
+                rates.rated(KPICount(at: $0, good: Quantity(row.good), scrap: Quantity(row.scrap)), plant: plant, machine: machine)
+            }
         }
         return KPIRollup.Facts(changes: changes, gaps: gaps, counts: counts)
+    }
+
+    /// The machine's `machine-rate` master as the hub holds it now.
+    private func rates(_ machine: MachineID) throws -> MachineRates {
+        let row = try RateRow.fetchOne(
+            db, sql: "SELECT data, active FROM masters WHERE kind = ? AND company = ? AND key = ?",
+            arguments: [MasterKind.machineRate.rawValue, PlantIdentity.company(of: plant), MachineRateMaster.key(plant: plant, machine: machine)])
+        return KPIRollup.rates(plant: plant, machine: machine, data: row?.data, active: row?.active ?? false)
     }
 
     private func write(_ rows: KPIRollup.Rows, from start: Date) throws {
@@ -142,6 +153,11 @@ struct SQLiteKPIRollupWriter {
         var at: String
         var state: String
         var reason: String?
+    }
+
+    private struct RateRow: Decodable, FetchableRecord {
+        var data: String
+        var active: Bool
     }
 
     private struct CountRow: Decodable, FetchableRecord {
