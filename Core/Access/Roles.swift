@@ -46,7 +46,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case readMasters = "masters:read"
     /// The version log of masters.
     case readMasterHistory = "masters:history"
-    /// Items, suppliers, supplier categories, supplier items, KPI definitions, downtime reasons.
+    /// Items, suppliers, supplier categories, supplier items, KPI definitions, downtime reasons, machine rates.
     case writeCatalogue = "masters:write-catalogue"
     /// Companies and plants.
     case writeOrganisation = "masters:write-organisation"
