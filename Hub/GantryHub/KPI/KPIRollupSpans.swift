@@ -1,0 +1,58 @@
+import Foundation
+
+/// What the database sums to answer a window cut into spans (`kpiRollupSpans`): each span between two cuts read
+/// from the coarsest rows that fit inside it (whole UTC months from the month rows, whole days from the day rows,
+/// the rest from the hour rows), every part stamped with its span's start, so the sums per machine and stamp are
+/// each span's figures. The stores turn each part into one `SELECT` of a `UNION ALL` (values bound, never spliced).
+struct KPIRollupSpans: Sendable, Equatable {
+    /// Which rows a part reads.
+    enum Rows: Sendable, Equatable {
+        case hours, days, months
+
+        var machineTable: String {
+            switch self {
+            case .hours: "kpi_machine_hours"
+            case .days: "kpi_machine_days"
+            case .months: "kpi_machine_months"
+            }
+        }
+
+        var downtimeTable: String {
+            switch self {
+            case .hours: "kpi_downtime_hours"
+            case .days: "kpi_downtime_days"
+            case .months: "kpi_downtime_months"
+            }
+        }
+
+        /// The column holding the row's start.
+        var column: String {
+            switch self {
+            case .hours: "hour"
+            case .days: "day"
+            case .months: "month"
+            }
+        }
+    }
+
+    /// Rows of one kind starting in `range`, summed into the span starting at `stamp`.
+    struct Part: Sendable, Equatable {
+        var rows: Rows
+        var stamp: Date
+        var range: Range<Date>
+    }
+
+    var parts: [Part]
+
+    /// The spans between consecutive `cuts` (sorted, repeated ones dropped; fewer than two cuts: no span).
+    init(cuts: [Date]) {
+        let edges = Array(Set(cuts)).sorted()
+        parts = []
+        for (start, end) in zip(edges, edges.dropFirst()) {
+            let (months, days, hours) = KPIMonthRollup.levels(from: start, to: end)
+            if let months { parts.append(Part(rows: .months, stamp: start, range: months)) }
+            parts += days.map { Part(rows: .days, stamp: start, range: $0) }
+            parts += hours.map { Part(rows: .hours, stamp: start, range: $0) }
+        }
+    }
+}
