@@ -211,10 +211,11 @@ def wrk(hub, path, cookie, work, seconds, viewers):
 
 
 def pages_under_load(hub, work, args, plant):
-    """The group overview and one plant's page for June, alone and with 20 viewers each, next to the sign-in form.
-    A page none of whose requests answers within wrk's 10 s timeout has no p50 or p99 (None)."""
+    """The group overview and one plant's page for the month in the middle of the data, alone and with 20 viewers
+    each, next to the sign-in form. A page none of whose requests answers within wrk's 10 s timeout has no p50 or
+    p99 (None)."""
     cookie = sign_in(hub)
-    month = "window=month&at=2026-06-15"
+    month = f"window=month&at={(START + timedelta(days=args.days // 2)).strftime('%Y-%m-%d')}"
     pages = [("group overview, a month", f"/dashboards?{month}"), ("plant page, a month", f"/dashboards/plants/{plant}?{month}"),
              ("sign-in form (reference)", "/dashboards/sign-in")]
     results = []
