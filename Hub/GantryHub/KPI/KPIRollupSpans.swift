@@ -40,6 +40,9 @@ struct KPIRollupSpans: Sendable, Equatable {
         var rows: Rows
         var stamp: Date
         var range: Range<Date>
+        /// Whether every row read is a span of its own (spans of exactly one day or hour, one after the other):
+        /// each row is then stamped with its own start, and the days or hours of many spans are one range read.
+        var ownStamp = false
     }
 
     var parts: [Part]
@@ -54,5 +57,19 @@ struct KPIRollupSpans: Sendable, Equatable {
             parts += days.map { Part(rows: .days, stamp: start, range: $0) }
             parts += hours.map { Part(rows: .hours, stamp: start, range: $0) }
         }
+        // A month's days or a day's hours as one range of rows, each its own span, rather than one read per span.
+        var merged: [Part] = []
+        for var part in parts {
+            let unit: TimeInterval? = part.rows == .days ? 86_400 : part.rows == .hours ? 3_600 : nil
+            if let unit, part.stamp == part.range.lowerBound, part.range.upperBound.timeIntervalSince(part.range.lowerBound) == unit {
+                part.ownStamp = true
+                if let last = merged.last, last.ownStamp, last.rows == part.rows, last.range.upperBound == part.range.lowerBound {
+                    merged[merged.count - 1].range = last.range.lowerBound..<part.range.upperBound
+                    continue
+                }
+            }
+            merged.append(part)
+        }
+        parts = merged
     }
 }

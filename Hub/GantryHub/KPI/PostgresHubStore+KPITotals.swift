@@ -19,11 +19,17 @@ extension PostgresHubStore {
         let counts = "good, scrap, rework, unrated"
         var next = 4
         for part in KPIRollupSpans(cuts: cuts).parts {
-            binds.append(part.stamp)
+            // A row that is its own span carries its own start.
+            var stamp = part.rows.column
+            if !part.ownStamp {
+                binds.append(part.stamp)
+                stamp = "$\(next)::timestamptz"
+                next += 1
+            }
             binds.append(part.range.lowerBound)
             binds.append(part.range.upperBound)
-            let (stamp, lower, upper) = ("$\(next)::timestamptz", "$\(next + 1)", "$\(next + 2)")
-            next += 3
+            let (lower, upper) = ("$\(next)", "$\(next + 1)")
+            next += 2
             let rows = part.rows, planned = rows == .hours ? "planned_run_time::numeric" : "planned_run_time"
             machineParts.append("""
                 SELECT company, plant_id, line, machine, \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)

@@ -17,16 +17,19 @@ extension SQLiteHubStore {
             let counts = "good, scrap, rework, unrated"
             for part in KPIRollupSpans(cuts: cuts).parts {
                 let rows = part.rows, planned = rows == .hours ? "CAST(planned_run_time AS REAL)" : "planned_run_time"
+                // A row that is its own span carries its own start (stored as `Timestamp.format` writes it).
+                let stamp = part.ownStamp ? rows.column : "?"
                 machineParts.append("""
-                    SELECT company, plant_id, line, machine, ? AS stamp, \(times), \(planned) AS planned, \(counts)
+                    SELECT company, plant_id, line, machine, \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)
                     FROM \(rows.machineTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
                     """)
                 downtimeParts.append("""
-                    SELECT company, plant_id, line, machine, ? AS stamp, reason, down_us, stops
+                    SELECT company, plant_id, line, machine, \(stamp) AS stamp, reason, down_us, stops
                     FROM \(rows.downtimeTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
                     """)
-                arguments += [Timestamp.format(part.stamp), Timestamp.format(part.range.lowerBound), Timestamp.format(part.range.upperBound)]
-                    + filterArguments
+                if !part.ownStamp { arguments += [Timestamp.format(part.stamp)] }
+                arguments += [Timestamp.format(part.range.lowerBound), Timestamp.format(part.range.upperBound)]
+                arguments += filterArguments
             }
             var snapshot = KPIRollupSnapshot(hours: [], downtime: [], heads: try kpiHeads(db, plant: plant, scope: scope))
             guard !machineParts.isEmpty else { return snapshot }
