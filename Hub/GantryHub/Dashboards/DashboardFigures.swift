@@ -12,18 +12,21 @@ struct DashboardFigures: Sendable {
     var byCompany: [String: [KPIDefinition]]
     var now: Date
 
-    /// Reads what a page over `window` needs within `scope` (and `plant`).
-    /// With `totals`, the database sums the window per machine (`kpiRollupTotals`): enough for figures over the
-    /// whole window, not for a trend over its parts.
+    /// Reads what a page over `window` needs within `scope` (and `plant`): the database's sums per machine for the
+    /// window cut at the start of each of `parts` (a trend's parts), each span read from its whole UTC months and
+    /// days and only the hours around them (`kpiRollupSpans`), so a month's page reads a row per machine and day
+    /// rather than one per machine and hour; summed in the database down to `finest`, the finest level the page
+    /// shows (a company's page needs no row per machine). With `totals` (or no parts), one span: the whole window.
     static func load(
-        _ store: any HubStore, scope: CompanyScope, plant: String?, window: KPIWindow, now: Date, totals: Bool = false
+        _ store: any HubStore, scope: CompanyScope, plant: String?, window: KPIWindow, parts: [KPIWindow] = [], now: Date,
+        totals: Bool = false, finest: KPIQuery.Level = .machine
     ) async throws -> DashboardFigures {
-        // Hour rows whose hour begins in the window: a window starting mid-hour (a zone at a half-hour offset)
-        // starts at the hour before it.
+        // Buckets whose hour begins in the window: a window starting mid-hour (a zone at a half-hour offset)
+        // starts at the hour before it; so does each part.
         let from = MachineElements.bucketStart(of: window.start)
-        let snapshot = totals
-            ? try await store.kpiRollupTotals(scope: scope, plant: plant, from: from, to: window.end)
-            : try await store.kpiRollups(scope: scope, plant: plant, from: from, to: window.end)
+        let starts = totals ? [] : parts.map { MachineElements.bucketStart(of: $0.start) }
+        let cuts = [from, window.end] + starts.filter { $0 > from && $0 < window.end }
+        let snapshot = try await store.kpiRollupSpans(scope: scope, plant: plant, cuts: cuts, depth: KPIRollupDepth(finest))
         var companies = Set(snapshot.hours.map(\.machine.company) + snapshot.heads.map(\.machine.company))
         if let plant { companies.insert(PlantIdentity.company(of: plant)) }
         let kpiRecords = try await store.masters(kind: .kpi, key: nil, company: nil, scope: scope)
@@ -63,7 +66,11 @@ struct DashboardFigures: Sendable {
     /// while rates are not governed), against the governed target when there is one.
     func trend(_ level: KPIQuery.Level, parts: [KPIWindow], line: String? = nil, machine: String? = nil, format: PageFormat) -> PageChart? {
         guard parts.count > 1 else { return nil }
-        let readings = parts.map { part in nodes(level, from: part.start, to: part.end, line: line, machine: machine).first }
+        // A part ends where the next one's span begins (its hour, in a zone at a half-hour offset).
+        let readings = parts.map { part in
+            let end = part.end == parts.last?.end ? part.end : MachineElements.bucketStart(of: part.end)
+            return nodes(level, from: part.start, to: end, line: line, machine: machine).first
+        }
         for formula in [KPIFormula.oee, .availability] {
             var target: Double?
             var unit = "%"

@@ -21,7 +21,8 @@ extension HubDashboards {
         let definitions = KPIQuery.definitions(records, companies: companies)
         let byPlant = OperationsQuery(level: .plant, definitions: definitions.byCompany, shared: definitions.shared).report(facts, now: now)
         let total = OperationsQuery(level: .group, definitions: definitions.byCompany, shared: definitions.shared).report(facts, now: now)
-        let machines = try await DashboardFigures.load(store, scope: viewer.scope, plant: nil, window: place.window, now: now, totals: true)
+        let machines = try await DashboardFigures.load(
+            store, scope: viewer.scope, plant: nil, window: place.window, now: now, totals: true, finest: .plant)
         let machineNodes = machines.nodes(.plant, from: place.window.start, to: place.window.end)
         var rows = byPlant.map { node in
             OperationsView.Source(

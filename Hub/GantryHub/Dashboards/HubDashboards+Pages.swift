@@ -12,7 +12,7 @@ extension HubDashboards {
     func groupPage(_ viewer: DashboardViewer, _ request: Request) async throws -> DashboardView {
         let plants = try await store.plants().filter { viewer.scope.covers($0.company) }
         let place = try await self.place(plants: plants, company: nil, request: request)
-        let figures = try await DashboardFigures.load(store, scope: viewer.scope, plant: nil, window: place.window, now: api.now())
+        let figures = try await loadFigures(scope: viewer.scope, plant: nil, place: place, now: api.now(), finest: .company)
         let node = figures.nodes(.group, from: place.window.start, to: place.window.end).first
         let children = figures.nodes(.company, from: place.window.start, to: place.window.end)
         let companies = Set(plants.map(\.company)).union(children.compactMap(\.company)).sorted()
@@ -34,7 +34,7 @@ extension HubDashboards {
         let plants = try await store.plants().filter { $0.company == company }
         guard !plants.isEmpty else { throw Self.notFound("No plant of company \(company) is enrolled.") }
         let place = try await self.place(plants: plants, company: company, request: request)
-        let figures = try await DashboardFigures.load(store, scope: .only([company]), plant: nil, window: place.window, now: api.now())
+        let figures = try await loadFigures(scope: .only([company]), plant: nil, place: place, now: api.now(), finest: .plant)
         let node = figures.nodes(.company, from: place.window.start, to: place.window.end).first
         let children = figures.nodes(.plant, from: place.window.start, to: place.window.end)
         return view(
@@ -53,7 +53,7 @@ extension HubDashboards {
     func plantPage(_ viewer: DashboardViewer, _ request: Request, plantID: String) async throws -> DashboardView {
         let plant = try await enrolledPlant(plantID, viewer: viewer)
         let place = try await self.place(plants: [plant], company: plant.company, request: request)
-        let figures = try await DashboardFigures.load(store, scope: .only([plant.company]), plant: plant.plantID, window: place.window, now: api.now())
+        let figures = try await loadFigures(scope: .only([plant.company]), plant: plant.plantID, place: place, now: api.now(), finest: .line)
         let node = figures.nodes(.plant, from: place.window.start, to: place.window.end).first
         let lines = figures.nodes(.line, from: place.window.start, to: place.window.end)
         let base = "/plants/\(encode(plant.plantID))"
@@ -73,7 +73,7 @@ extension HubDashboards {
     func linePage(_ viewer: DashboardViewer, _ request: Request, plantID: String, line: String) async throws -> DashboardView {
         let plant = try await enrolledPlant(plantID, viewer: viewer)
         let place = try await self.place(plants: [plant], company: plant.company, request: request)
-        let figures = try await DashboardFigures.load(store, scope: .only([plant.company]), plant: plant.plantID, window: place.window, now: api.now())
+        let figures = try await loadFigures(scope: .only([plant.company]), plant: plant.plantID, place: place, now: api.now())
         let node = figures.nodes(.line, from: place.window.start, to: place.window.end, line: line).first
         let machines = figures.nodes(.machine, from: place.window.start, to: place.window.end, line: line)
         let base = "/plants/\(encode(plant.plantID))/lines/\(encode(line))"
@@ -96,7 +96,7 @@ extension HubDashboards {
         let plant = try await enrolledPlant(plantID, viewer: viewer)
         let place = try await self.place(plants: [plant], company: plant.company, request: request)
         let now = api.now()
-        let figures = try await DashboardFigures.load(store, scope: .only([plant.company]), plant: plant.plantID, window: place.window, now: now)
+        let figures = try await loadFigures(scope: .only([plant.company]), plant: plant.plantID, place: place, now: now)
         let node = figures.nodes(.machine, from: place.window.start, to: place.window.end, line: line, machine: machine).first
         let id = MachineID(line: line, machine: machine)
         let end = min(place.window.end, now)
@@ -147,6 +147,14 @@ extension HubDashboards {
         let query = request.uri.queryParameters
         let window = try windows.window(kind: query["window"].map(String.init), at: query["at"].map(String.init), now: api.now())
         return Place(format: PageFormat(locale: PageWindows.locale(country: country), timeZone: calendar.timeZone), windows: windows, window: window)
+    }
+
+    /// The figures of a page at `place`: its window, cut for its trend's parts, down to the `finest` level it shows.
+    func loadFigures(
+        scope: CompanyScope, plant: String?, place: Place, now: Date, finest: KPIQuery.Level = .machine
+    ) async throws -> DashboardFigures {
+        try await DashboardFigures.load(
+            store, scope: scope, plant: plant, window: place.window, parts: place.windows.parts(of: place.window), now: now, finest: finest)
     }
 
     /// A plant of the viewer's companies: another company's is 403, an unknown one 404.

@@ -23,6 +23,8 @@ struct HubDashboards: Sendable {
     static let root = "/dashboards"
     /// The session cookie's name.
     static let cookie = PageSessionText.cookie
+    /// How long a session's last-seen time may lag its last page (idle expiry may come that much early).
+    static let touchEvery: TimeInterval = 30
 
     init(api: HubAPI, policy: DashboardSessionPolicy = DashboardSessionPolicy(), secureCookies: Bool = false, throttle: SignInThrottle? = nil) throws {
         self.api = api
@@ -108,7 +110,9 @@ struct HubDashboards: Sendable {
             try await store.deleteDashboardSession(idHash: hash)
             return nil
         }
-        try await store.touchDashboardSession(idHash: hash, at: now)
+        // Idle expiry runs in tens of minutes: a session seen within the last `touchEvery` is not written again for
+        // this page, so viewers reading pages read only (a write per page queued 20 viewers behind SQLite's writer).
+        if now.timeIntervalSince(session.lastSeenAt) >= Self.touchEvery { try await store.touchDashboardSession(idHash: hash, at: now) }
         return DashboardViewer(principal: principal, csrf: DashboardSessionPolicy.csrfToken(sessionID: id, hash: sha256Hex))
     }
 

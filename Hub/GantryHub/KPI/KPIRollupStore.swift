@@ -7,10 +7,17 @@ public protocol KPIRollupStore: Sendable {
     /// in `[from, to)`, and the heads of those machines, sorted by machine then hour.
     func kpiRollups(scope: CompanyScope, plant: String?, from: Date, to: Date) async throws -> KPIRollupSnapshot
     /// The same rows summed per machine (and per machine and reason) by the database, each sum stamped at `from`:
-    /// the whole UTC days of `[from, to)` from the day rows, the hours around them from the hour rows; the heads
+    /// the whole UTC months of `[from, to)` from the month rows, the whole UTC days around them from the day rows,
+    /// the hours around those from the hour rows; the heads
     /// as `kpiRollups` gives them. What `KPIQuery` makes of it is what it makes of `kpiRollups`, read in a fraction
     /// of the rows.
     func kpiRollupTotals(scope: CompanyScope, plant: String?, from: Date, to: Date) async throws -> KPIRollupSnapshot
+    /// The same sums for each span between consecutive `cuts` (sorted by the store), each stamped at its span's
+    /// start and read from the coarsest rows inside it (whole UTC months, whole UTC days, hours: `KPIRollupSpans`),
+    /// kept apart only down to `depth` (a row per company, plant, line or machine; the finer key fields `""`): what
+    /// a page's window and the parts of its trend need, without an hour row for a whole day or month, nor a row per
+    /// machine for a company's figures. `kpiRollupTotals` is this with the cuts `[from, to]`, per machine.
+    func kpiRollupSpans(scope: CompanyScope, plant: String?, cuts: [Date], depth: KPIRollupDepth) async throws -> KPIRollupSnapshot
     /// One machine's raw timeline around `[from, through]`: its state changes and its plant's lost signals within
     /// it and the last of each before it (for the drill-down to the downtime behind a figure).
     func kpiMachineTimeline(plant: String, machine: MachineID, from: Date, through: Date) async throws -> MachineTimeline

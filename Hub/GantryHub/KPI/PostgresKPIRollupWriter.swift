@@ -7,8 +7,8 @@ struct PostgresKPIRollupWriter {
     let connection: PostgresConnection
     let plant: String
     let logger: Logger
-    /// Whether the day rows are kept too: not while migration 13 backfills the hours, before the day tables exist
-    /// (migration 15 sums the days from the hours then).
+    /// Whether the day and month rows are kept too: not while migration 13 backfills the hours, before their tables
+    /// exist (migrations 15 and 17 sum them then).
     var keepsDays = true
 
     /// Recomputes the hours `changes` reach.
@@ -164,6 +164,23 @@ struct PostgresKPIRollupWriter {
         let machineHours = "plant_id = $1 AND line = $2 AND machine = $3 AND hour >= $4"
         for statement in [KPIDayRollup.postgresMachineDays(where: machineHours), KPIDayRollup.postgresDowntimeDays(where: machineHours)] {
             try await connection.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+        }
+        // The months from the one holding that day, summed again from the days.
+        let month = KPIMonthRollup.monthStart(of: start)
+        try await connection.query("""
+            DELETE FROM kpi_machine_months WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND month >= \(month)
+            """, logger: logger)
+        try await connection.query("""
+            DELETE FROM kpi_downtime_months WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND month >= \(month)
+            """, logger: logger)
+        var monthBinds = PostgresBindings()
+        monthBinds.append(plant)
+        monthBinds.append(line)
+        monthBinds.append(machine)
+        monthBinds.append(month)
+        let machineDays = "plant_id = $1 AND line = $2 AND machine = $3 AND day >= $4"
+        for statement in [KPIMonthRollup.postgresMachineMonths(where: machineDays), KPIMonthRollup.postgresDowntimeMonths(where: machineDays)] {
+            try await connection.query(PostgresQuery(unsafeSQL: statement, binds: monthBinds), logger: logger)
         }
     }
 }

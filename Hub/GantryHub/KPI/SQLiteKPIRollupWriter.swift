@@ -6,8 +6,8 @@ import GRDB
 struct SQLiteKPIRollupWriter {
     let db: Database
     let plant: String
-    /// Whether the day rows are kept too: not while migration 13 backfills the hours, before the day tables exist
-    /// (migration 15 sums the days from the hours then).
+    /// Whether the day and month rows are kept too: not while migration 13 backfills the hours, before their tables
+    /// exist (migrations 15 and 17 sum them then).
     var keepsDays = true
 
     /// Recomputes the hours `changes` reach.
@@ -133,6 +133,14 @@ struct SQLiteKPIRollupWriter {
         let machineHours = "plant_id = ? AND line = ? AND machine = ? AND hour >= ?"
         try db.execute(sql: KPIDayRollup.sqliteMachineDays(where: machineHours), arguments: day)
         try db.execute(sql: KPIDayRollup.sqliteDowntimeDays(where: machineHours), arguments: day)
+        // The months from the one holding that day, summed again from the days.
+        let month: StatementArguments = [key.plant, key.line, key.machine, Timestamp.format(KPIMonthRollup.monthStart(of: start))]
+        for table in ["kpi_machine_months", "kpi_downtime_months"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE plant_id = ? AND line = ? AND machine = ? AND month >= ?", arguments: month)
+        }
+        let machineDays = "plant_id = ? AND line = ? AND machine = ? AND day >= ?"
+        try db.execute(sql: KPIMonthRollup.sqliteMachineMonths(where: machineDays), arguments: month)
+        try db.execute(sql: KPIMonthRollup.sqliteDowntimeMonths(where: machineDays), arguments: month)
     }
 
     private struct HeadRow: Decodable, FetchableRecord {
