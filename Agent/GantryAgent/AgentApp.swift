@@ -54,6 +54,9 @@ public func buildAgent(
     if let interval = configuration.reorderCheckInterval {
         services.append(ReorderWatch(store: store, interval: interval, logger: logger))
     }
+    if let eventsAfter = configuration.retention.eventsAfter {
+        services.append(RetentionWatch(store: store, eventsAfter: eventsAfter, settings: configuration.retention, now: now, logger: logger))
+    }
     let api = AgentAPI(
         store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger,
         now: now)

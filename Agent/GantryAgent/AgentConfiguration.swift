@@ -68,6 +68,9 @@ public struct AgentConfiguration: Sendable {
     /// How often the reorder rules place their proposed orders on their own; nil (the default): only on request.
     public var reorderCheckInterval: Duration?
 
+    /// How long acknowledged events stay in the log before they leave for the archive files (`retention.*`).
+    public var retention = RetentionSettings()
+
     /// How the agent verifies an `https://` hub and which client certificate it presents (`hub.ca_file`, …).
     public var hubTLS = HubTLSClientSettings()
     /// The local API's second listener on the plant LAN, and whether loopback writes need tokens (`http.lan.*`).
@@ -103,6 +106,7 @@ public struct AgentConfiguration: Sendable {
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval", "reorder.check_interval",
     ]).union(MQTTSettings.keys).union(SparkplugSettings.keys).union(HubTLSClientSettings.keys).union(LANListenerSettings.keys).union(LogSettings.keys)
+        .union(RetentionSettings.keys)
 
     /// The prefix of environment overrides.
     public static let environmentPrefix = "GANTRY_AGENT_"
@@ -190,6 +194,7 @@ public struct AgentConfiguration: Sendable {
         }
         hubTLS = try HubTLSClientSettings(settings)
         lan = try LANListenerSettings(settings)
+        retention = try RetentionSettings(settings)
     }
 
     /// Reads the reason taxonomy file, if one is configured.

@@ -10,7 +10,7 @@ struct GantryHubCommand: AsyncParsableCommand {
         commandName: "gantry-hub",
         abstract: "Gantry's hub: applies every plant's events exactly once and governs what plants share.",
         version: GantryVersion.current,
-        subcommands: [Serve.self, Plants.self, Tokens.self, Masters.self, Audit.self, BackupCommand.self])
+        subcommands: [Serve.self, Plants.self, Tokens.self, Masters.self, Audit.self, BackupCommand.self, EventsCommand.self])
 }
 
 /// The configuration file option shared by every subcommand.

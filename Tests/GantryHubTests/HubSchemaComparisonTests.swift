@@ -33,12 +33,15 @@ import Testing
     static let sqliteOnly: Set<String> = [
         "events FOREIGN KEY (plant_id) REFERENCES plants(plant_id)",
         "scans FOREIGN KEY (plant_id, seq) REFERENCES events(plant_id, seq)",
+        // PostgreSQL partitions the events by the month received, and a partitioned table's key holds its partition key.
+        "events PRIMARY KEY (plant_id, seq)",
     ]
 
     /// On PostgreSQL only: TRUNCATE, which SQLite does not have, is refused on the immutable tables too.
     static let postgresOnly: Set<String> = [
         "events BEFORE TRUNCATE",
         "audit_log BEFORE TRUNCATE",
+        "events PRIMARY KEY (plant_id, seq, received_at)",
     ]
 
     @Test func bothDatabasesMigrateFromEmptyToTheSameSchema() async throws {
@@ -112,7 +115,8 @@ import Testing
         }
     }
 
-    /// PostgreSQL's schema as the same lines, its types turned into their SQLite counterparts.
+    /// PostgreSQL's schema as the same lines, its types turned into their SQLite counterparts. The partitions of a
+    /// partitioned table (the events' months) repeat its definition and are left out.
     static func postgresSchema(database: String) throws -> Set<String> {
         let server = try PostgresServer.shared
         func rows(_ sql: String) throws -> [[String]] {
@@ -122,6 +126,7 @@ import Testing
         for row in try rows("""
             SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '')
             FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'gantry_schema'
+              AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)
             """) {
             let type = try #require(typeCounterparts[row[2]], "PostgreSQL type \(row[2]) of \(row[0]).\(row[1]) has no SQLite counterpart")
             lines.insert("\(row[0]).\(row[1]) \(type)\(row[3] == "NO" ? " not null" : "")\(row[4].isEmpty ? "" : " default \(row[4])")")
@@ -129,16 +134,21 @@ import Testing
         for row in try rows("""
             SELECT conrelid::regclass::text, contype, pg_get_constraintdef(oid) FROM pg_constraint
             WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> 'gantry_schema'
+              AND conrelid NOT IN (SELECT oid FROM pg_class WHERE relispartition)
             """) {
             lines.insert("\(row[0]) \(row[1] == "c" ? try postgresCheck(row[2]) : row[2])")
         }
         for row in try rows("""
             SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
               AND indexname NOT IN (SELECT conname FROM pg_constraint) AND tablename <> 'gantry_schema'
+              AND tablename NOT IN (SELECT relname FROM pg_class WHERE relispartition)
             """) {
             lines.insert(try index(name: row[0], definition: row[1]))
         }
-        for row in try rows("SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal") {
+        for row in try rows("""
+            SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
+            WHERE NOT tgisinternal AND tgrelid NOT IN (SELECT oid FROM pg_class WHERE relispartition)
+            """) {
             lines.formUnion(try triggers(table: row[0], definition: row[1]))
         }
         return lines

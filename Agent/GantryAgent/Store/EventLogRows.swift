@@ -38,13 +38,13 @@ enum EventLogRows {
         }
     }
 
-    /// A scan recorded before, with its event, to answer a repeated scan id.
+    /// A scan recorded before, with its event (nil once archived), to answer a repeated scan id.
     struct EarlierScan: Decodable, FetchableRecord {
         var seq: Int64
         var device: String
         var data: String
-        var eventID: String
-        var recordedAt: String
+        var eventID: String?
+        var recordedAt: String?
 
         enum CodingKeys: String, CodingKey {
             case seq, device, data

@@ -111,6 +111,7 @@ extension SQLitePlantStore {
         migrator.registerMigration("14-shipping", migrate: AgentMigrations.shipping)
         migrator.registerMigration("15-sparkplug-nodes", migrate: AgentMigrations.sparkplugNodes)
         migrator.registerMigration("16-dashboard-sessions", migrate: AgentMigrations.dashboardSessions)
+        migrator.registerMigration("17-event-retention", migrate: AgentMigrations.eventRetention)
         return migrator
     }
 }

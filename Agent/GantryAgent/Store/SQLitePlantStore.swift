@@ -78,7 +78,7 @@ public final class SQLitePlantStore: PlantStore {
         return try await writer.write { db in
             let lookup = try db.cachedStatement(sql: """
                 SELECT s.seq, s.device, s.data, e.event_id, e.recorded_at
-                FROM scans s JOIN events e ON e.seq = s.seq WHERE s.scan_id = ?
+                FROM scans s LEFT JOIN events e ON e.seq = s.seq WHERE s.scan_id = ?
                 """)
             if let earlier = try EventLogRows.EarlierScan.fetchOne(lookup, arguments: [scan.scanID.uuidString]) {
                 guard earlier.device == scan.device, earlier.data == scan.data else {
@@ -86,9 +86,14 @@ public final class SQLitePlantStore: PlantStore {
                         .idempotencyConflict,
                         "scan \(scan.scanID) was already recorded with other data or device")
                 }
+                guard let eventID = earlier.eventID.flatMap(UUID.init(uuidString:)) else {
+                    throw StoreError(
+                        .idempotencyConflict,
+                        "scan \(scan.scanID) was recorded long ago at sequence \(earlier.seq), and its event has been archived")
+                }
                 return ScanReceipt(
-                    scanID: scan.scanID, sequence: earlier.seq, eventID: UUID(uuidString: earlier.eventID)!,
-                    recordedAt: Timestamp.parse(earlier.recordedAt) ?? recordedAt, duplicate: true)
+                    scanID: scan.scanID, sequence: earlier.seq, eventID: eventID,
+                    recordedAt: earlier.recordedAt.flatMap(Timestamp.parse) ?? recordedAt, duplicate: true)
             }
             let event = try Self.append(scan, occurredAt: occurredAt, recordedAt: recordedAt, in: db)
             try db.cachedStatement(sql: "INSERT INTO scans (scan_id, seq, device, data, occurred_at) VALUES (?, ?, ?, ?, ?)")
@@ -123,6 +128,9 @@ public final class SQLitePlantStore: PlantStore {
                 bytes += row.payload.utf8.count
                 if !events.isEmpty, bytes > maxBytes { break }
                 events.append(row.stored)
+            }
+            if events.first?.sequence ?? sequence != sequence {
+                try EventRetention.checkReadable(from: sequence, archivedThrough: Self.archivedThrough(db))
             }
             return events
         }

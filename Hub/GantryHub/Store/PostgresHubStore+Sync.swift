@@ -6,6 +6,7 @@ import PostgresNIO
 extension PostgresHubStore {
     public func applyBatch(_ batch: SyncBatch, receivedAt: Date) async throws -> BatchOutcome {
         let flow = BatchFlow(batch, receivedAt: receivedAt)
+        try await makeEventPartitions(around: receivedAt)
         return try await transaction { [logger, self] connection in
             var lastApplied: Int64?
             // NO KEY UPDATE, not UPDATE: the plant's batches queue here, while rows that only refer to the plant (an

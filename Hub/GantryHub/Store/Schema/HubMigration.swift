@@ -27,6 +27,7 @@ struct HubMigration: Sendable {
         plantsAndEvents, machineSignals, governance, inventory, supplierPerformance, plantInstructions, principalNames, syncCounters,
         shipping, accounting, invoices, consolidation, kpiRollups, operationsRollups, kpiDayRollups, dashboardSessions,
         kpiMonthRollups,
+        eventsByMonth,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
