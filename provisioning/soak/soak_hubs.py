@@ -115,6 +115,7 @@ class Balancer:
             text = f.read()
         servers = "\n".join(f"    server {hub.name} 127.0.0.1:{hub.port} check" for hub in hubs)
         text = text.replace("@STATS_SOCKET@", self.socket).replace("@BIND@", f"127.0.0.1:{self.port}")
+        text = text.replace("@STATS_BIND@", f"127.0.0.1:{free_port()}")
         self.config = f"{work}/haproxy.cfg"
         with open(self.config, "w") as f:
             f.write(text.replace("@SERVERS@", servers))
