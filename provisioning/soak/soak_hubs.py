@@ -57,10 +57,11 @@ def request(port, method, path, body=None, token=None, timeout=30):
 class HubServer:
     """One `gantry-hub serve` on a fixed port, so that it comes back where the balancer looks for it."""
 
-    def __init__(self, bin_dir, work, name, database_url, public_url, extra=""):
+    def __init__(self, bin_dir, work, name, database_url, public_url=None, extra="", port=None):
         self.bin = f"{bin_dir}/gantry-hub"
         self.name = name
-        self.port = free_port()
+        self.port = port or free_port()
+        public_url = public_url or f"http://127.0.0.1:{self.port}"
         self.config = f"{work}/{name}.conf"
         self.log = open(f"{work}/{name}.log", "a")
         with open(self.config, "w") as f:
