@@ -284,7 +284,7 @@ def database_checks(postgres, database, hubs_bin, hub_config, heads, accepted):
     postgres.psql("CREATE EXTENSION IF NOT EXISTS amcheck", database=database)
     indexes = postgres.psql("""SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
                                JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-                               WHERE a.amname = 'btree' AND c.relnamespace = 'public'::regnamespace""",
+                               WHERE a.amname = 'btree' AND c.relkind = 'i' AND c.relnamespace = 'public'::regnamespace""",
                             database=database).strip()
     heap = postgres.psql("""SELECT count(*) FROM pg_class c, LATERAL verify_heapam(c.oid)
                             WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace""",

@@ -136,6 +136,32 @@ def fill_store(path, days, rng, now):
     return seq - head, log_bytes - first_bytes
 
 
+def cpu_seconds(pid):
+    """utime + stime of a process from /proc/PID/stat, in seconds (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cluster_cpu(postgres):
+    """{pid: CPU seconds} of the PostgreSQL server and its backends (the postmaster's children)."""
+    with open(f"{postgres.dir}/data/postmaster.pid") as f:
+        postmaster = int(f.readline())
+    pids = [postmaster]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == postmaster:
+                        pids.append(int(entry))
+            except OSError:
+                pass
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
@@ -212,6 +238,7 @@ def main():
         hub.start()
         agent.start()
         started = time.perf_counter()
+        cpu_before = (cpu_seconds(hub.proc.pid), cpu_seconds(agent.proc.pid), cluster_cpu(postgres))
         status = agent.status()
         backlog = status["backlog"]
         head = status["lastSequence"]
@@ -237,6 +264,9 @@ def main():
                 print(f"  … {now - started:4.0f} s: {acknowledged:,} of {head:,} acknowledged "
                       f"({acknowledged / (now - started):,.0f} events/s)", flush=True)
             time.sleep(0.2)
+        cluster_after = cluster_cpu(postgres)
+        cpu_used = (cpu_seconds(hub.proc.pid) - cpu_before[0], cpu_seconds(agent.proc.pid) - cpu_before[1],
+                    sum(seconds - cpu_before[2].get(pid, 0.0) for pid, seconds in cluster_after.items()))
         stop.set()
         for client in clients:
             client.join()
@@ -252,6 +282,9 @@ def main():
               f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {max(latencies, default=0) * 1000:.0f} ms"
               + (f"; {len(failures)} not answered 201 (first: {failures[0]})" if failures else ""))
         print(f"  hub: {plant['eventsReceived']:,} events received, scans {plant.get('scans', '?')}")
+        print(f"  CPU used during the catch-up: hub {cpu_used[0]:.0f} s, agent {cpu_used[1]:.0f} s (scans included), "
+              f"PostgreSQL {cpu_used[2]:.0f} s, of {caught_up:.0f} s wall time on {os.cpu_count()} cores; "
+              f"load average {os.getloadavg()[0]:.1f} at the end")
         target = 600 * days / 35
         verdict = "meets" if caught_up < target else "misses"
         print(f"  verdict: {verdict} the target (< {target:.0f} s for {days:g} days)")
