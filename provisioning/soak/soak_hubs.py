@@ -356,7 +356,8 @@ def main():
                 postgres.restart_immediate()
                 pg_restarts += 1
                 faults.append(("postgres", at))
-                print(f"  {at - begin:6.1f} s  PostgreSQL restarted (immediate)", flush=True)
+                print(f"  {at - begin:6.1f} s  PostgreSQL restarted (immediate), back after "
+                      f"{time.monotonic() - at:.1f} s", flush=True)
                 continue
             time.sleep(rng.uniform(0.5, 1.5) * args.kill_every)
             hub = rng.choice(hubs)
