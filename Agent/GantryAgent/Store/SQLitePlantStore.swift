@@ -145,16 +145,22 @@ public final class SQLitePlantStore: PlantStore {
         }
     }
 
+    /// The log's head, its running byte total, the acknowledged event's total and the oldest unsynced event's
+    /// time, for an acknowledged sequence given twice. Each a lookup by sequence: the byte total is the head
+    /// event's `log_bytes` (a running total), never `max(log_bytes)`, which has no index and read the whole log
+    /// on every sync batch and status request (after 35 days offline, 2.4 million events, most of the agent's time).
+    static let positionSQL = """
+        SELECT
+            (SELECT coalesce(max(seq), 0) FROM events) AS head,
+            coalesce((SELECT log_bytes FROM events WHERE seq = (SELECT max(seq) FROM events)), 0) AS total_bytes,
+            (SELECT log_bytes FROM events WHERE seq = ?) AS acknowledged_bytes,
+            (SELECT recorded_at FROM events WHERE seq = ? + 1) AS oldest
+        """
+
     public func position() async throws -> LogPosition {
         try await pool.read { db in
             let acknowledged = try Int64.fetchOne(db, sql: "SELECT acknowledged_through FROM sync_progress") ?? 0
-            let row = try EventLogRows.Position.fetchOne(db, sql: """
-                SELECT
-                    (SELECT coalesce(max(seq), 0) FROM events) AS head,
-                    (SELECT coalesce(max(log_bytes), 0) FROM events) AS total_bytes,
-                    (SELECT log_bytes FROM events WHERE seq = ?) AS acknowledged_bytes,
-                    (SELECT recorded_at FROM events WHERE seq = ? + 1) AS oldest
-                """, arguments: [acknowledged, acknowledged])!
+            let row = try EventLogRows.Position.fetchOne(db, sql: Self.positionSQL, arguments: [acknowledged, acknowledged])!
             return LogPosition(
                 head: row.head, acknowledged: acknowledged, backlogBytes: row.totalBytes - (row.acknowledgedBytes ?? 0),
                 oldestUnsyncedAt: row.oldest.flatMap(Timestamp.parse))
