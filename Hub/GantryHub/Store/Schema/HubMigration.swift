@@ -26,6 +26,7 @@ struct HubMigration: Sendable {
     static let all: [HubMigration] = [
         plantsAndEvents, machineSignals, governance, inventory, supplierPerformance, plantInstructions, principalNames, syncCounters,
         shipping, accounting, invoices, consolidation, kpiRollups, operationsRollups, kpiDayRollups, dashboardSessions,
+        plantClocks,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
