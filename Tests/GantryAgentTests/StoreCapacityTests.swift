@@ -53,9 +53,9 @@ import Testing
     }
 
     @Test func theRealFilesystemIsRead() throws {
-        let space = try #require(StoreCapacity.statvfs(NSTemporaryDirectory()))
+        let space = try #require(StoreCapacity.filesystem(holding: NSTemporaryDirectory()))
         #expect(space.total > 0 && space.free >= 0 && space.free <= space.total)
-        #expect(StoreCapacity.statvfs("/no/such/folder") == nil)
+        #expect(StoreCapacity.filesystem(holding: "/no/such/folder") == nil)
     }
 
     /// (file line, reserve, alarm; nil: refused)

@@ -37,7 +37,7 @@ import Testing
 
     @Test(arguments: transitions) func theAlarmIsRaisedAndClearedOnce(previous: Double?, current: Double, transition: ClockSkewPolicy.Transition?) {
         let policy = ClockSkewPolicy(threshold: .seconds(120))
-        #expect(policy.transition(from: previous.map(ClockSkew.init), to: ClockSkew(seconds: current)) == transition)
+        #expect(policy.transition(from: previous.map { ClockSkew(seconds: $0) }, to: ClockSkew(seconds: current)) == transition)
     }
 
     @Test func anAcknowledgementWithoutTheHubsTimeStillReads() throws {

@@ -136,8 +136,11 @@ struct StoreDiskFullTests {
         }
     }
 
+    /// Machine counts an hour ago (within `mqtt.max_message_age`), one second apart, so none is a repeat of another.
+    static let base = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 3600).rounded(.down))
+
     static func count(_ index: Int) -> String {
-        #"{"good":1,"scrap":0,"ts":"\#(Timestamp.format(Date(timeIntervalSince1970: 1_780_000_000 + Double(index))))"}"#
+        #"{"good":1,"scrap":0,"ts":"\#(Timestamp.format(base + Double(index)))"}"#
     }
 }
 

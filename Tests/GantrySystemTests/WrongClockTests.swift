@@ -27,7 +27,7 @@ import Testing
                     try await eventually("the agent raises clock-skew") {
                         let status = try await HTTP.request("GET", "\(agent)/v1/status").json()
                         return (status["alarms"] as? [String])?.contains("clock-skew") == true
-                            && status["acknowledgedSequence"] as? Int == 3
+                            && status["acknowledgedSequence"] as? Int == status["lastSequence"] as? Int
                     }
                     let status = try await HTTP.request("GET", "\(agent)/v1/status").json()
                     let atAgent = try #require(status["clock"] as? [String: Any])
@@ -44,7 +44,8 @@ import Testing
 
                     // The facts keep the plant's own times (an hour off), in the order of their sequences.
                     let events = try await hubEvents(hub)
-                    #expect(events.map(\.sequence) == [1, 2, 3])
+                    #expect(events.map(\.sequence) == Array(1...Int64(events.count)))
+                    #expect(events.count { $0.type == "ScanRecorded" } == 3)
                     for event in events where event.type == "ScanRecorded" {
                         #expect(abs(event.occurredAt.timeIntervalSince(before) - Double(offset)) < 30, "\(event.occurredAt)")
                     }
@@ -70,20 +71,21 @@ import Testing
                     try await scanned(agent, "AHEAD-0")
                     try await eventually("both ends raise clock-skew") {
                         let status = try await HTTP.request("GET", "\(agent)/v1/status").json()
-                        return (status["alarms"] as? [String])?.contains("clock-skew") == true
-                            && (try await syncReportLine(hub)["alarms"] as? [String]) == ["clock-skew"]
+                        let atHub = try await syncReportLine(hub)["alarms"] as? [String]
+                        return (status["alarms"] as? [String])?.contains("clock-skew") == true && atHub == ["clock-skew"]
                     }
 
                     clock.offset.store(0, ordering: .relaxed)
                     try await scanned(agent, "RIGHT-1")
                     try await eventually("both ends clear it") {
                         let status = try await HTTP.request("GET", "\(agent)/v1/status").json()
-                        return (status["alarms"] as? [String]) == [] && (try await syncReportLine(hub)["alarms"] as? [String]) == []
-                            && status["acknowledgedSequence"] as? Int == 3
+                        let atHub = try await syncReportLine(hub)["alarms"] as? [String]
+                        return (status["alarms"] as? [String]) == [] && atHub == []
+                            && status["acknowledgedSequence"] as? Int == status["lastSequence"] as? Int
                     }
                     // The log's order is its sequence: the scan an hour "later" sits between the two right ones.
                     let scans = try await hubEvents(hub).filter { $0.type == "ScanRecorded" }
-                    #expect(scans.map(\.sequence) == [1, 2, 3])
+                    #expect(scans.count == 3 && scans.map(\.sequence) == scans.map(\.sequence).sorted())
                     #expect(scans[1].occurredAt.timeIntervalSince(scans[0].occurredAt) > 3000, "the jump ahead is kept as the plant said")
                     #expect(scans[2].occurredAt < scans[1].occurredAt, "and so is the jump back")
                 }

@@ -19,7 +19,7 @@ final class StoreCapacity: Sendable {
 
     init(
         storePath: String, policy: StoreSpacePolicy, recheck: Duration = .milliseconds(250),
-        probe: @escaping @Sendable (String) -> StoreSpace? = StoreCapacity.statvfs,
+        probe: @escaping @Sendable (String) -> StoreSpace? = { StoreCapacity.filesystem(holding: $0) },
         uptime: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         let folder = (storePath as NSString).deletingLastPathComponent
@@ -65,9 +65,9 @@ final class StoreCapacity: Sendable {
     }
 
     /// The filesystem holding `path`, read with `statvfs(3)`: the space an unprivileged writer may use, and the size.
-    static func statvfs(_ path: String) -> StoreSpace? {
-        var figures = Glibc.statvfs()
-        guard Glibc.statvfs(path, &figures) == 0 else { return nil }
+    static func filesystem(holding path: String) -> StoreSpace? {
+        var figures = statvfs()
+        guard statvfs(path, &figures) == 0 else { return nil }
         let unit = Int64(figures.f_frsize)
         return StoreSpace(free: Int64(figures.f_bavail) * unit, total: Int64(figures.f_blocks) * unit)
     }

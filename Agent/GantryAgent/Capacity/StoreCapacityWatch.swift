@@ -13,9 +13,9 @@ struct StoreCapacityWatch: Service {
     var clock: any Clock<Duration> = ContinuousClock()
 
     func run() async throws {
-        var previous = StoreSpacePolicy.Level.ok
         do {
             try await cancelWhenGracefulShutdown {
+                var previous = StoreSpacePolicy.Level.ok
                 while true {
                     if let status = capacity.status, status.level != previous {
                         log(status, after: previous)
