@@ -13,7 +13,7 @@ extension HubAPI {
     /// against the hub's clock when it arrived, and the hub's time in the acknowledgement.
     func syncTimed(_ request: inout Request, from plant: PlantRecord) async throws -> SyncAcknowledgement {
         let receivedAt = now()
-        let agentTime = ClockSkew.agentTime(header: HTTPField.Name(ClockSkew.agentTimeHeader).flatMap { request.headers[$0] })
+        let agentTime = ClockSkew.agentTime(header: HTTPFields.Element.Name(ClockSkew.agentTimeHeader).flatMap { request.headers[$0] })
         var acknowledgement = try await syncCounted(try await decodeBatch(&request), from: plant)
         if let agentTime {
             await noteClock(ClockSkew.atHub(agentTime: agentTime, receivedAt: receivedAt), of: plant.plantID, at: receivedAt)
