@@ -166,7 +166,7 @@ private func fill(_ filler: String, leaving: Int64, on folder: String) throws {
     try #require(statvfs(folder, &figures) == 0)
     let free = Int64(figures.f_bavail) * Int64(figures.f_frsize)
     try #require(free > leaving, "the disk has \(free) bytes free, less than \(leaving)")
-    if !FileManager.default.fileExists(atPath: filler) { FileManager.default.createFile(atPath: filler, contents: nil) }
+    if !FileManager.default.fileExists(atPath: filler) { _ = FileManager.default.createFile(atPath: filler, contents: nil) }
     let handle = try #require(FileHandle(forWritingAtPath: filler))
     defer { try? handle.close() }
     try handle.seekToEnd()
@@ -190,8 +190,9 @@ private func checkStore(_ path: String, holds data: [String]) throws {
     var configuration = Configuration()
     configuration.readonly = true
     let queue = try DatabaseQueue(path: path, configuration: configuration)
-    try queue.read { db in
-        #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
-        #expect(try Set(String.fetchAll(db, sql: "SELECT data FROM scans")) == Set(data))
+    let (integrity, scans) = try queue.read { db in
+        (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Set(String.fetchAll(db, sql: "SELECT data FROM scans")))
     }
+    #expect(integrity == ["ok"])
+    #expect(scans == Set(data))
 }
