@@ -20,11 +20,16 @@ public func buildAgent(
         "path": "\(URL(fileURLWithPath: configuration.storePath).standardizedFileURL.path)",
         "plant": "\(configuration.plantID)",
     ])
+    let capacity = StoreCapacity(storePath: configuration.storePath, policy: configuration.storeSpace)
     let board = SyncStatusBoard(HubLinkStatus())
+    let clock = ClockSkewWatch(policy: configuration.clockSkew, logger: logger)
+    var client = try HubSyncClient(
+        hubURL: configuration.hubURL, token: configuration.hubToken, timeout: configuration.requestTimeout, tls: configuration.hubTLS)
+    client.now = now
+    client.clock = clock
     let sync = SyncService(
         store: store,
-        client: try HubSyncClient(
-            hubURL: configuration.hubURL, token: configuration.hubToken, timeout: configuration.requestTimeout, tls: configuration.hubTLS),
+        client: client,
         configuration: SyncStateMachine.Configuration(
             batchEvents: configuration.batchEvents, heartbeat: configuration.heartbeat,
             backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
@@ -36,7 +41,10 @@ public func buildAgent(
         interval: configuration.mastersPollInterval, timeout: configuration.requestTimeout,
         backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum), board: masters,
         demandDefaults: configuration.demandDefaults, now: now, logger: logger, tls: configuration.hubTLS)
-    var services: [any Service] = [sync, pull, AlertWebhookService(store: store, settings: configuration.alerts, now: now, logger: logger)]
+    var services: [any Service] = [
+        sync, pull, AlertWebhookService(store: store, settings: configuration.alerts, now: now, logger: logger),
+        StoreCapacityWatch(capacity: capacity, interval: .seconds(1), logger: logger),
+    ]
     if configuration.mqtt.enabled {
         machines.update {
             $0.enabled = true
@@ -44,7 +52,7 @@ public func buildAgent(
         }
         services.append(MachineSignalIngest(
             store: store, settings: configuration.mqtt, sparkplug: configuration.sparkplug, plantID: configuration.plantID,
-            board: machines, logger: logger, now: now))
+            board: machines, logger: logger, now: now, capacity: capacity))
     }
     let reasons = try configuration.downtimeReasons()
     services.append(MaintenanceWatch(
@@ -57,9 +65,11 @@ public func buildAgent(
     if let eventsAfter = configuration.retention.eventsAfter {
         services.append(RetentionWatch(store: store, eventsAfter: eventsAfter, settings: configuration.retention, now: now, logger: logger))
     }
-    let api = AgentAPI(
+    var api = AgentAPI(
         store: store, board: board, machines: machines, masters: masters, reasons: reasons, configuration: configuration, logger: logger,
         now: now)
+    api.capacity = capacity
+    api.clock = clock
     // One responder serves both listeners; the LAN one guards writes with plant user tokens. The pages are
     // added to the router first, so both listeners serve them.
     let router = api.router()

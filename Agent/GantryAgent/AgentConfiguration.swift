@@ -11,6 +11,9 @@ public struct AgentConfiguration: Sendable {
     public var storePath: String
     /// What an acknowledged fact survives: `.powerLoss` (fsync on every commit) or `.processCrash`.
     public var durability: Durability = .powerLoss
+    /// Free space the store's filesystem keeps (`store.reserve`, below which new facts are refused with 507) and the
+    /// level of the `store-space-low` alarm (`store.alarm_free`); sizes like `64MiB` or shares like `5%`.
+    public var storeSpace = StoreSpacePolicy()
     /// The local API's listening address.
     public var httpHost: String = "127.0.0.1"
     /// The local API's port; 0 picks a free one (printed at start).
@@ -45,6 +48,8 @@ public struct AgentConfiguration: Sendable {
     public var mastersPollInterval: Duration = .seconds(30)
     /// How often an idle agent checks in with the hub.
     public var heartbeat: Duration = .seconds(15)
+    /// Skew between this plant's clock and the hub's beyond which `clock-skew` is raised (`sync.clock_skew_alarm`).
+    public var clockSkew = ClockSkewPolicy()
     /// Backlog size that raises the `backlog-bytes` alarm in `/v1/status`.
     public var backlogAlarmBytes: Int = 256 << 20
     /// Age of the oldest unsynced event that raises the `backlog-age` alarm.
@@ -99,9 +104,9 @@ public struct AgentConfiguration: Sendable {
 
     /// Every key a configuration file may hold.
     public static let keys: Set<String> = Set<String>([
-        "plant.id", "store.path", "store.durability", "http.host", "http.port", "hub.url", "hub.token",
+        "plant.id", "store.path", "store.durability", "store.reserve", "store.alarm_free", "http.host", "http.port", "hub.url", "hub.token",
         "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
-        "sync.backoff_max", "sync.heartbeat", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles",
+        "sync.backoff_max", "sync.heartbeat", "sync.clock_skew_alarm", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles",
         "workorders.demand_source_location", "workorders.demand_output_location", "users.file", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
         "maintenance.check_interval", "reorder.check_interval",
@@ -138,6 +143,7 @@ public struct AgentConfiguration: Sendable {
         storePath = settings.string("store.path", default: storePath)
         durability = Durability(rawValue: try settings.choice(
             "store.durability", default: durability.rawValue, among: ["power-loss", "process-crash"]))!
+        storeSpace = try StoreSpacePolicy(settings)
         httpHost = settings.string("http.host", default: httpHost)
         httpPort = try settings.integer("http.port", default: httpPort, in: 0...65535)
         batchEvents = try settings.integer("sync.batch_events", default: batchEvents, in: 1...100_000)
@@ -150,6 +156,7 @@ public struct AgentConfiguration: Sendable {
                                      reason: "must not be shorter than sync.backoff_initial")
         }
         heartbeat = try settings.duration("sync.heartbeat", default: heartbeat)
+        clockSkew.threshold = try settings.duration("sync.clock_skew_alarm", default: clockSkew.threshold)
         mastersPollInterval = try settings.duration("masters.poll_interval", default: mastersPollInterval)
         scanSeparators = settings.values["scan.separators"].map { $0.split(separator: " ").map(String.init) } ?? []
         issueExpiredLots = try settings.choice("inventory.issue_expired", default: "block", among: ["block", "allow"]) == "allow"

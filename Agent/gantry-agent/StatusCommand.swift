@@ -55,6 +55,20 @@ struct StatusView: Decodable {
     var hub: Hub
     var backlog: Backlog
     var alarms: [String]
+    /// The plant's clock against the hub's, once measured (agents before it leave it out).
+    var clock: ClockView?
+    /// The store's disk (agents before it leave it out).
+    var store: StoreView?
+
+    struct ClockView: Decodable {
+        var skewSeconds: Double
+        var thresholdSeconds: Double
+    }
+
+    struct StoreView: Decodable {
+        var freeBytes: Int64
+        var reserveBytes: Int64
+    }
 
     /// Two columns, one fact a row, under the headers FIELD and VALUE.
     func table(now: Date) -> ListOutput {
@@ -79,6 +93,11 @@ struct StatusView: Decodable {
             ["time to drain", backlog.drainSeconds.map(Self.duration) ?? "—"],
             ["alarms", alarms.isEmpty ? "none" : alarms.joined(separator: ", ")],
         ]
+        if let clock {
+            let way = clock.skewSeconds >= 0 ? "ahead of" : "behind"
+            rows.append(["clock", String(format: "%.1fs ", abs(clock.skewSeconds)) + "\(way) the hub's (alarm beyond \(Int(clock.thresholdSeconds))s)"])
+        }
+        if let store { rows.append(["store disk free", "\(store.freeBytes) bytes (reserve \(store.reserveBytes))"]) }
         if let error = hub.lastError { rows.append(["last error", error]) }
         return ListOutput(columns: ["field", "value"], rows: rows)
     }

@@ -118,10 +118,15 @@ public struct SyncAcknowledgement: Codable, Sendable, Equatable {
     /// How many events of this batch were applied now (0 for a resend or a handshake).
     public var applied: Int
 
-    public init(plant: String, acknowledgedThrough: Int64, applied: Int) {
+    /// The hub's clock when it answered, so the agent can tell how far its own clock is off (`ClockSkew`); absent
+    /// from hubs before it, which agents take as nothing measured.
+    public var hubTime: Date?
+
+    public init(plant: String, acknowledgedThrough: Int64, applied: Int, hubTime: Date? = nil) {
         self.plant = plant
         self.acknowledgedThrough = acknowledgedThrough
         self.applied = applied
+        self.hubTime = hubTime
     }
 }
 

@@ -25,6 +25,9 @@ public struct HubConfiguration: Sendable {
     public var maxBatchBytes: Int = 16 << 20
     /// Largest accepted number of events in one batch.
     public var maxBatchEvents: Int = 10_000
+    /// Skew between a plant's clock and the hub's beyond which the plant's `clock-skew` alarm is raised
+    /// (`sync.clock_skew_alarm`, default 2m).
+    public var clockSkew = ClockSkewPolicy()
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
     /// Log line format and access log (`log.format`, `log.access`).
@@ -41,7 +44,7 @@ public struct HubConfiguration: Sendable {
     /// Every key a configuration file may hold.
     public static let keys: Set<String> = Set<String>([
         "store.path", "store.durability", "store.url", "store.pool_size", "store.timeout", "http.host", "http.port", "http.public_url",
-        "sync.max_batch_bytes", "sync.max_batch_events", "log.level",
+        "sync.max_batch_bytes", "sync.max_batch_events", "sync.clock_skew_alarm", "log.level",
     ]).union(HubTLSSettings.keys).union(LogSettings.keys)
 
     /// The prefix of environment overrides.
@@ -79,6 +82,7 @@ public struct HubConfiguration: Sendable {
         configuration.maxBatchBytes = try settings.bytes("sync.max_batch_bytes", default: configuration.maxBatchBytes)
         configuration.maxBatchEvents = try settings.integer(
             "sync.max_batch_events", default: configuration.maxBatchEvents, in: 1...1_000_000)
+        configuration.clockSkew.threshold = try settings.duration("sync.clock_skew_alarm", default: configuration.clockSkew.threshold)
         configuration.logLevel = try settings.choice(
             "log.level", default: configuration.logLevel,
             among: ["trace", "debug", "info", "notice", "warning", "error", "critical"])

@@ -24,7 +24,12 @@ SCHEMAS = {
                   "backlog": obj(required={"events": INTEGER, "bytes": INTEGER, "oldestAgeSeconds": NUMBER},
                                  optional={"drainSeconds": {**NUMBER, "description": "Backlog / hub.sendRate; 0 with no backlog, absent with no rate."}}),
                   "alarms": array(STRING), "deadLettersKept": {"type": "integer"}},
-        optional={"mqtt": OBJECT, "masters": OBJECT}),
+        optional={"mqtt": OBJECT, "masters": OBJECT,
+                  "store": obj(required={"level": enum("ok", "low", "full"), "freeBytes": INTEGER, "totalBytes": INTEGER,
+                                         "reserveBytes": INTEGER, "alarmBytes": INTEGER},
+                               description="The store's disk against store.reserve and store.alarm_free (docs/reliability.md)."),
+                  "clock": obj(required={"skewSeconds": NUMBER, "measuredAt": DATE_TIME, "thresholdSeconds": NUMBER, "alarm": BOOLEAN},
+                               description="This plant's clock minus the hub's at the hub's last answer (docs/reliability.md).")}),
     "DeadLetter": obj(required={"id": INTEGER, "receivedAt": DATE_TIME, "topic": STRING, "payload": STRING,
                                 "payloadBytes": {"type": "integer"}, "reason": STRING}),
     "DowntimeInterval": obj(

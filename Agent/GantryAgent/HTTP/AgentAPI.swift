@@ -16,12 +16,17 @@ struct AgentAPI: Sendable {
     let now: @Sendable () -> Date
     /// This agent's own metrics (`ApplicationMetrics` says why not the process-wide `MetricsSystem`).
     let metrics = ApplicationMetrics()
+    /// The store's disk: writes are refused below its reserve (507), and `/v1/status` shows it.
+    var capacity: StoreCapacity? = nil
+    /// The plant's clock against the hub's: `/v1/status` shows it and raises `clock-skew` beyond the threshold.
+    var clock: ClockSkewWatch? = nil
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: AccessLogMiddleware<BasicRequestContext>(logger: logger, enabled: configuration.log.accessLog))
         router.add(middleware: HTTPMetricsMiddleware<BasicRequestContext>(metrics))
         router.add(middleware: ProblemMiddleware(logger: logger, server: "the agent"))
+        if let capacity { router.add(middleware: StoreCapacityMiddleware<BasicRequestContext>(capacity: capacity)) }
         router.get("/healthz") { _, _ in try await health() }
         router.get("/metrics") { _, _ in try await metricsExposition() }
         router.get("/v1/status") { _, _ in try await status() }
@@ -104,6 +109,14 @@ struct AgentAPI: Sendable {
         status.mqtt = machines.current
         status.masters = masters.current
         status.deadLettersKept = try await store.deadLetterCount()
+        if let clock = clock?.status {
+            status.clock = clock
+            if clock.alarm { status.alarms.append(ClockSkewPolicy.alarm) }
+        }
+        if let space = capacity?.status {
+            status.store = space
+            if let alarm = space.level.alarm { status.alarms.append(alarm) }
+        }
         return try jsonResponse(status)
     }
 

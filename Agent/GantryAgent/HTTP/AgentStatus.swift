@@ -20,7 +20,7 @@ struct AgentStatus: Encodable, Sendable {
     var acknowledgedSequence: Int64
     var hub: HubLinkStatus
     var backlog: Backlog
-    /// Raised alarms: `backlog-bytes`, `backlog-age`, and `hub-refused-token` or `hub-refused-events` while the
+    /// Raised alarms: `backlog-bytes`, `backlog-age`, `store-space-low` or `store-space-full` (`store`), `clock-skew` (`clock`), and `hub-refused-token` or `hub-refused-events` while the
     /// hub refuses the plant (`HubLinkStatus.alarm`).
     var alarms: [String]
     /// The machine-signal ingest, when MQTT is configured.
@@ -29,6 +29,10 @@ struct AgentStatus: Encodable, Sendable {
     var masters: MasterPullStatus?
     /// Dead letters kept in the store (`GET /v1/dead-letters`).
     var deadLettersKept = 0
+    /// The store's disk: free space against `store.reserve` and `store.alarm_free`.
+    var store: StoreSpaceStatus?
+    /// The plant's clock against the hub's, once the hub has answered with its time.
+    var clock: AgentClockStatus?
 
     init(plantID: String, position: LogPosition, hub: HubLinkStatus, now: Date, alarmBytes: Int, alarmAge: Duration) {
         plantId = plantID

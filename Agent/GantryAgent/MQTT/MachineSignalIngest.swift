@@ -30,10 +30,13 @@ final class MachineSignalIngest: Service {
     private let sparkplug: SparkplugHost?
     /// Which connection failures reach the log (on libmosquitto's thread, and the starting one).
     private let connectionLog = Mutex(BrokerConnectionLog())
+    /// The store's disk: below its reserve the ingest leaves the broker (`MosquittoClient.pause`) until space returns.
+    private let capacity: StoreCapacity?
 
     init(store: any MachineSignalStore & SparkplugSessionStore, settings: MQTTSettings, sparkplug: SparkplugSettings = SparkplugSettings(),
          plantID: String, board: MQTTStatusBoard, logger: Logger, clock: any Clock<Duration> = ContinuousClock(),
-         now: @escaping @Sendable () -> Date) {
+         now: @escaping @Sendable () -> Date, capacity: StoreCapacity? = nil) {
+        self.capacity = capacity
         self.store = store
         self.settings = settings
         self.plantID = plantID
@@ -100,15 +103,26 @@ final class MachineSignalIngest: Service {
             onMessage: { [self] message in take(message, into: inbox) },
             onConnection: { [self] event in connectionChanged(event, inbox: inbox) })
         sparkplug?.attach(client)
-        try client.start()
-        logger.info("machine signals: connecting", metadata: ["broker": "\(settings.host):\(settings.port)"])
+        let startsPaused = capacity?.level == .full
+        if startsPaused {
+            pauseNoted(true)
+        } else {
+            try client.start()
+            logger.info("machine signals: connecting", metadata: ["broker": "\(settings.host):\(settings.port)"])
+        }
         projection.start()
-        // Until shutdown (graceful, or cancellation when another service failed), note liveness every 5 s.
+        // Until shutdown (graceful, or cancellation when another service failed), follow the store's disk every
+        // second and note liveness every 5 s.
         do {
             try await cancelWhenGracefulShutdown {
+                var seconds = 0, paused = startsPaused
                 while true {
-                    try await self.clock.sleep(for: .seconds(5))
-                    _ = try? await self.store.recordAlive(at: self.now())
+                    try await self.clock.sleep(for: .seconds(1))
+                    seconds += 1
+                    if let capacity = self.capacity, (capacity.level == .full) != paused {
+                        paused = self.follow(full: !paused, client: client)
+                    }
+                    if seconds % 5 == 0 { _ = try? await self.store.recordAlive(at: self.now()) }
                 }
             }
         } catch {}
@@ -120,6 +134,35 @@ final class MachineSignalIngest: Service {
         await projectInbox(retrying: false)
         try await store.recordSignalLost(cause: "agent-stopped", at: now())
         try await store.recordAlive(at: nil)
+    }
+
+    /// Leaves the broker while the store's disk is full and comes back when it has room; whether the ingest is
+    /// paused afterwards (a failed restart stays paused and is tried again a second later).
+    private func follow(full: Bool, client: MosquittoClient) -> Bool {
+        if full {
+            client.pause()
+            pauseNoted(true)
+            return true
+        }
+        do { try client.resume() } catch {
+            logger.error("machine signals: cannot connect again after the disk had room", metadata: ["error": "\(error)"])
+            return true
+        }
+        pauseNoted(false)
+        return false
+    }
+
+    private func pauseNoted(_ paused: Bool) {
+        board.update { $0.pausedForDisk = paused }
+        let broker: Logger.MetadataValue = "\(settings.host):\(settings.port)"
+        if paused {
+            let message = settings.qos > 0
+                ? "machine signals: paused, the store's disk is below its reserve; the broker keeps QoS 1 messages for this session until space returns"
+                : "machine signals: paused, the store's disk is below its reserve; QoS 0 messages published meanwhile are lost (mqtt.qos 1 keeps them)"
+            logger.error("\(message)", metadata: ["broker": broker])
+        } else {
+            logger.notice("machine signals: the store's disk has room again; taking messages", metadata: ["broker": broker])
+        }
     }
 
     /// On libmosquitto's thread: the next message waits until this one is durable (QoS 1) or queued (QoS 0).
@@ -262,6 +305,9 @@ public struct MQTTStatus: Sendable, Equatable, Codable {
     public var deadLetters = 0
     /// Messages that could not be stored (the store failed); each is logged.
     public var lost = 0
+    /// Whether the ingest has left the broker because the store's disk is below its reserve (the broker keeps QoS 1
+    /// messages for the session meanwhile).
+    public var pausedForDisk = false
     /// The Sparkplug B host application, when on (docs/sparkplug.md).
     public var sparkplug: SparkplugStatus?
 }

@@ -131,6 +131,29 @@ final class MosquittoClient: @unchecked Sendable {
         }
     }
 
+    /// Stops taking messages while the store's disk is full, without giving up the session: disconnects cleanly
+    /// (DISCONNECT, after the `beforeDisconnect` messages) and stops the network thread, as `stop()` does.
+    /// libmosquitto 2.0 cannot stop reading a connection it keeps, nor hold back a PUBACK (it is queued before the
+    /// message callback runs), so leaving is the only way to make the broker keep messages: with a persistent
+    /// session (`cleanSession` false, the QoS 1 default) the broker queues every QoS 1 message for us meanwhile
+    /// (up to its `max_queued_messages`) and resends on reconnect whatever it had sent without a PUBACK. QoS 0
+    /// messages published meanwhile are not kept by any broker.
+    func pause() {
+        stop()
+    }
+
+    /// Takes messages again after `pause()`: a new network thread connects with the same client id, so the broker
+    /// resumes the session and delivers what it queued. The connection is started before the thread: a thread started
+    /// on a client whose state is still "disconnected" (as `pause()` left it) would end at once instead of connecting.
+    func resume() throws(MQTTError) {
+        let code = mosquitto_connect_async(handle, options.host, Int32(options.port), Int32(options.keepalive))
+        try check(mosquitto_loop_start(handle), "network thread")
+        if code != MOSQ_ERR_SUCCESS.rawValue {
+            // Not fatal: the network thread retries. Say why the first attempt failed.
+            onConnection(.disconnected(expected: false, reason: String(cString: mosquitto_strerror(code))))
+        }
+    }
+
     deinit {
         mosquitto_loop_stop(handle, true)
         mosquitto_destroy(handle)

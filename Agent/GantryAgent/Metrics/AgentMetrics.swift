@@ -24,12 +24,17 @@ struct AgentMetrics {
     static let mqttInbox = "gantry_agent_mqtt_inbox_backlog"
     static let deadLetters = "gantry_agent_dead_letters"
     static let storeBytes = "gantry_agent_store_bytes"
+    static let storeFreeBytes = "gantry_agent_store_free_bytes"
+    static let storeSpaceAlarm = "gantry_agent_store_space_alarm"
+    static let clockSkew = "gantry_agent_clock_skew_seconds"
+    static let clockSkewAlarm = "gantry_agent_clock_skew_alarm"
 
     /// Every name `/metrics` at the agent can show, for the test that checks the dashboard and alert rules.
     static let names = [
         ApplicationMetrics.httpRequests, ApplicationMetrics.httpRequestDuration,
         backlogEvents, backlogBytes, backlogAge, eventsRecorded, eventsAcknowledged, hubReachable, hubFailures,
         mqttConnected, mqttReceived, mqttStored, mqttProjected, mqttDeadLettered, mqttLost, mqttInbox, deadLetters, storeBytes,
+        storeFreeBytes, storeSpaceAlarm, clockSkew, clockSkewAlarm,
     ]
 
     var plantID: String
@@ -39,6 +44,10 @@ struct AgentMetrics {
     var deadLettersKept: Int
     var storeSize: Int64
     var now: Date
+    /// The store's disk, when its filesystem can be read.
+    var space: StoreSpaceStatus? = nil
+    /// The plant's clock against the hub's, once measured.
+    var clock: AgentClockStatus? = nil
 
     /// The figures in the Prometheus text format.
     var text: ScrapeText {
@@ -63,6 +72,17 @@ struct AgentMetrics {
         text.add(Self.mqttInbox, .gauge, help: "Inbox entries waiting to be projected.", plant, Double(mqtt.inboxBacklog))
         text.add(Self.deadLetters, .gauge, help: "Dead letters kept in the store.", plant, Double(deadLettersKept))
         text.add(Self.storeBytes, .gauge, help: "Bytes of the plant's SQLite store: the file and its WAL.", plant, Double(storeSize))
+        // Always named (no sample while unknown), so the set of names served does not depend on the moment.
+        text.add(Self.storeFreeBytes, .gauge, help: "Bytes still free on the store's filesystem.",
+                 space.map { [ScrapeText.Sample(plant, Double($0.freeBytes))] } ?? [])
+        text.add(Self.storeSpaceAlarm, .gauge,
+                 help: "0 with room, 1 below store.alarm_free (store-space-low), 2 below store.reserve (store-space-full: writes refused).",
+                 space.map { [ScrapeText.Sample(plant, Double([StoreSpacePolicy.Level.ok, .low, .full].firstIndex(of: $0.level)!))] } ?? [])
+        text.add(Self.clockSkew, .gauge,
+                 help: "This plant's clock minus the hub's, in seconds, at the hub's last answer (none before it).",
+                 clock.map { [ScrapeText.Sample(plant, $0.skewSeconds)] } ?? [])
+        text.add(Self.clockSkewAlarm, .gauge, help: "1 while the clock skew is beyond sync.clock_skew_alarm (clock-skew), else 0.",
+                 [ScrapeText.Sample(plant, clock?.alarm == true ? 1.0 : 0.0)])
         return text
     }
 }

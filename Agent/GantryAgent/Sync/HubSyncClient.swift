@@ -19,6 +19,9 @@ struct HubSyncClient: Sendable {
     let token: String
     let timeout: Duration
     private let http: CurlHTTPClient
+    /// The agent's clock, sent in `X-Gantry-Agent-Time`, and where the hub's clock in each answer is compared with it.
+    var now: @Sendable () -> Date = { Date() }
+    var clock: ClockSkewWatch?
 
     init(hubURL: String, token: String, timeout: Duration, tls: HubTLSClientSettings = HubTLSClientSettings()) throws {
         endpoint = hubURL.trimmingSuffix("/") + "/v1/sync/batches"
@@ -36,17 +39,19 @@ struct HubSyncClient: Sendable {
     /// on its own, so one batch can be followed across both logs.
     func send(body: Data, requestID: String) async throws -> SyncOutcome {
         let response: CurlHTTPClient.Response
+        let sentAt = now()
         do {
             response = try await http.post(
                 url: endpoint,
                 headers: [
                     "Content-Type: application/json", "Accept: application/json", "Authorization: Bearer \(token)",
-                    "\(RequestID.header): \(requestID)",
+                    "\(RequestID.header): \(requestID)", "\(ClockSkew.agentTimeHeader): \(Timestamp.format(sentAt))",
                 ],
                 body: body, timeout: timeout)
         } catch let error as CurlHTTPClient.TransportError {
             return .unavailable(error.isTLSFailure ? HubTLSClientSettings.failure(error.message) : error.message)
         }
+        clock?.answered(status: response.status, body: response.body, sentAt: sentAt, answeredAt: now())
         return Self.classify(status: response.status, body: response.body)
     }
 

@@ -47,7 +47,7 @@ extension HubAPI {
     /// `GET /v1/reports/sync`: every plant within `scope`, as of the hub's now.
     func syncReport(scope: CompanyScope) async throws -> SyncReportBody {
         let plants = try await store.syncReport(now: now()).filter { scope.covers(PlantIdentity.company(of: $0.plant)) }
-        return SyncReportBody(plants: plants)
+        return SyncReportBody(plants: try await withClocks(plants))
     }
 
     /// `GET /v1/events?plant=…&after=…&limit=…`: a plant's events in sequence order.

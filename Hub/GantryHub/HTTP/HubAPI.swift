@@ -53,7 +53,7 @@ struct HubAPI: Sendable {
         case .metrics:
             return try await metricsExposition(scope: try caller.principal().companies)
         case .syncBatches:
-            return try jsonResponse(try await syncCounted(try await decodeBatch(&request), from: try caller.plant()))
+            return try jsonResponse(try await syncTimed(&request, from: try caller.plant()))
         case .plantMasters:
             return try jsonResponse(try await plantMasters(try caller.plant(), requested: try parameter("plant", context), query: query))
         case .plantInstructions:

@@ -8,7 +8,7 @@ extension HubAPI {
     /// figures (every request, every event applied, the database's size) tell of every company's traffic, so only a
     /// principal of all companies sees them.
     func metricsExposition(scope: CompanyScope) async throws -> Response {
-        metrics.application.exposition(try await metrics.scrape(store, scope: scope, now: now()), counted: scope == .all)
+        metrics.application.exposition(try await metrics.scrape(store, scope: scope, now: now(), clocks: configuration.clockSkew), counted: scope == .all)
     }
 
     /// `sync`, counting the events applied and timing the apply (projection included) of an acknowledged batch.

@@ -17,11 +17,14 @@ struct HubMetrics: Sendable {
     static let plantEventsReceived = "gantry_hub_plant_events_received_total"
     static let plantQuarantined = "gantry_hub_plant_quarantined_events"
     static let storeBytes = "gantry_hub_store_bytes"
+    static let plantClockSkew = "gantry_hub_plant_clock_skew_seconds"
+    static let plantClockSkewAlarm = "gantry_hub_plant_clock_skew_alarm"
 
     /// Every name `/metrics` at the hub can show, for the test that checks the dashboard and alert rules.
     static let names = [
         ApplicationMetrics.httpRequests, ApplicationMetrics.httpRequestDuration,
         eventsApplied, applyDuration, plantLastSeen, plantEventsBehind, plantLag, plantEventsReceived, plantQuarantined, storeBytes,
+        plantClockSkew, plantClockSkewAlarm,
     ]
 
     let application: ApplicationMetrics
@@ -48,7 +51,7 @@ struct HubMetrics: Sendable {
     }
 
     /// The figures read from `store` at `now`, of the plants within `scope` only.
-    func scrape(_ store: any HubStore, scope: CompanyScope, now: Date) async throws -> ScrapeText {
+    func scrape(_ store: any HubStore, scope: CompanyScope, now: Date, clocks: ClockSkewPolicy = ClockSkewPolicy()) async throws -> ScrapeText {
         let plants = try await store.syncReport(now: now).filter { scope.covers($0.company) }
         var text = ScrapeText()
         func labels(_ plant: PlantSyncReport) -> [(String, String)] { [("plant", plant.plant), ("company", plant.company)] }
@@ -62,6 +65,12 @@ struct HubMetrics: Sendable {
                  plants.map { ScrapeText.Sample(labels($0), $0.eventsReceived) })
         text.add(Self.plantQuarantined, .gauge, help: "Events of the plant the hub kept but could not read.",
                  plants.map { ScrapeText.Sample(labels($0), $0.quarantinedEvents) })
+        let skews = try await store.plantClocks()
+        let measured = plants.compactMap { plant in skews[plant.plant].map { (plant, $0.skew) } }
+        text.add(Self.plantClockSkew, .gauge, help: "The plant's clock minus the hub's, in seconds, at its last sync request (plants never measured are left out).",
+                 measured.map { ScrapeText.Sample(labels($0.0), $0.1.seconds) })
+        text.add(Self.plantClockSkewAlarm, .gauge, help: "1 while the plant's clock skew is beyond sync.clock_skew_alarm (clock-skew), else 0.",
+                 measured.map { ScrapeText.Sample(labels($0.0), clocks.alarms($0.1) ? 1.0 : 0.0) })
         if scope == .all, let sizing = store as? any StoreSizeReading {
             let size = try await sizing.storeBytes()
             text.add(Self.storeBytes, .gauge, help: "Bytes of the hub's database: the SQLite file and its WAL, or pg_database_size.",

@@ -6,7 +6,8 @@ import GantryCore
 public protocol HubStore:
     PlantRegistry, BatchApplier, PrincipalStore, MasterStore, InventoryReports, InstructionStore, SourcingReports, AuditLog,
     SyncReports, MachineReports, OutboundOrders, ShippingReports, Traceability, LedgerStore, InvoiceStore,
-    LedgerStatementReports, ConsolidationStore, KPIRollupStore, OperationsRollupStore, HubDashboardSessions
+    LedgerStatementReports, ConsolidationStore, KPIRollupStore, OperationsRollupStore, HubDashboardSessions,
+    PlantClockStore
 {}
 
 /// What became of a batch.
@@ -54,6 +55,12 @@ public struct PlantSyncReport: Sendable, Equatable, Codable {
     public var quarantinedEvents: Int64
     /// Events of types or schema versions this hub version does not know yet: kept for a later upgrade.
     public var unprojectedEvents: Int64
+    /// The plant's clock minus the hub's, in seconds, at its last sync request that told its time; nil before one.
+    public var clockSkewSeconds: Double? = nil
+    /// When the hub measured `clockSkewSeconds`, on the hub's clock.
+    public var clockMeasuredAt: Date? = nil
+    /// Raised alarms: `clock-skew` while the skew is beyond `sync.clock_skew_alarm`.
+    public var alarms: [String] = []
 }
 
 /// A refused operation of the store, with a message for the operator.

@@ -28,6 +28,7 @@ struct HubMigration: Sendable {
         shipping, accounting, invoices, consolidation, kpiRollups, operationsRollups, kpiDayRollups, dashboardSessions,
         kpiMonthRollups,
         eventsByMonth,
+        plantClocks,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
