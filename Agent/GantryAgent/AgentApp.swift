@@ -24,10 +24,12 @@ public func buildAgent(
     let sync = SyncService(
         store: store,
         client: try HubSyncClient(
-            hubURL: configuration.hubURL, token: configuration.hubToken, timeout: configuration.requestTimeout, tls: configuration.hubTLS),
+            hubURL: configuration.hubURL, token: configuration.hubToken, timeouts: configuration.syncTimeouts,
+            compress: configuration.compressSync, tls: configuration.hubTLS),
         configuration: SyncStateMachine.Configuration(
             batchEvents: configuration.batchEvents, heartbeat: configuration.heartbeat,
-            backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
+            backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum),
+            minimumBatchEvents: configuration.minimumBatchEvents),
         batchBytes: configuration.batchBytes, board: board, now: now, logger: logger)
     let machines = MQTTStatusBoard()
     let masters = MasterPullBoard(MasterPullStatus())

@@ -24,12 +24,17 @@ struct AgentMetrics {
     static let mqttInbox = "gantry_agent_mqtt_inbox_backlog"
     static let deadLetters = "gantry_agent_dead_letters"
     static let storeBytes = "gantry_agent_store_bytes"
+    static let syncEventsSent = "gantry_agent_sync_events_sent_total"
+    static let syncBodyBytes = "gantry_agent_sync_body_bytes_total"
+    static let syncTransportFailures = "gantry_agent_sync_transport_failures_total"
+    static let syncBatchLimit = "gantry_agent_sync_batch_limit"
 
     /// Every name `/metrics` at the agent can show, for the test that checks the dashboard and alert rules.
     static let names = [
         ApplicationMetrics.httpRequests, ApplicationMetrics.httpRequestDuration,
         backlogEvents, backlogBytes, backlogAge, eventsRecorded, eventsAcknowledged, hubReachable, hubFailures,
         mqttConnected, mqttReceived, mqttStored, mqttProjected, mqttDeadLettered, mqttLost, mqttInbox, deadLetters, storeBytes,
+        syncEventsSent, syncBodyBytes, syncTransportFailures, syncBatchLimit,
     ]
 
     var plantID: String
@@ -63,6 +68,16 @@ struct AgentMetrics {
         text.add(Self.mqttInbox, .gauge, help: "Inbox entries waiting to be projected.", plant, Double(mqtt.inboxBacklog))
         text.add(Self.deadLetters, .gauge, help: "Dead letters kept in the store.", plant, Double(deadLettersKept))
         text.add(Self.storeBytes, .gauge, help: "Bytes of the plant's SQLite store: the file and its WAL.", plant, Double(storeSize))
+        let traffic = hub.traffic
+        text.add(Self.syncEventsSent, .counter, help: "Events in sync batches the hub answered since the agent started (resends count again).",
+                 plant, Double(traffic.events))
+        text.add(Self.syncBodyBytes, .counter, help: "Bytes of those batches' bodies: as JSON (form=json) and as sent (form=wire, gzip).", [
+            ScrapeText.Sample(plant + [("form", "json")], Double(traffic.jsonBytes)),
+            ScrapeText.Sample(plant + [("form", "wire")], Double(traffic.wireBytes)),
+        ])
+        text.add(Self.syncTransportFailures, .counter, help: "Sync requests that got no answer (timeout, cut connection, 5xx) since the agent started.",
+                 plant, Double(traffic.transportFailures))
+        text.add(Self.syncBatchLimit, .gauge, help: "Events the next sync batch may hold, adapted to the link.", plant, Double(traffic.batchLimit))
         return text
     }
 }
