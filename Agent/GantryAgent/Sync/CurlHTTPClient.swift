@@ -1,4 +1,5 @@
 import CCurl
+import GantryCore
 import Foundation
 import Synchronization
 
