@@ -24,7 +24,8 @@ public func buildAgent(
     let board = SyncStatusBoard(HubLinkStatus())
     let clock = ClockSkewWatch(policy: configuration.clockSkew, logger: logger)
     var client = try HubSyncClient(
-        hubURL: configuration.hubURL, token: configuration.hubToken, timeout: configuration.requestTimeout, tls: configuration.hubTLS)
+        hubURL: configuration.hubURL, token: configuration.hubToken, timeouts: configuration.syncTimeouts,
+        compress: configuration.compressSync, tls: configuration.hubTLS)
     client.now = now
     client.clock = clock
     let sync = SyncService(
@@ -32,7 +33,8 @@ public func buildAgent(
         client: client,
         configuration: SyncStateMachine.Configuration(
             batchEvents: configuration.batchEvents, heartbeat: configuration.heartbeat,
-            backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum)),
+            backoff: Backoff(initial: configuration.backoffInitial, maximum: configuration.backoffMaximum),
+            minimumBatchEvents: configuration.minimumBatchEvents),
         batchBytes: configuration.batchBytes, board: board, now: now, logger: logger)
     let machines = MQTTStatusBoard()
     let masters = MasterPullBoard(MasterPullStatus())

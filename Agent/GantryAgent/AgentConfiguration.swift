@@ -28,6 +28,13 @@ public struct AgentConfiguration: Sendable {
     public var batchBytes: Int = 1 << 20
     /// How long one sync request may take.
     public var requestTimeout: Duration = .seconds(30)
+    /// The smallest batch a failing link shrinks sync batches to (`SyncStateMachine.BatchSizing`).
+    public var minimumBatchEvents: Int = 10
+    /// The other sync timeouts: connecting, and the low-speed abort (`sync.connect_timeout`, `sync.low_speed_*`);
+    /// `requestTimeout` is the whole request's.
+    public var syncTimeouts = SyncStateMachine.Timeouts()
+    /// Whether sync bodies go gzip-compressed (`sync.compress = gzip`, the default) or plain (`none`).
+    public var compressSync = true
     /// First retry wait after a failure.
     public var backoffInitial: Duration = .milliseconds(500)
     /// Longest retry wait.
@@ -105,7 +112,8 @@ public struct AgentConfiguration: Sendable {
     /// Every key a configuration file may hold.
     public static let keys: Set<String> = Set<String>([
         "plant.id", "store.path", "store.durability", "store.reserve", "store.alarm_free", "http.host", "http.port", "hub.url", "hub.token",
-        "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial",
+        "sync.batch_events", "sync.batch_bytes", "sync.request_timeout", "sync.backoff_initial", "sync.min_batch_events",
+        "sync.connect_timeout", "sync.low_speed_bytes", "sync.low_speed_time", "sync.compress",
         "sync.backoff_max", "sync.heartbeat", "sync.clock_skew_alarm", "masters.poll_interval", "scan.separators", "inventory.issue_expired", "workorders.override_roles",
         "workorders.demand_source_location", "workorders.demand_output_location", "users.file", "alerts.webhook_url", "alerts.webhook_secret", "alerts.confirm_within", "alerts.check_interval", "backlog.alarm_bytes", "backlog.alarm_age",
         "http.max_request_bytes", "log.level", "machines.reasons_file", "maintenance.down_threshold",
@@ -157,6 +165,17 @@ public struct AgentConfiguration: Sendable {
         }
         heartbeat = try settings.duration("sync.heartbeat", default: heartbeat)
         clockSkew.threshold = try settings.duration("sync.clock_skew_alarm", default: clockSkew.threshold)
+        minimumBatchEvents = try settings.integer("sync.min_batch_events", default: min(minimumBatchEvents, batchEvents), in: 1...batchEvents)
+        syncTimeouts = SyncStateMachine.Timeouts(
+            connect: try settings.duration("sync.connect_timeout", default: min(syncTimeouts.connect, requestTimeout)),
+            request: requestTimeout,
+            lowSpeedBytesPerSecond: try settings.integer("sync.low_speed_bytes", default: syncTimeouts.lowSpeedBytesPerSecond, in: 0...1 << 30),
+            lowSpeedTime: try settings.duration("sync.low_speed_time", default: max(min(syncTimeouts.lowSpeedTime, requestTimeout), .seconds(1))))
+        if let inconsistency = syncTimeouts.inconsistency {
+            let key = inconsistency.contains("low-speed") ? "sync.low_speed_time" : "sync.connect_timeout"
+            throw ConfigurationError(key: key, origin: settings.origins[key], reason: inconsistency)
+        }
+        compressSync = try settings.choice("sync.compress", default: "gzip", among: ["gzip", "none"]) == "gzip"
         mastersPollInterval = try settings.duration("masters.poll_interval", default: mastersPollInterval)
         scanSeparators = settings.values["scan.separators"].map { $0.split(separator: " ").map(String.init) } ?? []
         issueExpiredLots = try settings.choice("inventory.issue_expired", default: "block", among: ["block", "allow"]) == "allow"

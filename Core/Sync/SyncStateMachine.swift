@@ -29,13 +29,20 @@ public struct SyncStateMachine: Sendable {
 
     /// Tunables of the protocol.
     public struct Configuration: Sendable, Equatable {
+        /// Events per batch at most, and the size batches start at.
         public var batchEvents: Int
+        /// The smallest batch failures shrink to (`BatchSizing`); equal to `batchEvents`, batches keep one size.
+        public var minimumBatchEvents: Int
         public var heartbeat: Duration
         public var backoff: Backoff
 
-        public init(batchEvents: Int = 500, heartbeat: Duration = .seconds(15), backoff: Backoff = Backoff()) {
+        /// `minimumBatchEvents` nil (or ≥ `batchEvents`) keeps every batch at `batchEvents`.
+        public init(
+            batchEvents: Int = 500, heartbeat: Duration = .seconds(15), backoff: Backoff = Backoff(), minimumBatchEvents: Int? = nil
+        ) {
             precondition(batchEvents > 0, "a batch holds at least one event")
             self.batchEvents = batchEvents
+            self.minimumBatchEvents = min(max(minimumBatchEvents ?? batchEvents, 1), batchEvents)
             self.heartbeat = heartbeat
             self.backoff = backoff
         }
@@ -59,10 +66,13 @@ public struct SyncStateMachine: Sendable {
     public private(set) var failures = 0
     /// What is wrong right now, if anything.
     public private(set) var trouble: Trouble?
+    /// How many events the next batch may hold.
+    public private(set) var sizing: BatchSizing
 
     public init(configuration: Configuration = Configuration(), seed: UInt64) {
         self.configuration = configuration
         self.random = SplitMix64(seed: seed)
+        sizing = BatchSizing(maximum: configuration.batchEvents, minimum: configuration.minimumBatchEvents)
     }
 
     /// Events in the log that the hub has not acknowledged.
@@ -99,6 +109,8 @@ public struct SyncStateMachine: Sendable {
             // The hub holds events this log never had: sending more would let the hub drop new facts as resends.
             return fail(.diverged(hubSequence: sequence))
         }
+        // Only a batch that carried events says the link takes more; a handshake's answer says nothing of size.
+        if case .sending(let from) = state, sequence >= from { sizing.batchCarried() }
         acknowledged = max(sequence, 0)
         failures = 0
         trouble = nil
@@ -117,9 +129,11 @@ public struct SyncStateMachine: Sendable {
         return head > acknowledged ? send(from: expected) : idle()
     }
 
-    /// The hub could not be reached, timed out or answered 5xx: retry the same batch after a backoff.
+    /// The hub could not be reached, timed out or answered 5xx: retry after a backoff, with a batch half as large
+    /// (down to the configured floor), so a slow or lossy link still carries something within the timeout.
     public mutating func transportFailed() -> Action {
         guard case .sending = state else { preconditionFailure("transport failure while \(state)") }
+        sizing.linkFailed()
         return fail(.hubUnavailable)
     }
 
@@ -145,7 +159,7 @@ public struct SyncStateMachine: Sendable {
 
     private mutating func send(from sequence: Int64) -> Action {
         state = .sending(from: sequence)
-        return .sendBatch(from: sequence, maxEvents: configuration.batchEvents)
+        return .sendBatch(from: sequence, maxEvents: sizing.current)
     }
 
     private mutating func idle() -> Action {

@@ -4,13 +4,10 @@ import Hummingbird
 import NIOCore
 
 extension Request {
-    /// The whole body, or the 413 problem `body-too-large` naming `limit` when it is longer.
+    /// The whole body, or the 413 problem `body-too-large` naming `limit` when it is longer; a gzip body is
+    /// inflated first, within the same limit (`decodedBody(limit:)`).
     public mutating func boundedBody(limit: Int) async throws -> ByteBuffer {
-        do {
-            return try await collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails.bodyTooLarge(limit: limit)
-        }
+        try await decodedBody(limit: limit)
     }
 
     /// Reads the body strictly as JSON of type `T` (`StrictJSON`): 413 past `limit`, 400 when it is not JSON,

@@ -28,6 +28,10 @@ struct AgentMetrics {
     static let storeSpaceAlarm = "gantry_agent_store_space_alarm"
     static let clockSkew = "gantry_agent_clock_skew_seconds"
     static let clockSkewAlarm = "gantry_agent_clock_skew_alarm"
+    static let syncEventsSent = "gantry_agent_sync_events_sent_total"
+    static let syncBodyBytes = "gantry_agent_sync_body_bytes_total"
+    static let syncTransportFailures = "gantry_agent_sync_transport_failures_total"
+    static let syncBatchLimit = "gantry_agent_sync_batch_limit"
 
     /// Every name `/metrics` at the agent can show, for the test that checks the dashboard and alert rules.
     static let names = [
@@ -35,6 +39,7 @@ struct AgentMetrics {
         backlogEvents, backlogBytes, backlogAge, eventsRecorded, eventsAcknowledged, hubReachable, hubFailures,
         mqttConnected, mqttReceived, mqttStored, mqttProjected, mqttDeadLettered, mqttLost, mqttInbox, deadLetters, storeBytes,
         storeFreeBytes, storeSpaceAlarm, clockSkew, clockSkewAlarm,
+        syncEventsSent, syncBodyBytes, syncTransportFailures, syncBatchLimit,
     ]
 
     var plantID: String
@@ -83,6 +88,16 @@ struct AgentMetrics {
                  clock.map { [ScrapeText.Sample(plant, $0.skewSeconds)] } ?? [])
         text.add(Self.clockSkewAlarm, .gauge, help: "1 while the clock skew is beyond sync.clock_skew_alarm (clock-skew), else 0.",
                  [ScrapeText.Sample(plant, clock?.alarm == true ? 1.0 : 0.0)])
+        let traffic = hub.traffic
+        text.add(Self.syncEventsSent, .counter, help: "Events in sync batches the hub answered since the agent started (resends count again).",
+                 plant, Double(traffic.events))
+        text.add(Self.syncBodyBytes, .counter, help: "Bytes of those batches' bodies: as JSON (form=json) and as sent (form=wire, gzip).", [
+            ScrapeText.Sample(plant + [("form", "json")], Double(traffic.jsonBytes)),
+            ScrapeText.Sample(plant + [("form", "wire")], Double(traffic.wireBytes)),
+        ])
+        text.add(Self.syncTransportFailures, .counter, help: "Sync requests that got no answer (timeout, cut connection, 5xx) since the agent started.",
+                 plant, Double(traffic.transportFailures))
+        text.add(Self.syncBatchLimit, .gauge, help: "Events the next sync batch may hold, adapted to the link.", plant, Double(traffic.batchLimit))
         return text
     }
 }

@@ -1,4 +1,5 @@
 import CCurl
+import GantryCore
 import Foundation
 import Synchronization
 
@@ -60,6 +61,14 @@ final class CurlHTTPClient: @unchecked Sendable {
         try await perform(url: url, headers: headers, body: body, timeout: timeout, maximumBody: Transfer.maximumSyncAnswer)
     }
 
+    /// POSTs `body` within `timeouts`: connecting, the whole request, and the low-speed abort that gives up a
+    /// stalled transfer before the request's time is out.
+    func post(url: String, headers: [String], body: Data, timeouts: SyncStateMachine.Timeouts) async throws -> Response {
+        try await perform(
+            url: url, headers: headers, body: body, timeout: timeouts.request, maximumBody: Transfer.maximumSyncAnswer,
+            connectTimeout: timeouts.connect, lowSpeed: timeouts.lowSpeedBytesPerSecond > 0 ? (timeouts.lowSpeedBytesPerSecond, timeouts.lowSpeedTime) : nil)
+    }
+
     /// Sends `body` with another method than POST (PUT, PATCH).
     func send(method: String, url: String, headers: [String], body: Data, timeout: Duration) async throws -> Response {
         guard method != "POST" else { return try await post(url: url, headers: headers, body: body, timeout: timeout) }
@@ -72,9 +81,12 @@ final class CurlHTTPClient: @unchecked Sendable {
     }
 
     private func perform(
-        url: String, headers: [String], body: Data?, timeout: Duration, maximumBody: Int, method: String? = nil
+        url: String, headers: [String], body: Data?, timeout: Duration, maximumBody: Int, method: String? = nil,
+        connectTimeout: Duration = .seconds(10), lowSpeed: (bytesPerSecond: Int, time: Duration)? = nil
     ) async throws -> Response {
         let transfer = Transfer(maximumBody: maximumBody, method: method)
+        transfer.connectTimeout = connectTimeout
+        transfer.lowSpeed = lowSpeed
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
@@ -95,7 +107,7 @@ final class CurlHTTPClient: @unchecked Sendable {
         for header in headers { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Self.milliseconds(timeout)
         let code: CURLcode = (body ?? Data()).withUnsafeBytes { bytes in
             errorBuffer.withUnsafeMutableBufferPointer { errors in
                 let context = Unmanaged.passUnretained(transfer).toOpaque()
@@ -112,7 +124,12 @@ final class CurlHTTPClient: @unchecked Sendable {
                 // Without NOSIGNAL libcurl may use SIGALRM for DNS timeouts, which is unsafe with threads.
                 gantry_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
                 gantry_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
-                gantry_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
+                gantry_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, Self.milliseconds(transfer.connectTimeout)))
+                if let lowSpeed = transfer.lowSpeed {
+                    // Under `bytesPerSecond` for `time` seconds ends the transfer with CURLE_OPERATION_TIMEDOUT.
+                    gantry_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, lowSpeed.bytesPerSecond)
+                    gantry_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(Int(lowSpeed.time.components.seconds), 1))
+                }
                 gantry_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
                 gantry_curl_setopt_string(handle, CURLOPT_USERAGENT, "gantry-agent")
                 gantry_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
@@ -149,6 +166,10 @@ final class CurlHTTPClient: @unchecked Sendable {
         gantry_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return Response(status: status, body: transfer.body)
     }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
 }
 
 /// State shared with libcurl's callbacks for one request.
@@ -162,6 +183,9 @@ private final class Transfer: @unchecked Sendable {
     let method: String?
     var body = Data()
     let cancelled = Atomic<Bool>(false)
+    /// Set before the transfer starts, read on the curl queue.
+    var connectTimeout: Duration = .seconds(10)
+    var lowSpeed: (bytesPerSecond: Int, time: Duration)?
 
     init(maximumBody: Int, method: String? = nil) {
         self.maximumBody = maximumBody

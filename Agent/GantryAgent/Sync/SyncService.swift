@@ -83,10 +83,14 @@ final class SyncService: Service {
         // The hub logs this id on its access line; the lines below carry it too.
         let requestID = RequestID.make()
         let sentAt = now()
-        let outcome = try await client.send(body: body, requestID: requestID)
+        let exchange = try await client.exchange(body: body, requestID: requestID)
+        if exchange.fellBackToPlain {
+            logger.notice("the hub does not take gzip bodies; sending them plain from now on", metadata: ["request_id": "\(requestID)"])
+        }
+        counted(exchange, events: events.count)
         let before = machine.acknowledged
         let next: SyncStateMachine.Action
-        switch outcome {
+        switch exchange.outcome {
         case .acknowledged(let through):
             next = machine.batchAcknowledged(upTo: through)
             if case .diverged = machine.trouble {
@@ -101,7 +105,12 @@ final class SyncService: Service {
                 note(progress.rewound(from: before, to: machine.acknowledged, reason: "the hub acknowledged only through \(through)"), requestID)
             }
             answered(sentAt: sentAt, before: before, machine: machine, progress: &progress, requestID: requestID)
-            if !events.isEmpty { logger.debug("batch acknowledged", metadata: ["through": "\(through)", "request_id": "\(requestID)"]) }
+            if !events.isEmpty {
+                logger.debug("batch acknowledged", metadata: [
+                    "through": "\(through)", "events": "\(events.count)", "json_bytes": "\(exchange.jsonBytes)",
+                    "wire_bytes": "\(exchange.wireBytes)", "request_id": "\(requestID)",
+                ])
+            }
         case .refused(let expected):
             logger.notice("hub asked to resume from another sequence", metadata: ["expected": "\(expected)", "request_id": "\(requestID)"])
             next = machine.hubRefused(expected: expected)
@@ -136,9 +145,11 @@ final class SyncService: Service {
                 $0.consecutiveFailures = machine.failures
                 $0.unreachableSince = progress.unreachableSince
                 $0.sendRate = nil
+                $0.traffic.batchLimit = machine.sizing.current
             }
             return next
         }
+        board.update { $0.traffic.batchLimit = machine.sizing.current }
         // Only what the state machine accepted is recorded, so a wrong answer from the hub never lands in the store.
         if machine.acknowledged != before {
             do {
@@ -148,6 +159,21 @@ final class SyncService: Service {
             }
         }
         return next
+    }
+
+    /// Adds one request to the traffic counts: a batch with events that got an answer counts its bytes; a request
+    /// that got none counts as a transport failure.
+    private func counted(_ exchange: SyncExchange, events: Int) {
+        board.update {
+            if case .unavailable = exchange.outcome {
+                $0.traffic.transportFailures += 1
+            } else if events > 0 {
+                $0.traffic.batches += 1
+                $0.traffic.events += events
+                $0.traffic.jsonBytes += exchange.jsonBytes
+                $0.traffic.wireBytes += exchange.wireBytes
+            }
+        }
     }
 
     /// The hub answered (whatever it said): logs the progress lines this brings and updates the rate.

@@ -23,6 +23,12 @@ public struct HubLinkStatus: Sendable, Equatable, Codable {
     public var sendRate: Double?
     /// Whether the agent is catching up: sending the backlog an outage or a stop left, until it is drained.
     public var catchingUp: Bool = false
+    /// What the sync requests carried since the agent started, for `/metrics` (not part of `/v1/status`).
+    public var traffic = SyncTraffic()
+
+    enum CodingKeys: String, CodingKey {
+        case reachable, lastContactAt, lastError, consecutiveFailures, nextAttemptAt, alarm, unreachableSince, sendRate, catchingUp
+    }
 
     /// The alarm for a hub that refuses the plant's token.
     public static let tokenRefused = "hub-refused-token"
@@ -32,3 +38,20 @@ public struct HubLinkStatus: Sendable, Equatable, Codable {
 
 /// The sync service writes here; the HTTP API reads.
 typealias SyncStatusBoard = StatusBoard<HubLinkStatus>
+
+/// Counts of the sync requests since the agent started: bytes per event before and after compression are
+/// `jsonBytes / events` and `wireBytes / events`.
+public struct SyncTraffic: Sendable, Equatable {
+    /// Batches that carried events and got an answer from the hub.
+    public var batches = 0
+    /// Events in those batches (a resent batch counts again).
+    public var events = 0
+    /// Their JSON bodies' bytes.
+    public var jsonBytes = 0
+    /// Their bodies' bytes as sent (gzip).
+    public var wireBytes = 0
+    /// Requests that got no answer (timeout, cut connection, 5xx) and were retried.
+    public var transportFailures = 0
+    /// Events the next batch may hold (`SyncStateMachine.BatchSizing`).
+    public var batchLimit = 0
+}

@@ -59,13 +59,9 @@ extension HubAPI {
 
     // MARK: Bodies
 
-    /// The request's body, or 413 past `limit`.
+    /// The request's body (a gzip body inflated), or 413 past `limit`.
     func body(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
-        do {
-            return try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw ProblemDetails.bodyTooLarge(limit: limit)
-        }
+        try await request.decodedBody(limit: limit)
     }
 
     /// The body as JSON: 400 when it is not JSON.

@@ -76,15 +76,16 @@ extension HubAPI {
         return MachineTimeReportBody(window: window, machines: machines)
     }
 
-    /// A sync batch body: 413 past `sync.max_batch_bytes`, 400 when it cannot be read.
+    /// A sync batch body, plain or gzip (`Content-Encoding: gzip`): 413 past `sync.max_batch_bytes` sent or
+    /// inflated, 400 when it cannot be read or inflated, 415 for another content coding.
     func decodeBatch(_ request: inout Request) async throws -> SyncBatch {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: configuration.maxBatchBytes)
-        } catch is NIOTooManyBytesError {
+            buffer = try await request.decodedBody(limit: configuration.maxBatchBytes)
+        } catch let problem as ProblemDetails where problem.status == 413 {
             throw ProblemDetails(
                 code: "batch-too-large", title: "Batch too large", status: 413,
-                detail: "the body exceeds \(configuration.maxBatchBytes) bytes; send smaller batches")
+                detail: "\(problem.detail); send smaller batches")
         }
         do {
             return try SyncBatchReader.read(Data(buffer.readableBytesView))
