@@ -113,7 +113,7 @@ import Testing
             func usedBytes() async throws -> Int {
                 try await store.pool.read { db in
                     let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")! - Int.fetchOne(db, sql: "PRAGMA freelist_count")!
-                    return pages * Int.fetchOne(db, sql: "PRAGMA page_size")!
+                    return try pages * Int.fetchOne(db, sql: "PRAGMA page_size")!
                 }
             }
             func fileBytes() async throws -> Int {
@@ -149,7 +149,7 @@ import Testing
                 try await store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
                 return try await store.pool.read { db in
                     let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")! - Int.fetchOne(db, sql: "PRAGMA freelist_count")!
-                    return pages * Int.fetchOne(db, sql: "PRAGMA page_size")!
+                    return try pages * Int.fetchOne(db, sql: "PRAGMA page_size")!
                 }
             }
             let count = 3000

@@ -35,7 +35,7 @@ import Testing
                 let outcome = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: range.upperBound, events: scans(range)), receivedAt: at)
                 #expect(outcome == .acknowledged(.init(plant: "ACME-BER", acknowledgedThrough: range.upperBound, applied: range.count)))
             }
-            let perPartition = "SELECT tableoid::regclass::text || ':' || count(*) FROM events GROUP BY 1 ORDER BY 1"
+            let perPartition = "SELECT tableoid::regclass::text || ':' || count(*) FROM events GROUP BY tableoid ORDER BY 1"
             #expect(try count(url.database, perPartition) == "events_2026_09:10\nevents_2026_10:20\nevents_2026_11:30")
             let october = """
                 SELECT count(*) || ' ' || md5(string_agg(plant_id || seq || event_id || type || occurred_at || recorded_at || received_at

@@ -128,7 +128,7 @@ import Testing
             let months = try await store.kpiRollupTotals(scope: .all, plant: nil, from: Fixture.hour(-344), to: Fixture.hour(1072))
             #expect(months.hours.count == 1)
             #expect(months.hours.first?.elements.actualProductionTime == Double(1416 - 24) * 3600)
-            #expect(months.hours.first?.elements.downTime == 24 * 3600)
+            #expect(months.hours.first?.elements.downTime == Double(24 * 3600))
             #expect(months.downtime.map(\.stops) == [1])
 
             // A late planned stop on 2026-12-28T08:00Z (t0 − 18 days) holds until the jam: December from then on,
@@ -141,7 +141,7 @@ import Testing
                 }
             }
             let january = try await store.kpiRollupTotals(scope: .all, plant: "ACME-BER", from: Fixture.hour(-344), to: Fixture.hour(400))
-            #expect(january.hours.first?.elements.plannedStopTime == 744 * 3600)
+            #expect(january.hours.first?.elements.plannedStopTime == Double(744 * 3600))
             #expect(january.hours.first?.elements.actualProductionTime == 0)
             let after = try await store.kpiRollupTotals(scope: .all, plant: nil, from: Fixture.hour(-344), to: Fixture.hour(1072))
             // February 1 to the jam (2027-02-04T08:00Z) is 80 h of planned stop; after the jam day it runs 568 h.
@@ -150,7 +150,7 @@ import Testing
 
             // Spans: each span between cuts is the hour rows' sum of that span, stamped at its start.
             let cuts = [-500, -344, -100, 400, 1072, 1100].map(Fixture.hour)
-            let spans = try await store.kpiRollupSpans(scope: .only(["ACME"]), plant: nil, cuts: cuts.reversed())
+            let spans = try await store.kpiRollupSpans(scope: .only(["ACME"]), plant: nil, cuts: cuts.reversed(), depth: .machine)
             #expect(Set(spans.hours.map(\.hour)) == Set(cuts.dropLast()))
             for (from, to) in zip(cuts, cuts.dropFirst()) {
                 let query = KPIQuery(from: from, to: to, level: .machine, reasons: [:], definitions: [:], shared: [])
@@ -158,7 +158,7 @@ import Testing
                 #expect(query.report(spans, now: now) == query.report(hours, now: now))
             }
             // Another company's principal sees none of it.
-            let zeta = try await store.kpiRollupSpans(scope: .only(["ZETA"]), plant: nil, cuts: cuts)
+            let zeta = try await store.kpiRollupSpans(scope: .only(["ZETA"]), plant: nil, cuts: cuts, depth: .machine)
             #expect(zeta.hours.isEmpty && zeta.downtime.isEmpty && zeta.heads.isEmpty)
         }
     }
