@@ -1,9 +1,10 @@
 import CZlib
 import Foundation
 
-/// gzip (RFC 1952) in memory, for request bodies between agent and hub: `compress` for the sender, `inflate`
-/// with a hard cap on the inflated size for the receiver, so a small body that inflates to gigabytes (a zip
-/// bomb) is refused after `limit` bytes instead of filling memory. zlib's return codes become `Gzip.Failure` here.
+/// gzip (RFC 1952) in memory, for request bodies between agent and hub and for the agent's event archive:
+/// `compress` for the sender, `inflate` with a hard cap on the inflated size for the receiver, so a small body that
+/// inflates to gigabytes (a zip bomb) is refused after `limit` bytes instead of filling memory.
+/// zlib's return codes become `Gzip.Failure` here.
 public enum Gzip {
     /// Why a gzip body could not be inflated.
     public enum Failure: Error, Sendable, Equatable {
@@ -41,6 +42,16 @@ public enum Gzip {
     /// The bytes `data` inflates to, at most `limit` of them: `Failure.tooLarge` past it, `Failure.corrupt` when
     /// `data` is not exactly one complete gzip member.
     public static func inflate(_ data: Data, limit: Int) throws(Failure) -> Data {
+        try inflate(data, limit: limit, members: false)
+    }
+
+    /// The bytes of every gzip member in `data`, one after the other (a file that was appended to member by member),
+    /// at most `limit` of them.
+    public static func inflateMembers(_ data: Data, limit: Int) throws(Failure) -> Data {
+        try inflate(data, limit: limit, members: true)
+    }
+
+    private static func inflate(_ data: Data, limit: Int, members: Bool) throws(Failure) -> Data {
         var stream = z_stream()
         let ready = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard ready == Z_OK else { throw .corrupt("zlib could not start an inflate stream (\(ready))") }
@@ -61,8 +72,12 @@ public enum Gzip {
                 guard output.count + produced <= limit else { return .failure(.tooLarge(limit: limit)) }
                 output.append(contentsOf: buffer[0..<produced])
                 switch status {
+                case Z_STREAM_END where stream.avail_in == 0:
+                    return .success(())
+                case Z_STREAM_END where members:
+                    inflateReset(&stream)  // the next member
                 case Z_STREAM_END:
-                    return stream.avail_in == 0 ? .success(()) : .failure(.corrupt("bytes follow the end of the gzip stream"))
+                    return .failure(.corrupt("bytes follow the end of the gzip stream"))
                 case Z_OK:
                     continue
                 case Z_BUF_ERROR where stream.avail_in == 0:

@@ -41,9 +41,9 @@ import Testing
             let packed = Gzip.compress(Data(try api.batch(plant: "ACME-BER", 1...5).utf8))
             let applied = try await HTTP.request("POST", sync, token: token, body: packed, headers: ["Content-Encoding": "gzip"])
             #expect(applied.status == 200, "\(applied.text)")
-            #expect(try applied.decode(SyncAcknowledgement.self) == .init(plant: "ACME-BER", acknowledgedThrough: 5, applied: 5))
+            #expect(try applied.decode(SyncAcknowledgement.self).withoutHubTime == .init(plant: "ACME-BER", acknowledgedThrough: 5, applied: 5))
             let plain = try await HTTP.request("POST", sync, token: token, json: try api.batch(plant: "ACME-BER", 6...7))
-            #expect(try plain.decode(SyncAcknowledgement.self) == .init(plant: "ACME-BER", acknowledgedThrough: 7, applied: 2), "an old agent's plain body")
+            #expect(try plain.decode(SyncAcknowledgement.self).withoutHubTime == .init(plant: "ACME-BER", acknowledgedThrough: 7, applied: 2), "an old agent's plain body")
             let identity = try await HTTP.request(
                 "POST", sync, token: token, json: try api.batch(plant: "ACME-BER", 8...8), headers: ["Content-Encoding": "identity"])
             #expect(try identity.decode(SyncAcknowledgement.self).acknowledgedThrough == 8)

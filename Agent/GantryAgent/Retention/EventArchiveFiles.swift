@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 
 /// The agent's archive of events that left its log: one gzip file per month of the events' recording time in a
@@ -66,54 +65,16 @@ struct EventArchiveFiles: Sendable {
 
     /// `data` as one gzip member.
     static func gzip(_ data: Data) throws -> Data {
-        var stream = z_stream()
-        // 15 bits of window, +16: a gzip header and trailer rather than zlib's.
-        guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw StoreError(.unusable, "zlib cannot start compressing")
-        }
-        defer { deflateEnd(&stream) }
-        var input = [UInt8](data)
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { throw StoreError(.unusable, "zlib could not compress (\(status))") }
-        return Data(output.prefix(Int(stream.total_out)))
+        Gzip.compress(data)
     }
 
     /// The text of every gzip member in `data`, one after the other.
     static func gunzip(_ data: Data) throws -> Data {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw StoreError(.unusable, "zlib cannot start inflating")
+        guard !data.isEmpty else { return Data() }  // a crash after the file was made, before its first member
+        do {
+            return try Gzip.inflateMembers(data, limit: .max)
+        } catch {
+            throw StoreError(.unusable, "an archive file is damaged (\(error))")
         }
-        defer { inflateEnd(&stream) }
-        var input = [UInt8](data)
-        var result = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        try input.withUnsafeMutableBufferPointer { source in
-            stream.next_in = source.baseAddress
-            stream.avail_in = uInt(source.count)
-            while stream.avail_in > 0 {
-                let status = chunk.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress
-                    stream.avail_out = uInt(target.count)
-                    return inflate(&stream, Z_NO_FLUSH)
-                }
-                result.append(contentsOf: chunk.prefix(chunk.count - Int(stream.avail_out)))
-                switch status {
-                case Z_OK: continue
-                case Z_STREAM_END: inflateReset(&stream)  // the next member, if any
-                default: throw StoreError(.unusable, "an archive file is damaged (zlib \(status))")
-                }
-            }
-        }
-        return result
     }
 }

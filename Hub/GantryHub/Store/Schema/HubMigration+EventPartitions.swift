@@ -28,7 +28,7 @@ extension HubMigration {
             """,
         postgres: [
             """
-            CREATE TABLE event_archives (
+            CREATE TABLE IF NOT EXISTS event_archives (
                 month text PRIMARY KEY,
                 events bigint NOT NULL,
                 file text NOT NULL,
@@ -36,30 +36,10 @@ extension HubMigration {
                 detached_at timestamptz NOT NULL
             )
             """,
-            "ALTER TABLE events RENAME TO events_unpartitioned",
-            "ALTER INDEX events_pkey RENAME TO events_unpartitioned_pkey",
-            """
-            CREATE TABLE events (
-                plant_id text NOT NULL,
-                seq bigint NOT NULL,
-                event_id uuid NOT NULL,
-                type text NOT NULL,
-                schema_version integer NOT NULL,
-                occurred_at timestamptz NOT NULL,
-                recorded_at timestamptz NOT NULL,
-                received_at timestamptz NOT NULL,
-                payload jsonb NOT NULL,
-                status text NOT NULL CHECK (status IN ('applied', 'unprojected', 'quarantined')),
-                status_reason text,
-                PRIMARY KEY (plant_id, seq, received_at)
-            ) PARTITION BY RANGE (received_at)
-            """,
-            // A safety net: a row whose month has no partition yet (the hub's clock jumped ahead) still lands.
-            "CREATE TABLE events_default PARTITION OF events DEFAULT",
             // The partition of the month holding `at` (UTC), made if missing, unless that month was detached to an
             // archive (restore brings it back) or the default partition already holds rows of it; its name, or NULL.
             """
-            CREATE FUNCTION gantry_event_partition(at timestamptz) RETURNS text LANGUAGE plpgsql AS $$
+            CREATE OR REPLACE FUNCTION gantry_event_partition(at timestamptz) RETURNS text LANGUAGE plpgsql AS $$
             DECLARE
                 first timestamptz := date_trunc('month', at, 'UTC');
                 name text := 'events_' || to_char(first AT TIME ZONE 'UTC', 'YYYY_MM');
@@ -81,36 +61,51 @@ extension HubMigration {
             """,
             // The month of `at` and the next one, made ahead: called as each batch is applied.
             """
-            CREATE FUNCTION gantry_event_partitions_ahead(at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+            CREATE OR REPLACE FUNCTION gantry_event_partitions_ahead(at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
             BEGIN
                 PERFORM gantry_event_partition(at);
                 PERFORM gantry_event_partition(at + interval '1 month');
             END $$
             """,
+            // Once: a database whose events are already partitioned (this step run again) is left as it is.
             """
-            SELECT gantry_event_partition(month) FROM (
-                SELECT DISTINCT date_trunc('month', received_at, 'UTC') AS month FROM events_unpartitioned
-                UNION SELECT date_trunc('month', now(), 'UTC') UNION SELECT date_trunc('month', now(), 'UTC') + interval '1 month'
-            ) AS months ORDER BY month
-            """,
-            """
-            INSERT INTO events (plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at, received_at, payload,
-                                status, status_reason)
-            SELECT plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at, received_at, payload, status, status_reason
-            FROM events_unpartitioned
-            """,
-            "DROP TABLE events_unpartitioned",
-            """
-            CREATE TRIGGER events_no_update BEFORE UPDATE OF plant_id, seq, event_id, type, payload ON events
-            FOR EACH ROW EXECUTE FUNCTION gantry_events_are_immutable()
-            """,
-            """
-            CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-            FOR EACH ROW EXECUTE FUNCTION gantry_events_are_immutable()
-            """,
-            """
-            CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
-            FOR EACH STATEMENT EXECUTE FUNCTION gantry_events_are_immutable()
+            DO $convert$
+            BEGIN
+                IF (SELECT relkind FROM pg_class WHERE oid = 'events'::regclass) = 'p' THEN RETURN; END IF;
+                ALTER TABLE events RENAME TO events_unpartitioned;
+                ALTER INDEX events_pkey RENAME TO events_unpartitioned_pkey;
+                CREATE TABLE events (
+                    plant_id text NOT NULL,
+                    seq bigint NOT NULL,
+                    event_id uuid NOT NULL,
+                    type text NOT NULL,
+                    schema_version integer NOT NULL,
+                    occurred_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    received_at timestamptz NOT NULL,
+                    payload jsonb NOT NULL,
+                    status text NOT NULL CHECK (status IN ('applied', 'unprojected', 'quarantined')),
+                    status_reason text,
+                    PRIMARY KEY (plant_id, seq, received_at)
+                ) PARTITION BY RANGE (received_at);
+                -- A safety net: a row whose month has no partition yet (the hub's clock jumped ahead) still lands.
+                CREATE TABLE events_default PARTITION OF events DEFAULT;
+                PERFORM gantry_event_partition(month) FROM (
+                    SELECT DISTINCT date_trunc('month', received_at, 'UTC') AS month FROM events_unpartitioned
+                    UNION SELECT date_trunc('month', now(), 'UTC') UNION SELECT date_trunc('month', now(), 'UTC') + interval '1 month'
+                ) AS months ORDER BY month;
+                INSERT INTO events (plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at, received_at, payload,
+                                    status, status_reason)
+                SELECT plant_id, seq, event_id, type, schema_version, occurred_at, recorded_at, received_at, payload, status, status_reason
+                FROM events_unpartitioned;
+                DROP TABLE events_unpartitioned;
+                CREATE TRIGGER events_no_update BEFORE UPDATE OF plant_id, seq, event_id, type, payload ON events
+                FOR EACH ROW EXECUTE FUNCTION gantry_events_are_immutable();
+                CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                FOR EACH ROW EXECUTE FUNCTION gantry_events_are_immutable();
+                CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+                FOR EACH STATEMENT EXECUTE FUNCTION gantry_events_are_immutable();
+            END $convert$
             """,
         ])
 }
