@@ -16,7 +16,7 @@ build: setup
 # libmosquitto waits on its socket with select(), which cannot watch a descriptor numbered 1024 or more; the whole
 # suite at once keeps over 1,000 descriptors open in the one test process (pipes to child processes, SQLite pools),
 # so the suites with in-process MQTT clients run in a second process of their own.
-MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests
+MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests|StoreDiskFullTests
 # Suites that keep a core busy for a minute (schemathesis in Python, packing the debug binaries, whole restore drills)
 # run in that second process too, so that they do not starve the suites that time PostgreSQL's answers.
 HEAVY_SUITES = SchemathesisTests|PackagingTests|RestoreDrillTests|ServiceNotifyTests|DashboardBrowserTests
