@@ -10,6 +10,8 @@ extension SyncStateMachine {
         public let minimum: Int
         /// Events the next batch may hold.
         public private(set) var current: Int
+        /// The most the hub has shown it takes: below the size it last refused as too large (413), else `maximum`.
+        public private(set) var ceiling: Int
 
         /// Sizing that starts at `maximum`; `minimum` is clamped into 1...maximum (`minimum == maximum`: fixed size).
         public init(maximum: Int, minimum: Int) {
@@ -17,6 +19,7 @@ extension SyncStateMachine {
             self.maximum = maximum
             self.minimum = min(max(minimum, 1), maximum)
             current = maximum
+            ceiling = maximum
         }
 
         /// A batch went unanswered: the next one is half as large, never below `minimum`.
@@ -24,9 +27,19 @@ extension SyncStateMachine {
             current = max(minimum, current / 2)
         }
 
-        /// The hub acknowledged events: the next batch may be twice as large, never above `maximum`.
+        /// The hub acknowledged events: the next batch may be twice as large, never above the hub's ceiling.
         public mutating func batchCarried() {
-            current = min(maximum, current * 2)
+            current = min(ceiling, current * 2)
+        }
+
+        /// The hub refused a batch of `current` events as too large (its own `sync.max_batch_*` limits): the next
+        /// one is half as large, below the floor if need be, and batches never grow back to the refused size.
+        /// False when a single event was refused: no smaller batch exists.
+        public mutating func hubRefusedSize() -> Bool {
+            guard current > 1 else { return false }
+            current /= 2
+            ceiling = current
+            return true
         }
     }
 }

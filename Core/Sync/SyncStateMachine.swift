@@ -139,8 +139,13 @@ public struct SyncStateMachine: Sendable {
 
     /// The hub refused the batch for a reason a retry will not fix: keep the log, retry slowly, and
     /// say so until an operator or a new hub version resolves it.
+    /// A batch refused as too large (`batch-too-large`, 413) is sent again at once, half as large, until the hub
+    /// takes it; only a single event too large for the hub waits for an operator like other rejections.
     public mutating func batchRejected(code: String) -> Action {
         guard case .sending = state else { preconditionFailure("rejection while \(state)") }
+        if code == Self.batchTooLarge, sizing.hubRefusedSize() {
+            return send(from: acknowledged + 1)
+        }
         failures = max(failures, 64)
         return fail(.batchRejected(code: code))
     }
@@ -156,6 +161,9 @@ public struct SyncStateMachine: Sendable {
         precondition(state == .backingOff, "retry while \(state)")
         return send(from: acknowledged + 1)
     }
+
+    /// The hub's problem code for a batch over its size limits.
+    public static let batchTooLarge = "batch-too-large"
 
     private mutating func send(from sequence: Int64) -> Action {
         state = .sending(from: sequence)

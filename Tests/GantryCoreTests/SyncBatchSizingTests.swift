@@ -87,6 +87,31 @@ import Testing
         #expect(machine.retryDue() == .sendBatch(from: 5, maxEvents: 200))
     }
 
+    @Test func aBatchTheHubRefusesAsTooLargeIsHalvedAtOnceAndNeverGrowsBackToThatSize() {
+        var machine = machine()  // 400 events a batch, floor 50
+        _ = machine.started(acknowledged: 0, head: 1000)
+        #expect(machine.batchRejected(code: "batch-too-large") == .sendBatch(from: 1, maxEvents: 200))
+        #expect(machine.batchRejected(code: "batch-too-large") == .sendBatch(from: 1, maxEvents: 100))
+        #expect(machine.trouble == nil)
+        // Acknowledged batches grow back only up to what the hub took.
+        #expect(machine.batchAcknowledged(upTo: 100) == .sendBatch(from: 101, maxEvents: 100))
+        #expect(machine.batchAcknowledged(upTo: 200) == .sendBatch(from: 201, maxEvents: 100))
+        #expect(machine.sizing.ceiling == 100)
+    }
+
+    @Test func aSingleEventTooLargeForTheHubWaitsLikeAnyRejection() {
+        var sizing = Sizing(maximum: 3, minimum: 1)
+        #expect(sizing.hubRefusedSize() && sizing.current == 1)
+        #expect(!sizing.hubRefusedSize() && sizing.current == 1)
+        var machine = SyncStateMachine(configuration: .init(batchEvents: 1), seed: 1)
+        _ = machine.started(acknowledged: 0, head: 5)
+        guard case .waitAndRetry = machine.batchRejected(code: "batch-too-large") else {
+            Issue.record("a single event refused as too large is retried slowly")
+            return
+        }
+        #expect(machine.trouble == .batchRejected(code: "batch-too-large"))
+    }
+
     @Test func withoutAFloorBatchesKeepTheirSize() {
         var machine = SyncStateMachine(configuration: .init(batchEvents: 100), seed: 1)
         _ = machine.started(acknowledged: 0, head: 500)
