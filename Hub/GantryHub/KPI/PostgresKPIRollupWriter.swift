@@ -150,37 +150,32 @@ struct PostgresKPIRollupWriter {
         // The days from the one holding the first rewritten hour, summed again from the hours.
         guard keepsDays else { return }
         let day = KPIDayRollup.dayStart(of: start)
-        try await connection.query("""
-            DELETE FROM kpi_machine_days WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND day >= \(day)
-            """, logger: logger)
-        try await connection.query("""
-            DELETE FROM kpi_downtime_days WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND day >= \(day)
-            """, logger: logger)
-        var binds = PostgresBindings()
-        binds.append(plant)
-        binds.append(line)
-        binds.append(machine)
-        binds.append(day)
-        let machineHours = "plant_id = $1 AND line = $2 AND machine = $3 AND hour >= $4"
-        for statement in [KPIDayRollup.postgresMachineDays(where: machineHours), KPIDayRollup.postgresDowntimeDays(where: machineHours)] {
-            try await connection.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
-        }
+        try await resum(
+            ["kpi_machine_days", "kpi_downtime_days"], column: "day", from: day, key: key,
+            [KPIDayRollup.postgresMachineDays(where:), KPIDayRollup.postgresDowntimeDays(where:)], source: "hour")
         // The months from the one holding that day, summed again from the days.
-        let month = KPIMonthRollup.monthStart(of: start)
-        try await connection.query("""
-            DELETE FROM kpi_machine_months WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND month >= \(month)
-            """, logger: logger)
-        try await connection.query("""
-            DELETE FROM kpi_downtime_months WHERE plant_id = \(plant) AND line = \(line) AND machine = \(machine) AND month >= \(month)
-            """, logger: logger)
-        var monthBinds = PostgresBindings()
-        monthBinds.append(plant)
-        monthBinds.append(line)
-        monthBinds.append(machine)
-        monthBinds.append(month)
-        let machineDays = "plant_id = $1 AND line = $2 AND machine = $3 AND day >= $4"
-        for statement in [KPIMonthRollup.postgresMachineMonths(where: machineDays), KPIMonthRollup.postgresDowntimeMonths(where: machineDays)] {
-            try await connection.query(PostgresQuery(unsafeSQL: statement, binds: monthBinds), logger: logger)
+        try await resum(
+            ["kpi_machine_months", "kpi_downtime_months"], column: "month", from: KPIMonthRollup.monthStart(of: start), key: key,
+            [KPIMonthRollup.postgresMachineMonths(where:), KPIMonthRollup.postgresDowntimeMonths(where:)], source: "day")
+    }
+
+    /// Deletes the machine's rows of `tables` from `start` on (their bucket `column`) and sums them again with
+    /// `statements` from the finer rows whose bucket `source` is at or after it.
+    private func resum(
+        _ tables: [String], column: String, from start: Date, key: KPIMachineKey, _ statements: [(String) -> String], source: String
+    ) async throws {
+        var binds = PostgresBindings()
+        binds.append(key.plant)
+        binds.append(key.line)
+        binds.append(key.machine)
+        binds.append(start)
+        for table in tables {
+            let delete = "DELETE FROM \(table) WHERE plant_id = $1 AND line = $2 AND machine = $3 AND \(column) >= $4"
+            try await connection.query(PostgresQuery(unsafeSQL: delete, binds: binds), logger: logger)
+        }
+        let finer = "plant_id = $1 AND line = $2 AND machine = $3 AND \(source) >= $4"
+        for statement in statements {
+            try await connection.query(PostgresQuery(unsafeSQL: statement(finer), binds: binds), logger: logger)
         }
     }
 }
