@@ -19,9 +19,9 @@ build: setup
 MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnectionTests|StoreDiskFullTests
 # Suites that keep a core busy for a minute (schemathesis in Python, packing the debug binaries, whole restore drills)
 # run in that second process too, so that they do not starve the suites that time PostgreSQL's answers.
-# The fault suites (their own proxies, balancers and child processes) run there as well: Foundation's Process.run()
-# crashes when it starts a child while the process holds descriptors numbered past 1,024, which the first process
-# reached with them in it.
+# The fault suites (their own proxies, balancers and child processes, each timing its faults) run there as well.
+# Tests start children with posix_spawn (Tests/Support/SpawnedProcess.swift), never Foundation's Process, which
+# crashes when it starts one while the process holds a descriptor numbered past 1,024, as the first process does.
 HEAVY_SUITES = SchemathesisTests|PackagingTests|RestoreDrillTests|ServiceNotifyTests|DashboardBrowserTests|LoadBalancedHubsTests|BadWANTests|WrongClockTests|SyncCompressionTests|EventRetentionStoreTests|EventPartitionTests
 # The Python peers the tests run (bean-check) live in virtual environments under .build-venvs/.
 test: setup

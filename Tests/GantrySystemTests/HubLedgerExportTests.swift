@@ -158,13 +158,13 @@ extension HubAccessTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("acme.beancount")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: checker)
         process.arguments = [file.path]
         let output = Pipe()
         process.standardError = output
         process.standardOutput = output
-        try ProcessLaunch.run(process)
+        try process.run()
         let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "bean-check refused the hub's export: \(said)\n\(text)")

@@ -15,14 +15,14 @@ import Testing
     func runClean(_ executable: String, _ arguments: [String], environment: [String: String] = ["PATH": "/usr/bin:/bin"])
         throws -> (status: Int32, output: String)
     {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try ProcessLaunch.run(process)
+        try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -36,13 +36,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: log) }
         let output = try FileHandle(forWritingTo: log)
         defer { try? output.close() }
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [name] + arguments
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        try process.run()
         let deadline = ContinuousClock.now + .seconds(600)
         while process.isRunning {
             guard ContinuousClock.now < deadline else {

@@ -20,7 +20,7 @@ let binDirectory: String = {
 /// `@unchecked Sendable`: `Process` is used only through its thread-safe members (pid, isRunning,
 /// terminationStatus); the output buffer is behind a mutex.
 final class ChildProcess: @unchecked Sendable {
-    let process = Process()
+    let process = SpawnedProcess()
     private let output = TextBuffer()
     private let errors = TextBuffer()
 
@@ -43,7 +43,7 @@ final class ChildProcess: @unchecked Sendable {
             let data = handle.availableData
             errors.append(data)
         }
-        try ProcessLaunch.run(process)
+        try process.run()
     }
 
     /// Writes `text` to the child's standard input.

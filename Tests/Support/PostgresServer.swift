@@ -82,14 +82,14 @@ public final class PostgresServer: Sendable {
     /// Runs `sql` with psql over TCP; throws with psql's message when it fails, else returns its output.
     @discardableResult
     public func psql(_ database: String, _ sql: String) throws -> String {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: Self.binary("psql"))
         process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql]
         process.environment = ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try ProcessLaunch.run(process)
+        try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -103,7 +103,7 @@ public final class PostgresServer: Sendable {
     /// Runs `sql` in a transaction of a psql session that then stays open, so the locks `sql` took are held until
     /// `releaseHeld()` ends the session (or the server stops). Returns once `sql` has run.
     public func hold(_ database: String, _ sql: String) async throws {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: Self.binary("psql"))
         process.arguments = [
             "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-qAt",
@@ -112,7 +112,7 @@ public final class PostgresServer: Sendable {
         process.environment = ["PGPASSWORD": password, "PGAPPNAME": Self.holderName, "PATH": "/usr/bin:/bin"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        try process.run()
         let deadline = ContinuousClock.now + .seconds(10)
         while try psql(database, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)' AND wait_event = 'PgSleep'")
             .trimmingCharacters(in: .whitespacesAndNewlines) != "1" {

@@ -92,13 +92,13 @@ import Testing
             Issue.record("no bean-check at \(checker): run provisioning/python-peers.sh (make test does)")
             return
         }
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: checker)
         process.arguments = [file.path]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = errors
-        try ProcessLaunch.run(process)
+        try process.run()
         let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "bean-check refused \(name): \(output)")
