@@ -18,6 +18,13 @@ struct KPIRollup {
         /// Its counts from `start` on.
         var counts: [KPICount]
 
+        /// Of a plant's lost signals `all` (sorted, holding every one in `[start, through]` and the last before it),
+        /// those one machine's facts from `start` take: the ones within `[start, through]` and the last before `start`.
+        static func gaps(_ all: [Date], from start: Date, through: Date) -> [Date] {
+            let before = all.last { $0 < start }
+            return (before.map { [$0] } ?? []) + all.filter { $0 >= start && $0 <= through }
+        }
+
         /// The machine's timeline: its changes, and its plant's lost signals as changes to `unknown`.
         var timeline: MachineTimeline {
             MachineTimeline(changes: changes + gaps.map { MachineTimeline.Change(at: $0, state: .unknown) })
