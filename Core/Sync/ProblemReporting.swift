@@ -5,6 +5,13 @@
 public protocol ProblemReporting: Error {
     /// The problem document this error is answered with.
     var problem: ProblemDetails { get }
+    /// Whether the condition behind a 5xx is logged where it arises, once as it begins and once as it ends (a full
+    /// disk), so that the requests it refuses are not each logged as failures. False unless an error says so.
+    var loggedWhereItArises: Bool { get }
+}
+
+extension ProblemReporting {
+    public var loggedWhereItArises: Bool { false }
 }
 
 extension ProblemDetails: ProblemReporting {

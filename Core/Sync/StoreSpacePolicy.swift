@@ -132,4 +132,8 @@ extension InsufficientStorage: ProblemReporting {
     public var problem: ProblemDetails {
         ProblemDetails(code: "insufficient-storage", title: "Insufficient storage", status: 507, detail: description)
     }
+
+    /// The agent's disk watch logs the level when it changes; a scanner retrying against a full disk is not logged
+    /// once per scan (the log may well be on that disk).
+    public var loggedWhereItArises: Bool { true }
 }

@@ -22,9 +22,10 @@ extension SyncStateMachine {
             ceiling = maximum
         }
 
-        /// A batch went unanswered: the next one is half as large, never below `minimum`.
+        /// A batch went unanswered: the next one is half as large, never below `minimum` nor above the hub's ceiling
+        /// (which a refusal as too large may have put under the floor).
         public mutating func linkFailed() {
-            current = max(minimum, current / 2)
+            current = max(min(minimum, ceiling), current / 2)
         }
 
         /// The hub acknowledged events: the next batch may be twice as large, never above the hub's ceiling.

@@ -36,7 +36,7 @@ extension ProblemDetails {
         switch error {
         case let reporting as any ProblemReporting:
             let problem = reporting.problem
-            if problem.status >= 500, !(reporting is ProblemDetails) {
+            if problem.status >= 500, !(reporting is ProblemDetails), !reporting.loggedWhereItArises {
                 logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(reporting)"])
             }
             return try problem.response()

@@ -1,6 +1,7 @@
 import Foundation
 import GantryCore
 @testable import GantryAgent
+import Hummingbird
 import Synchronization
 import Testing
 
@@ -25,6 +26,16 @@ import Testing
                 },
                 uptime: { [self] in start + .milliseconds(elapsed.load(ordering: .relaxed)) })
         }
+    }
+
+    @Test(arguments: [
+        ("POST", "/v1/scans", true), ("PUT", "/v1/work-orders/WO-1", true), ("DELETE", "/v1/anything", true),
+        ("POST", "/dashboards/planner/actions", true), ("GET", "/v1/status", false), ("HEAD", "/v1/scans", false),
+        ("POST", "/dashboards/sign-in", false), ("POST", "/dashboards/sign-out", false),
+    ])
+    func writesAreHeldBackBelowTheReserveExceptDashboardSessions(method: String, path: String, held: Bool) throws {
+        let method = try #require(HTTPRequest.Method(method))
+        #expect(StoreCapacityMiddleware<BasicRequestContext>.holdsBack(method: method, path: path) == held)
     }
 
     @Test func aReadingIsKeptFor250MillisecondsThenReadAgain() throws {

@@ -28,6 +28,21 @@ import Testing
         "", "ünïcödé ✓", "{\"json\": [1, 2]}", "trailing space ", "key=value other=thing\nlevel=critical message=forged",
     ]
 
+    /// A refusal for a full disk is not a failure of the request: the disk watch logs the level, not every scan.
+    @Test func aFullDiskIsNotLoggedOncePerRefusedRequestButAFailureIs() throws {
+        let lines = Lines()
+        let logger = Self.logger(.logfmt, into: lines)
+        let request = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "agent", path: "/v1/scans"), body: RequestBody(buffer: ByteBuffer()))
+        let refused = try ProblemDetails.answer(InsufficientStorage(free: 1 << 20, required: 64 << 20), to: request, server: "the agent", logger: logger)
+        #expect(refused.status.code == 507)
+        #expect(lines.all.isEmpty)
+        struct Broken: Error {}
+        let failed = try ProblemDetails.answer(Broken(), to: request, server: "the agent", logger: logger)
+        #expect(failed.status.code == 500)
+        #expect(lines.all.count == 1 && lines.all.first?.contains("request failed") == true)
+    }
+
     @Test func logfmtWritesTheFixedFieldsThenSortedMetadata() {
         let lines = Lines()
         Self.logger(.logfmt, into: lines).info("catch-up finished", metadata: ["events": "42", "duration_s": "1.5"])

@@ -99,6 +99,22 @@ import Testing
         #expect(machine.sizing.ceiling == 100)
     }
 
+    @Test func anUnansweredBatchNeverLiftsTheSizeAboveWhatTheHubTook() {
+        var sizing = Sizing(maximum: 400, minimum: 50)
+        for _ in 0..<4 { _ = sizing.hubRefusedSize() }  // 200, 100, 50, 25: below the floor
+        #expect(sizing.current == 25 && sizing.ceiling == 25)
+        sizing.linkFailed()
+        #expect(sizing.current == 25, "the floor does not lift a batch above the size the hub takes")
+        sizing.batchCarried()
+        #expect(sizing.current == 25)
+        var wide = Sizing(maximum: 400, minimum: 50)
+        _ = wide.hubRefusedSize()  // 200
+        wide.linkFailed()
+        wide.linkFailed()
+        wide.linkFailed()
+        #expect(wide.current == 50, "halved down to the floor, which is under the ceiling")
+    }
+
     @Test func aSingleEventTooLargeForTheHubWaitsLikeAnyRejection() {
         var sizing = Sizing(maximum: 3, minimum: 1)
         #expect(sizing.hubRefusedSize() && sizing.current == 1)

@@ -7,13 +7,22 @@ import Hummingbird
 ///
 /// Every write of the local API (POST, PUT, PATCH, DELETE) appends events or changes state, so all of them are
 /// held back; reads (GET, HEAD) go on, and so does sync, which only reads the log and records acknowledgements
-/// in the reserve. Sits inside `ProblemMiddleware`, which turns the refusal into its problem document.
+/// in the reserve. Signing in to the dashboards and out again goes on too: a session is a row of a few bytes, and
+/// the dashboards are where the plant manager sees the disk alarm. Sits inside `ProblemMiddleware`, which turns the
+/// refusal into its problem document.
 struct StoreCapacityMiddleware<Context: RequestContext>: RouterMiddleware {
     let capacity: StoreCapacity
 
+    /// The writes that spend the reserve rather than wait for space: dashboard sessions.
+    static var sessionPaths: Set<String> { ["\(AgentDashboards.root)/sign-in", "\(AgentDashboards.root)/sign-out"] }
+
+    /// Whether a request of `method` to `path` records new facts, and so is held back below the reserve.
+    static func holdsBack(method: HTTPRequest.Method, path: String) -> Bool {
+        method != .get && method != .head && method != .options && !sessionPaths.contains(path)
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let writes = request.method != .get && request.method != .head && request.method != .options
-        if writes { try capacity.admit() }
+        if Self.holdsBack(method: request.method, path: request.uri.path) { try capacity.admit() }
         do {
             return try await next(request, context)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
