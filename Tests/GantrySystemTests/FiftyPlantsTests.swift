@@ -8,7 +8,8 @@ import Testing
 /// Fifty plants syncing at once into one hub on PostgreSQL (issue 23's "fifty plants", short version; the long one
 /// is `provisioning/soak/soak_fifty.py`). Fifty clients speak the sync protocol as the agent does
 /// (`POST /v1/sync/batches` with the plant's own token, consecutive sequences, the agent's event types and payloads),
-/// all at the same moment, some of them resending as an agent does after a lost acknowledgement.
+/// all at the same moment, some of them resending as an agent does after a lost acknowledgement; two more plants run
+/// real agents (in-process) taking scans alongside them.
 @Suite struct FiftyPlantsTests {
     static let plants = 50
     static let batches = 4
@@ -16,6 +17,8 @@ import Testing
     static let batchSpan: TimeInterval = 1800
     static let scansPerBatch = 6
     static let machines = ["M1", "M2"]
+    /// Scans a scanner posts to each of the two real agents.
+    static let agentScans = 20
     static var eventsPerBatch: Int64 { Int64(machines.count + scansPerBatch) }
     static var eventsPerPlant: Int64 { Int64(batches) * eventsPerBatch }
 
@@ -109,6 +112,54 @@ import Testing
             batches: batches, status: answer.status, text: answer.text, acknowledgement: try? answer.decode(SyncAcknowledgement.self))
     }
 
+    /// Every plant's client at once, each sending its batches one after another as an agent does (with its plant's
+    /// resends); returns each plant's exchanges in the order it made them.
+    static func generate(_ traffic: [PlantTraffic], url: String, tokens: [String: String]) async throws -> [String: [Exchange]] {
+        try await withThrowingTaskGroup(of: (String, [Exchange]).self) { group in
+            for (index, plant) in traffic.enumerated() {
+                group.addTask {
+                    let token = tokens[plant.plantID]!
+                    let send = { @Sendable (batches: ClosedRange<Int>) async throws -> Exchange in
+                        try await Self.send(plant, batches, to: url, token: token)
+                    }
+                    var exchanges: [Exchange] = []
+                    var batch = 0
+                    while batch < Self.batches {
+                        switch (Resend(index + 1), batch) {
+                        case (.sameBatchAgain, 1):
+                            exchanges.append(try await send(1...1))
+                            exchanges.append(try await send(1...1))
+                        case (.fromLastAcknowledged, 1):
+                            exchanges.append(try await send(1...1))  // the hub's answer, lost on the way back to the agent
+                            exchanges.append(try await send(1...2))
+                            batch += 1
+                        case (.twiceAtOnce, 2):
+                            async let first = send(2...2)
+                            async let second = send(2...2)
+                            exchanges += try await [first, second]
+                        default:
+                            exchanges.append(try await send(batch...batch))
+                        }
+                        batch += 1
+                    }
+                    return (plant.plantID, exchanges)
+                }
+            }
+            return try await group.reduce(into: [String: [Exchange]]()) { $0[$1.0] = $1.1 }
+        }
+    }
+
+    /// Scans posted to the real agents, one after another, a few to each in turn.
+    static func scan(agents: [String]) async throws {
+        for index in 0..<agentScans {
+            for agent in agents {
+                let answer = try await HTTP.request(
+                    "POST", "\(agent)/v1/scans", json: #"{"data":"LIVE-\#(index)","device":"gate-1","id":"\#(UUID().uuidString)"}"#)
+                try #require(answer.status == 201, "\(answer.text)")
+            }
+        }
+    }
+
     @Test func fiftyPlantsSyncAtOnceIntoOneHubOnPostgreSQLEachEventOnce() async throws {
         // Two whole hours, an hour and more in the past, so that every KPI window is closed by the time it is read.
         let start = wholeHour(Date()).addingTimeInterval(-3 * 3600)
@@ -117,39 +168,23 @@ import Testing
             var tokens: [String: String] = [:]
             for plant in 1...Self.plants { tokens["ACME-\(Self.code(plant))"] = try await hub.enrol(Self.code(plant)) }
             let url = "\(hub.url)/v1/sync/batches", enrolled = tokens
+            let agentTokens = try await [hub.enrol("AGENT1"), hub.enrol("AGENT2")]
 
+            // The generator's fifty plants and, syncing alongside them, two plants with real agents taking scans.
             let began = ContinuousClock.now
-            let exchanges = try await withThrowingTaskGroup(of: (String, [Exchange]).self) { group in
-                for (index, plant) in traffic.enumerated() {
-                    group.addTask {
-                        let token = enrolled[plant.plantID]!
-                        let send = { @Sendable (batches: ClosedRange<Int>) async throws -> Exchange in
-                            try await Self.send(plant, batches, to: url, token: token)
+            let exchanges = try await withTemporaryDirectory { dir in
+                try await withAgent(plantID: "ACME-AGENT1", hubURL: hub.url, token: agentTokens[0], dir: dir) { first in
+                    try await withAgent(plantID: "ACME-AGENT2", hubURL: hub.url, token: agentTokens[1], dir: dir) { second in
+                        async let scanned: Void = Self.scan(agents: [first, second])
+                        let exchanges = try await Self.generate(traffic, url: url, tokens: enrolled)
+                        try await scanned
+                        try await eventually("the real agents' scans reach the hub", timeout: .seconds(120)) {
+                            let reports = try await hub.store.syncReport(now: Date()).filter { $0.plant.hasPrefix("ACME-AGENT") }
+                            return reports.count == 2 && reports.allSatisfy { $0.eventsReceived == Int64(Self.agentScans) && $0.pendingEvents == 0 }
                         }
-                        var exchanges: [Exchange] = []
-                        var batch = 0
-                        while batch < Self.batches {
-                            switch (Resend(index + 1), batch) {
-                            case (.sameBatchAgain, 1):
-                                exchanges.append(try await send(1...1))
-                                exchanges.append(try await send(1...1))
-                            case (.fromLastAcknowledged, 1):
-                                _ = try await send(1...1)  // its answer is lost on the way back
-                                exchanges.append(try await send(1...2))
-                                batch += 1
-                            case (.twiceAtOnce, 2):
-                                async let first = send(2...2)
-                                async let second = send(2...2)
-                                exchanges += try await [first, second]
-                            default:
-                                exchanges.append(try await send(batch...batch))
-                            }
-                            batch += 1
-                        }
-                        return (plant.plantID, exchanges)
+                        return exchanges
                     }
                 }
-                return try await group.reduce(into: [String: [Exchange]]()) { $0[$1.0] = $1.1 }
             }
             print("FiftyPlantsTests: \(exchanges.values.map(\.count).reduce(0, +)) batches from \(Self.plants) plants in \(ContinuousClock.now - began)")
 
@@ -167,7 +202,8 @@ import Testing
                 switch Resend(index + 1) {
                 case .none: #expect(applied == [perBatch, perBatch, perBatch, perBatch], "\(plant.plantID)")
                 case .sameBatchAgain: #expect(applied == [perBatch, perBatch, 0, perBatch, perBatch], "\(plant.plantID)")
-                case .fromLastAcknowledged: #expect(applied == [perBatch, perBatch, perBatch], "\(plant.plantID): the second batch's events once")
+                case .fromLastAcknowledged:
+                    #expect(applied == [perBatch, perBatch, perBatch, perBatch], "\(plant.plantID): the second batch's events once")
                 case .twiceAtOnce:
                     #expect(Array(applied[0...1]) == [perBatch, perBatch] && applied.last == perBatch && applied.count == 5, "\(plant.plantID)")
                     #expect(applied[2...3].sorted() == [0, perBatch], "\(plant.plantID): one of the two applied, the other a resend")
@@ -176,8 +212,8 @@ import Testing
 
             // The hub's sync report: every plant's count equals its head and what it sent.
             let reports = try await hub.store.syncReport(now: Date())
-            #expect(reports.count == Self.plants)
-            for report in reports {
+            #expect(reports.count == Self.plants + 2)
+            for report in reports where !report.plant.hasPrefix("ACME-AGENT") {
                 #expect(
                     report.eventsReceived == Self.eventsPerPlant && report.lastSequence == Self.eventsPerPlant
                         && report.agentHead == Self.eventsPerPlant && report.pendingEvents == 0,
@@ -190,6 +226,14 @@ import Testing
                 let stored = try await hub.store.events(plantID: plant.plantID, after: 0, limit: 1000)
                 #expect(stored.map(\.sequence) == Array(1...Self.eventsPerPlant), "\(plant.plantID)")
                 #expect(stored.map(\.id) == plant.events.map(\.id), "\(plant.plantID)")
+            }
+            for agent in ["ACME-AGENT1", "ACME-AGENT2"] {
+                let stored = try await hub.store.events(plantID: agent, after: 0, limit: 1000)
+                let data = stored.map { event -> String in
+                    guard case .object(let fields) = event.payload, case .string(let data) = fields["data"] else { return "(\(event.type))" }
+                    return data
+                }
+                #expect(stored.map(\.sequence) == Array(1...Int64(Self.agentScans)) && data == (0..<Self.agentScans).map { "LIVE-\($0)" }, "\(agent)")
             }
 
             // One KPI figure per machine and plant, worked out from what was sent: in each of the four half hours
