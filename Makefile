@@ -22,7 +22,7 @@ MQTT_SUITES = MachineSignalTests|MaintenanceTests|MQTTShutdownTests|MQTTConnecti
 # The fault suites (their own proxies, balancers and child processes, each timing its faults) run there as well.
 # Tests start children with posix_spawn (Tests/Support/SpawnedProcess.swift), never Foundation's Process, which
 # crashes when it starts one while the process holds a descriptor numbered past 1,024, as the first process does.
-HEAVY_SUITES = SchemathesisTests|PackagingTests|RestoreDrillTests|ServiceNotifyTests|DashboardBrowserTests|LoadBalancedHubsTests|BadWANTests|WrongClockTests|SyncCompressionTests|EventRetentionStoreTests|EventPartitionTests
+HEAVY_SUITES = SchemathesisTests|PackagingTests|RestoreDrillTests|ServiceNotifyTests|DashboardBrowserTests|LoadBalancedHubsTests|BadWANTests|WrongClockTests|SyncCompressionTests|EventRetentionStoreTests|EventPartitionTests|FiftyPlantsTests|OfflineCatchUpTests
 # The Python peers the tests run (bean-check) live in virtual environments under .build-venvs/.
 test: setup
 	provisioning/python-peers.sh
