@@ -40,7 +40,12 @@ final class MosquittoClient: @unchecked Sendable {
 
     private static let libraryReady: Int32 = mosquitto_lib_init()
 
-    init(
+    /// A client for `options` whose messages go to `onMessage` and connection changes to `onConnection`; throws
+    /// when libmosquitto cannot make or configure it.
+    ///
+    /// Everything that may fail happens here, before the designated initializer sets a stored property: the release
+    /// compiler (Swift 6.3) crashes ("Found ownership error") on a throwing initializer of a class holding an atomic.
+    convenience init(
         options: Options, onMessage: @escaping @Sendable (MQTTMessage) -> Void,
         onConnection: @escaping @Sendable (MQTTConnectionEvent) -> Void
     ) throws(MQTTError) {
@@ -48,21 +53,24 @@ final class MosquittoClient: @unchecked Sendable {
         guard let handle = mosquitto_new(options.clientID, options.cleanSession, nil) else {
             throw MQTTError("libmosquitto could not create a client for \(options.clientID)")
         }
+        do {
+            try Self.configure(handle, options)
+        } catch {
+            mosquitto_destroy(handle)
+            throw error
+        }
+        self.init(handle: handle, options: options, onMessage: onMessage, onConnection: onConnection)
+    }
+
+    private init(
+        handle: OpaquePointer, options: Options, onMessage: @escaping @Sendable (MQTTMessage) -> Void,
+        onConnection: @escaping @Sendable (MQTTConnectionEvent) -> Void
+    ) {
         self.handle = handle
         self.options = options
         self.onMessage = onMessage
         self.onConnection = onConnection
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
-        try check(mosquitto_reconnect_delay_set(handle, 1, 30, true), "reconnect delay")
-        if options.username != nil || options.password != nil {
-            try check(mosquitto_username_pw_set(handle, options.username, options.password), "credentials")
-        }
-        if let will = options.will {
-            try check(mosquitto_will_set(handle, will.topic, Int32(will.payload.count), will.payload, will.qos, will.retain), "will")
-        }
-        if options.tlsCAFile != nil {
-            try check(mosquitto_tls_set(handle, options.tlsCAFile, nil, options.tlsCertFile, options.tlsKeyFile, nil), "TLS")
-        }
         // Every callback runs with the thread's cancellation off: `stop()` may cancel the thread (see there), and a
         // thread cancelled inside a callback (at an `fdatasync` or `pwrite` of the inbox, say) would die holding
         // the inbox's Swift `Mutex`, whose next user then crashes ("Unknown error occurred while attempting to
@@ -107,7 +115,7 @@ final class MosquittoClient: @unchecked Sendable {
 
     /// Starts connecting in the background; libmosquitto keeps retrying with backoff until it succeeds.
     func start() throws(MQTTError) {
-        try check(mosquitto_loop_start(handle), "network thread")
+        try Self.check(mosquitto_loop_start(handle), "network thread")
         let code = mosquitto_connect_async(handle, options.host, Int32(options.port), Int32(options.keepalive))
         if code != MOSQ_ERR_SUCCESS.rawValue {
             // Not fatal: the network thread retries. Say why the first attempt failed.
@@ -147,7 +155,7 @@ final class MosquittoClient: @unchecked Sendable {
     /// on a client whose state is still "disconnected" (as `pause()` left it) would end at once instead of connecting.
     func resume() throws(MQTTError) {
         let code = mosquitto_connect_async(handle, options.host, Int32(options.port), Int32(options.keepalive))
-        try check(mosquitto_loop_start(handle), "network thread")
+        try Self.check(mosquitto_loop_start(handle), "network thread")
         if code != MOSQ_ERR_SUCCESS.rawValue {
             // Not fatal: the network thread retries. Say why the first attempt failed.
             onConnection(.disconnected(expected: false, reason: String(cString: mosquitto_strerror(code))))
@@ -182,7 +190,21 @@ final class MosquittoClient: @unchecked Sendable {
         } == MOSQ_ERR_SUCCESS.rawValue
     }
 
-    private func check(_ code: Int32, _ what: String) throws(MQTTError) {
+    /// The client's reconnect delays, credentials, will and TLS from `options`.
+    private static func configure(_ handle: OpaquePointer, _ options: Options) throws(MQTTError) {
+        try check(mosquitto_reconnect_delay_set(handle, 1, 30, true), "reconnect delay")
+        if options.username != nil || options.password != nil {
+            try check(mosquitto_username_pw_set(handle, options.username, options.password), "credentials")
+        }
+        if let will = options.will {
+            try check(mosquitto_will_set(handle, will.topic, Int32(will.payload.count), will.payload, will.qos, will.retain), "will")
+        }
+        if options.tlsCAFile != nil {
+            try check(mosquitto_tls_set(handle, options.tlsCAFile, nil, options.tlsCertFile, options.tlsKeyFile, nil), "TLS")
+        }
+    }
+
+    private static func check(_ code: Int32, _ what: String) throws(MQTTError) {
         guard code == MOSQ_ERR_SUCCESS.rawValue else {
             throw MQTTError("\(what): \(String(cString: mosquitto_strerror(code)))")
         }
