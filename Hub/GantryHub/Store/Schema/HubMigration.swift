@@ -29,6 +29,7 @@ struct HubMigration: Sendable {
         kpiMonthRollups,
         eventsByMonth,
         plantClocks,
+        kpiSpanIndexes,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
