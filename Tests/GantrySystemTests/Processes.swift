@@ -17,7 +17,7 @@ let binDirectory: String = {
 }()
 
 /// A child process whose standard output is watched line by line; killed at the end of its scope.
-/// `@unchecked Sendable`: `Process` is used only through its thread-safe members (pid, isRunning,
+/// `@unchecked Sendable`: `SpawnedProcess` is used only through its thread-safe members (pid, isRunning,
 /// terminationStatus); the output buffer is behind a mutex.
 final class ChildProcess: @unchecked Sendable {
     let process = SpawnedProcess()
@@ -35,15 +35,34 @@ final class ChildProcess: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = stdout
         process.standardError = stderr
-        stdout.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            output.append(data)
-        }
-        stderr.fileHandleForReading.readabilityHandler = { [errors] handle in
-            let data = handle.availableData
-            errors.append(data)
-        }
         try process.run()
+        Self.drain(stdout.fileHandleForReading, into: output)
+        Self.drain(stderr.fileHandleForReading, into: errors)
+    }
+
+    /// Reads `handle` to its end on a thread of its own, into `buffer`. The thread reads a duplicate of the descriptor
+    /// and closes it at the end, so the pipe's own handle may be closed or freed meanwhile. Not a `readabilityHandler`:
+    /// its dispatch source is cancelled asynchronously while the handle closes the descriptor at once, and with many
+    /// children coming and going the descriptor's number was reused under the source and libdispatch's event loop
+    /// crashed (`_dispatch_event_loop_drain`).
+    private static func drain(_ handle: FileHandle, into buffer: TextBuffer) {
+        let descriptor = fcntl(handle.fileDescriptor, F_DUPFD_CLOEXEC, 0)
+        guard descriptor >= 0 else { return }
+        let reader = Thread(block: {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    buffer.append(Data(chunk[..<count]))
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            close(descriptor)
+        })
+        reader.start()
     }
 
     /// Writes `text` to the child's standard input.
