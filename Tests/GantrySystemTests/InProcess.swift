@@ -41,10 +41,21 @@ func withHub<T: Sendable>(now: @escaping @Sendable () -> Date = { Date() }, _ bo
         configuration.storePath = "\(dir)/hub.sqlite"
         configuration.httpPort = 0
         // Port 0 has no URL to print at enrolment (POST /v1/plants); the fixture's own administration gets the
-        // real one below, once the hub listens.
+        // real one once the hub listens (`serveHub`).
         configuration.publicURL = "http://127.0.0.1:8480"
         configuration.maxBatchBytes = 256 << 10
-        let store = try await openHubStore(configuration)
+        return try await serveHub(configuration, now: now, body)
+    }
+}
+
+/// The hub of `configuration` (its store opened and running) served in-process on a free loopback port while `body`
+/// runs with its fixture: what `withHub` (SQLite) and `withPostgresHub` (PostgreSQL) share.
+func serveHub<T: Sendable>(
+    _ configuration: HubConfiguration, now: @escaping @Sendable () -> Date = { Date() }, _ body: (HubFixture) async throws -> T
+) async throws -> T {
+    var configuration = configuration
+    let store = try await openHubStore(configuration, logger: quietLogger)
+    return try await withRunning(store) {
         let (ports, announce) = AsyncStream.makeStream(of: Int.self)
         let app = buildHub(configuration: configuration, store: store, now: now, logger: quietLogger) { announce.yield($0) }
         return try await withService(app) {

@@ -21,21 +21,7 @@ func withPostgresHub<T: Sendable>(
     configuration.httpPort = 0
     // As in `withHub`: port 0 has no URL to print at enrolment; the fixture's administration gets the real one.
     configuration.publicURL = "http://127.0.0.1:8480"
-    let store = try await openHubStore(configuration, logger: quietLogger)
-    return try await withRunning(store) {
-        let (ports, announce) = AsyncStream.makeStream(of: Int.self)
-        let app = buildHub(configuration: configuration, store: store, logger: quietLogger) { announce.yield($0) }
-        return try await withService(app) {
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next()!
-            configuration.publicURL = "http://127.0.0.1:\(port)"
-            let administration = HubAdministration(store: store, configuration: configuration)
-            let fixture = HubFixture(
-                url: "http://127.0.0.1:\(port)", administration: administration, store: store,
-                adminToken: try await administration.addPrincipal(name: "tests"))
-            return try await body(fixture)
-        }
-    }
+    return try await serveHub(configuration, body)
 }
 
 /// `GET /v1/kpis`'s body as a client reads it: the nodes with their summed elements.
