@@ -13,12 +13,9 @@ import Hummingbird
 struct StoreCapacityMiddleware<Context: RequestContext>: RouterMiddleware {
     let capacity: StoreCapacity
 
-    /// The writes that spend the reserve rather than wait for space: dashboard sessions.
-    static var sessionPaths: Set<String> { ["\(AgentDashboards.root)/sign-in", "\(AgentDashboards.root)/sign-out"] }
-
     /// Whether a request of `method` to `path` records new facts, and so is held back below the reserve.
     static func holdsBack(method: HTTPRequest.Method, path: String) -> Bool {
-        method != .get && method != .head && method != .options && !sessionPaths.contains(path)
+        method != .get && method != .head && method != .options && !dashboardSessionPaths.contains(path)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -30,3 +27,6 @@ struct StoreCapacityMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+/// The writes that spend the reserve rather than wait for space: dashboard sessions.
+private let dashboardSessionPaths: Set<String> = ["\(AgentDashboards.root)/sign-in", "\(AgentDashboards.root)/sign-out"]
