@@ -9,38 +9,9 @@ extension SQLiteHubStore {
 
     public func kpiRollupSpans(scope: CompanyScope, plant: String?, cuts: [Date], depth: KPIRollupDepth) async throws -> KPIRollupSnapshot {
         try await pool.read { db in
-            let scoped = SQLiteCompanyFilter(scope, column: "company")
-            let filter = (plant == nil ? "" : " AND plant_id = ?") + scoped.and
-            let filterArguments: StatementArguments = (plant.map { [$0] } ?? []) + scoped.arguments
-            var machineParts: [String] = [], downtimeParts: [String] = [], arguments: StatementArguments = []
-            let times = "running_us, setup_us, idle_us, down_us, planned_stop_us, unknown_us"
-            let counts = "good, scrap, rework, unrated"
-            for part in KPIRollupSpans(cuts: cuts).parts {
-                let rows = part.rows, planned = rows == .hours ? "CAST(planned_run_time AS REAL)" : "planned_run_time"
-                // A row that is its own span carries its own start (stored as `Timestamp.format` writes it).
-                let stamp = part.ownStamp ? rows.column : "?"
-                machineParts.append("""
-                    SELECT company, plant_id, line, machine, \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)
-                    FROM \(rows.machineTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
-                    """)
-                downtimeParts.append("""
-                    SELECT company, plant_id, line, machine, \(stamp) AS stamp, reason, down_us, stops
-                    FROM \(rows.downtimeTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
-                    """)
-                if !part.ownStamp { arguments += [Timestamp.format(part.stamp)] }
-                arguments += [Timestamp.format(part.range.lowerBound), Timestamp.format(part.range.upperBound)]
-                arguments += filterArguments
-            }
             var snapshot = KPIRollupSnapshot(hours: [], downtime: [], heads: try kpiHeads(db, plant: plant, scope: scope))
-            guard !machineParts.isEmpty else { return snapshot }
-            for row in try TotalRow.fetchAll(db, sql: """
-                SELECT \(depth.keyColumns), stamp, sum(running_us) AS running_us, sum(setup_us) AS setup_us,
-                       sum(idle_us) AS idle_us, sum(down_us) AS down_us, sum(planned_stop_us) AS planned_stop_us,
-                       sum(unknown_us) AS unknown_us, sum(planned) AS planned, sum(good) AS good, sum(scrap) AS scrap,
-                       sum(rework) AS rework, sum(unrated) AS unrated
-                FROM (\(machineParts.joined(separator: " UNION ALL ")))
-                GROUP BY \(depth.groupColumns), stamp ORDER BY \(depth.groupColumns), stamp
-                """, arguments: arguments) {
+            guard let statements = Self.spanStatements(scope: scope, plant: plant, cuts: cuts, depth: depth) else { return snapshot }
+            for row in try TotalRow.fetchAll(db, sql: statements.machine, arguments: statements.arguments) {
                 guard let stamp = Timestamp.parse(row.stamp) else { continue }
                 snapshot.hours.append(KPIMachineHour(
                     machine: KPIMachineKey(company: row.company, plant: row.plantID, line: row.line, machine: row.machine), hour: stamp,
@@ -49,11 +20,7 @@ extension SQLiteHubStore {
                         unknown: row.unknown, plannedRunTime: KPIDayRollup.plannedRunTime(row.planned).description, good: row.good,
                         scrap: row.scrap, rework: row.rework, unrated: row.unrated)))
             }
-            for row in try DowntimeTotalRow.fetchAll(db, sql: """
-                SELECT \(depth.keyColumns), stamp, reason, sum(down_us) AS down_us, sum(stops) AS stops
-                FROM (\(downtimeParts.joined(separator: " UNION ALL ")))
-                GROUP BY \(depth.groupColumns), stamp, reason ORDER BY \(depth.groupColumns), stamp, reason
-                """, arguments: arguments) {
+            for row in try DowntimeTotalRow.fetchAll(db, sql: statements.downtime, arguments: statements.arguments) {
                 guard let stamp = Timestamp.parse(row.stamp) else { continue }
                 snapshot.downtime.append(KPIDowntimeHour(
                     machine: KPIMachineKey(company: row.company, plant: row.plantID, line: row.line, machine: row.machine), hour: stamp,
@@ -61,6 +28,50 @@ extension SQLiteHubStore {
             }
             return snapshot
         }
+    }
+
+    /// The two statements `kpiRollupSpans` runs (the machines' sums, the downtime sums) and their shared arguments;
+    /// nil when the cuts make no span.
+    static func spanStatements(
+        scope: CompanyScope, plant: String?, cuts: [Date], depth: KPIRollupDepth
+    ) -> (machine: String, downtime: String, arguments: StatementArguments)? {
+        let scoped = SQLiteCompanyFilter(scope, column: "company")
+        let filter = (plant == nil ? "" : " AND plant_id = ?") + scoped.and
+        let filterArguments: StatementArguments = (plant.map { [$0] } ?? []) + scoped.arguments
+        var machineParts: [String] = [], downtimeParts: [String] = [], arguments: StatementArguments = []
+        let times = "running_us, setup_us, idle_us, down_us, planned_stop_us, unknown_us"
+        let counts = "good, scrap, rework, unrated"
+        for part in KPIRollupSpans(cuts: cuts).parts {
+            let rows = part.rows, planned = rows == .hours ? "CAST(planned_run_time AS REAL)" : "planned_run_time"
+            // A row that is its own span carries its own start (stored as `Timestamp.format` writes it).
+            let stamp = part.ownStamp ? rows.column : "?"
+            machineParts.append("""
+                SELECT company, plant_id, line, machine, \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)
+                FROM \(rows.machineTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
+                """)
+            downtimeParts.append("""
+                SELECT company, plant_id, line, machine, \(stamp) AS stamp, reason, down_us, stops
+                FROM \(rows.downtimeTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
+                """)
+            if !part.ownStamp { arguments += [Timestamp.format(part.stamp)] }
+            arguments += [Timestamp.format(part.range.lowerBound), Timestamp.format(part.range.upperBound)]
+            arguments += filterArguments
+        }
+        guard !machineParts.isEmpty else { return nil }
+        let machine = """
+            SELECT \(depth.keyColumns), stamp, sum(running_us) AS running_us, sum(setup_us) AS setup_us,
+                   sum(idle_us) AS idle_us, sum(down_us) AS down_us, sum(planned_stop_us) AS planned_stop_us,
+                   sum(unknown_us) AS unknown_us, sum(planned) AS planned, sum(good) AS good, sum(scrap) AS scrap,
+                   sum(rework) AS rework, sum(unrated) AS unrated
+            FROM (\(machineParts.joined(separator: " UNION ALL ")))
+            GROUP BY \(depth.groupColumns), stamp ORDER BY \(depth.groupColumns), stamp
+            """
+        let downtime = """
+            SELECT \(depth.keyColumns), stamp, reason, sum(down_us) AS down_us, sum(stops) AS stops
+            FROM (\(downtimeParts.joined(separator: " UNION ALL ")))
+            GROUP BY \(depth.groupColumns), stamp, reason ORDER BY \(depth.groupColumns), stamp, reason
+            """
+        return (machine, downtime, arguments)
     }
 }
 
