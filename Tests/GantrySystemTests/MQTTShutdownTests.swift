@@ -13,6 +13,7 @@ import Testing
     final class Callback: Sendable {
         let connected = Atomic<Bool>(false)
         let entered = Atomic<Bool>(false)
+        let stopping = Atomic<Bool>(false)
         let finished = Atomic<Bool>(false)
         let lock = Mutex(0)
     }
@@ -30,10 +31,16 @@ import Testing
                     case .connected:
                         callback.connected.store(true, ordering: .sequentiallyConsistent)
                     case .disconnected(expected: false, _) where callback.connected.load(ordering: .sequentiallyConsistent):
-                        // As the ingest records the lost connection: a write under the inbox's lock that takes a while.
+                        // As the ingest records the lost connection: a write under the inbox's lock that is still
+                        // running when stop() comes. It waits for the test to say it stops (not a fixed time, which a
+                        // loaded machine can outlast before the test looks), then goes on a while inside stop().
                         callback.lock.withLock { count in
                             callback.entered.store(true, ordering: .sequentiallyConsistent)
-                            usleep(300_000)
+                            let deadline = ContinuousClock.now + .seconds(20)
+                            while !callback.stopping.load(ordering: .sequentiallyConsistent), ContinuousClock.now < deadline {
+                                usleep(1_000)
+                            }
+                            usleep(200_000)
                             count += 1
                             callback.finished.store(true, ordering: .sequentiallyConsistent)
                         }
@@ -49,6 +56,7 @@ import Testing
             }
             let finishedBeforeStop = callback.finished.load(ordering: .sequentiallyConsistent)
             #expect(!finishedBeforeStop, "stop() must come while the callback runs")
+            callback.stopping.store(true, ordering: .sequentiallyConsistent)
             client.stop()
             let finished = callback.finished.load(ordering: .sequentiallyConsistent)
             #expect(finished, "the callback ran to its end")
