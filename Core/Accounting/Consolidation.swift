@@ -15,16 +15,18 @@ public struct Consolidation: Sendable {
     public var balanceSheet: BalanceSheet
     public var incomeStatement: IncomeStatement
 
-    /// Consolidates `members` into `presentation`. Refuses a member held at less than 100 %, a missing
-    /// historical rate, an intercompany line on an account the member has no balance of, and a trading partner
-    /// or holding outside the group.
+    /// Consolidates `members` into `presentation`: `holdings` is the intercompany stock held at the end of the range,
+    /// `openingHoldings` at its start (its unrealised profit was eliminated by the earlier periods). Refuses a member
+    /// held at less than 100 %, a missing historical rate, an intercompany line on an account the member has no
+    /// balance of, and a trading partner or holding outside the group.
     public static func consolidate(group: String, presentation: CurrencyCode, members: [ConsolidationMember],
-                                   holdings: [IntragroupHolding], accounts: ConsolidationAccounts) throws(AccountingRefusal) -> Consolidation {
+                                   holdings: [IntragroupHolding], openingHoldings: [IntragroupHolding] = [],
+                                   accounts: ConsolidationAccounts) throws(AccountingRefusal) -> Consolidation {
         guard Set(members.map(\.company)).count == members.count else {
             throw AccountingRefusal(.invalid, "a company is a member of \(group) once; got \(members.map(\.company).sorted())")
         }
         var translations: [Translation] = []
-        var intercompany: [IntercompanyLine] = []
+        var intercompany: [IntercompanyLine] = [], earlierSales: [IntercompanyLine] = []
         for member in members.sorted(by: { $0.company < $1.company }) {
             guard member.ownershipPercent == 100 else {
                 throw AccountingRefusal(.invalid, "\(member.company) is held at \(member.ownershipPercent) %: only wholly owned members are consolidated")
@@ -33,9 +35,15 @@ public struct Consolidation: Sendable {
                 company: member.company, balances: member.balances, from: member.functionalCurrency, to: presentation,
                 rates: member.rates, carriedEquity: member.carriedEquity, cta: accounts.cta))
             intercompany += try intercompanyLines(of: member, presentation: presentation)
+            var earlier = member
+            earlier.intercompanyEntries = []
+            earlier.intercompanySums = member.earlierSums
+            earlierSales += try intercompanyLines(of: earlier, presentation: presentation, types: member.earlierTypes)
+                .filter { $0.role == .revenue || $0.role == .costOfSales }
         }
-        try checkPartners(intercompany, holdings, members: Set(members.map(\.company)), group: group)
-        let elimination = try Elimination.eliminate(intercompany, holdings: holdings, accounts: accounts.eliminations)
+        try checkPartners(intercompany + earlierSales, holdings + openingHoldings, members: Set(members.map(\.company)), group: group)
+        let elimination = try Elimination.eliminate(intercompany, holdings: holdings, accounts: accounts.eliminations,
+                                                    earlierSales: earlierSales, openingHoldings: openingHoldings)
         let balances = try consolidated(translations, elimination, accounts)
         return Consolidation(
             group: group, presentationCurrency: presentation, translations: translations, intercompanyLines: intercompany,
@@ -44,9 +52,11 @@ public struct Consolidation: Sendable {
     }
 
     /// A member's intercompany lines summed per partner, role, account and item, then translated as their
-    /// accounts are: receivables and payables at the closing rate, revenue and cost of sales at the average.
-    static func intercompanyLines(of member: ConsolidationMember, presentation: CurrencyCode) throws(AccountingRefusal) -> [IntercompanyLine] {
-        let types = Dictionary(member.balances.map { ($0.account, $0.type) }, uniquingKeysWith: { first, _ in first })
+    /// accounts are: receivables and payables at the closing rate, revenue and cost of sales at the average. An
+    /// account's type is its balance's, else `types`'.
+    static func intercompanyLines(of member: ConsolidationMember, presentation: CurrencyCode,
+                                  types known: [String: AccountMaster.AccountType] = [:]) throws(AccountingRefusal) -> [IntercompanyLine] {
+        let types = known.merging(member.balances.map { ($0.account, $0.type) }, uniquingKeysWith: { _, balance in balance })
         var sums: [IntercompanyKey: (amount: Int64, quantity: Int64?, sources: Set<String>)] = [:]
         for entry in member.intercompanyEntries {
             for line in entry.lines {
@@ -99,7 +109,8 @@ public struct Consolidation: Sendable {
     private static func consolidated(_ translations: [Translation], _ elimination: Elimination,
                                      _ accounts: ConsolidationAccounts) throws(AccountingRefusal) -> [AccountBalance] {
         var known: [String: StatementAccount] = [:]
-        for account in [accounts.cta, accounts.eliminations.difference, accounts.eliminations.costOfSales] { known[account.account] = account }
+        let own = accounts.eliminations
+        for account in [accounts.cta, own.difference, own.costOfSales, own.retainedEarnings] { known[account.account] = account }
         var balances = translations.flatMap(\.balances)
         for balance in balances where known[balance.account] == nil { known[balance.account] = balance.statementAccount }
         for line in elimination.entries.flatMap(\.lines) {

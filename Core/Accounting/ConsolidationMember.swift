@@ -17,10 +17,16 @@ public struct ConsolidationMember: Sendable {
     public var intercompanyEntries: [JournalEntry]
     /// Intercompany lines already summed (what the hub keeps on apply), counted with those of `intercompanyEntries`.
     public var intercompanySums: [IntercompanySum]
+    /// The intercompany sums of the periods before the range (their revenue and cost of sales give the margin on stock
+    /// bought then and still held), translated at the range's average rate, and the types of their accounts (which
+    /// may have no balance in the range).
+    public var earlierSums: [IntercompanySum]
+    public var earlierTypes: [String: AccountMaster.AccountType]
 
     public init(company: String, functionalCurrency: CurrencyCode, ownershipPercent: Decimal = 100, balances: [AccountBalance],
                 rates: TranslationRates, carriedEquity: [String: Int64] = [:], intercompanyEntries: [JournalEntry] = [],
-                intercompanySums: [IntercompanySum] = []) {
+                intercompanySums: [IntercompanySum] = [], earlierSums: [IntercompanySum] = [],
+                earlierTypes: [String: AccountMaster.AccountType] = [:]) {
         self.company = company
         self.functionalCurrency = functionalCurrency
         self.ownershipPercent = ownershipPercent
@@ -29,6 +35,8 @@ public struct ConsolidationMember: Sendable {
         self.carriedEquity = carriedEquity
         self.intercompanyEntries = intercompanyEntries
         self.intercompanySums = intercompanySums
+        self.earlierSums = earlierSums
+        self.earlierTypes = earlierTypes
     }
 }
 

@@ -5,16 +5,21 @@ import Foundation
 /// (b) intercompany revenue and cost of sales removed, the margin taken out of the group's cost of sales;
 /// (c) the unrealised profit in stock still held inside the group: the seller's margin on the transfer,
 /// (sale − cost) / sale, times the transfer value of the quantity the buyer holds, out of the buyer's inventory
-/// and into the group's cost of sales.
+/// and into the group's cost of sales; (d) over a range that does not start at the books' beginning, the unrealised
+/// profit in stock already held at its start (eliminated by the earlier periods) out of the retained earnings and
+/// back into the group's cost of sales, so the range's result carries only the change.
 public struct Elimination: Sendable, Equatable {
     public var entries: [EliminationEntry]
     /// Receivables and payables that did not net to zero.
     public var differences: [IntercompanyDifference]
 
-    /// The eliminations of `lines` and `holdings`. A holding whose item has no intercompany sale with a quantity
-    /// in `lines` is refused by name (its margin is unknown).
-    public static func eliminate(_ lines: [IntercompanyLine], holdings: [IntragroupHolding],
-                                 accounts: EliminationAccounts) throws(AccountingRefusal) -> Elimination {
+    /// The eliminations of `lines` and `holdings`. `earlierSales` are the revenue and cost-of-sales lines of the
+    /// periods before the range: a holding's margin is taken from its item's sales in `lines` and `earlierSales`
+    /// together, an opening holding's (stock held at the range's start) from `earlierSales` alone. A holding whose
+    /// item has no such intercompany sale with a quantity is refused by name (its margin is unknown).
+    public static func eliminate(_ lines: [IntercompanyLine], holdings: [IntragroupHolding], accounts: EliminationAccounts,
+                                 earlierSales: [IntercompanyLine] = [],
+                                 openingHoldings: [IntragroupHolding] = []) throws(AccountingRefusal) -> Elimination {
         var result = Elimination(entries: [], differences: [])
         for pair in pairs(lines) {
             result.netBalances(lines.filter { pair.contains($0.company) && pair.contains($0.tradingPartner) }, pair, accounts)
@@ -25,8 +30,14 @@ public struct Elimination: Sendable, Equatable {
                 result.removeSales(sold, seller: seller, buyer: buyer, accounts)
             }
         }
-        for holding in holdings.sorted(by: { ($0.seller, $0.buyer, $0.item, $0.account) < ($1.seller, $1.buyer, $1.item, $1.account) }) {
-            try result.removeUnrealisedProfit(holding, lines, accounts)
+        let order: (IntragroupHolding, IntragroupHolding) -> Bool = {
+            ($0.seller, $0.buyer, $0.item, $0.account) < ($1.seller, $1.buyer, $1.item, $1.account)
+        }
+        for holding in holdings.sorted(by: order) {
+            try result.removeUnrealisedProfit(holding, lines + earlierSales, accounts, opening: false)
+        }
+        for holding in openingHoldings.sorted(by: order) {
+            try result.removeUnrealisedProfit(holding, earlierSales, accounts, opening: true)
         }
         return result
     }
@@ -62,7 +73,7 @@ public struct Elimination: Sendable, Equatable {
     }
 
     private mutating func removeUnrealisedProfit(_ holding: IntragroupHolding, _ lines: [IntercompanyLine],
-                                                 _ accounts: EliminationAccounts) throws(AccountingRefusal) {
+                                                 _ accounts: EliminationAccounts, opening: Bool) throws(AccountingRefusal) {
         let item = lines.filter { $0.company == holding.seller && $0.tradingPartner == holding.buyer && $0.item == holding.item }
         let revenue = item.filter { $0.role == .revenue }, cost = item.filter { $0.role == .costOfSales }
         let sale = -Self.total(revenue, .revenue), costAmount = Self.total(cost, .costOfSales)
@@ -78,12 +89,19 @@ public struct Elimination: Sendable, Equatable {
         let exact = Decimal(sale - costAmount) * Decimal(holding.quantity) / Decimal(sold)
         let profit = Self.roundedHalfToEven(exact)
         guard profit != 0 else { return }
-        entries.append(EliminationEntry(
-            kind: .unrealisedProfit, companies: [holding.seller, holding.buyer], item: holding.item,
-            lines: [EliminationEntry.Line(company: nil, account: accounts.costOfSales.account, amount: profit),
-                    EliminationEntry.Line(company: holding.buyer, account: holding.account, amount: -profit)],
-            sources: Self.sources(revenue + cost),
-            note: "margin \(sale - costAmount)/\(sale) on \(Quantity(micro: holding.quantity)) of \(Quantity(micro: sold)) \(holding.item) still held by \(holding.buyer) on \(holding.account)"))
+        let note = "margin \(sale - costAmount)/\(sale) on \(Quantity(micro: holding.quantity)) of \(Quantity(micro: sold)) \(holding.item)"
+        entries.append(opening
+            ? EliminationEntry(
+                kind: .openingUnrealisedProfit, companies: [holding.seller, holding.buyer], item: holding.item,
+                lines: [EliminationEntry.Line(company: nil, account: accounts.retainedEarnings.account, amount: profit),
+                        EliminationEntry.Line(company: nil, account: accounts.costOfSales.account, amount: -profit)],
+                sources: Self.sources(revenue + cost),
+                note: "\(note) held by \(holding.buyer) on \(holding.account) at the start, eliminated before it")
+            : EliminationEntry(
+                kind: .unrealisedProfit, companies: [holding.seller, holding.buyer], item: holding.item,
+                lines: [EliminationEntry.Line(company: nil, account: accounts.costOfSales.account, amount: profit),
+                        EliminationEntry.Line(company: holding.buyer, account: holding.account, amount: -profit)],
+                sources: Self.sources(revenue + cost), note: "\(note) still held by \(holding.buyer) on \(holding.account)"))
     }
 
     private static func reversed(_ lines: [IntercompanyLine]) -> [EliminationEntry.Line] {

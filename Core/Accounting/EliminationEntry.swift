@@ -11,6 +11,10 @@ public struct EliminationEntry: Sendable, Equatable, Codable {
         case salesCostOfSales = "sales-cost-of-sales"
         /// The seller's margin on stock the buyer still holds, taken out of inventory.
         case unrealisedProfit = "unrealised-profit"
+        /// The margin on stock already held at the start of the range, eliminated then: out of the retained earnings
+        /// and back into the group's cost of sales, where it is realised when the stock is sold (or taken out again by
+        /// the range's own `unrealisedProfit` while it is still held).
+        case openingUnrealisedProfit = "opening-unrealised-profit"
     }
 
     /// One line: an account of a company (nil for the group's own accounts, such as the difference account).

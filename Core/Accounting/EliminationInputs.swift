@@ -80,9 +80,14 @@ public struct EliminationAccounts: Sendable, Equatable {
     /// The group's cost of sales: takes the intercompany margin out of the buyer's cost, and the unrealised
     /// profit back in.
     public var costOfSales: StatementAccount
+    /// The group's retained earnings (equity): the unrealised profit already eliminated before the range comes out
+    /// of it.
+    public var retainedEarnings: StatementAccount
 
-    public init(difference: StatementAccount, costOfSales: StatementAccount) {
+    public init(difference: StatementAccount, costOfSales: StatementAccount,
+                retainedEarnings: StatementAccount = StatementAccount(account: "RETAINED-EARNINGS", type: .equity)) {
         self.difference = difference
         self.costOfSales = costOfSales
+        self.retainedEarnings = retainedEarnings
     }
 }

@@ -51,6 +51,18 @@ public struct Translation: Sendable, Equatable {
                            cta: cta, ctaRounding: Decimal(cta) + exact)
     }
 
+    /// Results of earlier periods carried as retained earnings (IAS 21's historical rates for them): each period's
+    /// result (functional minor units, debit positive) at its own rate, rounded half to even on its own, summed.
+    public static func carried(_ results: [(result: Int64, rate: AppliedRate)], from functional: CurrencyCode,
+                               to presentation: CurrencyCode) throws(AccountingRefusal) -> Int64 {
+        var total: Int64 = 0
+        for (result, rate) in results {
+            try check(rate, nil, functional, presentation, "earlier result's")
+            total += try convert(result, from: functional, to: presentation, rate: functional == presentation ? 1 : rate.rate).0
+        }
+        return total
+    }
+
     private static func choose(_ balance: AccountBalance, company: String, same: Bool, rates: TranslationRates, carried: Int64?,
                                functional: CurrencyCode, presentation: CurrencyCode) throws(AccountingRefusal) -> (TranslationLine.Basis, AppliedRate?) {
         let identity = AppliedRate(from: functional, to: presentation, kind: .closing, on: "", rate: 1, source: "same currency")

@@ -101,12 +101,12 @@ import Testing
     ]
 
     /// Enrols the two plants (their token hashes `tokens` + code, unique beside a hub's other plants) and commits
-    /// the masters and the transfer.
-    static func setUp(_ store: any HubStore, tokens: String = "") async throws {
+    /// the masters (`books`) and the transfer.
+    static func setUp(_ store: any HubStore, tokens: String = "", books: [String] = ConsolidationScenarioTests.masters) async throws {
         for (company, code) in [("PAR", "BER"), ("SUB", "WAW")] {
             _ = try await store.enrolPlant(try PlantIdentity(company: company, code: code), timeZone: "UTC", tokenHash: tokens + code, audit: .test)
         }
-        let changes = try MasterChangeSet.read(Data(#"{"records":[\#(masters.joined(separator: ","))]}"#.utf8))
+        let changes = try MasterChangeSet.read(Data(#"{"records":[\#(books.joined(separator: ","))]}"#.utf8))
         _ = try await MasterService(store: store).commit(changes.records, by: .local(), summary: "group books")
         _ = try await store.placeTransfer(transfer, at: Timestamp.parse("2026-03-08T08:00:00Z")!, by: "user:pat", audit: .test)
     }

@@ -4,11 +4,13 @@ import GantryCore
 /// How a consolidation names the kept intercompany sums it eliminates, and how the drill-down finds their source
 /// entries (docs/consolidation.md, "At the hub"). A sum is named `COMPANY/PARTNER/ACCOUNT`, or
 /// `COMPANY/PARTNER/ACCOUNT/ITEM` for lines of an item: the member's lines carrying that trading partner on that
-/// account (and item) over the consolidation's range, in the entries whose kind gives them their role to the group
+/// account (and item) over the consolidation's range (all its periods through the range's end for a receivable or
+/// payable, a balance), in the entries whose kind gives them their role to the group
 /// (`IntercompanyLine.Role(kind:type:)`). Codes never contain `/`, so the name reads back unambiguously.
 extension LedgerConsolidation {
-    /// One kept sum named by a `reference`, and where its entries are: the member's periods of the range and the
-    /// entry kind that gives the account its role (nil when none does: it eliminates nothing, and has no sources).
+    /// One kept sum named by a `reference`, and where its entries are: the member's periods of the range (all through
+    /// its end for a balance-sheet account) and the entry kind that gives the account its role (nil when none does:
+    /// it eliminates nothing, and has no sources).
     struct Source: Sendable, Equatable {
         var company, partner, account: String
         /// '' for lines without an item, as the kept rows store it.
@@ -40,10 +42,11 @@ extension LedgerConsolidation {
                                  detail: "source is COMPANY/PARTNER/ACCOUNT or COMPANY/PARTNER/ACCOUNT/ITEM, as an elimination names it; got \"\(reference)\"",
                                  field: "source")
         }
-        guard let periods = plan.periods[parts[0]] else {
+        guard let range = plan.periods[parts[0]] else {
             throw ProblemDetails(code: "not-found", title: "Not found", status: 404, detail: "\(parts[0]) is not a member of \(plan.group.key)")
         }
         let type = masters.accounts[parts[0]]?[parts[2]]?.type
+        let periods = type?.isBalanceSheet == true ? plan.through(parts[0]) : range
         let kind = [PostingKind.intercompanySale, .intercompanyCostOfSales, .intercompanyPurchase].first { kind in
             type.flatMap { IntercompanyLine.Role(kind: kind, type: $0) } != nil
         }

@@ -8,26 +8,28 @@ extension PostgresHubStore {
         try await run { [logger] connection in
             let (masters, plan) = try await self.consolidationPlan(group, from: from, to: to, scope: scope, in: connection, logger: logger)
             var facts = LedgerConsolidation.Facts()
-            for (company, periods) in plan.periods {
-                var sums: [(account: String, debit: Int64, credit: Int64)] = []
-                for try await (account, debit, credit) in try await connection.query("""
-                    SELECT account, sum(debit)::bigint, sum(credit)::bigint FROM ledger_balances
-                    WHERE company = \(company) AND period = ANY(\(periods)) GROUP BY account ORDER BY account COLLATE "C"
-                    """, logger: logger).decode((String, Int64, Int64).self) {
-                    sums.append((account, debit, credit))
+            for company in plan.periods.keys.sorted() {
+                let periods = plan.through(company)
+                var sums: [LedgerStatementFacts.PeriodSum] = []
+                for try await (period, account, debit, credit) in try await connection.query("""
+                    SELECT period, account, sum(debit)::bigint, sum(credit)::bigint FROM ledger_balances
+                    WHERE company = \(company) AND period = ANY(\(periods)) GROUP BY period, account
+                    ORDER BY period COLLATE "C", account COLLATE "C"
+                    """, logger: logger).decode((String, String, Int64, Int64).self) {
+                    sums.append(LedgerStatementFacts.PeriodSum(period: period, account: account, debit: debit, credit: credit))
                 }
                 facts.sums[company] = sums
-                var intercompany: [IntercompanySum] = []
-                for try await (partner, kind, account, item, amount, quantity, lines) in try await connection.query("""
-                    SELECT partner, kind, account, item, sum(amount)::bigint, sum(quantity)::bigint, sum(quantity_lines)::bigint
+                var intercompany: [LedgerConsolidation.PeriodIntercompany] = []
+                for try await (period, partner, kind, account, item, amount, quantity, lines) in try await connection.query("""
+                    SELECT period, partner, kind, account, item, sum(amount)::bigint, sum(quantity)::bigint, sum(quantity_lines)::bigint
                     FROM ledger_intercompany WHERE company = \(company) AND period = ANY(\(periods))
-                    GROUP BY partner, kind, account, item
-                    ORDER BY partner COLLATE "C", kind COLLATE "C", account COLLATE "C", item COLLATE "C"
-                    """, logger: logger).decode((String, String, String, String, Int64, Int64, Int64).self) {
+                    GROUP BY period, partner, kind, account, item
+                    ORDER BY period COLLATE "C", partner COLLATE "C", kind COLLATE "C", account COLLATE "C", item COLLATE "C"
+                    """, logger: logger).decode((String, String, String, String, String, Int64, Int64, Int64).self) {
                     if let sum = LedgerConsolidation.intercompanySum(
                         company: company, partner: partner, kind: kind, account: account, item: item, amount: amount, quantity: quantity,
                         quantityLines: lines) {
-                        intercompany.append(sum)
+                        intercompany.append(LedgerConsolidation.PeriodIntercompany(period: period, sum: sum))
                     }
                 }
                 facts.intercompany[company] = intercompany
@@ -42,11 +44,13 @@ extension PostgresHubStore {
                 }
             }
             for key in LedgerConsolidation.stockNeeds(plan, masters: masters, facts: facts) {
-                for try await quantity in try await connection.query("""
-                    SELECT coalesce(sum(quantity), 0)::bigint FROM ledger_stock
+                for try await (closing, opening) in try await connection.query("""
+                    SELECT coalesce(sum(quantity), 0)::bigint, coalesce(sum(quantity) FILTER (WHERE posting_date < \(plan.start)), 0)::bigint
+                    FROM ledger_stock
                     WHERE company = \(key.company) AND account = \(key.account) AND item = \(key.item) AND posting_date <= \(plan.end)
-                    """, logger: logger).decode(Int64.self) {
-                    facts.quantities[key] = quantity
+                    """, logger: logger).decode((Int64, Int64).self) {
+                    facts.quantities[key] = closing
+                    facts.openingQuantities[key] = opening
                 }
             }
             return try LedgerConsolidation.consolidate(plan, masters: masters, facts: facts)

@@ -8,22 +8,25 @@ extension SQLiteHubStore {
         try await pool.read { db in
             let (masters, plan) = try self.consolidationPlan(group, from: from, to: to, scope: scope, in: db)
             var facts = LedgerConsolidation.Facts()
-            for (company, periods) in plan.periods {
+            for company in plan.periods.keys.sorted() {
+                let periods = plan.through(company)
                 var arguments: StatementArguments = [company]
                 arguments += StatementArguments(periods)
                 let marks = databaseQuestionMarks(count: periods.count)
-                facts.sums[company] = try LedgerSumRow.fetchAll(db, sql: """
-                    SELECT account, sum(debit) AS debit, sum(credit) AS credit FROM ledger_balances
-                    WHERE company = ? AND period IN (\(marks)) GROUP BY account ORDER BY account
-                    """, arguments: arguments).map { ($0.account, $0.debit, $0.credit) }
+                facts.sums[company] = try LedgerPeriodSumRow.fetchAll(db, sql: """
+                    SELECT period, account, sum(debit) AS debit, sum(credit) AS credit FROM ledger_balances
+                    WHERE company = ? AND period IN (\(marks)) GROUP BY period, account ORDER BY period, account
+                    """, arguments: arguments).map(\.sum)
                 facts.intercompany[company] = try IntercompanySumRow.fetchAll(db, sql: """
-                    SELECT partner, kind, account, item, sum(amount) AS amount, sum(quantity) AS quantity, sum(quantity_lines) AS quantity_lines
+                    SELECT period, partner, kind, account, item, sum(amount) AS amount, sum(quantity) AS quantity,
+                           sum(quantity_lines) AS quantity_lines
                     FROM ledger_intercompany WHERE company = ? AND period IN (\(marks))
-                    GROUP BY partner, kind, account, item ORDER BY partner, kind, account, item
+                    GROUP BY period, partner, kind, account, item ORDER BY period, partner, kind, account, item
                     """, arguments: arguments).compactMap { row in
                     LedgerConsolidation.intercompanySum(
                         company: company, partner: row.partner, kind: row.kind, account: row.account, item: row.item, amount: row.amount,
-                        quantity: row.quantity, quantityLines: row.quantityLines)
+                        quantity: row.quantity, quantityLines: row.quantityLines
+                    ).map { LedgerConsolidation.PeriodIntercompany(period: row.period, sum: $0) }
                 }
             }
             for key in LedgerConsolidation.equityNeeds(plan, masters: masters, facts: facts) {
@@ -32,9 +35,13 @@ extension SQLiteHubStore {
                     """, arguments: [key.company, key.account])
             }
             for key in LedgerConsolidation.stockNeeds(plan, masters: masters, facts: facts) {
-                facts.quantities[key] = try Int64.fetchOne(db, sql: """
-                    SELECT coalesce(sum(quantity), 0) FROM ledger_stock WHERE company = ? AND account = ? AND item = ? AND posting_date <= ?
-                    """, arguments: [key.company, key.account, key.item, plan.end]) ?? 0
+                let stock = try StockHeldRow.fetchOne(db, sql: """
+                    SELECT coalesce(sum(quantity), 0) AS closing,
+                           coalesce(sum(CASE WHEN posting_date < ? THEN quantity ELSE 0 END), 0) AS opening
+                    FROM ledger_stock WHERE company = ? AND account = ? AND item = ? AND posting_date <= ?
+                    """, arguments: [plan.start, key.company, key.account, key.item, plan.end])
+                facts.quantities[key] = stock?.closing ?? 0
+                facts.openingQuantities[key] = stock?.opening ?? 0
             }
             return try LedgerConsolidation.consolidate(plan, masters: masters, facts: facts)
         }
@@ -81,8 +88,9 @@ extension SQLiteHubStore {
     }
 }
 
-/// A `ledger_intercompany` sum over a range.
+/// A `ledger_intercompany` sum of a period.
 struct IntercompanySumRow: Decodable, FetchableRecord {
+    var period: String
     var partner: String
     var kind: String
     var account: String
@@ -91,6 +99,12 @@ struct IntercompanySumRow: Decodable, FetchableRecord {
     var quantity: Int64
     var quantityLines: Int64
     enum CodingKeys: String, CodingKey {
-        case partner, kind, account, item, amount, quantity, quantityLines = "quantity_lines"
+        case period, partner, kind, account, item, amount, quantity, quantityLines = "quantity_lines"
     }
+}
+
+/// The net quantity of an item on an account at the end of a range and before its first day.
+struct StockHeldRow: Decodable, FetchableRecord {
+    var closing: Int64
+    var opening: Int64
 }

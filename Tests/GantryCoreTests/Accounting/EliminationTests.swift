@@ -59,6 +59,29 @@ import Testing
         #expect(sales.isBalanced && sales.lines.last == .init(company: nil, account: "5000", amount: cost - sale))
     }
 
+    /// Over a later range: A sold B 10 X in an earlier period for 150.00 at a cost of 90.00 (`earlierSales`) and 5
+    /// more in the range for 80.00 at a cost of 45.00. B held 6 at the range's start and holds 4 at its end. Held at
+    /// the end, at the margin of all 15 sold, (230.00 − 135.00) × 4 / 15 = 25.333… → 25.33 out of stock into cost of
+    /// sales; held at the start, at the margin of the earlier 10, 60.00 × 6 / 10 = 36.00 out of the retained earnings
+    /// and back into cost of sales: the range's result carries the change, 10.67 realised.
+    @Test func profitEliminatedBeforeTheRangeComesOutOfTheRetainedEarnings() throws {
+        let earlier = [Self.line("A", "B", .revenue, "4100", -15_000, item: "X", quantity: 10_000_000, source: "sale"),
+                       Self.line("A", "B", .costOfSales, "5100", 9_000, item: "X", quantity: 10_000_000, source: "cost")]
+        let range = [Self.line("A", "B", .revenue, "4100", -8_000, item: "X", quantity: 5_000_000, source: "sale"),
+                     Self.line("A", "B", .costOfSales, "5100", 4_500, item: "X", quantity: 5_000_000, source: "cost")]
+        let result = try Elimination.eliminate(
+            range, holdings: [IntragroupHolding(seller: "A", buyer: "B", item: "X", account: "1420", quantity: 4_000_000)],
+            accounts: Self.accounts, earlierSales: earlier,
+            openingHoldings: [IntragroupHolding(seller: "A", buyer: "B", item: "X", account: "1420", quantity: 6_000_000)])
+        #expect(result.entries.map(\.kind) == [.salesCostOfSales, .unrealisedProfit, .openingUnrealisedProfit])
+        #expect(result.entries.allSatisfy { $0.isBalanced })
+        #expect(result.entries[0].lines.last == .init(company: nil, account: "5000", amount: -3_500), "only the range's sales are removed")
+        #expect(result.entries[1].lines == [.init(company: nil, account: "5000", amount: 2_533), .init(company: "B", account: "1420", amount: -2_533)])
+        #expect(result.entries[2].lines == [
+            .init(company: nil, account: "RETAINED-EARNINGS", amount: 3_600), .init(company: nil, account: "5000", amount: -3_600),
+        ])
+    }
+
     @Test(arguments: ["no sale of the item", "more held than sold", "held negative"])
     func aHoldingWithoutAMarginToTakeIsRefused(kase: String) {
         var lines = [Self.line("A", "B", .revenue, "4100", -1_000, item: "X", quantity: 2_000_000, source: "s"),

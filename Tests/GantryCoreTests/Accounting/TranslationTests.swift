@@ -42,6 +42,20 @@ import Testing
         #expect(translation.cta == 8_000 && translation.ctaRounding == 0)
     }
 
+    /// Earlier periods' results carried as retained earnings: each at its own period's average, rounded on its own.
+    /// 100.05 PLN × 0.235 = 23.51175 → 23.51; 200.10 PLN × 0.245 = 49.0245 → 49.02; −0.50 PLN × 0.25 = −0.125 → −0.12
+    /// (even): 72.41 EUR, where the sum 299.65 PLN at one rate would not say which.
+    @Test func earlierResultsAreCarriedEachAtItsOwnRate() throws {
+        let results = [(result: Int64(10_005), rate: Self.rate(.PLN, .EUR, .average, "0.235")),
+                       (result: Int64(20_010), rate: Self.rate(.PLN, .EUR, .average, "0.245")),
+                       (result: Int64(-50), rate: Self.rate(.PLN, .EUR, .average, "0.25"))]
+        #expect(try Translation.carried(results, from: .PLN, to: .EUR) == 2_351 + 4_902 - 12)
+        #expect(try Translation.carried([(result: 10_005, rate: Self.rate(.EUR, .EUR, .average, "1"))], from: .EUR, to: .EUR) == 10_005)
+        #expect(throws: AccountingRefusal.self) {
+            try Translation.carried([(result: 10_005, rate: Self.rate(.EUR, .PLN, .average, "4.2"))], from: .PLN, to: .EUR)
+        }
+    }
+
     @Test func theSameCurrencyTranslatesAsItIs() throws {
         let balances = ConsolidationScenario.parentOther
         let rates = try TranslationRates.lookup(ExchangeRateTable([]), from: .EUR, to: .EUR, periodStart: "2026-11-01", periodEnd: "2026-11-30")
