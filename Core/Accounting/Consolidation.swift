@@ -26,7 +26,7 @@ public struct Consolidation: Sendable {
             throw AccountingRefusal(.invalid, "a company is a member of \(group) once; got \(members.map(\.company).sorted())")
         }
         var translations: [Translation] = []
-        var intercompany: [IntercompanyLine] = [], earlierSales: [IntercompanyLine] = []
+        var intercompany: [IntercompanyLine] = [], earlier: [IntercompanyLine] = []
         for member in members.sorted(by: { $0.company < $1.company }) {
             guard member.ownershipPercent == 100 else {
                 throw AccountingRefusal(.invalid, "\(member.company) is held at \(member.ownershipPercent) %: only wholly owned members are consolidated")
@@ -35,15 +35,11 @@ public struct Consolidation: Sendable {
                 company: member.company, balances: member.balances, from: member.functionalCurrency, to: presentation,
                 rates: member.rates, carriedEquity: member.carriedEquity, cta: accounts.cta))
             intercompany += try intercompanyLines(of: member, presentation: presentation)
-            var earlier = member
-            earlier.intercompanyEntries = []
-            earlier.intercompanySums = member.earlierSums
-            earlierSales += try intercompanyLines(of: earlier, presentation: presentation, types: member.earlierTypes)
-                .filter { $0.role == .revenue || $0.role == .costOfSales }
+            earlier += try earlierLines(of: member, presentation: presentation)
         }
-        try checkPartners(intercompany + earlierSales, holdings + openingHoldings, members: Set(members.map(\.company)), group: group)
+        try checkPartners(intercompany + earlier, holdings + openingHoldings, members: Set(members.map(\.company)), group: group)
         let elimination = try Elimination.eliminate(intercompany, holdings: holdings, accounts: accounts.eliminations,
-                                                    earlierSales: earlierSales, openingHoldings: openingHoldings)
+                                                    earlier: earlier, openingHoldings: openingHoldings)
         let balances = try consolidated(translations, elimination, accounts)
         return Consolidation(
             group: group, presentationCurrency: presentation, translations: translations, intercompanyLines: intercompany,
@@ -93,6 +89,30 @@ public struct Consolidation: Sendable {
             return IntercompanyLine(company: member.company, tradingPartner: key.partner, role: key.role, account: key.account,
                                     item: key.item, quantity: sum.quantity, amount: amount, sources: sum.sources.sorted())
         }
+    }
+
+    /// A member's intercompany lines of the periods before the range: revenue and cost of sales at the range's average,
+    /// receivables and payables (those at the range's start) at the opening rate, refused as `missing-rate` without one.
+    static func earlierLines(of member: ConsolidationMember, presentation: CurrencyCode) throws(AccountingRefusal) -> [IntercompanyLine] {
+        var earlier = member
+        earlier.intercompanyEntries = []
+        earlier.intercompanySums = member.earlierSums
+        let sales = try intercompanyLines(of: earlier, presentation: presentation, types: member.earlierTypes)
+            .filter { $0.role == .revenue || $0.role == .costOfSales }
+        earlier.intercompanySums = member.earlierSums.filter { sum in
+            member.earlierTypes[sum.account].flatMap { IntercompanyLine.Role(kind: sum.kind, type: $0) }?.isBalance == true
+        }
+        guard !earlier.intercompanySums.isEmpty else { return sales }
+        if member.functionalCurrency != presentation {
+            guard let rate = member.openingRate else {
+                throw AccountingRefusal(.missingRate, """
+                    no \(member.functionalCurrency.code)/\(presentation.code) closing rate at the start of the range is given for \
+                    the intercompany balances of \(member.company)
+                    """)
+            }
+            earlier.rates.closing = rate
+        }
+        return sales + (try intercompanyLines(of: earlier, presentation: presentation, types: member.earlierTypes))
     }
 
     /// An intercompany balance with a company outside the group is not eliminated against anything: refused.

@@ -17,16 +17,18 @@ public struct ConsolidationMember: Sendable {
     public var intercompanyEntries: [JournalEntry]
     /// Intercompany lines already summed (what the hub keeps on apply), counted with those of `intercompanyEntries`.
     public var intercompanySums: [IntercompanySum]
-    /// The intercompany sums of the periods before the range (their revenue and cost of sales give the margin on stock
-    /// bought then and still held), translated at the range's average rate, and the types of their accounts (which
-    /// may have no balance in the range).
+    /// The intercompany sums of the periods before the range, and the types of their accounts (which may have no
+    /// balance in the range): their revenue and cost of sales give the margin on stock bought then, translated at the
+    /// range's average rate; their receivables and payables are those at the range's start, translated at
+    /// `openingRate`, the closing rate at the end of the period before the range (nil when none is needed).
     public var earlierSums: [IntercompanySum]
     public var earlierTypes: [String: AccountMaster.AccountType]
+    public var openingRate: AppliedRate?
 
     public init(company: String, functionalCurrency: CurrencyCode, ownershipPercent: Decimal = 100, balances: [AccountBalance],
                 rates: TranslationRates, carriedEquity: [String: Int64] = [:], intercompanyEntries: [JournalEntry] = [],
                 intercompanySums: [IntercompanySum] = [], earlierSums: [IntercompanySum] = [],
-                earlierTypes: [String: AccountMaster.AccountType] = [:]) {
+                earlierTypes: [String: AccountMaster.AccountType] = [:], openingRate: AppliedRate? = nil) {
         self.company = company
         self.functionalCurrency = functionalCurrency
         self.ownershipPercent = ownershipPercent
@@ -37,6 +39,7 @@ public struct ConsolidationMember: Sendable {
         self.intercompanySums = intercompanySums
         self.earlierSums = earlierSums
         self.earlierTypes = earlierTypes
+        self.openingRate = openingRate
     }
 }
 

@@ -5,21 +5,24 @@ import Foundation
 /// (b) intercompany revenue and cost of sales removed, the margin taken out of the group's cost of sales;
 /// (c) the unrealised profit in stock still held inside the group: the seller's margin on the transfer,
 /// (sale − cost) / sale, times the transfer value of the quantity the buyer holds, out of the buyer's inventory
-/// and into the group's cost of sales; (d) over a range that does not start at the books' beginning, the unrealised
-/// profit in stock already held at its start (eliminated by the earlier periods) out of the retained earnings and
-/// back into the group's cost of sales, so the range's result carries only the change.
+/// and into the group's cost of sales. Over a range that does not start at the books' beginning, what the earlier
+/// periods' results already took: (d) the unrealised profit in stock held at its start, out of the retained earnings
+/// and back into the group's cost of sales; (e) the difference of the receivables and payables at its start, out of
+/// the retained earnings and back out of the difference account; so the range's result carries only the changes.
 public struct Elimination: Sendable, Equatable {
     public var entries: [EliminationEntry]
     /// Receivables and payables that did not net to zero.
     public var differences: [IntercompanyDifference]
 
-    /// The eliminations of `lines` and `holdings`. `earlierSales` are the revenue and cost-of-sales lines of the
-    /// periods before the range: a holding's margin is taken from its item's sales in `lines` and `earlierSales`
-    /// together, an opening holding's (stock held at the range's start) from `earlierSales` alone. A holding whose
-    /// item has no such intercompany sale with a quantity is refused by name (its margin is unknown).
+    /// The eliminations of `lines` and `holdings`. `earlier` are the lines of the periods before the range (its
+    /// receivables and payables those at its start, translated at the closing rate of then): a holding's margin is
+    /// taken from its item's sales in `lines` and `earlier` together, an opening holding's (stock held at the range's
+    /// start) from `earlier` alone. A holding whose item has no such intercompany sale with a quantity is refused by
+    /// name (its margin is unknown).
     public static func eliminate(_ lines: [IntercompanyLine], holdings: [IntragroupHolding], accounts: EliminationAccounts,
-                                 earlierSales: [IntercompanyLine] = [],
+                                 earlier: [IntercompanyLine] = [],
                                  openingHoldings: [IntragroupHolding] = []) throws(AccountingRefusal) -> Elimination {
+        let earlierSales = earlier.filter { $0.role == .revenue || $0.role == .costOfSales }
         var result = Elimination(entries: [], differences: [])
         for pair in pairs(lines) {
             result.netBalances(lines.filter { pair.contains($0.company) && pair.contains($0.tradingPartner) }, pair, accounts)
@@ -38,6 +41,9 @@ public struct Elimination: Sendable, Equatable {
         }
         for holding in openingHoldings.sorted(by: order) {
             try result.removeUnrealisedProfit(holding, earlierSales, accounts, opening: true)
+        }
+        for pair in pairs(earlier) {
+            result.carryOpeningDifference(earlier.filter { pair.contains($0.company) && pair.contains($0.tradingPartner) }, pair, accounts)
         }
         return result
     }
@@ -59,6 +65,20 @@ public struct Elimination: Sendable, Equatable {
         entries.append(EliminationEntry(
             kind: .receivablesPayables, companies: pair, item: nil, lines: entryLines, sources: Self.sources(balances),
             note: "receivables \(Self.total(balances, .receivable)) and payables \(-Self.total(balances, .payable)) between \(pair.joined(separator: " and ")); difference \(difference)"))
+    }
+
+    /// The difference of a pair's receivables and payables at the range's start, in the earlier periods' results:
+    /// out of the retained earnings, and back out of the difference account, which so carries the range's change.
+    private mutating func carryOpeningDifference(_ lines: [IntercompanyLine], _ pair: [String], _ accounts: EliminationAccounts) {
+        let balances = lines.filter(\.role.isBalance)
+        let difference = balances.reduce(Int64(0)) { $0 + $1.amount }
+        guard difference != 0 else { return }
+        entries.append(EliminationEntry(
+            kind: .openingDifference, companies: pair, item: nil,
+            lines: [EliminationEntry.Line(company: nil, account: accounts.retainedEarnings.account, amount: difference),
+                    EliminationEntry.Line(company: nil, account: accounts.difference.account, amount: -difference)],
+            sources: Self.sources(balances),
+            note: "receivables \(Self.total(balances, .receivable)) and payables \(-Self.total(balances, .payable)) between \(pair.joined(separator: " and ")) at the start; difference \(difference), eliminated before it"))
     }
 
     private mutating func removeSales(_ lines: [IntercompanyLine], seller: String, buyer: String, _ accounts: EliminationAccounts) {

@@ -15,6 +15,9 @@ public struct EliminationEntry: Sendable, Equatable, Codable {
         /// and back into the group's cost of sales, where it is realised when the stock is sold (or taken out again by
         /// the range's own `unrealisedProfit` while it is still held).
         case openingUnrealisedProfit = "opening-unrealised-profit"
+        /// The difference of receivables and payables at the start of the range, in the earlier periods' results: out
+        /// of the retained earnings and back out of the difference account, which so carries the range's change.
+        case openingDifference = "opening-difference"
     }
 
     /// One line: an account of a company (nil for the group's own accounts, such as the difference account).

@@ -26,6 +26,9 @@ public struct IntercompanyLine: Sendable, Equatable, Codable {
             default: return nil
             }
         }
+
+        /// A receivable or a payable: a balance, through the end of a range.
+        public var isBalance: Bool { self == .receivable || self == .payable }
     }
 
     public var company: String

@@ -8,7 +8,8 @@ import Testing
 /// backends: the balance sheet at the end of April (everything posted through it), the income statement of April
 /// only, March's results as retained earnings at March's average rate, the CTA as the plug, the receivable PAR raised
 /// in March and SUB's payable still open and eliminated, and the unrealised profit in stock bought in March and still
-/// held eliminated, the part already eliminated in March out of the retained earnings.
+/// held eliminated; what March's result already took (that profit, and the difference of the receivable and payable
+/// at March's close) out of the retained earnings.
 @Suite struct ConsolidationSecondPeriodTests {
     typealias Scenario = ConsolidationScenarioTests
     static let april = "2026-04"
@@ -48,14 +49,15 @@ import Testing
     /// difference. (b) no intercompany sale in April. (c) the margin 60.00 on the 10 sold in March: still held at the
     /// end of April 4 in SUB's store, 60.00 × 4 / 10 = 24.00 (Dr 5000, Cr SUB 1400), and 4 in transit, 24.00 (Dr 5000,
     /// Cr SUB 1500). (d) held at the end of March, eliminated then: 5 in store, 30.00, and 4 in transit, 24.00, each Dr
-    /// RETAINED-EARNINGS, Cr 5000.
+    /// RETAINED-EARNINGS, Cr 5000; and at March's close the receivable 150.00 against the payable 600.00 PLN × 0.24 =
+    /// 144.00, the difference 6.00 March's result took as a loss: Dr RETAINED-EARNINGS, Cr IC-DIFFERENCE 6.00.
     ///
     /// Group: 1400 100.00 + 60.00 − 24.00 = 136.00; 1500 60.00 − 24.00 = 36.00; 1200, 2200, 1450 0; 2100 −200.00; 5000
     /// 24.00 + 24.00 − 30.00 − 24.00 = −6.00 (the markup of the widget scrapped, already out of the group's stock);
-    /// 5400 14.70; RETAINED-EARNINGS −50.00 + 14.10 + 30.00 + 24.00 = 18.10 (a debit: March's group result −24.10 less
-    /// its intercompany difference 6.00, which at April's close is none); CTA 1.20.
-    /// April's result: −(−6.00 + 14.70) = −8.70. Balance sheet: assets 136.00 + 36.00 = 172.00 = liabilities 200.00 +
-    /// equity (−18.10 retained − 1.20 CTA − 8.70 result) −28.00.
+    /// 5400 14.70; IC-DIFFERENCE −6.00 (April's gain: the PLN back at 0.25); RETAINED-EARNINGS −50.00 + 14.10 + 30.00 +
+    /// 24.00 + 6.00 = 24.10 (a debit: March's group result, −24.10); CTA 1.20.
+    /// April's result: −(−6.00 + 14.70 − 6.00) = −2.70. Balance sheet: assets 136.00 + 36.00 = 172.00 = liabilities
+    /// 200.00 + equity (−24.10 retained − 1.20 CTA − 2.70 result) −28.00.
     static func expectApril(_ group: GroupConsolidation) {
         #expect(group.from == april && group.to == april)
         #expect(group.members.map(\.company) == ["PAR", "SUB"])
@@ -68,6 +70,7 @@ import Testing
         #expect(sub.lines.map(\.basis) == [.closing, .closing, .closing, .average, .carried, .adjustment])
         #expect(group.eliminations.map(\.kind) == [
             .receivablesPayables, .unrealisedProfit, .unrealisedProfit, .openingUnrealisedProfit, .openingUnrealisedProfit,
+            .openingDifference,
         ])
         #expect(group.eliminations.allSatisfy { $0.isBalanced })
         #expect(group.eliminations[0].lines == [.init(company: "PAR", account: "1200", amount: -15_000), .init(company: "SUB", account: "2200", amount: 15_000)])
@@ -81,13 +84,17 @@ import Testing
         #expect(group.eliminations[4].lines == [
             .init(company: nil, account: "RETAINED-EARNINGS", amount: 2_400), .init(company: nil, account: "5000", amount: -2_400),
         ])
+        #expect(group.eliminations[5].lines == [
+            .init(company: nil, account: "RETAINED-EARNINGS", amount: 600), .init(company: nil, account: "IC-DIFFERENCE", amount: -600),
+        ])
         #expect(group.eliminations[1].sources == ["PAR/SUB/4100/WIDGET", "PAR/SUB/5100/WIDGET"])
+        #expect(group.eliminations[5].sources == ["PAR/SUB/1200", "SUB/PAR/2200"])
         let expected: [String: Int64] = [
             "1200": 0, "1400": 13_600, "1450": 0, "1500": 3_600, "2100": -20_000, "2200": 0, "5000": -600, "5400": 1_470,
-            "RETAINED-EARNINGS": 1_810, "CTA": 120,
+            "IC-DIFFERENCE": -600, "RETAINED-EARNINGS": 2_410, "CTA": 120,
         ]
         #expect(Dictionary(uniqueKeysWithValues: group.balances.map { ($0.account, $0.amount) }) == expected)
-        #expect(group.incomeStatement.totalRevenue == 0 && group.incomeStatement.result == -870)
+        #expect(group.incomeStatement.totalRevenue == 0 && group.incomeStatement.result == -270)
         #expect(group.balanceSheet.totalAssets == 17_200 && group.balanceSheet.totalLiabilities == 20_000)
         #expect(group.balanceSheet.totalEquity == -2_800 && group.balanceSheet.isBalanced)
     }
@@ -106,17 +113,21 @@ import Testing
         }
     }
 
-    @Test(arguments: HubBackend.allCases) func anEarlierResultWithoutItsAverageRateIsRefusedByName(backend: HubBackend) async throws {
+    /// Without March's average, SUB's March result cannot be carried; without March's closing rate, the receivable and
+    /// payable at April's start cannot be compared: each refused naming the pair, the day and what needed it.
+    @Test(arguments: HubBackend.allCases, [
+        ("PLN.EUR.average.2026-03-01", "no PLN/EUR average rate for 2026-03-01 to 2026-03-31: SUB's result of 2026-03"),
+        ("PLN.EUR.closing.2026-03-31", "no PLN/EUR closing rate on 2026-03-31: SUB's intercompany balances at the start of 2026-04"),
+    ])
+    func whatAnEarlierPeriodNeedsWithoutItsRateIsRefusedByName(backend: HubBackend, rate: (key: String, detail: String)) async throws {
         try await backend.withStore { store in
-            let books = (Scenario.masters + Self.aprilBooks).filter { !$0.contains("PLN.EUR.average.2026-03-01") }
-            try await Scenario.setUp(store, books: books)
+            try await Scenario.setUp(store, books: (Scenario.masters + Self.aprilBooks).filter { !$0.contains(rate.key) })
             try await Self.sendAll(store)
             let missing = await #expect(throws: AccountingRefusal.self) {
                 try await store.groupConsolidation(group: "GRP", from: Self.april, to: Self.april, scope: .all)
             }
             #expect(missing?.code == .missingRate)
-            #expect(missing?.detail.contains("PLN/EUR average rate for 2026-03-01 to 2026-03-31") == true)
-            #expect(missing?.detail.contains("SUB's result of 2026-03") == true)
+            #expect(missing?.detail.hasPrefix(rate.detail) == true, "\(missing?.detail ?? "")")
         }
     }
 }

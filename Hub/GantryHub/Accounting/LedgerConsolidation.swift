@@ -16,12 +16,14 @@ import GantryCore
 ///   period's result translated at that period's own average rate (the member's period days), rounded per period;
 ///   a period with a result and no such rate is refused as `missing-rate`, naming the pair, the days and the period.
 /// - The CTA is the balancing difference: with the above it is the cumulative translation difference.
-/// - The group's own accounts: the CTA is `CTA` (equity), an intercompany difference `IC-DIFFERENCE` (expense, the
-///   whole difference at the end of `to`) and `RETAINED-EARNINGS` (equity: the members' earlier results, less the
-///   unrealised profit eliminated before `from`); the group's cost of sales is the debit of the parent's
-///   `cost-of-sales` mapping.
+/// - The group's own accounts: the CTA is `CTA` (equity), an intercompany difference `IC-DIFFERENCE` (expense) and
+///   `RETAINED-EARNINGS` (equity: the members' earlier results, with the unrealised profit and the intercompany
+///   difference eliminated before `from`); the group's cost of sales is the debit of the parent's `cost-of-sales`
+///   mapping.
 /// - Intercompany receivables and payables are the sums through the end of `to` (balances); intercompany revenue
 ///   and cost of sales those of the range. A margin on stock held is taken from the item's sales through `to`.
+///   The receivables and payables at the start of the range translate at the closing rate on the last day of the
+///   parent's period before `from`: their difference, in the earlier results, moves to `RETAINED-EARNINGS`.
 /// - Stock held at the end of `to` (and, for the profit eliminated before, at the end of the day before `from`
 ///   starts): per buyer, seller and item, the quantity still on the buyer's in-transit account (the debit of its
 ///   `intercompany-purchase` mapping) and then on its inventory (the debit of its `transit-receipt` mapping), each at
@@ -43,6 +45,9 @@ enum LedgerConsolidation {
         var periods: [String: [String]]
         /// Per member, its period codes before the range (starting before `from`'s start).
         var earlier: [String: [String]]
+        /// The last day of the parent's period before the range (nil when it has none): the closing rate of that day
+        /// translates the intercompany balances at the range's start.
+        var openingDay: String?
 
         /// A member's periods through the end of the range.
         func through(_ company: String) -> [String] { (earlier[company] ?? []) + (periods[company] ?? []) }
@@ -93,7 +98,9 @@ enum LedgerConsolidation {
         guard let first = masters.period(from, of: group.parent), let last = masters.period(to, of: group.parent) else {
             throw AccountingRefusal(.invalid, "\(from) and \(to) are periods of the parent \(group.parent)")
         }
-        return Plan(group: group, from: from, to: to, start: first.start, end: last.end, periods: periods, earlier: earlier)
+        let before = (masters.periods[group.parent] ?? []).filter { $0.start < first.start }.max { $0.start < $1.start }
+        return Plan(group: group, from: from, to: to, start: first.start, end: last.end, periods: periods, earlier: earlier,
+                    openingDay: before?.end)
     }
 
     /// The equity accounts of each member with a balance, whose first posting day sets their historical rate.
@@ -122,10 +129,11 @@ enum LedgerConsolidation {
                 : try TranslationRates.lookup(masters.rates, from: books.currency, to: presentation, periodStart: plan.start,
                                               periodEnd: plan.end, historical: historical)
             let (current, earlier) = intercompanySums(company, plan: plan, masters: masters, facts: facts)
+            let types = (masters.accounts[company] ?? [:]).mapValues(\.type)
             members.append(ConsolidationMember(
                 company: company, functionalCurrency: books.currency, ownershipPercent: member.ownershipPercent, balances: balances,
-                rates: rates, carriedEquity: carried, intercompanySums: current, earlierSums: earlier,
-                earlierTypes: (masters.accounts[company] ?? [:]).mapValues(\.type)))
+                rates: rates, carriedEquity: carried, intercompanySums: current, earlierSums: earlier, earlierTypes: types,
+                openingRate: try openingRate(company, books.currency, earlier, types: types, plan: plan, masters: masters)))
         }
         let costOfSales = masters.mappings[plan.group.parent]?[.costOfSales]?.debit
         let costAccount = costOfSales.flatMap { masters.accounts[plan.group.parent]?[$0] }.map { StatementAccount($0) }
@@ -182,7 +190,7 @@ enum LedgerConsolidation {
     }
 
     /// A member's intercompany sums: those of the range, with its receivables and payables (balance-sheet accounts)
-    /// through the end of the range; and the other sums of the earlier periods (their sales' margins).
+    /// through the end of the range; and those of the earlier periods (their sales' margins, the balances at the start).
     static func intercompanySums(_ company: String, plan: Plan, masters: LedgerMasters,
                                  facts: Facts) -> (current: [IntercompanySum], earlier: [IntercompanySum]) {
         let range = Set(plan.periods[company] ?? [])
@@ -190,11 +198,28 @@ enum LedgerConsolidation {
         for kept in facts.intercompany[company] ?? [] {
             if range.contains(kept.period) || masters.accounts[company]?[kept.sum.account]?.type.isBalanceSheet == true {
                 current.append(kept.sum)
-            } else {
-                earlier.append(kept.sum)
             }
+            if !range.contains(kept.period) { earlier.append(kept.sum) }
         }
         return (current, earlier)
+    }
+
+    /// The closing rate on the last day of the parent's period before the range, when the member's intercompany
+    /// receivables or payables at the range's start need translating; a missing one is refused naming pair and day.
+    private static func openingRate(_ company: String, _ currency: CurrencyCode, _ earlier: [IntercompanySum],
+                                    types: [String: AccountMaster.AccountType], plan: Plan, masters: LedgerMasters) throws -> AppliedRate? {
+        let presentation = plan.group.presentationCurrency
+        let balances = earlier.contains { sum in types[sum.account].flatMap { IntercompanyLine.Role(kind: sum.kind, type: $0) }?.isBalance == true }
+        guard balances, currency != presentation else { return nil }
+        guard let day = plan.openingDay else {
+            throw AccountingRefusal(
+                .invalid, "the parent \(plan.group.parent) has no period before \(plan.from) to date \(company)'s intercompany balances at its start")
+        }
+        do {
+            return try masters.rates.closing(from: currency, to: presentation, on: day)
+        } catch {
+            throw AccountingRefusal(error.code, "\(error.detail): \(company)'s intercompany balances at the start of \(plan.from) translate at it")
+        }
     }
 
     private static func identity(_ currency: CurrencyCode) -> AppliedRate {

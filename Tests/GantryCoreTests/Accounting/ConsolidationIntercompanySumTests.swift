@@ -48,6 +48,29 @@ import Testing
         ])
     }
 
+    /// The scenario's November seen from a later range: its sums are `earlierSums`. S's payable at the range's start
+    /// translates at the opening rate given, 51,600.00 PLN × 0.2330 = 12,022.80 EUR against P's 12,000.00: the
+    /// difference, a gain of 22.80 November's result took, is credited to the retained earnings and debited back to
+    /// the difference account. Without an opening rate S's payable cannot be translated: refused as a missing rate.
+    @Test func balancesAtTheRangesStartCarryTheirDifferenceAtTheOpeningRate() throws {
+        var members = try Self.members()
+        for index in members.indices {
+            members[index].earlierSums = members[index].intercompanySums
+            members[index].earlierTypes = Dictionary(members[index].balances.map { ($0.account, $0.type) }, uniquingKeysWith: { first, _ in first })
+            members[index].intercompanySums = []
+        }
+        let refusal = #expect(throws: AccountingRefusal.self) { try Self.consolidate(members) }
+        #expect(refusal?.code == .missingRate && refusal?.detail.contains("intercompany balances of S") == true)
+        members[1].openingRate = AppliedRate(from: .PLN, to: .EUR, kind: .closing, on: "2026-10-31", rate: Decimal(string: "0.2330")!, source: "test")
+        let result = try Consolidation.consolidate(group: "G", presentation: .EUR, members: members, holdings: [],
+                                                   accounts: ConsolidationScenario.accounts)
+        #expect(result.elimination.entries.map(\.kind) == [.openingDifference])
+        #expect(result.elimination.entries[0].lines == [
+            .init(company: nil, account: "RETAINED-EARNINGS", amount: -2_280), .init(company: nil, account: "7900", amount: 2_280),
+        ])
+        #expect(result.elimination.entries[0].sources == ["P/S/1200", "S/P/2200"])
+    }
+
     @Test(arguments: ["sum on an account without a balance", "sum with a partner outside the group"])
     func aSumThatCannotBeEliminatedIsRefused(kase: String) throws {
         var members = try Self.members()

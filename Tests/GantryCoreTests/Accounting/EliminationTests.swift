@@ -71,7 +71,7 @@ import Testing
                      Self.line("A", "B", .costOfSales, "5100", 4_500, item: "X", quantity: 5_000_000, source: "cost")]
         let result = try Elimination.eliminate(
             range, holdings: [IntragroupHolding(seller: "A", buyer: "B", item: "X", account: "1420", quantity: 4_000_000)],
-            accounts: Self.accounts, earlierSales: earlier,
+            accounts: Self.accounts, earlier: earlier,
             openingHoldings: [IntragroupHolding(seller: "A", buyer: "B", item: "X", account: "1420", quantity: 6_000_000)])
         #expect(result.entries.map(\.kind) == [.salesCostOfSales, .unrealisedProfit, .openingUnrealisedProfit])
         #expect(result.entries.allSatisfy { $0.isBalanced })
