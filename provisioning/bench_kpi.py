@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Gantry benchmark: a year of KPI rollups for 20 plants x 30 machines, queried at the hub on SQLite and PostgreSQL.
 
-The hub's rollup tables are filled straight from SQL in each database (hour rows, their day and month rows as the
+The hub's rollup tables are filled straight from SQL in each database (hour rows, their day and month rows and the line day rows as the
 writers keep them, downtime rows and heads: each machine runs 50 minutes of every hour, 870 good and 30 scrap against
 a planned run time of 2,700 s, and jams for 10 minutes), next to the raw state changes they summarise (two per machine
 and hour, 10.5 million for a year). Then, through the real HTTP API of a release gantry-hub, the median of several
@@ -45,6 +45,14 @@ SELECT sum(CASE WHEN state = 'running' THEN seconds ELSE 0 END)::bigint FROM (
   FROM machine_states) AS intervals
 """
 
+# The line day rows as the writers keep them (a line's machine days summed per day), the same on both databases;
+# loaded only where their table exists.
+LINE_DAYS = """INSERT INTO kpi_line_days SELECT company, plant_id, line, day, sum(running_us), sum(setup_us), sum(idle_us),
+    sum(down_us), sum(planned_stop_us), sum(unknown_us), sum(planned_run_time), sum(good), sum(scrap), sum(rework), sum(unrated)
+    FROM kpi_machine_days GROUP BY company, plant_id, line, day"""
+LINE_DOWNTIME_DAYS = """INSERT INTO kpi_line_downtime_days SELECT company, plant_id, line, day, reason, sum(down_us), sum(stops)
+    FROM kpi_downtime_days GROUP BY company, plant_id, line, day, reason"""
+
 
 def machines(plants):
     for p in range(1, plants + 1):
@@ -80,6 +88,9 @@ def load_sqlite(path, plants, hours):
                       GROUP BY company, plant_id, line, machine, {month}""")
         db.execute(f"""INSERT INTO kpi_downtime_months SELECT company, plant_id, line, machine, {month}, reason, sum(down_us),
                       sum(stops) FROM kpi_downtime_days GROUP BY company, plant_id, line, machine, {month}, reason""")
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'kpi_line_days'").fetchone()[0]:
+        db.execute(LINE_DAYS)
+        db.execute(LINE_DOWNTIME_DAYS)
     end = (START + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
     db.execute("INSERT INTO kpi_machine_heads SELECT 'BENCH', plant_id, line, machine, ?, 'running', NULL FROM bench_machines", (end,))
     for minute, state in ((0, "running"), (50, "down")):
@@ -118,6 +129,10 @@ def load_postgres(postgres, plants, hours):
                 INSERT INTO kpi_downtime_months SELECT company, plant_id, line, machine, date_trunc('month', day, 'UTC'), reason,
                     sum(down_us), sum(stops) FROM kpi_downtime_days
                     GROUP BY company, plant_id, line, machine, date_trunc('month', day, 'UTC'), reason;
+            END IF;
+            IF to_regclass('kpi_line_days') IS NOT NULL THEN
+                {LINE_DAYS};
+                {LINE_DOWNTIME_DAYS};
             END IF;
         END $$;
         INSERT INTO kpi_machine_heads SELECT 'BENCH', plant_id, line, machine, '{end}', 'running', NULL FROM bench_machines;

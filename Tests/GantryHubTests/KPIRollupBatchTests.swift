@@ -40,7 +40,9 @@ import Testing
     }
 
     /// The rows, the day and month sums and the heads `batches` leave on `backend`.
-    func rollups(_ backend: HubBackend) async throws -> (rows: KPIRollupSnapshot, days: KPIRollupSnapshot, month: KPIRollupSnapshot) {
+    func rollups(
+        _ backend: HubBackend
+    ) async throws -> (rows: KPIRollupSnapshot, days: KPIRollupSnapshot, lineDays: KPIRollupSnapshot, month: KPIRollupSnapshot) {
         try await backend.withStore { store in
             _ = try await store.enrolPlant(try PlantIdentity(company: "ACME", code: "BER"), timeZone: "Europe/Berlin", tokenHash: "h1", audit: .test)
             for batch in try Self.batches() {
@@ -51,8 +53,11 @@ import Testing
             // Whole days (the day rows) and the whole of January (the month rows).
             let days = try await store.kpiRollupSpans(
                 scope: .all, plant: nil, cuts: [Contract.hour(-8), Contract.hour(16), Contract.hour(40)], depth: .machine)
+            // The same days kept apart only by line: the line day rows.
+            let lineDays = try await store.kpiRollupSpans(
+                scope: .all, plant: nil, cuts: [Contract.hour(-8), Contract.hour(16), Contract.hour(40)], depth: .line)
             let month = try await store.kpiRollupSpans(scope: .all, plant: nil, cuts: [Self.january, Self.february], depth: .machine)
-            return (rows, days, month)
+            return (rows, days, lineDays, month)
         }
     }
 
@@ -64,6 +69,7 @@ import Testing
         let sqlite = try await rollups(.sqlite), postgres = try await rollups(.postgres)
         #expect(postgres.rows == sqlite.rows)
         #expect(postgres.days == sqlite.days)
+        #expect(postgres.lineDays == sqlite.lineDays)
         #expect(postgres.month == sqlite.month)
 
         let rows = postgres.rows
@@ -89,6 +95,23 @@ import Testing
         // The 15th from the day rows: press's 40 good, and down 08:30–09:40 (JAM).
         let pressDay = postgres.days.hours.first { $0.machine.machine == "press" && $0.hour == Contract.hour(-8) }
         #expect(pressDay?.elements.good == Quantity(40) && pressDay?.elements.downTime == Double(1800 + 2400))
+        // The line day rows are their machines' day rows summed: L1 on the 15th is press's 40 good and mill's 7, and
+        // press's 70 minutes down for JAM (08:30 to the lost signal at 09:40).
+        for snapshot in [postgres, sqlite] {
+            #expect(snapshot.lineDays.hours.allSatisfy { $0.machine.machine == "" })
+            for day in [Contract.hour(-8), Contract.hour(16)] {
+                for line in ["L1", "L2"] {
+                    let machines = snapshot.days.hours.filter { $0.machine.line == line && $0.hour == day }
+                    let summed = machines.reduce(KPIElements.zero) { $0 + $1.elements }
+                    let read = snapshot.lineDays.hours.first { $0.machine.line == line && $0.hour == day }
+                    #expect(read?.elements == summed, "\(line) \(day)")
+                }
+            }
+        }
+        let l1 = postgres.lineDays.hours.first { $0.machine.line == "L1" && $0.hour == Contract.hour(-8) }
+        #expect(l1?.elements.good == Quantity(47))
+        #expect(postgres.lineDays.downtime.filter { $0.machine.line == "L1" && $0.hour == Contract.hour(-8) }
+            .map { "\($0.reason) \($0.seconds) \($0.stops)" } == ["JAM 4200.0 1"])
         // January from the month rows: press's 45 good, and its running time 08:00–08:30 and 10:20 to 04:30 the next
         // day (18 h 10 min).
         let pressMonth = postgres.month.hours.first { $0.machine.machine == "press" && $0.hour == Self.january }

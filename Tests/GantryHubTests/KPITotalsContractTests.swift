@@ -54,30 +54,35 @@ import Testing
                     #expect(hours == totals)
                 }
             }
-            // Summed only down to the level asked for (press and saw in one row per line, plant or company), the
-            // nodes of that level and above are the same.
-            for level in [KPIQuery.Level.group, .company, .plant, .line] {
-                for (start, end) in Self.windows {
-                    let from = Fixture.hour(Int(start)), to = Fixture.hour(Int(end))
-                    let query = KPIQuery(
-                        from: from, to: to, level: level, reasons: [:], definitions: ["ACME": [KPIQueryContractTests.availability]], shared: [])
-                    let coarse = try await store.kpiRollupSpans(scope: .all, plant: nil, cuts: [from, to], depth: KPIRollupDepth(level))
-                    #expect(coarse.hours.count <= 1, "press and saw share line L1")
-                    let hours = try await store.kpiRollups(scope: .all, plant: nil, from: from, to: to)
-                    #expect(query.report(coarse, now: now) == query.report(hours, now: now))
+            // Summed only down to the level asked for (press and saw in one row per line, plant or company; whole
+            // days from the line day rows), the nodes of that level and above are the same.
+            func coarseLevelsAreTheHourRowsSums() async throws {
+                for level in [KPIQuery.Level.group, .company, .plant, .line] {
+                    for (start, end) in Self.windows {
+                        let from = Fixture.hour(Int(start)), to = Fixture.hour(Int(end))
+                        let query = KPIQuery(
+                            from: from, to: to, level: level, reasons: [:], definitions: ["ACME": [KPIQueryContractTests.availability]],
+                            shared: [])
+                        let coarse = try await store.kpiRollupSpans(scope: .all, plant: nil, cuts: [from, to], depth: KPIRollupDepth(level))
+                        #expect(coarse.hours.count <= 1, "press and saw share line L1")
+                        let hours = try await store.kpiRollups(scope: .all, plant: nil, from: from, to: to)
+                        #expect(query.report(coarse, now: now) == query.report(hours, now: now))
+                    }
                 }
             }
+            try await coarseLevelsAreTheHourRowsSums()
             // The whole-days window holds 2 days of day rows and 8 + 16 hours around them; press ran 20 h of t0's day.
             let wide = try await store.kpiRollupTotals(scope: .all, plant: nil, from: Fixture.hour(-8), to: Fixture.hour(64))
             #expect(wide.hours.map(\.machine.machine) == ["press", "saw"])
             #expect(wide.hours.allSatisfy { $0.hour == Fixture.hour(-8) })
 
-            // A late state 30 h back rewrites hours from the day before: the days follow.
+            // A late state 30 h back rewrites hours from the day before: the days and the line's days follow.
             _ = try await Fixture().apply(store, [try Fixture.envelope(2, MachineSignalsReported(
                 states: [Fixture.state("press", .plannedStop, 16 * 60)], counts: []))])
             for (hours, totals) in try await reports(store, level: .machine, now: now) {
                 #expect(hours == totals)
             }
+            try await coarseLevelsAreTheHourRowsSums()
             let after = try await store.kpiRollupTotals(scope: .all, plant: "ACME-BER", from: Fixture.hour(-8), to: Fixture.hour(64))
             #expect(after.hours.first { $0.machine.machine == "press" }?.elements.plannedStopTime ?? 0 > 0)
             // Another company's principal sees none of it.

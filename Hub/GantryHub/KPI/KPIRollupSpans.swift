@@ -7,12 +7,15 @@ import Foundation
 struct KPIRollupSpans: Sendable, Equatable {
     /// Which rows a part reads.
     enum Rows: Sendable, Equatable {
-        case hours, days, months
+        /// `lineDays`: the day rows of whole lines (`KPILineDayRollup`), read instead of `days` where no machine is
+        /// kept apart.
+        case hours, days, lineDays, months
 
         var machineTable: String {
             switch self {
             case .hours: "kpi_machine_hours"
             case .days: "kpi_machine_days"
+            case .lineDays: "kpi_line_days"
             case .months: "kpi_machine_months"
             }
         }
@@ -21,6 +24,7 @@ struct KPIRollupSpans: Sendable, Equatable {
             switch self {
             case .hours: "kpi_downtime_hours"
             case .days: "kpi_downtime_days"
+            case .lineDays: "kpi_line_downtime_days"
             case .months: "kpi_downtime_months"
             }
         }
@@ -29,9 +33,14 @@ struct KPIRollupSpans: Sendable, Equatable {
         var column: String {
             switch self {
             case .hours: "hour"
-            case .days: "day"
+            case .days, .lineDays: "day"
             case .months: "month"
             }
+        }
+
+        /// The key columns as a part selects them: the line rows have no machine.
+        var keyColumns: String {
+            self == .lineDays ? "company, plant_id, line, '' AS machine" : "company, plant_id, line, machine"
         }
     }
 
@@ -43,6 +52,11 @@ struct KPIRollupSpans: Sendable, Equatable {
         /// Whether every row read is a span of its own (spans of exactly one day or hour, one after the other):
         /// each row is then stamped with its own start, and the days or hours of many spans are one range read.
         var ownStamp = false
+
+        /// The rows read for a read kept apart down to `depth`: whole days from the line rows when no machine is.
+        func rows(at depth: KPIRollupDepth) -> Rows {
+            rows == .days && depth <= .line ? .lineDays : rows
+        }
     }
 
     var parts: [Part]

@@ -30,13 +30,13 @@ extension PostgresHubStore {
             binds.append(part.range.upperBound)
             let (lower, upper) = ("$\(next)", "$\(next + 1)")
             next += 2
-            let rows = part.rows, planned = rows == .hours ? "planned_run_time::numeric" : "planned_run_time"
+            let rows = part.rows(at: depth), planned = rows == .hours ? "planned_run_time::numeric" : "planned_run_time"
             machineParts.append("""
-                SELECT company, plant_id, line, machine, \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)
+                SELECT \(rows.keyColumns), \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)
                 FROM \(rows.machineTable) WHERE \(rows.column) >= \(lower) AND \(rows.column) < \(upper) AND \(filter)
                 """)
             downtimeParts.append("""
-                SELECT company, plant_id, line, machine, \(stamp) AS stamp, reason, down_us, stops
+                SELECT \(rows.keyColumns), \(stamp) AS stamp, reason, down_us, stops
                 FROM \(rows.downtimeTable) WHERE \(rows.column) >= \(lower) AND \(rows.column) < \(upper) AND \(filter)
                 """)
         }

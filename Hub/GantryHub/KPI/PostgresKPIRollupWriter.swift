@@ -198,6 +198,21 @@ struct PostgresKPIRollupWriter {
             from: starts.map(KPIMonthRollup.monthStart(of:)),
             [(KPIMonthRollup.postgresMachineMonths(where:), "kpi_machine_days"), (KPIMonthRollup.postgresDowntimeMonths(where:), "kpi_downtime_days")],
             source: "day")
+        // Each line's days from the earliest its machines rewrote, summed again from their day rows.
+        let lineDays = KPILineDayRollup.lineDays(Array(zip(lines, starts)).map { (line: $0.0, start: $0.1) })
+        var binds = PostgresBindings()
+        binds.append(plant)
+        binds.append(lineDays.map(\.line))
+        binds.append(lineDays.map(\.day))
+        let lineStarts = "unnest($2::text[], $3::timestamptz[]) AS t (line, start_at)"
+        for table in ["kpi_line_days", "kpi_line_downtime_days"] {
+            let delete = "DELETE FROM \(table) r USING \(lineStarts) WHERE r.plant_id = $1 AND r.line = t.line AND r.day >= t.start_at"
+            try await connection.query(PostgresQuery(unsafeSQL: delete, binds: binds), logger: logger)
+        }
+        for (statement, table) in [(KPILineDayRollup.machineDays(where:), "kpi_machine_days"), (KPILineDayRollup.downtimeDays(where:), "kpi_downtime_days")] {
+            let days = "plant_id = $1 AND EXISTS (SELECT 1 FROM \(lineStarts) WHERE t.line = \(table).line AND \(table).day >= t.start_at)"
+            try await connection.query(PostgresQuery(unsafeSQL: statement(days), binds: binds), logger: logger)
+        }
     }
 
     /// The plant, each machine and the instant its rows are replaced from, as the statements below bind them.

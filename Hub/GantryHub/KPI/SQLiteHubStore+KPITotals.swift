@@ -42,15 +42,15 @@ extension SQLiteHubStore {
         let times = "running_us, setup_us, idle_us, down_us, planned_stop_us, unknown_us"
         let counts = "good, scrap, rework, unrated"
         for part in KPIRollupSpans(cuts: cuts).parts {
-            let rows = part.rows, planned = rows == .hours ? "CAST(planned_run_time AS REAL)" : "planned_run_time"
+            let rows = part.rows(at: depth), planned = rows == .hours ? "CAST(planned_run_time AS REAL)" : "planned_run_time"
             // A row that is its own span carries its own start (stored as `Timestamp.format` writes it).
             let stamp = part.ownStamp ? rows.column : "?"
             machineParts.append("""
-                SELECT company, plant_id, line, machine, \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)
+                SELECT \(rows.keyColumns), \(stamp) AS stamp, \(times), \(planned) AS planned, \(counts)
                 FROM \(rows.machineTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
                 """)
             downtimeParts.append("""
-                SELECT company, plant_id, line, machine, \(stamp) AS stamp, reason, down_us, stops
+                SELECT \(rows.keyColumns), \(stamp) AS stamp, reason, down_us, stops
                 FROM \(rows.downtimeTable) WHERE \(rows.column) >= ? AND \(rows.column) < ?\(filter)
                 """)
             if !part.ownStamp { arguments += [Timestamp.format(part.stamp)] }

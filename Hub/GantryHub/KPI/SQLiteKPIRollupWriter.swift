@@ -19,9 +19,22 @@ struct SQLiteKPIRollupWriter {
         for head in try HeadRow.fetchAll(db, sql: "SELECT line, machine, through_at FROM kpi_machine_heads WHERE plant_id = ?", arguments: [plant]) {
             if let at = Timestamp.parse(head.throughAt) { heads[MachineID(line: head.line, machine: head.machine)] = at }
         }
+        var starts: [(line: String, start: Date)] = []
         for (machine, span) in changes.targets(heads: heads) {
             let key = KPIMachineKey(company: company, plant: plant, line: machine.line, machine: machine.machine)
             try write(KPIRollup.recompute(try facts(machine, span), machine: key, start: span.start, through: span.through), from: span.start)
+            starts.append((machine.line, span.start))
+        }
+        guard keepsDays else { return }
+        // Each line's days from the earliest its machines rewrote, summed again from their day rows.
+        for (line, day) in KPILineDayRollup.lineDays(starts) {
+            let arguments: StatementArguments = [plant, line, Timestamp.format(day)]
+            for table in ["kpi_line_days", "kpi_line_downtime_days"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE plant_id = ? AND line = ? AND day >= ?", arguments: arguments)
+            }
+            let lineDays = "plant_id = ? AND line = ? AND day >= ?"
+            try db.execute(sql: KPILineDayRollup.machineDays(where: lineDays), arguments: arguments)
+            try db.execute(sql: KPILineDayRollup.downtimeDays(where: lineDays), arguments: arguments)
         }
     }
 

@@ -14,17 +14,7 @@ extension HubMigration {
                 line TEXT NOT NULL,
                 machine TEXT NOT NULL,
                 month TEXT NOT NULL,
-                running_us INTEGER NOT NULL,
-                setup_us INTEGER NOT NULL,
-                idle_us INTEGER NOT NULL,
-                down_us INTEGER NOT NULL,
-                planned_stop_us INTEGER NOT NULL,
-                unknown_us INTEGER NOT NULL,
-                planned_run_time REAL NOT NULL,
-                good INTEGER NOT NULL,
-                scrap INTEGER NOT NULL,
-                rework INTEGER NOT NULL,
-                unrated INTEGER NOT NULL,
+                \(sqliteSummedColumns)
                 PRIMARY KEY (plant_id, line, machine, month)
             ) WITHOUT ROWID;
             CREATE TABLE kpi_downtime_months (
@@ -49,27 +39,17 @@ extension HubMigration {
             \(KPIMonthRollup.sqliteDowntimeMonths(where: "1 = 1"));
         """,
         postgres: [
-            """
+            PostgresQuery(unsafeSQL: """
             CREATE TABLE IF NOT EXISTS kpi_machine_months (
                 company text NOT NULL,
                 plant_id text NOT NULL,
                 line text NOT NULL,
                 machine text NOT NULL,
                 month timestamptz NOT NULL,
-                running_us bigint NOT NULL,
-                setup_us bigint NOT NULL,
-                idle_us bigint NOT NULL,
-                down_us bigint NOT NULL,
-                planned_stop_us bigint NOT NULL,
-                unknown_us bigint NOT NULL,
-                planned_run_time numeric NOT NULL,
-                good bigint NOT NULL,
-                scrap bigint NOT NULL,
-                rework bigint NOT NULL,
-                unrated bigint NOT NULL,
+                \(postgresSummedColumns)
                 PRIMARY KEY (plant_id, line, machine, month)
             )
-            """,
+            """),
             """
             CREATE TABLE IF NOT EXISTS kpi_downtime_months (
                 company text NOT NULL,

@@ -30,6 +30,7 @@ struct HubMigration: Sendable {
         eventsByMonth,
         plantClocks,
         kpiSpanIndexes,
+        kpiLineDayRollups,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
