@@ -105,4 +105,30 @@ import Testing
         }
         #expect(KPIRefusal(.invalid, field: "timeZone", "x").problem.status == 422)
     }
+
+    /// `days(from:to:)` steps 24 hours where the zone's offset stays put; every day of 2011 to 2027 in zones with
+    /// summer time, half-hour changes, changes at midnight (Havana, Santiago) and a skipped day (Apia, 30 December
+    /// 2011) is the calendar's own day, label and both ends, as `day(containing:)` gives it.
+    @Test(arguments: ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "America/Havana",
+                      "America/Santiago", "Pacific/Apia"])
+    func daysAreTheCalendarsDaysInEveryZone(_ zone: String) throws {
+        let calendar = try PlantCalendar(timeZone: zone)
+        let from = Date(timeIntervalSince1970: 1_293_840_000), to = Date(timeIntervalSince1970: 1_830_297_600)  // 2011 to 2028
+        var expected: [KPIWindow] = []
+        var day = calendar.day(containing: from)
+        while day.start < to {
+            expected.append(day)
+            day = calendar.day(containing: day.end)
+        }
+        let days = calendar.days(from: from, to: to)
+        #expect(days.count == expected.count)
+        #expect(days == expected, "the first difference: \(String(describing: zip(days, expected).first { $0 != $1 }))")
+    }
+
+    @Test func civilDaysCountFrom1970() {
+        #expect(PlantCalendar.civilDay(0) == (1970, 1, 1))
+        #expect(PlantCalendar.civilDay(-1) == (1969, 12, 31))
+        #expect(PlantCalendar.civilDay(11_016) == (2000, 2, 29))
+        #expect(PlantCalendar.civilDay(20_819) == (2027, 1, 1))
+    }
 }
