@@ -11,23 +11,30 @@ extension SQLiteHubStore {
         try await pool.read { db in
             var snapshot = KPIRollupSnapshot(hours: [], downtime: [], heads: try kpiHeads(db, plant: plant, scope: scope))
             guard let statements = Self.spanStatements(scope: scope, plant: plant, cuts: cuts, depth: depth) else { return snapshot }
-            for row in try TotalRow.fetchAll(db, sql: statements.machine, arguments: statements.arguments) {
-                guard let stamp = Timestamp.parse(row.stamp) else { continue }
+            // Columns by position, in the order the statements select them (a page reads these on every view).
+            let machineRows = try Row.fetchCursor(db, sql: statements.machine, arguments: statements.arguments)
+            while let row = try machineRows.next() {
+                guard let stamp = Timestamp.parse(row[4] as String) else { continue }
                 snapshot.hours.append(KPIMachineHour(
-                    machine: KPIMachineKey(company: row.company, plant: row.plantID, line: row.line, machine: row.machine), hour: stamp,
+                    machine: Self.machineKey(row), hour: stamp,
                     elements: KPIRollup.elements(
-                        running: row.running, setup: row.setup, idle: row.idle, down: row.down, plannedStop: row.plannedStop,
-                        unknown: row.unknown, plannedRunTime: KPIDayRollup.plannedRunTime(row.planned).description, good: row.good,
-                        scrap: row.scrap, rework: row.rework, unrated: row.unrated)))
+                        running: row[5], setup: row[6], idle: row[7], down: row[8], plannedStop: row[9], unknown: row[10],
+                        plannedRunTime: KPIDayRollup.plannedRunTime(row[11]).description, good: row[12], scrap: row[13],
+                        rework: row[14], unrated: row[15])))
             }
-            for row in try DowntimeTotalRow.fetchAll(db, sql: statements.downtime, arguments: statements.arguments) {
-                guard let stamp = Timestamp.parse(row.stamp) else { continue }
+            let downtimeRows = try Row.fetchCursor(db, sql: statements.downtime, arguments: statements.arguments)
+            while let row = try downtimeRows.next() {
+                guard let stamp = Timestamp.parse(row[4] as String) else { continue }
                 snapshot.downtime.append(KPIDowntimeHour(
-                    machine: KPIMachineKey(company: row.company, plant: row.plantID, line: row.line, machine: row.machine), hour: stamp,
-                    reason: row.reason, seconds: KPIRollup.seconds(row.down), stops: row.stops))
+                    machine: Self.machineKey(row), hour: stamp, reason: row[5], seconds: KPIRollup.seconds(row[6]), stops: row[7]))
             }
             return snapshot
         }
+    }
+
+    /// The machine of a row whose first four columns are company, plant, line and machine.
+    private static func machineKey(_ row: Row) -> KPIMachineKey {
+        KPIMachineKey(company: row[0], plant: row[1], line: row[2], machine: row[3])
     }
 
     /// The two statements `kpiRollupSpans` runs (the machines' sums, the downtime sums) and their shared arguments;
@@ -73,21 +80,4 @@ extension SQLiteHubStore {
             """
         return (machine, downtime, arguments)
     }
-}
-
-private struct TotalRow: Decodable, FetchableRecord {
-    var company, plantID, line, machine, stamp: String
-    var running, setup, idle, down, plannedStop, unknown, good, scrap, rework, unrated: Int64
-    var planned: Double
-    enum CodingKeys: String, CodingKey {
-        case company, plantID = "plant_id", line, machine, stamp, planned
-        case running = "running_us", setup = "setup_us", idle = "idle_us", down = "down_us", plannedStop = "planned_stop_us"
-        case unknown = "unknown_us", good, scrap, rework, unrated
-    }
-}
-
-private struct DowntimeTotalRow: Decodable, FetchableRecord {
-    var company, plantID, line, machine, stamp, reason: String
-    var down, stops: Int64
-    enum CodingKeys: String, CodingKey { case company, plantID = "plant_id", line, machine, stamp, reason, down = "down_us", stops }
 }
