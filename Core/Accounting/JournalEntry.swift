@@ -25,12 +25,12 @@ public struct JournalLine: Sendable, Equatable, Codable {
     }
 }
 
-/// Where an entry comes from: a plant event (exactly once per event and `part`), a supplier invoice, or a
-/// reversal of another entry. The ledger's unique key is `(company, source.key)`.
+/// Where an entry comes from: a plant event (exactly once per event and `part`), a supplier invoice, a settled
+/// transfer discrepancy, or a reversal of another entry. The ledger's unique key is `(company, source.key)`.
 public struct EntrySource: Sendable, Equatable, Hashable, Codable {
-    public enum Kind: String, Sendable, Codable { case event, invoice, reversal }
+    public enum Kind: String, Sendable, Codable { case event, invoice, settlement, reversal }
     public var kind: Kind
-    /// The event's id, the invoice's id, or the reversed entry's id.
+    /// The event's id, the invoice's id, the discrepancy's number (`TRANSFER/n`), or the reversed entry's key.
     public var reference: String
     /// The plant whose event it is (nil for hub documents).
     public var plant: String?

@@ -7,9 +7,9 @@ extension PostingLedger {
         snapshot.positions[key] ?? StockPosition()
     }
 
-    /// The position of `item` at the current source's plant, in `books`' company.
+    /// The position of `item` at the plant being posted for, in `books`' company.
     func valuationKey(_ item: String, _ books: CompanyBooks) -> ValuationKey {
-        ValuationKey(company: books.company, plant: current?.plant ?? "", item: item)
+        ValuationKey(company: books.company, plant: origin?.plant ?? "", item: item)
     }
 
     /// The company's standard cost of one base unit of `item`, in its functional currency.

@@ -144,7 +144,7 @@ extension PostingLedger {
 
     /// Takes `quantity` (micro) out of a transfer line in transit at its unit value; taking all that is left takes
     /// all its value.
-    private func take(_ quantity: Int64, from transit: inout TransitValue, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
+    func take(_ quantity: Int64, from transit: inout TransitValue, _ books: CompanyBooks) throws(AccountingRefusal) -> Int64 {
         guard quantity > 0 else { return 0 }
         let value = quantity >= transit.quantity
             ? transit.value

@@ -64,8 +64,8 @@ public enum PostingEngine {
 struct PostingLedger {
     var snapshot: PostingSnapshot
     var outcome = PostingOutcome()
-    /// The source being posted and the next `part` of its entries.
-    private(set) var current: PostingSource?
+    /// Where the entries being posted come from (a plant event, a settled discrepancy) and the next `part` of them.
+    var origin: PostingOrigin?
     private var nextPart = 0
     /// What the current source changed, as it was before.
     private var undo = PostingUndo(entries: 0)
@@ -78,16 +78,23 @@ struct PostingLedger {
     /// the source changes is kept to undo (`PostingUndo`), so a run costs in proportion to its sources, never to the
     /// entries already written before each one.
     mutating func post(_ source: PostingSource) throws(AccountingRefusal) {
-        current = source
-        nextPart = 0
-        undo = PostingUndo(entries: outcome.entries.count)
-        defer { current = nil }
+        begin(PostingOrigin(
+            source: EntrySource(kind: .event, reference: source.eventID.uuidString, plant: source.plant, sequence: source.sequence),
+            plant: source.plant, day: source.day))
+        defer { origin = nil }
         do {
             try apply(source)
         } catch {
             undo.restore(&self)
             throw error
         }
+    }
+
+    /// Starts the entries of `origin`: parts count from 0, and only what follows is kept to undo.
+    mutating func begin(_ origin: PostingOrigin) {
+        self.origin = origin
+        nextPart = 0
+        undo = PostingUndo(entries: outcome.entries.count)
     }
 
     private mutating func apply(_ source: PostingSource) throws(AccountingRefusal) {
@@ -156,7 +163,7 @@ struct PostingLedger {
     /// largest line that may take one, so the entry balances in both currencies. An entry of only zeros is not written.
     mutating func write(_ kind: PostingKind, _ books: CompanyBooks, currency: CurrencyCode, rate: Decimal,
                         _ lines: [DraftLine]) throws(AccountingRefusal) {
-        guard let source = current else { return }
+        guard let origin else { return }
         let functionalCurrency = books.functionalCurrency
         var functional: [Int64] = []
         for line in lines { functional.append(try Self.minor(line.functional ?? line.amount * rate, functionalCurrency)) }
@@ -170,15 +177,16 @@ struct PostingLedger {
             try Self.settle(&amounts, takers: lines.map { _ in true }, kind: kind)
         }
         guard amounts.contains(where: { $0 != 0 }) || functional.contains(where: { $0 != 0 }) else { return }
-        let placement = try Self.placement(of: source.day, in: books)
+        let placement = try Self.placement(of: origin.day, in: books)
         let journalLines = lines.indices.map { index in
             JournalLine(account: lines[index].account, amount: amounts[index], functionalAmount: functional[index],
                         item: lines[index].item, quantity: lines[index].quantity,
                         tradingPartner: lines[index].tradingPartner, customer: lines[index].customer)
         }
+        var source = origin.source
+        source.part = nextPart
         outcome.entries.append(JournalEntry(
-            company: books.company,
-            source: EntrySource(kind: .event, reference: source.eventID.uuidString, plant: source.plant, sequence: source.sequence, part: nextPart),
+            company: books.company, source: source,
             kind: kind, postingDate: placement.postingDate, period: placement.period, originalDate: placement.originalDate,
             note: placement.note, transactionCurrency: currency, functionalCurrency: functionalCurrency, lines: journalLines))
         nextPart += 1
@@ -252,6 +260,14 @@ extension PostingLedger {
         snapshot.inTransit[key] = transit
         outcome.inTransit[key] = transit
     }
+}
+
+/// Where the entries being posted come from: their source (its `part` counted per entry), the plant whose stock
+/// positions they value, and the fact's day in that plant's time zone.
+struct PostingOrigin {
+    var source: EntrySource
+    var plant: String
+    var day: String
 }
 
 /// Where an entry posts: its period and day, and the fact's own day when that period was closed.

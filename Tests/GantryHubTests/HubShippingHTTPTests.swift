@@ -49,13 +49,11 @@ import FoundationNetworking
         }
     }
 
-    /// A hub over a temp SQLite file on a free loopback port, with the group's masters and principals of each role.
-    static func withHub<T: Sendable>(now: Date, _ body: (Hub) async throws -> T) async throws -> T {
-        try await withTemporaryDirectory { dir in
+    /// A hub over a fresh store of `backend` on a free loopback port, with the group's plants and principals of each role.
+    static func withHub<T: Sendable>(now: Date, backend: HubBackend = .sqlite, _ body: (Hub) async throws -> T) async throws -> T {
+        try await backend.withStore { store in
             var configuration = HubConfiguration()
-            configuration.storePath = "\(dir)/hub.sqlite"
             configuration.httpPort = 0
-            let store = try SQLiteHubStore(path: "\(dir)/hub.sqlite")
             let (ports, announce) = AsyncStream.makeStream(of: Int.self)
             let app = buildHub(configuration: configuration, store: store, now: { now }, logger: HubBackend.quiet) { announce.yield($0) }
             let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: HubBackend.quiet)

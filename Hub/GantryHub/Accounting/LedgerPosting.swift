@@ -77,6 +77,29 @@ enum LedgerPosting {
         }
     }
 
+    /// What settling a discrepancy reads of its transfer: the sending plant and company, the line's price (text and
+    /// currency, none within one company) and the receiving plant's time zone.
+    struct SettlementTransfer: Sendable {
+        var fromPlant: String
+        var fromCompany: String
+        var price: String?
+        var currency: String?
+        var timeZone: String
+    }
+
+    /// A settled discrepancy as it posts (docs/accounting.md, "Settled transfer discrepancies"); nil when it posts nothing or
+    /// the receiving company keeps no books at the hub.
+    static func settled(_ report: DiscrepancyReport, _ settlement: DiscrepancySettlement, transfer: SettlementTransfer,
+                        masters: LedgerMasters) -> SettledDiscrepancy? {
+        guard masters.keepsBooks(report.company) else { return nil }
+        let settled = SettledDiscrepancy(
+            discrepancy: report.discrepancy, transfer: report.transfer, line: report.line, item: report.item, kind: report.kind,
+            quantity: report.quantity, resolution: settlement.resolution, company: report.company, plant: report.plant,
+            seller: transfer.fromCompany, sellerPlant: transfer.fromPlant, price: price(transfer.price, currency: transfer.currency),
+            settledAt: settlement.settledAt ?? report.recordedAt, timeZone: masters.timeZones[report.plant] ?? transfer.timeZone)
+        return settled.posts ? settled : nil
+    }
+
     /// What the store read for `needs`, assembled with the masters into the engine's snapshot.
     struct Reads: Sendable {
         var locationTypes: [String: [String: LocationType]] = [:]

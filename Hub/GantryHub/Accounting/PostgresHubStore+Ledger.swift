@@ -49,6 +49,16 @@ extension PostgresHubStore {
     ) async throws -> PostingOutcome {
         guard !sources.isEmpty else { return PostingOutcome() }
         let needs = PostingEngine.needs(sources)
+        try await Self.lockLedger(needs, in: connection, logger: logger)
+        let reads = try await Self.reads(needs, in: connection, logger: logger)
+        let outcome = PostingEngine.post(sources, snapshot: LedgerPosting.snapshot(needs, masters: masters, reads: reads))
+        try await Self.write(LedgerWrite(outcome), at: at, in: connection, logger: logger)
+        return outcome
+    }
+
+    /// Takes the locks posting for `needs` holds until it commits: its companies' ledgers shared, then its transfers'
+    /// values in transit, each in a fixed order.
+    static func lockLedger(_ needs: PostingNeeds, in connection: PostgresConnection, logger: Logger) async throws {
         for company in needs.companies.sorted() {
             try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.ledgerLock), hashtext(\(company)))", logger: logger)
         }
@@ -56,10 +66,6 @@ extension PostgresHubStore {
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(hashtextextended(\(Self.transitLock(transfer)), 0))", logger: logger)
         }
-        let reads = try await Self.reads(needs, in: connection, logger: logger)
-        let outcome = PostingEngine.post(sources, snapshot: LedgerPosting.snapshot(needs, masters: masters, reads: reads))
-        try await Self.write(LedgerWrite(outcome), at: at, in: connection, logger: logger)
-        return outcome
     }
 
     static func plantBooks(_ plants: [String], in connection: PostgresConnection, logger: Logger) async throws -> [String: LedgerPosting.PlantBooks] {

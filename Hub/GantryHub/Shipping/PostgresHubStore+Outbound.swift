@@ -85,7 +85,7 @@ extension PostgresHubStore {
         transfer: String, discrepancy: String, settlement: DiscrepancySettlement, scope: CompanyScope, audit: AuditDraft
     ) async throws -> DiscrepancyReport {
         let scoped = PostgresCompanyFilter(scope)
-        return try await transaction { [logger] connection in
+        return try await transaction { [self, logger] connection in
             let found = try await Self.discrepancies(connection.query("""
                 SELECT \(unescaped: Self.discrepancyColumns) FROM transfer_discrepancies d JOIN transfers t ON t.transfer = d.transfer
                 WHERE d.transfer = \(transfer) AND d.discrepancy = \(discrepancy)
@@ -103,9 +103,34 @@ extension PostgresHubStore {
             var audit = audit
             audit.company = audit.company ?? report.company
             try await Self.appendAudit(audit, at: settled.settledAt ?? report.recordedAt, in: connection, logger: logger)
+            try await postSettlement(report, settled, in: connection, logger: logger)
             report.settlement = settled
             return report
         }
+    }
+
+    /// Posts what the settlement decides (`PostingEngine.post(_:snapshot:)`), in the transaction that records it, under
+    /// the locks posting takes; an accounting refusal refuses the settlement.
+    private func postSettlement(
+        _ report: DiscrepancyReport, _ settlement: DiscrepancySettlement, in connection: PostgresConnection, logger: Logger
+    ) async throws {
+        var transfer: LedgerPosting.SettlementTransfer?
+        for try await (fromPlant, fromCompany, price, currency, zone) in try await connection.query("""
+            SELECT t.from_plant, t.from_company, l.price, l.currency, p.time_zone
+            FROM transfers t JOIN plants p ON p.plant_id = \(report.plant)
+            LEFT JOIN transfer_lines l ON l.transfer = t.transfer AND l.line = \(Int32(report.line))
+            WHERE t.transfer = \(report.transfer)
+            """, logger: logger).decode((String, String, String?, String?, String).self) {
+            transfer = LedgerPosting.SettlementTransfer(fromPlant: fromPlant, fromCompany: fromCompany, price: price, currency: currency, timeZone: zone)
+        }
+        guard let transfer else { return }
+        let masters = try await ledgerMasters(in: connection, logger: logger)
+        guard let settled = LedgerPosting.settled(report, settlement, transfer: transfer, masters: masters) else { return }
+        let needs = PostingEngine.needs(settled)
+        try await Self.lockLedger(needs, in: connection, logger: logger)
+        let reads = try await Self.reads(needs, in: connection, logger: logger)
+        let outcome = try PostingEngine.post(settled, snapshot: LedgerPosting.snapshot(needs, masters: masters, reads: reads))
+        try await Self.write(LedgerWrite(outcome), at: settled.settledAt, in: connection, logger: logger)
     }
 
     /// Hands an instruction to its plant at the plant's next number; the caller holds the plant's row lock.

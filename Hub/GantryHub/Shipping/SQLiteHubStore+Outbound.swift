@@ -85,8 +85,38 @@ extension SQLiteHubStore {
             var audit = audit
             audit.company = audit.company ?? row.company
             try Self.appendAudit(audit, at: settled.settledAt ?? report.recordedAt, in: db)
+            try self.postSettlement(report, settled, in: db)
             report.settlement = settled
             return report
+        }
+    }
+
+    /// Posts what the settlement decides (`PostingEngine.post(_:snapshot:)`), in the transaction that records it; an
+    /// accounting refusal refuses the settlement.
+    private func postSettlement(_ report: DiscrepancyReport, _ settlement: DiscrepancySettlement, in db: Database) throws {
+        guard let row = try SettlementTransferRow.fetchOne(db, sql: """
+            SELECT t.from_plant, t.from_company, l.price, l.currency, p.time_zone
+            FROM transfers t JOIN plants p ON p.plant_id = ? LEFT JOIN transfer_lines l ON l.transfer = t.transfer AND l.line = ?
+            WHERE t.transfer = ?
+            """, arguments: [report.plant, report.line, report.transfer]) else { return }
+        let masters = try ledgerMasters(in: db)
+        guard let settled = LedgerPosting.settled(report, settlement, transfer: row.transfer, masters: masters) else { return }
+        let needs = PostingEngine.needs(settled)
+        let outcome = try PostingEngine.post(settled, snapshot: LedgerPosting.snapshot(needs, masters: masters, reads: try Self.reads(needs, in: db)))
+        try Self.write(LedgerWrite(outcome), at: settled.settledAt, in: db)
+    }
+
+    /// What a settlement reads of its transfer.
+    struct SettlementTransferRow: Decodable, FetchableRecord {
+        var fromPlant, fromCompany: String
+        var price, currency: String?
+        var timeZone: String
+        enum CodingKeys: String, CodingKey {
+            case fromPlant = "from_plant", fromCompany = "from_company", price, currency, timeZone = "time_zone"
+        }
+
+        var transfer: LedgerPosting.SettlementTransfer {
+            LedgerPosting.SettlementTransfer(fromPlant: fromPlant, fromCompany: fromCompany, price: price, currency: currency, timeZone: timeZone)
         }
     }
 
