@@ -80,7 +80,7 @@ extension PostingEngine {
 
 extension PostingLedger {
     /// A short quantity settled takes its in-transit value (the transfer line's unit value, the last unit what
-    /// remains) out of transit. Written off, or credited within one company: Dr transit loss / Cr in transit. Credited
+    /// remains) out of transit; when the ledger carries nothing of the line in transit, it posts nothing. Written off, or credited within one company: Dr transit loss / Cr in transit. Credited
     /// between companies: the buyer Dr intercompany payable / Cr in transit at the transfer price (functional: the
     /// value taken); the seller Dr intercompany revenue / Cr intercompany receivable at the transfer price (at the
     /// daily rate of the settlement's day) and Dr transit loss / Cr intercompany cost of sales at its cost of the item
@@ -92,9 +92,9 @@ extension PostingLedger {
                             plant: settled.plant, day: settled.day))
         defer { origin = nil }
         let key = TransitLine(transfer: settled.transfer, line: settled.line)
-        guard var transit = snapshot.inTransit[key], transit.quantity > 0 else {
-            throw AccountingRefusal(.missingCost, "nothing of transfer \(settled.transfer) line \(settled.line) is in transit")
-        }
+        // A line the ledger carries nothing of in transit (shipped before the company kept books here, its dispatch held,
+        // or all of it taken already) has nothing to clear.
+        guard var transit = snapshot.inTransit[key], transit.quantity > 0 else { return }
         guard transit.company == books.company else {
             throw AccountingRefusal(.invalid, "transfer \(settled.transfer) line \(settled.line) is in transit at \(transit.company), "
                 + "settled for \(books.company)")

@@ -106,11 +106,18 @@ import Testing
         #expect(entry.period == "2026-12" && entry.postingDate == "2026-12-01" && entry.originalDate == "2026-11-20")
     }
 
+    /// A line the ledger carries nothing of in transit (shipped before the books, or its dispatch held) has nothing
+    /// to clear.
+    @Test func aLineWithNothingInTransitPostsNothing() throws {
+        var snapshot = B.snapshot()
+        #expect(try PostingEngine.post(Self.settled(.writtenOff, "3"), snapshot: snapshot).entries.isEmpty)
+        snapshot.inTransit[Self.line] = TransitValue(company: "DE01", quantity: 0, value: 0)
+        let outcome = try PostingEngine.post(Self.settled(.writtenOff, "3"), snapshot: snapshot)
+        #expect(outcome.entries.isEmpty && outcome.inTransit.isEmpty)
+    }
+
     @Test func aSettlementThatCannotPostIsRefused() {
         var snapshot = B.snapshot()
-        #expect(throws: AccountingRefusal(.missingCost, "nothing of transfer T-1 line 1 is in transit")) {
-            try PostingEngine.post(Self.settled(.writtenOff, "3"), snapshot: snapshot)
-        }
         snapshot.inTransit[Self.line] = TransitValue(company: "PL01", quantity: 3_000_000, value: 15_300)
         #expect(throws: AccountingRefusal(.invalid, "transfer T-1 line 1 is in transit at PL01, settled for DE01")) {
             try PostingEngine.post(Self.settled(.writtenOff, "3"), snapshot: snapshot)
@@ -118,6 +125,11 @@ import Testing
         let unpriced = Self.settled(.credited, "3", company: "PL01", seller: "DE01")
         #expect(throws: AccountingRefusal(.missingPrice, "no transfer price for A from DE01 to PL01")) {
             try PostingEngine.post(unpriced, snapshot: snapshot)
+        }
+        snapshot.inTransit[Self.line] = TransitValue(company: "DE01", quantity: 3_000_000, value: 1_200)
+        snapshot.books["DE01"] = B.company("DE01", .EUR, .standard, without: [.transitLoss])
+        #expect(throws: AccountingRefusal(.missingMapping, "company DE01 maps no accounts for transit-loss")) {
+            try PostingEngine.post(Self.settled(.writtenOff, "3"), snapshot: snapshot)
         }
     }
 }
