@@ -130,7 +130,8 @@ extension PostingLedger {
         origin?.source.plant = settled.sellerPlant
         let sale = try accounts(.intercompanySale, seller)
         try write(.intercompanySale, seller, currency: price.currency, rate: try rate(price.currency, seller, on: settled.day), [
-            DraftLine(sale.credit, credited, item: settled.item, tradingPartner: buyer.company),
+            // The revenue line carries the quantity credited, negated as a reversal's: what stands sold shrinks by it.
+            DraftLine(sale.credit, credited, item: settled.item, quantity: -quantity, tradingPartner: buyer.company),
             DraftLine(sale.debit, -credited, tradingPartner: buyer.company),
         ])
         let cost = amount(try value(quantity, at: try unitCost(settled.item, seller), seller), seller)

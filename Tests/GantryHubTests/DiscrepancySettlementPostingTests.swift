@@ -27,6 +27,14 @@ import Testing
           {"kind": "fiscal-period", "company": "BETA", "key": "2027-01", "data": {"start": "2027-01-01", "end": "2027-01-31", "fiscalYear": "FY2027"}},
           {"kind": "exchange-rate", "key": "EUR.NOK.daily.2027-01-15",
            "data": {"from": "EUR", "to": "NOK", "kind": "daily", "on": "2027-01-15", "rate": "11.00", "source": "ECB"}},
+          {"kind": "exchange-rate", "key": "EUR.NOK.average.2027-01-01",
+           "data": {"from": "EUR", "to": "NOK", "kind": "average", "on": "2027-01-01", "through": "2027-01-31", "rate": "11.00", "source": "ECB"}},
+          {"kind": "exchange-rate", "key": "EUR.NOK.closing.2027-01-31",
+           "data": {"from": "EUR", "to": "NOK", "kind": "closing", "on": "2027-01-31", "rate": "11.00", "source": "ECB"}},
+          {"kind": "group", "key": "GRP", "data": {"name": "Group", "presentationCurrency": "EUR", "parent": "ACME",
+           "members": [{"company": "ACME"}, {"company": "BETA"}]}},
+          {"kind": "account", "company": "ACME", "key": "5000", "data": {"name": "Cost of sales", "type": "expense"}},
+          {"kind": "account-mapping", "company": "ACME", "key": "cost-of-sales", "data": {"debit": "5000", "credit": "1400"}},
           {"kind": "account", "company": "ACME", "key": "1200", "data": {"name": "IC receivable", "type": "asset"}},
           {"kind": "account", "company": "ACME", "key": "1400", "data": {"name": "Inventory", "type": "asset"}},
           {"kind": "account", "company": "ACME", "key": "4100", "data": {"name": "IC revenue", "type": "revenue"}},
@@ -90,8 +98,10 @@ import Testing
     }
 
     /// Ships, receives 7 and settles the 3 short with `resolution`; checks the in-transit line before and after, that
-    /// a second settlement and resent events post nothing more, and returns the settlement's entries and balances.
-    func settle(_ resolution: String, backend: HubBackend) async throws -> (entries: [String], acme: [String: Int64], beta: [String: Int64]) {
+    /// a second settlement and resent events post nothing more, and returns the settlement's entries, the balances
+    /// and the group's consolidation.
+    func settle(_ resolution: String, backend: HubBackend) async throws
+        -> (entries: [String], acme: [String: Int64], beta: [String: Int64], group: GroupConsolidation) {
         try await HTTP.withHub(now: Fixture.start, backend: backend) { hub in
             #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: Self.masters).status == 200)
             let transfer = #"{"transfer": "TR-1", "fromPlant": "ACME-BER", "toPlant": "BETA-OSL", "requested": "2027-01-20", "lines": [{"line": 1, "item": "PUMP", "quantity": "10"}]}"#
@@ -121,13 +131,13 @@ import Testing
             #expect(try await Self.settlementEntries(hub.store) == entries, "settled once, resent events post nothing twice")
             let (acmeAgain, betaAgain) = (try await Self.balances(hub.store, "ACME"), try await Self.balances(hub.store, "BETA"))
             #expect(acmeAgain == acme && betaAgain == beta)
-            return (entries, acme, beta)
+            return (entries, acme, beta, try await hub.store.groupConsolidation(group: "GRP", from: "2027-01", to: "2027-01", scope: .all))
         }
     }
 
     /// Written off: BETA Dr 5300 / Cr 1500 1,320.00 NOK, the in-transit value of the 3 short; ACME's books unchanged.
     @Test(arguments: HubBackend.allCases) func aShortQuantityWrittenOffLeavesTransitAsALoss(backend: HubBackend) async throws {
-        let (entries, acme, beta) = try await settle("written-off", backend: backend)
+        let (entries, acme, beta, _) = try await settle("written-off", backend: backend)
         #expect(entries == ["BETA settlement:TR-1/1:0 transit-loss 2027-01-15 2027-01 5300:132000/132000/- 1500:-132000/-132000/-"])
         #expect(beta == ["1400": 308_000, "2200": -440_000, "5300": 132_000])
         #expect(acme == ["1200": 40_000, "1400": -30_000, "4100": -40_000, "5100": 30_000])
@@ -136,7 +146,7 @@ import Testing
     /// Credited: BETA Dr 2200 120.00 EUR = 1,320.00 NOK / Cr 1500 the same; ACME Dr 4100 / Cr 1200 120.00 and Dr 5300 /
     /// Cr 5100 90.00 (3 × 30.00). Receivable 280.00 EUR and payable 3,080.00 NOK (= 280.00 × 11) still match.
     @Test(arguments: HubBackend.allCases) func aShortQuantityCreditedReversesBothCompaniesSides(backend: HubBackend) async throws {
-        let (entries, acme, beta) = try await settle("credited", backend: backend)
+        let (entries, acme, beta, group) = try await settle("credited", backend: backend)
         #expect(entries == [
             "BETA settlement:TR-1/1:0 intercompany-purchase 2027-01-15 2027-01 2200:12000/132000/ACME 1500:-12000/-132000/ACME",
             "ACME settlement:TR-1/1:1 intercompany-sale 2027-01-15 2027-01 4100:12000/12000/BETA 1200:-12000/-12000/BETA",
@@ -144,5 +154,21 @@ import Testing
         ])
         #expect(beta == ["1400": 308_000, "2200": -308_000])
         #expect(acme == ["1200": 28_000, "1400": -30_000, "4100": -28_000, "5100": 21_000, "5300": 9_000])
+        // The group (EUR; NOK at 11.00 closing and average): BETA's payable 3,080.00 NOK = 280.00 against ACME's
+        // receivable 280.00, no difference; the sale 280.00 at a cost 210.00, margin 70.00; all 7 still sold are held
+        // in BETA's inventory (3,080.00 NOK = 280.00), so the whole 70.00 is unrealised. Group inventory: ACME −300.00 +
+        // BETA 280.00 − 70.00 = −90.00; cost of sales −70.00 + 70.00 = 0; the 3 lost are the transit loss 90.00.
+        #expect(group.eliminations.map(\.kind) == [.receivablesPayables, .salesCostOfSales, .unrealisedProfit])
+        #expect(group.eliminations.allSatisfy(\.isBalanced) && group.differences.isEmpty)
+        #expect(group.eliminations[0].lines == [
+            .init(company: "ACME", account: "1200", amount: -28_000), .init(company: "BETA", account: "2200", amount: 28_000),
+        ])
+        #expect(group.eliminations[1].lines == [
+            .init(company: "ACME", account: "4100", amount: 28_000), .init(company: "ACME", account: "5100", amount: -21_000),
+            .init(company: nil, account: "5000", amount: -7_000),
+        ])
+        #expect(group.eliminations[2].lines == [.init(company: nil, account: "5000", amount: 7_000), .init(company: "BETA", account: "1400", amount: -7_000)])
+        let balances = Dictionary(uniqueKeysWithValues: group.balances.filter { $0.amount != 0 }.map { ($0.account, $0.amount) })
+        #expect(balances == ["1400": -9_000, "5300": 9_000])
     }
 }

@@ -77,6 +77,7 @@ import Testing
         #expect(purchase.lines.allSatisfy { $0.tradingPartner == "DE01" })
         #expect(outcome.entries[1].functional == ["ic-revenue": 3_600, "ic-receivable": -3_600])
         #expect(outcome.entries[1].lines.allSatisfy { $0.tradingPartner == "PL01" })
+        #expect(outcome.entries[1].lines.map(\.quantity) == [-3_000_000, nil], "what stands sold shrinks by the 3 credited")
         let cost = outcome.entries[2]
         #expect(cost.functional == ["transit-loss": 3_000, "ic-cogs": -3_000])
         #expect(cost.lines.map(\.tradingPartner) == [nil, "PL01"])
