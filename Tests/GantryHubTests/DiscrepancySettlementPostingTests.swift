@@ -135,6 +135,31 @@ import Testing
         }
     }
 
+    /// Without BETA's transit-loss mapping the write-off cannot post: refused, nothing recorded, the discrepancy still
+    /// open; with the mapping committed it settles and posts.
+    @Test(arguments: HubBackend.allCases) func aSettlementTheLedgerCannotPostIsRefusedAndRecordsNothing(backend: HubBackend) async throws {
+        try await HTTP.withHub(now: Fixture.start, backend: backend) { hub in
+            let mapping = #"{"kind": "account-mapping", "company": "BETA", "key": "transit-loss", "data": {"debit": "5300", "credit": "1500"}}"#
+            let unmapped = Self.masters.replacingOccurrences(of: ",\n  " + mapping, with: "")
+            #expect(unmapped != Self.masters)
+            #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: unmapped).status == 200)
+            let transfer = #"{"transfer": "TR-1", "fromPlant": "ACME-BER", "toPlant": "BETA-OSL", "requested": "2027-01-20", "lines": [{"line": 1, "item": "PUMP", "quantity": "10"}]}"#
+            #expect(try await hub.call("POST", "/v1/transfers", as: "planner", json: transfer).status == 201)
+            try await Self.send(try Self.batches(), to: hub.store)
+            let body = #"{"resolution": "written-off", "note": "never loaded"}"#
+            let refused = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "controller", json: body)
+            #expect(refused.status == 409 && refused.code == "missing-mapping", "\(refused.text)")
+            #expect(try await Self.settlementEntries(hub.store).isEmpty)
+            #expect(try await hub.store.inventoryReconciliation(company: "BETA", at: "2027-01").inTransit.map(\.value) == [132_000])
+
+            let mapped = #"{"summary": "transit loss", "records": [\#(mapping)]}"#
+            #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: mapped).status == 200)
+            let settled = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "controller", json: body)
+            #expect(settled.status == 200, "\(settled.text)")
+            #expect(try await Self.settlementEntries(hub.store).count == 1)
+        }
+    }
+
     /// Written off: BETA Dr 5300 / Cr 1500 1,320.00 NOK, the in-transit value of the 3 short; ACME's books unchanged.
     @Test(arguments: HubBackend.allCases) func aShortQuantityWrittenOffLeavesTransitAsALoss(backend: HubBackend) async throws {
         let (entries, acme, beta, _) = try await settle("written-off", backend: backend)
