@@ -53,9 +53,12 @@ extension InvoiceMatch {
         public var receivedNotInvoiced: Decimal
         /// The item's weight per base unit, for charges split by weight.
         public var unitWeight: Decimal?
+        /// What GRNI holds for the line (nil when the books keep nothing for it: its receipts posted before GRNI was kept
+        /// per line, or have not posted yet), in the PO's currency and the functional one.
+        public var grni: GRNIBalance?
 
         public init(line: String, supplier: String, item: String, ordered: Decimal, price: Money, receivedNotInvoiced: Decimal,
-                    unitWeight: Decimal? = nil) {
+                    unitWeight: Decimal? = nil, grni: GRNIBalance? = nil) {
             self.line = line
             self.supplier = supplier
             self.item = item
@@ -63,6 +66,7 @@ extension InvoiceMatch {
             self.price = price
             self.receivedNotInvoiced = receivedNotInvoiced
             self.unitWeight = unitWeight
+            self.grni = grni
         }
     }
 

@@ -1,12 +1,16 @@
 import Foundation
 
 /// The entries a matched (or released) invoice posts, in the invoice's currency and the company's functional
-/// one: each debit line converted and rounded half to even on its own, the AP credit the negated sum of the
-/// debits, so every entry balances in both currencies.
+/// one: each debit line converted at the invoice day's rate and rounded half to even on its own, except the GRNI
+/// lines, which clear what the receipts put there (`clearing`); the AP credit the negated sum of the debits at the
+/// invoice's rate, and what that differs by in functional currency from the debits an `exchange-difference` line,
+/// so every entry balances in both currencies.
 struct InvoicePostings {
     private struct Debit {
         var account: String
         var amount: Int64
+        /// The functional amount when it is not the amount at the invoice's rate (GRNI cleared at the receipts').
+        var functional: Int64?
         var item: String?
         var quantity: Int64?
     }
@@ -18,11 +22,13 @@ struct InvoicePostings {
     func entries() throws(AccountingRefusal) -> [JournalEntry] {
         let lines = invoice.lines.map { ($0, snapshot.orderLines[$0.orderLine]!) }
         let receipt = try mapping(.supplierInvoice)
-        let ordered = try lines.map { line, order throws(AccountingRefusal) in try minor(order.price.amount * line.quantity) }
+        let cleared = try clearing()
+        let ordered = cleared.map(\.amount)
         let billed = try lines.map { line, _ throws(AccountingRefusal) in try minor(line.unitPrice * line.quantity) }
         var entries: [JournalEntry] = []
-        try append(.supplierInvoice, to: &entries, credit: receipt.credit, debits: zip(lines, ordered).map { pair, amount in
-            Debit(account: receipt.debit, amount: amount, item: pair.1.item, quantity: Quantity(decimal: pair.0.quantity)?.micro)
+        try append(.supplierInvoice, to: &entries, credit: receipt.credit, debits: zip(lines, cleared).map { pair, grni in
+            Debit(account: receipt.debit, amount: grni.amount, functional: grni.functional, item: pair.1.item,
+                  quantity: Quantity(decimal: pair.0.quantity)?.micro)
         })
         if zip(billed, ordered).contains(where: { $0 != $1 }) {
             let variance = try mapping(.invoicePriceVariance)
@@ -49,23 +55,32 @@ struct InvoicePostings {
 
     private func append(_ kind: PostingKind, to entries: inout [JournalEntry], credit: String, debits: [Debit],
                         what: String? = nil) throws(AccountingRefusal) {
-        let debits = debits.filter { $0.amount != 0 }
+        let debits = debits.filter { $0.amount != 0 || ($0.functional ?? 0) != 0 }
         guard !debits.isEmpty else { return }
         let (period, postingDate, originalDate, periodNote) = try placement()
-        let rate = try functionalRate()
-        var lines: [JournalLine] = []
+        var lines: [JournalLine] = [], atRate: Int64 = 0
         for debit in debits {
-            let (functional, _) = try Translation.convert(debit.amount, from: invoice.currency, to: snapshot.books.functionalCurrency, rate: rate)
-            lines.append(JournalLine(account: debit.account, amount: debit.amount, functionalAmount: functional, item: debit.item,
-                                     quantity: debit.quantity))
+            let converted = try functional(debit.amount)
+            atRate += converted
+            lines.append(JournalLine(account: debit.account, amount: debit.amount, functionalAmount: debit.functional ?? converted,
+                                     item: debit.item, quantity: debit.quantity))
         }
-        lines.append(JournalLine(account: credit, amount: -lines.reduce(0) { $0 + $1.amount },
-                                 functionalAmount: -lines.reduce(0) { $0 + $1.functionalAmount }))
+        let difference = atRate - lines.reduce(0) { $0 + $1.functionalAmount }
+        lines.append(JournalLine(account: credit, amount: -lines.reduce(0) { $0 + $1.amount }, functionalAmount: -atRate))
+        if difference != 0 {
+            let exchange = try mapping(.exchangeDifference)
+            lines.append(JournalLine(account: difference > 0 ? exchange.debit : exchange.credit, amount: 0, functionalAmount: difference))
+        }
         let notes = [what.map { "\($0) on invoice \(invoice.number)" }, periodNote, note].compactMap { $0 }
         entries.append(JournalEntry(
             company: invoice.company, source: EntrySource(kind: .invoice, reference: invoice.id, part: entries.count), kind: kind,
             postingDate: postingDate, period: period, originalDate: originalDate, note: notes.isEmpty ? nil : notes.joined(separator: "; "),
             transactionCurrency: invoice.currency, functionalCurrency: snapshot.books.functionalCurrency, lines: lines))
+    }
+
+    /// `amount` (minor units of the invoice's currency) at the invoice day's rate, rounded half to even.
+    func functional(_ amount: Int64) throws(AccountingRefusal) -> Int64 {
+        try Translation.convert(amount, from: invoice.currency, to: snapshot.books.functionalCurrency, rate: try functionalRate()).0
     }
 
     private func mapping(_ kind: PostingKind) throws(AccountingRefusal) -> CompanyBooks.AccountPair {
@@ -97,7 +112,7 @@ struct InvoicePostings {
     }
 
     /// `amount` of the invoice's currency in its minor units, rounded half to even.
-    private func minor(_ amount: Decimal) throws(AccountingRefusal) -> Int64 {
+    func minor(_ amount: Decimal) throws(AccountingRefusal) -> Int64 {
         guard let minor = Money(amount: amount, currency: invoice.currency).roundedToMinorUnit().minorUnits else {
             throw AccountingRefusal(.outOfRange, "\(amount) \(invoice.currency.code) is beyond the ledger")
         }

@@ -3,9 +3,10 @@ import Foundation
 /// The three-way match of a supplier invoice against its purchase order lines and what was received and not yet
 /// invoiced (docs/consolidation.md): a pure decision, returning the entries to post or the reasons to hold.
 public enum InvoiceMatch {
-    /// Matches `invoice` against `snapshot`. Matched: the `supplierInvoice` entry (Dr GRNI at PO price × quantity
-    /// / Cr AP), the `invoicePriceVariance` entry for what the invoice differs by, and one `landedCost` entry per
-    /// charge (Dr inventory per line / Cr AP). Held: every reason. Malformed input, a missing mapping, rate or
+    /// Matches `invoice` against `snapshot`. Matched: the `supplierInvoice` entry (Dr GRNI at what the receipts
+    /// credited there / Cr AP at the invoice day's rate, the difference an `exchangeDifference` line), the
+    /// `invoicePriceVariance` entry for what the invoice differs by, and one `landedCost` entry per charge (Dr
+    /// inventory per line / Cr AP). Held: every reason. Malformed input, a missing mapping, rate or
     /// open period is refused.
     public static func decide(_ invoice: Invoice, snapshot: Snapshot) throws(AccountingRefusal) -> Decision {
         try validate(invoice)

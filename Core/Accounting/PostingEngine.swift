@@ -268,6 +268,8 @@ public struct PostingOutcome: Sendable {
     public var positions: [ValuationKey: StockPosition] = [:]
     public var workInProgress: [PlantWorkOrder: WorkInProgress] = [:]
     public var inTransit: [TransitLine: TransitValue] = [:]
+    /// What receipts and returns against purchase order lines put into GRNI or took out, in posting order.
+    public var grni: [GRNIChange] = []
     public var held: [HeldPosting] = []
     public init() {}
 }

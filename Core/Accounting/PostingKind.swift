@@ -16,6 +16,10 @@ public enum PostingKind: String, Sendable, Codable, CaseIterable, Comparable {
     case supplierInvoice = "supplier-invoice"
     /// The invoice price over the PO price: Dr invoice price variance / Cr accounts payable.
     case invoicePriceVariance = "invoice-price-variance"
+    /// What a foreign-currency invoice's AP, at the invoice day's rate, differs by in functional currency from what
+    /// its receipts put into GRNI, at theirs (IAS 21): a line of the `supplier-invoice` entry, a loss on the mapping's
+    /// debit account, a gain on its credit account.
+    case exchangeDifference = "exchange-difference"
     /// Freight, duty, insurance allocated to receipt lines and capitalised: Dr inventory / Cr accounts payable.
     case landedCost = "landed-cost"
     /// Material issued to a work order: Dr work in progress / Cr inventory.

@@ -21,7 +21,9 @@ extension PostingLedger {
             DraftLine(pair.credit, -paid, functional: -paid * rate),
         ]
         try addPriceVariance(&lines, inventory: (inventoryPaid, amount(inventory, books)), paid: paid, rate: rate, price.currency, books)
+        let written = outcome.entries.count
         try write(.receipt, books, currency: price.currency, rate: rate, lines)
+        keepGRNI(move, source, books, quantity: quantity, line: 1, of: written)
         putIn(move.item, quantity, worth: inventory, books)
     }
 
@@ -39,7 +41,19 @@ extension PostingLedger {
             DraftLine(pair.credit, -inventory / rate, functional: -inventory, fixed: true, item: move.item, quantity: -quantity),
         ]
         try addPriceVariance(&lines, inventory: (-inventory / rate, -inventory), paid: -paid, rate: rate, price.currency, books)
+        let written = outcome.entries.count
         try write(.returnToSupplier, books, currency: price.currency, rate: rate, lines)
+        keepGRNI(move, source, books, quantity: -quantity, line: 0, of: written)
+    }
+
+    /// Keeps what the `entry`-th entry (just written) put into GRNI, its `line`-th line (a credit adds), for the move's
+    /// purchase order line; when nothing was written (a price of zero), the quantity alone.
+    private mutating func keepGRNI(_ move: StockMoved, _ source: PostingSource, _ books: CompanyBooks, quantity: Int64, line: Int,
+                                   of entry: Int) {
+        guard let reference = move.reference else { return }
+        let grni = entry < outcome.entries.count ? outcome.entries[entry].lines[line] : nil
+        let change = GRNIBalance(quantity: quantity, amount: -(grni?.amount ?? 0), functional: -(grni?.functionalAmount ?? 0))
+        outcome.grni.append(GRNIChange(company: books.company, line: PlantOrderLine(plant: source.plant, line: reference.id), change: change))
     }
 
     /// The PO line's price, nil for a move not against a purchase order line, or a refusal when it has none.

@@ -68,7 +68,7 @@ struct PostingLedger {
     var origin: PostingOrigin?
     private var nextPart = 0
     /// What the current source changed, as it was before.
-    private var undo = PostingUndo(entries: 0)
+    private var undo = PostingUndo(entries: 0, grni: 0)
 
     init(snapshot: PostingSnapshot) {
         self.snapshot = snapshot
@@ -94,7 +94,7 @@ struct PostingLedger {
     mutating func begin(_ origin: PostingOrigin) {
         self.origin = origin
         nextPart = 0
-        undo = PostingUndo(entries: outcome.entries.count)
+        undo = PostingUndo(entries: outcome.entries.count, grni: outcome.grni.count)
     }
 
     private mutating func apply(_ source: PostingSource) throws(AccountingRefusal) {
@@ -221,12 +221,14 @@ struct PostingLedger {
 /// change), and how many entries there were.
 struct PostingUndo {
     var entries: Int
+    var grni: Int
     var positions: [ValuationKey: (StockPosition?, StockPosition?)] = [:]
     var workInProgress: [PlantWorkOrder: (WorkInProgress?, WorkInProgress?)] = [:]
     var inTransit: [TransitLine: (TransitValue?, TransitValue?)] = [:]
 
     func restore(_ ledger: inout PostingLedger) {
         ledger.outcome.entries.removeSubrange(entries...)
+        ledger.outcome.grni.removeSubrange(grni...)
         for (key, (held, out)) in positions {
             ledger.snapshot.positions[key] = held
             ledger.outcome.positions[key] = out

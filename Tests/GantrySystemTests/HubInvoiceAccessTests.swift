@@ -19,28 +19,35 @@ extension HubAccessTests {
             ]}
             """.utf8))
         _ = try await MasterService(store: hub.store).commit(books.records, by: .local(), summary: "invoice books")
-        _ = try await hub.enrol("INV")
         let at = Timestamp.parse("2026-01-10T10:00:00Z")!
-        let events: [any PlantEvent] = [
-            PurchaseOrderPlaced(order: "PO-9", supplier: "S1", lines: [
-                PurchaseOrderLine(line: 1, item: "BOLT", quantity: Quantity(100), tolerancePercent: .zero, due: "2026-01-31", price: "1.00",
-                                  currency: "EUR"),
-            ]),
-            StockMoved(moveId: UUID(), kind: .receipt, item: "BOLT", lot: "L9", serial: nil, expiry: nil, quantity: Quantity(100), uom: "EA",
-                       from: nil, to: "RECV", reference: MoveReference(kind: .purchaseOrderLine, id: "PO-9/1"), scan: nil, reason: nil),
-        ]
-        let envelopes = try events.enumerated().map { index, event in
-            EventEnvelope(
-                sequence: Int64(index + 1), id: UUID(), type: type(of: event).eventType, schemaVersion: 1, occurredAt: at, recordedAt: at,
-                payload: try JSONValue.parse(try event.payloadJSON()))
-        }
-        _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-INV", agentHead: 2, events: envelopes), receivedAt: at)
+        try await receiveOrder(hub, plant: "INV", order: "PO-9", quantity: 100, price: "1.00", currency: "EUR", at: at)
         let held = Role.allCases.map { role in
             SupplierInvoiceRequest(
                 company: "ACME", supplier: "S1", number: "REL-\(role.rawValue)", date: "2026-01-20", currency: "EUR",
                 lines: [SupplierInvoiceRequest.Line(plant: "ACME-INV", orderLine: "PO-9/1", quantity: "1", unitPrice: "2.00")], charges: [])
         }
         _ = try await hub.store.submitInvoices(held, enteredBy: "someone-else", at: at)
+    }
+
+    /// Enrols ACME's plant `plant`, which places `order` line 1 (`quantity` BOLT at `price` from S1) and receives all of
+    /// it at `at`.
+    static func receiveOrder(_ hub: HubFixture, plant: String, order: String, quantity: Int64, price: String, currency: String,
+                             at: Date) async throws {
+        _ = try await hub.enrol(plant)
+        let events: [any PlantEvent] = [
+            PurchaseOrderPlaced(order: order, supplier: "S1", lines: [
+                PurchaseOrderLine(line: 1, item: "BOLT", quantity: Quantity(quantity), tolerancePercent: .zero, due: "2026-01-31", price: price,
+                                  currency: currency),
+            ]),
+            StockMoved(moveId: UUID(), kind: .receipt, item: "BOLT", lot: "L9", serial: nil, expiry: nil, quantity: Quantity(quantity), uom: "EA",
+                       from: nil, to: "RECV", reference: MoveReference(kind: .purchaseOrderLine, id: "\(order)/1"), scan: nil, reason: nil),
+        ]
+        let envelopes = try events.enumerated().map { index, event in
+            EventEnvelope(
+                sequence: Int64(index + 1), id: UUID(), type: type(of: event).eventType, schemaVersion: 1, occurredAt: at, recordedAt: at,
+                payload: try JSONValue.parse(try event.payloadJSON()))
+        }
+        _ = try await hub.store.applyBatch(SyncBatch(plant: "ACME-\(plant)", agentHead: 2, events: envelopes), receivedAt: at)
     }
 
     func invoiceSamples(for role: Role, unique: String) -> [Sample] {

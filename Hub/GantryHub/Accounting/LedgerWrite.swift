@@ -37,7 +37,16 @@ struct LedgerWrite: Sendable {
     var positions: [(key: ValuationKey, value: StockPosition)]
     var workInProgress: [(key: PlantWorkOrder, value: WorkInProgress)]
     var inTransit: [(key: TransitLine, value: TransitValue)]
+    /// GRNI changes summed per purchase order line (`ledger_grni`, added to what is kept), in key order.
+    var grni: [GRNIRow] = []
     var held: [HeldPosting]
+
+    struct GRNIRow: Sendable {
+        var plant, order: String
+        var line: Int
+        var company: String
+        var change: GRNIBalance
+    }
 
     init(_ outcome: PostingOutcome) {
         var sums: [BalanceKey: BalanceChange] = [:]
@@ -62,7 +71,22 @@ struct LedgerWrite: Sendable {
         positions = outcome.positions.sorted { $0.key < $1.key }
         workInProgress = outcome.workInProgress.sorted { $0.key < $1.key }
         inTransit = outcome.inTransit.sorted { $0.key < $1.key }
+        grni = Self.grniRows(outcome.grni)
         held = outcome.held
+    }
+
+    /// One row per purchase order line, its changes summed (a line that is not `ORDER/LINE` is not kept), keyed as
+    /// stored, so two spellings of one line (`PO/1`, `PO/01`) meet PostgreSQL's `ON CONFLICT` once.
+    static func grniRows(_ changes: [GRNIChange]) -> [GRNIRow] {
+        var rows: [String: GRNIRow] = [:]
+        for change in changes {
+            guard let split = LedgerPosting.orderLine(change.line) else { continue }
+            let key = "\(change.line.plant)\u{1F}\(split.order)\u{1F}\(split.line)"
+            var row = rows[key] ?? GRNIRow(plant: change.line.plant, order: split.order, line: split.line, company: change.company, change: GRNIBalance())
+            row.change = row.change + change.change
+            rows[key] = row
+        }
+        return rows.sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// A work order's issued material as stored: canonical JSON of millionths per item.

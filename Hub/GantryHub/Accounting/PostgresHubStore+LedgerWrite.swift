@@ -66,6 +66,16 @@ extension PostgresHubStore {
                 ON CONFLICT (transfer, line) DO UPDATE SET company = excluded.company, quantity = excluded.quantity, value = excluded.value
                 """, logger: logger)
         }
+        let grni = write.grni
+        if !grni.isEmpty {
+            try await connection.query("""
+                INSERT INTO ledger_grni (plant_id, purchase_order, line, company, quantity, amount, functional_amount)
+                SELECT * FROM unnest(\(grni.map(\.plant)), \(grni.map(\.order)), \(grni.map { Int32($0.line) }), \(grni.map(\.company)),
+                                     \(grni.map(\.change.quantity)), \(grni.map(\.change.amount)), \(grni.map(\.change.functional)))
+                ON CONFLICT (plant_id, purchase_order, line) DO UPDATE SET quantity = ledger_grni.quantity + excluded.quantity,
+                    amount = ledger_grni.amount + excluded.amount, functional_amount = ledger_grni.functional_amount + excluded.functional_amount
+                """, logger: logger)
+        }
         let held = write.held
         if !held.isEmpty {
             try await connection.query("""

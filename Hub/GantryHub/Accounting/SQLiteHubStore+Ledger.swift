@@ -161,6 +161,14 @@ extension SQLiteHubStore {
         for (key, value) in write.inTransit {
             try transit.execute(arguments: [key.transfer, key.line, value.company, value.quantity, value.value])
         }
+        let grni = try db.cachedStatement(sql: """
+            INSERT INTO ledger_grni (plant_id, purchase_order, line, company, quantity, amount, functional_amount) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (plant_id, purchase_order, line) DO UPDATE SET quantity = quantity + excluded.quantity,
+                amount = amount + excluded.amount, functional_amount = functional_amount + excluded.functional_amount
+            """)
+        for row in write.grni {
+            try grni.execute(arguments: [row.plant, row.order, row.line, row.company, row.change.quantity, row.change.amount, row.change.functional])
+        }
         let held = try db.cachedStatement(sql: """
             INSERT INTO ledger_held (plant_id, seq, event_id, company, code, detail, held_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (plant_id, seq) DO UPDATE SET code = excluded.code, detail = excluded.detail

@@ -43,6 +43,8 @@ enum InvoiceFlow {
         var ordered: Int64
         var received: Int64
         var invoiced: Int64
+        /// What `ledger_grni` keeps for the line (nil: nothing kept).
+        var grni: GRNIBalance?
     }
 
     static let held = "held", posted = "posted"
@@ -153,7 +155,7 @@ enum InvoiceFlow {
             lines[key] = InvoiceMatch.OrderLine(
                 line: key, supplier: row.supplier, item: row.item, ordered: Quantity(micro: row.ordered).decimal, price: price,
                 receivedNotInvoiced: Quantity(micro: max(0, row.received - row.invoiced)).decimal,
-                unitWeight: masters.unitWeight(CompanyItem(company: invoice.company, item: row.item)))
+                unitWeight: masters.unitWeight(CompanyItem(company: invoice.company, item: row.item)), grni: row.grni)
         }
         let rate = invoice.currency == books.functionalCurrency
             ? nil : try? masters.rates.daily(from: invoice.currency, to: books.functionalCurrency, on: invoice.date)
@@ -161,10 +163,17 @@ enum InvoiceFlow {
             books: books, tolerancePercent: masters.companies[invoice.company]?.matchTolerancePercent ?? 0, orderLines: lines, rate: rate)
     }
 
-    /// The ledger rows of posted entries (balances kept as on apply).
-    static func ledger(_ entries: [JournalEntry]) -> LedgerWrite {
+    /// The ledger rows of posted entries (balances kept as on apply), with what they take out of GRNI per order line
+    /// (nothing for a held invoice: no entries).
+    static func ledger(_ entries: [JournalEntry], of draft: Draft, snapshot: InvoiceMatch.Snapshot) throws -> LedgerWrite {
         var outcome = PostingOutcome()
         outcome.entries = entries
+        if !entries.isEmpty {
+            let plants = Dictionary(linePlants(draft).map { ($0.line, $0.plant) }, uniquingKeysWith: { first, _ in first })
+            outcome.grni = try InvoiceMatch.grniCleared(draft.invoice, snapshot: snapshot).sorted { $0.key < $1.key }.compactMap { line, taken in
+                plants[line].map { GRNIChange(company: draft.invoice.company, line: PlantOrderLine(plant: $0, line: line), change: GRNIBalance() - taken) }
+            }
+        }
         return LedgerWrite(outcome)
     }
 

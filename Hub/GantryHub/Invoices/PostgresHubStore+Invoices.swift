@@ -47,7 +47,7 @@ extension PostgresHubStore {
                         \(invoice.lines.indices.map { Int64($0 + 1) }), \(draft.plants), \(splits.map(\.order)), \(splits.map { Int64($0.line) }),
                         \(invoice.lines.map { Quantity(decimal: $0.quantity)?.micro ?? 0 }))
                     """, logger: logger)
-                try await Self.write(InvoiceFlow.ledger(entries), at: at, in: connection, logger: logger)
+                try await Self.write(InvoiceFlow.ledger(entries, of: draft, snapshot: snapshot), at: at, in: connection, logger: logger)
                 let stored = try await Self.invoiceHeader(invoice.company, invoice.supplier, invoice.number, in: connection, logger: logger)!
                 submissions.append(InvoiceSubmission(invoice: try await Self.invoiceRecord(stored, in: connection, logger: logger), created: true))
             }
@@ -95,7 +95,7 @@ extension PostgresHubStore {
                 UPDATE supplier_invoices SET status = \(InvoiceFlow.posted), released_by = \(audit.actor), released_at = \(at)
                 WHERE company = \(company) AND supplier = \(supplier) AND number = \(number)
                 """, logger: logger)
-            try await Self.write(InvoiceFlow.ledger(entries), at: at, in: connection, logger: logger)
+            try await Self.write(InvoiceFlow.ledger(entries, of: draft, snapshot: snapshot), at: at, in: connection, logger: logger)
             try await Self.appendAudit(audit, at: at, in: connection, logger: logger)
             let released = try await Self.invoiceHeader(company, supplier, number, in: connection, logger: logger)!
             return try await Self.invoiceRecord(released, in: connection, logger: logger)
@@ -197,21 +197,24 @@ extension PostgresHubStore {
         var rows: [InvoiceFlow.OrderLineRow] = []
         for (orderLine, plant) in InvoiceFlow.linePlants(draft) {
             guard let split = InvoiceFlow.orderLine(orderLine) else { continue }
-            for try await (supplier, item, price, currency, ordered, received, invoiced) in try await connection.query("""
+            for try await (supplier, item, price, currency, ordered, received, invoiced, grni, amount, functional) in try await connection.query("""
                 SELECT l.supplier, l.item, l.price, l.currency, l.quantity::bigint,
                        coalesce((SELECT sum(r.quantity) FROM supplier_receipts r
                                  WHERE r.plant_id = l.plant_id AND r.purchase_order = l.purchase_order AND r.line = l.line), 0)::bigint,
                        coalesce((SELECT sum(i.quantity) FROM supplier_invoice_lines i
                                  JOIN supplier_invoices v ON v.company = i.company AND v.supplier = i.supplier AND v.number = i.number
                                  WHERE i.plant_id = l.plant_id AND i.purchase_order = l.purchase_order AND i.line = l.line
-                                   AND v.status = 'posted'), 0)::bigint
+                                   AND v.status = 'posted'), 0)::bigint,
+                       g.quantity, g.amount, g.functional_amount
                 FROM supplier_order_lines l JOIN plants p ON p.plant_id = l.plant_id
+                LEFT JOIN ledger_grni g ON g.plant_id = l.plant_id AND g.purchase_order = l.purchase_order AND g.line = l.line
                 WHERE l.plant_id = \(plant) AND l.purchase_order = \(split.order) AND l.line = \(Int64(split.line))
                   AND p.company = \(draft.invoice.company)
-                """, logger: logger).decode((String, String, String?, String?, Int64, Int64, Int64).self) {
+                """, logger: logger).decode((String, String, String?, String?, Int64, Int64, Int64, Int64?, Int64?, Int64?).self) {
                 rows.append(InvoiceFlow.OrderLineRow(
                     plant: plant, order: split.order, line: split.line, supplier: supplier, item: item, price: price, currency: currency,
-                    ordered: ordered, received: received, invoiced: invoiced))
+                    ordered: ordered, received: received, invoiced: invoiced,
+                    grni: grni.map { GRNIBalance(quantity: $0, amount: amount ?? 0, functional: functional ?? 0) }))
             }
         }
         return rows

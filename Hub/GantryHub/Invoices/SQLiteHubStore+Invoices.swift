@@ -44,7 +44,7 @@ extension SQLiteHubStore {
                         Quantity(decimal: value.quantity)?.micro ?? 0,
                     ])
                 }
-                try Self.write(InvoiceFlow.ledger(entries), at: at, in: db)
+                try Self.write(InvoiceFlow.ledger(entries, of: draft, snapshot: snapshot), at: at, in: db)
                 let stored = try Self.invoiceHeader(invoice.company, invoice.supplier, invoice.number, in: db)!
                 submissions.append(InvoiceSubmission(invoice: try Self.invoiceRecord(stored, in: db), created: true))
             }
@@ -83,7 +83,7 @@ extension SQLiteHubStore {
             try db.execute(sql: """
                 UPDATE supplier_invoices SET status = ?, released_by = ?, released_at = ? WHERE company = ? AND supplier = ? AND number = ?
                 """, arguments: [InvoiceFlow.posted, audit.actor, Timestamp.format(at), company, supplier, number])
-            try Self.write(InvoiceFlow.ledger(entries), at: at, in: db)
+            try Self.write(InvoiceFlow.ledger(entries, of: draft, snapshot: snapshot), at: at, in: db)
             try Self.appendAudit(audit, at: at, in: db)
             return try Self.invoiceRecord(try Self.invoiceHeader(company, supplier, number, in: db)!, in: db)
         }
@@ -138,8 +138,10 @@ extension SQLiteHubStore {
                    coalesce((SELECT sum(i.quantity) FROM supplier_invoice_lines i
                              JOIN supplier_invoices v ON v.company = i.company AND v.supplier = i.supplier AND v.number = i.number
                              WHERE i.plant_id = l.plant_id AND i.purchase_order = l.purchase_order AND i.line = l.line
-                               AND v.status = 'posted'), 0) AS invoiced
+                               AND v.status = 'posted'), 0) AS invoiced,
+                   g.quantity AS grni_quantity, g.amount AS grni_amount, g.functional_amount AS grni_functional
             FROM supplier_order_lines l JOIN plants p ON p.plant_id = l.plant_id
+            LEFT JOIN ledger_grni g ON g.plant_id = l.plant_id AND g.purchase_order = l.purchase_order AND g.line = l.line
             WHERE l.plant_id = ? AND l.purchase_order = ? AND l.line = ? AND p.company = ?
             """)
         var rows: [InvoiceFlow.OrderLineRow] = []

@@ -46,14 +46,19 @@ struct InvoiceOrderLineRow: Decodable, FetchableRecord {
     var quantity: Int64
     var received: Int64
     var invoiced: Int64
+    var grniQuantity: Int64?
+    var grniAmount: Int64?
+    var grniFunctional: Int64?
     enum CodingKeys: String, CodingKey {
         case plantID = "plant_id", purchaseOrder = "purchase_order", line, supplier, item, price, currency, quantity, received, invoiced
+        case grniQuantity = "grni_quantity", grniAmount = "grni_amount", grniFunctional = "grni_functional"
     }
 
     var row: InvoiceFlow.OrderLineRow {
         InvoiceFlow.OrderLineRow(
             plant: plantID, order: purchaseOrder, line: line, supplier: supplier, item: item, price: price, currency: currency,
-            ordered: quantity, received: received, invoiced: invoiced)
+            ordered: quantity, received: received, invoiced: invoiced,
+            grni: grniQuantity.map { GRNIBalance(quantity: $0, amount: grniAmount ?? 0, functional: grniFunctional ?? 0) })
     }
 }
 

@@ -31,6 +31,7 @@ struct HubMigration: Sendable {
         plantClocks,
         kpiSpanIndexes,
         kpiLineDayRollups,
+        grniBalances,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
