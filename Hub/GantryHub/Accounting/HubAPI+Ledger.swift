@@ -50,8 +50,8 @@ extension HubAPI {
                 for (number, line) in entry.lines.enumerated() {
                     text += CSV.line([
                         entry.company, entry.postingDate, entry.period, entry.sourceKey, entry.kind, entry.plant ?? "",
-                        entry.sequence.map(String.init) ?? "", "\(number + 1)", line.account, TrialBalance.major(line.amount, exponent),
-                        entry.transactionCurrency, TrialBalance.major(line.functionalAmount, functional), entry.functionalCurrency,
+                        entry.sequence.map(String.init) ?? "", "\(number + 1)", line.account, MinorUnits.major(line.amount, exponent),
+                        entry.transactionCurrency, MinorUnits.major(line.functionalAmount, functional), entry.functionalCurrency,
                         line.item ?? "", line.quantity.map { "\(Quantity(micro: $0))" } ?? "", line.tradingPartner ?? "", line.customer ?? "",
                         entry.originalDate ?? "", entry.note ?? "",
                     ])
@@ -63,7 +63,7 @@ extension HubAPI {
     }
 
     /// `GET /v1/ledger/trial-balance?company=&from=PERIOD&to=PERIOD`.
-    func trialBalance(_ query: Parameters, scope: CompanyScope) async throws -> TrialBalance {
+    func trialBalance(_ query: Parameters, scope: CompanyScope) async throws -> TrialBalanceReport {
         let company = try ledgerCompany(query, scope: scope)
         let from = try periodCode(query, "from"), to = try periodCode(query, "to")
         return try await store.trialBalance(company: company, from: from, to: to)

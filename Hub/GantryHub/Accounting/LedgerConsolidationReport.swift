@@ -57,8 +57,8 @@ public struct GroupConsolidation: Sendable, Equatable, Codable {
             let perMember = members.map { member in
                 member.lines.filter { $0.account == balance.account }.reduce(Int64(0)) { $0 + $1.amount }
             }
-            text += CSV.line([balance.account, balance.type.rawValue] + perMember.map { TrialBalance.major($0, exponent) }
-                + [TrialBalance.major(eliminated[balance.account] ?? 0, exponent), TrialBalance.major(balance.amount, exponent)])
+            text += CSV.line([balance.account, balance.type.rawValue] + perMember.map { MinorUnits.major($0, exponent) }
+                + [MinorUnits.major(eliminated[balance.account] ?? 0, exponent), MinorUnits.major(balance.amount, exponent)])
         }
         return text
     }

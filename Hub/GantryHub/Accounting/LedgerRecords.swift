@@ -66,7 +66,7 @@ public struct JournalPage: Sendable, Equatable, Codable {
 }
 
 /// A trial balance from the balances kept on apply, in the company's functional currency (minor units).
-public struct TrialBalance: Sendable, Equatable, Codable {
+public struct TrialBalanceReport: Sendable, Equatable, Codable {
     public struct Line: Sendable, Equatable, Codable {
         public var account: String
         public var name: String?
@@ -106,13 +106,16 @@ public struct TrialBalance: Sendable, Equatable, Codable {
         var text = CSV.line(["account", "name", "type", "debit", "credit", "balance"])
         for line in lines {
             text += CSV.line([
-                line.account, line.name ?? "", line.type ?? "", Self.major(line.debit, exponent), Self.major(line.credit, exponent),
-                Self.major(line.balance, exponent),
+                line.account, line.name ?? "", line.type ?? "", MinorUnits.major(line.debit, exponent), MinorUnits.major(line.credit, exponent),
+                MinorUnits.major(line.balance, exponent),
             ])
         }
         return text
     }
+}
 
+/// Amounts in a currency's minor units written for people and CSV.
+enum MinorUnits {
     /// Minor units as a decimal with exactly `exponent` places.
     static func major(_ minor: Int64, _ exponent: Int) -> String {
         let digits = String(minor.magnitude)

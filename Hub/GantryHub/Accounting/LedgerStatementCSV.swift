@@ -11,8 +11,8 @@ enum LedgerStatementCSV {
         var text = ""
         for line in lines {
             text += CSV.line([
-                section, line.account, line.type.rawValue, parent ?? "", "\(level)", TrialBalance.major(line.amount, exponent),
-                TrialBalance.major(line.total, exponent),
+                section, line.account, line.type.rawValue, parent ?? "", "\(level)", MinorUnits.major(line.amount, exponent),
+                MinorUnits.major(line.total, exponent),
             ])
             text += rows(section, line.children, parent: line.account, level: level + 1, exponent: exponent)
         }
@@ -20,7 +20,7 @@ enum LedgerStatementCSV {
     }
 
     static func total(_ name: String, _ amount: Int64, exponent: Int) -> String {
-        CSV.line(["total", name, "", "", "", "", TrialBalance.major(amount, exponent)])
+        CSV.line(["total", name, "", "", "", "", MinorUnits.major(amount, exponent)])
     }
 
     static func exponent(_ currency: String) -> Int { CurrencyCode(code: currency)?.minorUnitExponent ?? 2 }

@@ -139,7 +139,7 @@ extension PostgresHubStore {
         }
     }
 
-    public func trialBalance(company: String, from: String, to: String) async throws -> TrialBalance {
+    public func trialBalance(company: String, from: String, to: String) async throws -> TrialBalanceReport {
         try await run { [logger] connection in
             let masters = try await self.ledgerMasters(in: connection, logger: logger)
             let (periods, currency) = try LedgerReports.range(masters, company: company, from: from, to: to)
@@ -150,7 +150,7 @@ extension PostgresHubStore {
                 """, logger: logger).decode((String, Int64, Int64).self) {
                 sums.append((account, debit, credit))
             }
-            return TrialBalance(company: company, currency: currency, from: from, to: to, sums: sums, accounts: masters.accounts[company] ?? [:])
+            return TrialBalanceReport(company: company, currency: currency, from: from, to: to, sums: sums, accounts: masters.accounts[company] ?? [:])
         }
     }
 }

@@ -102,7 +102,7 @@ extension SQLiteHubStore {
         }
     }
 
-    public func trialBalance(company: String, from: String, to: String) async throws -> TrialBalance {
+    public func trialBalance(company: String, from: String, to: String) async throws -> TrialBalanceReport {
         try await pool.read { db in
             let masters = try self.ledgerMasters(in: db)
             let (periods, currency) = try LedgerReports.range(masters, company: company, from: from, to: to)
@@ -112,7 +112,7 @@ extension SQLiteHubStore {
                 SELECT account, sum(debit) AS debit, sum(credit) AS credit FROM ledger_balances
                 WHERE company = ? AND period IN (\(databaseQuestionMarks(count: periods.count))) GROUP BY account
                 """, arguments: arguments)
-            return TrialBalance(
+            return TrialBalanceReport(
                 company: company, currency: currency, from: from, to: to, sums: sums.map { ($0.account, $0.debit, $0.credit) },
                 accounts: masters.accounts[company] ?? [:])
         }

@@ -205,7 +205,7 @@ enum InvoiceFlow {
         let exponent = CurrencyCode(code: header.currency)?.minorUnitExponent ?? 2
         return SupplierInvoiceRecord(
             company: header.company, supplier: header.supplier, number: header.number, date: header.date, currency: header.currency,
-            amount: TrialBalance.major(header.amount, exponent), status: header.status, dueDate: header.date, lines: request.lines,
+            amount: MinorUnits.major(header.amount, exponent), status: header.status, dueDate: header.date, lines: request.lines,
             charges: request.charges ?? [], reasons: reasons(header.reasons), enteredBy: header.enteredBy, enteredAt: header.enteredAt,
             releasedBy: header.releasedBy, releasedAt: header.releasedAt, postings: postings)
     }

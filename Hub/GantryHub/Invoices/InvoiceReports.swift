@@ -96,9 +96,9 @@ enum InvoiceReports {
     private static func buckets(_ values: [Int64], _ currency: CurrencyCode) -> GRNIAgeingReport.Buckets {
         let exponent = currency.minorUnitExponent
         return GRNIAgeingReport.Buckets(
-            days0to30: TrialBalance.major(values[0], exponent), days31to60: TrialBalance.major(values[1], exponent),
-            days61to90: TrialBalance.major(values[2], exponent), over90: TrialBalance.major(values[3], exponent),
-            total: TrialBalance.major(values.reduce(0, +), exponent))
+            days0to30: MinorUnits.major(values[0], exponent), days31to60: MinorUnits.major(values[1], exponent),
+            days61to90: MinorUnits.major(values[2], exponent), over90: MinorUnits.major(values[3], exponent),
+            total: MinorUnits.major(values.reduce(0, +), exponent))
     }
 
     /// The `YYYY-MM-DD` day of `date` in `zone` (UTC when the zone is unknown).

@@ -127,7 +127,7 @@ public protocol LedgerStore: Sendable {
     /// A page of a company's journal entries with their lines.
     func journalEntries(_ query: JournalQuery) async throws -> JournalPage
     /// A company's trial balance over the periods `from` through `to`, from the balances kept on apply.
-    func trialBalance(company: String, from: String, to: String) async throws -> TrialBalance
+    func trialBalance(company: String, from: String, to: String) async throws -> TrialBalanceReport
 }
 
 /// Supplier invoices (docs/consolidation.md, "Supplier invoices"): each matched against its purchase order lines in
