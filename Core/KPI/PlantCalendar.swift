@@ -64,7 +64,7 @@ public struct PlantCalendar: Sendable {
 
     /// The local days overlapping `[from, to)`, oldest first. A month's trend asks for 31 of them on every page:
     /// a day that begins at local midnight with the same offset from UTC as the midnight 24 hours later ends there,
-    /// and its label is counted from the days since 1970 (`civilDay`); only the days around a clock change (or
+    /// and its label is counted from the days since 1970 (`CivilTime`); only the days around a clock change (or
     /// one beginning at another hour, where a zone moves its clock at midnight) ask the calendar.
     public func days(from: Date, to: Date) -> [KPIWindow] {
         var result: [KPIWindow] = []
@@ -74,28 +74,16 @@ public struct PlantCalendar: Sendable {
             let local = start.timeIntervalSince1970 + Double(offset)
             let next = start.addingTimeInterval(86_400)
             if local.truncatingRemainder(dividingBy: 86_400) == 0, timeZone.secondsFromGMT(for: next) == offset {
-                let (year, month, day) = Self.civilDay(Int(local / 86_400))
+                let date = CivilTime(unixSeconds: Int64(local))
                 result.append(KPIWindow(
-                    kind: .day, label: "\(Self.digits(year, 4))-\(Self.digits(month, 2))-\(Self.digits(day, 2))", start: start, end: next))
+                    kind: .day, label: "\(Self.digits(date.year, 4))-\(Self.digits(date.month, 2))-\(Self.digits(date.day, 2))",
+                    start: start, end: next))
             } else {
                 result.append(self.day(containing: start))
             }
             start = result[result.count - 1].end
         }
         return result
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civilDay(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// The plant's day holding `instant`, `YYYY-MM-DD` (its "today" at `instant`).

@@ -124,11 +124,4 @@ import Testing
         #expect(days.count == expected.count)
         #expect(days == expected, "the first difference: \(String(describing: zip(days, expected).first { $0 != $1 }))")
     }
-
-    @Test func civilDaysCountFrom1970() {
-        #expect(PlantCalendar.civilDay(0) == (1970, 1, 1))
-        #expect(PlantCalendar.civilDay(-1) == (1969, 12, 31))
-        #expect(PlantCalendar.civilDay(11_016) == (2000, 2, 29))
-        #expect(PlantCalendar.civilDay(20_819) == (2027, 1, 1))
-    }
 }
