@@ -5,7 +5,9 @@ Shows store-and-forward: the agents keep acknowledging scans while the hub is do
 the hub's report counts every scan of both plants exactly once. Then where buying meets making: demand handed
 from the hub to a plant becomes a planned work order, a supplier slips, and an expedite is approved at the hub
 by the right person. Last, goods leave: a customer order from the hub ships from ACME-BER on two SSCC pallets, and
-the hub answers OTIF and a recall of the motor lot. Leaves no process running.
+the hub answers OTIF and a recall of the motor lot; the plant's events post to ACME's books at the hub. Last, a press
+publishes its states and counts to the plant's mosquitto broker, and the hub answers its OEE, on the API and on the
+press's dashboard page. Leaves no process running.
 """
 import argparse
 import datetime
@@ -14,13 +16,16 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+import zoneinfo
 
 GS = "\x1d"
 PLANTS = [("BER", "Europe/Berlin"), ("LYO", "Europe/Paris")]
@@ -58,6 +63,39 @@ class Service:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+class Broker:
+    """The plant's MQTT broker: a real mosquitto on a free loopback port, its configuration in the demo's folder."""
+
+    def __init__(self, work):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        with open(f"{work}/mosquitto.conf", "w") as f:
+            f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+        self.log = open(f"{work}/mosquitto.log", "ab")
+        self.proc = subprocess.Popen([shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", f"{work}/mosquitto.conf"],
+                                     stdout=self.log, stderr=self.log)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit(f"mosquitto did not listen on {self.port}; see {work}/mosquitto.log")
+
+    def publish(self, topic, payloads):
+        """Publishes each payload (a JSON object) to `topic` at QoS 1 with mosquitto's own client."""
+        lines = "".join(json.dumps(payload) + "\n" for payload in payloads)
+        subprocess.run([shutil.which("mosquitto_pub") or "/usr/bin/mosquitto_pub", "-p", str(self.port), "-q", "1", "-t", topic, "-l"],
+                       input=lines, text=True, check=True)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=10)
 
 
 def http(method, url, body=None, token=None):
@@ -274,6 +312,62 @@ def show_books(hub, people):
         "(revenue 30 × 149.00 = 4470.00, less cost of sales 30 × 95.00 = 2850.00 and the price variance 200.00)")
 
 
+def show_machines(bin_dir, hub, hub_conf, work, broker, people):
+    """A press on ACME-BER's line L1 publishes its states and counts to the plant's broker; the agent stores them and
+    syncs them, and the hub answers the press's OEE over two whole hours, on the API and on its dashboard page."""
+    say("\n10. Machines: a press at ACME-BER publishes over MQTT, the hub computes its OEE (ISO 22400)")
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    end = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    if (end - datetime.timedelta(hours=2)).astimezone(berlin).date() != (end - datetime.timedelta(seconds=1)).astimezone(berlin).date():
+        end -= datetime.timedelta(hours=2)  # two hours within one Berlin day, so the day's page shows the same figures
+    start = end - datetime.timedelta(hours=2)
+
+    def at(minutes):
+        return (start + datetime.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    definitions = [("A", "Availability", "availability", "90"), ("E", "Effectiveness", "effectiveness", "95"),
+                   ("QR", "Quality ratio", "quality-ratio", "98"), ("OEE", "OEE", "oee", "85")]
+    records = [{"kind": "kpi", "key": key, "data": {"name": name, "formula": formula, "unit": "%", "target": target,
+                                                    "higherIsBetter": True}} for key, name, formula, target in definitions]
+    records.append({"kind": "machine-rate", "company": "ACME", "key": "ACME-BER.L1.PRESS", "data": {"secondsPerUnit": "10"}})
+    with open(f"{work}/kpis.json", "w") as f:
+        json.dump({"records": records}, f)
+    say("  governed at the hub: A, E, QR and OEE with their targets, and the press's planned 10 s a part: "
+        + cli(bin_dir, "masters", "apply", "--config", hub_conf, f"{work}/kpis.json").strip())
+    topic = "gantry/ACME-BER/L1/PRESS"
+    broker.publish(f"{topic}/state", [{"state": "running", "ts": at(0)}, {"state": "down", "reason": "JAM", "ts": at(40)},
+                                      {"state": "running", "ts": at(50)}, {"state": "planned_stop", "ts": at(120)}])
+    broker.publish(f"{topic}/count", [{"good": 270, "scrap": 30, "ts": at(30)}, {"good": 270, "scrap": 30, "ts": at(100)}])
+    say(f"  mosquitto_pub on {topic}/state and /count, {start:%H:%M}–{end:%H:%M} UTC: running, down JAM for 10 min, "
+        "running, 540 good and 60 scrap, a planned stop at the end")
+    query = (f"from={start:%Y-%m-%dT%H:%M:%SZ}&to={end:%Y-%m-%dT%H:%M:%SZ}&level=machine&plant=ACME-BER&line=L1&machine=PRESS")
+
+    def node():
+        status, body = http("GET", f"{hub.url}/v1/kpis?{query}", token=people["carol"])
+        nodes = body.get("nodes", []) if status == 200 else []
+        return nodes[0] if nodes else None
+
+    # The states were published first, so they sync first: once the counts are at the hub, so is every state.
+    wait_until("the press's figures at the hub", lambda: (node() or {}).get("elements", {}).get("good") == "540")
+    press = node()
+    say("  the hub's GET /v1/kpis for the two hours (worked out: A = 6600 / 7200 s, E = 600 × 10 / 6600 s, "
+        "QR = 540 / 600, OEE = 540 × 10 / 7200 s):")
+    for reading in press["kpis"]:
+        value = "n/a" if reading.get("value") is None else f"{reading['value']:.1f} %"
+        say(f"    {reading['key']:<4} {reading['name']:<14} {value:>8}  target {reading.get('target')} %  {reading['status']}")
+    for stop in press.get("downtime", []):
+        say(f"    downtime {stop['reason']}: {stop['seconds']} s in {stop['stops']} stop")
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    page = f"/dashboards/plants/ACME-BER/lines/L1/machines/PRESS?window=day&at={start.astimezone(berlin):%Y-%m-%d}"
+    form = urllib.parse.urlencode({"token": people["carol"], "next": page}).encode()
+    with opener.open(urllib.request.Request(f"{hub.url}/dashboards/sign-in", data=form), timeout=30) as response:
+        html = response.read().decode()
+    figures = dict(re.findall(r'data-figure="([a-z-]+)">([^<]*)<', html))
+    say(f"  carol signs in to the hub's dashboards; the press's page for the day in Berlin ({hub.url}{page}) shows "
+        f"A {figures.get('availability')}, E {figures.get('effectiveness')}, QR {figures.get('quality-ratio')}, "
+        f"OEE {figures.get('oee')}")
+
+
 def master_versions(agents):
     return {code: agent_status(agent)["masters"]["version"] for code, agent in agents.items()}
 
@@ -353,6 +447,8 @@ def main():
         services.append(hub)
         say(f"hub listening on {hub.url}")
 
+        broker = Broker(work)
+        services.append(broker)
         agents, sent = {}, {}
         for code, zone in PLANTS:
             enrolment = cli(args.bin, "plants", "add", "--config", hub_conf, "--company", "ACME", "--code", code,
@@ -363,7 +459,8 @@ def main():
                 f.write(enrolment + "\nhttp.port = 0\n"
                         "sync.backoff_initial = 250ms\nsync.backoff_max = 2s\nsync.heartbeat = 1s\n"
                         f"masters.poll_interval = 1s\nusers.file = {work}/users\n"
-                        "workorders.demand_source_location = STORE\nworkorders.demand_output_location = STORE\n")
+                        "workorders.demand_source_location = STORE\nworkorders.demand_output_location = STORE\n"
+                        + (f"mqtt.host = 127.0.0.1\nmqtt.port = {broker.port}\n" if code == "BER" else ""))
             agent = Service(f"gantry-agent {code}", [f"{args.bin}/gantry-agent", "run", "--config", conf],
                             log=f"{work}/{code}.log")
             services.append(agent)
@@ -445,7 +542,8 @@ def main():
         source_to_make(args.bin, hub, hub_conf, work, agents["BER"], people)
         ship_to_customer(args.bin, hub, hub_conf, work, agents["BER"], people)
         show_books(hub, people)
-        say("\n10. The audit trail of every master, access, demand, order and approval change, hash-chained")
+        show_machines(args.bin, hub, hub_conf, work, broker, people)
+        say("\n11. The audit trail of every master, access, demand, order and approval change, hash-chained")
         say("  " + cli(args.bin, "audit", "verify", "--config", hub_conf).strip())
         say("\nRESULT: " + ("every scan of both plants counted exactly once across the hub outage" if ok
                             else "MISMATCH: see above"))
