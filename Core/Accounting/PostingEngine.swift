@@ -270,6 +270,23 @@ public struct PostingOutcome: Sendable {
     public var inTransit: [TransitLine: TransitValue] = [:]
     /// What receipts and returns against purchase order lines put into GRNI or took out, in posting order.
     public var grni: [GRNIChange] = []
+    /// What each source changed in a position, in posting order, with the period it posted to.
+    public var positionChanges: [PositionChange] = []
     public var held: [HeldPosting] = []
     public init() {}
+}
+
+/// What one source changed in a valuation position (quantity micro, value minor units), in the period it posted to:
+/// summed through a period, the changes give the position at that period's end.
+public struct PositionChange: Sendable, Equatable {
+    public var key: ValuationKey
+    public var period: String
+    public var quantity: Int64
+    public var value: Int64
+    public init(key: ValuationKey, period: String, quantity: Int64, value: Int64) {
+        self.key = key
+        self.period = period
+        self.quantity = quantity
+        self.value = value
+    }
 }

@@ -57,17 +57,17 @@ extension PostingLedger {
         }
         held.quantity -= quantity
         held.value -= taken
-        setPosition(key, held)
+        try setPosition(key, held)
         return taken
     }
 
     /// Puts `quantity` (micro) of `item` worth `value` (minor units) into the plant's position.
-    mutating func putIn(_ item: String, _ quantity: Int64, worth value: Int64, _ books: CompanyBooks) {
+    mutating func putIn(_ item: String, _ quantity: Int64, worth value: Int64, _ books: CompanyBooks) throws(AccountingRefusal) {
         let key = valuationKey(item, books)
         var held = position(key)
         held.quantity += quantity
         held.value += value
-        setPosition(key, held)
+        try setPosition(key, held)
     }
 
     /// The value (minor units) at which `quantity` of `item` enters at cost: the standard, or the moving average.

@@ -24,7 +24,7 @@ extension PostingLedger {
         let written = outcome.entries.count
         try write(.receipt, books, currency: price.currency, rate: rate, lines)
         keepGRNI(move, source, books, quantity: quantity, line: 1, of: written)
-        putIn(move.item, quantity, worth: inventory, books)
+        try putIn(move.item, quantity, worth: inventory, books)
     }
 
     /// Goods sent back against a purchase order line: the receipt reversed, Dr GRNI at the PO price / Cr inventory
@@ -82,7 +82,7 @@ extension PostingLedger {
         let value: Int64
         if gain {
             value = try inflowValue(move.item, quantity, books)
-            putIn(move.item, quantity, worth: value, books)
+            try putIn(move.item, quantity, worth: value, books)
         } else {
             value = -(try takeOut(move.item, quantity, books))
         }

@@ -32,7 +32,7 @@ extension PostingLedger {
         let quantity = move.quantity.micro
         let value = try value(quantity, at: try standardCost(move.item, books), books)
         try writeAtCost(.productionOutput, books, value: value, debitItem: move.item, quantity: quantity)
-        putIn(move.item, quantity, worth: value, books)
+        try putIn(move.item, quantity, worth: value, books)
         var wip = workInProgress(key, books)
         wip.value -= value
         try sweepIfClosed(&wip, books)

@@ -130,7 +130,7 @@ extension PostingLedger {
                     received.append(DraftLine(try accounts(.purchasePriceVariance, books).debit, amount(goodValue - inventory, books),
                                               fixed: true, item: content.item))
                 }
-                putIn(content.item, good, worth: inventory, books)
+                try putIn(content.item, good, worth: inventory, books)
             }
             if damaged != 0 {
                 let pair = try accounts(.transitLoss, books)

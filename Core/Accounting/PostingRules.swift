@@ -68,7 +68,7 @@ struct PostingLedger {
     var origin: PostingOrigin?
     private var nextPart = 0
     /// What the current source changed, as it was before.
-    private var undo = PostingUndo(entries: 0, grni: 0)
+    private var undo = PostingUndo(entries: 0, grni: 0, positionChanges: 0)
 
     init(snapshot: PostingSnapshot) {
         self.snapshot = snapshot
@@ -94,7 +94,7 @@ struct PostingLedger {
     mutating func begin(_ origin: PostingOrigin) {
         self.origin = origin
         nextPart = 0
-        undo = PostingUndo(entries: outcome.entries.count, grni: outcome.grni.count)
+        undo = PostingUndo(entries: outcome.entries.count, grni: outcome.grni.count, positionChanges: outcome.positionChanges.count)
     }
 
     private mutating func apply(_ source: PostingSource) throws(AccountingRefusal) {
@@ -218,10 +218,11 @@ struct PostingLedger {
 }
 
 /// The positions, WIP and transit as they were before the current source changed them (each key once, at its first
-/// change), and how many entries there were.
+/// change), and how many entries, GRNI changes and position changes there were.
 struct PostingUndo {
     var entries: Int
     var grni: Int
+    var positionChanges: Int
     var positions: [ValuationKey: (StockPosition?, StockPosition?)] = [:]
     var workInProgress: [PlantWorkOrder: (WorkInProgress?, WorkInProgress?)] = [:]
     var inTransit: [TransitLine: (TransitValue?, TransitValue?)] = [:]
@@ -229,6 +230,7 @@ struct PostingUndo {
     func restore(_ ledger: inout PostingLedger) {
         ledger.outcome.entries.removeSubrange(entries...)
         ledger.outcome.grni.removeSubrange(grni...)
+        ledger.outcome.positionChanges.removeSubrange(positionChanges...)
         for (key, (held, out)) in positions {
             ledger.snapshot.positions[key] = held
             ledger.outcome.positions[key] = out
@@ -245,10 +247,17 @@ struct PostingUndo {
 }
 
 extension PostingLedger {
-    mutating func setPosition(_ key: ValuationKey, _ position: StockPosition) {
+    /// Sets a position and keeps what it changed in the period the current source posts to (`placement` of its day),
+    /// so the position at any period's end is the sum of the changes through that period. A position does not change
+    /// where no period is open to post to.
+    mutating func setPosition(_ key: ValuationKey, _ position: StockPosition) throws(AccountingRefusal) {
+        let period = try Self.placement(of: origin?.day ?? "", in: try books(of: key.company)).period
+        let before = snapshot.positions[key] ?? StockPosition()
         if undo.positions[key] == nil { undo.positions[key] = (snapshot.positions[key], outcome.positions[key]) }
         snapshot.positions[key] = position
         outcome.positions[key] = position
+        outcome.positionChanges.append(PositionChange(
+            key: key, period: period, quantity: position.quantity - before.quantity, value: position.value - before.value))
     }
 
     mutating func setWorkInProgress(_ key: PlantWorkOrder, _ wip: WorkInProgress) {

@@ -124,6 +124,7 @@ import Testing
         #expect(outcome.held.map(\.refusal.code) == [missing.code])
         #expect(outcome.held.first?.eventID == source.eventID && outcome.held.first?.company == source.company)
         #expect(outcome.entries.isEmpty && outcome.positions.isEmpty && outcome.workInProgress.isEmpty && outcome.inTransit.isEmpty)
+        #expect(outcome.positionChanges.isEmpty)
         #expect(outcome.held.first?.refusal.detail.isEmpty == false)
     }
 
@@ -149,6 +150,22 @@ import Testing
         #expect(outcome.entries.map(\.kind) == [.receipt, .scrap])
         #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "RM")] == StockPosition(quantity: 169_000_000, value: 169_000))
         #expect(outcome.inTransit.isEmpty)
+        // Each change kept in the period it posted to, the held source's none: + 120 at 10.00, − 1 at 10.00.
+        let key = ValuationKey(company: "DE01", plant: "P1", item: "RM")
+        #expect(outcome.positionChanges == [
+            PositionChange(key: key, period: "2026-12", quantity: 120_000_000, value: 120_000),
+            PositionChange(key: key, period: "2026-12", quantity: -1_000_000, value: -1_000),
+        ])
+    }
+
+    /// A count gain of a closed December enters the position in January, the period it posts to: 1 at 4.00.
+    @Test func aClosedPeriodMovesThePositionsChangeWithThePosting() {
+        var snapshot = B.snapshot([B.company("DE01", .EUR, .standard, closed: ["2026-12"])])
+        snapshot.itemCosts[CompanyItem(company: "DE01", item: "RM")] = B.cost("4.00")
+        let outcome = PostingEngine.post([B.source(B.move(.adjustment, "RM", "1", to: "A1"))], snapshot: snapshot)
+        #expect(outcome.positionChanges == [
+            PositionChange(key: ValuationKey(company: "DE01", plant: "P1", item: "RM"), period: "2027-01", quantity: 1_000_000, value: 400),
+        ])
     }
 
     /// What a run reads: transit lines of transfers and receipts, and the item whose BOM and routing a close reads.
