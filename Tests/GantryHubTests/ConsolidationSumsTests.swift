@@ -76,12 +76,7 @@ import Testing
                 DROP TABLE ledger_stock;
                 \(backend == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '12-consolidation-sums'" : "DELETE FROM gantry_schema WHERE version >= 12");
                 """, on: store)
-            switch backend {
-            case .sqlite:
-                _ = try SQLiteHubStore(path: (store as! SQLiteHubStore).pool.path)
-            case .postgres:
-                _ = try await PostgresHubStore.open((store as! PostgresHubStore).url, poolSize: 1, logger: HubBackend.quiet)
-            }
+            try await backend.reopen(store)
             #expect(try Self.kept(backend, store) == kept, "migration 12 sums the journal lines as apply kept them")
             Scenario.expectScenario(try await store.groupConsolidation(group: "GRP", from: Scenario.march, to: Scenario.march, scope: .all))
         }

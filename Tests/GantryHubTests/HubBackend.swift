@@ -29,6 +29,16 @@ enum HubBackend: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Opens the store's database again, as a restarted hub would: migrations not recorded run.
+    func reopen(_ store: any HubStore) async throws {
+        switch self {
+        case .sqlite:
+            _ = try SQLiteHubStore(path: (store as! SQLiteHubStore).pool.path)
+        case .postgres:
+            _ = try await PostgresHubStore.open((store as! PostgresHubStore).url, poolSize: 1, logger: Self.quiet)
+        }
+    }
+
     /// Runs `sql` on the store's database behind its back, as an operator with a SQL prompt would.
     func executeDirectly(_ sql: String, on store: any HubStore) throws {
         switch self {

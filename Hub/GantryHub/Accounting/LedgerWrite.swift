@@ -39,6 +39,8 @@ struct LedgerWrite: Sendable {
     var inTransit: [(key: TransitLine, value: TransitValue)]
     /// GRNI changes summed per purchase order line (`ledger_grni`, added to what is kept), in key order.
     var grni: [GRNIRow] = []
+    /// Position changes summed per position and period (`ledger_position_periods`, added to what is kept), in key order.
+    var positionPeriods: [PositionChange] = []
     var held: [HeldPosting]
 
     struct GRNIRow: Sendable {
@@ -72,7 +74,27 @@ struct LedgerWrite: Sendable {
         workInProgress = outcome.workInProgress.sorted { $0.key < $1.key }
         inTransit = outcome.inTransit.sorted { $0.key < $1.key }
         grni = Self.grniRows(outcome.grni)
+        positionPeriods = Self.positionPeriods(outcome.positionChanges)
         held = outcome.held
+    }
+
+    /// One change per position and period, its changes summed (zero sums left out), so PostgreSQL's `ON CONFLICT`
+    /// meets each row once.
+    static func positionPeriods(_ changes: [PositionChange]) -> [PositionChange] {
+        var sums: [PositionPeriodKey: PositionChange] = [:]
+        for change in changes {
+            let key = PositionPeriodKey(key: change.key, period: change.period)
+            var sum = sums[key] ?? PositionChange(key: change.key, period: change.period, quantity: 0, value: 0)
+            sum.quantity += change.quantity
+            sum.value += change.value
+            sums[key] = sum
+        }
+        return sums.values.filter { $0.quantity != 0 || $0.value != 0 }.sorted { ($0.key, $0.period) < ($1.key, $1.period) }
+    }
+
+    private struct PositionPeriodKey: Hashable {
+        var key: ValuationKey
+        var period: String
     }
 
     /// One row per purchase order line, its changes summed (a line that is not `ORDER/LINE` is not kept), keyed as

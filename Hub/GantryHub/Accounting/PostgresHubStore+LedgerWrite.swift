@@ -44,6 +44,16 @@ extension PostgresHubStore {
                 ON CONFLICT (company, plant_id, item) DO UPDATE SET quantity = excluded.quantity, value = excluded.value
                 """, logger: logger)
         }
+        let changes = write.positionPeriods
+        if !changes.isEmpty {
+            try await connection.query("""
+                INSERT INTO ledger_position_periods (company, plant_id, item, period, quantity, value)
+                SELECT * FROM unnest(\(changes.map(\.key.company)), \(changes.map(\.key.plant)), \(changes.map(\.key.item)),
+                                     \(changes.map(\.period)), \(changes.map(\.quantity)), \(changes.map(\.value)))
+                ON CONFLICT (company, plant_id, item, period) DO UPDATE SET quantity = ledger_position_periods.quantity + excluded.quantity,
+                    value = ledger_position_periods.value + excluded.value
+                """, logger: logger)
+        }
         let orders = write.workInProgress
         if !orders.isEmpty {
             try await connection.query("""

@@ -146,6 +146,13 @@ extension SQLiteHubStore {
         for (key, value) in write.positions {
             try position.execute(arguments: [key.company, key.plant, key.item, value.quantity, value.value])
         }
+        let change = try db.cachedStatement(sql: """
+            INSERT INTO ledger_position_periods (company, plant_id, item, period, quantity, value) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (company, plant_id, item, period) DO UPDATE SET quantity = quantity + excluded.quantity, value = value + excluded.value
+            """)
+        for row in write.positionPeriods {
+            try change.execute(arguments: [row.key.company, row.key.plant, row.key.item, row.period, row.quantity, row.value])
+        }
         let wip = try db.cachedStatement(sql: """
             INSERT INTO ledger_wip (plant_id, work_order, company, value, issued, closed) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (plant_id, work_order) DO UPDATE SET company = excluded.company, value = excluded.value,

@@ -37,6 +37,7 @@ extension PostgresHubStore {
                 if migration.projectsKeptSourcing { try await projectKeptSourcing(connection, logger: logger) }
                 if migration.backfillsKPIRollups { try await PostgresKPIRollupWriter.backfill(connection, logger: logger) }
                 if migration.backfillsOperationsRollups { try await PostgresOperationsRollupWriter.backfill(connection, logger: logger) }
+                if migration.backfillsStockDays { try await backfillStockDays(connection, logger: logger) }
                 try await connection.query(
                     "INSERT INTO gantry_schema (version, name) VALUES (\(migration.number), \(migration.identifier))", logger: logger)
             }

@@ -21,6 +21,7 @@ extension PostgresHubStore {
                 stored: try await Self.storedEventIDs(plant: batch.plant, plan.resentSequences, in: connection, logger: logger))
             try await Self.write(decision, into: connection, logger: logger)
             if let fresh = decision.fresh {
+                try await addStockDays(fresh.projection, plant: batch.plant, in: connection, logger: logger)
                 try await postLedger(fresh.projection, plant: batch.plant, at: receivedAt, in: connection, logger: logger)
             }
             return decision.outcome

@@ -10,6 +10,7 @@ extension SQLiteHubStore {
                 if migration.projectsKeptSourcing { try SQLiteHubStore.projectKeptSourcing(db) }
                 if migration.backfillsKPIRollups { try SQLiteKPIRollupWriter.backfill(db) }
                 if migration.backfillsOperationsRollups { try SQLiteOperationsRollupWriter.backfill(db) }
+                if migration.backfillsStockDays { try SQLiteHubStore.backfillStockDays(db) }
             }
         }
         return migrator

@@ -11,7 +11,10 @@ extension SQLiteHubStore {
                 db, sql: "SELECT last_sequence FROM plants WHERE plant_id = ?", arguments: [batch.plant]))
             let decision = try plan.decide(stored: try Self.storedEventIDs(plant: batch.plant, plan.resentSequences, in: db))
             try Self.write(decision, in: db)
-            if let fresh = decision.fresh { try self.postLedger(fresh.projection, plant: batch.plant, at: receivedAt, in: db) }
+            if let fresh = decision.fresh {
+                try self.addStockDays(fresh.projection, plant: batch.plant, in: db)
+                try self.postLedger(fresh.projection, plant: batch.plant, at: receivedAt, in: db)
+            }
             return decision.outcome
         }
     }

@@ -18,6 +18,8 @@ struct HubMigration: Sendable {
     var backfillsKPIRollups = false
     /// Whether the step sums the operations facts of the events the hub applied before it had operations rollups.
     var backfillsOperationsRollups = false
+    /// Whether the step sums the stock moves of the events the hub applied before it kept stock per day.
+    var backfillsStockDays = false
 
     /// The migration's name as recorded: GRDB's identifier on SQLite, `gantry_schema.name` on PostgreSQL.
     var identifier: String { "\(number)-\(name)" }
@@ -32,6 +34,7 @@ struct HubMigration: Sendable {
         kpiSpanIndexes,
         kpiLineDayRollups,
         grniBalances,
+        datedStock,
     ]
 
     /// How a PostgreSQL database migrated before both databases shared these numbers maps onto them. Its first
