@@ -4,8 +4,7 @@ import GantryCore
 import GantryTestSupport
 import Testing
 
-/// Stock per plant-local day and positions per period, kept on apply and built by migration 23, on both backends,
-/// every figure worked out by hand.
+/// The reconciliation at a period's end, not now, on both backends, every figure worked out by hand.
 ///
 /// ACME (EUR, RM's standard cost 3.00), plant ACME-BER in Europe/Berlin. Sent on 1 February, before January closes:
 /// PO-1 (RM at 3.00), 40 RM received on 10 January, 10 issued to WO-1 on 20 January. January is closed on 2 February.
@@ -50,6 +49,53 @@ import Testing
         _ = try await store.closePeriod(company: "ACME", period: "2026-01", at: Timestamp.parse("2026-02-02T00:00:00Z")!, audit: .test)
         _ = try await store.applyBatch(SyncBatch(plant: "ACME-BER", agentHead: 7, events: february),
                                        receivedAt: Timestamp.parse("2026-02-11T00:00:00Z")!)
+    }
+
+    /// The late receipt as January's reconciliation names it: 10 RM at PO-1's 3.00 on 1400, posted to February.
+    static var late: InventoryReconciliation.LateEntry {
+        InventoryReconciliation.LateEntry(
+            sourceKey: "event:\(february[2].id.uuidString):0", plant: "ACME-BER", sequence: 6, kind: PostingKind.receipt.rawValue,
+            period: "2026-02", originalDate: "2026-01-25",
+            items: [InventoryReconciliation.LateEntry.Item(item: "RM", quantity: Quantity(10), value: 3_000)], value: 3_000,
+            reason: "dated 2026-01-25 in closed period 2026-01; posted to 2026-02")
+    }
+
+    @Test(arguments: HubBackend.allCases, InventoryValuation.allCases)
+    func januaryIsJanuarysStockAtJanuarysCostAndTheLateReceiptExplainsTheDifference(backend: HubBackend, valuation: InventoryValuation) async throws {
+        try await backend.withStore { store in
+            try await Self.posted(store, valuation: valuation)
+            // Stock on 31 January (Berlin): 40 − 10 + 10 (the late receipt) = 40 RM; the issue of 23:30 UTC is February's.
+            // The ledger through January: 1400 120.00 − 30.00 = 90.00. Standard: 40 × 3.00 = 120.00. Moving average: the
+            // positions through January, 40 − 10 = 30 RM at 120.00 − 30.00 = 90.00, 3.00 each: 120.00 (now the average
+            // is 3.50, which would give 140.00). Either way 30.00 more than the ledger: the late receipt's 10 × 3.00.
+            let at = try await store.inventoryReconciliation(company: "ACME", at: "2026-01")
+            #expect(at.through == "2026-01-31" && at.inventoryAccounts == ["1400", "1410"])
+            #expect(at.items.map(\.item) == ["RM"] && at.items.map(\.quantity) == [Quantity(40)] && at.items.map(\.value) == [12_000])
+            if valuation == .movingAverage {
+                #expect(at.items.map(\.ledgerQuantity) == [Quantity(30)] && at.items.map(\.ledgerValue) == [9_000])
+            }
+            #expect(at.stockValue == 12_000 && at.ledgerValue == 9_000 && at.difference == 3_000)
+            #expect(at.late == [Self.late] && at.lateValue == at.difference)
+            #expect(at.held.isEmpty && at.unvalued.isEmpty && !at.matches)
+        }
+    }
+
+    @Test(arguments: HubBackend.allCases, InventoryValuation.allCases)
+    func februaryMatchesWithTheLateReceiptOnItsLedger(backend: HubBackend, valuation: InventoryValuation) async throws {
+        try await backend.withStore { store in
+            try await Self.posted(store, valuation: valuation)
+            // Stock on 28 February: 40 + 20 − 5 = 55 RM. Moving average: 30 RM at 90.00, + 20 at 4.50 (90.00): 50 at 180.00,
+            // + the late 10 at 3.00: 60 at 210.00 (3.50), − 5 at 3.50 (17.50): 55 at 192.50 on 1400. Standard: 1400 takes
+            // 120.00 − 30.00 + 20 × 3.00 (the 30.00 over it to price variance) + 30.00 − 5 × 3.00 = 165.00 = 55 × 3.00.
+            let at = try await store.inventoryReconciliation(company: "ACME", at: "2026-02")
+            let value: Int64 = valuation == .movingAverage ? 19_250 : 16_500
+            #expect(at.through == "2026-02-28" && at.items.map(\.quantity) == [Quantity(55)] && at.items.map(\.value) == [value])
+            if valuation == .movingAverage {
+                #expect(at.items.map(\.ledgerQuantity) == [Quantity(55)] && at.items.map(\.ledgerValue) == [19_250])
+            }
+            #expect(at.stockValue == value && at.ledgerValue == value && at.difference == 0)
+            #expect(at.late.isEmpty && at.lateValue == 0 && at.held.isEmpty && at.matches)
+        }
     }
 
     /// Stock per plant-local day, as kept: sent twice, counted once; and what migration 23 builds from the kept events.

@@ -176,6 +176,11 @@ import Testing
             #expect(short.held.map(\.eventID) == [held.id] && short.held.map(\.plant) == ["ACME-BER"])
             #expect(short.held.map(\.code) == ["missing-rate"])
             #expect(short.unvalued.isEmpty && short.inTransit.isEmpty)
+            // At January's end the held receipt (5 February) is not yet in stock: RM 40 − 20 = 20 × 3.00 = 60.00 and FG 4 ×
+            // 15.00 = 60.00, against 1400 120.00 − 60.00 and 1410 60.00.
+            let january = try await store.inventoryReconciliation(company: "ACME", at: "2026-01")
+            #expect(january.items.map(\.quantity) == [Quantity(4), Quantity(20)] && january.stockValue == 12_000 && january.ledgerValue == 12_000)
+            #expect(january.held.isEmpty && january.late.isEmpty && january.matches)
         }
     }
 

@@ -176,9 +176,15 @@ SCHEMAS = {
         "company": STRING, "currency": STRING, "from": STRING, "to": STRING, "statement": OBJECT, "totalRevenue": INTEGER,
         "totalExpenses": INTEGER, "result": INTEGER}),
     "InventoryReconciliation": obj(required={
-        "company": STRING, "currency": STRING, "at": STRING, "inventoryAccounts": array(STRING), "items": array(OBJECT),
-        "stockValue": INTEGER, "ledgerValue": INTEGER, "difference": INTEGER, "held": array(ref("HeldPosting")),
-        "unvalued": array(STRING), "inTransit": array(OBJECT), "inTransitValue": INTEGER, "matches": BOOLEAN}),
+        "company": STRING, "currency": STRING, "at": STRING, "through": STRING, "inventoryAccounts": array(STRING),
+        "items": array(OBJECT), "stockValue": INTEGER, "ledgerValue": INTEGER, "difference": INTEGER,
+        "held": array(ref("HeldPosting")), "unvalued": array(STRING), "late": array(ref("LateEntry")), "lateValue": INTEGER,
+        "inTransit": array(OBJECT), "inTransitValue": INTEGER, "matches": BOOLEAN}),
+    "LateEntry": obj(
+        required={"sourceKey": STRING, "kind": STRING, "period": STRING, "originalDate": STRING,
+                  "items": array(obj(required={"item": STRING, "value": INTEGER}, optional={"quantity": QUANTITY})),
+                  "value": INTEGER, "reason": STRING},
+        optional={"plant": STRING, "sequence": INTEGER}),
     "MarginReport": obj(required={
         "company": STRING, "currency": STRING, "from": STRING, "to": STRING, "by": enum("item", "customer", "plant", "company"),
         "rows": array(OBJECT), "revenue": INTEGER, "costOfSales": INTEGER, "margin": INTEGER}),
@@ -415,7 +421,7 @@ ROUTES = [
        ok=ok_json(ref("IncomeStatementReport")), problems=[400, 404, 422], tag="ledger"),
     op("incomeStatementCSV", "Income statement as CSV", params=PERIOD_RANGE, ok=text_response("The income statement", CSV),
        problems=[400, 404, 422], tag="ledger"),
-    op("inventoryReconciliation", "The stock's value against the inventory accounts", params=PERIOD_AT,
+    op("inventoryReconciliation", "The stock's value at the period's end against the inventory accounts", params=PERIOD_AT,
        ok=ok_json(ref("InventoryReconciliation")), problems=[400, 404, 422], tag="ledger"),
     op("margin", "Margin by item, customer, plant or company",
        params=PERIOD_RANGE + [query("by", enum("item", "customer", "plant", "company"))], ok=ok_json(ref("MarginReport")),

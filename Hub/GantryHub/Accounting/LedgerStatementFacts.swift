@@ -2,8 +2,10 @@ import Foundation
 import GantryCore
 
 /// What a company's reports are made from, read by each database in one transaction: the masters, the kept
-/// balances per period and account, the stock of the company's plants, the ledger's positions, held postings,
-/// value in transit and (for margin) the sale and cost-of-sales lines of some periods.
+/// balances per period and account, and (for the reconciliation at a period) the stock of the company's plants at
+/// the period's last day, the ledger's position changes per period, held postings with their event's day, the lines
+/// of entries dated on or before that day and posted to a later period, value in transit; (for margin) the sale and
+/// cost-of-sales lines of some periods.
 struct LedgerStatementFacts: Sendable {
     /// Functional debits and credits of one account in one period.
     struct PeriodSum: Sendable, Equatable {
@@ -25,13 +27,52 @@ struct LedgerStatementFacts: Sendable {
         var hasQuantity: Bool
     }
 
+    /// What one item's moving-average positions changed by in one period, over the company's plants (read by
+    /// column name on SQLite).
+    struct PositionSum: Sendable, Equatable, Decodable {
+        var period: String
+        var item: String
+        var quantity: Int64
+        var value: Int64
+    }
+
+    /// A line of an entry posted for a fact of `originalDate` (its period was closed) to the later `period` (read by
+    /// column name on SQLite).
+    struct LateLine: Sendable, Equatable, Decodable {
+        var sourceKey: String
+        var plant: String?
+        var sequence: Int64?
+        var kind: String
+        var period: String
+        var originalDate: String
+        var note: String?
+        var account: String
+        var item: String?
+        var quantity: Int64?
+        var functionalAmount: Int64
+        enum CodingKeys: String, CodingKey {
+            case sourceKey = "source_key", plant = "plant_id", sequence = "seq", kind, period, originalDate = "original_date", note,
+                 account, item, quantity, functionalAmount = "functional_amount"
+        }
+    }
+
+    /// A plant's event.
+    struct EventKey: Sendable, Hashable {
+        var plant: String
+        var sequence: Int64
+    }
+
     var masters: LedgerMasters
     var balances: [PeriodSum] = []
-    /// Item → base-unit millionths over the company's plants.
+    /// Item → base-unit millionths over the company's plants, on the reconciliation's day (`stock_days` through it).
     var stock: [String: Int64] = [:]
-    /// Item → the ledger's moving-average position.
-    var positions: [String: (quantity: Int64, value: Int64)] = [:]
+    /// Per period and item, what the ledger's positions changed by (`ledger_position_periods`).
+    var positionChanges: [PositionSum] = []
     var held: [HeldPostingRecord] = []
+    /// The plant-local day of each held posting's event.
+    var heldDays: [EventKey: String] = [:]
+    /// The lines of entries dated on or before the reconciliation's day (`original_date`), whatever period they posted to.
+    var lateLines: [LateLine] = []
     var inTransit: [InventoryReconciliation.Transit] = []
     var saleLines: [SaleLine] = []
 

@@ -31,19 +31,20 @@ public struct IncomeStatementReport: Sendable, Equatable, Codable {
     public var result: Int64
 }
 
-/// `GET /v1/ledger/reconciliation`: the stock the plants of the company hold now, valued at the cost the ledger
-/// carries, against the balance of the inventory accounts at the end of `at`; what the ledger did not value is named.
+/// `GET /v1/ledger/reconciliation`: the stock the plants of the company held at the end of `at` (its last day, `through`),
+/// valued at the cost the ledger carried then, against the balance of the inventory accounts through `at`; what
+/// explains a difference is named: held postings, items without a cost, and entries posted later for facts dated by then.
 public struct InventoryReconciliation: Sendable, Equatable, Codable {
     /// One item's stock and its value.
     public struct Item: Sendable, Equatable, Codable {
         public var item: String
-        /// The stock of the company's plants, base units.
+        /// The stock of the company's plants on `through`, base units.
         public var quantity: Quantity
-        /// `moving-average` (the ledger's position value over its quantity) or `standard` (the item's standard cost).
+        /// `moving-average` (the ledger's positions through `at`, value over quantity) or `standard` (the item's standard cost).
         public var valuation: String
         /// quantity × unit cost, rounded half to even; nil when the ledger carries no cost for the item.
         public var value: Int64?
-        /// What the ledger's position holds (moving average only).
+        /// What the ledger's positions held at the end of `at` (moving average only).
         public var ledgerQuantity: Quantity?
         public var ledgerValue: Int64?
     }
@@ -56,9 +57,38 @@ public struct InventoryReconciliation: Sendable, Equatable, Codable {
         public var value: Int64
     }
 
+    /// An entry posted to a period after `at` for a fact dated on or before `through` (its own period was closed when
+    /// it came): the stock moved by then, the inventory accounts took it later.
+    public struct LateEntry: Sendable, Equatable, Codable {
+        /// What it posted on the inventory accounts for one item (debit positive; `item` '' for lines without one).
+        public struct Item: Sendable, Equatable, Codable {
+            public var item: String
+            public var quantity: Quantity?
+            public var value: Int64
+        }
+
+        /// `event:ID:PART`, or the settlement's.
+        public var sourceKey: String
+        /// The plant and sequence of its event.
+        public var plant: String?
+        public var sequence: Int64?
+        public var kind: String
+        /// The period it posted to.
+        public var period: String
+        /// The fact's own day.
+        public var originalDate: String
+        public var items: [Item]
+        /// Its value on the inventory accounts (debit positive).
+        public var value: Int64
+        /// The entry's note (which closed period it came from and where it posted).
+        public var reason: String
+    }
+
     public var company: String
     public var currency: String
     public var at: String
+    /// The period's last day: the stock is the moves of plant-local days up to and including it.
+    public var through: String
     /// The accounts the company's mappings debit for receipt, production output, transit receipt and quarantine.
     public var inventoryAccounts: [String]
     public var items: [Item]
@@ -68,14 +98,19 @@ public struct InventoryReconciliation: Sendable, Equatable, Codable {
     public var ledgerValue: Int64
     /// stockValue − ledgerValue.
     public var difference: Int64
-    /// Events applied and not posted: each moves stock the ledger has not valued.
+    /// Events of `through` or before, applied and not posted: each moves stock the ledger has not valued.
     public var held: [HeldPostingRecord]
     /// Items in stock without a cost: their stock is left out of `stockValue`.
     public var unvalued: [String]
+    /// Entries posted after `at` for facts of `through` or before.
+    public var late: [LateEntry]
+    /// Their value on the inventory accounts in total.
+    public var lateValue: Int64
+    /// What is in transit now (not at `at`).
     public var inTransit: [Transit]
     /// The value in transit in total (not part of `ledgerValue`).
     public var inTransitValue: Int64
-    /// No difference, nothing held and nothing unvalued.
+    /// No difference, nothing held, nothing unvalued and no late entry.
     public var matches: Bool
 }
 

@@ -14,7 +14,7 @@ extension PostgresHubStore {
     }
 
     public func inventoryReconciliation(company: String, at period: String) async throws -> InventoryReconciliation {
-        try await statements(company).reconciliation(at: period)
+        try await statements(company, reconciliation: period).reconciliation(at: period)
     }
 
     public func margin(company: String, from: String, to: String, by: MarginReport.Dimension) async throws -> MarginReport {
@@ -29,8 +29,11 @@ extension PostgresHubStore {
         try await statements(company).export(from: from, to: to) { try await journalEntries($0) }
     }
 
-    /// The facts of `company`, with the sale lines of the periods `sales` spans when asked.
-    private func statements(_ company: String, sales: (from: String, to: String)? = nil) async throws -> LedgerStatements {
+    /// The facts of `company`, with the sale lines of the periods `sales` spans, or what the reconciliation at the
+    /// end of period `reconciliation` reads, when asked.
+    private func statements(
+        _ company: String, sales: (from: String, to: String)? = nil, reconciliation: String? = nil
+    ) async throws -> LedgerStatements {
         let facts = try await transaction { [logger] connection in
             var facts = LedgerStatementFacts(masters: try await self.ledgerMasters(in: connection, logger: logger))
             for try await (period, account, debit, credit) in try await connection.query("""
@@ -39,30 +42,8 @@ extension PostgresHubStore {
                 """, logger: logger).decode((String, String, Int64, Int64).self) {
                 facts.balances.append(LedgerStatementFacts.PeriodSum(period: period, account: account, debit: debit, credit: credit))
             }
-            for try await (item, quantity) in try await connection.query("""
-                SELECT b.item, sum(b.quantity)::bigint FROM stock_balances b JOIN plants p ON p.plant_id = b.plant_id
-                WHERE p.company = \(company) GROUP BY b.item
-                """, logger: logger).decode((String, Int64).self) {
-                facts.stock[item] = quantity
-            }
-            for try await (item, quantity, value) in try await connection.query(
-                "SELECT item, sum(quantity)::bigint, sum(value)::bigint FROM ledger_positions WHERE company = \(company) GROUP BY item", logger: logger
-            ).decode((String, Int64, Int64).self) {
-                facts.positions[item] = (quantity, value)
-            }
-            for try await (plant, sequence, id, code, detail, at) in try await connection.query("""
-                SELECT plant_id, seq, event_id, code, detail, held_at FROM ledger_held WHERE company = \(company)
-                ORDER BY plant_id COLLATE "C", seq
-                """, logger: logger).decode((String, Int64, UUID, String, String, Date).self) {
-                facts.held.append(HeldPostingRecord(
-                    plant: plant, sequence: sequence, eventID: id, company: company, code: code, detail: detail, heldAt: at))
-            }
-            for try await (transfer, line, quantity, value) in try await connection.query("""
-                SELECT transfer, line::bigint, quantity, value FROM ledger_in_transit WHERE company = \(company)
-                ORDER BY transfer COLLATE "C", line
-                """, logger: logger).decode((String, Int64, Int64, Int64).self) {
-                facts.inTransit.append(InventoryReconciliation.Transit(
-                    transfer: transfer, line: line, quantity: Quantity(micro: quantity), value: value))
+            if let reconciliation {
+                try await Self.readReconciliation(&facts, company: company, period: reconciliation, in: connection, logger: logger)
             }
             if let sales, let range = facts.masters.periodRange(of: company, from: sales.from, to: sales.to) {
                 facts.saleLines = try await Self.saleLines(company, periods: range.map(\.key), in: connection, logger: logger)

@@ -14,7 +14,7 @@ extension SQLiteHubStore {
     }
 
     public func inventoryReconciliation(company: String, at period: String) async throws -> InventoryReconciliation {
-        try await statements(company).reconciliation(at: period)
+        try await statements(company, reconciliation: period).reconciliation(at: period)
     }
 
     public func margin(company: String, from: String, to: String, by: MarginReport.Dimension) async throws -> MarginReport {
@@ -29,30 +29,18 @@ extension SQLiteHubStore {
         try await statements(company).export(from: from, to: to) { try await journalEntries($0) }
     }
 
-    /// The facts of `company`, with the sale lines of the periods `sales` spans when asked.
-    private func statements(_ company: String, sales: (from: String, to: String)? = nil) async throws -> LedgerStatements {
+    /// The facts of `company`, with the sale lines of the periods `sales` spans, or what the reconciliation at the
+    /// end of period `reconciliation` reads, when asked.
+    private func statements(
+        _ company: String, sales: (from: String, to: String)? = nil, reconciliation: String? = nil
+    ) async throws -> LedgerStatements {
         let facts = try await pool.read { db in
             var facts = LedgerStatementFacts(masters: try self.ledgerMasters(in: db))
             facts.balances = try LedgerPeriodSumRow.fetchAll(db, sql: """
                 SELECT period, account, sum(debit) AS debit, sum(credit) AS credit FROM ledger_balances WHERE company = ?
                 GROUP BY period, account ORDER BY period, account
                 """, arguments: [company]).map(\.sum)
-            for row in try LedgerItemAmountRow.fetchAll(db, sql: """
-                SELECT b.item, sum(b.quantity) AS quantity, 0 AS value FROM stock_balances b JOIN plants p ON p.plant_id = b.plant_id
-                WHERE p.company = ? GROUP BY b.item
-                """, arguments: [company]) {
-                facts.stock[row.item] = row.quantity
-            }
-            for row in try LedgerItemAmountRow.fetchAll(
-                db, sql: "SELECT item, sum(quantity) AS quantity, sum(value) AS value FROM ledger_positions WHERE company = ? GROUP BY item", arguments: [company]) {
-                facts.positions[row.item] = (row.quantity, row.value)
-            }
-            facts.held = try LedgerHeldRow.fetchAll(db, sql: """
-                SELECT \(LedgerHeldRow.columns) FROM ledger_held WHERE company = ? ORDER BY plant_id, seq
-                """, arguments: [company]).map(\.record)
-            facts.inTransit = try LedgerTransitLineRow.fetchAll(db, sql: """
-                SELECT transfer, line, quantity, value FROM ledger_in_transit WHERE company = ? ORDER BY transfer, line
-                """, arguments: [company]).map(\.transit)
+            if let reconciliation { try Self.readReconciliation(&facts, company: company, period: reconciliation, in: db) }
             if let sales, let range = facts.masters.periodRange(of: company, from: sales.from, to: sales.to) {
                 facts.saleLines = try Self.saleLines(company, periods: range.map(\.key), in: db)
             }
