@@ -272,6 +272,8 @@ public struct PostingOutcome: Sendable {
     public var grni: [GRNIChange] = []
     /// What each source changed in a position, in posting order, with the period it posted to.
     public var positionChanges: [PositionChange] = []
+    /// What each source changed on a transfer line in transit, in posting order, with the period it posted to.
+    public var transitChanges: [TransitChange] = []
     public var held: [HeldPosting] = []
     public init() {}
 }
@@ -285,6 +287,23 @@ public struct PositionChange: Sendable, Equatable {
     public var value: Int64
     public init(key: ValuationKey, period: String, quantity: Int64, value: Int64) {
         self.key = key
+        self.period = period
+        self.quantity = quantity
+        self.value = value
+    }
+}
+
+/// What one source changed on a transfer line in transit (quantity micro, value minor units in `company`'s books, the
+/// company carrying it), in the period it posted to: summed through a period, what was in transit at its end.
+public struct TransitChange: Sendable, Equatable {
+    public var line: TransitLine
+    public var company: String
+    public var period: String
+    public var quantity: Int64
+    public var value: Int64
+    public init(line: TransitLine, company: String, period: String, quantity: Int64, value: Int64) {
+        self.line = line
+        self.company = company
         self.period = period
         self.quantity = quantity
         self.value = value

@@ -101,7 +101,7 @@ extension PostingLedger {
         }
         let quantity = min(settled.quantity.micro, transit.quantity)
         let value = try take(quantity, from: &transit, books)
-        setInTransit(key, transit)
+        try setInTransit(key, transit)
         guard settled.isIntercompanyCredit else {
             let pair = try accounts(.transitLoss, books)
             return try write(.transitLoss, books, currency: books.functionalCurrency, rate: 1, [

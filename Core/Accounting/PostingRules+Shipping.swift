@@ -32,7 +32,7 @@ extension PostingLedger {
             let value = try takeOut(line.item, line.quantity.micro, books)
             lines.append(DraftLine(pair.debit, amount(value, books), fixed: true, item: line.item, quantity: line.quantity.micro))
             lines.append(DraftLine(pair.credit, -amount(value, books), fixed: true, item: line.item, quantity: -line.quantity.micro))
-            addInTransit(TransitLine(transfer: shipment.order, line: line.line), books.company, line.quantity.micro, value)
+            try addInTransit(TransitLine(transfer: shipment.order, line: line.line), books.company, line.quantity.micro, value)
         }
         try write(.transitOut, books, currency: books.functionalCurrency, rate: 1, lines)
     }
@@ -61,7 +61,7 @@ extension PostingLedger {
                 let value = try Self.minor(paid * rate, buyer.functionalCurrency)
                 lines.append(DraftLine(pair.debit, paid, functional: amount(value, buyer), fixed: true, item: line.item,
                                        quantity: line.quantity.micro, tradingPartner: books.company))
-                addInTransit(TransitLine(transfer: shipment.order, line: line.line), buyer.company, line.quantity.micro, value)
+                try addInTransit(TransitLine(transfer: shipment.order, line: line.line), buyer.company, line.quantity.micro, value)
                 total += paid
                 totalValue += value
             }
@@ -120,7 +120,7 @@ extension PostingLedger {
             }
             let good = content.received.micro, damaged = content.damaged.micro
             let goodValue = try take(good, from: &transit, books), damagedValue = try take(damaged, from: &transit, books)
-            setInTransit(key, transit)
+            try setInTransit(key, transit)
             if good != 0 {
                 let pair = try accounts(.transitReceipt, books)
                 let inventory = books.valuation == .standard ? try value(good, at: try standardCost(content.item, books), books) : goodValue
@@ -168,10 +168,10 @@ extension PostingLedger {
         return groups
     }
 
-    private mutating func addInTransit(_ key: TransitLine, _ company: String, _ quantity: Int64, _ value: Int64) {
+    private mutating func addInTransit(_ key: TransitLine, _ company: String, _ quantity: Int64, _ value: Int64) throws(AccountingRefusal) {
         var transit = snapshot.inTransit[key] ?? TransitValue(company: company)
         transit.quantity += quantity
         transit.value += value
-        setInTransit(key, transit)
+        try setInTransit(key, transit)
     }
 }

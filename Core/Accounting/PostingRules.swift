@@ -68,7 +68,7 @@ struct PostingLedger {
     var origin: PostingOrigin?
     private var nextPart = 0
     /// What the current source changed, as it was before.
-    private var undo = PostingUndo(entries: 0, grni: 0, positionChanges: 0)
+    private var undo = PostingUndo(entries: 0, grni: 0, positionChanges: 0, transitChanges: 0)
 
     init(snapshot: PostingSnapshot) {
         self.snapshot = snapshot
@@ -94,7 +94,8 @@ struct PostingLedger {
     mutating func begin(_ origin: PostingOrigin) {
         self.origin = origin
         nextPart = 0
-        undo = PostingUndo(entries: outcome.entries.count, grni: outcome.grni.count, positionChanges: outcome.positionChanges.count)
+        undo = PostingUndo(entries: outcome.entries.count, grni: outcome.grni.count, positionChanges: outcome.positionChanges.count,
+                           transitChanges: outcome.transitChanges.count)
     }
 
     private mutating func apply(_ source: PostingSource) throws(AccountingRefusal) {
@@ -218,11 +219,12 @@ struct PostingLedger {
 }
 
 /// The positions, WIP and transit as they were before the current source changed them (each key once, at its first
-/// change), and how many entries, GRNI changes and position changes there were.
+/// change), and how many entries, GRNI changes, position and transit changes there were.
 struct PostingUndo {
     var entries: Int
     var grni: Int
     var positionChanges: Int
+    var transitChanges: Int
     var positions: [ValuationKey: (StockPosition?, StockPosition?)] = [:]
     var workInProgress: [PlantWorkOrder: (WorkInProgress?, WorkInProgress?)] = [:]
     var inTransit: [TransitLine: (TransitValue?, TransitValue?)] = [:]
@@ -231,6 +233,7 @@ struct PostingUndo {
         ledger.outcome.entries.removeSubrange(entries...)
         ledger.outcome.grni.removeSubrange(grni...)
         ledger.outcome.positionChanges.removeSubrange(positionChanges...)
+        ledger.outcome.transitChanges.removeSubrange(transitChanges...)
         for (key, (held, out)) in positions {
             ledger.snapshot.positions[key] = held
             ledger.outcome.positions[key] = out
@@ -266,10 +269,17 @@ extension PostingLedger {
         outcome.workInProgress[key] = wip
     }
 
-    mutating func setInTransit(_ key: TransitLine, _ transit: TransitValue) {
+    /// Sets what a transfer line holds in transit and keeps the change in the period the current source posts to in
+    /// the books carrying it, as `setPosition` does.
+    mutating func setInTransit(_ key: TransitLine, _ transit: TransitValue) throws(AccountingRefusal) {
+        let period = try Self.placement(of: origin?.day ?? "", in: try books(of: transit.company)).period
+        let before = snapshot.inTransit[key]
         if undo.inTransit[key] == nil { undo.inTransit[key] = (snapshot.inTransit[key], outcome.inTransit[key]) }
         snapshot.inTransit[key] = transit
         outcome.inTransit[key] = transit
+        outcome.transitChanges.append(TransitChange(
+            line: key, company: transit.company, period: period, quantity: transit.quantity - (before?.quantity ?? 0),
+            value: transit.value - (before?.value ?? 0)))
     }
 }
 

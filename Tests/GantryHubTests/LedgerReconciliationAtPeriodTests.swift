@@ -98,6 +98,37 @@ import Testing
         }
     }
 
+    /// What is in transit is dated too (the group scenario, in PLN): SUB's 10 WIDGET dispatched on 10 March at
+    /// 600.00, 6 received on the 12th at 60.00 each (360.00): at March's end 4 worth 240.00 on TR-1 line 1; at
+    /// February's end nothing.
+    @Test(arguments: HubBackend.allCases) func inTransitIsWhatWasOnTheRoadAtThePeriodsEnd(backend: HubBackend) async throws {
+        typealias Scenario = ConsolidationScenarioTests
+        try await backend.withStore { store in
+            try await Scenario.setUp(store)
+            try await Scenario.send(store, "PAR-BER", Scenario.parentEvents, batchSize: 7)
+            try await Scenario.send(store, "SUB-WAW", Scenario.subsidiaryEvents, batchSize: 2)
+            let march = try await store.inventoryReconciliation(company: "SUB", at: "2026-03")
+            #expect(march.inTransit == [InventoryReconciliation.Transit(transfer: "TR-1", line: 1, quantity: Quantity(4), value: 24_000)])
+            #expect(march.inTransitValue == 24_000)
+            let february = try await store.inventoryReconciliation(company: "SUB", at: "2026-02")
+            #expect(february.inTransit.isEmpty && february.inTransitValue == 0)
+            // Written before migration 23: what is in transit goes whole into SUB's latest period posted, March.
+            try backend.executeDirectly(Self.beforeMigrationTwentyThree(backend), on: store)
+            try await backend.reopen(store)
+            let transit = "SELECT transfer || '|' || line || '|' || period || '|' || company || '|' || quantity || '|' || value FROM ledger_transit_periods"
+            #expect(try ConsolidationSumsTests.rows(transit, backend, store) == ["TR-1|1|2026-03|SUB|4000000|24000"])
+        }
+    }
+
+    /// What undoes migration 23, for a hub as written before it.
+    static func beforeMigrationTwentyThree(_ backend: HubBackend) -> String {
+        """
+        DROP TABLE stock_days; DROP TABLE ledger_position_periods; DROP TABLE ledger_transit_periods;
+        DROP INDEX journal_entries_original;
+        \(backend == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '23-dated-stock'" : "DELETE FROM gantry_schema WHERE version >= 23");
+        """
+    }
+
     /// Stock per plant-local day, as kept: sent twice, counted once; and what migration 23 builds from the kept events.
     static let days = "SELECT plant_id || '|' || item || '|' || day || '|' || quantity FROM stock_days"
     static let balances = "SELECT plant_id || '|' || item || '|' || sum(quantity) FROM stock_balances GROUP BY plant_id, item"
@@ -123,10 +154,7 @@ import Testing
             #expect(try rows(Self.summed) == ["ACME-BER|RM|55000000"] && rows(Self.balances) == ["ACME-BER|RM|55000000"])
 
             // A hub written before migration 23: its tables are gone and the migration runs again at open.
-            try backend.executeDirectly("""
-                DROP TABLE stock_days; DROP TABLE ledger_position_periods; DROP INDEX journal_entries_original;
-                \(backend == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '23-dated-stock'" : "DELETE FROM gantry_schema WHERE version >= 23");
-                """, on: store)
+            try backend.executeDirectly(Self.beforeMigrationTwentyThree(backend), on: store)
             try await backend.reopen(store)
             #expect(try rows(Self.days) == byHand, "migration 23 replays the kept moves into the same days")
             #expect(try rows(Self.summed) == rows(Self.balances))

@@ -56,6 +56,15 @@ struct LedgerStatementFacts: Sendable {
         }
     }
 
+    /// What one transfer line's value in transit changed by in one period (read by column name on SQLite).
+    struct TransitSum: Sendable, Equatable, Decodable {
+        var transfer: String
+        var line: Int64
+        var period: String
+        var quantity: Int64
+        var value: Int64
+    }
+
     /// A plant's event.
     struct EventKey: Sendable, Hashable {
         var plant: String
@@ -73,7 +82,8 @@ struct LedgerStatementFacts: Sendable {
     var heldDays: [EventKey: String] = [:]
     /// The lines of entries dated on or before the reconciliation's day (`original_date`), whatever period they posted to.
     var lateLines: [LateLine] = []
-    var inTransit: [InventoryReconciliation.Transit] = []
+    /// Per transfer line and period, what the company's value in transit changed by (`ledger_transit_periods`).
+    var transitChanges: [TransitSum] = []
     var saleLines: [SaleLine] = []
 
     /// The kinds whose lines margin reads.

@@ -106,7 +106,7 @@ public struct InventoryReconciliation: Sendable, Equatable, Codable {
     public var late: [LateEntry]
     /// Their value on the inventory accounts in total.
     public var lateValue: Int64
-    /// What is in transit now (not at `at`).
+    /// What was in transit at the end of `at`, per transfer line.
     public var inTransit: [Transit]
     /// The value in transit in total (not part of `ledgerValue`).
     public var inTransitValue: Int64

@@ -7,6 +7,7 @@ extension LedgerStatements {
     /// positions through the period, value over quantity; standard: the item's standard cost), against the inventory
     /// accounts' balance through the period. What explains a difference is named: postings held for events of that
     /// day or before, items without a cost, and entries posted to a later period for facts dated within or before it.
+    /// What was in transit then is listed apart.
     func reconciliation(at code: String) throws -> InventoryReconciliation {
         let end = try period(code)
         let accounts = inventoryAccounts
@@ -27,12 +28,27 @@ extension LedgerStatements {
         let ledgerValue = balance(of: accounts, through: end)
         let held = facts.held.filter { facts.heldDays[LedgerStatementFacts.EventKey(plant: $0.plant, sequence: $0.sequence)].map { $0 <= end.end } ?? true }
         let late = lateEntries(after: through, on: Set(accounts))
-        let transit = facts.inTransit.filter { $0.quantity.micro != 0 || $0.value != 0 }
+        let transit = inTransit(through: through)
         return InventoryReconciliation(
             company: company, currency: currency, at: code, through: end.end, inventoryAccounts: accounts, items: items,
             stockValue: stockValue, ledgerValue: ledgerValue, difference: stockValue - ledgerValue, held: held, unvalued: unvalued,
             late: late, lateValue: late.reduce(0) { $0 + $1.value }, inTransit: transit, inTransitValue: transit.reduce(0) { $0 + $1.value },
             matches: stockValue == ledgerValue && held.isEmpty && unvalued.isEmpty && late.isEmpty)
+    }
+
+    /// What was in transit per transfer line at the end of the periods `through`: its changes through them.
+    private func inTransit(through: Set<String>) -> [InventoryReconciliation.Transit] {
+        var lines: [InventoryReconciliation.Transit] = []
+        for change in facts.transitChanges where through.contains(change.period) {
+            if let last = lines.last, last.transfer == change.transfer, last.line == change.line {
+                lines[lines.count - 1].quantity = Quantity(micro: last.quantity.micro + change.quantity)
+                lines[lines.count - 1].value += change.value
+            } else {
+                lines.append(InventoryReconciliation.Transit(
+                    transfer: change.transfer, line: change.line, quantity: Quantity(micro: change.quantity), value: change.value))
+            }
+        }
+        return lines.filter { $0.quantity.micro != 0 || $0.value != 0 }
     }
 
     /// The entries posted to a period after `through` for facts dated on or before its end (read so by the store), with

@@ -41,6 +41,8 @@ struct LedgerWrite: Sendable {
     var grni: [GRNIRow] = []
     /// Position changes summed per position and period (`ledger_position_periods`, added to what is kept), in key order.
     var positionPeriods: [PositionChange] = []
+    /// Transit changes summed per transfer line and period (`ledger_transit_periods`), in key order.
+    var transitPeriods: [TransitChange] = []
     var held: [HeldPosting]
 
     struct GRNIRow: Sendable {
@@ -75,26 +77,41 @@ struct LedgerWrite: Sendable {
         inTransit = outcome.inTransit.sorted { $0.key < $1.key }
         grni = Self.grniRows(outcome.grni)
         positionPeriods = Self.positionPeriods(outcome.positionChanges)
+        transitPeriods = Self.transitPeriods(outcome.transitChanges)
         held = outcome.held
     }
 
     /// One change per position and period, its changes summed (zero sums left out), so PostgreSQL's `ON CONFLICT`
     /// meets each row once.
     static func positionPeriods(_ changes: [PositionChange]) -> [PositionChange] {
-        var sums: [PositionPeriodKey: PositionChange] = [:]
-        for change in changes {
-            let key = PositionPeriodKey(key: change.key, period: change.period)
-            var sum = sums[key] ?? PositionChange(key: change.key, period: change.period, quantity: 0, value: 0)
-            sum.quantity += change.quantity
-            sum.value += change.value
-            sums[key] = sum
-        }
-        return sums.values.filter { $0.quantity != 0 || $0.value != 0 }.sorted { ($0.key, $0.period) < ($1.key, $1.period) }
+        summed(changes, by: { "\($0.key.company)\u{1F}\($0.key.plant)\u{1F}\($0.key.item)\u{1F}\($0.period)" }) {
+            $0.quantity += $1.quantity
+            $0.value += $1.value
+        }.filter { $0.quantity != 0 || $0.value != 0 }.sorted { ($0.key, $0.period) < ($1.key, $1.period) }
     }
 
-    private struct PositionPeriodKey: Hashable {
-        var key: ValuationKey
-        var period: String
+    /// One change per transfer line and period, summed as `positionPeriods` are.
+    static func transitPeriods(_ changes: [TransitChange]) -> [TransitChange] {
+        summed(changes, by: { "\($0.line.transfer)\u{1F}\($0.line.line)\u{1F}\($0.period)" }) {
+            $0.company = $1.company
+            $0.quantity += $1.quantity
+            $0.value += $1.value
+        }.filter { $0.quantity != 0 || $0.value != 0 }.sorted { ($0.line, $0.period) < ($1.line, $1.period) }
+    }
+
+    /// `changes` summed per `key`, each sum starting from the key's first change.
+    private static func summed<Change>(_ changes: [Change], by key: (Change) -> String, adding add: (inout Change, Change) -> Void) -> [Change] {
+        var sums: [String: Change] = [:]
+        for change in changes {
+            let name = key(change)
+            if var sum = sums[name] {
+                add(&sum, change)
+                sums[name] = sum
+            } else {
+                sums[name] = change
+            }
+        }
+        return Array(sums.values)
     }
 
     /// One row per purchase order line, its changes summed (a line that is not `ORDER/LINE` is not kept), keyed as

@@ -54,6 +54,17 @@ extension PostgresHubStore {
                     value = ledger_position_periods.value + excluded.value
                 """, logger: logger)
         }
+        let transitChanges = write.transitPeriods
+        if !transitChanges.isEmpty {
+            try await connection.query("""
+                INSERT INTO ledger_transit_periods (transfer, line, period, company, quantity, value)
+                SELECT * FROM unnest(\(transitChanges.map(\.line.transfer)), \(transitChanges.map { Int32($0.line.line) }),
+                                     \(transitChanges.map(\.period)), \(transitChanges.map(\.company)), \(transitChanges.map(\.quantity)),
+                                     \(transitChanges.map(\.value)))
+                ON CONFLICT (transfer, line, period) DO UPDATE SET company = excluded.company,
+                    quantity = ledger_transit_periods.quantity + excluded.quantity, value = ledger_transit_periods.value + excluded.value
+                """, logger: logger)
+        }
         let orders = write.workInProgress
         if !orders.isEmpty {
             try await connection.query("""

@@ -47,12 +47,12 @@ extension PostgresHubStore {
                 sourceKey: key, plant: plant, sequence: sequence, kind: kind, period: period, originalDate: original, note: note,
                 account: account, item: item, quantity: quantity, functionalAmount: amount))
         }
-        for try await (transfer, line, quantity, value) in try await connection.query("""
-            SELECT transfer, line::bigint, quantity, value FROM ledger_in_transit WHERE company = \(company)
-            ORDER BY transfer COLLATE "C", line
-            """, logger: logger).decode((String, Int64, Int64, Int64).self) {
-            facts.inTransit.append(InventoryReconciliation.Transit(
-                transfer: transfer, line: line, quantity: Quantity(micro: quantity), value: value))
+        for try await (transfer, line, period, quantity, value) in try await connection.query("""
+            SELECT transfer, line::bigint, period, quantity, value FROM ledger_transit_periods WHERE company = \(company)
+            ORDER BY transfer COLLATE "C", line, period COLLATE "C"
+            """, logger: logger).decode((String, Int64, String, Int64, Int64).self) {
+            facts.transitChanges.append(LedgerStatementFacts.TransitSum(
+                transfer: transfer, line: line, period: period, quantity: quantity, value: value))
         }
     }
 }

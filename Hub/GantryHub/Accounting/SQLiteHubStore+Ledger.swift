@@ -153,6 +153,14 @@ extension SQLiteHubStore {
         for row in write.positionPeriods {
             try change.execute(arguments: [row.key.company, row.key.plant, row.key.item, row.period, row.quantity, row.value])
         }
+        let transitChange = try db.cachedStatement(sql: """
+            INSERT INTO ledger_transit_periods (transfer, line, period, company, quantity, value) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (transfer, line, period) DO UPDATE SET company = excluded.company, quantity = quantity + excluded.quantity,
+                value = value + excluded.value
+            """)
+        for row in write.transitPeriods {
+            try transitChange.execute(arguments: [row.line.transfer, row.line.line, row.period, row.company, row.quantity, row.value])
+        }
         let wip = try db.cachedStatement(sql: """
             INSERT INTO ledger_wip (plant_id, work_order, company, value, issued, closed) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (plant_id, work_order) DO UPDATE SET company = excluded.company, value = excluded.value,

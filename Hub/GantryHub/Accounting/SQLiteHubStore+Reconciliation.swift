@@ -36,15 +36,17 @@ extension SQLiteHubStore {
             WHERE e.company = ? AND e.original_date IS NOT NULL AND e.original_date <= ?
             ORDER BY e.original_date, e.source_key, l.line_no
             """, arguments: [company, end])
-        facts.inTransit = try LedgerTransitLineRow.fetchAll(db, sql: """
-            SELECT transfer, line, quantity, value FROM ledger_in_transit WHERE company = ? ORDER BY transfer, line
-            """, arguments: [company]).map(\.transit)
+        facts.transitChanges = try LedgerStatementFacts.TransitSum.fetchAll(db, sql: """
+            SELECT transfer, line, period, quantity, value FROM ledger_transit_periods WHERE company = ? ORDER BY transfer, line, period
+            """, arguments: [company])
     }
 }
 
 extension LedgerStatementFacts.PositionSum: FetchableRecord {}
 
 extension LedgerStatementFacts.LateLine: FetchableRecord {}
+
+extension LedgerStatementFacts.TransitSum: FetchableRecord {}
 
 /// When a held posting's event happened, and its plant's enrolled zone.
 struct ReconciliationHeldDayRow: Decodable, FetchableRecord {

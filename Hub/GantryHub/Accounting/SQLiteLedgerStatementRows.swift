@@ -19,18 +19,6 @@ struct LedgerItemAmountRow: Decodable, FetchableRecord {
     var value: Int64
 }
 
-/// What is in transit on a transfer line.
-struct LedgerTransitLineRow: Decodable, FetchableRecord {
-    var transfer: String
-    var line: Int64
-    var quantity: Int64
-    var value: Int64
-
-    var transit: InventoryReconciliation.Transit {
-        InventoryReconciliation.Transit(transfer: transfer, line: line, quantity: Quantity(micro: quantity), value: value)
-    }
-}
-
 /// A sale or cost-of-sales line with its entry's kind and plant.
 struct LedgerSaleLineRow: Decodable, FetchableRecord {
     var kind: String

@@ -78,6 +78,11 @@ import Testing
         #expect(outcome.entries[1].functional == ["inventory": 2_400, "in-transit": -2_400])
         #expect(outcome.entries[2].functional == ["transit-loss": 400, "in-transit": -400])
         #expect(outcome.inTransit[TransitLine(transfer: "T-1", line: 1)] == TransitValue(company: "DE01", quantity: 3_000_000, value: 1_200))
+        // Each change in the period it posted to: 10 in at 40.00, 6 received and 1 lost out at 28.00.
+        #expect(outcome.transitChanges == [
+            TransitChange(line: TransitLine(transfer: "T-1", line: 1), company: "DE01", period: "2026-12", quantity: 10_000_000, value: 4_000),
+            TransitChange(line: TransitLine(transfer: "T-1", line: 1), company: "DE01", period: "2026-12", quantity: -7_000_000, value: -2_800),
+        ])
         #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P1", item: "A")] == StockPosition(quantity: 0, value: 0))
         #expect(outcome.positions[ValuationKey(company: "DE01", plant: "P2", item: "A")] == StockPosition(quantity: 6_000_000, value: 2_400))
     }
