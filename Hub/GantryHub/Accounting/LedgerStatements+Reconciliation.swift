@@ -12,13 +12,10 @@ extension LedgerStatements {
         let end = try period(code)
         let accounts = inventoryAccounts
         let through = periods(through: end)
-        var positions: [String: (quantity: Int64, value: Int64)] = [:]
-        for change in facts.positionChanges where through.contains(change.period) {
-            positions[change.item, default: (0, 0)].quantity += change.quantity
-            positions[change.item, default: (0, 0)].value += change.value
-        }
+        let positions = positions(through: through)
         var items: [InventoryReconciliation.Item] = [], unvalued: [String] = []
-        let names = Set(facts.stock.filter { $0.value != 0 }.keys).union(positions.filter { $0.value.quantity != 0 || $0.value.value != 0 }.keys)
+        let names = Set(facts.stock.filter { $0.value != 0 }.keys)
+            .union(positions.filter { $0.value.quantity != 0 || $0.value.value != 0 }.keys)
         for item in names.sorted() {
             let row = valued(item, quantity: facts.stock[item] ?? 0, position: positions[item])
             if row.value == nil { unvalued.append(item) }
@@ -26,7 +23,9 @@ extension LedgerStatements {
         }
         let stockValue = items.reduce(0) { $0 + ($1.value ?? 0) }
         let ledgerValue = balance(of: accounts, through: end)
-        let held = facts.held.filter { facts.heldDays[LedgerStatementFacts.EventKey(plant: $0.plant, sequence: $0.sequence)].map { $0 <= end.end } ?? true }
+        let held = facts.held.filter { held in
+            facts.heldDays[LedgerStatementFacts.EventKey(plant: held.plant, sequence: held.sequence)].map { $0 <= end.end } ?? true
+        }
         let late = lateEntries(after: through, on: Set(accounts))
         let transit = inTransit(through: through)
         return InventoryReconciliation(
@@ -34,6 +33,16 @@ extension LedgerStatements {
             stockValue: stockValue, ledgerValue: ledgerValue, difference: stockValue - ledgerValue, held: held, unvalued: unvalued,
             late: late, lateValue: late.reduce(0) { $0 + $1.value }, inTransit: transit, inTransitValue: transit.reduce(0) { $0 + $1.value },
             matches: stockValue == ledgerValue && held.isEmpty && unvalued.isEmpty && late.isEmpty)
+    }
+
+    /// Per item, the company's positions at the end of the periods `through`: their changes through them.
+    private func positions(through: Set<String>) -> [String: (quantity: Int64, value: Int64)] {
+        var positions: [String: (quantity: Int64, value: Int64)] = [:]
+        for change in facts.positionChanges where through.contains(change.period) {
+            positions[change.item, default: (0, 0)].quantity += change.quantity
+            positions[change.item, default: (0, 0)].value += change.value
+        }
+        return positions
     }
 
     /// What was in transit per transfer line at the end of the periods `through`: its changes through them.

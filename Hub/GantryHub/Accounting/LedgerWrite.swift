@@ -100,7 +100,9 @@ struct LedgerWrite: Sendable {
     }
 
     /// `changes` summed per `key`, each sum starting from the key's first change.
-    private static func summed<Change>(_ changes: [Change], by key: (Change) -> String, adding add: (inout Change, Change) -> Void) -> [Change] {
+    private static func summed<Change>(
+        _ changes: [Change], by key: (Change) -> String, adding add: (inout Change, Change) -> Void
+    ) -> [Change] {
         var sums: [String: Change] = [:]
         for change in changes {
             let name = key(change)

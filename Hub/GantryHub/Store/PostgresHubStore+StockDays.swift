@@ -25,7 +25,9 @@ extension PostgresHubStore {
     }
 
     /// A plant's time zone as posting takes it (`LedgerPosting.sources`): the plant master's, else the enrolment's.
-    static func plantZone(_ plant: String, masters: LedgerMasters, in connection: PostgresConnection, logger: Logger) async throws -> String {
+    static func plantZone(
+        _ plant: String, masters: LedgerMasters, in connection: PostgresConnection, logger: Logger
+    ) async throws -> String {
         if let zone = masters.timeZones[plant] { return zone }
         for try await zone in try await connection.query(
             "SELECT time_zone FROM plants WHERE plant_id = \(plant)", logger: logger
@@ -41,10 +43,13 @@ extension PostgresHubStore {
         for try await (kind, company, key, active, data) in try await connection.query("""
             SELECT kind, company, key, active, data::text FROM masters WHERE kind = \(MasterKind.plant.rawValue)
             """, logger: logger).decode((String, String, String, Bool, String).self) {
-            if let record = LedgerMasterRow(kind: kind, company: company, key: key, active: active, data: data).record { records.append(record) }
+            if let record = LedgerMasterRow(kind: kind, company: company, key: key, active: active, data: data).record {
+                records.append(record)
+            }
         }
         let masters = LedgerMasters(records)
-        for try await plant in try await connection.query("SELECT plant_id FROM plants ORDER BY plant_id", logger: logger).decode(String.self) {
+        let rows = try await connection.query("SELECT plant_id FROM plants ORDER BY plant_id", logger: logger)
+        for try await plant in rows.decode(String.self) {
             plants.append(plant)
         }
         for plant in plants {
