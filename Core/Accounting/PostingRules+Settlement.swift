@@ -22,10 +22,13 @@ public struct SettledDiscrepancy: Sendable, Equatable {
     public var settledAt: Date
     /// The receiving plant's time zone, which makes `settledAt` a day.
     public var timeZone: String
+    /// The day the buyer's purchase of the goods posted on (the dispatch of the unit they arrived in, in the sending
+    /// plant's time zone), if known: a damaged quantity credited between companies leaves transit loss at its rate.
+    public var purchasedOn: String?
 
     public init(discrepancy: String, transfer: String, line: Int, item: String, kind: TransferDiscrepancyRecorded.Kind,
                 quantity: Quantity, resolution: DiscrepancySettlement.Resolution, company: String, plant: String, seller: String,
-                sellerPlant: String, price: Money?, settledAt: Date, timeZone: String) {
+                sellerPlant: String, price: Money?, settledAt: Date, timeZone: String, purchasedOn: String? = nil) {
         self.discrepancy = discrepancy
         self.transfer = transfer
         self.line = line
@@ -40,15 +43,23 @@ public struct SettledDiscrepancy: Sendable, Equatable {
         self.price = price
         self.settledAt = settledAt
         self.timeZone = timeZone
+        self.purchasedOn = purchasedOn
     }
 
     /// The settlement's day in the receiving plant's time zone: the posting date when its period is open.
     public var day: String { ServiceLevel.day(of: settledAt, timeZone: timeZone) }
 
-    /// Whether the settlement posts: a short quantity written off or credited. Goods reshipped or found are still
-    /// expected (they stay in transit until received); a damaged quantity went to transit loss at its receipt, and
-    /// an over one was received as it arrived.
-    public var posts: Bool { kind == .short && (resolution == .writtenOff || resolution == .credited) }
+    /// Whether the settlement posts: a short quantity written off or credited, a damaged one credited between
+    /// companies. Goods reshipped or found are still expected (they stay in transit until received); a damaged
+    /// quantity went to transit loss at its receipt (written off, or credited within one company, it stays there),
+    /// and an over one was received as it arrived.
+    public var posts: Bool {
+        switch kind {
+        case .short: resolution == .writtenOff || resolution == .credited
+        case .damaged: isIntercompanyCredit
+        case .over: false
+        }
+    }
 
     /// A credit between two companies: the seller credits the buyer for what never arrived.
     var isIntercompanyCredit: Bool { resolution == .credited && seller != company }
@@ -60,7 +71,8 @@ extension PostingEngine {
         var needs = PostingNeeds()
         guard settled.posts else { return needs }
         needs.companies.insert(settled.company)
-        needs.transitLines.insert(TransitLine(transfer: settled.transfer, line: settled.line))
+        // A damaged quantity left transit at its receipt: its credit takes nothing out of transit.
+        if settled.kind == .short { needs.transitLines.insert(TransitLine(transfer: settled.transfer, line: settled.line)) }
         if settled.isIntercompanyCredit {
             needs.companies.insert(settled.seller)
             needs.items.insert(CompanyItem(company: settled.seller, item: settled.item))
@@ -85,12 +97,17 @@ extension PostingLedger {
     /// value taken); the seller Dr intercompany revenue / Cr intercompany receivable at the transfer price (at the
     /// daily rate of the settlement's day) and Dr transit loss / Cr intercompany cost of sales at its cost of the item
     /// now (standard, or the sending plant's moving average). Each side's intercompany lines name the other company.
+    /// A damaged quantity credited between companies takes nothing out of transit (its receipt did): see
+    /// `postDamagedCredit`.
     mutating func postSettlement(_ settled: SettledDiscrepancy) throws(AccountingRefusal) {
         guard settled.posts else { return }
         let books = try books(of: settled.company)
         begin(PostingOrigin(source: EntrySource(kind: .settlement, reference: settled.discrepancy, plant: settled.plant),
                             plant: settled.plant, day: settled.day))
         defer { origin = nil }
+        guard settled.kind == .short else {
+            return try postDamagedCredit(settled, buyer: books, seller: try self.books(of: settled.seller))
+        }
         let key = TransitLine(transfer: settled.transfer, line: settled.line)
         // A line the ledger carries nothing of in transit (shipped before the company kept books here, its dispatch held,
         // or all of it taken already) has nothing to clear.
@@ -112,13 +129,40 @@ extension PostingLedger {
         try postCredit(settled, quantity: quantity, taken: value, buyer: books, seller: try self.books(of: settled.seller))
     }
 
-    /// Both sides of an intercompany credit for `quantity` (micro) whose in-transit value at the buyer was `taken`.
-    private mutating func postCredit(_ settled: SettledDiscrepancy, quantity: Int64, taken: Int64, buyer: CompanyBooks,
-                                     seller: CompanyBooks) throws(AccountingRefusal) {
+    /// A damaged quantity credited between companies: the buyer takes back the loss it took at the receipt, Dr
+    /// intercompany payable / Cr transit loss at the transfer price, in its functional currency at the rate its purchase
+    /// used (the dispatch's day); the seller's side as for a short quantity credited.
+    private mutating func postDamagedCredit(_ settled: SettledDiscrepancy, buyer: CompanyBooks, seller: CompanyBooks) throws(AccountingRefusal) {
+        let price = try transferPrice(settled, buyer: buyer, seller: seller)
+        guard let purchasedOn = settled.purchasedOn else {
+            throw AccountingRefusal(.missingRate, "no purchase day for transfer \(settled.transfer) line \(settled.line): "
+                + "the rate its loss was taken at is unknown")
+        }
+        let quantity = settled.quantity.micro
+        let credited = Quantity(micro: quantity).decimal * price.amount
+        let rate = try rate(price.currency, buyer, on: purchasedOn)
+        let value = amount(try Self.minor(credited * rate, buyer.functionalCurrency), buyer)
+        try write(.intercompanyPurchase, buyer, currency: price.currency, rate: rate, [
+            DraftLine(try accounts(.intercompanyPurchase, buyer).credit, credited, functional: value, fixed: true,
+                      tradingPartner: seller.company),
+            DraftLine(try accounts(.transitLoss, buyer).debit, -credited, functional: -value, fixed: true, item: settled.item),
+        ])
+        try postSellerCredit(settled, quantity: quantity, price: price, buyer: buyer, seller: seller)
+    }
+
+    /// The transfer price of the settled line: the line's, else the price list's for seller, buyer and item.
+    private func transferPrice(_ settled: SettledDiscrepancy, buyer: CompanyBooks, seller: CompanyBooks) throws(AccountingRefusal) -> Money {
         let priceKey = IntercompanyPriceKey(seller: seller.company, buyer: buyer.company, item: settled.item)
         guard let price = settled.price ?? snapshot.intercompanyPrices[priceKey] else {
             throw AccountingRefusal(.missingPrice, "no transfer price for \(settled.item) from \(seller.company) to \(buyer.company)")
         }
+        return price
+    }
+
+    /// Both sides of an intercompany credit for `quantity` (micro) whose in-transit value at the buyer was `taken`.
+    private mutating func postCredit(_ settled: SettledDiscrepancy, quantity: Int64, taken: Int64, buyer: CompanyBooks,
+                                     seller: CompanyBooks) throws(AccountingRefusal) {
+        let price = try transferPrice(settled, buyer: buyer, seller: seller)
         let credited = Quantity(micro: quantity).decimal * price.amount
         let purchase = try accounts(.intercompanyPurchase, buyer)
         try write(.intercompanyPurchase, buyer, currency: price.currency, rate: 1, [
@@ -126,6 +170,15 @@ extension PostingLedger {
             DraftLine(purchase.debit, -credited, functional: -amount(taken, buyer), fixed: true, item: settled.item, quantity: -quantity,
                       tradingPartner: seller.company),
         ])
+        try postSellerCredit(settled, quantity: quantity, price: price, buyer: buyer, seller: seller)
+    }
+
+    /// The seller's side of a credit for `quantity` (micro): Dr intercompany revenue / Cr intercompany receivable at
+    /// the transfer price at the settlement day's rate, and Dr transit loss / Cr intercompany cost of sales at its cost
+    /// of the item now, posted at the sending plant.
+    private mutating func postSellerCredit(_ settled: SettledDiscrepancy, quantity: Int64, price: Money, buyer: CompanyBooks,
+                                           seller: CompanyBooks) throws(AccountingRefusal) {
+        let credited = Quantity(micro: quantity).decimal * price.amount
         origin?.plant = settled.sellerPlant
         origin?.source.plant = settled.sellerPlant
         let sale = try accounts(.intercompanySale, seller)

@@ -74,6 +74,27 @@ import Testing
         ])]
     }
 
+    /// As `batches`, but BETA receives both units: of the 7, 5 good and 2 damaged (TR-1/1), taken out of transit at
+    /// 4,400.00 × 5 / 10 = 2,200.00 and 2,200.00 × 2 / 5 = 880.00 (Dr 5300 / Cr 1500); the 3 at the 1,320.00 left.
+    static func damagedBatches() throws -> [SyncBatch] {
+        var batches = try batches()
+        let received = { (sscc: Int64, good: Int64, damaged: Int64) throws -> TransferUnitReceived in
+            TransferUnitReceived(
+                transfer: "TR-1", shipment: "SHP-7", sscc: try Fixture.sscc(sscc), fromPlant: "ACME-BER", company: "BETA", tradingPartner: "ACME",
+                location: "RECV", contents: [.init(line: 1, item: "PUMP", lot: "L1", serial: nil, shipped: Quantity(good + damaged),
+                                                   received: Quantity(good), damaged: Quantity(damaged))],
+                receivedBy: "kim")
+        }
+        batches[1] = SyncBatch(plant: "BETA-OSL", agentHead: 3, events: [
+            try Fixture.envelope(1, try received(11, 5, 2)),
+            try Fixture.envelope(2, TransferDiscrepancyRecorded(
+                discrepancy: "TR-1/1", transfer: "TR-1", sscc: try Fixture.sscc(11), kind: .damaged, line: 1, item: "PUMP", lot: "L1",
+                serial: nil, quantity: Quantity(2), reason: "crushed", recordedBy: "kim", company: "BETA", tradingPartner: "ACME")),
+            try Fixture.envelope(3, try received(12, 3, 0)),
+        ])
+        return batches
+    }
+
     static func send(_ batches: [SyncBatch], to store: any HubStore) async throws {
         for batch in batches { _ = try await store.applyBatch(batch, receivedAt: Fixture.start) }
     }
@@ -97,20 +118,22 @@ import Testing
         return entries
     }
 
-    /// Ships, receives 7 and settles the 3 short with `resolution`; checks the in-transit line before and after, that
-    /// a second settlement and resent events post nothing more, and returns the settlement's entries, the balances
-    /// and the group's consolidation.
-    func settle(_ resolution: String, backend: HubBackend) async throws
+    /// Ships, receives 7 and settles the 3 short with `resolution` (`damaged`: receives all 10 and settles the 2
+    /// damaged); checks the in-transit line before and after, that a second settlement and resent events post nothing
+    /// more, and returns the settlement's entries, the balances and the group's consolidation.
+    func settle(_ resolution: String, damaged: Bool = false, backend: HubBackend) async throws
         -> (entries: [String], acme: [String: Int64], beta: [String: Int64], group: GroupConsolidation) {
         try await HTTP.withHub(now: Fixture.start, backend: backend) { hub in
             #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: Self.masters).status == 200)
             let transfer = #"{"transfer": "TR-1", "fromPlant": "ACME-BER", "toPlant": "BETA-OSL", "requested": "2027-01-20", "lines": [{"line": 1, "item": "PUMP", "quantity": "10"}]}"#
             #expect(try await hub.call("POST", "/v1/transfers", as: "planner", json: transfer).status == 201)
-            let batches = try Self.batches()
+            let batches = damaged ? try Self.damagedBatches() : try Self.batches()
             try await Self.send(batches, to: hub.store)
             #expect(try await hub.store.heldPostings(company: nil, scope: .all).isEmpty)
             let before = try await hub.store.inventoryReconciliation(company: "BETA", at: "2027-01")
-            #expect(before.inTransit.map(\.value) == [132_000] && before.inTransit.map(\.quantity) == [Quantity(3)])
+            #expect(before.inTransit.map(\.value) == (damaged ? [] : [132_000]))
+            #expect(before.inTransit.map(\.quantity) == (damaged ? [] : [Quantity(3)]))
+            if damaged { #expect(try await Self.balances(hub.store, "BETA") == ["1400": 352_000, "2200": -440_000, "5300": 88_000]) }
 
             let body = #"{"resolution": "\#(resolution)", "note": "never loaded"}"#
             let settled = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "controller", json: body)
@@ -121,9 +144,9 @@ import Testing
             let (acme, beta) = (try await Self.balances(hub.store, "ACME"), try await Self.balances(hub.store, "BETA"))
 
             let export = try await hub.call("GET", "/v1/ledger/export.beancount?company=BETA&from=2027-01&to=2027-01", as: "controller")
-            #expect(export.status == 200 && export.text.contains(#"source: "settlement:TR-1/1:0""#), "\(export.text)")
+            #expect(export.status == 200 && export.text.contains(#"source: "settlement:TR-1/1:0""#) == !entries.isEmpty, "\(export.text)")
             let csv = try await hub.call("GET", "/v1/ledger/export.csv?company=BETA&from=2027-01&to=2027-01", as: "controller")
-            #expect(csv.text.split(whereSeparator: \.isNewline).filter { $0.contains("settlement:TR-1/1:0") }.count == 2)
+            #expect(csv.text.split(whereSeparator: \.isNewline).filter { $0.contains("settlement:TR-1/1:0") }.count == (entries.isEmpty ? 0 : 2))
 
             let again = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "admin", json: body)
             #expect(again.status == 409 && again.code == "settled-already")
@@ -183,17 +206,54 @@ import Testing
         // receivable 280.00, no difference; the sale 280.00 at a cost 210.00, margin 70.00; all 7 still sold are held
         // in BETA's inventory (3,080.00 NOK = 280.00), so the whole 70.00 is unrealised. Group inventory: ACME −300.00 +
         // BETA 280.00 − 70.00 = −90.00; cost of sales −70.00 + 70.00 = 0; the 3 lost are the transit loss 90.00.
-        #expect(group.eliminations.map(\.kind) == [.receivablesPayables, .salesCostOfSales, .unrealisedProfit])
-        #expect(group.eliminations.allSatisfy(\.isBalanced) && group.differences.isEmpty)
+        Self.expectEliminations(group, receivable: 28_000, cost: 21_000, margin: 7_000, lost: 9_000)
+    }
+
+    /// The 2 damaged credited: BETA Dr 2200 80.00 EUR = 880.00 NOK (at the dispatch's 11.00) / Cr 5300 the same, its
+    /// transit loss back to 0; ACME Dr 4100 / Cr 1200 80.00 and Dr 5300 / Cr 5100 60.00 (2 × 30.00). Receivable 320.00
+    /// EUR and payable 3,520.00 NOK (= 320.00 × 11) still match.
+    @Test(arguments: HubBackend.allCases) func aDamagedQuantityCreditedMovesTheLossToTheSeller(backend: HubBackend) async throws {
+        let (entries, acme, beta, group) = try await settle("credited", damaged: true, backend: backend)
+        #expect(entries == [
+            "BETA settlement:TR-1/1:0 intercompany-purchase 2027-01-15 2027-01 2200:8000/88000/ACME 5300:-8000/-88000/-",
+            "ACME settlement:TR-1/1:1 intercompany-sale 2027-01-15 2027-01 4100:8000/8000/BETA 1200:-8000/-8000/BETA",
+            "ACME settlement:TR-1/1:2 intercompany-cost-of-sales 2027-01-15 2027-01 5300:6000/6000/- 5100:-6000/-6000/BETA",
+        ])
+        #expect(beta == ["1400": 352_000, "2200": -352_000], "BETA's transit loss of the 2 is reversed")
+        #expect(acme == ["1200": 32_000, "1400": -30_000, "4100": -32_000, "5100": 24_000, "5300": 6_000])
+        // The group (EUR; NOK at 11.00): BETA's payable 3,520.00 NOK = 320.00 against ACME's receivable 320.00; the sale
+        // 320.00 at a cost 240.00, margin 80.00, all of it on the 8 held in BETA's inventory (3,520.00 NOK = 320.00).
+        // Group inventory: ACME −300.00 + BETA 320.00 − 80.00 = −60.00; the 2 lost are ACME's transit loss 60.00.
+        Self.expectEliminations(group, receivable: 32_000, cost: 24_000, margin: 8_000, lost: 6_000)
+    }
+
+    /// A damaged quantity written off stays the buyer's transit loss: nothing posts.
+    @Test(arguments: HubBackend.allCases) func aDamagedQuantityWrittenOffPostsNothing(backend: HubBackend) async throws {
+        let (entries, acme, beta, _) = try await settle("written-off", damaged: true, backend: backend)
+        #expect(entries.isEmpty)
+        #expect(beta == ["1400": 352_000, "2200": -440_000, "5300": 88_000])
+        #expect(acme == ["1200": 40_000, "1400": -30_000, "4100": -40_000, "5100": 30_000])
+    }
+
+    /// The group's eliminations after a credit, all balanced, no difference: ACME's receivable against BETA's payable
+    /// (`receivable`, in EUR cents), the sale at `receivable` against its `cost` with the `margin` to group cost of
+    /// sales, all of it unrealised in BETA's inventory; the group left with inventory −`lost` and transit loss `lost`.
+    static func expectEliminations(_ group: GroupConsolidation, receivable: Int64, cost: Int64, margin: Int64, lost: Int64,
+                                   sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(group.eliminations.map(\.kind) == [.receivablesPayables, .salesCostOfSales, .unrealisedProfit], sourceLocation: sourceLocation)
+        #expect(group.eliminations.allSatisfy(\.isBalanced) && group.differences.isEmpty, sourceLocation: sourceLocation)
+        guard group.eliminations.count == 3 else { return }
         #expect(group.eliminations[0].lines == [
-            .init(company: "ACME", account: "1200", amount: -28_000), .init(company: "BETA", account: "2200", amount: 28_000),
-        ])
+            .init(company: "ACME", account: "1200", amount: -receivable), .init(company: "BETA", account: "2200", amount: receivable),
+        ], sourceLocation: sourceLocation)
         #expect(group.eliminations[1].lines == [
-            .init(company: "ACME", account: "4100", amount: 28_000), .init(company: "ACME", account: "5100", amount: -21_000),
-            .init(company: nil, account: "5000", amount: -7_000),
-        ])
-        #expect(group.eliminations[2].lines == [.init(company: nil, account: "5000", amount: 7_000), .init(company: "BETA", account: "1400", amount: -7_000)])
+            .init(company: "ACME", account: "4100", amount: receivable), .init(company: "ACME", account: "5100", amount: -cost),
+            .init(company: nil, account: "5000", amount: -margin),
+        ], sourceLocation: sourceLocation)
+        #expect(group.eliminations[2].lines == [
+            .init(company: nil, account: "5000", amount: margin), .init(company: "BETA", account: "1400", amount: -margin),
+        ], sourceLocation: sourceLocation)
         let balances = Dictionary(uniqueKeysWithValues: group.balances.filter { $0.amount != 0 }.map { ($0.account, $0.amount) })
-        #expect(balances == ["1400": -9_000, "5300": 9_000])
+        #expect(balances == ["1400": -lost, "5300": lost], sourceLocation: sourceLocation)
     }
 }

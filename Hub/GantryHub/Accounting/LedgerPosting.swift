@@ -78,13 +78,16 @@ enum LedgerPosting {
     }
 
     /// What settling a discrepancy reads of its transfer: the sending plant and company, the line's price (text and
-    /// currency, none within one company) and the receiving plant's time zone.
+    /// currency, none within one company), the receiving plant's time zone, and when the discrepancy's unit was
+    /// dispatched with the sending plant's time zone (the day the buyer's purchase of it posted on).
     struct SettlementTransfer: Sendable {
         var fromPlant: String
         var fromCompany: String
         var price: String?
         var currency: String?
         var timeZone: String
+        var dispatchedAt: Date?
+        var fromTimeZone: String?
     }
 
     /// A settled discrepancy as it posts (docs/accounting.md, "Settled transfer discrepancies"); nil when it posts nothing or
@@ -96,8 +99,17 @@ enum LedgerPosting {
             discrepancy: report.discrepancy, transfer: report.transfer, line: report.line, item: report.item, kind: report.kind,
             quantity: report.quantity, resolution: settlement.resolution, company: report.company, plant: report.plant,
             seller: transfer.fromCompany, sellerPlant: transfer.fromPlant, price: price(transfer.price, currency: transfer.currency),
-            settledAt: settlement.settledAt ?? report.recordedAt, timeZone: masters.timeZones[report.plant] ?? transfer.timeZone)
+            settledAt: settlement.settledAt ?? report.recordedAt, timeZone: masters.timeZones[report.plant] ?? transfer.timeZone,
+            purchasedOn: purchaseDay(transfer, masters: masters))
         return settled.posts ? settled : nil
+    }
+
+    /// The day the unit's dispatch posted the buyer's purchase on: its dispatch in the sending plant's time zone (the
+    /// plant master's, else the one given at enrolment), as a dispatch posts.
+    private static func purchaseDay(_ transfer: SettlementTransfer, masters: LedgerMasters) -> String? {
+        guard let dispatchedAt = transfer.dispatchedAt,
+              let zone = masters.timeZones[transfer.fromPlant] ?? transfer.fromTimeZone else { return nil }
+        return ServiceLevel.day(of: dispatchedAt, timeZone: zone)
     }
 
     /// What the store read for `needs`, assembled with the masters into the engine's snapshot.

@@ -115,13 +115,18 @@ extension PostgresHubStore {
         _ report: DiscrepancyReport, _ settlement: DiscrepancySettlement, in connection: PostgresConnection, logger: Logger
     ) async throws {
         var transfer: LedgerPosting.SettlementTransfer?
-        for try await (fromPlant, fromCompany, price, currency, zone) in try await connection.query("""
-            SELECT t.from_plant, t.from_company, l.price, l.currency, p.time_zone
+        for try await (fromPlant, fromCompany, price, currency, zone, dispatchedAt, fromZone) in try await connection.query("""
+            SELECT t.from_plant, t.from_company, l.price, l.currency, p.time_zone,
+                (SELECT min(s.dispatched_at) FROM shipment_units u
+                 JOIN shipments s ON s.plant_id = u.plant_id AND s.shipment = u.shipment
+                 WHERE u.order_ref = t.transfer AND u.sscc = \(report.sscc)),
+                (SELECT f.time_zone FROM plants f WHERE f.plant_id = t.from_plant)
             FROM transfers t JOIN plants p ON p.plant_id = \(report.plant)
             LEFT JOIN transfer_lines l ON l.transfer = t.transfer AND l.line = \(Int32(report.line))
             WHERE t.transfer = \(report.transfer)
-            """, logger: logger).decode((String, String, String?, String?, String).self) {
-            transfer = LedgerPosting.SettlementTransfer(fromPlant: fromPlant, fromCompany: fromCompany, price: price, currency: currency, timeZone: zone)
+            """, logger: logger).decode((String, String, String?, String?, String, Date?, String?).self) {
+            transfer = LedgerPosting.SettlementTransfer(fromPlant: fromPlant, fromCompany: fromCompany, price: price, currency: currency,
+                                                        timeZone: zone, dispatchedAt: dispatchedAt, fromTimeZone: fromZone)
         }
         guard let transfer else { return }
         let masters = try await ledgerMasters(in: connection, logger: logger)

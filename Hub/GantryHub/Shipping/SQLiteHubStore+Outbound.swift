@@ -95,10 +95,14 @@ extension SQLiteHubStore {
     /// accounting refusal refuses the settlement.
     private func postSettlement(_ report: DiscrepancyReport, _ settlement: DiscrepancySettlement, in db: Database) throws {
         guard let row = try SettlementTransferRow.fetchOne(db, sql: """
-            SELECT t.from_plant, t.from_company, l.price, l.currency, p.time_zone
+            SELECT t.from_plant, t.from_company, l.price, l.currency, p.time_zone,
+                (SELECT min(s.dispatched_at) FROM shipment_units u
+                 JOIN shipments s ON s.plant_id = u.plant_id AND s.shipment = u.shipment
+                 WHERE u.order_ref = t.transfer AND u.sscc = ?) AS dispatched_at,
+                (SELECT f.time_zone FROM plants f WHERE f.plant_id = t.from_plant) AS from_time_zone
             FROM transfers t JOIN plants p ON p.plant_id = ? LEFT JOIN transfer_lines l ON l.transfer = t.transfer AND l.line = ?
             WHERE t.transfer = ?
-            """, arguments: [report.plant, report.line, report.transfer]) else { return }
+            """, arguments: [report.sscc, report.plant, report.line, report.transfer]) else { return }
         let masters = try ledgerMasters(in: db)
         guard let settled = LedgerPosting.settled(report, settlement, transfer: row.transfer, masters: masters) else { return }
         let needs = PostingEngine.needs(settled)
@@ -111,12 +115,15 @@ extension SQLiteHubStore {
         var fromPlant, fromCompany: String
         var price, currency: String?
         var timeZone: String
+        var dispatchedAt, fromTimeZone: String?
         enum CodingKeys: String, CodingKey {
             case fromPlant = "from_plant", fromCompany = "from_company", price, currency, timeZone = "time_zone"
+            case dispatchedAt = "dispatched_at", fromTimeZone = "from_time_zone"
         }
 
         var transfer: LedgerPosting.SettlementTransfer {
-            LedgerPosting.SettlementTransfer(fromPlant: fromPlant, fromCompany: fromCompany, price: price, currency: currency, timeZone: timeZone)
+            LedgerPosting.SettlementTransfer(fromPlant: fromPlant, fromCompany: fromCompany, price: price, currency: currency, timeZone: timeZone,
+                                             dispatchedAt: dispatchedAt.flatMap(Timestamp.parse), fromTimeZone: fromTimeZone)
         }
     }
 

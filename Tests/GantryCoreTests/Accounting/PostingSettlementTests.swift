@@ -84,13 +84,65 @@ import Testing
         #expect(outcome.inTransit[Self.line] == TransitValue(company: "PL01", quantity: 0, value: 0))
     }
 
-    /// Reshipped or found goods are still expected, a damaged quantity was lost at its receipt and an over one was
-    /// received: none of them posts, or reads anything.
+    /// DE01 (EUR, standard 10.00) sold 10 A to PL01 at 12.00 EUR, dispatched 2026-12-01 when EUR→PLN was 4.25; 2
+    /// arrived damaged and went to PL01's transit loss at 2 × 12.00 × 4.25 = 102.00 PLN. Credited on 2026-12-03 (EUR→PLN
+    /// 4.40 that day): PL01 Dr IC payable 24.00 EUR = 102.00 PLN (the purchase's rate, not the settlement's) / Cr
+    /// transit loss the same, its loss back to 0; DE01 Dr IC revenue 24.00 / Cr IC receivable 24.00 EUR and Dr transit
+    /// loss 20.00 (2 × the standard 10.00) / Cr IC cost of sales 20.00. Nothing leaves transit: the receipt took it.
+    @Test func aDamagedQuantityCreditedBetweenCompaniesMovesTheLossToTheSeller() throws {
+        var snapshot = B.snapshot()
+        snapshot.rates = ExchangeRateTable([B.rate(.EUR, .PLN, "4.25", on: "2026-12-01"), B.rate(.EUR, .PLN, "4.40", on: "2026-12-03")])
+        snapshot.itemCosts[CompanyItem(company: "DE01", item: "A")] = B.cost("10.00")
+        var settled = Self.settled(.credited, "2", kind: .damaged, company: "PL01", seller: "DE01", price: B.money("12.00"))
+        settled.purchasedOn = "2026-12-01"
+        #expect(settled.posts)
+        #expect(PostingEngine.needs(settled).companies == ["PL01", "DE01"] && PostingEngine.needs(settled).transitLines.isEmpty)
+        let outcome = try PostingEngine.post(settled, snapshot: snapshot)
+        #expect(outcome.allBalanced)
+        #expect(outcome.entries.map(\.kind) == [.intercompanyPurchase, .intercompanySale, .intercompanyCostOfSales])
+        #expect(outcome.entries.map(\.company) == ["PL01", "DE01", "DE01"])
+        let buyer = outcome.entries[0]
+        #expect(buyer.transactionCurrency == .EUR && buyer.functionalCurrency == .PLN)
+        #expect(buyer.transaction == ["ic-payable": 2_400, "transit-loss": -2_400])
+        #expect(buyer.functional == ["ic-payable": 10_200, "transit-loss": -10_200])
+        #expect(buyer.lines.map(\.tradingPartner) == ["DE01", nil])
+        #expect(buyer.lines.map(\.item) == [nil, "A"] && buyer.lines.allSatisfy { $0.quantity == nil })
+        #expect(outcome.entries[1].functional == ["ic-revenue": 2_400, "ic-receivable": -2_400])
+        #expect(outcome.entries[1].lines.map(\.quantity) == [-2_000_000, nil], "what stands sold shrinks by the 2 credited")
+        #expect(outcome.entries[1].lines.allSatisfy { $0.tradingPartner == "PL01" })
+        #expect(outcome.entries[2].functional == ["transit-loss": 2_000, "ic-cogs": -2_000])
+        #expect(outcome.entries[2].lines.map(\.tradingPartner) == [nil, "PL01"])
+        #expect(outcome.inTransit.isEmpty)
+    }
+
+    /// 3 damaged at 12.35 EUR when EUR→PLN was 4.2573: 37.05 EUR × 4.2573 = 157.732965 → 157.73 PLN, rounded once, half
+    /// to even. With the price list's price when the line has none; in the seller's currency the seller's entries
+    /// need no rate.
+    @Test func aDamagedCreditIsRoundedOnceAtThePurchaseRate() throws {
+        var snapshot = B.snapshot()
+        snapshot.rates = ExchangeRateTable([B.rate(.EUR, .PLN, "4.2573", on: "2026-12-01")])
+        snapshot.itemCosts[CompanyItem(company: "DE01", item: "A")] = B.cost("10.00")
+        snapshot.intercompanyPrices[IntercompanyPriceKey(seller: "DE01", buyer: "PL01", item: "A")] = B.money("12.35")
+        var settled = Self.settled(.credited, "3", kind: .damaged, company: "PL01", seller: "DE01")
+        settled.purchasedOn = "2026-12-01"
+        let outcome = try PostingEngine.post(settled, snapshot: snapshot)
+        #expect(outcome.entries[0].transaction == ["ic-payable": 3_705, "transit-loss": -3_705])
+        #expect(outcome.entries[0].functional == ["ic-payable": 15_773, "transit-loss": -15_773])
+        #expect(outcome.entries[1].functional == ["ic-revenue": 3_705, "ic-receivable": -3_705])
+        #expect(outcome.entries[2].functional == ["transit-loss": 3_000, "ic-cogs": -3_000])
+    }
+
+    /// Reshipped or found goods are still expected, a damaged quantity was lost at its receipt (written off, reshipped,
+    /// or credited within one company, the loss stays the buyer's) and an over one was received: none of them posts,
+    /// or reads anything.
     @Test func whatIsStillExpectedOrAlreadyPostedPostsNothing() throws {
         var snapshot = B.snapshot()
         snapshot.inTransit[Self.line] = TransitValue(company: "DE01", quantity: 3_000_000, value: 1_200)
         let settlements = [Self.settled(.reshipped, "3"), Self.settled(.found, "3"), Self.settled(.writtenOff, "1", kind: .damaged),
-                           Self.settled(.credited, "1", kind: .damaged), Self.settled(.writtenOff, "1", kind: .over)]
+                           Self.settled(.credited, "1", kind: .damaged), Self.settled(.writtenOff, "1", kind: .over),
+                           Self.settled(.writtenOff, "1", kind: .damaged, company: "PL01", price: B.money("12.00")),
+                           Self.settled(.reshipped, "1", kind: .damaged, company: "PL01", price: B.money("12.00")),
+                           Self.settled(.credited, "1", kind: .over, company: "PL01", price: B.money("12.00"))]
         for settled in settlements {
             #expect(!settled.posts)
             #expect(PostingEngine.needs(settled) == PostingNeeds())
@@ -127,6 +179,14 @@ import Testing
         #expect(throws: AccountingRefusal(.missingPrice, "no transfer price for A from DE01 to PL01")) {
             try PostingEngine.post(unpriced, snapshot: snapshot)
         }
+        var damaged = Self.settled(.credited, "2", kind: .damaged, company: "PL01", seller: "DE01", price: B.money("12.00"))
+        #expect(throws: AccountingRefusal(.missingRate, "no purchase day for transfer T-1 line 1: the rate its loss was taken at is unknown")) {
+            try PostingEngine.post(damaged, snapshot: snapshot)
+        }
+        damaged.purchasedOn = "2026-12-01"
+        // The snapshot has no EUR/PLN rate on the purchase's day.
+        let noRate = #expect(throws: AccountingRefusal.self) { try PostingEngine.post(damaged, snapshot: snapshot) }
+        #expect(noRate?.code == .missingRate)
         snapshot.inTransit[Self.line] = TransitValue(company: "DE01", quantity: 3_000_000, value: 1_200)
         snapshot.books["DE01"] = B.company("DE01", .EUR, .standard, without: [.transitLoss])
         #expect(throws: AccountingRefusal(.missingMapping, "company DE01 maps no accounts for transit-loss")) {
