@@ -4,8 +4,8 @@ import GantryCore
 import GantryTestSupport
 import Testing
 
-/// Settling a short intercompany receipt through the hub's HTTP API posts what the settlement decides, once, on both
-/// backends (docs/accounting.md, "Settled transfer discrepancies"); figures by hand.
+/// Settling a short or damaged intercompany receipt through the hub's HTTP API posts what the settlement decides, once,
+/// on both backends (docs/accounting.md, "Settled transfer discrepancies"); figures by hand.
 ///
 /// ACME (EUR, standard 30.00) sends 10 PUMP to BETA (NOK, moving average) at 40.00 EUR, EUR→NOK 11.00 on the day.
 /// ACME: IC cost of sales 10 × 30.00 = 300.00 (Dr 5100 / Cr 1400), sale 400.00 (Dr 1200 / Cr 4100). BETA: 400.00 EUR ×
@@ -158,28 +158,35 @@ import Testing
         }
     }
 
-    /// Without BETA's transit-loss mapping the write-off cannot post: refused, nothing recorded, the discrepancy still
-    /// open; with the mapping committed it settles and posts.
-    @Test(arguments: HubBackend.allCases) func aSettlementTheLedgerCannotPostIsRefusedAndRecordsNothing(backend: HubBackend) async throws {
+    /// Without the transit-loss mapping the settlement cannot post: refused, nothing recorded, the discrepancy still
+    /// open; with the mapping committed it settles and posts. The short quantity written off needs BETA's; the damaged
+    /// one credited needs ACME's (its cost moves to transit loss), BETA's loss at receipt staying as it was.
+    @Test(arguments: HubBackend.allCases, [false, true])
+    func aSettlementTheLedgerCannotPostIsRefusedAndRecordsNothing(backend: HubBackend, damaged: Bool) async throws {
         try await HTTP.withHub(now: Fixture.start, backend: backend) { hub in
-            let mapping = #"{"kind": "account-mapping", "company": "BETA", "key": "transit-loss", "data": {"debit": "5300", "credit": "1500"}}"#
-            let unmapped = Self.masters.replacingOccurrences(of: ",\n  " + mapping, with: "")
+            let mapping = damaged
+                ? #"{"kind": "account-mapping", "company": "ACME", "key": "transit-loss", "data": {"debit": "5300", "credit": "1400"}}"#
+                : #"{"kind": "account-mapping", "company": "BETA", "key": "transit-loss", "data": {"debit": "5300", "credit": "1500"}}"#
+            let unmapped = Self.masters.replacingOccurrences(of: ",\n  " + mapping, with: "").replacingOccurrences(of: mapping + ",\n  ", with: "")
             #expect(unmapped != Self.masters)
             #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: unmapped).status == 200)
             let transfer = #"{"transfer": "TR-1", "fromPlant": "ACME-BER", "toPlant": "BETA-OSL", "requested": "2027-01-20", "lines": [{"line": 1, "item": "PUMP", "quantity": "10"}]}"#
             #expect(try await hub.call("POST", "/v1/transfers", as: "planner", json: transfer).status == 201)
-            try await Self.send(try Self.batches(), to: hub.store)
-            let body = #"{"resolution": "written-off", "note": "never loaded"}"#
+            try await Self.send(damaged ? try Self.damagedBatches() : try Self.batches(), to: hub.store)
+            let beta = try await Self.balances(hub.store, "BETA")
+            let body = #"{"resolution": "\#(damaged ? "credited" : "written-off")", "note": "never loaded"}"#
             let refused = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "controller", json: body)
             #expect(refused.status == 409 && refused.code == "missing-mapping", "\(refused.text)")
             #expect(try await Self.settlementEntries(hub.store).isEmpty)
-            #expect(try await hub.store.inventoryReconciliation(company: "BETA", at: "2027-01").inTransit.map(\.value) == [132_000])
+            #expect(try await hub.store.inventoryReconciliation(company: "BETA", at: "2027-01").inTransit.map(\.value) == (damaged ? [] : [132_000]))
+            #expect(try await Self.balances(hub.store, "BETA") == beta)
+            #expect(beta["5300"] == (damaged ? 88_000 : nil))
 
             let mapped = #"{"summary": "transit loss", "records": [\#(mapping)]}"#
             #expect(try await hub.call("POST", "/v1/masters", as: "admin", json: mapped).status == 200)
             let settled = try await hub.call("POST", "/v1/transfers/TR-1/discrepancies/1/settle", as: "controller", json: body)
             #expect(settled.status == 200, "\(settled.text)")
-            #expect(try await Self.settlementEntries(hub.store).count == 1)
+            #expect(try await Self.settlementEntries(hub.store).count == (damaged ? 3 : 1))
         }
     }
 
