@@ -21,17 +21,35 @@ struct HubFixture {
 
 let quietLogger = Logger(label: "gantry-test") { _ in SwiftLogNoOpLogHandler() }
 
-/// Runs `service` until `body` finishes, then shuts it down gracefully and waits for it.
-func withService<T: Sendable>(_ service: some Service, _ body: () async throws -> T) async throws -> T {
+/// Runs `service` until `body` finishes, then shuts it down gracefully and waits for it. `ended` is called when the
+/// service stops by itself (it could not start, or failed), so that a body waiting for it to listen stops waiting.
+func withService<T: Sendable>(
+    _ service: some Service, ended: @escaping @Sendable () -> Void = {}, _ body: () async throws -> T
+) async throws -> T {
     let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: quietLogger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
+        tasks.addTask {
+            defer { ended() }
+            try await group.run()
+        }
         let result: Result<T, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
         return try result.get()
     }
+}
+
+/// The port a service announced on `ports`; thrown when it stopped before it listened (its own error follows).
+func listeningPort(_ ports: AsyncStream<Int>, _ name: String) async throws -> Int {
+    var iterator = ports.makeAsyncIterator()
+    guard let port = await iterator.next() else { throw ServiceStopped(name: name) }
+    return port
+}
+
+struct ServiceStopped: Error, CustomStringConvertible {
+    var name: String
+    var description: String { "\(name) stopped before it listened" }
 }
 
 /// `now` is the hub's clock for reports.
@@ -58,9 +76,8 @@ func serveHub<T: Sendable>(
     return try await withRunning(store) {
         let (ports, announce) = AsyncStream.makeStream(of: Int.self)
         let app = buildHub(configuration: configuration, store: store, now: now, logger: quietLogger) { announce.yield($0) }
-        return try await withService(app) {
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next()!
+        return try await withService(app, ended: { announce.finish() }) {
+            let port = try await listeningPort(ports, "the hub")
             configuration.publicURL = "http://127.0.0.1:\(port)"
             let administration = HubAdministration(store: store, configuration: configuration)
             let fixture = HubFixture(
@@ -93,8 +110,7 @@ func withAgent<T: Sendable>(
     configure(&configuration)
     let (ports, announce) = AsyncStream.makeStream(of: Int.self)
     let app = try buildAgent(configuration: configuration, now: now, logger: quietLogger) { announce.yield($0) }
-    return try await withService(app) {
-        var iterator = ports.makeAsyncIterator()
-        return try await body("http://127.0.0.1:\(await iterator.next()!)")
+    return try await withService(app, ended: { announce.finish() }) {
+        try await body("http://127.0.0.1:\(try await listeningPort(ports, "the agent"))")
     }
 }
