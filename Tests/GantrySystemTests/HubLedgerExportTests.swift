@@ -16,6 +16,9 @@ extension HubAccessTests {
             Sample(endpoint: .inventoryReconciliation, method: "GET", path: "/v1/ledger/reconciliation?company=LEDG&at=\(period)"),
             Sample(endpoint: .margin, method: "GET", path: "/v1/ledger/margin?\(range)&by=customer"),
             Sample(endpoint: .workingCapital, method: "GET", path: "/v1/ledger/working-capital?company=LEDG&at=\(period)"),
+            Sample(endpoint: .inventoryReconciliationCSV, method: "GET", path: "/v1/ledger/reconciliation.csv?company=LEDG&at=\(period)"),
+            Sample(endpoint: .marginCSV, method: "GET", path: "/v1/ledger/margin.csv?\(range)&by=customer"),
+            Sample(endpoint: .workingCapitalCSV, method: "GET", path: "/v1/ledger/working-capital.csv?company=LEDG&at=\(period)"),
             Sample(endpoint: .ledgerExportBeancount, method: "GET", path: "/v1/ledger/export.beancount?\(range)"),
             Sample(endpoint: .ledgerExportCSV, method: "GET", path: "/v1/ledger/export.csv?\(range)"),
         ]
@@ -111,7 +114,36 @@ extension HubAccessTests {
             let margin = try await HTTP.request("GET", "\(hub.url)/v1/ledger/margin?company=ACME&from=2026-02&to=2026-02&by=customer", token: auditor)
             let rows = try margin.json()["rows"] as? [[String: Any]]
             #expect(rows?.map { $0["key"] as? String } == ["CUST1"] && rows?.first?["margin"] as? Int == 1_000, "\(margin.text)")
+            try await Self.expectReportsAsCSV(hub, token: auditor)
         }
+    }
+
+    /// The reconciliation, margin and working capital of February as CSV, worked out by hand from the scenario: RM 40
+    /// received − 20 issued = 20 at 3.00 = 60.00 on 1400; FG 4 output − 1 shipped = 3 at 15.00 = 45.00 on 1410. GRNI
+    /// 40 × 3.00 = 120.00 on 2100, the receivable 25.00 on 1200, no payables: 105.00 + 25.00 − 120.00 = 10.00. CUST1
+    /// bought 1 FG at 25.00 that cost 15.00.
+    static func expectReportsAsCSV(_ hub: HubFixture, token: String) async throws {
+        let reconciliation = try await HTTP.request("GET", "\(hub.url)/v1/ledger/reconciliation.csv?company=ACME&at=2026-02", token: token)
+        #expect(reconciliation.status == 200 && reconciliation.contentType?.hasPrefix("text/csv") == true, "\(reconciliation.text)")
+        #expect(reconciliation.text == """
+            section,key,quantity,value,detail
+            item,FG,3,45.00,standard
+            item,RM,20,60.00,standard
+            total,stock-value,,105.00,
+            total,ledger-value,,105.00,
+            total,difference,,0.00,
+            total,late-value,,0.00,
+            total,in-transit-value,,0.00,
+            total,matches,,,true
+
+            """.replacingOccurrences(of: "\n", with: "\r\n"), "\(reconciliation.text)")
+        let margin = try await HTTP.request("GET", "\(hub.url)/v1/ledger/margin.csv?company=ACME&from=2026-02&to=2026-02&by=customer", token: token)
+        #expect(margin.text == "customer,intercompany,revenue,cost_of_sales,margin\r\nCUST1,false,25.00,15.00,10.00\r\ntotal,,25.00,15.00,10.00\r\n",
+                "\(margin.text)")
+        let capital = try await HTTP.request("GET", "\(hub.url)/v1/ledger/working-capital.csv?company=ACME&at=2026-02", token: token)
+        #expect(capital.text.contains("inventory,1400 1410,105.00\r\n") && capital.text.contains("goods-received-not-invoiced,2100,120.00\r\n"),
+                "\(capital.text)")
+        #expect(capital.text.contains("receivables,1200,25.00\r\n") && capital.text.hasSuffix("working-capital,,10.00\r\n"), "\(capital.text)")
     }
 
     @Test func theReportsKeepToThePrincipalsCompaniesAndBadInputIsAProblem() async throws {

@@ -13,8 +13,11 @@ extension HubAPI {
         case .incomeStatement: return try jsonResponse(try await incomeStatement(query, scope: scope))
         case .incomeStatementCSV: return textResponse(try await incomeStatement(query, scope: scope).csv(), contentType: csv)
         case .inventoryReconciliation: return try jsonResponse(try await inventoryReconciliation(query, scope: scope))
+        case .inventoryReconciliationCSV: return textResponse(try await inventoryReconciliation(query, scope: scope).csv(), contentType: csv)
         case .margin: return try jsonResponse(try await margin(query, scope: scope))
+        case .marginCSV: return textResponse(try await margin(query, scope: scope).csv(), contentType: csv)
         case .workingCapital: return try jsonResponse(try await workingCapital(query, scope: scope))
+        case .workingCapitalCSV: return textResponse(try await workingCapital(query, scope: scope).csv(), contentType: csv)
         case .ledgerExportBeancount: return textResponse(try await exportBeancount(query, scope: scope), contentType: "text/plain; charset=utf-8")
         default: return textResponse(try await exportCSV(query, scope: scope), contentType: csv)
         }
@@ -31,7 +34,7 @@ extension HubAPI {
         return try await store.incomeStatement(company: company, from: try periodCode(query, "from"), to: try periodCode(query, "to"))
     }
 
-    /// `GET /v1/ledger/margin?company=&from=PERIOD&to=PERIOD&by=item|customer|plant|company` (`by` defaults to item).
+    /// `GET /v1/ledger/margin?company=&from=PERIOD&to=PERIOD&by=item|customer|plant|company` (`by` defaults to item; and `.csv`).
     func margin(_ query: Parameters, scope: CompanyScope) async throws -> MarginReport {
         let company = try ledgerCompany(query, scope: scope)
         let from = try periodCode(query, "from"), to = try periodCode(query, "to")
@@ -45,7 +48,7 @@ extension HubAPI {
         return try await store.margin(company: company, from: from, to: to, by: by)
     }
 
-    /// `GET /v1/ledger/working-capital?company=&at=PERIOD`.
+    /// `GET /v1/ledger/working-capital?company=&at=PERIOD` (and `.csv`).
     func workingCapital(_ query: Parameters, scope: CompanyScope) async throws -> WorkingCapitalReport {
         try await store.workingCapital(company: try ledgerCompany(query, scope: scope), at: try periodCode(query, "at"))
     }

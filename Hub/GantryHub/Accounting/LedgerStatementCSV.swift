@@ -57,3 +57,67 @@ extension IncomeStatementReport {
         return text
     }
 }
+
+extension InventoryReconciliation {
+    /// `section,key,quantity,value,detail`, amounts in major units of the functional currency, quantities in base
+    /// units: a row per item (`item`: the valuation in `detail`, no value when unvalued), per held posting (`held`: the
+    /// plant and sequence, the refusal in `detail`), per item of a late entry (`late`: its source key and reason), per
+    /// transfer line in transit (`in-transit`: `TRANSFER/LINE`); then the totals as rows of section `total`.
+    func csv() -> String {
+        let places = LedgerStatementCSV.exponent(currency)
+        func major(_ amount: Int64?) -> String { amount.map { MinorUnits.major($0, places) } ?? "" }
+        var text = CSV.line(["section", "key", "quantity", "value", "detail"])
+        for item in items {
+            text += CSV.line(["item", item.item, item.quantity.description, major(item.value), item.valuation])
+        }
+        for posting in held {
+            text += CSV.line(["held", "\(posting.plant)/\(posting.sequence)", "", "", "\(posting.code): \(posting.detail)"])
+        }
+        for entry in late {
+            for item in entry.items {
+                text += CSV.line(["late", item.item, item.quantity?.description ?? "", major(item.value), "\(entry.sourceKey): \(entry.reason)"])
+            }
+        }
+        for line in inTransit {
+            text += CSV.line(["in-transit", "\(line.transfer)/\(line.line)", line.quantity.description, major(line.value), ""])
+        }
+        for (name, amount) in [
+            ("stock-value", stockValue), ("ledger-value", ledgerValue), ("difference", difference), ("late-value", lateValue),
+            ("in-transit-value", inTransitValue),
+        ] {
+            text += CSV.line(["total", name, "", major(amount), ""])
+        }
+        text += CSV.line(["total", "matches", "", "", matches ? "true" : "false"])
+        return text
+    }
+}
+
+extension MarginReport {
+    /// `key,intercompany,revenue,cost_of_sales,margin` per row in major units, then the totals as key `total`.
+    func csv() -> String {
+        let places = LedgerStatementCSV.exponent(currency)
+        var text = CSV.line([by.rawValue, "intercompany", "revenue", "cost_of_sales", "margin"])
+        for row in rows {
+            text += CSV.line([row.key, row.intercompany ? "true" : "false", MinorUnits.major(row.revenue, places),
+                              MinorUnits.major(row.costOfSales, places), MinorUnits.major(row.margin, places)])
+        }
+        text += CSV.line(["total", "", MinorUnits.major(revenue, places), MinorUnits.major(costOfSales, places), MinorUnits.major(margin, places)])
+        return text
+    }
+}
+
+extension WorkingCapitalReport {
+    /// `figure,accounts,amount`: each figure with its accounts (space-separated) in major units, then working capital.
+    func csv() -> String {
+        let places = LedgerStatementCSV.exponent(currency)
+        var text = CSV.line(["figure", "accounts", "amount"])
+        for (name, figure) in [
+            ("inventory", inventory), ("in-transit", inTransit), ("goods-received-not-invoiced", goodsReceivedNotInvoiced),
+            ("receivables", receivables), ("payables", payables),
+        ] {
+            text += CSV.line([name, figure.accounts.joined(separator: " "), MinorUnits.major(figure.amount, places)])
+        }
+        text += CSV.line(["working-capital", "", MinorUnits.major(workingCapital, places)])
+        return text
+    }
+}

@@ -162,8 +162,8 @@ struct HubAPI: Sendable {
         case .invoiceSubmit, .invoiceImport, .invoiceList, .invoiceRead, .invoiceRelease, .grniAgeing, .grniAgeingCSV, .openInvoices,
              .openInvoicesCSV:
             return try await respondInvoices(to: endpoint, &request, query: query, context: context, caller: caller)
-        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
-             .ledgerExportBeancount, .ledgerExportCSV:
+        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .inventoryReconciliationCSV,
+             .margin, .marginCSV, .workingCapital, .workingCapitalCSV, .ledgerExportBeancount, .ledgerExportCSV:
             return try await respondStatements(to: endpoint, query: query, scope: try caller.principal().companies)
         case .groupConsolidation, .groupConsolidationCSV, .groupConsolidationSources:
             return try await respondConsolidation(to: endpoint, query: query, context: context, caller: caller)

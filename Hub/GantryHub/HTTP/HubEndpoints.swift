@@ -16,7 +16,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
     case serviceLevelReport, shipmentTrace, recall
     case ledgerEntries, ledgerEntriesCSV, trialBalance, trialBalanceCSV, heldPostings, heldRetry, periodList, periodClose
     case invoiceSubmit, invoiceImport, invoiceList, invoiceRead, invoiceRelease, grniAgeing, grniAgeingCSV, openInvoices, openInvoicesCSV
-    case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, margin, workingCapital
+    case balanceSheet, balanceSheetCSV, incomeStatement, incomeStatementCSV, inventoryReconciliation, inventoryReconciliationCSV
+    case margin, marginCSV, workingCapital, workingCapitalCSV
     case ledgerExportBeancount, ledgerExportCSV
     case groupConsolidation, groupConsolidationCSV, groupConsolidationSources
     case kpiReport, kpiReportCSV, kpiDowntime, kpiOperations
@@ -101,8 +102,11 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .incomeStatement: "/v1/ledger/income-statement"
         case .incomeStatementCSV: "/v1/ledger/income-statement.csv"
         case .inventoryReconciliation: "/v1/ledger/reconciliation"
+        case .inventoryReconciliationCSV: "/v1/ledger/reconciliation.csv"
         case .margin: "/v1/ledger/margin"
+        case .marginCSV: "/v1/ledger/margin.csv"
         case .workingCapital: "/v1/ledger/working-capital"
+        case .workingCapitalCSV: "/v1/ledger/working-capital.csv"
         case .ledgerExportBeancount: "/v1/ledger/export.beancount"
         case .ledgerExportCSV: "/v1/ledger/export.csv"
         case .groupConsolidation: "/v1/groups/:group/consolidation"
@@ -135,8 +139,8 @@ public enum HubEndpoint: String, Sendable, CaseIterable {
         case .ledgerEntries, .ledgerEntriesCSV, .trialBalance, .trialBalanceCSV, .heldPostings, .periodList: .principal(.readLedger)
         case .groupConsolidation, .groupConsolidationCSV, .groupConsolidationSources: .principal(.readLedger)
         case .heldRetry: .principal(.postLedger)
-        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .margin, .workingCapital,
-             .ledgerExportBeancount, .ledgerExportCSV: .principal(.readLedger)
+        case .balanceSheet, .balanceSheetCSV, .incomeStatement, .incomeStatementCSV, .inventoryReconciliation, .inventoryReconciliationCSV,
+             .margin, .marginCSV, .workingCapital, .workingCapitalCSV, .ledgerExportBeancount, .ledgerExportCSV: .principal(.readLedger)
         case .periodClose: .principal(.closePeriods)
         case .invoiceSubmit, .invoiceImport: .principal(.writeInvoices)
         case .invoiceRelease: .principal(.releaseInvoices)
