@@ -25,8 +25,12 @@ struct LedgerMasters: Sendable {
     var rates = ExchangeRateTable([])
     var intercompanyPrices: [IntercompanyPriceKey: Money] = [:]
     var workCentreRates: [String: WorkCentreRateMaster] = [:]
-    /// The plant master's time zone, by plant id (the enrolment's stands in without one).
+    /// The plant master's time zone, by plant id (the enrolment's stands in without one: `timeZone(of:enrolled:)`).
     var timeZones: [String: String] = [:]
+
+    /// The zone a plant's days are in for its postings, stock days, periods and reports: its plant master's, else
+    /// `enrolled`, the one given when it was enrolled.
+    func timeZone(of plant: String, enrolled: String) -> String { timeZones[plant] ?? enrolled }
 
     init(_ records: [MasterRecord] = []) {
         var rates: [ExchangeRateMaster] = []

@@ -17,7 +17,7 @@ enum LedgerPeriods {
     static func position(_ facts: PlantSyncFacts, masters: LedgerMasters) -> PeriodClose.PlantPosition {
         PeriodClose.PlantPosition(
             plant: facts.plant, lastSequence: facts.lastSequence, agentHead: facts.agentHead, lastSeenAt: facts.lastSeenAt,
-            lastEventRecordedAt: facts.lastEventRecordedAt, timeZone: masters.timeZones[facts.plant] ?? facts.timeZone)
+            lastEventRecordedAt: facts.lastEventRecordedAt, timeZone: masters.timeZone(of: facts.plant, enrolled: facts.timeZone))
     }
 
     /// The audit entry of a close.

@@ -68,7 +68,7 @@ enum LedgerPosting {
     /// plant's company keeps no books at the hub (`LedgerMasters.keepsBooks`).
     static func sources(_ projection: EventProjection, plant: PlantBooks, masters: LedgerMasters) -> [PostingSource] {
         guard masters.keepsBooks(plant.company) else { return [] }
-        let zone = masters.timeZones[plant.plant] ?? plant.timeZone
+        let zone = masters.timeZone(of: plant.plant, enrolled: plant.timeZone)
         return projection.events.compactMap { stored in
             guard stored.status == .applied, let event = projection.postings[stored.envelope.sequence] else { return nil }
             return PostingSource(
@@ -99,7 +99,7 @@ enum LedgerPosting {
             discrepancy: report.discrepancy, transfer: report.transfer, line: report.line, item: report.item, kind: report.kind,
             quantity: report.quantity, resolution: settlement.resolution, company: report.company, plant: report.plant,
             seller: transfer.fromCompany, sellerPlant: transfer.fromPlant, price: price(transfer.price, currency: transfer.currency),
-            settledAt: settlement.settledAt ?? report.recordedAt, timeZone: masters.timeZones[report.plant] ?? transfer.timeZone,
+            settledAt: settlement.settledAt ?? report.recordedAt, timeZone: masters.timeZone(of: report.plant, enrolled: transfer.timeZone),
             purchasedOn: purchaseDay(transfer, masters: masters))
         return settled.posts ? settled : nil
     }

@@ -86,7 +86,7 @@ extension PostgresHubStore {
                 """, logger: logger).decode((String, String, Int64, Int64, Date?, Date?).self) {
                 plants.append(PeriodClose.PlantPosition(
                     plant: plant, lastSequence: last, agentHead: head, lastSeenAt: seen, lastEventRecordedAt: recorded,
-                    timeZone: masters.timeZones[plant] ?? zone))
+                    timeZone: masters.timeZone(of: plant, enrolled: zone)))
             }
             let decided = try PeriodClose.decide(
                 masters.period(period, of: company), code: period, company: company,

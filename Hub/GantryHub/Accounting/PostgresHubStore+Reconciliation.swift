@@ -30,7 +30,7 @@ extension PostgresHubStore {
             facts.held.append(HeldPostingRecord(
                 plant: plant, sequence: sequence, eventID: id, company: company, code: code, detail: detail, heldAt: at))
             if let occurred {
-                let day = ServiceLevel.day(of: occurred, timeZone: facts.masters.timeZones[plant] ?? zone)
+                let day = ServiceLevel.day(of: occurred, timeZone: facts.masters.timeZone(of: plant, enrolled: zone))
                 facts.heldDays[LedgerStatementFacts.EventKey(plant: plant, sequence: sequence)] = day
             }
         }

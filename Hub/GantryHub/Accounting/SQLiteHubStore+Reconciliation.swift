@@ -26,7 +26,7 @@ extension SQLiteHubStore {
             JOIN events e ON e.plant_id = h.plant_id AND e.seq = h.seq WHERE h.company = ?
             """, arguments: [company]) {
             guard let at = Timestamp.parse(row.occurredAt) else { continue }
-            let day = ServiceLevel.day(of: at, timeZone: facts.masters.timeZones[row.plantID] ?? row.timeZone)
+            let day = ServiceLevel.day(of: at, timeZone: facts.masters.timeZone(of: row.plantID, enrolled: row.timeZone))
             facts.heldDays[LedgerStatementFacts.EventKey(plant: row.plantID, sequence: row.seq)] = day
         }
         facts.lateLines = try LedgerStatementFacts.LateLine.fetchAll(db, sql: """

@@ -43,7 +43,7 @@ enum InvoiceReports {
         for row in invoiced { consumed[Key(plant: row.plant, order: row.order, line: row.line), default: 0] += row.quantity }
         var byLine: [Key: [(row: ReceiptRow, day: String)]] = [:]
         for row in receipts {
-            let day = Self.day(row.receivedAt, zone: masters.timeZones[row.plant] ?? row.timeZone)
+            let day = Self.day(row.receivedAt, zone: masters.timeZone(of: row.plant, enrolled: row.timeZone))
             guard day <= at else { continue }
             let key = Key(plant: row.plant, order: row.order, line: row.line)
             if row.quantity < 0 { consumed[key, default: 0] -= row.quantity } else { byLine[key, default: []].append((row, day)) }
